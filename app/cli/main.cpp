@@ -1,0 +1,59 @@
+// llmdrop: the command-line tool. Exit codes: 0 success, 1 failure on valid input, 2 bad input.
+#include <c10/util/Exception.h>
+
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "util/error.h"
+
+namespace {
+
+void print_overview() {
+  std::cout << "usage: llmdrop COMMAND [MODEL] [options]   (llmdrop COMMAND --help for details)\n\ncommands:\n";
+  for (const auto& c : llmdrop::cli::commands()) std::cout << "  " << c.name << std::string(12 - c.name.size(), ' ')
+                                                          << c.summary << "\n";
+}
+
+int fail(int code, const std::string& message) {
+  std::string line = message.substr(0, message.find('\n'));
+  std::cerr << "llmdrop: error: " << line << std::endl;
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    print_overview();
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  for (const auto& command : llmdrop::cli::commands()) {
+    if (command.name != name) continue;
+    llmdrop::cli::ArgParser parser(command.name, command.summary);
+    command.add_options(parser);
+    try {
+      parser.parse(std::vector<std::string>(argv + 2, argv + argc));
+      if (parser.help_requested()) {
+        std::cout << parser.help();
+        return 0;
+      }
+      command.run(parser);
+      return 0;
+    } catch (const llmdrop::cli::UsageError& e) {
+      return fail(2, std::string(e.what()) + " (see llmdrop " + name + " --help)");
+    } catch (const llmdrop::Error& e) {
+      return fail(e.kind() == llmdrop::Error::Kind::BadInput ? 2 : 1, e.what());
+    } catch (const c10::Error& e) {
+      const std::string what = e.what_without_backtrace();
+      if (what.find("out of memory") != std::string::npos) return fail(1, "out of memory on the device: " + what);
+      return fail(1, "libtorch: " + what);
+    } catch (const std::exception& e) {
+      return fail(1, e.what());
+    }
+  }
+  std::cerr << "llmdrop: error: unknown command '" << name << "'\n";
+  print_overview();
+  return 2;
+}

@@ -1,0 +1,56 @@
+# Third-party dependencies of every target. core needs libtorch, nlohmann/json and sentencepiece;
+# Qt is needed by the tests (Qt Test) and the GUI.
+
+find_package(Torch REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Threads REQUIRED)
+
+# sentencepiece. Debian's libsentencepiece embeds protobuf-lite 3.14 and exports it; Debian's libtorch links
+# the system protobuf 3.21: in one process they crash at start-up. Beside Debian's libtorch we therefore link a
+# static sentencepiece built from Debian's source against the system protobuf (tools/setup.sh makes it in
+# .deps/sentencepiece). Any other libtorch (pip / CUDA) hides its protobuf, so there the system one is fine.
+set(LLMDROP_SENTENCEPIECE_PREFIX "${PROJECT_SOURCE_DIR}/.deps/sentencepiece" CACHE PATH
+    "Prefix of the static sentencepiece built by tools/build-sentencepiece.sh")
+get_filename_component(_torch_prefix "${TORCH_INSTALL_PREFIX}" ABSOLUTE)
+if(_torch_prefix STREQUAL "/usr")
+  set(LLMDROP_DEBIAN_TORCH ON)
+else()
+  set(LLMDROP_DEBIAN_TORCH OFF)
+endif()
+
+add_library(llmdrop_sentencepiece INTERFACE)
+if(EXISTS "${LLMDROP_SENTENCEPIECE_PREFIX}/lib/libsentencepiece.a")
+  target_include_directories(llmdrop_sentencepiece SYSTEM INTERFACE "${LLMDROP_SENTENCEPIECE_PREFIX}/include")
+  target_link_libraries(llmdrop_sentencepiece INTERFACE "${LLMDROP_SENTENCEPIECE_PREFIX}/lib/libsentencepiece.a")
+  if(LLMDROP_DEBIAN_TORCH)
+    # The same protobuf libtorch uses (Caffe2's config defines the target).
+    target_link_libraries(llmdrop_sentencepiece INTERFACE protobuf::libprotobuf)
+  endif()
+  message(STATUS "sentencepiece: static, from ${LLMDROP_SENTENCEPIECE_PREFIX}")
+elseif(LLMDROP_DEBIAN_TORCH)
+  message(FATAL_ERROR
+    "Debian's libtorch needs the bundled static sentencepiece (Debian's libsentencepiece crashes beside it).\n"
+    "Run `tools/setup.sh deps` once, or set LLMDROP_SENTENCEPIECE_PREFIX.")
+else()
+  find_path(SENTENCEPIECE_INCLUDE_DIR sentencepiece_processor.h REQUIRED)
+  find_library(SENTENCEPIECE_LIBRARY sentencepiece REQUIRED)
+  target_include_directories(llmdrop_sentencepiece SYSTEM INTERFACE "${SENTENCEPIECE_INCLUDE_DIR}")
+  target_link_libraries(llmdrop_sentencepiece INTERFACE "${SENTENCEPIECE_LIBRARY}")
+  message(STATUS "sentencepiece: system, ${SENTENCEPIECE_LIBRARY}")
+endif()
+
+set(_qt_components)
+if(LLMDROP_TESTS)
+  list(APPEND _qt_components Core Test)
+endif()
+if(LLMDROP_GUI)
+  list(APPEND _qt_components Core Gui Widgets Concurrent LinguistTools)
+endif()
+if(_qt_components)
+  list(REMOVE_DUPLICATES _qt_components)
+  find_package(Qt6 6.2 REQUIRED COMPONENTS ${_qt_components})
+  set(CMAKE_AUTOMOC ON)
+endif()
+if(LLMDROP_GUI)
+  find_package(QCustomPlotQt6 REQUIRED)
+endif()

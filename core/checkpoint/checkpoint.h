@@ -1,0 +1,23 @@
+#pragma once
+// A Hugging Face model directory, opened: its config and its (validated, memory-mapped) tensors.
+#include <filesystem>
+#include <memory>
+
+#include "checkpoint/model_config.h"
+#include "checkpoint/safetensors.h"
+
+namespace llmdrop {
+
+// A model directory, or a Hugging Face cache entry (.../hub/models--org--name) resolved to the snapshot
+// refs/main points at, else the newest snapshot. Throws BadInput when there is no such model.
+std::filesystem::path resolve_model_dir(const std::filesystem::path& path);
+
+struct Checkpoint {
+  std::filesystem::path dir;
+  ModelConfig config;
+  std::shared_ptr<TensorStore> tensors;
+
+  static Checkpoint open(const std::filesystem::path& path);
+};
+
+}  // namespace llmdrop

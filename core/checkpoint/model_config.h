@@ -1,0 +1,53 @@
+#pragma once
+// The hyper-parameters of a decoder-only checkpoint, read from config.json (transformers 4.x and 5.x keys)
+// and generation_config.json.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/drop_plan.h"
+
+namespace llmdrop {
+
+struct RopeConfig {
+  std::string type = "default";  // default | linear | llama3
+  double theta = 10000.0;
+  double factor = 1.0;
+  double low_freq_factor = 1.0;   // llama3
+  double high_freq_factor = 4.0;  // llama3
+  int64_t original_max_position = 8192;
+};
+
+struct ModelConfig {
+  std::string model_type;
+  int64_t vocab_size = 0;
+  int64_t hidden_size = 0;
+  int64_t intermediate_size = 0;
+  int64_t num_layers = 0;
+  int64_t num_heads = 0;
+  int64_t num_kv_heads = 0;
+  int64_t head_dim = 0;
+  int64_t max_position_embeddings = 0;
+  double rms_norm_eps = 1e-6;
+  bool tie_word_embeddings = false;
+  bool qkv_bias = false;
+  bool o_bias = false;
+  bool mlp_bias = false;
+  RopeConfig rope;
+  std::vector<int64_t> sliding_window;  // per layer; 0 = full causal attention
+  std::string dtype;                    // float32 | bfloat16 | float16, or empty when config.json is silent
+  std::optional<int64_t> bos_token_id;
+  std::vector<int64_t> eos_token_ids;
+  DropPlan drops;  // drop_attn_list / drop_mlp_list
+};
+
+// Parses config.json's object; `where` names the file in error messages. Throws BadInput naming the field.
+ModelConfig parse_model_config(const nlohmann::json& config, const std::string& where);
+// Reads config.json (and generation_config.json when present) of a model directory.
+ModelConfig read_model_config(const std::filesystem::path& model_dir);
+
+}  // namespace llmdrop

@@ -1,0 +1,89 @@
+#include "checkpoint/summary.h"
+
+#include <sstream>
+
+#include "model/family.h"
+
+namespace llmdrop {
+
+namespace {
+int64_t numel_if_present(const TensorStore& store, const std::string& name) {
+  return store.contains(name) ? store.info(name).numel() : 0;
+}
+
+std::string describe_rope(const RopeConfig& rope) {
+  std::ostringstream out;
+  out << rope.type << " (theta " << rope.theta;
+  if (rope.type != "default") out << ", factor " << rope.factor;
+  out << ")";
+  return out.str();
+}
+}  // namespace
+
+ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& runtime_dtype) {
+  const ModelConfig& cfg = checkpoint.config;
+  drops.validate(cfg.num_layers);
+  const ModelFamily& family = family_for(cfg.model_type);
+  const TensorStore& store = *checkpoint.tensors;
+  ModelSummary s;
+  s.path = checkpoint.dir.string();
+  s.family = family.name();
+  s.layers = cfg.num_layers;
+  s.hidden_size = cfg.hidden_size;
+  s.intermediate_size = cfg.intermediate_size;
+  s.heads = cfg.num_heads;
+  s.kv_heads = cfg.num_kv_heads;
+  s.head_dim = cfg.head_dim;
+  s.vocab_size = cfg.vocab_size;
+  s.max_position_embeddings = cfg.max_position_embeddings;
+  for (int64_t w : cfg.sliding_window) s.sliding_window = std::max(s.sliding_window, w);
+  s.rope = describe_rope(cfg.rope);
+  s.tied_embeddings = cfg.tie_word_embeddings || !store.contains(family.lm_head());
+  s.stored_dtype = to_string(store.main_dtype());
+  s.runtime_dtype = runtime_dtype;
+  s.parameters = store.total_numel();
+  s.active_parameters = s.parameters;
+  for (int64_t i = 0; i < cfg.num_layers; ++i) {
+    if (drops.attn_dropped(i)) {
+      const auto n = family.attention(i);
+      for (const auto& name : {n.q, n.k, n.v, n.o, n.q_bias, n.k_bias, n.v_bias, n.o_bias})
+        s.active_parameters -= numel_if_present(store, name);
+    }
+    if (drops.mlp_dropped(i)) {
+      const auto n = family.mlp(i);
+      for (const auto& name : {n.gate, n.up, n.down}) s.active_parameters -= numel_if_present(store, name);
+    }
+  }
+  s.drops = drops;
+  const int64_t element = runtime_dtype == "float32" ? 4 : 2;
+  const int64_t per_layer = 2 * cfg.num_kv_heads * cfg.head_dim * element;  // K and V
+  s.kv_bytes_per_token_full = per_layer * cfg.num_layers;
+  s.kv_bytes_per_token = per_layer * (cfg.num_layers - static_cast<int64_t>(drops.attn.size()));
+  return s;
+}
+
+nlohmann::json to_json(const ModelSummary& s) {
+  return {{"path", s.path},
+          {"family", s.family},
+          {"layers", s.layers},
+          {"hidden_size", s.hidden_size},
+          {"intermediate_size", s.intermediate_size},
+          {"heads", s.heads},
+          {"kv_heads", s.kv_heads},
+          {"head_dim", s.head_dim},
+          {"vocab_size", s.vocab_size},
+          {"max_position_embeddings", s.max_position_embeddings},
+          {"sliding_window", s.sliding_window},
+          {"rope", s.rope},
+          {"tied_embeddings", s.tied_embeddings},
+          {"stored_dtype", s.stored_dtype},
+          {"dtype", s.runtime_dtype},
+          {"parameters", s.parameters},
+          {"active_parameters", s.active_parameters},
+          {"drop_attn_list", std::vector<int64_t>(s.drops.attn.begin(), s.drops.attn.end())},
+          {"drop_mlp_list", std::vector<int64_t>(s.drops.mlp.begin(), s.drops.mlp.end())},
+          {"kv_bytes_per_token", s.kv_bytes_per_token},
+          {"kv_bytes_per_token_full", s.kv_bytes_per_token_full}};
+}
+
+}  // namespace llmdrop

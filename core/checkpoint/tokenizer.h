@@ -1,0 +1,36 @@
+#pragma once
+// The model's tokenizer (sentencepiece tokenizer.model). Byte-level BPE tokenizer.json models are detected
+// and refused with a clear message.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmdrop {
+
+struct ModelConfig;
+
+class Tokenizer {
+ public:
+  // Opens `model_dir`/tokenizer.model; bos/eos come from the model config when it has them.
+  static Tokenizer open(const std::filesystem::path& model_dir, const ModelConfig& config);
+  ~Tokenizer();
+  Tokenizer(Tokenizer&&) noexcept;
+  Tokenizer& operator=(Tokenizer&&) noexcept;
+
+  std::vector<int64_t> encode(const std::string& text) const;  // no BOS/EOS added
+  std::string decode(const std::vector<int64_t>& ids) const;
+  int64_t vocab_size() const;
+  std::optional<int64_t> bos_id() const { return bos_; }
+  std::optional<int64_t> eos_id() const { return eos_; }
+
+ private:
+  Tokenizer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::optional<int64_t> bos_, eos_;
+};
+
+}  // namespace llmdrop

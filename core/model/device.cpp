@@ -1,0 +1,55 @@
+#include "model/device.h"
+
+#include <ATen/Context.h>
+
+#include "checkpoint/model_config.h"
+#include "util/error.h"
+
+namespace llmdrop {
+
+c10::Device parse_device(const std::string& name) {
+  if (name == "cpu") return c10::Device(c10::kCPU);
+  if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+    int index = 0;
+    if (name.size() > 5) {
+      size_t used = 0;
+      try {
+        index = std::stoi(name.substr(5), &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != name.size() - 5 || index < 0) throw_bad_input("device '" + name + "' is not cpu, cuda or cuda:N");
+    }
+    if (!at::hasCUDA()) throw_bad_input("device '" + name + "': this build or machine has no CUDA");
+    if (index >= static_cast<int>(at::getNumGPUs()))
+      throw_bad_input("device '" + name + "': only " + std::to_string(at::getNumGPUs()) + " CUDA device(s) present");
+    return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  throw_bad_input("device '" + name + "' is not cpu, cuda or cuda:N");
+}
+
+c10::ScalarType parse_dtype(const std::string& name, const ModelConfig& config, c10::Device device) {
+  if (name == "float32" || name == "fp32" || name == "float") return c10::kFloat;
+  if (name == "bfloat16" || name == "bf16") return c10::kBFloat16;
+  if (name == "float16" || name == "fp16" || name == "half") return c10::kHalf;
+  if (name == "auto") {
+    if (device.is_cpu()) return c10::kFloat;
+    if (config.dtype == "float16") return c10::kHalf;
+    if (config.dtype == "float32") return c10::kFloat;
+    return c10::kBFloat16;
+  }
+  throw_bad_input("dtype '" + name + "' is not float32, bfloat16, float16 or auto");
+}
+
+std::string dtype_name(c10::ScalarType dtype) {
+  switch (dtype) {
+    case c10::kFloat: return "float32";
+    case c10::kBFloat16: return "bfloat16";
+    case c10::kHalf: return "float16";
+    default: return c10::toString(dtype);
+  }
+}
+
+size_t dtype_size(c10::ScalarType dtype) { return c10::elementSize(dtype); }
+
+}  // namespace llmdrop

@@ -1,0 +1,72 @@
+#include "model/drop_plan.h"
+
+#include <nlohmann/json.hpp>
+
+#include "util/error.h"
+
+namespace llmdrop {
+
+namespace {
+void check_range(int64_t index, int64_t num_layers, const std::string& what) {
+  if (index < 0 || index >= num_layers)
+    throw_bad_input(what + ": layer index " + std::to_string(index) + " is out of range (the model has " +
+                    std::to_string(num_layers) + " layers, 0.." + std::to_string(num_layers - 1) + ")");
+}
+}  // namespace
+
+void DropPlan::validate(int64_t num_layers) const {
+  for (int64_t i : attn) check_range(i, num_layers, "attention drop");
+  for (int64_t i : mlp) check_range(i, num_layers, "MLP drop");
+}
+
+std::set<int64_t> DropPlan::parse_list(const nlohmann::json& value, const std::string& field, int64_t num_layers) {
+  std::set<int64_t> out;
+  if (value.is_null()) return out;
+  if (!value.is_array()) throw_bad_input(field + " must be a list of layer indices or of booleans");
+  const bool booleans = !value.empty() && value[0].is_boolean();
+  if (booleans && static_cast<int64_t>(value.size()) != num_layers)
+    throw_bad_input(field + " has " + std::to_string(value.size()) + " booleans, expected one per layer (" +
+                    std::to_string(num_layers) + ")");
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto& v = value[i];
+    if (booleans) {
+      if (!v.is_boolean()) throw_bad_input(field + " mixes booleans and indices");
+      if (v.get<bool>()) out.insert(static_cast<int64_t>(i));
+    } else {
+      if (!v.is_number_integer()) throw_bad_input(field + " must hold integer layer indices");
+      check_range(v.get<int64_t>(), num_layers, field);
+      out.insert(v.get<int64_t>());
+    }
+  }
+  return out;
+}
+
+std::set<int64_t> DropPlan::parse_csv(const std::string& text, const std::string& what) {
+  std::set<int64_t> out;
+  size_t pos = 0;
+  while (pos <= text.size() && !text.empty()) {
+    size_t comma = text.find(',', pos);
+    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size())
+      throw_bad_input(what + ": '" + text + "' is not a comma-separated list of layer indices");
+    out.insert(value);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+std::string format_indices(const std::set<int64_t>& indices) {
+  std::string out;
+  for (int64_t i : indices) out += (out.empty() ? "" : ",") + std::to_string(i);
+  return out;
+}
+
+}  // namespace llmdrop

@@ -1,0 +1,29 @@
+#pragma once
+// Scoring and generation on a loaded model.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "jobs/job.h"
+
+namespace llmdrop {
+
+class Model;
+
+// log p(ids[t+1] | ids[..t]) for every t, from one forward pass: ids.size()-1 values.
+std::vector<double> next_token_logprobs(const Model& model, const std::vector<int64_t>& ids);
+
+struct SamplingOptions {
+  int64_t max_new_tokens = 32;
+  bool greedy = true;
+  double temperature = 1.0;
+  double top_p = 1.0;
+  uint64_t seed = 0;
+  std::optional<int64_t> stop_token;  // usually EOS; generation ends after producing it
+};
+
+// Continues `prompt` (which already holds BOS when the model wants one) using the KV cache.
+std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& prompt, const SamplingOptions& options,
+                              JobContext& job = JobContext::silent());
+
+}  // namespace llmdrop

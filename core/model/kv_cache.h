@@ -1,0 +1,32 @@
+#pragma once
+// A static, preallocated key/value cache. Only layers whose attention runs own a slot; a dropped
+// attention layer has none, so the cache shrinks with every dropped attention.
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace llmdrop {
+
+class KVCache {
+ public:
+  KVCache() = default;
+  // keys/values: one entry per layer, undefined for layers without attention; each (B, KV, capacity, D).
+  KVCache(std::vector<at::Tensor> keys, std::vector<at::Tensor> values, int64_t capacity);
+
+  int64_t length() const { return length_; }  // positions already cached
+  int64_t capacity() const { return capacity_; }
+  bool has_layer(int64_t layer) const;
+  // Writes (B, KV, T, D) at positions [length, length+T) and returns the cached (B, KV, length+T, D) views.
+  std::pair<at::Tensor, at::Tensor> append(int64_t layer, const at::Tensor& k, const at::Tensor& v);
+  void advance(int64_t n) { length_ += n; }
+  void reset() { length_ = 0; }
+  int64_t bytes() const;
+
+ private:
+  std::vector<at::Tensor> keys_, values_;
+  int64_t capacity_ = 0;
+  int64_t length_ = 0;
+};
+
+}  // namespace llmdrop

@@ -1,0 +1,255 @@
+#include "model/model.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "model/device.h"
+#include "model/family.h"
+#include "model/rope.h"
+#include "util/error.h"
+
+namespace llmdrop {
+
+namespace {
+
+std::string shape_string(at::IntArrayRef shape) {
+  std::ostringstream out;
+  out << "[";
+  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+  out << "]";
+  return out.str();
+}
+
+// LlamaRMSNorm: normalise in float32, cast back, then scale.
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  at::Tensor xf = x.to(at::kFloat);
+  xf = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
+  return weight * xf.to(x.scalar_type());
+}
+
+// (B, KV, S, D) → (B, KV*n_rep, S, D), each kv head repeated for its group of query heads.
+at::Tensor repeat_kv(const at::Tensor& x, int64_t n_rep) {
+  if (n_rep == 1) return x;
+  const auto b = x.size(0), kv = x.size(1), s = x.size(2), d = x.size(3);
+  return x.unsqueeze(2).expand({b, kv, n_rep, s, d}).reshape({b, kv * n_rep, s, d});
+}
+
+// Which keys each query may see: causal, and within the sliding window when there is one.
+// (T, S) bool, true = attend; undefined when every query sees every key.
+at::Tensor attention_mask(int64_t start, int64_t t, int64_t window, c10::Device device) {
+  const int64_t s = start + t;
+  const bool causal_needed = t > 1;
+  const bool window_needed = window > 0 && s > window;
+  if (!causal_needed && !window_needed) return {};
+  auto opts = at::TensorOptions().dtype(at::kLong).device(device);
+  at::Tensor q = at::arange(start, s, opts).unsqueeze(1);  // (T, 1)
+  at::Tensor k = at::arange(0, s, opts).unsqueeze(0);      // (1, S)
+  at::Tensor mask = k <= q;
+  if (window_needed) mask = mask & (k > q - window);
+  return mask;
+}
+
+// softmax(q·kᵀ·scale + mask)·v, the eager formula of transformers (softmax in float32).
+at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale) {
+#if TORCH_VERSION_MAJOR >= 2
+  return at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
+                                          0.0, false, scale);
+#else
+  at::Tensor scores = at::matmul(q, k.transpose(2, 3)) * scale;  // (B, H, T, S)
+  if (mask.defined()) scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+  at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
+  return at::matmul(probs, v);
+#endif
+}
+
+}  // namespace
+
+Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype)
+    : checkpoint_(std::move(checkpoint)),
+      config_(checkpoint_.config),
+      family_(&family_for(config_.model_type)),
+      device_(device),
+      dtype_(dtype) {}
+
+at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) const {
+  const TensorInfo& info = checkpoint_.tensors->info(name);
+  if (info.shape != shape)
+    throw_bad_input("tensor " + name + " has shape " + shape_string(info.shape) + ", but config.json implies " +
+                    shape_string(shape));
+  return checkpoint_.tensors->view(name);
+}
+
+AttentionWeights Model::load_attention(int64_t layer) const {
+  const auto names = family_->attention(layer);
+  const int64_t hidden = config_.hidden_size, d = config_.head_dim;
+  const int64_t q_rows = config_.num_heads * d, kv_rows = config_.num_kv_heads * d;
+  auto to_device = [&](const at::Tensor& t) { return t.to(device_, dtype_, false, /*copy=*/true); };
+  AttentionWeights w;
+  w.qkv = to_device(at::cat({fetch(names.q, {q_rows, hidden}), fetch(names.k, {kv_rows, hidden}),
+                             fetch(names.v, {kv_rows, hidden})}));
+  if (config_.qkv_bias)
+    w.qkv_bias = to_device(at::cat({fetch(names.q_bias, {q_rows}), fetch(names.k_bias, {kv_rows}),
+                                    fetch(names.v_bias, {kv_rows})}));
+  w.o = to_device(fetch(names.o, {hidden, q_rows}));
+  if (config_.o_bias) w.o_bias = to_device(fetch(names.o_bias, {hidden}));
+  return w;
+}
+
+MlpWeights Model::load_mlp(int64_t layer) const {
+  const auto names = family_->mlp(layer);
+  const int64_t hidden = config_.hidden_size, inter = config_.intermediate_size;
+  MlpWeights w;
+  w.gate_up = at::cat({fetch(names.gate, {inter, hidden}), fetch(names.up, {inter, hidden})})
+                  .to(device_, dtype_, false, true);
+  w.down = fetch(names.down, {hidden, inter}).to(device_, dtype_, false, true);
+  return w;
+}
+
+std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptions& options, JobContext& job) {
+  const ModelConfig& cfg = checkpoint.config;
+  if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
+  const c10::Device device = parse_device(options.device);
+  const c10::ScalarType dtype = parse_dtype(options.dtype, cfg, device);
+  DropPlan plan = options.drops ? *options.drops : cfg.drops;
+  plan.validate(cfg.num_layers);
+
+  c10::InferenceMode inference;
+  std::unique_ptr<Model> model(new Model(checkpoint, device, dtype));
+  const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
+  job.report(0, cfg.num_layers + 1, "embeddings");
+  model->embedding_ = model->fetch(model->family_->embedding(), {vocab, hidden}).to(device, dtype, false, true);
+  model->final_norm_ = model->fetch(model->family_->final_norm(), {hidden}).to(device, dtype, false, true);
+  const bool tied = cfg.tie_word_embeddings || !checkpoint.tensors->contains(model->family_->lm_head());
+  model->lm_head_ = tied ? model->embedding_
+                         : model->fetch(model->family_->lm_head(), {vocab, hidden}).to(device, dtype, false, true);
+  model->inv_freq_ = rope_inverse_frequencies(cfg.rope, cfg.head_dim, device);
+  for (int64_t i = 0; i < cfg.num_layers; ++i) {
+    job.throw_if_cancelled();
+    job.report(i + 1, cfg.num_layers + 1, "layer " + std::to_string(i));
+    DecoderLayer layer;
+    layer.index = i;
+    layer.sliding_window = cfg.sliding_window[i];
+    layer.attn_norm = model->fetch(model->family_->attn_norm(i), {hidden}).to(device, dtype, false, true);
+    layer.mlp_norm = model->fetch(model->family_->mlp_norm(i), {hidden}).to(device, dtype, false, true);
+    if (!plan.attn_dropped(i)) layer.attn = model->load_attention(i);
+    if (!plan.mlp_dropped(i)) layer.mlp = model->load_mlp(i);
+    model->layers_.push_back(std::move(layer));
+  }
+  model->drops_ = plan;
+  job.report(cfg.num_layers + 1, cfg.num_layers + 1, "loaded");
+  return model;
+}
+
+void Model::set_drops(const DropPlan& plan, JobContext& job) {
+  plan.validate(config_.num_layers);
+  c10::InferenceMode inference;
+  for (auto& layer : layers_) {
+    job.throw_if_cancelled();
+    const int64_t i = layer.index;
+    if (plan.attn_dropped(i)) layer.attn.reset();
+    else if (!layer.attn) layer.attn = load_attention(i);
+    if (plan.mlp_dropped(i)) layer.mlp.reset();
+    else if (!layer.mlp) layer.mlp = load_mlp(i);
+  }
+  drops_ = plan;
+}
+
+KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
+  c10::InferenceMode inference;
+  std::vector<at::Tensor> keys(layers_.size()), values(layers_.size());
+  const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
+  for (const auto& layer : layers_) {
+    if (!layer.attn) continue;
+    keys[layer.index] = at::empty({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
+    values[layer.index] = at::empty({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
+  }
+  return KVCache(std::move(keys), std::move(values), capacity);
+}
+
+at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, KVCache* cache, int64_t start,
+                            const at::Tensor& cos, const at::Tensor& sin) const {
+  const AttentionWeights& w = *layer.attn;
+  const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads, d = config_.head_dim;
+  at::Tensor qkv = at::linear(x, w.qkv, w.qkv_bias);  // (B, T, (H + 2KV)·D)
+  at::Tensor q = qkv.narrow(-1, 0, h * d).view({b, t, h, d}).transpose(1, 2);         // (B, H, T, D)
+  at::Tensor k = qkv.narrow(-1, h * d, kv * d).view({b, t, kv, d}).transpose(1, 2);   // (B, KV, T, D)
+  at::Tensor v = qkv.narrow(-1, (h + kv) * d, kv * d).view({b, t, kv, d}).transpose(1, 2);
+  q = apply_rope(q, cos, sin);
+  k = apply_rope(k, cos, sin);
+  if (cache) std::tie(k, v) = cache->append(layer.index, k, v);  // (B, KV, start+T, D)
+  const at::Tensor mask = attention_mask(start, t, layer.sliding_window, device_);
+  at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), mask, 1.0 / std::sqrt(double(d)));
+  out = out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
+  return at::linear(out, w.o, w.o_bias);
+}
+
+at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, KVCache* cache, int64_t start,
+                                const at::Tensor& cos, const at::Tensor& sin, HiddenStateObserver* observer) const {
+  LayerTrace trace;
+  trace.layer = layer.index;
+  trace.input = h;
+  // Residual line 1: h + Attn(LN1(h)), skipped when attention is dropped.
+  at::Tensor m = h;
+  if (layer.attn) {
+    trace.attn_input = rms_norm(h, layer.attn_norm, config_.rms_norm_eps);
+    trace.attn_output = attention(layer, trace.attn_input, cache, start, cos, sin);
+    m = h + trace.attn_output;
+  }
+  trace.mid = m;
+  // Residual line 2: m + MLP(LN2(m)), skipped when the MLP is dropped.
+  at::Tensor out = m;
+  if (layer.mlp) {
+    trace.mlp_input = rms_norm(m, layer.mlp_norm, config_.rms_norm_eps);
+    const int64_t inter = config_.intermediate_size;
+    at::Tensor gate_up = at::linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
+    trace.mlp_output = at::linear(at::silu(gate_up.narrow(-1, 0, inter)) * gate_up.narrow(-1, inter, inter),
+                                  layer.mlp->down);
+    out = m + trace.mlp_output;
+  }
+  trace.output = out;
+  if (observer) observer->on_layer(trace);
+  return out;
+}
+
+at::Tensor Model::forward(const at::Tensor& input_ids, KVCache* cache, HiddenStateObserver* observer,
+                          bool last_only) const {
+  if (input_ids.dim() != 2) throw_bad_input("input ids must be (batch, length)");
+  const int64_t t = input_ids.size(1);
+  if (t == 0) throw_bad_input("cannot run the model on an empty sequence");
+  c10::InferenceMode inference;
+  if (input_ids.is_cpu() && (input_ids.min().item<int64_t>() < 0 || input_ids.max().item<int64_t>() >= config_.vocab_size))
+    throw_bad_input("token ids must lie in [0, " + std::to_string(config_.vocab_size) + ")");
+  at::Tensor ids = input_ids.to(device_, at::kLong);
+  const int64_t start = cache ? cache->length() : 0;
+  auto [cos, sin] = rope_cos_sin(inv_freq_, start, t, dtype_);  // (T, D)
+  at::Tensor h = at::embedding(embedding_, ids);                 // (B, T, hidden)
+  for (const auto& layer : layers_) h = decoder_layer(layer, h, cache, start, cos, sin, observer);
+  if (cache) cache->advance(t);
+  if (last_only) h = h.narrow(1, t - 1, 1);
+  return at::linear(rms_norm(h, final_norm_, config_.rms_norm_eps), lm_head_);  // (B, T, V)
+}
+
+int64_t Model::kv_bytes_per_token() const {
+  int64_t attention_layers = 0;
+  for (const auto& layer : layers_) attention_layers += layer.attn ? 1 : 0;
+  return 2 * attention_layers * config_.num_kv_heads * config_.head_dim * static_cast<int64_t>(dtype_size(dtype_));
+}
+
+int64_t Model::resident_parameters() const {
+  int64_t n = embedding_.numel() + final_norm_.numel();
+  if (!lm_head_.is_same(embedding_)) n += lm_head_.numel();
+  for (const auto& layer : layers_) {
+    n += layer.attn_norm.numel() + layer.mlp_norm.numel();
+    if (layer.attn)
+      n += layer.attn->qkv.numel() + layer.attn->o.numel() +
+           (layer.attn->qkv_bias.defined() ? layer.attn->qkv_bias.numel() : 0) +
+           (layer.attn->o_bias.defined() ? layer.attn->o_bias.numel() : 0);
+    if (layer.mlp) n += layer.mlp->gate_up.numel() + layer.mlp->down.numel();
+  }
+  return n;
+}
+
+}  // namespace llmdrop

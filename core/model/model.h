@@ -1,0 +1,98 @@
+#pragma once
+// The decoder-only transformer (Llama / Mistral / Qwen2) on libtorch, with LLM-Drop's module drops.
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checkpoint/checkpoint.h"
+#include "jobs/job.h"
+#include "model/drop_plan.h"
+#include "model/kv_cache.h"
+#include "model/observer.h"
+
+namespace llmdrop {
+
+class ModelFamily;
+
+// Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load.
+struct AttentionWeights {
+  at::Tensor qkv;       // (H*D + 2*KV*D, hidden)
+  at::Tensor qkv_bias;  // (H*D + 2*KV*D) or undefined
+  at::Tensor o;         // (hidden, H*D)
+  at::Tensor o_bias;    // (hidden) or undefined
+};
+
+struct MlpWeights {
+  at::Tensor gate_up;  // (2*I, hidden)
+  at::Tensor down;     // (hidden, I)
+};
+
+struct DecoderLayer {
+  int64_t index = 0;
+  int64_t sliding_window = 0;           // 0 = full causal attention
+  at::Tensor attn_norm;                 // (hidden)
+  at::Tensor mlp_norm;                  // (hidden)
+  std::optional<AttentionWeights> attn;  // empty when dropped: no weights, no KV cache
+  std::optional<MlpWeights> mlp;         // empty when dropped
+};
+
+struct LoadOptions {
+  std::string device = "cpu";
+  std::string dtype = "auto";
+  std::optional<DropPlan> drops;  // overrides config.json's drop lists
+};
+
+class Model {
+ public:
+  // Loads every non-dropped module onto the device; progress per layer, cancellable between layers.
+  static std::unique_ptr<Model> load(const Checkpoint& checkpoint, const LoadOptions& options,
+                                     JobContext& job = JobContext::silent());
+
+  const ModelConfig& config() const { return config_; }
+  const Checkpoint& checkpoint() const { return checkpoint_; }
+  c10::Device device() const { return device_; }
+  c10::ScalarType dtype() const { return dtype_; }
+  const DropPlan& drops() const { return drops_; }
+  const std::vector<DecoderLayer>& layers() const { return layers_; }
+
+  // Frees the weights of newly dropped modules and loads re-enabled ones from the (mapped) checkpoint.
+  void set_drops(const DropPlan& plan, JobContext& job = JobContext::silent());
+
+  // A cache with a slot for every layer whose attention currently runs.
+  KVCache new_cache(int64_t batch, int64_t capacity) const;
+
+  // input_ids: (B, T) token ids. With a cache, the tokens continue the cached positions and are appended.
+  // Returns logits (B, T, V) — or (B, 1, V) with last_only — in the model's dtype.
+  at::Tensor forward(const at::Tensor& input_ids, KVCache* cache = nullptr, HiddenStateObserver* observer = nullptr,
+                     bool last_only = false) const;
+
+  int64_t kv_bytes_per_token() const;  // for the current drops and dtype
+  int64_t resident_parameters() const;  // parameters held on the device now
+
+ private:
+  Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype);
+  at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
+  AttentionWeights load_attention(int64_t layer) const;
+  MlpWeights load_mlp(int64_t layer) const;
+  at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, KVCache* cache, int64_t start,
+                           const at::Tensor& cos, const at::Tensor& sin, HiddenStateObserver* observer) const;
+  at::Tensor attention(const DecoderLayer& layer, const at::Tensor& x, KVCache* cache, int64_t start,
+                       const at::Tensor& cos, const at::Tensor& sin) const;
+
+  Checkpoint checkpoint_;
+  ModelConfig config_;
+  const ModelFamily* family_;
+  c10::Device device_;
+  c10::ScalarType dtype_;
+  DropPlan drops_;
+  at::Tensor embedding_;   // (V, hidden)
+  at::Tensor final_norm_;  // (hidden)
+  at::Tensor lm_head_;     // (V, hidden); the embedding itself when tied
+  at::Tensor inv_freq_;    // (head_dim/2) float32
+  std::vector<DecoderLayer> layers_;
+};
+
+}  // namespace llmdrop

@@ -1,0 +1,146 @@
+// config.json / generation_config.json reading, families, drop lists, model paths and tokenizer kinds.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/summary.h"
+#include "checkpoint/tokenizer.h"
+#include "model/model.h"
+#include "support/test_support.h"
+
+using namespace llmdrop;
+namespace fs = std::filesystem;
+
+class ConfigTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+  fs::path dir(const char* name) { return fs::path(tmp_.path().toStdString()) / name; }
+
+ private slots:
+  void readsTransformers4And5KeysAlike() {
+    // The llama3 fixture carries 4.x keys (rope_theta, rope_scaling, torch_dtype); rewrite them as 5.x.
+    const auto v4 = test::read_json(test::model_dir("llama3") / "config.json");
+    QVERIFY(v4.contains("rope_scaling") && v4.contains("torch_dtype"));
+    auto v5 = v4;
+    v5["rope_parameters"] = v4["rope_scaling"];
+    v5["rope_parameters"]["rope_theta"] = v4["rope_theta"];
+    v5["dtype"] = v4["torch_dtype"];
+    for (const char* key : {"rope_scaling", "rope_theta", "torch_dtype"}) v5.erase(key);
+    const ModelConfig a = parse_model_config(v4, "v4"), b = parse_model_config(v5, "v5");
+    for (const ModelConfig* c : {&a, &b}) {
+      QCOMPARE(c->rope.type, std::string("llama3"));
+      QCOMPARE(c->rope.theta, 500000.0);
+      QCOMPARE(c->rope.factor, 8.0);
+      QCOMPARE(c->rope.high_freq_factor, 4.0);
+      QCOMPARE(c->rope.original_max_position, int64_t(64));
+      QCOMPARE(c->dtype, std::string("float32"));
+    }
+    QVERIFY(a.tie_word_embeddings);
+    QCOMPARE(a.num_kv_heads, int64_t(1));
+  }
+
+  void familiesReadTheirOwnHyperParameters() {
+    const auto mistral = read_model_config(test::model_dir("mistral"));
+    QCOMPARE(mistral.sliding_window, std::vector<int64_t>(4, 8));
+    const auto qwen2 = read_model_config(test::model_dir("qwen2"));
+    QVERIFY(qwen2.qkv_bias && !qwen2.o_bias);
+    QCOMPARE(qwen2.sliding_window, std::vector<int64_t>(4, 0));
+    const auto llama = read_model_config(test::model_dir("llama"));
+    QVERIFY(!llama.qkv_bias && !llama.tie_word_embeddings);
+    QCOMPARE(llama.bos_token_id.value_or(-1), int64_t(1));
+    QCOMPARE(llama.eos_token_ids, std::vector<int64_t>{2});
+  }
+
+  void badConfigsAreExplained_data() {
+    QTest::addColumn<QString>("edit");
+    QTest::addColumn<QString>("fragment");
+    QTest::newRow("unknown model_type") << "model_type=\"gpt2\"" << "unsupported model_type 'gpt2'";
+    QTest::newRow("missing field") << "-hidden_size" << "field 'hidden_size' is missing";
+    QTest::newRow("wrong type") << "num_hidden_layers=\"six\"" << "field 'num_hidden_layers' must be an integer";
+    QTest::newRow("drop index out of range") << "drop_attn_list=[1,6]" << "layer index 6 is out of range";
+    QTest::newRow("booleans of the wrong length") << "drop_mlp_list=[true,false]" << "expected one per layer";
+    QTest::newRow("unsupported rope") << "rope_parameters={\"rope_type\":\"yarn\",\"rope_theta\":10000}"
+                                      << "rope type 'yarn' is not supported";
+  }
+  void badConfigsAreExplained() {
+    QFETCH(QString, edit);
+    QFETCH(QString, fragment);
+    auto config = test::read_json(test::model_dir("llama") / "config.json");
+    const std::string e = edit.toStdString();
+    if (e[0] == '-') config.erase(e.substr(1));
+    else config[e.substr(0, e.find('='))] = nlohmann::json::parse(e.substr(e.find('=') + 1));
+    std::string message;
+    try {
+      parse_model_config(config, "config.json");
+    } catch (const Error& err) {
+      QCOMPARE(err.kind(), Error::Kind::BadInput);
+      message = err.what();
+    }
+    QVERIFY2(message.find(fragment.toStdString()) != std::string::npos, ("message was: " + message).c_str());
+  }
+
+  void nonJsonConfigIsRejected() {
+    const fs::path d = dir("nonjson");
+    test::copy_model("llama", d);
+    test::write_file(d / "config.json", "{\"model_type\": \"llama\", oops");
+    EXPECT_THROW_WITH(Checkpoint::open(d), "is not valid JSON");
+  }
+
+  void dropListsAsIndicesOrBooleansAgree() {
+    auto config = test::read_json(test::model_dir("llama") / "config.json");
+    config["drop_attn_list"] = {1, 4};
+    config["drop_mlp_list"] = {false, false, true, false, false, false};
+    const ModelConfig c = parse_model_config(config, "config.json");
+    QCOMPARE(c.drops.attn, (std::set<int64_t>{1, 4}));
+    QCOMPARE(c.drops.mlp, (std::set<int64_t>{2}));
+  }
+
+  void shapeThatDoesNotMatchConfigIsRejected() {
+    const fs::path d = dir("shape");
+    test::copy_model("llama", d);
+    auto config = test::read_json(d / "config.json");
+    config["intermediate_size"] = 96;
+    test::write_json(d / "config.json", config);
+    EXPECT_THROW_WITH(Model::load(Checkpoint::open(d), {}),
+                      "tensor model.layers.0.mlp.gate_proj.weight has shape [128, 64], but config.json implies [96, 64]");
+  }
+
+  void resolvesHuggingFaceCacheEntries() {
+    const fs::path entry = dir("hub") / "models--org--tiny";
+    fs::create_directories(entry / "snapshots");
+    test::copy_model("llama", entry / "snapshots" / "aaa111");
+    test::copy_model("llama", entry / "snapshots" / "bbb222");
+    fs::create_directories(entry / "refs");
+    test::write_file(entry / "refs" / "main", "aaa111\n");
+    QCOMPARE(resolve_model_dir(entry), entry / "snapshots" / "aaa111");
+    fs::remove(entry / "refs" / "main");  // no ref: the newest snapshot
+    fs::last_write_time(entry / "snapshots" / "bbb222", fs::file_time_type::clock::now() + std::chrono::hours(1));
+    QCOMPARE(resolve_model_dir(entry), entry / "snapshots" / "bbb222");
+    EXPECT_THROW_WITH(resolve_model_dir(dir("nowhere")), "does not exist");
+  }
+
+  void byteLevelTokenizerIsRefusedClearly() {
+    const fs::path d = dir("bpe");
+    test::copy_model("qwen2", d);
+    fs::remove(d / "tokenizer.model");
+    test::write_file(d / "tokenizer.json", R"({"model": {"type": "BPE"}})");
+    const Checkpoint ckpt = Checkpoint::open(d);
+    EXPECT_THROW_WITH(Tokenizer::open(d, ckpt.config), "not supported yet");
+  }
+
+  void summaryCountsParametersAndKvBytes() {
+    const Checkpoint ckpt = Checkpoint::open(test::model_dir("llama"));
+    // Hand count: embed + lm_head 2·384·64; per layer q,o 64·64, k,v 32·64, gate/up/down 128·64, 2 norms 64; final norm.
+    const int64_t per_layer = 2 * 64 * 64 + 2 * 32 * 64 + 3 * 128 * 64 + 2 * 64;
+    const int64_t total = 2 * 384 * 64 + 6 * per_layer + 64;
+    const ModelSummary full = summarize(ckpt, {}, "float32");
+    QCOMPARE(full.parameters, total);
+    QCOMPARE(full.kv_bytes_per_token, int64_t(2 * 6 * 2 * 16 * 4));  // K,V · layers · kv heads · head dim · fp32
+    const ModelSummary dropped = summarize(ckpt, DropPlan{{0, 3}, {5}}, "bfloat16");
+    QCOMPARE(dropped.active_parameters, total - 2 * (2 * 64 * 64 + 2 * 32 * 64) - 3 * 128 * 64);
+    QCOMPARE(dropped.kv_bytes_per_token, int64_t(2 * 4 * 2 * 16 * 2));
+  }
+};
+
+QTEST_GUILESS_MAIN(ConfigTest)
+#include "tst_config.moc"

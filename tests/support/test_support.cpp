@@ -1,0 +1,42 @@
+#include "support/test_support.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace llmdrop::test {
+namespace fs = std::filesystem;
+
+fs::path data_dir() {
+  const char* env = std::getenv("LLMDROP_TEST_DATA");
+  if (!env) throw std::runtime_error("LLMDROP_TEST_DATA is not set (run the tests through ctest)");
+  return env;
+}
+
+fs::path model_dir(const std::string& name) { return data_dir() / "models" / name; }
+
+nlohmann::json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return nlohmann::json::parse(in);
+}
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+void write_json(const fs::path& path, const nlohmann::json& j) { write_file(path, j.dump(2)); }
+
+void copy_model(const std::string& name, const fs::path& target) {
+  fs::create_directories(target);
+  fs::copy(model_dir(name), target, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+std::string test_device() {
+  const char* env = std::getenv("LLMDROP_TEST_DEVICE");
+  return env && *env ? env : "cpu";
+}
+
+}  // namespace llmdrop::test

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (run as root, or with sudo available):
+#   tools/setup.sh deps   install the Debian packages and build the bundled static sentencepiece
+#   tools/setup.sh build  deps + configure + build (build/bin/llmdrop, build/bin/llmdrop-workbench)
+#   tools/setup.sh test   build + run every test through CTest
+#   tools/setup.sh run    build + start the workbench (QT_QPA_PLATFORM=offscreen works) [MODEL]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${LLMDROP_BUILD_DIR:-$root/build}
+jobs=${LLMDROP_JOBS:-$(nproc)}
+sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+
+packages=(build-essential cmake ninja-build pkg-config dpkg-dev qt6-base-dev qt6-tools-dev qt6-l10n-tools
+  qt6-tools-dev-tools libqcustomplot-dev nlohmann-json3-dev libtorch-dev libprotobuf-dev protobuf-compiler
+  sentencepiece libgl-dev xvfb xauth)
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Debian's libsentencepiece embeds protobuf-lite 3.14 and crashes in one process with Debian's libtorch
+# (protobuf 3.21). We build sentencepiece's static library from Debian's own source package against the
+# system protobuf; CMake picks it up from .deps/sentencepiece (cmake/LlmdropDependencies.cmake).
+bundle_sentencepiece() {
+  local prefix=$root/.deps/sentencepiece
+  [ -f "$prefix/lib/libsentencepiece.a" ] && return 0
+  local src_root=$root/.deps/src
+  mkdir -p "$src_root"
+  if ! ls -d "$src_root"/sentencepiece-*/ >/dev/null 2>&1; then
+    if ! apt-get source --print-uris sentencepiece >/dev/null 2>&1 || \
+       [ -z "$(apt-get source --print-uris sentencepiece 2>/dev/null | grep dsc)" ]; then
+      echo "setup: enabling Debian source packages (deb-src) to fetch sentencepiece's source" >&2
+      printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        | $sudo tee /etc/apt/sources.list.d/llmdrop-deb-src.sources >/dev/null
+      $sudo apt-get update -q
+    fi
+    (cd "$src_root" && apt-get source -q sentencepiece)
+  fi
+  "$root/tools/build-sentencepiece.sh" "$(ls -d "$src_root"/sentencepiece-*/ | head -1)" "$prefix" system
+}
+
+configure_and_build() {
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$build" -j "$jobs"
+}
+
+cmd=${1:-build}; shift || true
+case "$cmd" in
+  deps) install_packages; bundle_sentencepiece ;;
+  build) install_packages; bundle_sentencepiece; configure_and_build ;;
+  test)
+    install_packages; bundle_sentencepiece; configure_and_build
+    cd "$build" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$jobs" ;;
+  run)
+    install_packages; bundle_sentencepiece; configure_and_build
+    exec "$build/bin/llmdrop-workbench" "$@" ;;
+  *) echo "usage: tools/setup.sh deps|build|test|run [MODEL]" >&2; exit 2 ;;
+esac
