@@ -6,7 +6,6 @@
 #   tools/setup.sh run    build + start the workbench (QT_QPA_PLATFORM=offscreen works) [MODEL]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${LLMDROP_BUILD_DIR:-$root/build}
 jobs=${LLMDROP_JOBS:-$(nproc)}
 sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 
@@ -47,8 +46,7 @@ bundle_sentencepiece() {
 }
 
 configure_and_build() {
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$build" -j "$jobs"
+  (cd "$root" && cmake --preset default && cmake --build --preset default -j "$jobs")
 }
 
 cmd=${1:-build}; shift || true
@@ -57,9 +55,9 @@ case "$cmd" in
   build) install_packages; bundle_sentencepiece; configure_and_build ;;
   test)
     install_packages; bundle_sentencepiece; configure_and_build
-    cd "$build" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$jobs" ;;
+    cd "$root" && ctest --preset default -j "$jobs" ;;
   run)
     install_packages; bundle_sentencepiece; configure_and_build
-    exec "$build/bin/llmdrop-workbench" "$@" ;;
+    exec "$root/build/bin/llmdrop-workbench" "$@" ;;
   *) echo "usage: tools/setup.sh deps|build|test|run [MODEL]" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 #include "checkpoint/summary.h"
 
+#include <map>
 #include <sstream>
 
 #include "model/family.h"
@@ -60,6 +61,12 @@ ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops, cons
   s.kv_bytes_per_token_full = per_layer * cfg.num_layers;
   s.kv_bytes_per_token = per_layer * (cfg.num_layers - static_cast<int64_t>(drops.attn.size()));
   return s;
+}
+
+ModelSummary summarize(const Checkpoint& checkpoint) {
+  static const std::map<StorageDType, std::string> runtime = {
+      {StorageDType::F32, "float32"}, {StorageDType::BF16, "bfloat16"}, {StorageDType::F16, "float16"}};
+  return summarize(checkpoint, checkpoint.config.drops, runtime.at(checkpoint.tensors->main_dtype()));
 }
 
 nlohmann::json to_json(const ModelSummary& s) {

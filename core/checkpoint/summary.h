@@ -27,6 +27,8 @@ struct ModelSummary {
 
 // runtime_dtype: "float32" | "bfloat16" | "float16" — the element size of the KV cache.
 ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& runtime_dtype);
+// With the checkpoint's own drop lists, for its stored dtype.
+ModelSummary summarize(const Checkpoint& checkpoint);
 nlohmann::json to_json(const ModelSummary& summary);
 
 }  // namespace llmdrop

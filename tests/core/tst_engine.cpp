@@ -50,6 +50,8 @@ class EngineTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void initTestCase() { qInfo("engine tests run on device '%s'", test::test_device().c_str()); }
+
   void matchesTransformers_data() {
     QTest::addColumn<QString>("model");
     QTest::addColumn<int>("index");

@@ -8,7 +8,8 @@ if [ ! -d "$qt" ]; then
   for deb in .qt6/debs/*.deb; do dpkg -x "$deb" "$qt"; done
 fi
 export LD_LIBRARY_PATH=$qt/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-torch=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
-cmake -S . -B build-cuda -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMDROP_GUI=OFF \
-  -DCMAKE_PREFIX_PATH="$torch;$qt/usr/lib/x86_64-linux-gnu/cmake" -DCMAKE_CUDA_ARCHITECTURES=90 "$@"
-cmake --build build-cuda -j "$(nproc)"
+export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+export LLMDROP_QT_PREFIX=$qt/usr/lib/x86_64-linux-gnu/cmake
+export TORCH_CUDA_ARCH_LIST=9.0
+cmake --preset cuda "$@"
+cmake --build --preset cuda -j "$(nproc)"

@@ -6,5 +6,5 @@ cd "$(dirname "$0")/../.."
 mkdir -p .qt6/debs
 cd .qt6/debs
 apt-get download qt6-base-dev qt6-base-dev-tools libqt6core6 libqt6test6 libicu72 libdouble-conversion3 \
-  libb2-1 libpcre2-16-0 qmake6 qmake6-bin >/dev/null
+  libb2-1 libpcre2-16-0 qmake6 qmake6-bin libglib2.0-0 >/dev/null
 ls

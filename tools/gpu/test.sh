@@ -6,6 +6,5 @@ cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}
 tools/gpu/build.sh 2>&1 | tee "$out/build-cuda.log" | tail -5
 export LD_LIBRARY_PATH=$PWD/.qt6/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-cd build-cuda
-LLMDROP_TEST_DEVICE=cuda ctest --output-on-failure -V 2>&1 | tee "$out/ctest-cuda.log" | grep -E "max \||bf16 vs|Totals|tests passed|FAIL" || true
+ctest --preset cuda 2>&1 | tee "$out/ctest-cuda.log" | grep -E "max \||bf16 vs|Totals|tests passed|FAIL" || true
 grep -q "100% tests passed" "$out/ctest-cuda.log"

@@ -1,0 +1,65 @@
+// llmdrop-workbench [MODEL] [--screenshot FILE] [--language LANG]
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTimer>
+#include <QTranslator>
+#include <cstdio>
+
+#include "main_window.h"
+
+namespace {
+void install_translations(QApplication& app, const QString& language) {
+  const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+  auto* ours = new QTranslator(&app);
+  if (ours->load(locale, QStringLiteral("llmdrop"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    app.installTranslator(ours);
+  auto* qt = new QTranslator(&app);
+  if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    app.installTranslator(qt);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("llmdrop-workbench"));
+  QApplication::setOrganizationName(QStringLiteral("llmdrop"));
+  QCommandLineParser cli;
+  cli.setApplicationDescription(QStringLiteral("LLM-Drop Workbench: find and remove redundancy in language models"));
+  cli.addHelpOption();
+  cli.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Hugging Face model folder or cache entry"));
+  QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                QStringLiteral("open MODEL, save a PNG of the window to FILE and exit"),
+                                QStringLiteral("FILE"));
+  QCommandLineOption language(QStringLiteral("language"), QStringLiteral("UI language, e.g. de or zh_CN"),
+                              QStringLiteral("LANG"));
+  cli.addOptions({screenshot, language});
+  cli.process(app);
+  install_translations(app, cli.value(language));
+
+  llmdrop::workbench::MainWindow window;
+  window.show();
+  const QStringList models = cli.positionalArguments();
+  if (cli.isSet(screenshot)) {
+    if (models.isEmpty()) {
+      std::fprintf(stderr, "llmdrop-workbench: --screenshot needs a MODEL\n");
+      return 2;
+    }
+    const QString file = cli.value(screenshot);
+    auto save = [&window, file](int code) {
+      if (!window.grab().save(file)) {
+        std::fprintf(stderr, "llmdrop-workbench: cannot write %s\n", qPrintable(file));
+        code = 1;
+      }
+      QApplication::exit(code);
+    };
+    QObject::connect(&window, &llmdrop::workbench::MainWindow::modelOpened, [save] { save(0); });
+    QObject::connect(&window, &llmdrop::workbench::MainWindow::openFailed, [save](const QString& message) {
+      std::fprintf(stderr, "llmdrop-workbench: %s\n", qPrintable(message.section(QLatin1Char('\n'), 1)));
+      save(2);
+    });
+  }
+  if (!models.isEmpty()) QTimer::singleShot(0, &window, [&window, m = models.first()] { window.open_model(m); });
+  return app.exec();
+}
