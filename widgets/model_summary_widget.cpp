@@ -23,9 +23,12 @@ QString format_count(qint64 n) {
 }
 
 QString format_bytes(qint64 bytes) {
-  if (bytes >= (1LL << 30)) return QString::number(bytes / double(1LL << 30), 'f', 2) + QStringLiteral(" GiB");
-  if (bytes >= (1LL << 20)) return QString::number(bytes / double(1LL << 20), 'f', 2) + QStringLiteral(" MiB");
-  if (bytes >= (1LL << 10)) return QString::number(bytes / double(1LL << 10), 'f', 1) + QStringLiteral(" KiB");
+  if (bytes >= (1LL << 30))
+    return QString::number(bytes / double(1LL << 30), 'f', 2) + QStringLiteral(" GiB");
+  if (bytes >= (1LL << 20))
+    return QString::number(bytes / double(1LL << 20), 'f', 2) + QStringLiteral(" MiB");
+  if (bytes >= (1LL << 10))
+    return QString::number(bytes / double(1LL << 10), 'f', 1) + QStringLiteral(" KiB");
   return QString::number(bytes) + QStringLiteral(" B");
 }
 
@@ -68,10 +71,11 @@ void ModelSummaryWidget::show_summary(const ModelSummary& s) {
   fields_["vocab"]->setText(QString::number(s.vocab_size));
   fields_["rope"]->setText(QString::fromStdString(s.rope));
   fields_["window"]->setText(s.sliding_window ? QString::number(s.sliding_window) : tr("none"));
-  fields_["parameters"]->setText(s.active_parameters == s.parameters
-                                     ? format_count(s.parameters)
-                                     : tr("%1 (%2 without dropped modules)")
-                                           .arg(format_count(s.parameters), format_count(s.active_parameters)));
+  fields_["parameters"]->setText(
+      s.active_parameters == s.parameters
+          ? format_count(s.parameters)
+          : tr("%1 (%2 without dropped modules)")
+                .arg(format_count(s.parameters), format_count(s.active_parameters)));
   fields_["dtype"]->setText(QString::fromStdString(s.stored_dtype));
   fields_["drops"]->setText(tr("attention: %1 · MLP: %2").arg(indices(s.drops.attn), indices(s.drops.mlp)));
   fields_["kv"]->setText(tr("%1 in %2 (%3 without drops)")

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "util/parse.h"
+
 namespace llmdrop::cli {
 
 ArgParser::ArgParser(std::string command, std::string summary)
@@ -43,7 +45,8 @@ void ArgParser::parse(const std::vector<std::string>& args) {
         continue;
       }
       if (!inline_value) {
-        if (i + 1 >= args.size()) throw UsageError("--" + name + " needs a value (" + it->second.value_name + ")");
+        if (i + 1 >= args.size())
+          throw UsageError("--" + name + " needs a value (" + it->second.value_name + ")");
         value = args[++i];
       }
       values_[name] = value;
@@ -74,7 +77,9 @@ std::string ArgParser::help() const {
   return out.str();
 }
 
-bool ArgParser::has(const std::string& name) const { return values_.count(name) != 0; }
+bool ArgParser::has(const std::string& name) const {
+  return values_.count(name) != 0;
+}
 
 std::string ArgParser::value(const std::string& name) const {
   if (auto it = values_.find(name); it != values_.end()) return it->second;
@@ -85,31 +90,21 @@ std::string ArgParser::value(const std::string& name) const {
 
 long long ArgParser::integer(const std::string& name) const {
   const std::string text = value(name);
-  size_t used = 0;
-  long long v = 0;
-  try {
-    v = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size()) throw UsageError("--" + name + " expects an integer, got '" + text + "'");
-  return v;
+  const auto v = parse_int(text);
+  if (!v) throw UsageError("--" + name + " expects an integer, got '" + text + "'");
+  return *v;
 }
 
 double ArgParser::number(const std::string& name) const {
   const std::string text = value(name);
-  size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size()) throw UsageError("--" + name + " expects a number, got '" + text + "'");
-  return v;
+  const auto v = parse_double(text);
+  if (!v) throw UsageError("--" + name + " expects a number, got '" + text + "'");
+  return *v;
 }
 
-bool ArgParser::flag(const std::string& name) const { return values_.count(name) != 0; }
+bool ArgParser::flag(const std::string& name) const {
+  return values_.count(name) != 0;
+}
 
 std::optional<std::string> ArgParser::positional(const std::string& name) const {
   if (auto it = positional_values_.find(name); it != positional_values_.end()) return it->second;

@@ -17,6 +17,7 @@
 #include "model/generation.h"
 #include "model/model.h"
 #include "util/error.h"
+#include "util/parse.h"
 
 namespace llmdrop::cli {
 
@@ -26,8 +27,8 @@ namespace {
 void add_model_options(ArgParser& p) {
   p.add_positional("MODEL", "Hugging Face model directory or cache entry (models--org--name)");
   p.add_option("device", "DEVICE", "cpu, cuda or cuda:N", "cpu");
-  p.add_option("dtype", "DTYPE", "float32, bfloat16, float16 or auto (float32 on cpu, checkpoint dtype on cuda)",
-               "auto");
+  p.add_option("dtype", "DTYPE",
+               "float32, bfloat16, float16 or auto (float32 on cpu, checkpoint dtype on cuda)", "auto");
   p.add_option("drop-attn", "LIST", "attention layers to drop, e.g. 3,5,7 (overrides config.json)");
   p.add_option("drop-mlp", "LIST", "MLP layers to drop, e.g. 2 (overrides config.json)");
   p.add_flag("json", "machine-readable output on stdout");
@@ -54,7 +55,8 @@ JobContext progress_printer(const std::string& what) {
     const auto now = std::chrono::steady_clock::now();
     if (progress.done < progress.total && now - *last < std::chrono::milliseconds(250)) return;
     *last = now;
-    std::cerr << "[" << what << "] " << progress.done << "/" << progress.total << " " << progress.message << "\n";
+    std::cerr << "[" << what << "] " << progress.done << "/" << progress.total << " " << progress.message
+              << "\n";
   });
 }
 
@@ -67,24 +69,8 @@ std::unique_ptr<Model> load_model(const ArgParser& p, const Checkpoint& checkpoi
   return Model::load(checkpoint, options, job);
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
-
-std::vector<int64_t> parse_ids(const std::string& text) {
-  std::vector<int64_t> ids;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t used = 0;
-    long long v = 0;
-    try {
-      v = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size()) throw UsageError("--ids: '" + item + "' is not a token id");
-    ids.push_back(v);
-  }
-  return ids;
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump() << std::endl;
 }
 
 std::string read_text_file(const std::string& path) {
@@ -105,12 +91,15 @@ void run_info(const ArgParser& p) {
             << "family:             " << s.family << "\n"
             << "layers:             " << s.layers << "\n"
             << "hidden size:        " << s.hidden_size << " (intermediate " << s.intermediate_size << ")\n"
-            << "heads / kv-heads:   " << s.heads << " / " << s.kv_heads << " (head dim " << s.head_dim << ")\n"
+            << "heads / kv-heads:   " << s.heads << " / " << s.kv_heads << " (head dim " << s.head_dim
+            << ")\n"
             << "vocabulary:         " << s.vocab_size << "\n"
             << "rope:               " << s.rope << "\n"
-            << "sliding window:     " << (s.sliding_window ? std::to_string(s.sliding_window) : "none") << "\n"
+            << "sliding window:     " << (s.sliding_window ? std::to_string(s.sliding_window) : "none")
+            << "\n"
             << "tied embeddings:    " << (s.tied_embeddings ? "yes" : "no") << "\n"
-            << "parameters:         " << s.parameters << " (" << s.active_parameters << " without dropped modules)\n"
+            << "parameters:         " << s.parameters << " (" << s.active_parameters
+            << " without dropped modules)\n"
             << "stored dtype:       " << s.stored_dtype << "\n"
             << "drop_attn_list:     [" << format_indices(s.drops.attn) << "]\n"
             << "drop_mlp_list:      [" << format_indices(s.drops.mlp) << "]\n"
@@ -129,7 +118,9 @@ void run_tokenize(const ArgParser& p) {
 
 void run_logprobs(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
-  const auto ids = parse_ids(p.value("ids"));
+  const auto parsed = parse_int_list(p.value("ids"));
+  if (!parsed) throw UsageError("--ids: '" + p.value("ids") + "' is not a comma-separated list of token ids");
+  const std::vector<int64_t>& ids = *parsed;
   for (int64_t id : ids)  // checked before the (possibly long) load
     if (id < 0 || id >= ckpt.config.vocab_size)
       throw_bad_input("token ids must lie in [0, " + std::to_string(ckpt.config.vocab_size) + "); got " +
@@ -171,9 +162,11 @@ void run_perplexity(const ArgParser& p) {
   const auto tokens = tok.encode(read_text_file(p.value("data")));
   const auto model = load_model(p, ckpt);
   JobContext job = progress_printer("perplexity");
-  const auto r = perplexity(*model, tokens, tok.bos_id(), p.integer("seq-len"), p.integer("max-windows"), job);
+  const auto r =
+      perplexity(*model, tokens, tok.bos_id(), p.integer("seq-len"), p.integer("max-windows"), job);
   if (p.flag("json"))
-    return print_json({{"ppl", r.ppl}, {"tokens", r.tokens}, {"windows", r.windows}, {"mean_nll", r.mean_nll}});
+    return print_json(
+        {{"ppl", r.ppl}, {"tokens", r.tokens}, {"windows", r.windows}, {"mean_nll", r.mean_nll}});
   std::cout << "perplexity " << r.ppl << " over " << r.tokens << " tokens (" << r.windows << " windows)\n";
 }
 
@@ -200,7 +193,8 @@ const std::vector<Command>& commands() {
          add_model_options(p);
          p.add_option("prompt", "TEXT", "the prompt");
          p.add_option("max-new-tokens", "N", "tokens to generate at most", "32");
-         p.add_flag("greedy", "always take the most likely token (default unless sampling options are given)");
+         p.add_flag("greedy",
+                    "always take the most likely token (default unless sampling options are given)");
          p.add_option("temperature", "T", "sampling temperature", "1.0");
          p.add_option("top-p", "P", "nucleus sampling mass", "1.0");
          p.add_option("seed", "N", "random seed for sampling", "0");

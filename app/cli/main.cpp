@@ -10,9 +10,10 @@
 namespace {
 
 void print_overview() {
-  std::cout << "usage: llmdrop COMMAND [MODEL] [options]   (llmdrop COMMAND --help for details)\n\ncommands:\n";
-  for (const auto& c : llmdrop::cli::commands()) std::cout << "  " << c.name << std::string(12 - c.name.size(), ' ')
-                                                          << c.summary << "\n";
+  std::cout
+      << "usage: llmdrop COMMAND [MODEL] [options]   (llmdrop COMMAND --help for details)\n\ncommands:\n";
+  for (const auto& c : llmdrop::cli::commands())
+    std::cout << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
 }
 
 int fail(int code, const std::string& message) {
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
       return fail(e.kind() == llmdrop::Error::Kind::BadInput ? 2 : 1, e.what());
     } catch (const c10::Error& e) {
       const std::string what = e.what_without_backtrace();
-      if (what.find("out of memory") != std::string::npos) return fail(1, "out of memory on the device: " + what);
+      if (what.find("out of memory") != std::string::npos)
+        return fail(1, "out of memory on the device: " + what);
       return fail(1, "libtorch: " + what);
     } catch (const std::exception& e) {
       return fail(1, e.what());

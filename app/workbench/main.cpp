@@ -16,7 +16,8 @@ void install_translations(QApplication& app, const QString& language) {
   if (ours->load(locale, QStringLiteral("llmdrop"), QStringLiteral("_"), QStringLiteral(":/i18n")))
     app.installTranslator(ours);
   auto* qt = new QTranslator(&app);
-  if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+  if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+               QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
     app.installTranslator(qt);
 }
 }  // namespace
@@ -26,9 +27,11 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("llmdrop-workbench"));
   QApplication::setOrganizationName(QStringLiteral("llmdrop"));
   QCommandLineParser cli;
-  cli.setApplicationDescription(QStringLiteral("LLM-Drop Workbench: find and remove redundancy in language models"));
+  cli.setApplicationDescription(
+      QStringLiteral("LLM-Drop Workbench: find and remove redundancy in language models"));
   cli.addHelpOption();
-  cli.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Hugging Face model folder or cache entry"));
+  cli.addPositionalArgument(QStringLiteral("MODEL"),
+                            QStringLiteral("Hugging Face model folder or cache entry"));
   QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                 QStringLiteral("open MODEL, save a PNG of the window to FILE and exit"),
                                 QStringLiteral("FILE"));
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
       save(2);
     });
   }
-  if (!models.isEmpty()) QTimer::singleShot(0, &window, [&window, m = models.first()] { window.open_model(m); });
+  if (!models.isEmpty())
+    QTimer::singleShot(0, &window, [&window, m = models.first()] { window.open_model(m); });
   return app.exec();
 }

@@ -12,7 +12,8 @@
 
 namespace llmdrop::workbench {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), summary_(new widgets::ModelSummaryWidget(this)) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), summary_(new widgets::ModelSummaryWidget(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
   setCentralWidget(summary_);

@@ -25,7 +25,8 @@ fs::path resolve_model_dir(const fs::path& path) {
       if (newest.empty() || t > newest_time) newest = entry.path(), newest_time = t;
     }
     if (!newest.empty()) return newest;
-    throw_bad_input(path.string() + " looks like a Hugging Face cache entry but has no snapshot with a config.json");
+    throw_bad_input(path.string() +
+                    " looks like a Hugging Face cache entry but has no snapshot with a config.json");
   }
   throw_bad_input("no config.json in " + path.string() + " (expected a Hugging Face model directory)");
 }

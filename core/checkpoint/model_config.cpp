@@ -57,7 +57,8 @@ std::vector<int64_t> token_ids(const nlohmann::json& value) {
 }
 
 RopeConfig parse_rope(const nlohmann::json& config, const std::string& where) {
-  // transformers 5: rope_parameters {rope_theta, rope_type, ...}; 4.x: rope_theta + rope_scaling {rope_type|type, ...}
+  // transformers 5: rope_parameters {rope_theta, rope_type, ...}; 4.x: rope_theta + rope_scaling
+  // {rope_type|type, ...}
   RopeConfig rope;
   nlohmann::json params = nlohmann::json::object();
   if (config.contains("rope_parameters") && config["rope_parameters"].is_object()) {
@@ -80,7 +81,8 @@ RopeConfig parse_rope(const nlohmann::json& config, const std::string& where) {
     if (rope.high_freq_factor <= rope.low_freq_factor)
       p.fail("high_freq_factor", "must be larger than low_freq_factor");
   } else {
-    throw_bad_input(where + ": rope type '" + rope.type + "' is not supported (default, linear and llama3 are)");
+    throw_bad_input(where + ": rope type '" + rope.type +
+                    "' is not supported (default, linear and llama3 are)");
   }
   if (rope.factor <= 0) p.fail("factor", "must be positive");
   return rope;
@@ -103,8 +105,7 @@ ModelConfig parse_model_config(const nlohmann::json& config, const std::string& 
   cfg.num_heads = f.integer("num_attention_heads");
   cfg.num_kv_heads = f.integer("num_key_value_heads", cfg.num_heads);
   cfg.head_dim = f.integer("head_dim", cfg.hidden_size / cfg.num_heads);
-  if (cfg.num_heads % cfg.num_kv_heads != 0)
-    f.fail("num_key_value_heads", "must divide num_attention_heads");
+  if (cfg.num_heads % cfg.num_kv_heads != 0) f.fail("num_key_value_heads", "must divide num_attention_heads");
   if (!f.has("head_dim") && cfg.hidden_size % cfg.num_heads != 0)
     f.fail("hidden_size", "must be a multiple of num_attention_heads");
   if (cfg.head_dim % 2 != 0) f.fail("head_dim", "must be even for rotary embeddings");

@@ -16,14 +16,19 @@ namespace fs = std::filesystem;
 
 const char* to_string(StorageDType dtype) {
   switch (dtype) {
-    case StorageDType::F32: return "F32";
-    case StorageDType::F16: return "F16";
-    case StorageDType::BF16: return "BF16";
+    case StorageDType::F32:
+      return "F32";
+    case StorageDType::F16:
+      return "F16";
+    case StorageDType::BF16:
+      return "BF16";
   }
   return "?";
 }
 
-size_t element_size(StorageDType dtype) { return dtype == StorageDType::F32 ? 4 : 2; }
+size_t element_size(StorageDType dtype) {
+  return dtype == StorageDType::F32 ? 4 : 2;
+}
 
 int64_t TensorInfo::numel() const {
   int64_t n = 1;
@@ -37,16 +42,20 @@ StorageDType parse_dtype(const std::string& s, const std::string& where) {
   if (s == "F32") return StorageDType::F32;
   if (s == "F16") return StorageDType::F16;
   if (s == "BF16") return StorageDType::BF16;
-  static const std::set<std::string> known = {"F64", "I64", "I32", "I16", "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2"};
+  static const std::set<std::string> known = {"F64", "I64",  "I32",     "I16",    "I8",
+                                              "U8",  "BOOL", "F8_E4M3", "F8_E5M2"};
   if (known.count(s)) throw_bad_input(where + ": dtype " + s + " is not supported (F32, F16 and BF16 are)");
   throw_bad_input(where + ": unknown dtype string '" + s + "'");
 }
 
 at::ScalarType scalar_type(StorageDType dtype) {
   switch (dtype) {
-    case StorageDType::F32: return at::kFloat;
-    case StorageDType::F16: return at::kHalf;
-    case StorageDType::BF16: return at::kBFloat16;
+    case StorageDType::F32:
+      return at::kFloat;
+    case StorageDType::F16:
+      return at::kHalf;
+    case StorageDType::BF16:
+      return at::kBFloat16;
   }
   return at::kFloat;
 }
@@ -93,7 +102,8 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
     TensorInfo info;
     info.dtype = parse_dtype(dtype.get<std::string>(), at_tensor);
     for (const auto& d : shape) {
-      if (!d.is_number_unsigned()) throw_bad_input(at_tensor + ": shape entries must be non-negative integers");
+      if (!d.is_number_unsigned())
+        throw_bad_input(at_tensor + ": shape entries must be non-negative integers");
       info.shape.push_back(d.get<int64_t>());
     }
     const auto begin = offsets[0].get<uint64_t>();
@@ -104,7 +114,8 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
                       "] run past the end of the file (" + std::to_string(data_size) +
                       " data bytes; truncated file?)");
     if ((end - begin) != static_cast<uint64_t>(info.numel()) * element_size(info.dtype))
-      throw_bad_input(at_tensor + ": " + std::to_string(end - begin) + " bytes do not hold its shape and dtype");
+      throw_bad_input(at_tensor + ": " + std::to_string(end - begin) +
+                      " bytes do not hold its shape and dtype");
     info.begin = data_start + begin;
     info.end = data_start + end;
     ranges.emplace_back(begin, end);
@@ -119,7 +130,9 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
   return result;
 }
 
-const fs::path& SafetensorsFile::path() const { return file_->path(); }
+const fs::path& SafetensorsFile::path() const {
+  return file_->path();
+}
 
 at::Tensor SafetensorsFile::view(const std::string& name) const {
   const TensorInfo& info = tensors_.at(name);
@@ -148,7 +161,8 @@ std::shared_ptr<TensorStore> TensorStore::open(const fs::path& model_dir) {
       throw_bad_input(index_path.string() + " has no weight_map object");
     std::map<std::string, const SafetensorsFile*> opened;
     for (const auto& [name, file_name] : index["weight_map"].items()) {
-      if (!file_name.is_string()) throw_bad_input(index_path.string() + ": weight_map[" + name + "] is not a file name");
+      if (!file_name.is_string())
+        throw_bad_input(index_path.string() + ": weight_map[" + name + "] is not a file name");
       const std::string shard = file_name.get<std::string>();
       if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos)
         throw_bad_input(index_path.string() + ": shard name '" + shard + "' leaves the model directory");
@@ -157,13 +171,15 @@ std::shared_ptr<TensorStore> TensorStore::open(const fs::path& model_dir) {
         opened[shard] = store->files_.back().get();
       }
       if (!opened[shard]->tensors().count(name))
-        throw_bad_input(index_path.string() + " maps '" + name + "' to " + shard + ", which does not contain it");
+        throw_bad_input(index_path.string() + " maps '" + name + "' to " + shard +
+                        ", which does not contain it");
       store->index_[name] = opened[shard];
     }
     return store;
   } else {
     if (fs::exists(model_dir / "pytorch_model.bin") || fs::exists(model_dir / "pytorch_model.bin.index.json"))
-      throw_bad_input(model_dir.string() + " holds PyTorch .bin weights; only safetensors checkpoints are supported");
+      throw_bad_input(model_dir.string() +
+                      " holds PyTorch .bin weights; only safetensors checkpoints are supported");
     throw_bad_input("no model.safetensors or model.safetensors.index.json in " + model_dir.string());
   }
   for (const auto& file : store->files_)
@@ -173,7 +189,8 @@ std::shared_ptr<TensorStore> TensorStore::open(const fs::path& model_dir) {
 
 const TensorInfo& TensorStore::info(const std::string& name) const {
   auto it = index_.find(name);
-  if (it == index_.end()) throw_bad_input("tensor '" + name + "' is missing from the checkpoint in " + dir_.string());
+  if (it == index_.end())
+    throw_bad_input("tensor '" + name + "' is missing from the checkpoint in " + dir_.string());
   return it->second->tensors().at(name);
 }
 

@@ -21,7 +21,8 @@ std::string describe_rope(const RopeConfig& rope) {
 }
 }  // namespace
 
-ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& runtime_dtype) {
+ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops,
+                       const std::string& runtime_dtype) {
   const ModelConfig& cfg = checkpoint.config;
   drops.validate(cfg.num_layers);
   const ModelFamily& family = family_for(cfg.model_type);

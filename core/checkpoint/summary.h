@@ -14,11 +14,11 @@ struct ModelSummary {
   std::string family;
   int64_t layers = 0, hidden_size = 0, intermediate_size = 0, heads = 0, kv_heads = 0, head_dim = 0;
   int64_t vocab_size = 0, max_position_embeddings = 0, sliding_window = 0;
-  std::string rope;            // e.g. "llama3 (theta 500000, factor 8)"
+  std::string rope;  // e.g. "llama3 (theta 500000, factor 8)"
   bool tied_embeddings = false;
-  std::string stored_dtype;    // F32 / BF16 / F16 of the safetensors
-  std::string runtime_dtype;   // the dtype the numbers below assume
-  int64_t parameters = 0;      // in the checkpoint
+  std::string stored_dtype;       // F32 / BF16 / F16 of the safetensors
+  std::string runtime_dtype;      // the dtype the numbers below assume
+  int64_t parameters = 0;         // in the checkpoint
   int64_t active_parameters = 0;  // without the dropped modules
   DropPlan drops;
   int64_t kv_bytes_per_token = 0;       // with the drops

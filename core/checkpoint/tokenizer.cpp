@@ -21,8 +21,9 @@ Tokenizer Tokenizer::open(const fs::path& model_dir, const ModelConfig& config) 
   const fs::path path = model_dir / "tokenizer.model";
   if (!fs::exists(path)) {
     if (fs::exists(model_dir / "tokenizer.json"))
-      throw_bad_input("this model's tokenizer is tokenizer.json (byte-level BPE, as in Llama-3 and Qwen2), which "
-                      "is not supported yet; a sentencepiece tokenizer.model is needed");
+      throw_bad_input(
+          "this model's tokenizer is tokenizer.json (byte-level BPE, as in Llama-3 and Qwen2), which "
+          "is not supported yet; a sentencepiece tokenizer.model is needed");
     throw_bad_input("no tokenizer.model in " + model_dir.string());
   }
   Tokenizer tok;
@@ -30,7 +31,8 @@ Tokenizer Tokenizer::open(const fs::path& model_dir, const ModelConfig& config) 
   if (!status.ok()) throw_bad_input("cannot load " + path.string() + ": " + status.ToString());
   const int bos = tok.impl_->processor.bos_id();
   const int eos = tok.impl_->processor.eos_id();
-  tok.bos_ = config.bos_token_id ? config.bos_token_id : (bos >= 0 ? std::optional<int64_t>(bos) : std::nullopt);
+  tok.bos_ =
+      config.bos_token_id ? config.bos_token_id : (bos >= 0 ? std::optional<int64_t>(bos) : std::nullopt);
   tok.eos_ = !config.eos_token_ids.empty() ? std::optional<int64_t>(config.eos_token_ids.front())
                                            : (eos >= 0 ? std::optional<int64_t>(eos) : std::nullopt);
   return tok;
@@ -46,7 +48,8 @@ std::vector<int64_t> Tokenizer::encode(const std::string& text) const {
 std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
   std::vector<int> pieces;
   for (int64_t id : ids) {
-    if (id < 0 || id >= vocab_size()) throw_bad_input("token id " + std::to_string(id) + " is outside the vocabulary");
+    if (id < 0 || id >= vocab_size())
+      throw_bad_input("token id " + std::to_string(id) + " is outside the vocabulary");
     pieces.push_back(static_cast<int>(id));
   }
   std::string text;
@@ -55,6 +58,8 @@ std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
   return text;
 }
 
-int64_t Tokenizer::vocab_size() const { return impl_->processor.GetPieceSize(); }
+int64_t Tokenizer::vocab_size() const {
+  return impl_->processor.GetPieceSize();
+}
 
 }  // namespace llmdrop

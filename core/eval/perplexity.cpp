@@ -7,8 +7,9 @@
 
 namespace llmdrop {
 
-PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& tokens, std::optional<int64_t> bos,
-                            int64_t seq_len, int64_t max_windows, JobContext& job) {
+PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& tokens,
+                            std::optional<int64_t> bos, int64_t seq_len, int64_t max_windows,
+                            JobContext& job) {
   if (seq_len < 2) throw_bad_input("seq-len must be at least 2");
   if (tokens.empty()) throw_bad_input("the text holds no tokens");
   // With BOS each window carries seq_len-1 text tokens; without one the first token is context only.

@@ -19,7 +19,8 @@ struct PerplexityResult {
 };
 
 // max_windows: 0 = all. Progress per window; cancellable between windows.
-PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& tokens, std::optional<int64_t> bos,
-                            int64_t seq_len, int64_t max_windows = 0, JobContext& job = JobContext::silent());
+PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& tokens,
+                            std::optional<int64_t> bos, int64_t seq_len, int64_t max_windows = 0,
+                            JobContext& job = JobContext::silent());
 
 }  // namespace llmdrop

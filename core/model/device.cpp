@@ -18,11 +18,13 @@ c10::Device parse_device(const std::string& name) {
       } catch (const std::exception&) {
         used = 0;
       }
-      if (used != name.size() - 5 || index < 0) throw_bad_input("device '" + name + "' is not cpu, cuda or cuda:N");
+      if (used != name.size() - 5 || index < 0)
+        throw_bad_input("device '" + name + "' is not cpu, cuda or cuda:N");
     }
     if (!at::hasCUDA()) throw_bad_input("device '" + name + "': this build or machine has no CUDA");
     if (index >= static_cast<int>(at::getNumGPUs()))
-      throw_bad_input("device '" + name + "': only " + std::to_string(at::getNumGPUs()) + " CUDA device(s) present");
+      throw_bad_input("device '" + name + "': only " + std::to_string(at::getNumGPUs()) +
+                      " CUDA device(s) present");
     return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
   }
   throw_bad_input("device '" + name + "' is not cpu, cuda or cuda:N");
@@ -43,13 +45,19 @@ c10::ScalarType parse_dtype(const std::string& name, const ModelConfig& config, 
 
 std::string dtype_name(c10::ScalarType dtype) {
   switch (dtype) {
-    case c10::kFloat: return "float32";
-    case c10::kBFloat16: return "bfloat16";
-    case c10::kHalf: return "float16";
-    default: return c10::toString(dtype);
+    case c10::kFloat:
+      return "float32";
+    case c10::kBFloat16:
+      return "bfloat16";
+    case c10::kHalf:
+      return "float16";
+    default:
+      return c10::toString(dtype);
   }
 }
 
-size_t dtype_size(c10::ScalarType dtype) { return c10::elementSize(dtype); }
+size_t dtype_size(c10::ScalarType dtype) {
+  return c10::elementSize(dtype);
+}
 
 }  // namespace llmdrop

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
+#include "util/parse.h"
 
 namespace llmdrop {
 
@@ -19,7 +20,8 @@ void DropPlan::validate(int64_t num_layers) const {
   for (int64_t i : mlp) check_range(i, num_layers, "MLP drop");
 }
 
-std::set<int64_t> DropPlan::parse_list(const nlohmann::json& value, const std::string& field, int64_t num_layers) {
+std::set<int64_t> DropPlan::parse_list(const nlohmann::json& value, const std::string& field,
+                                       int64_t num_layers) {
   std::set<int64_t> out;
   if (value.is_null()) return out;
   if (!value.is_array()) throw_bad_input(field + " must be a list of layer indices or of booleans");
@@ -42,25 +44,9 @@ std::set<int64_t> DropPlan::parse_list(const nlohmann::json& value, const std::s
 }
 
 std::set<int64_t> DropPlan::parse_csv(const std::string& text, const std::string& what) {
-  std::set<int64_t> out;
-  size_t pos = 0;
-  while (pos <= text.size() && !text.empty()) {
-    size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    size_t used = 0;
-    long long value = 0;
-    try {
-      value = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size())
-      throw_bad_input(what + ": '" + text + "' is not a comma-separated list of layer indices");
-    out.insert(value);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
+  const auto indices = parse_int_list(text);
+  if (!indices) throw_bad_input(what + ": '" + text + "' is not a comma-separated list of layer indices");
+  return {indices->begin(), indices->end()};
 }
 
 std::string format_indices(const std::set<int64_t>& indices) {

@@ -22,7 +22,8 @@ struct DropPlan {
   // Throws BadInput when an index is outside [0, num_layers).
   void validate(int64_t num_layers) const;
   // LLM-Drop's config.json fields: a list of layer indices, or one boolean per layer; null means none.
-  static std::set<int64_t> parse_list(const nlohmann::json& value, const std::string& field, int64_t num_layers);
+  static std::set<int64_t> parse_list(const nlohmann::json& value, const std::string& field,
+                                      int64_t num_layers);
   // "3,5,7" → {3,5,7}; throws BadInput on anything else.
   static std::set<int64_t> parse_csv(const std::string& text, const std::string& what);
 };

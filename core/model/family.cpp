@@ -9,7 +9,9 @@
 namespace llmdrop {
 
 namespace {
-std::string layer_prefix(int64_t layer) { return "model.layers." + std::to_string(layer) + "."; }
+std::string layer_prefix(int64_t layer) {
+  return "model.layers." + std::to_string(layer) + ".";
+}
 
 bool flag(const nlohmann::json& raw, const char* key) {
   return raw.contains(key) && raw[key].is_boolean() && raw[key].get<bool>();
@@ -40,7 +42,8 @@ class Qwen2Family : public ModelFamily {
   void read_hparams(const nlohmann::json& raw, ModelConfig& config) const override {
     config.qkv_bias = true;  // q/k/v projections always carry a bias; o_proj never does
     // Sliding window only when enabled, and then for the layers from max_window_layers on.
-    if (flag(raw, "use_sliding_window") && raw.contains("sliding_window") && raw["sliding_window"].is_number_integer()) {
+    if (flag(raw, "use_sliding_window") && raw.contains("sliding_window") &&
+        raw["sliding_window"].is_number_integer()) {
       const int64_t first = raw.value("max_window_layers", int64_t{0});
       for (int64_t i = first; i < config.num_layers; ++i)
         config.sliding_window[i] = raw["sliding_window"].get<int64_t>();
@@ -60,7 +63,9 @@ const std::vector<std::unique_ptr<ModelFamily>>& registry() {
 }
 }  // namespace
 
-std::string ModelFamily::attn_norm(int64_t layer) const { return layer_prefix(layer) + "input_layernorm.weight"; }
+std::string ModelFamily::attn_norm(int64_t layer) const {
+  return layer_prefix(layer) + "input_layernorm.weight";
+}
 std::string ModelFamily::mlp_norm(int64_t layer) const {
   return layer_prefix(layer) + "post_attention_layernorm.weight";
 }

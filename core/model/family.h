@@ -12,7 +12,7 @@ namespace llmdrop {
 struct ModelConfig;
 
 struct AttentionTensorNames {
-  std::string q, k, v, o;                     // weights
+  std::string q, k, v, o;                      // weights
   std::string q_bias, k_bias, v_bias, o_bias;  // used when the config says the family has them
 };
 struct MlpTensorNames {

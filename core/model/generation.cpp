@@ -44,13 +44,14 @@ std::vector<double> next_token_logprobs(const Model& model, const std::vector<in
   at::Tensor logits = model.forward(as_batch(ids)).squeeze(0).to(at::kFloat);  // (T, V)
   at::Tensor logp = at::log_softmax(logits, -1);
   const auto n = static_cast<int64_t>(ids.size()) - 1;
-  at::Tensor targets = at::tensor(std::vector<int64_t>(ids.begin() + 1, ids.end()), at::kLong).to(logp.device());
+  at::Tensor targets =
+      at::tensor(std::vector<int64_t>(ids.begin() + 1, ids.end()), at::kLong).to(logp.device());
   at::Tensor picked = logp.narrow(0, 0, n).gather(1, targets.unsqueeze(1)).squeeze(1).to(at::kDouble).cpu();
   return {picked.data_ptr<double>(), picked.data_ptr<double>() + n};
 }
 
-std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& prompt, const SamplingOptions& options,
-                              JobContext& job) {
+std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& prompt,
+                              const SamplingOptions& options, JobContext& job) {
   if (prompt.empty()) throw_bad_input("generation needs a non-empty prompt");
   if (options.max_new_tokens < 0) throw_bad_input("max-new-tokens must not be negative");
   c10::InferenceMode inference;

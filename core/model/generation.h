@@ -23,7 +23,7 @@ struct SamplingOptions {
 };
 
 // Continues `prompt` (which already holds BOS when the model wants one) using the KV cache.
-std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& prompt, const SamplingOptions& options,
-                              JobContext& job = JobContext::silent());
+std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& prompt,
+                              const SamplingOptions& options, JobContext& job = JobContext::silent());
 
 }  // namespace llmdrop

@@ -53,13 +53,15 @@ at::Tensor attention_mask(int64_t start, int64_t t, int64_t window, c10::Device 
 }
 
 // softmax(q·kᵀ·scale + mask)·v, the eager formula of transformers (softmax in float32).
-at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale) {
+at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
+                double scale) {
 #if TORCH_VERSION_MAJOR >= 2
-  return at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
-                                          0.0, false, scale);
+  return at::scaled_dot_product_attention(
+      q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt, 0.0, false, scale);
 #else
   at::Tensor scores = at::matmul(q, k.transpose(2, 3)) * scale;  // (B, H, T, S)
-  if (mask.defined()) scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+  if (mask.defined())
+    scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
   at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
   return at::matmul(probs, v);
 #endif
@@ -77,8 +79,8 @@ Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype)
 at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) const {
   const TensorInfo& info = checkpoint_.tensors->info(name);
   if (info.shape != shape)
-    throw_bad_input("tensor " + name + " has shape " + shape_string(info.shape) + ", but config.json implies " +
-                    shape_string(shape));
+    throw_bad_input("tensor " + name + " has shape " + shape_string(info.shape) +
+                    ", but config.json implies " + shape_string(shape));
   return checkpoint_.tensors->view(name);
 }
 
@@ -91,8 +93,8 @@ AttentionWeights Model::load_attention(int64_t layer) const {
   w.qkv = to_device(at::cat({fetch(names.q, {q_rows, hidden}), fetch(names.k, {kv_rows, hidden}),
                              fetch(names.v, {kv_rows, hidden})}));
   if (config_.qkv_bias)
-    w.qkv_bias = to_device(at::cat({fetch(names.q_bias, {q_rows}), fetch(names.k_bias, {kv_rows}),
-                                    fetch(names.v_bias, {kv_rows})}));
+    w.qkv_bias = to_device(at::cat(
+        {fetch(names.q_bias, {q_rows}), fetch(names.k_bias, {kv_rows}), fetch(names.v_bias, {kv_rows})}));
   w.o = to_device(fetch(names.o, {hidden, q_rows}));
   if (config_.o_bias) w.o_bias = to_device(fetch(names.o_bias, {hidden}));
   return w;
@@ -108,7 +110,8 @@ MlpWeights Model::load_mlp(int64_t layer) const {
   return w;
 }
 
-std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptions& options, JobContext& job) {
+std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptions& options,
+                                   JobContext& job) {
   const ModelConfig& cfg = checkpoint.config;
   if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
   const c10::Device device = parse_device(options.device);
@@ -120,11 +123,13 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype));
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
   job.report(0, cfg.num_layers + 1, "embeddings");
-  model->embedding_ = model->fetch(model->family_->embedding(), {vocab, hidden}).to(device, dtype, false, true);
+  model->embedding_ =
+      model->fetch(model->family_->embedding(), {vocab, hidden}).to(device, dtype, false, true);
   model->final_norm_ = model->fetch(model->family_->final_norm(), {hidden}).to(device, dtype, false, true);
   const bool tied = cfg.tie_word_embeddings || !checkpoint.tensors->contains(model->family_->lm_head());
-  model->lm_head_ = tied ? model->embedding_
-                         : model->fetch(model->family_->lm_head(), {vocab, hidden}).to(device, dtype, false, true);
+  model->lm_head_ =
+      tied ? model->embedding_
+           : model->fetch(model->family_->lm_head(), {vocab, hidden}).to(device, dtype, false, true);
   model->inv_freq_ = rope_inverse_frequencies(cfg.rope, cfg.head_dim, device);
   for (int64_t i = 0; i < cfg.num_layers; ++i) {
     job.throw_if_cancelled();
@@ -149,10 +154,14 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
   for (auto& layer : layers_) {
     job.throw_if_cancelled();
     const int64_t i = layer.index;
-    if (plan.attn_dropped(i)) layer.attn.reset();
-    else if (!layer.attn) layer.attn = load_attention(i);
-    if (plan.mlp_dropped(i)) layer.mlp.reset();
-    else if (!layer.mlp) layer.mlp = load_mlp(i);
+    if (plan.attn_dropped(i))
+      layer.attn.reset();
+    else if (!layer.attn)
+      layer.attn = load_attention(i);
+    if (plan.mlp_dropped(i))
+      layer.mlp.reset();
+    else if (!layer.mlp)
+      layer.mlp = load_mlp(i);
   }
   drops_ = plan;
 }
@@ -172,10 +181,11 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
 at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, KVCache* cache, int64_t start,
                             const at::Tensor& cos, const at::Tensor& sin) const {
   const AttentionWeights& w = *layer.attn;
-  const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads, d = config_.head_dim;
-  at::Tensor qkv = at::linear(x, w.qkv, w.qkv_bias);  // (B, T, (H + 2KV)·D)
-  at::Tensor q = qkv.narrow(-1, 0, h * d).view({b, t, h, d}).transpose(1, 2);         // (B, H, T, D)
-  at::Tensor k = qkv.narrow(-1, h * d, kv * d).view({b, t, kv, d}).transpose(1, 2);   // (B, KV, T, D)
+  const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads,
+                d = config_.head_dim;
+  at::Tensor qkv = at::linear(x, w.qkv, w.qkv_bias);                                 // (B, T, (H + 2KV)·D)
+  at::Tensor q = qkv.narrow(-1, 0, h * d).view({b, t, h, d}).transpose(1, 2);        // (B, H, T, D)
+  at::Tensor k = qkv.narrow(-1, h * d, kv * d).view({b, t, kv, d}).transpose(1, 2);  // (B, KV, T, D)
   at::Tensor v = qkv.narrow(-1, (h + kv) * d, kv * d).view({b, t, kv, d}).transpose(1, 2);
   q = apply_rope(q, cos, sin);
   k = apply_rope(k, cos, sin);
@@ -187,7 +197,8 @@ at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, KVCa
 }
 
 at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, KVCache* cache, int64_t start,
-                                const at::Tensor& cos, const at::Tensor& sin, HiddenStateObserver* observer) const {
+                                const at::Tensor& cos, const at::Tensor& sin,
+                                HiddenStateObserver* observer) const {
   LayerTrace trace;
   trace.layer = layer.index;
   trace.input = h;
@@ -220,12 +231,13 @@ at::Tensor Model::forward(const at::Tensor& input_ids, KVCache* cache, HiddenSta
   const int64_t t = input_ids.size(1);
   if (t == 0) throw_bad_input("cannot run the model on an empty sequence");
   c10::InferenceMode inference;
-  if (input_ids.is_cpu() && (input_ids.min().item<int64_t>() < 0 || input_ids.max().item<int64_t>() >= config_.vocab_size))
+  if (input_ids.is_cpu() &&
+      (input_ids.min().item<int64_t>() < 0 || input_ids.max().item<int64_t>() >= config_.vocab_size))
     throw_bad_input("token ids must lie in [0, " + std::to_string(config_.vocab_size) + ")");
   at::Tensor ids = input_ids.to(device_, at::kLong);
   const int64_t start = cache ? cache->length() : 0;
   auto [cos, sin] = rope_cos_sin(inv_freq_, start, t, dtype_);  // (T, D)
-  at::Tensor h = at::embedding(embedding_, ids);                 // (B, T, hidden)
+  at::Tensor h = at::embedding(embedding_, ids);                // (B, T, hidden)
   for (const auto& layer : layers_) h = decoder_layer(layer, h, cache, start, cos, sin, observer);
   if (cache) cache->advance(t);
   if (last_only) h = h.narrow(1, t - 1, 1);
@@ -235,7 +247,8 @@ at::Tensor Model::forward(const at::Tensor& input_ids, KVCache* cache, HiddenSta
 int64_t Model::kv_bytes_per_token() const {
   int64_t attention_layers = 0;
   for (const auto& layer : layers_) attention_layers += layer.attn ? 1 : 0;
-  return 2 * attention_layers * config_.num_kv_heads * config_.head_dim * static_cast<int64_t>(dtype_size(dtype_));
+  return 2 * attention_layers * config_.num_kv_heads * config_.head_dim *
+         static_cast<int64_t>(dtype_size(dtype_));
 }
 
 int64_t Model::resident_parameters() const {

@@ -32,9 +32,9 @@ struct MlpWeights {
 
 struct DecoderLayer {
   int64_t index = 0;
-  int64_t sliding_window = 0;           // 0 = full causal attention
-  at::Tensor attn_norm;                 // (hidden)
-  at::Tensor mlp_norm;                  // (hidden)
+  int64_t sliding_window = 0;            // 0 = full causal attention
+  at::Tensor attn_norm;                  // (hidden)
+  at::Tensor mlp_norm;                   // (hidden)
   std::optional<AttentionWeights> attn;  // empty when dropped: no weights, no KV cache
   std::optional<MlpWeights> mlp;         // empty when dropped
 };
@@ -66,10 +66,10 @@ class Model {
 
   // input_ids: (B, T) token ids. With a cache, the tokens continue the cached positions and are appended.
   // Returns logits (B, T, V) — or (B, 1, V) with last_only — in the model's dtype.
-  at::Tensor forward(const at::Tensor& input_ids, KVCache* cache = nullptr, HiddenStateObserver* observer = nullptr,
-                     bool last_only = false) const;
+  at::Tensor forward(const at::Tensor& input_ids, KVCache* cache = nullptr,
+                     HiddenStateObserver* observer = nullptr, bool last_only = false) const;
 
-  int64_t kv_bytes_per_token() const;  // for the current drops and dtype
+  int64_t kv_bytes_per_token() const;   // for the current drops and dtype
   int64_t resident_parameters() const;  // parameters held on the device now
 
  private:

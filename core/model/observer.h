@@ -11,13 +11,13 @@ namespace llmdrop {
 // undefined (`!t.defined()`).
 struct LayerTrace {
   int64_t layer = 0;
-  at::Tensor input;             // h: residual stream entering the layer
-  at::Tensor attn_input;        // LN1(h)
-  at::Tensor attn_output;       // Attn(LN1(h))
-  at::Tensor mid;               // m = h + Attn(LN1(h)) (= h when attention is dropped)
-  at::Tensor mlp_input;         // LN2(m)
-  at::Tensor mlp_output;        // MLP(LN2(m))
-  at::Tensor output;            // m + MLP(LN2(m)) (= m when the MLP is dropped)
+  at::Tensor input;        // h: residual stream entering the layer
+  at::Tensor attn_input;   // LN1(h)
+  at::Tensor attn_output;  // Attn(LN1(h))
+  at::Tensor mid;          // m = h + Attn(LN1(h)) (= h when attention is dropped)
+  at::Tensor mlp_input;    // LN2(m)
+  at::Tensor mlp_output;   // MLP(LN2(m))
+  at::Tensor output;       // m + MLP(LN2(m)) (= m when the MLP is dropped)
 };
 
 class HiddenStateObserver {

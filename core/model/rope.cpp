@@ -23,7 +23,8 @@ at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t head_dim, c1
     at::Tensor smooth =
         (old_context / wavelen - rope.low_freq_factor) / (rope.high_freq_factor - rope.low_freq_factor);
     at::Tensor smoothed = (1 - smooth) * scaled / rope.factor + smooth * scaled;
-    at::Tensor medium = at::logical_not(wavelen < high_freq_wavelen) & at::logical_not(wavelen > low_freq_wavelen);
+    at::Tensor medium =
+        at::logical_not(wavelen < high_freq_wavelen) & at::logical_not(wavelen > low_freq_wavelen);
     inv_freq = at::where(medium, smoothed, scaled);
   }
   return inv_freq.to(device);
@@ -33,7 +34,7 @@ std::pair<at::Tensor, at::Tensor> rope_cos_sin(const at::Tensor& inv_freq, int64
                                                c10::ScalarType dtype) {
   auto positions = at::arange(start, start + length, inv_freq.options().dtype(at::kLong)).to(at::kFloat);
   at::Tensor freqs = positions.unsqueeze(1) * inv_freq.unsqueeze(0);  // (T, head_dim/2)
-  at::Tensor emb = at::cat({freqs, freqs}, -1);                      // (T, head_dim)
+  at::Tensor emb = at::cat({freqs, freqs}, -1);                       // (T, head_dim)
   return {emb.cos().to(dtype), emb.sin().to(dtype)};
 }
 

@@ -30,7 +30,9 @@ Run run_cli(const QStringList& args) {
   return r;
 }
 
-QString model(const char* name) { return QString::fromStdString(model_dir(name).string()); }
+QString model(const char* name) {
+  return QString::fromStdString(model_dir(name).string());
+}
 
 QString join(const nlohmann::json& ids) {
   QStringList parts;
@@ -40,7 +42,8 @@ QString join(const nlohmann::json& ids) {
 
 double max_abs_diff(const nlohmann::json& a, const nlohmann::json& b) {
   double worst = 0;
-  for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i].get<double>() - b[i].get<double>()));
+  for (size_t i = 0; i < a.size(); ++i)
+    worst = std::max(worst, std::abs(a[i].get<double>() - b[i].get<double>()));
   return worst;
 }
 }  // namespace
@@ -61,14 +64,17 @@ class CliTest : public QObject {
 
   void infoShowsKvBytesReducedByDroppedAttention() {
     const Run full = run_cli({"info", model("llama-bf16"), "--dtype", "bfloat16", "--json"});
-    const Run dropped = run_cli({"info", model("llama-bf16"), "--dtype", "bfloat16", "--drop-attn", "1,2,4,5", "--json"});
+    const Run dropped =
+        run_cli({"info", model("llama-bf16"), "--dtype", "bfloat16", "--drop-attn", "1,2,4,5", "--json"});
     QCOMPARE(full.code, 0);
     QCOMPARE(dropped.code, 0);
     const auto f = full.json(), d = dropped.json();
     QCOMPARE(f["layers"].get<int>(), 6);
-    QCOMPARE(f["kv_bytes_per_token"].get<long long>(), 2LL * 6 * 2 * 16 * 2);  // K,V · layers · kv heads · dim · bf16
+    QCOMPARE(f["kv_bytes_per_token"].get<long long>(),
+             2LL * 6 * 2 * 16 * 2);  // K,V · layers · kv heads · dim · bf16
     // Exactly 4/L less.
-    QCOMPARE(d["kv_bytes_per_token"].get<long long>() * 6, f["kv_bytes_per_token"].get<long long>() * (6 - 4));
+    QCOMPARE(d["kv_bytes_per_token"].get<long long>() * 6,
+             f["kv_bytes_per_token"].get<long long>() * (6 - 4));
     QCOMPARE(d["drop_attn_list"], nlohmann::json({1, 2, 4, 5}));
     QCOMPARE(f["stored_dtype"].get<std::string>(), std::string("BF16"));
   }
@@ -85,7 +91,12 @@ class CliTest : public QObject {
     QFETCH(int, index);
     const auto ref = llmdrop::test::read_json(data_dir() / "reference" / "llama-bf16.json");
     const auto& c = ref["cases"][index];
-    QStringList args = {"logprobs", model("llama-bf16"), "--ids", join(ref["ids"]), "--json", "--dtype",
+    QStringList args = {"logprobs",
+                        model("llama-bf16"),
+                        "--ids",
+                        join(ref["ids"]),
+                        "--json",
+                        "--dtype",
                         QString::fromStdString(c["dtype"].get<std::string>())};
     if (!c["drop_attn"].empty()) args << "--drop-attn" << join(c["drop_attn"]);
     const Run r = run_cli(args);
@@ -100,7 +111,8 @@ class CliTest : public QObject {
   void tokenizeMatchesPythonSentencepiece() {
     const auto ref = llmdrop::test::read_json(data_dir() / "tokenizer" / "reference.json");
     const auto& c = ref["cases"][5];
-    const Run r = run_cli({"tokenize", model("llama"), "--text", QString::fromStdString(c["text"]), "--json"});
+    const Run r =
+        run_cli({"tokenize", model("llama"), "--text", QString::fromStdString(c["text"]), "--json"});
     QCOMPARE(r.code, 0);
     QCOMPARE(r.json()["ids"], c["ids"]);
   }
@@ -109,15 +121,17 @@ class CliTest : public QObject {
     // ppl over one window of seq_len must equal exp(-mean) of logprobs on [BOS] + first seq_len-1 tokens.
     QTemporaryDir tmp;
     const QString text_file = tmp.filePath("text.txt");
-    const std::string text = "The licenses for most software are designed to take away your freedom to share "
-                             "and change it. By contrast, the GNU General Public License is intended to guarantee "
-                             "your freedom to share and change free software.";
+    const std::string text =
+        "The licenses for most software are designed to take away your freedom to share "
+        "and change it. By contrast, the GNU General Public License is intended to guarantee "
+        "your freedom to share and change free software.";
     llmdrop::test::write_file(text_file.toStdString(), text);
-    const Run ppl = run_cli({"perplexity", model("llama"), "--data", text_file, "--seq-len", "16", "--max-windows",
-                             "1", "--json"});
+    const Run ppl = run_cli({"perplexity", model("llama"), "--data", text_file, "--seq-len", "16",
+                             "--max-windows", "1", "--json"});
     QCOMPARE(ppl.code, 0);
     QCOMPARE(ppl.json()["tokens"].get<int>(), 15);
-    const auto ids = run_cli({"tokenize", model("llama"), "--text", QString::fromStdString(text), "--json"}).json()["ids"];
+    const auto ids =
+        run_cli({"tokenize", model("llama"), "--text", QString::fromStdString(text), "--json"}).json()["ids"];
     nlohmann::json window = {1};
     for (int i = 0; i < 15; ++i) window.push_back(ids[i]);
     const auto lp = run_cli({"logprobs", model("llama"), "--ids", join(window), "--json"}).json()["logprobs"];
@@ -131,19 +145,19 @@ class CliTest : public QObject {
   }
 
   void generateIsDeterministicAndWellFormed() {
-    const QStringList args = {"generate", model("llama"), "--prompt", "The license", "--max-new-tokens", "6",
-                              "--greedy", "--json"};
+    const QStringList args = {"generate", model("llama"), "--prompt", "The license", "--max-new-tokens",
+                              "6",        "--greedy",     "--json"};
     const Run a = run_cli(args), b = run_cli(args);
     QCOMPARE(a.code, 0);
     QCOMPARE(a.out, b.out);
     const auto j = a.json();
     QCOMPARE(j["ids"][0].get<int>(), 1);  // BOS
     QVERIFY(j["new_ids"].size() >= 1 && j["new_ids"].size() <= 6);
-    const Run sampled = run_cli({"generate", model("llama"), "--prompt", "The license", "--max-new-tokens", "6",
-                                 "--temperature", "0.8", "--top-p", "0.9", "--seed", "7", "--json"});
+    const Run sampled = run_cli({"generate", model("llama"), "--prompt", "The license", "--max-new-tokens",
+                                 "6", "--temperature", "0.8", "--top-p", "0.9", "--seed", "7", "--json"});
     QCOMPARE(sampled.code, 0);
-    QCOMPARE(sampled.out, run_cli({"generate", model("llama"), "--prompt", "The license", "--max-new-tokens", "6",
-                                   "--temperature", "0.8", "--top-p", "0.9", "--seed", "7", "--json"})
+    QCOMPARE(sampled.out, run_cli({"generate", model("llama"), "--prompt", "The license", "--max-new-tokens",
+                                   "6", "--temperature", "0.8", "--top-p", "0.9", "--seed", "7", "--json"})
                               .out);
   }
 
@@ -151,19 +165,20 @@ class CliTest : public QObject {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("fragment");
     QTest::newRow("missing model dir") << QStringList{"info", "/nonexistent/model"} << "does not exist";
-    QTest::newRow("drop index out of range") << QStringList{"info", model("llama"), "--drop-attn", "9"}
-                                             << "out of range";
-    QTest::newRow("malformed drop list") << QStringList{"info", model("llama"), "--drop-mlp", "1,x"}
-                                         << "not a comma-separated list";
+    QTest::newRow("drop index out of range")
+        << QStringList{"info", model("llama"), "--drop-attn", "9"} << "out of range";
+    QTest::newRow("malformed drop list")
+        << QStringList{"info", model("llama"), "--drop-mlp", "1,x"} << "not a comma-separated list";
     QTest::newRow("bad dtype") << QStringList{"info", model("llama"), "--dtype", "int3"} << "dtype 'int3'";
     QTest::newRow("bad device") << QStringList{"info", model("llama"), "--device", "tpu"} << "device 'tpu'";
-    QTest::newRow("unknown option") << QStringList{"info", model("llama"), "--frobnicate"} << "unknown option";
+    QTest::newRow("unknown option") << QStringList{"info", model("llama"), "--frobnicate"}
+                                    << "unknown option";
     QTest::newRow("missing ids") << QStringList{"logprobs", model("llama")} << "--ids is required";
-    QTest::newRow("token out of vocabulary") << QStringList{"logprobs", model("llama"), "--ids", "1,999"}
-                                             << "token ids must lie in";
+    QTest::newRow("token out of vocabulary")
+        << QStringList{"logprobs", model("llama"), "--ids", "1,999"} << "token ids must lie in";
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
-    QTest::newRow("missing data file") << QStringList{"perplexity", model("llama"), "--data", "/nonexistent.txt"}
-                                       << "cannot read";
+    QTest::newRow("missing data file")
+        << QStringList{"perplexity", model("llama"), "--data", "/nonexistent.txt"} << "cannot read";
   }
   void badInputExitsTwoWithOneLine() {
     QFETCH(QStringList, args);

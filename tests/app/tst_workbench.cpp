@@ -1,4 +1,5 @@
-// The workbench executable end to end (offscreen): opens a model and renders; a bad model is an error, not a crash.
+// The workbench executable end to end (offscreen): opens a model and renders; a bad model is an error, not a
+// crash.
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>

@@ -66,38 +66,35 @@ class SafetensorsTest : public QObject {
     row("header not JSON", safetensors_bytes("{nope", data), "not valid JSON");
     row("unknown dtype", safetensors_bytes(R"({"a":{"dtype":"F33","shape":[2],"data_offsets":[0,8]}})", data),
         "unknown dtype string 'F33'");
-    row("unsupported dtype", safetensors_bytes(R"({"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", data),
+    row("unsupported dtype",
+        safetensors_bytes(R"({"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", data),
         "I64 is not supported");
-    row("offsets past the end", safetensors_bytes(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", data),
+    row("offsets past the end",
+        safetensors_bytes(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", data),
         "run past the end");
     row("overlapping tensors",
         safetensors_bytes(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                           R"("b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
                           data),
         "overlap");
-    row("shape does not fit bytes", safetensors_bytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", data),
+    row("shape does not fit bytes",
+        safetensors_bytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", data),
         "do not hold its shape");
-    row("missing fields", safetensors_bytes(R"({"a":{"dtype":"F32"}})", data), "needs dtype, shape and data_offsets");
+    row("missing fields", safetensors_bytes(R"({"a":{"dtype":"F32"}})", data),
+        "needs dtype, shape and data_offsets");
   }
   void rejectsMalformedFiles() {
     QFETCH(QByteArray, bytes);
     QFETCH(QString, fragment);
     test::write_file(file("bad.safetensors"), bytes.toStdString());
-    std::string message;
-    try {
-      SafetensorsFile::open(file("bad.safetensors"));
-    } catch (const Error& e) {
-      QCOMPARE(e.kind(), Error::Kind::BadInput);
-      message = e.what();
-    }
-    QVERIFY2(message.find(fragment.toStdString()) != std::string::npos, ("message was: " + message).c_str());
+    EXPECT_ERROR(BadInput, SafetensorsFile::open(file("bad.safetensors")), fragment.toStdString());
   }
 
   void truncatedCheckpointIsRejected() {
     const fs::path dir = file("truncated");
     test::copy_model("llama", dir);
     fs::resize_file(dir / "model.safetensors", fs::file_size(dir / "model.safetensors") / 2);
-    EXPECT_THROW_WITH(Checkpoint::open(dir), "run past the end");
+    EXPECT_ERROR(BadInput, Checkpoint::open(dir), "run past the end");
   }
 
   void shardedCheckpointListsEveryTensor() {
@@ -114,7 +111,8 @@ class SafetensorsTest : public QObject {
     index["weight_map"].erase("model.layers.2.self_attn.k_proj.weight");
     test::write_json(dir / "model.safetensors.index.json", index);
     const Checkpoint ckpt = Checkpoint::open(dir);
-    EXPECT_THROW_WITH(Model::load(ckpt, {}), "tensor 'model.layers.2.self_attn.k_proj.weight' is missing");
+    EXPECT_ERROR(BadInput, Model::load(ckpt, {}),
+                 "tensor 'model.layers.2.self_attn.k_proj.weight' is missing");
     // With that attention dropped the tensor is not needed.
     LoadOptions options;
     options.drops = DropPlan{{2}, {}};
@@ -127,7 +125,7 @@ class SafetensorsTest : public QObject {
     auto index = test::read_json(dir / "model.safetensors.index.json");
     index["weight_map"]["model.norm.weight"] = "../model-00001-of-00008.safetensors";
     test::write_json(dir / "model.safetensors.index.json", index);
-    EXPECT_THROW_WITH(Checkpoint::open(dir), "leaves the model directory");
+    EXPECT_ERROR(BadInput, Checkpoint::open(dir), "leaves the model directory");
   }
 };
 

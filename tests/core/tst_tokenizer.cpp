@@ -4,6 +4,7 @@
 #include "checkpoint/model_config.h"
 #include "checkpoint/tokenizer.h"
 #include "support/test_support.h"
+#include "util/error.h"
 
 using namespace llmdrop;
 
@@ -32,12 +33,13 @@ class TokenizerTest : public QObject {
   void decodeInvertsEncode() {
     const ModelConfig config = read_model_config(test::model_dir("llama"));
     const Tokenizer tok = Tokenizer::open(test::model_dir("llama"), config);
-    for (std::string text : {"Hello world", "café naïve résumé", "emoji 🙂👍", "two  spaces and\nnew line"})
+    for (std::string text :
+         {"Hello world", "café naïve résumé", "emoji 🙂👍", "two  spaces and\nnew line"})
       QCOMPARE(tok.decode(tok.encode(text)), text);
     QCOMPARE(tok.bos_id().value_or(-1), int64_t(1));
     QCOMPARE(tok.eos_id().value_or(-1), int64_t(2));
     QCOMPARE(tok.vocab_size(), int64_t(384));
-    EXPECT_THROW_WITH(tok.decode({5000}), "outside the vocabulary");
+    EXPECT_ERROR(BadInput, tok.decode({5000}), "outside the vocabulary");
   }
 };
 

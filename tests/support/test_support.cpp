@@ -14,7 +14,9 @@ fs::path data_dir() {
   return env;
 }
 
-fs::path model_dir(const std::string& name) { return data_dir() / "models" / name; }
+fs::path model_dir(const std::string& name) {
+  return data_dir() / "models" / name;
+}
 
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
@@ -27,7 +29,9 @@ void write_file(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-void write_json(const fs::path& path, const nlohmann::json& j) { write_file(path, j.dump(2)); }
+void write_json(const fs::path& path, const nlohmann::json& j) {
+  write_file(path, j.dump(2));
+}
 
 void copy_model(const std::string& name, const fs::path& target) {
   fs::create_directories(target);

@@ -8,7 +8,7 @@
 
 namespace llmdrop::test {
 
-std::filesystem::path data_dir();                       // tests/data
+std::filesystem::path data_dir();                          // tests/data
 std::filesystem::path model_dir(const std::string& name);  // tests/data/models/NAME
 nlohmann::json read_json(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
@@ -20,16 +20,20 @@ std::string test_device();
 
 }  // namespace llmdrop::test
 
-// Fails the test unless `statement` throws an exception whose message contains `fragment`.
-#define EXPECT_THROW_WITH(statement, fragment)                                                          \
-  do {                                                                                                  \
-    std::string caught_;                                                                                \
-    try {                                                                                               \
-      statement;                                                                                        \
-    } catch (const std::exception& e_) {                                                                \
-      caught_ = e_.what();                                                                              \
-      if (caught_.empty()) caught_ = "(empty message)";                                                 \
-    }                                                                                                   \
-    QVERIFY2(!caught_.empty(), "expected an exception mentioning: " fragment);                          \
-    QVERIFY2(caught_.find(fragment) != std::string::npos, ("message was: " + caught_).c_str());          \
+// Fails the test unless `statement` throws an llmdrop::Error of `kind` (BadInput, Runtime, Cancelled) whose
+// message contains `fragment`. Only for suites that link core.
+#define EXPECT_ERROR(error_kind, statement, fragment)                                                      \
+  do {                                                                                                     \
+    std::string caught_;                                                                                   \
+    bool right_kind_ = false;                                                                              \
+    try {                                                                                                  \
+      statement;                                                                                           \
+    } catch (const llmdrop::Error& e_) {                                                                   \
+      caught_ = e_.what();                                                                                 \
+      right_kind_ = e_.kind() == llmdrop::Error::Kind::error_kind;                                         \
+    }                                                                                                      \
+    const std::string expected_ = fragment;                                                                \
+    QVERIFY2(right_kind_,                                                                                  \
+             ("expected a " #error_kind " error mentioning: " + expected_ + "; got: " + caught_).c_str()); \
+    QVERIFY2(caught_.find(expected_) != std::string::npos, ("message was: " + caught_).c_str());           \
   } while (0)
