@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/default_model.h"
 #include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
 #include "eval/perplexity.h"
@@ -25,7 +26,9 @@ namespace {
 
 // Options every command takes.
 void add_model_options(ArgParser& p) {
-  p.add_positional("MODEL", "Hugging Face model directory or cache entry (models--org--name)");
+  p.add_positional("MODEL",
+                   "Hugging Face model directory or cache entry (models--org--name); default: the "
+                   "bundled demo model");
   p.add_option("device", "DEVICE", "cpu, cuda or cuda:N", "cpu");
   p.add_option("dtype", "DTYPE",
                "float32, bfloat16, float16 or auto (float32 on cpu, checkpoint dtype on cuda)", "auto");
@@ -35,9 +38,10 @@ void add_model_options(ArgParser& p) {
 }
 
 Checkpoint open_checkpoint(const ArgParser& p) {
-  const auto model = p.positional("MODEL");
-  if (!model) throw UsageError("MODEL is required (a Hugging Face model directory)");
-  return Checkpoint::open(*model);
+  if (const auto model = p.positional("MODEL")) return Checkpoint::open(*model);
+  const auto demo = find_demo_model(executable_dir());
+  if (!demo) throw UsageError("no MODEL given and the bundled demo model was not found");
+  return Checkpoint::open(*demo);
 }
 
 DropPlan drop_plan(const ArgParser& p, const ModelConfig& config) {
@@ -134,6 +138,16 @@ void run_logprobs(const ArgParser& p) {
   std::cout << "sum\t" << sum << "\n";
 }
 
+// sentencepiece drops the word-boundary space of a sequence's first piece, so decoding the new ids alone
+// would glue them to the prompt ("isthe"): decode prompt+continuation and keep what follows the prompt.
+std::string continuation_text(const Tokenizer& tok, const std::vector<int64_t>& prompt,
+                              const std::vector<int64_t>& new_ids) {
+  std::vector<int64_t> all = prompt;
+  all.insert(all.end(), new_ids.begin(), new_ids.end());
+  const std::string full = tok.decode(all), head = tok.decode(prompt);
+  return full.compare(0, head.size(), head) == 0 ? full.substr(head.size()) : tok.decode(new_ids);
+}
+
 void run_generate(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
@@ -151,7 +165,7 @@ void run_generate(const ArgParser& p) {
   const auto model = load_model(p, ckpt);
   JobContext job = progress_printer("generate");
   const auto new_ids = generate(*model, prompt, options, job);
-  const std::string text = tok.decode(new_ids);
+  const std::string text = continuation_text(tok, prompt, new_ids);
   if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}, {"text", text}});
   std::cout << p.value("prompt") << text << "\n";
 }

@@ -7,6 +7,7 @@
 #include <QTranslator>
 #include <cstdio>
 
+#include "checkpoint/default_model.h"
 #include "main_window.h"
 
 namespace {
@@ -43,10 +44,14 @@ int main(int argc, char** argv) {
 
   llmdrop::workbench::MainWindow window;
   window.show();
-  const QStringList models = cli.positionalArguments();
+  QStringList models = cli.positionalArguments();
+  if (models.isEmpty()) {  // start on the bundled demo model
+    if (const auto demo = llmdrop::find_demo_model(QCoreApplication::applicationDirPath().toStdString()))
+      models << QString::fromStdString(demo->string());
+  }
   if (cli.isSet(screenshot)) {
     if (models.isEmpty()) {
-      std::fprintf(stderr, "llmdrop-workbench: --screenshot needs a MODEL\n");
+      std::fprintf(stderr, "llmdrop-workbench: --screenshot needs a MODEL (the demo model was not found)\n");
       return 2;
     }
     const QString file = cli.value(screenshot);

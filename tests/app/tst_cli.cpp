@@ -108,6 +108,22 @@ class CliTest : public QObject {
     QVERIFY(diff <= (c["dtype"] == "float32" ? 1e-4 : 2e-2));
   }
 
+  void demoModelIsTheDefault() {
+    const Run info = run_cli({"info", "--json"});
+    QCOMPARE(info.code, 0);
+    QVERIFY2(info.json()["path"].get<std::string>().ends_with("resources/models/demo"), info.out.c_str());
+    QCOMPARE(info.json()["layers"].get<int>(), 12);
+    // Greedy text equals transformers' greedy continuation (tests/data/reference/demo.json), spaces included.
+    const Run gen = run_cli({"generate", "--prompt", "The most important thing about a computer program is",
+                             "--max-new-tokens", "12", "--greedy", "--json"});
+    QCOMPARE(gen.code, 0);
+    const auto ref = llmdrop::test::read_json(data_dir() / "reference" / "demo.json");
+    QCOMPARE(gen.json()["new_ids"],
+             nlohmann::json(std::vector<int64_t>(ref["greedy"].begin(), ref["greedy"].begin() + 12)));
+    QCOMPARE(gen.json()["text"].get<std::string>(),
+             std::string(" to be able to do anything. -- Larry Wall"));
+  }
+
   void tokenizeMatchesPythonSentencepiece() {
     const auto ref = llmdrop::test::read_json(data_dir() / "tokenizer" / "reference.json");
     const auto& c = ref["cases"][5];

@@ -31,6 +31,12 @@ class WorkbenchTest : public QObject {
     QVERIFY(image.width() >= 400 && image.height() >= 300);
   }
 
+  void opensDemoModelWithoutArguments() {
+    QTemporaryDir tmp;
+    QCOMPARE(run_workbench({"--screenshot", tmp.filePath("demo.png")}), 0);
+    QVERIFY(!QImage(tmp.filePath("demo.png")).isNull());
+  }
+
   void badModelIsReportedNotCrashed() {
     QTemporaryDir tmp;
     QString err;

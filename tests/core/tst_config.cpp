@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/default_model.h"
 #include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
 #include "model/model.h"
@@ -119,6 +120,15 @@ class ConfigTest : public QObject {
                         fs::file_time_type::clock::now() + std::chrono::hours(1));
     QCOMPARE(resolve_model_dir(entry), entry / "snapshots" / "bbb222");
     EXPECT_ERROR(BadInput, resolve_model_dir(dir("nowhere")), "does not exist");
+  }
+
+  void demoModelIsFoundAndCanBeOverridden() {
+    const auto demo = find_demo_model(dir("no-such-bin"));
+    QVERIFY(demo && fs::exists(*demo / "config.json"));
+    QCOMPARE(read_model_config(*demo).num_layers, int64_t(12));
+    qputenv("LLMDROP_DEMO_MODEL", QByteArray::fromStdString(test::model_dir("qwen2").string()));
+    QCOMPARE(find_demo_model(dir("no-such-bin")).value(), fs::weakly_canonical(test::model_dir("qwen2")));
+    qunsetenv("LLMDROP_DEMO_MODEL");
   }
 
   void byteLevelTokenizerIsRefusedClearly() {

@@ -99,6 +99,27 @@ class EngineTest : public QObject {
     QVERIFY(ours <= 1.5 * theirs);
   }
 
+  void demoModelMatchesTransformers() {
+    // The bundled bf16 demo model, run in fp32, against transformers on a held-out paragraph
+    // (tools/demo/train.py).
+    const auto ref = test::read_json(test::data_dir() / "reference" / "demo.json");
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    const auto m = Model::load(
+        Checkpoint::open(test::data_dir() / ".." / ".." / "resources" / "models" / "demo"), options);
+    QCOMPARE(m->config().num_layers, int64_t(12));
+    const double diff =
+        max_abs_diff(next_token_logprobs(*m, ref["ids"].get<std::vector<int64_t>>()), ref["logprobs"]);
+    qInfo("demo: max |Δ logprob| = %.3g over %zu tokens", diff, ref["logprobs"].size());
+    QVERIFY(diff <= 1e-4);
+    SamplingOptions greedy;
+    greedy.max_new_tokens = static_cast<int64_t>(ref["greedy"].size());
+    greedy.stop_token = 2;
+    QCOMPARE(nlohmann::json(generate(*m, ref["greedy_prompt"].get<std::vector<int64_t>>(), greedy)).dump(),
+             ref["greedy"].dump());
+  }
+
   void slidingWindowMatters() {
     // Guard against a fixture that would pass without the window: transformers' own numbers differ.
     const auto ref = test::read_json(test::data_dir() / "reference" / "mistral.json");
