@@ -3,22 +3,30 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analysis/calibration.h"
+#include "analysis/importance.h"
+#include "analysis/score_file.h"
+#include "analysis/selection.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
 #include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
 #include "eval/perplexity.h"
+#include "export/exporter.h"
 #include "model/device.h"
 #include "model/generation.h"
 #include "model/model.h"
 #include "util/error.h"
 #include "util/parse.h"
+#include "util/sha256.h"
 
 namespace llmdrop::cli {
 
@@ -75,6 +83,21 @@ std::unique_ptr<Model> load_model(const ArgParser& p, const Checkpoint& checkpoi
 
 void print_json(const nlohmann::json& j) {
   std::cout << j.dump() << std::endl;
+}
+
+std::string fs_absolute(const std::filesystem::path& path) {
+  return std::filesystem::absolute(path).string();
+}
+
+// Replaces `path` whole: written to a temporary name first.
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw_runtime("cannot write " + tmp.string());
+    out << text << "\n";
+  }
+  std::filesystem::rename(tmp, path);
 }
 
 std::string read_text_file(const std::string& path) {
@@ -184,6 +207,193 @@ void run_perplexity(const ArgParser& p) {
   std::cout << "perplexity " << r.ppl << " over " << r.tokens << " tokens (" << r.windows << " windows)\n";
 }
 
+// Calibration options shared by score and drop.
+void add_calibration_options(ArgParser& p) {
+  p.add_option("data", "FILE",
+               "calibration text: JSON array / JSON Lines with a \"text\" field, or plain .txt");
+  p.add_option("samples", "N", "calibration blocks", "256");
+  p.add_option("seq-len", "N", "tokens per block", "2048");
+  p.add_option("batch-size", "N", "blocks per forward pass (does not change the numbers)", "1");
+  p.add_option("metric", "METRIC", "cosine, angular or nll-delta (measured effect of dropping each module)",
+               "cosine");
+  p.add_flag("no-norm",
+             "LLM-Drop's layer_drop_norm=False: compare LN(h) with F(LN(h)) instead of h with h+F");
+  p.add_flag("no-cache", "recompute even when scores for the same request are cached");
+}
+
+struct ScoredModel {
+  ImportanceScores scores;
+  ScoreRequest request;
+  bool reused = false;
+};
+
+// Scores for the request these options describe: reused from --out or the cache when they match, else
+// computed.
+ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, bool consecutive,
+                        const std::string& out_file) {
+  const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
+  const std::string data = p.value("data");
+  ScoredModel result;
+  ScoreRequest& r = result.request;
+  r.model_dir = fs_absolute(ckpt.dir);
+  r.model_fingerprint = weights_fingerprint(ckpt);
+  r.data_path = fs_absolute(data);
+  r.data_sha256 = sha256_file(data);
+  r.samples = p.integer("samples");
+  r.seq_len = p.integer("seq-len");
+  const c10::Device device = parse_device(p.value("device"));
+  r.device = p.value("device");
+  r.dtype = dtype_name(parse_dtype(p.value("dtype"), ckpt.config, device));
+  r.layer_drop_norm = !p.flag("no-norm");
+  r.consecutive = consecutive;
+  r.nll_delta = parse_metric(p.value("metric")) == Metric::NllDelta;
+  r.plan = drop_plan(p, ckpt.config);
+  const auto cache = score_cache_path(r);
+  if (!p.flag("no-cache")) {
+    for (const auto& candidate : {std::filesystem::path(out_file), cache}) {
+      if (candidate.empty()) continue;
+      if (auto reused = load_matching_scores(candidate, r)) {
+        std::cerr << "[score] reusing " << candidate.string() << "\n";
+        result.scores = *reused;
+        result.reused = true;
+        return result;
+      }
+    }
+  }
+  const at::Tensor blocks = calibration_blocks(tok, read_text_documents(data), r.samples, r.seq_len);
+  const auto model = load_model(p, ckpt);
+  ScoreOptions options;
+  options.batch_size = p.integer("batch-size");
+  options.layer_drop_norm = r.layer_drop_norm;
+  options.consecutive = consecutive;
+  options.nll_delta = r.nll_delta;
+  JobContext job = progress_printer("score");
+  const auto start = std::chrono::steady_clock::now();
+  result.scores = score_layers(*model, blocks, options, job);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const nlohmann::json file = scores_to_json(result.scores, r, elapsed);
+  std::filesystem::create_directories(cache.parent_path());
+  write_text_file(cache, file.dump(1));
+  if (!out_file.empty()) write_text_file(out_file, file.dump(1));
+  return result;
+}
+
+nlohmann::json target_json(const ModuleScores& m, Metric metric) {
+  auto nulls = [](const std::vector<double>& v) {
+    nlohmann::json out = nlohmann::json::array();
+    for (double x : v) out.push_back(std::isnan(x) ? nlohmann::json() : nlohmann::json(x));
+    return out;
+  };
+  return {{"similarity", nulls(m.similarity(metric))}, {"importance", nulls(m.importance(metric))}};
+}
+
+void run_score(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  const std::string target = p.value("target");
+  const Metric metric = parse_metric(p.value("metric"));
+  if (target != "all") parse_module_kind(target);
+  const ScoredModel scored = score_model(p, ckpt, p.flag("consecutive"), p.has("out") ? p.value("out") : "");
+  const ImportanceScores& s = scored.scores;
+  nlohmann::json out = {{"target", target},
+                        {"metric", to_string(metric)},
+                        {"tokens", s.tokens},
+                        {"base_nll", s.base_nll},
+                        {"reused", scored.reused}};
+  if (target == "all") {
+    out["attn"] = target_json(s.attn, metric);
+    out["mlp"] = target_json(s.mlp, metric);
+    out["block"] = target_json(s.block, metric);
+  } else {
+    out.update(target_json(s.of(parse_module_kind(target)), metric));
+  }
+  if (!s.consecutive.empty()) out["consecutive"] = scores_to_json(s, scored.request, 0)["consecutive"];
+  if (p.flag("json")) return print_json(out);
+  std::cout << "layer  similarity (" << to_string(metric) << "; higher = more redundant)\n"
+            << "       block      attn       mlp\n";
+  const auto block = s.block.similarity(metric), attn = s.attn.similarity(metric),
+             mlp = s.mlp.similarity(metric);
+  for (size_t i = 0; i < block.size(); ++i) {
+    char line[96];
+    std::snprintf(line, sizeof line, "%5zu  %9.6f  %9.6f  %9.6f\n", i, block[i], attn[i], mlp[i]);
+    std::cout << line;
+  }
+}
+
+void run_drop(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  const DropTarget target = parse_drop_target(p.value("target"));
+  const Strategy strategy = parse_strategy(p.value("strategy"));
+  const int64_t n = p.integer("n");
+  const std::string out_dir = p.value("out");
+  SelectionOptions selection;
+  selection.metric = parse_metric(p.value("metric"));
+  selection.keep_first = p.flag("keep-first");
+  selection.keep_last = p.flag("keep-last");
+  if (strategy == Strategy::Consecutive && (target.joint || target.kind != ModuleKind::Block))
+    throw UsageError("--strategy consecutive drops whole blocks: use --target block");
+  DropPlan plan;
+  nlohmann::json record = {{"target", p.value("target")},        {"n", n},
+                           {"strategy", p.value("strategy")},    {"metric", to_string(selection.metric)},
+                           {"keep_first", selection.keep_first}, {"keep_last", selection.keep_last}};
+  if (strategy == Strategy::Iterative) {
+    if (!p.has("data")) throw UsageError("--strategy iterative re-scores after every drop: it needs --data");
+    const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
+    const at::Tensor blocks = calibration_blocks(tok, read_text_documents(p.value("data")),
+                                                 p.integer("samples"), p.integer("seq-len"));
+    const auto model = load_model(p, ckpt);
+    ScoreOptions options;
+    options.batch_size = p.integer("batch-size");
+    options.layer_drop_norm = !p.flag("no-norm");
+    options.nll_delta = selection.metric == Metric::NllDelta;
+    JobContext job = progress_printer("iterative");
+    plan = select_iterative(*model, blocks, target, n, options, selection, job);
+    record["data"] = fs_absolute(p.value("data"));
+    record["data_sha256"] = sha256_file(p.value("data"));
+  } else {
+    ImportanceScores scores;
+    if (p.has("scores")) {
+      std::ifstream in(p.value("scores"));
+      if (!in) throw_bad_input("cannot read " + p.value("scores"));
+      nlohmann::json j;
+      try {
+        j = nlohmann::json::parse(in);
+      } catch (const nlohmann::json::exception& e) {
+        throw_bad_input(p.value("scores") + " is not valid JSON");
+      }
+      scores = scores_from_json(j);
+      if (static_cast<int64_t>(scores.block.cosine.size()) != ckpt.config.num_layers)
+        throw_bad_input(p.value("scores") + " holds scores for another number of layers");
+      record["scores_request"] = j["request"];
+    } else if (p.has("data")) {
+      const ScoredModel scored = score_model(p, ckpt, strategy == Strategy::Consecutive, "");
+      scores = scored.scores;
+      record["scores_request"] = scored.request.to_json();
+    } else {
+      throw UsageError("give --scores FILE (from llmdrop score) or --data FILE");
+    }
+    plan = strategy == Strategy::Consecutive ? select_consecutive(scores, n, selection)
+                                             : select_discrete(scores, target, n, selection);
+    record["similarity"] = {{"block", target_json(scores.block, selection.metric)["similarity"]},
+                            {"attn", target_json(scores.attn, selection.metric)["similarity"]},
+                            {"mlp", target_json(scores.mlp, selection.metric)["similarity"]}};
+  }
+  record["source"] = fs_absolute(ckpt.dir);
+  record["source_fingerprint"] = weights_fingerprint(ckpt);
+  record["drop_attn_list"] = std::vector<int64_t>(plan.attn.begin(), plan.attn.end());
+  record["drop_mlp_list"] = std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end());
+  record["pruned_weights"] = p.flag("prune-weights");
+  if (p.flag("prune-weights"))
+    export_pruned(ckpt, plan, out_dir, record);
+  else
+    export_drop_config(ckpt, plan, out_dir, record);
+  const nlohmann::json out = {{"drop_attn_list", record["drop_attn_list"]},
+                              {"drop_mlp_list", record["drop_mlp_list"]},
+                              {"out", fs_absolute(out_dir)}};
+  if (p.flag("json")) return print_json(out);
+  std::cout << "drop_attn_list: [" << format_indices(plan.attn) << "]\ndrop_mlp_list:  ["
+            << format_indices(plan.mlp) << "]\nwritten to " << out_dir << "\n";
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -222,6 +432,29 @@ const std::vector<Command>& commands() {
          p.add_option("max-windows", "N", "score at most N windows (0 = all)", "0");
        },
        run_perplexity},
+      {"score", "Per-layer similarity / importance of blocks, attention and MLP on calibration text.",
+       [](ArgParser& p) {
+         add_model_options(p);
+         p.add_option("target", "TARGET", "block, attn, mlp or all", "all");
+         add_calibration_options(p);
+         p.add_flag("consecutive", "also the matrix cos(h_i, h_{i+g}) for consecutive block drop");
+         p.add_option("out", "FILE", "write the scores (with everything needed to reproduce them) here");
+       },
+       run_score},
+      {"drop", "Choose modules to drop and export a config.json (LLM-Drop style) or a pruned checkpoint.",
+       [](ArgParser& p) {
+         add_model_options(p);
+         p.add_option("target", "TARGET", "attn, mlp, block, or all (attention and MLP ranked together)");
+         p.add_option("n", "N", "how many modules (or blocks) to drop");
+         p.add_option("strategy", "S", "discrete, consecutive (blocks, gap n) or iterative", "discrete");
+         p.add_option("scores", "FILE", "scores from llmdrop score (else computed from --data)");
+         add_calibration_options(p);
+         p.add_flag("keep-first", "never drop layer 0");
+         p.add_flag("keep-last", "never drop the last layer");
+         p.add_option("out", "DIR", "new directory for the export (the source is never modified)");
+         p.add_flag("prune-weights", "write safetensors without the dropped modules' tensors");
+       },
+       run_drop},
   };
   return all;
 }

@@ -19,8 +19,13 @@ struct Run {
   nlohmann::json json() const { return nlohmann::json::parse(out); }
 };
 
-Run run_cli(const QStringList& args) {
+Run run_cli(const QStringList& args, const QString& cache_dir = {}) {
   QProcess p;
+  if (!cache_dir.isEmpty()) {  // keeps score caches of the test apart from the user's
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("XDG_CACHE_HOME", cache_dir);
+    p.setProcessEnvironment(env);
+  }
   p.start(QString::fromLocal8Bit(qgetenv("LLMDROP_CLI")), args);
   p.waitForFinished(300000);
   Run r;
@@ -54,7 +59,7 @@ class CliTest : public QObject {
  private slots:
   void helpForEveryCommand() {
     QCOMPARE(run_cli({"--help"}).code, 0);
-    for (const char* command : {"info", "tokenize", "logprobs", "generate", "perplexity"}) {
+    for (const char* command : {"info", "tokenize", "logprobs", "generate", "perplexity", "score", "drop"}) {
       const Run r = run_cli({command, "--help"});
       QCOMPARE(r.code, 0);
       QVERIFY(r.out.find("--drop-attn") != std::string::npos);
@@ -120,8 +125,47 @@ class CliTest : public QObject {
     const auto ref = llmdrop::test::read_json(data_dir() / "reference" / "demo.json");
     QCOMPARE(gen.json()["new_ids"],
              nlohmann::json(std::vector<int64_t>(ref["greedy"].begin(), ref["greedy"].begin() + 12)));
-    QCOMPARE(gen.json()["text"].get<std::string>(),
-             std::string(" to be able to do anything. -- Larry Wall"));
+    QCOMPARE(gen.json()["text"].get<std::string>(), std::string(" to be able to do anything. -- Larry Wall"));
+  }
+
+  void scoreThenDropExportsTheReferenceChoice() {
+    QTemporaryDir tmp;
+    const auto ref = llmdrop::test::read_json(data_dir() / "reference" / "analysis.json");
+    const QString calib = QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string());
+    const QString scores = tmp.filePath("scores.json");
+    const QStringList args = {"score", model("llama"), "--data", calib,   "--samples", "4",     "--seq-len",
+                              "64",    "--target",     "all",    "--out", scores,      "--json"};
+    const Run first = run_cli(args, tmp.path());
+    QCOMPARE(first.code, 0);
+    const auto j = first.json();
+    QCOMPARE(j["reused"].get<bool>(), false);
+    QCOMPARE(j["attn"]["similarity"].size(), size_t(6));
+    for (size_t i = 0; i < 6; ++i) {
+      const double sim = j["mlp"]["similarity"][i], imp = j["mlp"]["importance"][i];
+      QVERIFY(std::abs(sim - ref["scores"]["mlp_norm"]["cosine"][i].get<double>()) < 1e-4);
+      QVERIFY(std::abs(sim + imp - 1.0) < 1e-12);
+    }
+    QCOMPARE(run_cli(args, tmp.path()).json()["reused"].get<bool>(), true);  // same request: from --out
+    const Run single = run_cli({"score", model("llama"), "--data", calib, "--samples", "4", "--seq-len", "64",
+                                "--target", "attn", "--json"},
+                               tmp.path());
+    QCOMPARE(single.json()["reused"].get<bool>(), true);  // from the cache
+    QCOMPARE(single.json()["similarity"], j["attn"]["similarity"]);
+
+    const Run drop = run_cli({"drop", model("llama"), "--target", "attn", "--n", "2", "--scores", scores,
+                              "--out", tmp.filePath("export"), "--json"},
+                             tmp.path());
+    QCOMPARE(drop.code, 0);
+    QCOMPARE(drop.json()["drop_attn_list"], ref["selections"]["discrete_attn_2"]["drop_attn_list"]);
+    const auto exported = llmdrop::test::read_json(tmp.filePath("export/config.json").toStdString());
+    QCOMPARE(exported["drop_attn_list"], ref["selections"]["discrete_attn_2"]["drop_attn_list"]);
+    const auto record = llmdrop::test::read_json(tmp.filePath("export/drop_record.json").toStdString());
+    QCOMPARE(record["strategy"].get<std::string>(), std::string("discrete"));
+    QVERIFY(record.contains("scores_request") && record.contains("source_fingerprint"));
+    const Run consecutive = run_cli({"drop", model("llama"), "--target", "attn", "--n", "2", "--strategy",
+                                     "consecutive", "--scores", scores, "--out", tmp.filePath("x")},
+                                    tmp.path());
+    QCOMPARE(consecutive.code, 2);
   }
 
   void tokenizeMatchesPythonSentencepiece() {

@@ -1,0 +1,252 @@
+#include "analysis/importance.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <cmath>
+#include <limits>
+
+#include "model/model.h"
+#include "util/error.h"
+
+namespace llmdrop {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Running sums on the model's device, in float64; read back once at the end.
+struct PairSums {
+  std::vector<at::Tensor> cosine, angular;  // per layer, 0-d; undefined until the pair is seen
+  void add(size_t layer, const at::Tensor& a, const at::Tensor& b) {
+    const at::Tensor cos = at::cosine_similarity(a.to(at::kFloat), b.to(at::kFloat), -1);  // (B, T)
+    const at::Tensor ang = at::arccos(cos.clamp(-1.0, 1.0)) / M_PI;
+    if (!cosine[layer].defined()) {
+      cosine[layer] = cos.sum(at::kDouble);
+      angular[layer] = ang.sum(at::kDouble);
+    } else {
+      cosine[layer] += cos.sum(at::kDouble);
+      angular[layer] += ang.sum(at::kDouble);
+    }
+  }
+  void resize(size_t n) { cosine.resize(n), angular.resize(n); }
+  void finish(int64_t tokens, ModuleScores& out) const {
+    for (size_t i = 0; i < cosine.size(); ++i) {
+      out.cosine.push_back(cosine[i].defined() ? cosine[i].item<double>() / tokens : kNaN);
+      out.angular.push_back(angular[i].defined() ? angular[i].item<double>() / tokens : kNaN);
+    }
+  }
+};
+
+class SimilarityObserver : public HiddenStateObserver {
+ public:
+  SimilarityObserver(int64_t layers, bool norm, bool consecutive) : norm_(norm), consecutive_(consecutive) {
+    block_.resize(layers), attn_.resize(layers), mlp_.resize(layers);
+  }
+
+  void on_layer(const LayerTrace& t) override {
+    block_.add(t.layer, t.input, t.output);
+    if (t.attn_output.defined()) {
+      if (norm_)
+        attn_.add(t.layer, t.input, t.mid);
+      else
+        attn_.add(t.layer, t.attn_input, t.attn_output);
+    }
+    if (t.mlp_output.defined()) {
+      if (norm_)
+        mlp_.add(t.layer, t.mid, t.output);
+      else
+        mlp_.add(t.layer, t.mlp_input, t.mlp_output);
+    }
+    if (consecutive_) {
+      states_.push_back(t.input);
+      if (t.layer + 1 == static_cast<int64_t>(block_.cosine.size())) states_.push_back(t.output);
+    }
+  }
+
+  // After each batch: fold the batch's layer states into the consecutive matrix, then let them go.
+  void end_batch() {
+    if (!consecutive_) return;
+    const size_t n = states_.size();  // L + 1
+    if (matrix_.empty()) matrix_.assign(n - 1, {});
+    for (size_t i = 0; i + 1 < n; ++i) {
+      if (matrix_[i].cosine.empty()) matrix_[i].resize(n - 1 - i);
+      for (size_t j = i + 1; j < n; ++j) matrix_[i].add(j - i - 1, states_[i], states_[j]);
+    }
+    states_.clear();
+  }
+
+  void finish(int64_t tokens, ImportanceScores& out) const {
+    block_.finish(tokens, out.block);
+    attn_.finish(tokens, out.attn);
+    mlp_.finish(tokens, out.mlp);
+    for (const auto& row : matrix_) {
+      ModuleScores r;
+      row.finish(tokens, r);
+      out.consecutive.push_back(r.cosine);
+    }
+  }
+
+ private:
+  bool norm_, consecutive_;
+  PairSums block_, attn_, mlp_;
+  std::vector<at::Tensor> states_;  // (B, T, hidden) inputs of every layer of the current batch
+  std::vector<PairSums> matrix_;
+};
+
+// Sum of next-token NLL over a batch of blocks: (B, T) → scalar float64 tensor; T-1 predictions per block.
+at::Tensor nll_sum(const at::Tensor& logits, const at::Tensor& ids) {
+  const int64_t t = ids.size(1);
+  at::Tensor logp = at::log_softmax(logits.narrow(1, 0, t - 1).to(at::kFloat), -1);  // (B, T-1, V)
+  at::Tensor target = ids.narrow(1, 1, t - 1).unsqueeze(-1);                         // (B, T-1, 1)
+  return -logp.gather(-1, target).sum(at::kDouble);
+}
+
+// Mean NLL over all blocks with the model's current drops. Reports progress per batch as steps
+// [first_step, first_step + batches) of `total_steps`.
+double mean_nll(const Model& model, const at::Tensor& blocks, int64_t batch_size, JobContext& job,
+                int64_t first_step, int64_t total_steps, const std::string& what,
+                HiddenStateObserver* observer = nullptr, SimilarityObserver* similarity = nullptr) {
+  at::Tensor total;
+  const int64_t n = blocks.size(0);
+  for (int64_t start = 0; start < n; start += batch_size) {
+    job.throw_if_cancelled();
+    job.report(first_step + start / batch_size, total_steps, what);
+    const at::Tensor ids = blocks.narrow(0, start, std::min(batch_size, n - start)).to(model.device());
+    const at::Tensor s = nll_sum(model.forward(ids, nullptr, observer), ids);
+    total = total.defined() ? total + s : s;
+    if (similarity) similarity->end_batch();
+  }
+  return total.item<double>() / static_cast<double>(n * (blocks.size(1) - 1));
+}
+}  // namespace
+
+const char* to_string(ModuleKind kind) {
+  switch (kind) {
+    case ModuleKind::Block:
+      return "block";
+    case ModuleKind::Attn:
+      return "attn";
+    case ModuleKind::Mlp:
+      return "mlp";
+  }
+  return "?";
+}
+
+const char* to_string(Metric metric) {
+  switch (metric) {
+    case Metric::Cosine:
+      return "cosine";
+    case Metric::Angular:
+      return "angular";
+    case Metric::NllDelta:
+      return "nll-delta";
+  }
+  return "?";
+}
+
+ModuleKind parse_module_kind(const std::string& name) {
+  if (name == "block") return ModuleKind::Block;
+  if (name == "attn") return ModuleKind::Attn;
+  if (name == "mlp") return ModuleKind::Mlp;
+  throw_bad_input("target '" + name + "' is not block, attn or mlp");
+}
+
+Metric parse_metric(const std::string& name) {
+  if (name == "cosine") return Metric::Cosine;
+  if (name == "angular") return Metric::Angular;
+  if (name == "nll-delta") return Metric::NllDelta;
+  throw_bad_input("metric '" + name + "' is not cosine, angular or nll-delta");
+}
+
+std::vector<double> ModuleScores::similarity(Metric metric) const {
+  std::vector<double> out;
+  switch (metric) {
+    case Metric::Cosine:
+      return cosine;
+    case Metric::Angular:
+      for (double a : angular) out.push_back(1.0 - a);
+      return out;
+    case Metric::NllDelta:
+      if (nll_delta.empty()) throw_bad_input("nll-delta scores were not computed for these scores");
+      for (double d : nll_delta) out.push_back(-d);
+      return out;
+  }
+  return out;
+}
+
+std::vector<double> ModuleScores::importance(Metric metric) const {
+  if (metric == Metric::NllDelta) {
+    if (nll_delta.empty()) throw_bad_input("nll-delta scores were not computed for these scores");
+    return nll_delta;
+  }
+  std::vector<double> out;
+  for (double s : similarity(metric)) out.push_back(1.0 - s);
+  return out;
+}
+
+const ModuleScores& ImportanceScores::of(ModuleKind kind) const {
+  return kind == ModuleKind::Block ? block : kind == ModuleKind::Attn ? attn : mlp;
+}
+
+ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const ScoreOptions& options,
+                              JobContext& job) {
+  if (blocks.dim() != 2 || blocks.size(0) < 1 || blocks.size(1) < 2)
+    throw_bad_input("calibration blocks must be (n >= 1, seq_len >= 2)");
+  if (options.batch_size < 1) throw_bad_input("batch size must be at least 1");
+  c10::InferenceMode inference;
+  const int64_t layers = model.config().num_layers;
+  const int64_t n = blocks.size(0), batches = (n + options.batch_size - 1) / options.batch_size;
+  const DropPlan original = model.drops();
+  int64_t passes = 1;
+  if (options.nll_delta)
+    for (int64_t i = 0; i < layers; ++i)
+      passes += !(original.attn_dropped(i) && original.mlp_dropped(i)) + !original.attn_dropped(i) +
+                !original.mlp_dropped(i);
+
+  ImportanceScores scores;
+  scores.plan = original;
+  scores.tokens = n * blocks.size(1);
+  SimilarityObserver observer(layers, options.layer_drop_norm, options.consecutive);
+  int64_t pass = 0;
+  auto run_pass = [&](const std::string& what, HiddenStateObserver* obs, SimilarityObserver* sim) {
+    return mean_nll(model, blocks, options.batch_size, job, batches * pass++, batches * passes, what, obs,
+                    sim);
+  };
+  scores.base_nll = run_pass("similarities", &observer, &observer);
+  observer.finish(scores.tokens, scores);
+
+  if (options.nll_delta) {
+    scores.block.nll_delta.assign(layers, kNaN);
+    scores.attn.nll_delta.assign(layers, kNaN);
+    scores.mlp.nll_delta.assign(layers, kNaN);
+    try {
+      for (int64_t i = 0; i < layers; ++i) {
+        for (ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp}) {
+          DropPlan plan = original;
+          const bool attn = kind != ModuleKind::Mlp, mlp = kind != ModuleKind::Attn;
+          if ((kind == ModuleKind::Attn && original.attn_dropped(i)) ||
+              (kind == ModuleKind::Mlp && original.mlp_dropped(i)) ||
+              (kind == ModuleKind::Block && original.attn_dropped(i) && original.mlp_dropped(i)))
+            continue;
+          if (attn) plan.attn.insert(i);
+          if (mlp) plan.mlp.insert(i);
+          model.set_drops(plan, job);
+          const double nll =
+              run_pass(std::string(to_string(kind)) + " " + std::to_string(i) + " dropped", nullptr, nullptr);
+          auto& target = kind == ModuleKind::Block  ? scores.block
+                         : kind == ModuleKind::Attn ? scores.attn
+                                                    : scores.mlp;
+          target.nll_delta[i] = nll - scores.base_nll;
+        }
+      }
+    } catch (...) {
+      model.set_drops(original);
+      throw;
+    }
+    model.set_drops(original);
+  }
+  job.report(batches * passes, batches * passes, "scored");
+  return scores;
+}
+
+}  // namespace llmdrop

@@ -1,0 +1,111 @@
+#include "analysis/score_file.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+#include "util/error.h"
+#include "util/sha256.h"
+
+namespace llmdrop {
+namespace fs = std::filesystem;
+
+namespace {
+nlohmann::json values(const std::vector<double>& v) {  // NaN (dropped module) → null
+  nlohmann::json out = nlohmann::json::array();
+  for (double x : v) out.push_back(std::isnan(x) ? nlohmann::json() : nlohmann::json(x));
+  return out;
+}
+
+std::vector<double> read_values(const nlohmann::json& j, const std::string& what) {
+  if (!j.is_array()) throw_bad_input("score file: '" + what + "' must be a list");
+  std::vector<double> out;
+  for (const auto& x : j) out.push_back(x.is_null() ? std::nan("") : x.get<double>());
+  return out;
+}
+
+nlohmann::json module_json(const ModuleScores& m) {
+  nlohmann::json j = {{"cosine", values(m.cosine)}, {"angular", values(m.angular)}};
+  if (!m.nll_delta.empty()) j["nll_delta"] = values(m.nll_delta);
+  return j;
+}
+
+ModuleScores module_from_json(const nlohmann::json& j, const std::string& name) {
+  if (!j.contains(name)) throw_bad_input("score file has no '" + name + "' scores");
+  const auto& m = j[name];
+  ModuleScores out;
+  out.cosine = read_values(m.value("cosine", nlohmann::json()), name + ".cosine");
+  out.angular = read_values(m.value("angular", nlohmann::json()), name + ".angular");
+  if (m.contains("nll_delta")) out.nll_delta = read_values(m["nll_delta"], name + ".nll_delta");
+  return out;
+}
+}  // namespace
+
+nlohmann::json ScoreRequest::to_json() const {
+  return {{"model", model_dir},
+          {"model_fingerprint", model_fingerprint},
+          {"data", data_path},
+          {"data_sha256", data_sha256},
+          {"samples", samples},
+          {"seq_len", seq_len},
+          {"dtype", dtype},
+          {"device", device},
+          {"layer_drop_norm", layer_drop_norm},
+          {"consecutive", consecutive},
+          {"nll_delta", nll_delta},
+          {"drop_attn_list", std::vector<int64_t>(plan.attn.begin(), plan.attn.end())},
+          {"drop_mlp_list", std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end())}};
+}
+
+nlohmann::json scores_to_json(const ImportanceScores& s, const ScoreRequest& request, double elapsed_s) {
+  nlohmann::json j = {{"format", "llmdrop-scores/1"}, {"request", request.to_json()},
+                      {"tokens", s.tokens},           {"base_nll", s.base_nll},
+                      {"elapsed_s", elapsed_s},       {"block", module_json(s.block)},
+                      {"attn", module_json(s.attn)},  {"mlp", module_json(s.mlp)}};
+  if (!s.consecutive.empty()) {
+    j["consecutive"] = nlohmann::json::array();
+    for (const auto& row : s.consecutive) j["consecutive"].push_back(values(row));
+  }
+  return j;
+}
+
+ImportanceScores scores_from_json(const nlohmann::json& j) {
+  if (!j.is_object() || j.value("format", "") != "llmdrop-scores/1")
+    throw_bad_input("not an llmdrop score file (format llmdrop-scores/1)");
+  ImportanceScores s;
+  s.block = module_from_json(j, "block");
+  s.attn = module_from_json(j, "attn");
+  s.mlp = module_from_json(j, "mlp");
+  s.tokens = j.value("tokens", int64_t{0});
+  s.base_nll = j.value("base_nll", 0.0);
+  if (j.contains("consecutive"))
+    for (const auto& row : j["consecutive"]) s.consecutive.push_back(read_values(row, "consecutive"));
+  const auto& request = j.value("request", nlohmann::json::object());
+  const auto layers = static_cast<int64_t>(s.block.cosine.size());
+  s.plan.attn =
+      DropPlan::parse_list(request.value("drop_attn_list", nlohmann::json()), "drop_attn_list", layers);
+  s.plan.mlp =
+      DropPlan::parse_list(request.value("drop_mlp_list", nlohmann::json()), "drop_mlp_list", layers);
+  return s;
+}
+
+std::optional<ImportanceScores> load_matching_scores(const fs::path& path, const ScoreRequest& request) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(in);
+    if (j.value("request", nlohmann::json()) != request.to_json()) return std::nullopt;
+    return scores_from_json(j);
+  } catch (const std::exception&) {
+    return std::nullopt;  // an unreadable cache entry is recomputed, not an error
+  }
+}
+
+fs::path score_cache_path(const ScoreRequest& request) {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  const fs::path base = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : "/tmp") / ".cache";
+  return base / "llmdrop" / "scores" / (sha256_hex(request.to_json().dump()).substr(0, 24) + ".json");
+}
+
+}  // namespace llmdrop

@@ -1,0 +1,34 @@
+#pragma once
+// Importance scores as a file: everything needed to reproduce them, and reuse when the same request comes
+// again.
+#include <filesystem>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/importance.h"
+
+namespace llmdrop {
+
+// What was asked: identifies a score file (batch size is not part of it: it does not change the numbers).
+struct ScoreRequest {
+  std::string model_dir, model_fingerprint;
+  std::string data_path, data_sha256;
+  int64_t samples = 0, seq_len = 0;
+  std::string dtype, device;
+  bool layer_drop_norm = true, consecutive = false, nll_delta = false;
+  DropPlan plan;
+
+  nlohmann::json to_json() const;
+};
+
+nlohmann::json scores_to_json(const ImportanceScores& scores, const ScoreRequest& request, double elapsed_s);
+ImportanceScores scores_from_json(const nlohmann::json& j);  // throws BadInput naming a missing field
+// Scores in `path` made for the same request (model fingerprint, data hash, n, seq_len, dtype, device,
+// flags).
+std::optional<ImportanceScores> load_matching_scores(const std::filesystem::path& path,
+                                                     const ScoreRequest& request);
+// $XDG_CACHE_HOME/llmdrop/scores/<request hash>.json (or ~/.cache/...).
+std::filesystem::path score_cache_path(const ScoreRequest& request);
+
+}  // namespace llmdrop

@@ -1,0 +1,191 @@
+#include "export/exporter.h"
+
+#include <ATen/ATen.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "model/family.h"
+#include "util/error.h"
+#include "util/sha256.h"
+
+namespace llmdrop {
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json read_raw_config(const fs::path& dir) {
+  std::ifstream in(dir / "config.json");
+  return nlohmann::json::parse(in);
+}
+
+// Writes to OUT/.NAME.tmp, then renames: a reader never sees a half-written file.
+void write_atomically(const fs::path& path, const std::function<void(std::ofstream&)>& write) {
+  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw_runtime("cannot write " + tmp.string());
+    write(out);
+    out.flush();
+    if (!out) throw_runtime("writing " + tmp.string() + " failed (disk full?)");
+  }
+  fs::rename(tmp, path);
+}
+
+void write_json(const fs::path& path, const nlohmann::json& j) {
+  write_atomically(path, [&](std::ofstream& out) { out << j.dump(2) << "\n"; });
+}
+
+void prepare_output(const Checkpoint& source, const fs::path& out) {
+  std::error_code ec;
+  if (fs::exists(out) && fs::equivalent(out, source.dir, ec))
+    throw_bad_input("the output directory is the source model directory; choose a new one");
+  if (fs::exists(out) && (!fs::is_directory(out) || !fs::is_empty(out)))
+    throw_bad_input("output " + out.string() + " already exists and is not an empty directory");
+  fs::create_directories(out);
+}
+
+bool is_weight_file(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return p.extension() == ".safetensors" || name == "model.safetensors.index.json" ||
+         name.rfind("pytorch_model", 0) == 0;
+}
+
+// LLM-Drop's modeling code registers these for llama and mistral.
+void add_drop_lists(nlohmann::json& config, const DropPlan& plan) {
+  config["drop_attn_list"] = std::vector<int64_t>(plan.attn.begin(), plan.attn.end());
+  config["drop_mlp_list"] = std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end());
+  const std::string type = config.value("model_type", "");
+  static const std::map<std::string, std::string> families = {{"llama", "Llama"}, {"mistral", "Mistral"}};
+  if (auto it = families.find(type); it != families.end())
+    config["auto_map"] = {
+        {"AutoConfig", "configuration_dropped_" + type + "." + it->second + "Config"},
+        {"AutoModelForCausalLM", "modeling_dropped_" + type + "." + it->second + "ForCausalLM"}};
+}
+
+const char* safetensors_dtype(at::ScalarType t) {
+  return t == at::kFloat ? "F32" : t == at::kBFloat16 ? "BF16" : "F16";
+}
+
+// tensors: name → CPU tensor (contiguous views of the source mapping).
+void write_safetensors(const fs::path& path, const std::map<std::string, at::Tensor>& tensors) {
+  nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
+  size_t offset = 0;
+  for (const auto& [name, t] : tensors) {
+    header[name] = {{"dtype", safetensors_dtype(t.scalar_type())},
+                    {"shape", t.sizes().vec()},
+                    {"data_offsets", {offset, offset + t.nbytes()}}};
+    offset += t.nbytes();
+  }
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');  // keeps the data section 8-byte aligned
+  write_atomically(path, [&](std::ofstream& out) {
+    const uint64_t n = text.size();
+    out.write(reinterpret_cast<const char*>(&n), 8);
+    out << text;
+    for (const auto& [name, t] : tensors) {
+      const at::Tensor c = t.contiguous();
+      out.write(static_cast<const char*>(c.data_ptr()), static_cast<std::streamsize>(c.nbytes()));
+    }
+  });
+}
+
+}  // namespace
+
+std::string weights_fingerprint(const Checkpoint& checkpoint) {
+  Sha256 h;
+  std::ifstream config(checkpoint.dir / "config.json", std::ios::binary);
+  h.update(std::string(std::istreambuf_iterator<char>(config), {}));
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(checkpoint.dir))
+    if (entry.path().extension() == ".safetensors") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    uint64_t n = 0;
+    in.read(reinterpret_cast<char*>(&n), 8);
+    std::string header(std::min<uint64_t>(n, 100'000'000), '\0');
+    in.read(header.data(), static_cast<std::streamsize>(header.size()));
+    h.update(file.filename().string() + ":" + std::to_string(fs::file_size(file)) + ":");
+    h.update(header);
+  }
+  return h.hex_digest();
+}
+
+void export_drop_config(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
+                        const nlohmann::json& record) {
+  plan.validate(source.config.num_layers);
+  prepare_output(source, out);
+  nlohmann::json config = read_raw_config(source.dir);
+  add_drop_lists(config, plan);
+  for (const auto& entry : fs::directory_iterator(source.dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "config.json" || name == "drop_record.json" || !entry.is_regular_file()) continue;
+    fs::create_symlink(fs::canonical(entry.path()), out / name);
+  }
+  write_json(out / "drop_record.json", record);
+  write_json(out / "config.json", config);
+}
+
+void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
+                   const nlohmann::json& record) {
+  const ModelConfig& cfg = source.config;
+  plan.validate(cfg.num_layers);
+  prepare_output(source, out);
+  const bool blocks_only = plan.attn == plan.mlp;
+  const ModelFamily& family = family_for(cfg.model_type);
+  std::set<std::string> dropped;
+  for (int64_t i = 0; i < cfg.num_layers; ++i) {
+    if (plan.attn_dropped(i)) {
+      const auto n = family.attention(i);
+      dropped.insert({n.q, n.k, n.v, n.o, n.q_bias, n.k_bias, n.v_bias, n.o_bias});
+    }
+    if (plan.mlp_dropped(i)) {
+      const auto n = family.mlp(i);
+      dropped.insert({n.gate, n.up, n.down});
+    }
+    if (blocks_only && plan.attn_dropped(i)) dropped.insert({family.attn_norm(i), family.mlp_norm(i)});
+  }
+  // Old layer index → new one, when whole blocks go.
+  std::map<int64_t, int64_t> renumber;
+  for (int64_t i = 0, next = 0; i < cfg.num_layers; ++i)
+    if (!(blocks_only && plan.attn_dropped(i))) renumber[i] = next++;
+  static const std::regex layer_name(R"(^model\.layers\.(\d+)\.(.*)$)");
+  std::map<std::string, at::Tensor> tensors;
+  for (const auto& name : source.tensors->names()) {
+    if (dropped.count(name)) continue;
+    std::string new_name = name;
+    std::smatch m;
+    if (blocks_only && std::regex_match(name, m, layer_name))
+      new_name = "model.layers." + std::to_string(renumber.at(std::stoll(m[1]))) + "." + m[2].str();
+    tensors[new_name] = source.tensors->view(name);
+  }
+  write_safetensors(out / "model.safetensors", tensors);
+
+  nlohmann::json config = read_raw_config(source.dir);
+  config.erase("drop_attn_list");
+  config.erase("drop_mlp_list");
+  config.erase("auto_map");
+  if (blocks_only) {
+    config["num_hidden_layers"] = static_cast<int64_t>(renumber.size());
+    if (config.contains("layer_types") && config["layer_types"].is_array()) {
+      nlohmann::json kept = nlohmann::json::array();
+      for (const auto& [old_index, new_index] : renumber) kept.push_back(config["layer_types"][old_index]);
+      config["layer_types"] = kept;
+    }
+  } else {
+    add_drop_lists(config, plan);
+  }
+  for (const auto& entry : fs::directory_iterator(source.dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || is_weight_file(entry.path()) || name == "config.json" ||
+        name == "drop_record.json")
+      continue;
+    fs::copy_file(entry.path(), out / name);
+  }
+  write_json(out / "drop_record.json", record);
+  write_json(out / "config.json", config);
+}
+
+}  // namespace llmdrop

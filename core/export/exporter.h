@@ -1,0 +1,28 @@
+#pragma once
+// Writing what the analysis chose, for the Python ecosystem. Nothing in the source model directory is ever
+// written; every file is written to a temporary name and renamed into place.
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "checkpoint/checkpoint.h"
+#include "model/drop_plan.h"
+
+namespace llmdrop {
+
+// LLM-Drop style: OUT/config.json = the original config + sorted drop_attn_list / drop_mlp_list (+ the
+// auto_map LLM-Drop uses for llama and mistral); every other file of the source is symlinked. `record` goes
+// to OUT/drop_record.json. OUT must not exist or be empty.
+void export_drop_config(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,
+                        const nlohmann::json& record);
+
+// OUT/model.safetensors without the dropped modules' tensors (other files copied). When only whole blocks are
+// dropped the remaining layers are renumbered and num_hidden_layers lowered, so plain transformers loads it;
+// otherwise config.json keeps the drop lists (and auto_map).
+void export_pruned(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,
+                   const nlohmann::json& record);
+
+// sha256 over config.json and every safetensors header and size: identifies weights without reading them.
+std::string weights_fingerprint(const Checkpoint& checkpoint);
+
+}  // namespace llmdrop

@@ -1,0 +1,263 @@
+// Importance analysis, selection and export against transformers + LLM-Drop-style hooks
+// (tools/make_analysis_fixtures.py → tests/data/reference/analysis.json), plus round trips.
+#include <ATen/ATen.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <fstream>
+
+#include "analysis/calibration.h"
+#include "analysis/importance.h"
+#include "analysis/score_file.h"
+#include "analysis/selection.h"
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/tokenizer.h"
+#include "export/exporter.h"
+#include "model/generation.h"
+#include "model/model.h"
+#include "support/test_support.h"
+#include "util/sha256.h"
+
+using namespace llmdrop;
+namespace fs = std::filesystem;
+
+namespace {
+nlohmann::json reference() {
+  return test::read_json(test::data_dir() / "reference" / "analysis.json");
+}
+
+std::unique_ptr<Model> load_llama(const fs::path& dir = test::model_dir("llama")) {
+  LoadOptions options;
+  options.device = test::test_device();
+  options.dtype = "float32";
+  return Model::load(Checkpoint::open(dir), options);
+}
+
+at::Tensor reference_blocks() {
+  const Checkpoint ckpt = Checkpoint::open(test::model_dir("llama"));
+  const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
+  return calibration_blocks(tok, read_text_documents(test::data_dir() / "calibration" / "calib.jsonl"), 4,
+                            64);
+}
+
+double max_diff(const std::vector<double>& ours, const nlohmann::json& theirs) {
+  double worst = 0;
+  for (size_t i = 0; i < ours.size(); ++i) {
+    if (theirs[i].is_null()) {
+      if (!std::isnan(ours[i])) return INFINITY;
+      continue;
+    }
+    worst = std::max(worst, std::abs(ours[i] - theirs[i].get<double>()));
+  }
+  return worst;
+}
+
+nlohmann::json lists(const DropPlan& plan) {
+  return {{"drop_attn_list", std::vector<int64_t>(plan.attn.begin(), plan.attn.end())},
+          {"drop_mlp_list", std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end())}};
+}
+
+std::string tree_digest(const fs::path& dir) {
+  Sha256 h;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) h.update(f.filename().string() + ":" + sha256_file(f));
+  return h.hex_digest();
+}
+}  // namespace
+
+class AnalysisTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void sha256KnownVectors() {
+    QCOMPARE(sha256_hex(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(sha256_hex("abc"),
+             std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(sha256_hex(std::string(1000, 'a')),
+             std::string("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"));
+  }
+
+  void calibrationBlocksFollowThePtRecipe() {
+    const at::Tensor blocks = reference_blocks();
+    QCOMPARE(blocks.sizes().vec(), (std::vector<int64_t>{4, 64}));
+    const auto expected = reference()["blocks"];
+    for (int64_t b = 0; b < 4; ++b)
+      for (int64_t t = 0; t < 64; ++t) QCOMPARE(blocks[b][t].item<int64_t>(), expected[b][t].get<int64_t>());
+  }
+
+  void calibrationErrorsAreExplained() {
+    const Checkpoint ckpt = Checkpoint::open(test::model_dir("llama"));
+    const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
+    const auto docs = read_text_documents(test::data_dir() / "calibration" / "calib.jsonl");
+    EXPECT_ERROR(BadInput, calibration_blocks(tok, docs, 100000, 64), "yields only");
+    QTemporaryDir tmp;
+    const fs::path bad = tmp.filePath("bad.jsonl").toStdString();
+    test::write_file(bad, "{\"text\": \"fine\"}\n{\"txt\": \"no text field\"}\n");
+    EXPECT_ERROR(BadInput, read_text_documents(bad),
+                 "line 2: expected an object with a string field \"text\"");
+    test::write_file(bad, "{\"text\": \"fine\"}\n{oops\n");
+    EXPECT_ERROR(BadInput, read_text_documents(bad), "line 2 is not valid JSON");
+    const fs::path array = tmp.filePath("array.json").toStdString();
+    test::write_file(array, R"([{"text": "a"}, {"text": "b"}])");
+    QCOMPARE(read_text_documents(array).size(), size_t(2));
+  }
+
+  void similaritiesMatchLlmDropHooks_data() {
+    QTest::addColumn<bool>("norm");
+    QTest::addColumn<int>("batch");
+    for (bool norm : {true, false})
+      for (int batch : {1, 3})
+        QTest::newRow((std::string(norm ? "norm" : "no-norm") + " batch " + std::to_string(batch)).c_str())
+            << norm << batch;
+  }
+  void similaritiesMatchLlmDropHooks() {
+    QFETCH(bool, norm);
+    QFETCH(int, batch);
+    const auto ref = reference()["scores"];
+    const auto model = load_llama();
+    ScoreOptions options;
+    options.batch_size = batch;
+    options.layer_drop_norm = norm;
+    options.consecutive = true;
+    const ImportanceScores s = score_layers(*model, reference_blocks(), options);
+    const std::string suffix = norm ? "_norm" : "_no-norm";
+    double worst = 0;
+    for (const auto& [name, scores] :
+         {std::pair{std::string("block"), &s.block}, {"attn" + suffix, &s.attn}, {"mlp" + suffix, &s.mlp}}) {
+      worst = std::max({worst, max_diff(scores->cosine, ref[name]["cosine"]),
+                        max_diff(scores->angular, ref[name]["angular"])});
+    }
+    for (size_t i = 0; i < s.consecutive.size(); ++i)
+      worst = std::max(worst, max_diff(s.consecutive[i], ref["consecutive"][i]));
+    worst = std::max(worst, std::abs(s.base_nll - ref["base_nll"].get<double>()));
+    qInfo("max |Δ| over similarities, angular, consecutive matrix, NLL: %.3g", worst);
+    QVERIFY(worst <= 1e-4);
+    QCOMPARE(s.tokens, int64_t(4 * 64));
+  }
+
+  void nllDeltaMatchesDroppingEachModule() {
+    const auto ref = reference()["nll_delta"];
+    const auto model = load_llama();
+    ScoreOptions options;
+    options.nll_delta = true;
+    options.batch_size = 2;
+    const ImportanceScores s = score_layers(*model, reference_blocks(), options);
+    const double worst =
+        std::max({max_diff(s.attn.nll_delta, ref["attn"]), max_diff(s.mlp.nll_delta, ref["mlp"]),
+                  max_diff(s.block.nll_delta, ref["block"])});
+    qInfo("max |Δ nll-delta| = %.3g", worst);
+    QVERIFY(worst <= 1e-4);
+    QVERIFY(model->drops().empty());  // restored
+  }
+
+  void selectionsMatchLlmDrop() {
+    const auto ref = reference()["selections"];
+    const auto model = load_llama();
+    const at::Tensor blocks = reference_blocks();
+    ScoreOptions options;
+    options.consecutive = true;
+    const ImportanceScores s = score_layers(*model, blocks, options);
+    const SelectionOptions plain;
+    QCOMPARE(lists(select_discrete(s, {false, ModuleKind::Attn}, 2, plain)), ref["discrete_attn_2"]);
+    QCOMPARE(lists(select_discrete(s, {false, ModuleKind::Mlp}, 2, plain)), ref["discrete_mlp_2"]);
+    QCOMPARE(lists(select_discrete(s, {false, ModuleKind::Block}, 2, plain)), ref["discrete_block_2"]);
+    QCOMPARE(lists(select_discrete(s, {true, ModuleKind::Attn}, 3, plain)), ref["joint_all_3"]);
+    QCOMPARE(lists(select_consecutive(s, 2, plain)), ref["consecutive_block_2"]);
+    QCOMPARE(lists(select_iterative(*model, blocks, {false, ModuleKind::Attn}, 2, {}, plain)),
+             ref["iterative_attn_2"]);
+    QVERIFY(model->drops().empty());
+    // Guards: with the last layer kept, the two most similar attention layers other than 5 go.
+    SelectionOptions keep_last;
+    keep_last.keep_last = true;
+    const DropPlan guarded = select_discrete(s, {false, ModuleKind::Attn}, 2, keep_last);
+    QVERIFY(!guarded.attn_dropped(5) && guarded.attn.size() == 2);
+    EXPECT_ERROR(BadInput, select_discrete(s, {false, ModuleKind::Attn}, 7, plain), "only 6 modules");
+  }
+
+  void cancelledScoringStops() {
+    const auto model = load_llama();
+    JobContext job;
+    job.cancel();
+    EXPECT_ERROR(Cancelled, score_layers(*model, reference_blocks(), {}, job), "cancelled");
+  }
+
+  void scoreFileRoundTripAndReuse() {
+    const auto model = load_llama();
+    ScoreOptions options;
+    options.consecutive = true;
+    const ImportanceScores s = score_layers(*model, reference_blocks(), options);
+    ScoreRequest request;
+    request.model_dir = "m";
+    request.samples = 4;
+    request.seq_len = 64;
+    QTemporaryDir tmp;
+    const fs::path file = tmp.filePath("scores.json").toStdString();
+    test::write_json(file, scores_to_json(s, request, 1.5));
+    const auto back = load_matching_scores(file, request);
+    QVERIFY(back.has_value());
+    QCOMPARE(back->attn.cosine, s.attn.cosine);
+    QCOMPARE(back->consecutive, s.consecutive);
+    request.seq_len = 128;  // another request: not reused
+    QVERIFY(!load_matching_scores(file, request).has_value());
+  }
+
+  void configExportRoundTrip() {
+    QTemporaryDir tmp;
+    const fs::path source = test::model_dir("llama"), out = fs::path(tmp.path().toStdString()) / "dropped";
+    const std::string before = tree_digest(source);
+    const DropPlan plan{{4, 1}, {5}};
+    export_drop_config(Checkpoint::open(source), plan, out, {{"why", "test"}});
+    QCOMPARE(tree_digest(source), before);
+    const auto config = test::read_json(out / "config.json");
+    QCOMPARE(config["drop_attn_list"], nlohmann::json({1, 4}));
+    QCOMPARE(config["auto_map"]["AutoModelForCausalLM"].get<std::string>(),
+             std::string("modeling_dropped_llama.LlamaForCausalLM"));
+    QCOMPARE(Checkpoint::open(out).config.drops, plan);  // loads back with the same drops
+    QVERIFY(fs::is_symlink(out / "model.safetensors"));
+    EXPECT_ERROR(BadInput, export_drop_config(Checkpoint::open(source), plan, out, {}),
+                 "not an empty directory");
+    EXPECT_ERROR(BadInput, export_drop_config(Checkpoint::open(source), plan, source, {}),
+                 "source model directory");
+    QCOMPARE(tree_digest(source), before);
+  }
+
+  void prunedExportsLoadWithTheSameNumbers_data() {
+    QTest::addColumn<QString>("attn");
+    QTest::addColumn<QString>("mlp");
+    QTest::newRow("whole blocks 2,4") << "2,4"
+                                      << "2,4";
+    QTest::newRow("attention 1,5 and MLP 3") << "1,5"
+                                             << "3";
+  }
+  void prunedExportsLoadWithTheSameNumbers() {
+    QFETCH(QString, attn);
+    QFETCH(QString, mlp);
+    const DropPlan plan{DropPlan::parse_csv(attn.toStdString(), "a"),
+                        DropPlan::parse_csv(mlp.toStdString(), "m")};
+    QTemporaryDir tmp;
+    const fs::path source = test::model_dir("llama"), out = fs::path(tmp.path().toStdString()) / "pruned";
+    const std::string before = tree_digest(source);
+    export_pruned(Checkpoint::open(source), plan, out, {});
+    QCOMPARE(tree_digest(source), before);
+    const Checkpoint pruned = Checkpoint::open(out);
+    const bool blocks_only = plan.attn == plan.mlp;
+    QCOMPARE(pruned.config.num_layers, blocks_only ? int64_t(6 - plan.attn.size()) : int64_t(6));
+    QVERIFY(blocks_only ? pruned.config.drops.empty() : pruned.config.drops == plan);
+    QVERIFY(!pruned.tensors->contains("model.layers.5.self_attn.q_proj.weight") || !blocks_only);
+    const std::vector<int64_t> ids = {1, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120};
+    LoadOptions with_drops;
+    with_drops.dtype = "float32";
+    with_drops.drops = plan;
+    const auto expected = next_token_logprobs(*Model::load(Checkpoint::open(source), with_drops), ids);
+    const auto got = next_token_logprobs(*load_llama(out), ids);
+    double worst = 0;
+    for (size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::abs(got[i] - expected[i]));
+    QVERIFY2(worst <= 1e-5, QByteArray::number(worst));
+  }
+};
+
+QTEST_GUILESS_MAIN(AnalysisTest)
+#include "tst_analysis.moc"

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Reference importance scores and drop selections, computed with transformers the way LLM-Drop's scripts
+compute them (forward hooks on the decoder layers and their attention / MLP / norms), for the engine's
+analysis tests. Run on the GPU machine (tools/gpu/analysis.sh); computes on the CPU in fp32, eager attention.
+
+Writes tests/data/calibration/calib.jsonl (the calibration documents, taken from resources/text/demo_heldout.txt)
+and tests/data/reference/analysis.json.
+"""
+import argparse
+import json
+import math
+import os
+
+import sentencepiece as spm
+import torch
+import torch.nn.functional as F
+from transformers import AutoModelForCausalLM
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+SAMPLES, SEQ_LEN = 4, 64
+
+
+def calibration_blocks(sp, texts, eos):
+    """LLM-Drop "pt": encode(text) + EOS per document, no BOS, concatenated, blocks of SEQ_LEN, first SAMPLES."""
+    stream = []
+    for text in texts:
+        stream += sp.encode(text) + [eos]
+    blocks = [stream[i * SEQ_LEN:(i + 1) * SEQ_LEN] for i in range(len(stream) // SEQ_LEN)][:SAMPLES]
+    assert len(blocks) == SAMPLES
+    return torch.tensor(blocks)
+
+
+class Recorder:
+    """Hooks capturing, per layer, the pairs whose cosine similarity LLM-Drop averages."""
+
+    def __init__(self, model, drop_attn=(), drop_mlp=()):
+        self.pairs = {}  # (kind, layer) → list of (a, b)
+        self.states = []  # inputs of every layer, then the last output
+        self.handles = []
+        layers = model.model.layers
+        for i, layer in enumerate(layers):
+            self.handles.append(layer.register_forward_pre_hook(self.layer_in(i), with_kwargs=True))
+            self.handles.append(layer.register_forward_hook(self.layer_out(i, len(layers)), with_kwargs=True))
+            self.handles.append(layer.input_layernorm.register_forward_hook(self.keep(i, "ln1")))
+            self.handles.append(layer.post_attention_layernorm.register_forward_hook(self.keep(i, "ln2")))
+            self.handles.append(layer.self_attn.register_forward_hook(self.module_out(i, "attn", i in drop_attn)))
+            self.handles.append(layer.mlp.register_forward_hook(self.module_out(i, "mlp", i in drop_mlp)))
+        self.cache = {}
+
+    def layer_in(self, i):
+        def hook(module, args, kwargs):
+            h = args[0] if args else kwargs["hidden_states"]
+            self.cache[("h", i)] = h
+            self.states.append(h)
+        return hook
+
+    def layer_out(self, i, n):
+        def hook(module, args, kwargs, out):
+            out = out[0] if isinstance(out, tuple) else out
+            self.pairs.setdefault(("block", i), []).append((self.cache[("h", i)], out))
+            if i == n - 1:
+                self.states.append(out)
+        return hook
+
+    def keep(self, i, name):
+        def hook(module, inputs, out):
+            self.cache[(name + "_in", i)] = inputs[0]
+            self.cache[(name + "_out", i)] = out
+        return hook
+
+    def module_out(self, i, kind, dropped):
+        def hook(module, inputs, out):
+            value = out[0] if isinstance(out, tuple) else out
+            if dropped:  # a dropped module contributes nothing
+                zero = torch.zeros_like(value)
+                return (zero,) + tuple(out[1:]) if isinstance(out, tuple) else zero
+            ln = "ln1" if kind == "attn" else "ln2"
+            residual = self.cache[(ln + "_in", i)]
+            self.pairs.setdefault((kind, i, "norm"), []).append((residual, residual + value))
+            self.pairs.setdefault((kind, i, "no-norm"), []).append((self.cache[(ln + "_out", i)], value))
+        return hook
+
+    def remove(self):
+        for h in self.handles:
+            h.remove()
+
+
+def mean_cos(pairs):
+    cos = torch.cat([F.cosine_similarity(a.float(), b.float(), dim=-1).flatten() for a, b in pairs])
+    return cos.double().mean().item(), (torch.arccos(cos.clamp(-1, 1)).double() / math.pi).mean().item()
+
+
+@torch.no_grad()
+def score(model, blocks, drop_attn=(), drop_mlp=(), consecutive=False):
+    rec = Recorder(model, drop_attn, drop_mlp)
+    nll, states_by_batch = 0.0, []
+    for b in range(blocks.shape[0]):  # batch size 1, as LLM-Drop
+        rec.states = []
+        logits = model(blocks[b:b + 1]).logits.float()
+        nll += F.cross_entropy(logits[0, :-1], blocks[b, 1:], reduction="sum").item()
+        states_by_batch.append(rec.states)
+    rec.remove()
+    n = len(model.model.layers)
+    out = {"base_nll": nll / (blocks.shape[0] * (blocks.shape[1] - 1))}
+    for kind in ("block", "attn", "mlp"):
+        for norm in ("norm", "no-norm"):
+            key = kind if kind == "block" else f"{kind}_{norm}"
+            if kind == "block" and norm == "no-norm":
+                continue
+            cos, ang = [], []
+            for i in range(n):
+                pairs = rec.pairs.get((kind, i) if kind == "block" else (kind, i, norm))
+                c, a = mean_cos(pairs) if pairs else (None, None)
+                cos.append(c)
+                ang.append(a)
+            out[key] = {"cosine": cos, "angular": ang}
+    if consecutive:
+        matrix = []
+        for i in range(n):
+            row = []
+            for j in range(i + 1, n + 1):
+                row.append(mean_cos([(s[i], s[j]) for s in states_by_batch])[0])
+            matrix.append(row)
+        out["consecutive"] = matrix
+    return out
+
+
+def top(similarity, k, excluded=()):
+    order = sorted((i for i, s in enumerate(similarity) if s is not None and i not in excluded),
+                   key=lambda i: -similarity[i])
+    return sorted(order[:k])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=os.path.join(ROOT, "tests/data/models/llama"))
+    args = ap.parse_args()
+    torch.manual_seed(0)
+    text = open(os.path.join(ROOT, "resources/text/demo_heldout.txt"), encoding="utf-8").read()
+    texts = [t for t in text.split("\n\n") if t.strip()][:40]
+    calib = os.path.join(ROOT, "tests/data/calibration/calib.jsonl")
+    os.makedirs(os.path.dirname(calib), exist_ok=True)
+    with open(calib, "w", encoding="utf-8") as f:
+        for t in texts:
+            f.write(json.dumps({"text": t}, ensure_ascii=False) + "\n")
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(args.model, "tokenizer.model"))
+    blocks = calibration_blocks(sp, texts, sp.eos_id())
+    model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32, attn_implementation="eager").eval()
+    n = len(model.model.layers)
+
+    base = score(model, blocks, consecutive=True)
+    # SLEB-style measured effect: mean NLL with one module dropped, minus the base.
+    nll_delta = {"attn": [], "mlp": [], "block": []}
+    for i in range(n):
+        for kind, da, dm in (("attn", (i,), ()), ("mlp", (), (i,)), ("block", (i,), (i,))):
+            nll_delta[kind].append(score(model, blocks, da, dm)["base_nll"] - base["base_nll"])
+
+    selections = {
+        "discrete_attn_2": {"drop_attn_list": top(base["attn_norm"]["cosine"], 2), "drop_mlp_list": []},
+        "discrete_mlp_2": {"drop_attn_list": [], "drop_mlp_list": top(base["mlp_norm"]["cosine"], 2)},
+        "discrete_block_2": {"drop_attn_list": top(base["block"]["cosine"], 2),
+                             "drop_mlp_list": top(base["block"]["cosine"], 2)},
+    }
+    joint = sorted([(s, "attn", i) for i, s in enumerate(base["attn_norm"]["cosine"])] +
+                   [(s, "mlp", i) for i, s in enumerate(base["mlp_norm"]["cosine"])], key=lambda x: -x[0])[:3]
+    selections["joint_all_3"] = {"drop_attn_list": sorted(i for _, k, i in joint if k == "attn"),
+                                 "drop_mlp_list": sorted(i for _, k, i in joint if k == "mlp")}
+    best = max(range(n - 2 + 1), key=lambda i: base["consecutive"][i][2 - 1])  # gap n = 2
+    selections["consecutive_block_2"] = {"drop_attn_list": [best, best + 1], "drop_mlp_list": [best, best + 1]}
+    dropped = []
+    for _ in range(2):  # iterative attention drop: re-score with the earlier choices dropped
+        sims = score(model, blocks, tuple(dropped))["attn_norm"]["cosine"]
+        dropped.append(top(sims, 1, excluded=dropped)[0])
+    selections["iterative_attn_2"] = {"drop_attn_list": sorted(dropped), "drop_mlp_list": []}
+
+    out = {"model": os.path.relpath(args.model, ROOT), "samples": SAMPLES, "seq_len": SEQ_LEN,
+           "blocks": blocks.tolist(), "scores": base, "nll_delta": nll_delta, "selections": selections}
+    with open(os.path.join(ROOT, "tests/data/reference/analysis.json"), "w") as f:
+        json.dump(out, f, indent=1)
+    print(json.dumps(selections))
+    print("attn (norm):", [round(x, 6) for x in base["attn_norm"]["cosine"]])
+
+
+if __name__ == "__main__":
+    main()
