@@ -24,6 +24,7 @@
 #include "model/device.h"
 #include "model/generation.h"
 #include "model/model.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parse.h"
 #include "util/sha256.h"
@@ -87,17 +88,6 @@ void print_json(const nlohmann::json& j) {
 
 std::string fs_absolute(const std::filesystem::path& path) {
   return std::filesystem::absolute(path).string();
-}
-
-// Replaces `path` whole: written to a temporary name first.
-void write_text_file(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw_runtime("cannot write " + tmp.string());
-    out << text << "\n";
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 std::string read_text_file(const std::string& path) {
@@ -273,18 +263,14 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, bool consecu
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const nlohmann::json file = scores_to_json(result.scores, r, elapsed);
   std::filesystem::create_directories(cache.parent_path());
-  write_text_file(cache, file.dump(1));
-  if (!out_file.empty()) write_text_file(out_file, file.dump(1));
+  write_file_atomically(cache, file.dump(1) + "\n");
+  if (!out_file.empty()) write_file_atomically(out_file, file.dump(1) + "\n");
   return result;
 }
 
 nlohmann::json target_json(const ModuleScores& m, Metric metric) {
-  auto nulls = [](const std::vector<double>& v) {
-    nlohmann::json out = nlohmann::json::array();
-    for (double x : v) out.push_back(std::isnan(x) ? nlohmann::json() : nlohmann::json(x));
-    return out;
-  };
-  return {{"similarity", nulls(m.similarity(metric))}, {"importance", nulls(m.importance(metric))}};
+  return {{"similarity", layer_values_json(m.similarity(metric))},
+          {"importance", layer_values_json(m.importance(metric))}};
 }
 
 void run_score(const ArgParser& p) {

@@ -11,12 +11,6 @@ namespace llmdrop {
 namespace fs = std::filesystem;
 
 namespace {
-nlohmann::json values(const std::vector<double>& v) {  // NaN (dropped module) → null
-  nlohmann::json out = nlohmann::json::array();
-  for (double x : v) out.push_back(std::isnan(x) ? nlohmann::json() : nlohmann::json(x));
-  return out;
-}
-
 std::vector<double> read_values(const nlohmann::json& j, const std::string& what) {
   if (!j.is_array()) throw_bad_input("score file: '" + what + "' must be a list");
   std::vector<double> out;
@@ -25,8 +19,8 @@ std::vector<double> read_values(const nlohmann::json& j, const std::string& what
 }
 
 nlohmann::json module_json(const ModuleScores& m) {
-  nlohmann::json j = {{"cosine", values(m.cosine)}, {"angular", values(m.angular)}};
-  if (!m.nll_delta.empty()) j["nll_delta"] = values(m.nll_delta);
+  nlohmann::json j = {{"cosine", layer_values_json(m.cosine)}, {"angular", layer_values_json(m.angular)}};
+  if (!m.nll_delta.empty()) j["nll_delta"] = layer_values_json(m.nll_delta);
   return j;
 }
 
@@ -40,6 +34,12 @@ ModuleScores module_from_json(const nlohmann::json& j, const std::string& name) 
   return out;
 }
 }  // namespace
+
+nlohmann::json layer_values_json(const std::vector<double>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (double x : values) out.push_back(std::isnan(x) ? nlohmann::json() : nlohmann::json(x));
+  return out;
+}
 
 nlohmann::json ScoreRequest::to_json() const {
   return {{"model", model_dir},
@@ -64,7 +64,7 @@ nlohmann::json scores_to_json(const ImportanceScores& s, const ScoreRequest& req
                       {"attn", module_json(s.attn)},  {"mlp", module_json(s.mlp)}};
   if (!s.consecutive.empty()) {
     j["consecutive"] = nlohmann::json::array();
-    for (const auto& row : s.consecutive) j["consecutive"].push_back(values(row));
+    for (const auto& row : s.consecutive) j["consecutive"].push_back(layer_values_json(row));
   }
   return j;
 }

@@ -22,6 +22,8 @@ struct ScoreRequest {
   nlohmann::json to_json() const;
 };
 
+// Per-layer values for JSON: NaN (a dropped module) becomes null.
+nlohmann::json layer_values_json(const std::vector<double>& values);
 nlohmann::json scores_to_json(const ImportanceScores& scores, const ScoreRequest& request, double elapsed_s);
 ImportanceScores scores_from_json(const nlohmann::json& j);  // throws BadInput naming a missing field
 // Scores in `path` made for the same request (model fingerprint, data hash, n, seq_len, dtype, device,

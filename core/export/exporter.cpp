@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "model/family.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/sha256.h"
 
@@ -20,21 +21,8 @@ nlohmann::json read_raw_config(const fs::path& dir) {
   return nlohmann::json::parse(in);
 }
 
-// Writes to OUT/.NAME.tmp, then renames: a reader never sees a half-written file.
-void write_atomically(const fs::path& path, const std::function<void(std::ofstream&)>& write) {
-  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw_runtime("cannot write " + tmp.string());
-    write(out);
-    out.flush();
-    if (!out) throw_runtime("writing " + tmp.string() + " failed (disk full?)");
-  }
-  fs::rename(tmp, path);
-}
-
 void write_json(const fs::path& path, const nlohmann::json& j) {
-  write_atomically(path, [&](std::ofstream& out) { out << j.dump(2) << "\n"; });
+  write_file_atomically(path, j.dump(2) + "\n");
 }
 
 void prepare_output(const Checkpoint& source, const fs::path& out) {
@@ -80,7 +68,7 @@ void write_safetensors(const fs::path& path, const std::map<std::string, at::Ten
   }
   std::string text = header.dump();
   text.append((8 - text.size() % 8) % 8, ' ');  // keeps the data section 8-byte aligned
-  write_atomically(path, [&](std::ofstream& out) {
+  write_file_atomically(path, [&](std::ofstream& out) {
     const uint64_t n = text.size();
     out.write(reinterpret_cast<const char*>(&n), 8);
     out << text;
