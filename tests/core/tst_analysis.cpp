@@ -138,6 +138,22 @@ class AnalysisTest : public QObject {
     QCOMPARE(s.tokens, int64_t(4 * 64));
   }
 
+  void batchSizeDoesNotChangeTheNumbers() {
+    const auto model = load_llama();
+    const at::Tensor blocks = reference_blocks();
+    ScoreOptions one, four;
+    one.consecutive = four.consecutive = true;
+    four.batch_size = 4;
+    const ImportanceScores a = score_layers(*model, blocks, one), b = score_layers(*model, blocks, four);
+    double worst = std::abs(a.base_nll - b.base_nll);
+    for (size_t i = 0; i < a.attn.cosine.size(); ++i)
+      worst = std::max({worst, std::abs(a.attn.cosine[i] - b.attn.cosine[i]),
+                        std::abs(a.mlp.cosine[i] - b.mlp.cosine[i]),
+                        std::abs(a.block.angular[i] - b.block.angular[i])});
+    qInfo("batch 1 vs batch 4: max |Δ| = %.3g", worst);
+    QVERIFY(worst <= 1e-9);
+  }
+
   void nllDeltaMatchesDroppingEachModule() {
     const auto ref = reference()["nll_delta"];
     const auto model = load_llama();
