@@ -1,5 +1,6 @@
 // Cost of importance scoring against its floor: plain forward passes over the same calibration tokens.
-//   bench_scoring [MODEL] [--samples 256] [--seq-len 2048] [--batch-size 1] [--device cuda] [--dtype bfloat16]
+//   bench_scoring [MODEL] [--samples 256] [--seq-len 2048] [--batch-size 1] [--device cuda] [--dtype
+//   bfloat16]
 // Random token ids (speed and memory do not depend on the text). Prints a table with time and peak memory
 // (device allocator on CUDA, process peak RSS on the CPU); exit 2 on bad input.
 #include <ATen/ATen.h>
@@ -52,13 +53,20 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--samples") samples = parse_int(next()).value_or(-1);
-    else if (arg == "--seq-len") seq_len = parse_int(next()).value_or(-1);
-    else if (arg == "--batch-size") batch = parse_int(next()).value_or(-1);
-    else if (arg == "--device") device = next();
-    else if (arg == "--dtype") dtype = next();
-    else if (arg.rfind("--", 0) != 0) model_path = arg;
-    else return std::fprintf(stderr, "bench_scoring: unknown option %s\n", arg.c_str()), 2;
+    if (arg == "--samples")
+      samples = parse_int(next()).value_or(-1);
+    else if (arg == "--seq-len")
+      seq_len = parse_int(next()).value_or(-1);
+    else if (arg == "--batch-size")
+      batch = parse_int(next()).value_or(-1);
+    else if (arg == "--device")
+      device = next();
+    else if (arg == "--dtype")
+      dtype = next();
+    else if (arg.rfind("--", 0) != 0)
+      model_path = arg;
+    else
+      return std::fprintf(stderr, "bench_scoring: unknown option %s\n", arg.c_str()), 2;
   }
   if (samples < 1 || seq_len < 2 || batch < 1) return std::fprintf(stderr, "bench_scoring: bad sizes\n"), 2;
   if (model_path.empty()) {
@@ -92,13 +100,16 @@ int main(int argc, char** argv) {
     const double score_s = seconds_since(score_start), score_gib = peak_gib(*model);
 
     const double tokens = double(samples * seq_len);
-    std::printf("model %s, %lld parameters, %s %s, %lld blocks x %lld tokens, batch %lld, load %.1f s, "
-                "weights %.2f GiB\n\n",
-                model_path.c_str(), static_cast<long long>(model->resident_parameters()), device.c_str(),
-                dtype_name(model->dtype()).c_str(), static_cast<long long>(samples),
-                static_cast<long long>(seq_len), static_cast<long long>(batch), load_s, model_gib);
-    std::printf("| pass | seconds | tokens/s | peak memory GiB | vs plain forward |\n|---|---:|---:|---:|---:|\n");
-    std::printf("| plain forward (floor) | %.2f | %.0f | %.2f | 1.00x |\n", forward_s, tokens / forward_s, forward_gib);
+    std::printf(
+        "model %s, %lld parameters, %s %s, %lld blocks x %lld tokens, batch %lld, load %.1f s, "
+        "weights %.2f GiB\n\n",
+        model_path.c_str(), static_cast<long long>(model->resident_parameters()), device.c_str(),
+        dtype_name(model->dtype()).c_str(), static_cast<long long>(samples), static_cast<long long>(seq_len),
+        static_cast<long long>(batch), load_s, model_gib);
+    std::printf(
+        "| pass | seconds | tokens/s | peak memory GiB | vs plain forward |\n|---|---:|---:|---:|---:|\n");
+    std::printf("| plain forward (floor) | %.2f | %.0f | %.2f | 1.00x |\n", forward_s, tokens / forward_s,
+                forward_gib);
     std::printf("| score: block+attn+mlp cosine & angular, NLL | %.2f | %.0f | %.2f | %.2fx |\n", score_s,
                 tokens / score_s, score_gib, score_s / forward_s);
     std::printf("\nmean attention similarity of layer 0: %.6f\n", scores.attn.cosine.front());

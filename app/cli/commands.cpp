@@ -174,7 +174,9 @@ void run_generate(const ArgParser& p) {
   options.top_p = p.number("top-p");
   options.seed = static_cast<uint64_t>(p.integer("seed"));
   options.stop_token = tok.eos_id();
-  if (options.top_p <= 0 || options.top_p > 1) throw UsageError("--top-p must be in (0, 1]");
+  if (!(options.top_p > 0 && options.top_p <= 1)) throw UsageError("--top-p must be in (0, 1]");
+  if (!std::isfinite(options.temperature) || options.temperature < 0)
+    throw UsageError("--temperature must be a finite number >= 0");
   const auto model = load_model(p, ckpt);
   JobContext job = progress_printer("generate");
   const auto new_ids = generate(*model, prompt, options, job);
@@ -261,10 +263,14 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, bool consecu
   const auto start = std::chrono::steady_clock::now();
   result.scores = score_layers(*model, blocks, options, job);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const nlohmann::json file = scores_to_json(result.scores, r, elapsed);
-  std::filesystem::create_directories(cache.parent_path());
-  write_file_atomically(cache, file.dump(1) + "\n");
-  if (!out_file.empty()) write_file_atomically(out_file, file.dump(1) + "\n");
+  const std::string file = scores_to_json(result.scores, r, elapsed).dump(1) + "\n";
+  if (!out_file.empty()) write_file_atomically(out_file, file);
+  try {  // the cache only saves time: failing to write it must not lose the scores
+    std::filesystem::create_directories(cache.parent_path());
+    write_file_atomically(cache, file);
+  } catch (const std::exception& e) {
+    std::cerr << "[score] warning: cannot cache scores in " << cache.string() << ": " << e.what() << "\n";
+  }
   return result;
 }
 
@@ -346,10 +352,16 @@ void run_drop(const ArgParser& p) {
       } catch (const nlohmann::json::exception& e) {
         throw_bad_input(p.value("scores") + " is not valid JSON");
       }
-      scores = scores_from_json(j);
-      if (static_cast<int64_t>(scores.block.cosine.size()) != ckpt.config.num_layers)
-        throw_bad_input(p.value("scores") + " holds scores for another number of layers");
-      record["scores_request"] = j["request"];
+      scores = scores_from_json(j, ckpt.config.num_layers);
+      const auto request = j.value("request", nlohmann::json::object());
+      const auto fingerprint = request.is_object() ? request.value("model_fingerprint", std::string()) : "";
+      if (fingerprint != weights_fingerprint(ckpt))
+        throw_bad_input(p.value("scores") + " was computed for another model (weights fingerprint differs)");
+      if (scores.plan != drop_plan(p, ckpt.config))
+        throw_bad_input(p.value("scores") + " was computed with other drops than this model has now (" +
+                        "attn [" + format_indices(scores.plan.attn) + "], mlp [" +
+                        format_indices(scores.plan.mlp) + "])");
+      record["scores_request"] = request;
     } else if (p.has("data")) {
       const ScoredModel scored = score_model(p, ckpt, strategy == Strategy::Consecutive, "");
       scores = scored.scores;

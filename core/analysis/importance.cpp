@@ -193,6 +193,11 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
   if (blocks.dim() != 2 || blocks.size(0) < 1 || blocks.size(1) < 2)
     throw_bad_input("calibration blocks must be (n >= 1, seq_len >= 2)");
   if (options.batch_size < 1) throw_bad_input("batch size must be at least 1");
+  const at::Tensor cpu_blocks =
+      blocks.cpu();  // checked here: an id past the vocabulary is a device assert on a GPU
+  if (cpu_blocks.min().item<int64_t>() < 0 || cpu_blocks.max().item<int64_t>() >= model.config().vocab_size)
+    throw_bad_input("calibration token ids must lie in [0, " + std::to_string(model.config().vocab_size) +
+                    "): the tokenizer does not match the model");
   c10::InferenceMode inference;
   const int64_t layers = model.config().num_layers;
   const int64_t n = blocks.size(0), batches = (n + options.batch_size - 1) / options.batch_size;

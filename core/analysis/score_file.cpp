@@ -11,10 +11,14 @@ namespace llmdrop {
 namespace fs = std::filesystem;
 
 namespace {
-std::vector<double> read_values(const nlohmann::json& j, const std::string& what) {
-  if (!j.is_array()) throw_bad_input("score file: '" + what + "' must be a list");
+std::vector<double> read_values(const nlohmann::json& j, const std::string& what, size_t expected) {
+  if (!j.is_array() || j.size() != expected)
+    throw_bad_input("score file: '" + what + "' must be a list of " + std::to_string(expected) + " numbers");
   std::vector<double> out;
-  for (const auto& x : j) out.push_back(x.is_null() ? std::nan("") : x.get<double>());
+  for (const auto& x : j) {
+    if (!x.is_null() && !x.is_number()) throw_bad_input("score file: '" + what + "' holds a non-number");
+    out.push_back(x.is_null() ? std::nan("") : x.get<double>());
+  }
   return out;
 }
 
@@ -24,13 +28,13 @@ nlohmann::json module_json(const ModuleScores& m) {
   return j;
 }
 
-ModuleScores module_from_json(const nlohmann::json& j, const std::string& name) {
-  if (!j.contains(name)) throw_bad_input("score file has no '" + name + "' scores");
+ModuleScores module_from_json(const nlohmann::json& j, const std::string& name, size_t layers) {
+  if (!j.contains(name) || !j[name].is_object()) throw_bad_input("score file has no '" + name + "' scores");
   const auto& m = j[name];
   ModuleScores out;
-  out.cosine = read_values(m.value("cosine", nlohmann::json()), name + ".cosine");
-  out.angular = read_values(m.value("angular", nlohmann::json()), name + ".angular");
-  if (m.contains("nll_delta")) out.nll_delta = read_values(m["nll_delta"], name + ".nll_delta");
+  out.cosine = read_values(m.value("cosine", nlohmann::json()), name + ".cosine", layers);
+  out.angular = read_values(m.value("angular", nlohmann::json()), name + ".angular", layers);
+  if (m.contains("nll_delta")) out.nll_delta = read_values(m["nll_delta"], name + ".nll_delta", layers);
   return out;
 }
 }  // namespace
@@ -69,24 +73,37 @@ nlohmann::json scores_to_json(const ImportanceScores& s, const ScoreRequest& req
   return j;
 }
 
-ImportanceScores scores_from_json(const nlohmann::json& j) {
-  if (!j.is_object() || j.value("format", "") != "llmdrop-scores/1")
+ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t> layers) {
+  if (!j.is_object() || !j.contains("format") || j["format"] != "llmdrop-scores/1")
     throw_bad_input("not an llmdrop score file (format llmdrop-scores/1)");
-  ImportanceScores s;
-  s.block = module_from_json(j, "block");
-  s.attn = module_from_json(j, "attn");
-  s.mlp = module_from_json(j, "mlp");
-  s.tokens = j.value("tokens", int64_t{0});
-  s.base_nll = j.value("base_nll", 0.0);
-  if (j.contains("consecutive"))
-    for (const auto& row : j["consecutive"]) s.consecutive.push_back(read_values(row, "consecutive"));
-  const auto& request = j.value("request", nlohmann::json::object());
-  const auto layers = static_cast<int64_t>(s.block.cosine.size());
-  s.plan.attn =
-      DropPlan::parse_list(request.value("drop_attn_list", nlohmann::json()), "drop_attn_list", layers);
-  s.plan.mlp =
-      DropPlan::parse_list(request.value("drop_mlp_list", nlohmann::json()), "drop_mlp_list", layers);
-  return s;
+  try {
+    const auto& block = j.value("block", nlohmann::json::object());
+    const size_t n = layers ? static_cast<size_t>(*layers)
+                            : (block.is_object() && block.contains("cosine") && block["cosine"].is_array()
+                                   ? block["cosine"].size()
+                                   : 0);
+    ImportanceScores s;
+    s.block = module_from_json(j, "block", n);
+    s.attn = module_from_json(j, "attn", n);
+    s.mlp = module_from_json(j, "mlp", n);
+    s.tokens = j.value("tokens", int64_t{0});
+    s.base_nll = j.value("base_nll", 0.0);
+    if (j.contains("consecutive")) {
+      if (!j["consecutive"].is_array() || j["consecutive"].size() != n)
+        throw_bad_input("score file: 'consecutive' must have one row per layer");
+      for (size_t i = 0; i < n; ++i)
+        s.consecutive.push_back(
+            read_values(j["consecutive"][i], "consecutive[" + std::to_string(i) + "]", n - i));
+    }
+    const auto request = j.value("request", nlohmann::json::object());
+    s.plan.attn = DropPlan::parse_list(request.value("drop_attn_list", nlohmann::json()), "drop_attn_list",
+                                       static_cast<int64_t>(n));
+    s.plan.mlp = DropPlan::parse_list(request.value("drop_mlp_list", nlohmann::json()), "drop_mlp_list",
+                                      static_cast<int64_t>(n));
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw_bad_input(std::string("malformed score file: ") + e.what());
+  }
 }
 
 std::optional<ImportanceScores> load_matching_scores(const fs::path& path, const ScoreRequest& request) {

@@ -25,7 +25,9 @@ struct ScoreRequest {
 // Per-layer values for JSON: NaN (a dropped module) becomes null.
 nlohmann::json layer_values_json(const std::vector<double>& values);
 nlohmann::json scores_to_json(const ImportanceScores& scores, const ScoreRequest& request, double elapsed_s);
-ImportanceScores scores_from_json(const nlohmann::json& j);  // throws BadInput naming a missing field
+// Throws BadInput naming what is missing or malformed; every per-layer list must have `layers` entries
+// (default: as many as the block scores have) and the consecutive matrix row i L−i entries.
+ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t> layers = std::nullopt);
 // Scores in `path` made for the same request (model fingerprint, data hash, n, seq_len, dtype, device,
 // flags).
 std::optional<ImportanceScores> load_matching_scores(const std::filesystem::path& path,

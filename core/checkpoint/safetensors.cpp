@@ -101,11 +101,17 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
       throw_bad_input(at_tensor + ": malformed shape or data_offsets");
     TensorInfo info;
     info.dtype = parse_dtype(dtype.get<std::string>(), at_tensor);
+    uint64_t elements = 1;
     for (const auto& d : shape) {
-      if (!d.is_number_unsigned())
+      if (!d.is_number_unsigned() || d.get<uint64_t>() > uint64_t(INT64_MAX))
         throw_bad_input(at_tensor + ": shape entries must be non-negative integers");
+      if (__builtin_mul_overflow(elements, d.get<uint64_t>(), &elements))
+        throw_bad_input(at_tensor + ": shape is too large");
       info.shape.push_back(d.get<int64_t>());
     }
+    uint64_t bytes = 0;
+    if (__builtin_mul_overflow(elements, uint64_t(element_size(info.dtype)), &bytes))
+      throw_bad_input(at_tensor + ": shape is too large");
     const auto begin = offsets[0].get<uint64_t>();
     const auto end = offsets[1].get<uint64_t>();
     if (begin > end) throw_bad_input(at_tensor + ": data_offsets begin after they end");
@@ -113,7 +119,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
       throw_bad_input(at_tensor + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                       "] run past the end of the file (" + std::to_string(data_size) +
                       " data bytes; truncated file?)");
-    if ((end - begin) != static_cast<uint64_t>(info.numel()) * element_size(info.dtype))
+    if ((end - begin) != bytes)
       throw_bad_input(at_tensor + ": " + std::to_string(end - begin) +
                       " bytes do not hold its shape and dtype");
     info.begin = data_start + begin;

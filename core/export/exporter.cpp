@@ -2,7 +2,9 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 
@@ -25,13 +27,41 @@ void write_json(const fs::path& path, const nlohmann::json& j) {
   write_file_atomically(path, j.dump(2) + "\n");
 }
 
-void prepare_output(const Checkpoint& source, const fs::path& out) {
-  std::error_code ec;
-  if (fs::exists(out) && fs::equivalent(out, source.dir, ec))
-    throw_bad_input("the output directory is the source model directory; choose a new one");
-  if (fs::exists(out) && (!fs::is_directory(out) || !fs::is_empty(out)))
+// Checks OUT, then builds the export in a sibling staging directory that `publish` renames into place, so an
+// interrupted export leaves nothing behind that looks finished.
+fs::path prepare_output(const Checkpoint& source, const fs::path& out) {
+  const fs::path target = fs::weakly_canonical(fs::absolute(out)), src = fs::canonical(source.dir);
+  const auto [end, rest] = std::mismatch(src.begin(), src.end(), target.begin(), target.end());
+  if (end == src.end())
+    throw_bad_input("the output directory " + out.string() +
+                    " is inside the source model directory; choose another");
+  if (fs::exists(target) && (!fs::is_directory(target) || !fs::is_empty(target)))
     throw_bad_input("output " + out.string() + " already exists and is not an empty directory");
-  fs::create_directories(out);
+  fs::create_directories(target.parent_path());
+  const fs::path staging = target.parent_path() / ("." + target.filename().string() + ".partial");
+  fs::remove_all(staging);
+  fs::create_directory(staging);
+  return staging;
+}
+
+void publish(const fs::path& staging, const fs::path& out) {
+  const fs::path target = fs::weakly_canonical(fs::absolute(out));
+  if (fs::exists(target)) fs::remove(target);  // checked empty in prepare_output
+  fs::rename(staging, target);
+}
+
+// Runs `build` into a staging directory and publishes it; on failure the staging directory is removed.
+void export_with_staging(const Checkpoint& source, const fs::path& out,
+                         const std::function<void(const fs::path&)>& build) {
+  const fs::path staging = prepare_output(source, out);
+  try {
+    build(staging);
+    publish(staging, out);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(staging, ignored);
+    throw;
+  }
 }
 
 bool is_weight_file(const fs::path& p) {
@@ -95,7 +125,10 @@ std::string weights_fingerprint(const Checkpoint& checkpoint) {
     in.read(reinterpret_cast<char*>(&n), 8);
     std::string header(std::min<uint64_t>(n, 100'000'000), '\0');
     in.read(header.data(), static_cast<std::streamsize>(header.size()));
-    h.update(file.filename().string() + ":" + std::to_string(fs::file_size(file)) + ":");
+    // Size and modification time stand in for the data, which is too large to hash on every request.
+    const auto mtime = fs::last_write_time(file).time_since_epoch().count();
+    h.update(file.filename().string() + ":" + std::to_string(fs::file_size(file)) + ":" +
+             std::to_string(mtime) + ":");
     h.update(header);
   }
   return h.hex_digest();
@@ -104,23 +137,23 @@ std::string weights_fingerprint(const Checkpoint& checkpoint) {
 void export_drop_config(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
                         const nlohmann::json& record) {
   plan.validate(source.config.num_layers);
-  prepare_output(source, out);
-  nlohmann::json config = read_raw_config(source.dir);
-  add_drop_lists(config, plan);
-  for (const auto& entry : fs::directory_iterator(source.dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name == "config.json" || name == "drop_record.json" || !entry.is_regular_file()) continue;
-    fs::create_symlink(fs::canonical(entry.path()), out / name);
-  }
-  write_json(out / "drop_record.json", record);
-  write_json(out / "config.json", config);
+  export_with_staging(source, out, [&](const fs::path& dir) {
+    nlohmann::json config = read_raw_config(source.dir);
+    add_drop_lists(config, plan);
+    for (const auto& entry : fs::directory_iterator(source.dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name == "config.json" || name == "drop_record.json" || !entry.is_regular_file()) continue;
+      fs::create_symlink(fs::canonical(entry.path()), dir / name);
+    }
+    write_json(dir / "drop_record.json", record);
+    write_json(dir / "config.json", config);
+  });
 }
 
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
                    const nlohmann::json& record) {
   const ModelConfig& cfg = source.config;
   plan.validate(cfg.num_layers);
-  prepare_output(source, out);
   const bool blocks_only = plan.attn == plan.mlp;
   const ModelFamily& family = family_for(cfg.model_type);
   std::set<std::string> dropped;
@@ -133,9 +166,8 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
       const auto n = family.mlp(i);
       dropped.insert({n.gate, n.up, n.down});
     }
-    if (blocks_only && plan.attn_dropped(i)) dropped.insert({family.attn_norm(i), family.mlp_norm(i)});
   }
-  // Old layer index → new one, when whole blocks go.
+  // Old layer index → new one, when whole blocks go (every tensor of a dropped block goes with it).
   std::map<int64_t, int64_t> renumber;
   for (int64_t i = 0, next = 0; i < cfg.num_layers; ++i)
     if (!(blocks_only && plan.attn_dropped(i))) renumber[i] = next++;
@@ -145,11 +177,18 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
     if (dropped.count(name)) continue;
     std::string new_name = name;
     std::smatch m;
-    if (blocks_only && std::regex_match(name, m, layer_name))
-      new_name = "model.layers." + std::to_string(renumber.at(std::stoll(m[1]))) + "." + m[2].str();
+    if (std::regex_match(name, m, layer_name)) {
+      const int64_t layer = std::stoll(m[1]);
+      if (layer >= cfg.num_layers)
+        throw_bad_input("tensor " + name + " belongs to layer " + std::to_string(layer) +
+                        ", but config.json has " + std::to_string(cfg.num_layers) + " layers");
+      if (blocks_only) {
+        if (!renumber.count(layer)) continue;
+        new_name = "model.layers." + std::to_string(renumber.at(layer)) + "." + m[2].str();
+      }
+    }
     tensors[new_name] = source.tensors->view(name);
   }
-  write_safetensors(out / "model.safetensors", tensors);
 
   nlohmann::json config = read_raw_config(source.dir);
   config.erase("drop_attn_list");
@@ -157,23 +196,31 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
   config.erase("auto_map");
   if (blocks_only) {
     config["num_hidden_layers"] = static_cast<int64_t>(renumber.size());
-    if (config.contains("layer_types") && config["layer_types"].is_array()) {
+    // Attention types per remaining layer, written out explicitly when any layer uses a sliding window
+    // (a max_window_layers threshold would shift with the renumbering).
+    const bool any_window =
+        std::any_of(cfg.sliding_window.begin(), cfg.sliding_window.end(), [](int64_t w) { return w > 0; });
+    if (config.contains("layer_types") || (any_window && cfg.model_type == "qwen2")) {
       nlohmann::json kept = nlohmann::json::array();
-      for (const auto& [old_index, new_index] : renumber) kept.push_back(config["layer_types"][old_index]);
+      for (const auto& [old_index, new_index] : renumber)
+        kept.push_back(cfg.sliding_window[old_index] > 0 ? "sliding_attention" : "full_attention");
       config["layer_types"] = kept;
     }
   } else {
     add_drop_lists(config, plan);
   }
-  for (const auto& entry : fs::directory_iterator(source.dir)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file() || is_weight_file(entry.path()) || name == "config.json" ||
-        name == "drop_record.json")
-      continue;
-    fs::copy_file(entry.path(), out / name);
-  }
-  write_json(out / "drop_record.json", record);
-  write_json(out / "config.json", config);
+  export_with_staging(source, out, [&](const fs::path& dir) {
+    write_safetensors(dir / "model.safetensors", tensors);
+    for (const auto& entry : fs::directory_iterator(source.dir)) {
+      const std::string name = entry.path().filename().string();
+      if (!entry.is_regular_file() || is_weight_file(entry.path()) || name == "config.json" ||
+          name == "drop_record.json")
+        continue;
+      fs::copy_file(entry.path(), dir / name);
+    }
+    write_json(dir / "drop_record.json", record);
+    write_json(dir / "config.json", config);
+  });
 }
 
 }  // namespace llmdrop

@@ -1,7 +1,9 @@
 #include "model/family.h"
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "checkpoint/model_config.h"
 #include "util/error.h"
@@ -15,6 +17,14 @@ std::string layer_prefix(int64_t layer) {
 
 bool flag(const nlohmann::json& raw, const char* key) {
   return raw.contains(key) && raw[key].is_boolean() && raw[key].get<bool>();
+}
+
+// An optional non-negative integer field; BadInput when present with another type or sign.
+std::optional<int64_t> count_field(const nlohmann::json& raw, const char* key) {
+  if (!raw.contains(key) || raw[key].is_null()) return std::nullopt;
+  if (!raw[key].is_number_integer() || raw[key].get<int64_t>() < 0)
+    throw_bad_input(std::string("config.json: field '") + key + "' must be a non-negative integer");
+  return raw[key].get<int64_t>();
 }
 
 class LlamaFamily : public ModelFamily {
@@ -31,8 +41,8 @@ class MistralFamily : public ModelFamily {
   std::string name() const override { return "mistral"; }
   void read_hparams(const nlohmann::json& raw, ModelConfig& config) const override {
     // Every layer attends to at most `sliding_window` previous positions (itself included).
-    if (raw.contains("sliding_window") && raw["sliding_window"].is_number_integer())
-      config.sliding_window.assign(config.num_layers, raw["sliding_window"].get<int64_t>());
+    if (const auto window = count_field(raw, "sliding_window"); window && *window > 0)
+      config.sliding_window.assign(config.num_layers, *window);
   }
 };
 
@@ -42,11 +52,10 @@ class Qwen2Family : public ModelFamily {
   void read_hparams(const nlohmann::json& raw, ModelConfig& config) const override {
     config.qkv_bias = true;  // q/k/v projections always carry a bias; o_proj never does
     // Sliding window only when enabled, and then for the layers from max_window_layers on.
-    if (flag(raw, "use_sliding_window") && raw.contains("sliding_window") &&
-        raw["sliding_window"].is_number_integer()) {
-      const int64_t first = raw.value("max_window_layers", int64_t{0});
-      for (int64_t i = first; i < config.num_layers; ++i)
-        config.sliding_window[i] = raw["sliding_window"].get<int64_t>();
+    const auto window = count_field(raw, "sliding_window");
+    if (flag(raw, "use_sliding_window") && window && *window > 0) {
+      const int64_t first = std::min(count_field(raw, "max_window_layers").value_or(0), config.num_layers);
+      for (int64_t i = first; i < config.num_layers; ++i) config.sliding_window[i] = *window;
     }
   }
 };

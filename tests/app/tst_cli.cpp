@@ -162,6 +162,24 @@ class CliTest : public QObject {
     const auto record = llmdrop::test::read_json(tmp.filePath("export/drop_record.json").toStdString());
     QCOMPARE(record["strategy"].get<std::string>(), std::string("discrete"));
     QVERIFY(record.contains("scores_request") && record.contains("source_fingerprint"));
+    // Scores of another model are refused, as are scores made under other drops.
+    const Run other = run_cli({"drop", model("llama-bf16"), "--target", "attn", "--n", "2", "--scores",
+                               scores, "--out", tmp.filePath("y")},
+                              tmp.path());
+    QCOMPARE(other.code, 2);
+    QVERIFY2(other.err.find("another model") != std::string::npos, other.err.c_str());
+    const Run dropped = run_cli({"drop", model("llama"), "--drop-attn", "1", "--target", "attn", "--n", "2",
+                                 "--scores", scores, "--out", tmp.filePath("z")},
+                                tmp.path());
+    QCOMPARE(dropped.code, 2);
+    // An unwritable cache only warns; --out is written.
+    llmdrop::test::write_file(tmp.filePath("not-a-dir").toStdString(), "");
+    const Run uncached = run_cli({"score", model("llama"), "--data", calib, "--samples", "2", "--seq-len",
+                                  "32", "--out", tmp.filePath("s2.json"), "--json"},
+                                 tmp.filePath("not-a-dir"));
+    QCOMPARE(uncached.code, 0);
+    QVERIFY(uncached.err.find("cannot cache") != std::string::npos);
+    QVERIFY(QFile::exists(tmp.filePath("s2.json")));
     const Run consecutive = run_cli({"drop", model("llama"), "--target", "attn", "--n", "2", "--strategy",
                                      "consecutive", "--scores", scores, "--out", tmp.filePath("x")},
                                     tmp.path());
@@ -237,6 +255,9 @@ class CliTest : public QObject {
     QTest::newRow("token out of vocabulary")
         << QStringList{"logprobs", model("llama"), "--ids", "1,999"} << "token ids must lie in";
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+    QTest::newRow("NaN temperature") << QStringList{"generate", model("llama"),  "--prompt",
+                                                    "a",        "--temperature", "nan"}
+                                     << "--temperature must be a finite number";
     QTest::newRow("missing data file")
         << QStringList{"perplexity", model("llama"), "--data", "/nonexistent.txt"} << "cannot read";
   }

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 #include "analysis/calibration.h"
@@ -218,6 +219,86 @@ class AnalysisTest : public QObject {
     QCOMPARE(back->consecutive, s.consecutive);
     request.seq_len = 128;  // another request: not reused
     QVERIFY(!load_matching_scores(file, request).has_value());
+  }
+
+  void malformedScoreFilesAreExplained() {
+    const auto model = load_llama();
+    ScoreOptions options;
+    options.consecutive = true;
+    nlohmann::json j = scores_to_json(score_layers(*model, reference_blocks(), options), {}, 0);
+    QCOMPARE(scores_from_json(j, 6).consecutive.size(), size_t(6));
+    auto broken = j;
+    broken["consecutive"][2] = nlohmann::json::array();  // a short row would be read past its end
+    EXPECT_ERROR(BadInput, scores_from_json(broken, 6), "consecutive[2]' must be a list of 4 numbers");
+    broken = j;
+    broken["attn"]["cosine"][1] = "high";
+    EXPECT_ERROR(BadInput, scores_from_json(broken, 6), "holds a non-number");
+    EXPECT_ERROR(BadInput, scores_from_json(j, 7), "must be a list of 7 numbers");
+    broken = j;
+    broken["request"] = 5;
+    EXPECT_ERROR(BadInput, scores_from_json(broken, 6), "malformed score file");
+  }
+
+  void tokenIdsOutsideTheVocabularyAreRejected() {
+    const auto model = load_llama();
+    EXPECT_ERROR(BadInput, score_layers(*model, at::full({2, 8}, 384, at::kLong), {}),
+                 "tokenizer does not match");
+  }
+
+  void exportsNeverWriteIntoTheSource() {
+    QTemporaryDir tmp;
+    const fs::path source = fs::path(tmp.path().toStdString()) / "model";
+    test::copy_model("llama", source);
+    const std::string before = tree_digest(source);
+    EXPECT_ERROR(BadInput,
+                 export_drop_config(Checkpoint::open(source), DropPlan{{1}, {}}, source / "sub", {}),
+                 "inside the source model directory");
+    EXPECT_ERROR(BadInput, export_pruned(Checkpoint::open(source), DropPlan{{1}, {1}}, source, {}),
+                 "inside the source model directory");
+    QCOMPARE(tree_digest(source), before);
+  }
+
+  void prunedExportHandlesStrayLayerTensors() {
+    // A sharded copy of the llama fixture with one extra per-layer buffer in a second shard, like the
+    // rotary_emb.inv_freq older checkpoints carry.
+    QTemporaryDir tmp;
+    const fs::path dir = fs::path(tmp.path().toStdString()) / "model";
+    test::copy_model("llama", dir);
+    const auto names = Checkpoint::open(dir).tensors->names();
+    fs::rename(dir / "model.safetensors", dir / "model-00001-of-00002.safetensors");
+    const std::string header =
+        R"({"model.layers.3.self_attn.rotary_emb.inv_freq":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+    std::string bytes(8, '\0');
+    const uint64_t n = header.size();
+    std::memcpy(bytes.data(), &n, 8);
+    test::write_file(dir / "model-00002-of-00002.safetensors", bytes + header + std::string(8, '\0'));
+    nlohmann::json index = {{"weight_map", nlohmann::json::object()}};
+    for (const auto& name : names) index["weight_map"][name] = "model-00001-of-00002.safetensors";
+    index["weight_map"]["model.layers.3.self_attn.rotary_emb.inv_freq"] = "model-00002-of-00002.safetensors";
+    test::write_json(dir / "model.safetensors.index.json", index);
+    const fs::path out = fs::path(tmp.path().toStdString()) / "pruned";
+    export_pruned(Checkpoint::open(dir), DropPlan{{3}, {3}}, out, {});
+    const Checkpoint pruned = Checkpoint::open(out);
+    QCOMPARE(pruned.config.num_layers, int64_t(5));
+    for (const auto& name : pruned.tensors->names())
+      QVERIFY2(name.find("rotary_emb") == std::string::npos, name.c_str());
+    // A tensor of a layer the config does not have: refused, and nothing is left behind.
+    index["weight_map"]["model.layers.9.self_attn.rotary_emb.inv_freq"] = "model-00002-of-00002.safetensors";
+    test::write_file(dir / "model-00002-of-00002.safetensors", [&] {
+      const std::string h =
+          R"({"model.layers.3.self_attn.rotary_emb.inv_freq":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"model.layers.9.self_attn.rotary_emb.inv_freq":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})";
+      std::string b(8, '\0');
+      const uint64_t len = h.size();
+      std::memcpy(b.data(), &len, 8);
+      return b + h + std::string(16, '\0');
+    }());
+    test::write_json(dir / "model.safetensors.index.json", index);
+    const fs::path out2 = fs::path(tmp.path().toStdString()) / "pruned2";
+    EXPECT_ERROR(BadInput, export_pruned(Checkpoint::open(dir), DropPlan{{3}, {3}}, out2, {}),
+                 "belongs to layer 9");
+    QVERIFY(!fs::exists(out2));
+    for (const auto& e : fs::directory_iterator(tmp.path().toStdString()))
+      QVERIFY2(e.path().filename().string().find(".partial") == std::string::npos, e.path().c_str());
   }
 
   void configExportRoundTrip() {

@@ -80,6 +80,23 @@ class ConfigTest : public QObject {
     EXPECT_ERROR(BadInput, parse_model_config(config, "config.json"), fragment.toStdString());
   }
 
+  void qwen2SlidingWindowFieldsAreChecked() {
+    auto config = test::read_json(test::model_dir("qwen2") / "config.json");
+    config["use_sliding_window"] = true;
+    config["sliding_window"] = 16;
+    config.erase("layer_types");
+    config["max_window_layers"] = 2;
+    QCOMPARE(parse_model_config(config, "c").sliding_window, (std::vector<int64_t>{0, 0, 16, 16}));
+    config["max_window_layers"] = 99;  // past the last layer: no window anywhere
+    QCOMPARE(parse_model_config(config, "c").sliding_window, std::vector<int64_t>(4, 0));
+    config["max_window_layers"] = -2;
+    EXPECT_ERROR(BadInput, parse_model_config(config, "c"),
+                 "'max_window_layers' must be a non-negative integer");
+    config["max_window_layers"] = "two";
+    EXPECT_ERROR(BadInput, parse_model_config(config, "c"),
+                 "'max_window_layers' must be a non-negative integer");
+  }
+
   void nonJsonConfigIsRejected() {
     const fs::path d = dir("nonjson");
     test::copy_model("llama", d);

@@ -80,6 +80,10 @@ class SafetensorsTest : public QObject {
     row("shape does not fit bytes",
         safetensors_bytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", data),
         "do not hold its shape");
+    row("shape overflows",
+        safetensors_bytes(R"({"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[8,8]}})",
+                          data),
+        "shape is too large");
     row("missing fields", safetensors_bytes(R"({"a":{"dtype":"F32"}})", data),
         "needs dtype, shape and data_offsets");
   }
