@@ -2,90 +2,151 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>llmdrop::widgets::ImportanceHeatmap</name>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="34"/>
+        <source>importance (1 − similarity)</source>
+        <translation>Wichtigkeit (1 − Ähnlichkeit)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="40"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
+        <source>Attention</source>
+        <translation>Attention</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="41"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="42"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
+        <source>Block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="44"/>
+        <source>layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="81"/>
+        <source>importance (NLL increase)</source>
+        <translation>Wichtigkeit (NLL-Anstieg)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
+        <source>importance (angular distance)</source>
+        <translation>Wichtigkeit (Winkelabstand)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="84"/>
+        <source>importance (1 − cosine similarity)</source>
+        <translation>Wichtigkeit (1 − Kosinus-Ähnlichkeit)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
+        <source>dropped</source>
+        <translation>entfernt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
+        <source>%1 %2: importance %3%4</source>
+        <translation>%1 %2: Wichtigkeit %3%4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="143"/>
+        <source> (dropped)</source>
+        <translation> (entfernt)</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::ModelSummaryWidget</name>
     <message>
         <location filename="../widgets/model_summary_widget.cpp" line="14"/>
-        <location filename="../widgets/model_summary_widget.cpp" line="70"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="73"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="33"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="36"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="34"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="37"/>
         <source>Family</source>
         <translation>Familie</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="35"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="38"/>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="36"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="39"/>
         <source>Hidden / intermediate</source>
         <translation>Verborgen / Zwischenschicht</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="37"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="40"/>
         <source>Heads / KV heads</source>
         <translation>Köpfe / KV-Köpfe</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="38"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="41"/>
         <source>Vocabulary</source>
         <translation>Vokabular</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="39"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="42"/>
         <source>Rotary embedding</source>
         <translation>Rotations-Positionskodierung</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="40"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="43"/>
         <source>Sliding window</source>
         <translation>Gleitendes Fenster</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="41"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="44"/>
         <source>Parameters</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="42"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="45"/>
         <source>Stored dtype</source>
         <translation>Gespeicherter Datentyp</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="43"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="46"/>
         <source>Dropped modules</source>
         <translation>Entfernte Module</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="44"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="47"/>
         <source>KV cache per token</source>
         <translation>KV-Cache pro Token</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="67"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="70"/>
         <source>%1 / %2 (head dim %3)</source>
         <translation>%1 / %2 (Kopfdimension %3)</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="73"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="77"/>
         <source>%1 (%2 without dropped modules)</source>
         <translation>%1 (%2 ohne entfernte Module)</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="76"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="80"/>
         <source>attention: %1 · MLP: %2</source>
         <translation>Attention: %1 · MLP: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="77"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="81"/>
         <source>%1 in %2 (%3 without drops)</source>
         <translation>%1 in %2 (%3 ohne Entfernungen)</translation>
     </message>
@@ -93,59 +154,59 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="16"/>
+        <location filename="../app/workbench/main_window.cpp" line="17"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="19"/>
+        <location filename="../app/workbench/main_window.cpp" line="20"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="20"/>
+        <location filename="../app/workbench/main_window.cpp" line="21"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="22"/>
+        <location filename="../app/workbench/main_window.cpp" line="23"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="24"/>
+        <location filename="../app/workbench/main_window.cpp" line="25"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="29"/>
+        <location filename="../app/workbench/main_window.cpp" line="30"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="36"/>
+        <location filename="../app/workbench/main_window.cpp" line="37"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="51"/>
+        <location filename="../app/workbench/main_window.cpp" line="52"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="55"/>
+        <location filename="../app/workbench/main_window.cpp" line="56"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="56"/>
+        <location filename="../app/workbench/main_window.cpp" line="57"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="58"/>
+        <location filename="../app/workbench/main_window.cpp" line="59"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>

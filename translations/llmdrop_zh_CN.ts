@@ -2,90 +2,151 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>llmdrop::widgets::ImportanceHeatmap</name>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="34"/>
+        <source>importance (1 − similarity)</source>
+        <translation>重要性（1 − 相似度）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="40"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="41"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="42"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
+        <source>Block</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="44"/>
+        <source>layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="81"/>
+        <source>importance (NLL increase)</source>
+        <translation>重要性（NLL 增量）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
+        <source>importance (angular distance)</source>
+        <translation>重要性（角距离）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="84"/>
+        <source>importance (1 − cosine similarity)</source>
+        <translation>重要性（1 − 余弦相似度）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
+        <source>dropped</source>
+        <translation>已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
+        <source>%1 %2: importance %3%4</source>
+        <translation>%1 %2：重要性 %3%4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="143"/>
+        <source> (dropped)</source>
+        <translation>（已丢弃）</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::ModelSummaryWidget</name>
     <message>
         <location filename="../widgets/model_summary_widget.cpp" line="14"/>
-        <location filename="../widgets/model_summary_widget.cpp" line="70"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="73"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="33"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="36"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="34"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="37"/>
         <source>Family</source>
         <translation>模型家族</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="35"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="38"/>
         <source>Layers</source>
         <translation>层数</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="36"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="39"/>
         <source>Hidden / intermediate</source>
         <translation>隐藏层 / 中间层</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="37"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="40"/>
         <source>Heads / KV heads</source>
         <translation>注意力头 / KV 头</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="38"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="41"/>
         <source>Vocabulary</source>
         <translation>词表大小</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="39"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="42"/>
         <source>Rotary embedding</source>
         <translation>旋转位置编码</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="40"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="43"/>
         <source>Sliding window</source>
         <translation>滑动窗口</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="41"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="44"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="42"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="45"/>
         <source>Stored dtype</source>
         <translation>存储数据类型</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="43"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="46"/>
         <source>Dropped modules</source>
         <translation>已丢弃模块</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="44"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="47"/>
         <source>KV cache per token</source>
         <translation>每个 token 的 KV 缓存</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="67"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="70"/>
         <source>%1 / %2 (head dim %3)</source>
         <translation>%1 / %2（头维度 %3）</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="73"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="77"/>
         <source>%1 (%2 without dropped modules)</source>
         <translation>%1（去除已丢弃模块后 %2）</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="76"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="80"/>
         <source>attention: %1 · MLP: %2</source>
         <translation>注意力：%1 · MLP：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/model_summary_widget.cpp" line="77"/>
+        <location filename="../widgets/model_summary_widget.cpp" line="81"/>
         <source>%1 in %2 (%3 without drops)</source>
         <translation>%1，%2（未丢弃时 %3）</translation>
     </message>
@@ -93,59 +154,59 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="16"/>
+        <location filename="../app/workbench/main_window.cpp" line="17"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="19"/>
+        <location filename="../app/workbench/main_window.cpp" line="20"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="20"/>
+        <location filename="../app/workbench/main_window.cpp" line="21"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="22"/>
+        <location filename="../app/workbench/main_window.cpp" line="23"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="24"/>
+        <location filename="../app/workbench/main_window.cpp" line="25"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="29"/>
+        <location filename="../app/workbench/main_window.cpp" line="30"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="36"/>
+        <location filename="../app/workbench/main_window.cpp" line="37"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="51"/>
+        <location filename="../app/workbench/main_window.cpp" line="52"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="55"/>
+        <location filename="../app/workbench/main_window.cpp" line="56"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="56"/>
+        <location filename="../app/workbench/main_window.cpp" line="57"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="58"/>
+        <location filename="../app/workbench/main_window.cpp" line="59"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>

@@ -1,0 +1,41 @@
+#pragma once
+// Importance scores as plain data (torch-free, for the GUI): per-layer similarity of blocks, attention and
+// MLP.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/drop_plan.h"
+
+namespace llmdrop {
+
+enum class ModuleKind { Block, Attn, Mlp };
+enum class Metric { Cosine, Angular, NllDelta };
+const char* to_string(ModuleKind kind);
+const char* to_string(Metric metric);
+ModuleKind parse_module_kind(const std::string& name);  // block | attn | mlp
+Metric parse_metric(const std::string& name);           // cosine | angular | nll-delta
+
+// One value per layer; NaN where the module is already dropped.
+struct ModuleScores {
+  std::vector<double> cosine;
+  std::vector<double> angular;
+  std::vector<double> nll_delta;  // empty unless requested
+
+  // Higher = more redundant (what selection drops first).
+  std::vector<double> similarity(Metric metric) const;
+  // Higher = more important.
+  std::vector<double> importance(Metric metric) const;
+};
+
+struct ImportanceScores {
+  ModuleScores block, attn, mlp;
+  std::vector<std::vector<double>> consecutive;  // [i][g-1] = mean cos(h_i, h_{i+g}), g = 1..L-i
+  double base_nll = 0;                           // mean next-token NLL with the current drops
+  int64_t tokens = 0;                            // tokens the similarities average over
+  DropPlan plan;                                 // drops in place while scoring
+
+  const ModuleScores& of(ModuleKind kind) const;
+};
+
+}  // namespace llmdrop

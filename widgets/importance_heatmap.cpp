@@ -1,0 +1,150 @@
+#include "importance_heatmap.h"
+
+#include <qcustomplot.h>
+
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace llmdrop::widgets {
+
+namespace {
+constexpr ModuleKind kRows[] = {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block};
+
+bool dropped(const DropPlan& plan, ModuleKind kind, int64_t layer) {
+  switch (kind) {
+    case ModuleKind::Attn:
+      return plan.attn_dropped(layer);
+    case ModuleKind::Mlp:
+      return plan.mlp_dropped(layer);
+    case ModuleKind::Block:
+      return plan.attn_dropped(layer) && plan.mlp_dropped(layer);
+  }
+  return false;
+}
+}  // namespace
+
+ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
+    : QWidget(parent), plot_(new QCustomPlot(this)), map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(plot_);
+  auto* scale = new QCPColorScale(plot_);
+  plot_->plotLayout()->addElement(0, 1, scale);
+  scale->axis()->setLabel(tr("importance (1 − similarity)"));
+  map_->setColorScale(scale);
+  map_->setGradient(QCPColorGradient::gpThermal);
+  map_->setInterpolate(false);
+  // Row labels on the value axis; row 0 (Attention) at the top.
+  QSharedPointer<QCPAxisTickerText> rows(new QCPAxisTickerText);
+  rows->addTick(2, tr("Attention"));
+  rows->addTick(1, tr("MLP"));
+  rows->addTick(0, tr("Block"));
+  plot_->yAxis->setTicker(rows);
+  plot_->xAxis->setLabel(tr("layer"));
+  plot_->setMouseTracking(true);
+  connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+    ModuleKind kind;
+    int64_t layer;
+    if (event->button() == Qt::LeftButton && module_at(event->pos(), &kind, &layer))
+      emit moduleToggled(kind, layer);
+  });
+  connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+    ModuleKind kind;
+    int64_t layer;
+    if (module_at(event->pos(), &kind, &layer))
+      QToolTip::showText(plot_->mapToGlobal(event->pos()), cell_text(kind, layer), plot_);
+  });
+}
+
+int ImportanceHeatmap::row_of(ModuleKind kind) {
+  return kind == ModuleKind::Attn ? 2 : kind == ModuleKind::Mlp ? 1 : 0;  // value coordinate
+}
+
+void ImportanceHeatmap::set_scores(const ImportanceScores& scores, Metric metric) {
+  metric_ = metric;
+  plan_ = scores.plan;
+  importance_.clear();
+  for (ModuleKind kind : kRows) importance_.push_back(scores.of(kind).importance(metric));
+  const int layers = static_cast<int>(importance_.front().size());
+  map_->data()->setSize(layers, 3);
+  map_->data()->setRange(QCPRange(0, std::max(1, layers - 1)), QCPRange(0, 2));
+  double lo = INFINITY, hi = -INFINITY;
+  for (int r = 0; r < 3; ++r)
+    for (int i = 0; i < layers; ++i) {
+      const double v = importance_[r][i];
+      map_->data()->setCell(i, row_of(kRows[r]), std::isnan(v) ? 0 : v);
+      map_->data()->setAlpha(i, row_of(kRows[r]), std::isnan(v) ? 0 : 255);
+      if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+  map_->setDataRange(std::isfinite(lo) ? QCPRange(lo, hi > lo ? hi : lo + 1e-9) : QCPRange(0, 1));
+  map_->colorScale()->axis()->setLabel(metric == Metric::NllDelta ? tr("importance (NLL increase)")
+                                       : metric == Metric::Angular
+                                           ? tr("importance (angular distance)")
+                                           : tr("importance (1 − cosine similarity)"));
+  plot_->xAxis->setRange(-0.5, layers - 0.5);
+  plot_->yAxis->setRange(-0.5, 2.5);
+  redraw_marks();
+}
+
+void ImportanceHeatmap::set_plan(const DropPlan& plan) {
+  plan_ = plan;
+  redraw_marks();
+}
+
+void ImportanceHeatmap::redraw_marks() {
+  for (auto* mark : marks_) plot_->removeItem(mark);
+  marks_.clear();
+  const int64_t layers = importance_.empty() ? 0 : static_cast<int64_t>(importance_.front().size());
+  for (ModuleKind kind : kRows)
+    for (int64_t i = 0; i < layers; ++i) {
+      if (!dropped(plan_, kind, i)) continue;
+      auto* mark = new QCPItemText(plot_);
+      mark->position->setCoords(double(i), row_of(kind));
+      mark->setText(QStringLiteral("✕"));
+      mark->setColor(Qt::white);
+      mark->setFont(QFont(font().family(), 14, QFont::Bold));
+      marks_.push_back(mark);
+    }
+  plot_->replot();
+}
+
+bool ImportanceHeatmap::module_at(const QPoint& pixel, ModuleKind* kind, int64_t* layer) const {
+  if (importance_.empty()) return false;
+  const double key = plot_->xAxis->pixelToCoord(pixel.x()), value = plot_->yAxis->pixelToCoord(pixel.y());
+  const int64_t column = std::lround(key), row = std::lround(value);
+  if (column < 0 || column >= static_cast<int64_t>(importance_.front().size()) || row < 0 || row > 2)
+    return false;
+  if (std::abs(key - column) > 0.5 || std::abs(value - row) > 0.5) return false;
+  *kind = row == 2 ? ModuleKind::Attn : row == 1 ? ModuleKind::Mlp : ModuleKind::Block;
+  *layer = column;
+  return true;
+}
+
+QPoint ImportanceHeatmap::cell_center(ModuleKind kind, int64_t layer) const {
+  return QPoint(int(plot_->xAxis->coordToPixel(double(layer))),
+                int(plot_->yAxis->coordToPixel(row_of(kind))));
+}
+
+double ImportanceHeatmap::importance(ModuleKind kind, int64_t layer) const {
+  const int r = kind == ModuleKind::Attn ? 0 : kind == ModuleKind::Mlp ? 1 : 2;
+  return importance_.at(r).at(layer);
+}
+
+QString ImportanceHeatmap::cell_text(ModuleKind kind, int64_t layer) const {
+  const double v = importance(kind, layer);
+  const QString name = kind == ModuleKind::Attn  ? tr("Attention")
+                       : kind == ModuleKind::Mlp ? tr("MLP")
+                                                 : tr("Block");
+  const QString value = std::isnan(v) ? tr("dropped") : QString::number(v, 'f', 6);
+  return tr("%1 %2: importance %3%4")
+      .arg(name)
+      .arg(layer)
+      .arg(value, dropped(plan_, kind, layer) ? tr(" (dropped)") : QString());
+}
+
+QWidget* ImportanceHeatmap::plot_widget() const {
+  return plot_;
+}
+
+}  // namespace llmdrop::widgets

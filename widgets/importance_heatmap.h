@@ -1,0 +1,46 @@
+#pragma once
+// Importance as a heatmap: rows Attention / MLP / Block, one column per layer, colour = importance. Dropped
+// modules are crossed out; clicking a cell asks to toggle that module; hovering shows the exact value.
+#include <QWidget>
+#include <vector>
+
+#include "analysis/scores.h"
+#include "model/drop_plan.h"
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPItemText;
+
+namespace llmdrop::widgets {
+
+class ImportanceHeatmap : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ImportanceHeatmap(QWidget* parent = nullptr);
+
+  void set_scores(const ImportanceScores& scores, Metric metric);
+  void set_plan(const DropPlan& plan);
+
+  // The row of each module kind, top to bottom: Attention, MLP, Block.
+  static int row_of(ModuleKind kind);
+  // The module under a pixel of the plot, if any (used by clicks, hover and tests).
+  bool module_at(const QPoint& pixel, ModuleKind* kind, int64_t* layer) const;
+  QPoint cell_center(ModuleKind kind, int64_t layer) const;  // in plot pixels
+  double importance(ModuleKind kind, int64_t layer) const;   // NaN when unknown
+  QString cell_text(ModuleKind kind, int64_t layer) const;   // what hovering shows
+  QWidget* plot_widget() const;                              // the plot itself (for clicks in tests)
+
+ signals:
+  void moduleToggled(llmdrop::ModuleKind kind, qint64 layer);
+
+ private:
+  void redraw_marks();
+  QCustomPlot* plot_;
+  QCPColorMap* map_;
+  std::vector<QCPItemText*> marks_;
+  std::vector<std::vector<double>> importance_;  // [row][layer]
+  DropPlan plan_;
+  Metric metric_ = Metric::Cosine;
+};
+
+}  // namespace llmdrop::widgets
