@@ -11,17 +11,6 @@ namespace llmdrop::widgets {
 namespace {
 constexpr ModuleKind kRows[] = {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block};
 
-bool dropped(const DropPlan& plan, ModuleKind kind, int64_t layer) {
-  switch (kind) {
-    case ModuleKind::Attn:
-      return plan.attn_dropped(layer);
-    case ModuleKind::Mlp:
-      return plan.mlp_dropped(layer);
-    case ModuleKind::Block:
-      return plan.attn_dropped(layer) && plan.mlp_dropped(layer);
-  }
-  return false;
-}
 }  // namespace
 
 ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
@@ -98,7 +87,7 @@ void ImportanceHeatmap::redraw_marks() {
   const int64_t layers = importance_.empty() ? 0 : static_cast<int64_t>(importance_.front().size());
   for (ModuleKind kind : kRows)
     for (int64_t i = 0; i < layers; ++i) {
-      if (!dropped(plan_, kind, i)) continue;
+      if (!is_dropped(plan_, kind, i)) continue;
       auto* mark = new QCPItemText(plot_);
       mark->position->setCoords(double(i), row_of(kind));
       mark->setText(QStringLiteral("✕"));
@@ -140,7 +129,7 @@ QString ImportanceHeatmap::cell_text(ModuleKind kind, int64_t layer) const {
   return tr("%1 %2: importance %3%4")
       .arg(name)
       .arg(layer)
-      .arg(value, dropped(plan_, kind, layer) ? tr(" (dropped)") : QString());
+      .arg(value, is_dropped(plan_, kind, layer) ? tr(" (dropped)") : QString());
 }
 
 QWidget* ImportanceHeatmap::plot_widget() const {

@@ -12,6 +12,18 @@ namespace llmdrop {
 enum class ModuleKind { Block, Attn, Mlp };
 enum class Metric { Cosine, Angular, NllDelta };
 const char* to_string(ModuleKind kind);
+// A block counts as dropped when both its attention and its MLP are.
+inline bool is_dropped(const DropPlan& plan, ModuleKind kind, int64_t layer) {
+  switch (kind) {
+    case ModuleKind::Attn:
+      return plan.attn_dropped(layer);
+    case ModuleKind::Mlp:
+      return plan.mlp_dropped(layer);
+    case ModuleKind::Block:
+      return plan.attn_dropped(layer) && plan.mlp_dropped(layer);
+  }
+  return false;
+}
 const char* to_string(Metric metric);
 ModuleKind parse_module_kind(const std::string& name);  // block | attn | mlp
 Metric parse_metric(const std::string& name);           // cosine | angular | nll-delta

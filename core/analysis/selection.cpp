@@ -20,18 +20,6 @@ bool allowed(int64_t layer, int64_t layers, const SelectionOptions& options) {
   return !(options.keep_first && layer == 0) && !(options.keep_last && layer == layers - 1);
 }
 
-bool already_dropped(const DropPlan& plan, ModuleKind kind, int64_t layer) {
-  switch (kind) {
-    case ModuleKind::Attn:
-      return plan.attn_dropped(layer);
-    case ModuleKind::Mlp:
-      return plan.mlp_dropped(layer);
-    case ModuleKind::Block:
-      return plan.attn_dropped(layer) && plan.mlp_dropped(layer);
-  }
-  return false;
-}
-
 void drop(DropPlan& plan, ModuleKind kind, int64_t layer) {
   if (kind != ModuleKind::Mlp) plan.attn.insert(layer);
   if (kind != ModuleKind::Attn) plan.mlp.insert(layer);
@@ -47,7 +35,7 @@ std::vector<Candidate> ranked(const ImportanceScores& scores, const DropTarget& 
     const auto similarity = scores.of(kind).similarity(options.metric);
     const auto layers = static_cast<int64_t>(similarity.size());
     for (int64_t i = 0; i < layers; ++i) {
-      if (std::isnan(similarity[i]) || already_dropped(scores.plan, kind, i) || !allowed(i, layers, options))
+      if (std::isnan(similarity[i]) || is_dropped(scores.plan, kind, i) || !allowed(i, layers, options))
         continue;
       out.push_back({similarity[i], kind, i});
     }
