@@ -31,6 +31,14 @@ ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
   rows->addTick(0, tr("Block"));
   plot_->yAxis->setTicker(rows);
   plot_->xAxis->setLabel(tr("layer"));
+  QSharedPointer<QCPAxisTickerFixed> layers(new QCPAxisTickerFixed);  // whole layers only
+  layers->setTickStep(1.0);
+  layers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  plot_->xAxis->setTicker(layers);
+  // Importance spans orders of magnitude (the first layers dwarf the rest): a log colour scale keeps the
+  // differences between the redundant layers visible.
+  map_->setDataScaleType(QCPAxis::stLogarithmic);
+  scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
   plot_->setMouseTracking(true);
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     ModuleKind kind;
@@ -64,9 +72,9 @@ void ImportanceHeatmap::set_scores(const ImportanceScores& scores, Metric metric
       const double v = importance_[r][i];
       map_->data()->setCell(i, row_of(kRows[r]), std::isnan(v) ? 0 : v);
       map_->data()->setAlpha(i, row_of(kRows[r]), std::isnan(v) ? 0 : 255);
-      if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+      if (!std::isnan(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
     }
-  map_->setDataRange(std::isfinite(lo) ? QCPRange(lo, hi > lo ? hi : lo + 1e-9) : QCPRange(0, 1));
+  map_->setDataRange(std::isfinite(lo) ? QCPRange(lo, hi > lo ? hi : lo * 1.001) : QCPRange(1e-3, 1));
   map_->colorScale()->axis()->setLabel(metric == Metric::NllDelta ? tr("importance (NLL increase)")
                                        : metric == Metric::Angular
                                            ? tr("importance (angular distance)")
