@@ -4,62 +4,70 @@
 <context>
     <name>llmdrop::widgets::ImportanceHeatmap</name>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="34"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="23"/>
         <source>importance (1 − similarity)</source>
         <translation>重要性（1 − 相似度）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="40"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="29"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="133"/>
         <source>Attention</source>
         <translation>注意力</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="41"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="30"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="134"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="42"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="31"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="135"/>
         <source>Block</source>
         <translation>模块</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="44"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="33"/>
         <source>layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="81"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="78"/>
         <source>importance (NLL increase)</source>
         <translation>重要性（NLL 增量）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="80"/>
         <source>importance (angular distance)</source>
         <translation>重要性（角距离）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="84"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="81"/>
         <source>importance (1 − cosine similarity)</source>
         <translation>重要性（1 − 余弦相似度）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
         <source>dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
         <source>%1 %2: importance %3%4</source>
         <translation>%1 %2：重要性 %3%4</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="143"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
         <source> (dropped)</source>
         <translation>（已丢弃）</translation>
+    </message>
+</context>
+<context>
+    <name>llmdrop::widgets::JobManager</name>
+    <message>
+        <location filename="../widgets/job_manager.cpp" line="40"/>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -154,59 +162,64 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="17"/>
+        <location filename="../app/workbench/main_window.cpp" line="18"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="20"/>
+        <location filename="../app/workbench/main_window.cpp" line="21"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="21"/>
+        <location filename="../app/workbench/main_window.cpp" line="22"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="23"/>
+        <location filename="../app/workbench/main_window.cpp" line="24"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="25"/>
+        <location filename="../app/workbench/main_window.cpp" line="27"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="30"/>
+        <location filename="../app/workbench/main_window.cpp" line="32"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="37"/>
+        <location filename="../app/workbench/main_window.cpp" line="40"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="52"/>
+        <location filename="../app/workbench/main_window.cpp" line="42"/>
+        <source>Open %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="51"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="56"/>
+        <location filename="../app/workbench/main_window.cpp" line="58"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="57"/>
+        <location filename="../app/workbench/main_window.cpp" line="59"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="59"/>
+        <location filename="../app/workbench/main_window.cpp" line="61"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>

@@ -380,6 +380,11 @@ void run_drop(const ArgParser& p) {
   record["drop_attn_list"] = std::vector<int64_t>(plan.attn.begin(), plan.attn.end());
   record["drop_mlp_list"] = std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end());
   record["pruned_weights"] = p.flag("prune-weights");
+  if (p.flag("prune-weights") && plan.attn != plan.mlp)
+    std::cerr
+        << "llmdrop: warning: only whole blocks can be removed for plain transformers; this export keeps "
+           "drop lists and lacks the dropped tensors, so it loads correctly only in llmdrop or with "
+           "LLM-Drop's modeling code (transformers alone would initialise the missing weights randomly)\n";
   if (p.flag("prune-weights"))
     export_pruned(ckpt, plan, out_dir, record);
   else

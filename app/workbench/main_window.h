@@ -1,13 +1,14 @@
 #pragma once
 // The workbench's main window: open a model, see its summary. (The full workbench grows from here.)
-#include <QFutureWatcher>
 #include <QMainWindow>
+#include <memory>
 
 #include "checkpoint/summary.h"
 
 namespace llmdrop::widgets {
+class JobManager;
 class ModelSummaryWidget;
-}
+}  // namespace llmdrop::widgets
 
 namespace llmdrop::workbench {
 
@@ -25,16 +26,14 @@ class MainWindow : public QMainWindow {
 
  private:
   void choose_model();
-  void on_open_finished();
+  void on_job_succeeded(int id);
+  void on_job_failed(int id, const QString& message);
 
-  // QtConcurrent turns foreign exceptions into a message-less QUnhandledException: carry the message instead.
-  struct Opened {
-    ModelSummary summary;
-    QString error;
-  };
+  widgets::JobManager* jobs_;
   widgets::ModelSummaryWidget* summary_;
-  QFutureWatcher<Opened> opening_;
+  int opening_job_ = 0;  // 0: none
   QString opening_path_;
+  std::shared_ptr<ModelSummary> opened_;  // filled by the open job
 };
 
 }  // namespace llmdrop::workbench
