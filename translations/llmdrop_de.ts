@@ -67,7 +67,7 @@
     <message>
         <location filename="../widgets/job_manager.cpp" line="40"/>
         <source>unknown error</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Fehler</translation>
     </message>
 </context>
 <context>
@@ -199,7 +199,7 @@
     <message>
         <location filename="../app/workbench/main_window.cpp" line="42"/>
         <source>Open %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 öffnen</translation>
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="51"/>
