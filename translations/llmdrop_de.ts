@@ -162,64 +162,89 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="18"/>
+        <location filename="../app/workbench/main_window.cpp" line="24"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="21"/>
+        <location filename="../app/workbench/main_window.cpp" line="34"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="22"/>
+        <location filename="../app/workbench/main_window.cpp" line="35"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="24"/>
+        <location filename="../app/workbench/main_window.cpp" line="37"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="27"/>
+        <location filename="../app/workbench/main_window.cpp" line="40"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="32"/>
+        <location filename="../app/workbench/main_window.cpp" line="45"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="40"/>
+        <location filename="../app/workbench/main_window.cpp" line="54"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="42"/>
+        <location filename="../app/workbench/main_window.cpp" line="56"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="51"/>
+        <location filename="../app/workbench/main_window.cpp" line="65"/>
+        <source>the bundled calibration text was not found</source>
+        <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="72"/>
+        <source>Computing the importance map…</source>
+        <translation>Wichtigkeitskarte wird berechnet…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <source>Score %1</source>
+        <translation>%1 bewerten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="58"/>
+        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <source>Importance map of %1: click a cell to drop or restore that module</source>
+        <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <source>Cannot compute the importance map: %1</source>
+        <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="106"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="59"/>
+        <location filename="../app/workbench/main_window.cpp" line="107"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="61"/>
+        <location filename="../app/workbench/main_window.cpp" line="109"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>

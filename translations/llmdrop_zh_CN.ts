@@ -162,64 +162,89 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="18"/>
+        <location filename="../app/workbench/main_window.cpp" line="24"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="21"/>
+        <location filename="../app/workbench/main_window.cpp" line="34"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="22"/>
+        <location filename="../app/workbench/main_window.cpp" line="35"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="24"/>
+        <location filename="../app/workbench/main_window.cpp" line="37"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="27"/>
+        <location filename="../app/workbench/main_window.cpp" line="40"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="32"/>
+        <location filename="../app/workbench/main_window.cpp" line="45"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="40"/>
+        <location filename="../app/workbench/main_window.cpp" line="54"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="42"/>
+        <location filename="../app/workbench/main_window.cpp" line="56"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="51"/>
+        <location filename="../app/workbench/main_window.cpp" line="65"/>
+        <source>the bundled calibration text was not found</source>
+        <translation>未找到内置的校准文本</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="72"/>
+        <source>Computing the importance map…</source>
+        <translation>正在计算重要性图…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <source>Score %1</source>
+        <translation>评估 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="58"/>
+        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <source>Importance map of %1: click a cell to drop or restore that module</source>
+        <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <source>Cannot compute the importance map: %1</source>
+        <translation>无法计算重要性图：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="106"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="59"/>
+        <location filename="../app/workbench/main_window.cpp" line="107"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="61"/>
+        <location filename="../app/workbench/main_window.cpp" line="109"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>

@@ -33,9 +33,11 @@ int main(int argc, char** argv) {
   cli.addHelpOption();
   cli.addPositionalArgument(QStringLiteral("MODEL"),
                             QStringLiteral("Hugging Face model folder or cache entry"));
-  QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                QStringLiteral("open MODEL, save a PNG of the window to FILE and exit"),
-                                QStringLiteral("FILE"));
+  QCommandLineOption screenshot(
+      QStringLiteral("screenshot"),
+      QStringLiteral("open MODEL, compute its importance map, save a PNG of the window "
+                     "to FILE and exit"),
+      QStringLiteral("FILE"));
   QCommandLineOption language(QStringLiteral("language"), QStringLiteral("UI language, e.g. de or zh_CN"),
                               QStringLiteral("LANG"));
   cli.addOptions({screenshot, language});
@@ -62,7 +64,11 @@ int main(int argc, char** argv) {
       }
       QApplication::exit(code);
     };
-    QObject::connect(&window, &llmdrop::workbench::MainWindow::modelOpened, [save] { save(0); });
+    QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [save] { save(0); });
+    QObject::connect(&window, &llmdrop::workbench::MainWindow::scoreFailed, [save](const QString& message) {
+      std::fprintf(stderr, "llmdrop-workbench: importance map: %s\n", qPrintable(message));
+      save(1);
+    });
     QObject::connect(&window, &llmdrop::workbench::MainWindow::openFailed, [save](const QString& message) {
       std::fprintf(stderr, "llmdrop-workbench: %s\n", qPrintable(message.section(QLatin1Char('\n'), 1)));
       save(2);

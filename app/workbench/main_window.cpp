@@ -5,7 +5,12 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QVBoxLayout>
+
+#include "analysis/quick_score.h"
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/default_model.h"
+#include "importance_heatmap.h"
 #include "job_manager.h"
 #include "model_summary_widget.h"
 
@@ -14,10 +19,18 @@ namespace llmdrop::workbench {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       jobs_(new widgets::JobManager(this)),
-      summary_(new widgets::ModelSummaryWidget(this)) {
+      summary_(new widgets::ModelSummaryWidget(this)),
+      heatmap_(new widgets::ImportanceHeatmap(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
-  setCentralWidget(summary_);
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+  layout->addWidget(summary_);
+  layout->addWidget(heatmap_, 1);
+  heatmap_->setMinimumHeight(220);
+  heatmap_->hide();
+  setCentralWidget(central);
+  connect(heatmap_, &widgets::ImportanceHeatmap::moduleToggled, this, &MainWindow::toggle_module);
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open model…"), QKeySequence::Open, this, &MainWindow::choose_model);
   file->addSeparator();
@@ -25,7 +38,7 @@ MainWindow::MainWindow(QWidget* parent)
   connect(jobs_, &widgets::JobManager::succeeded, this, &MainWindow::on_job_succeeded);
   connect(jobs_, &widgets::JobManager::failed, this, &MainWindow::on_job_failed);
   statusBar()->showMessage(tr("Open a Hugging Face model folder (File → Open model…)"));
-  resize(720, 480);
+  resize(960, 720);
 }
 
 void MainWindow::choose_model() {
@@ -34,31 +47,72 @@ void MainWindow::choose_model() {
 }
 
 void MainWindow::open_model(const QString& path) {
-  if (opening_job_) return;
+  if (opening_job_ || scoring_job_) return;
   opening_path_ = path;
-  opened_ = std::make_shared<ModelSummary>();
+  opened_ = std::make_shared<Opened>();
+  heatmap_->hide();
   statusBar()->showMessage(tr("Opening %1…").arg(path));
   // Reading and validating the checkpoint touches every file header: a job, off the UI thread.
   opening_job_ = jobs_->start(tr("Open %1").arg(path), [p = path.toStdString(), out = opened_](JobContext&) {
-    *out = summarize(Checkpoint::open(p));
+    out->checkpoint = Checkpoint::open(p);
+    out->summary = summarize(out->checkpoint);
+  });
+}
+
+void MainWindow::start_scoring() {
+  const auto calibration = find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
+  if (!calibration) {
+    emit scoreFailed(tr("the bundled calibration text was not found"));
+    return;
+  }
+  QuickScoreRequest request;
+  request.model_dir = opened_->checkpoint.dir;
+  request.data = *calibration;
+  scores_ = std::make_shared<ImportanceScores>();
+  statusBar()->showMessage(tr("Computing the importance map…"));
+  scoring_job_ = jobs_->start(tr("Score %1").arg(opening_path_), [request, out = scores_](JobContext& job) {
+    *out = score_checkpoint(request, job);
   });
 }
 
 void MainWindow::on_job_succeeded(int id) {
-  if (id != opening_job_) return;
-  opening_job_ = 0;
-  summary_->show_summary(*opened_);
-  statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
-  emit modelOpened(opening_path_);
+  if (id == opening_job_) {
+    opening_job_ = 0;
+    plan_ = opened_->checkpoint.config.drops;
+    summary_->show_summary(opened_->summary);
+    statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
+    emit modelOpened(opening_path_);
+    start_scoring();
+  } else if (id == scoring_job_) {
+    scoring_job_ = 0;
+    heatmap_->set_scores(*scores_, Metric::Cosine);
+    heatmap_->set_plan(plan_);
+    heatmap_->show();
+    statusBar()->showMessage(
+        tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
+    emit scoresReady();
+  }
 }
 
 void MainWindow::on_job_failed(int id, const QString& error) {
+  if (id == scoring_job_) {
+    scoring_job_ = 0;
+    statusBar()->showMessage(tr("Cannot compute the importance map: %1").arg(error));
+    emit scoreFailed(error);
+    return;
+  }
   if (id != opening_job_) return;
   opening_job_ = 0;
   const QString message = tr("Cannot open %1:\n%2").arg(opening_path_, error);
   statusBar()->showMessage(tr("Cannot open %1").arg(opening_path_));
   emit openFailed(message);
   QMessageBox::warning(this, tr("Cannot open model"), message);
+}
+
+void MainWindow::toggle_module(ModuleKind kind, qint64 layer) {
+  plan_ = toggled(plan_, kind, layer);
+  heatmap_->set_plan(plan_);
+  summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
 }
 
 }  // namespace llmdrop::workbench

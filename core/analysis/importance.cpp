@@ -144,6 +144,19 @@ const char* to_string(Metric metric) {
   return "?";
 }
 
+DropPlan toggled(DropPlan plan, ModuleKind kind, int64_t layer) {
+  const bool restore = is_dropped(plan, kind, layer);
+  auto toggle = [&](std::set<int64_t>& set) {
+    if (restore)
+      set.erase(layer);
+    else
+      set.insert(layer);
+  };
+  if (kind != ModuleKind::Mlp) toggle(plan.attn);
+  if (kind != ModuleKind::Attn) toggle(plan.mlp);
+  return plan;
+}
+
 ModuleKind parse_module_kind(const std::string& name) {
   if (name == "block") return ModuleKind::Block;
   if (name == "attn") return ModuleKind::Attn;

@@ -25,6 +25,8 @@ inline bool is_dropped(const DropPlan& plan, ModuleKind kind, int64_t layer) {
   return false;
 }
 const char* to_string(Metric metric);
+// `plan` with one module dropped, or restored when it already is; a block drops or restores both modules.
+DropPlan toggled(DropPlan plan, ModuleKind kind, int64_t layer);
 ModuleKind parse_module_kind(const std::string& name);  // block | attn | mlp
 Metric parse_metric(const std::string& name);           // cosine | angular | nll-delta
 

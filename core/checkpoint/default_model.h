@@ -1,5 +1,6 @@
 #pragma once
-// The bundled demo model (resources/models/demo), which every command uses when no model is given.
+// Bundled resources: the demo model (resources/models/demo), which every command uses when no model is
+// given, and the calibration text the workbench scores with by default.
 #include <filesystem>
 #include <optional>
 
@@ -8,6 +9,10 @@ namespace llmdrop {
 // Looks in $LLMDROP_DEMO_MODEL, then beside an installed binary (<prefix>/share/llmdrop/models/demo), then in
 // the source tree this build came from. `executable_dir` is the folder of the running binary.
 std::optional<std::filesystem::path> find_demo_model(const std::filesystem::path& executable_dir);
+
+// The bundled calibration text (resources/text/demo_heldout.txt): $LLMDROP_CALIBRATION, then
+// <prefix>/share/llmdrop/text/demo_heldout.txt beside an installed binary, then the source tree.
+std::optional<std::filesystem::path> find_default_calibration(const std::filesystem::path& executable_dir);
 
 // The folder of the running binary (Linux: /proc/self/exe).
 std::filesystem::path executable_dir();

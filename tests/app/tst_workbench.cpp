@@ -2,6 +2,7 @@
 // crash.
 #include <QImage>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -34,7 +35,13 @@ class WorkbenchTest : public QObject {
   void opensDemoModelWithoutArguments() {
     QTemporaryDir tmp;
     QCOMPARE(run_workbench({"--screenshot", tmp.filePath("demo.png")}), 0);
-    QVERIFY(!QImage(tmp.filePath("demo.png")).isNull());
+    const QImage image(tmp.filePath("demo.png"));
+    QVERIFY(!image.isNull());
+    // The importance map is drawn: the lower half holds many distinct colours, not a blank panel.
+    QSet<QRgb> colours;
+    for (int y = image.height() / 2; y < image.height() - 40; y += 4)
+      for (int x = 0; x < image.width(); x += 4) colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 20, QByteArray::number(colours.size()));
   }
 
   void badModelIsReportedNotCrashed() {

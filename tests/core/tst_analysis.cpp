@@ -194,6 +194,17 @@ class AnalysisTest : public QObject {
     EXPECT_ERROR(BadInput, select_discrete(s, {false, ModuleKind::Attn}, 7, plain), "only 6 modules");
   }
 
+  void togglingModules() {
+    DropPlan plan = toggled({}, ModuleKind::Attn, 3);
+    QCOMPARE(plan, (DropPlan{{3}, {}}));
+    plan = toggled(plan, ModuleKind::Block, 3);  // attention already dropped: the block drops completely
+    QCOMPARE(plan, (DropPlan{{3}, {3}}));
+    plan = toggled(plan, ModuleKind::Block, 3);  // and is restored completely
+    QCOMPARE(plan, DropPlan{});
+    plan = toggled(toggled(plan, ModuleKind::Mlp, 1), ModuleKind::Mlp, 1);
+    QCOMPARE(plan, DropPlan{});
+  }
+
   void cancelledScoringStops() {
     const auto model = load_llama();
     JobContext job;
