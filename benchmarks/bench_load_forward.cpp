@@ -11,10 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "checkpoint/default_model.h"
+#include "bench_args.h"
 #include "model/device.h"
 #include "model/model.h"
-#include "util/parse.h"
 
 using namespace llmdrop;
 using Clock = std::chrono::steady_clock;
@@ -30,31 +29,13 @@ void synchronize(const Model& model) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model_path, device = "cpu", dtype = "float32";
-  int64_t tokens = 256, repeats = 10;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--tokens")
-      tokens = parse_int(next()).value_or(-1);
-    else if (arg == "--repeats")
-      repeats = parse_int(next()).value_or(-1);
-    else if (arg == "--device")
-      device = next();
-    else if (arg == "--dtype")
-      dtype = next();
-    else if (arg.rfind("--", 0) != 0)
-      model_path = arg;
-    else
-      return std::fprintf(stderr, "bench_load_forward: unknown option %s\n", arg.c_str()), 2;
-  }
+  const auto args = bench::parse_bench_args("bench_load_forward", argc, argv,
+                                            {"", "cpu", "float32", {{"tokens", 256}, {"repeats", 10}}});
+  if (!args) return 2;
+  const int64_t tokens = args->integers.at("tokens"), repeats = args->integers.at("repeats");
+  const std::string &model_path = args->model, &device = args->device, &dtype = args->dtype;
   if (tokens < 1 || repeats < 1)
     return std::fprintf(stderr, "bench_load_forward: bad --tokens/--repeats\n"), 2;
-  if (model_path.empty()) {
-    const auto demo = find_demo_model(executable_dir());
-    if (!demo) return std::fprintf(stderr, "bench_load_forward: no MODEL and no demo model found\n"), 2;
-    model_path = demo->string();
-  }
   try {
     const auto load_start = Clock::now();
     const Checkpoint checkpoint = Checkpoint::open(model_path);

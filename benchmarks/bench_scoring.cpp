@@ -15,10 +15,9 @@
 #endif
 
 #include "analysis/importance.h"
-#include "checkpoint/default_model.h"
+#include "bench_args.h"
 #include "model/device.h"
 #include "model/model.h"
-#include "util/parse.h"
 
 using namespace llmdrop;
 using Clock = std::chrono::steady_clock;
@@ -48,32 +47,14 @@ double peak_gib(const Model& model) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model_path, device = "cpu", dtype = "auto";
-  int64_t samples = 256, seq_len = 2048, batch = 1;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--samples")
-      samples = parse_int(next()).value_or(-1);
-    else if (arg == "--seq-len")
-      seq_len = parse_int(next()).value_or(-1);
-    else if (arg == "--batch-size")
-      batch = parse_int(next()).value_or(-1);
-    else if (arg == "--device")
-      device = next();
-    else if (arg == "--dtype")
-      dtype = next();
-    else if (arg.rfind("--", 0) != 0)
-      model_path = arg;
-    else
-      return std::fprintf(stderr, "bench_scoring: unknown option %s\n", arg.c_str()), 2;
-  }
+  const auto args =
+      bench::parse_bench_args("bench_scoring", argc, argv,
+                              {"", "cpu", "auto", {{"samples", 256}, {"seq-len", 2048}, {"batch-size", 1}}});
+  if (!args) return 2;
+  const int64_t samples = args->integers.at("samples"), seq_len = args->integers.at("seq-len"),
+                batch = args->integers.at("batch-size");
+  const std::string &model_path = args->model, &device = args->device, &dtype = args->dtype;
   if (samples < 1 || seq_len < 2 || batch < 1) return std::fprintf(stderr, "bench_scoring: bad sizes\n"), 2;
-  if (model_path.empty()) {
-    const auto demo = find_demo_model(executable_dir());
-    if (!demo) return std::fprintf(stderr, "bench_scoring: no MODEL and no demo model found\n"), 2;
-    model_path = demo->string();
-  }
   try {
     const auto load_start = Clock::now();
     LoadOptions options;
