@@ -13,6 +13,7 @@
 
 #include "analysis/calibration.h"
 #include "analysis/importance.h"
+#include "analysis/score_checkpoint.h"
 #include "analysis/score_file.h"
 #include "analysis/selection.h"
 #include "checkpoint/checkpoint.h"
@@ -223,7 +224,6 @@ struct ScoredModel {
 // computed.
 ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, bool consecutive,
                         const std::string& out_file) {
-  const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
   const std::string data = p.value("data");
   ScoredModel result;
   ScoreRequest& r = result.request;
@@ -252,16 +252,20 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, bool consecu
       }
     }
   }
-  const at::Tensor blocks = calibration_blocks(tok, read_text_documents(data), r.samples, r.seq_len);
-  const auto model = load_model(p, ckpt);
-  ScoreOptions options;
-  options.batch_size = p.integer("batch-size");
-  options.layer_drop_norm = r.layer_drop_norm;
-  options.consecutive = consecutive;
-  options.nll_delta = r.nll_delta;
+  ScoreCheckpointRequest request;
+  request.data = data;
+  request.samples = r.samples;
+  request.seq_len = r.seq_len;
+  request.device = r.device;
+  request.dtype = r.dtype;
+  request.drops = r.plan;
+  request.options.batch_size = p.integer("batch-size");
+  request.options.layer_drop_norm = r.layer_drop_norm;
+  request.options.consecutive = consecutive;
+  request.options.nll_delta = r.nll_delta;
   JobContext job = progress_printer("score");
   const auto start = std::chrono::steady_clock::now();
-  result.scores = score_layers(*model, blocks, options, job);
+  result.scores = score_checkpoint(ckpt, request, job);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string file = scores_to_json(result.scores, r, elapsed).dump(1) + "\n";
   if (!out_file.empty()) write_file_atomically(out_file, file);

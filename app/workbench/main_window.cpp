@@ -7,7 +7,7 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
-#include "analysis/quick_score.h"
+#include "analysis/score_checkpoint.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
 #include "importance_heatmap.h"
@@ -65,14 +65,18 @@ void MainWindow::start_scoring() {
     emit scoreFailed(tr("the bundled calibration text was not found"));
     return;
   }
-  QuickScoreRequest request;
-  request.model_dir = opened_->checkpoint.dir;
+  // The default map: 16 blocks of up to 256 tokens, LLM-Drop's cosine similarity, the checkpoint's drops.
+  ScoreCheckpointRequest request;
   request.data = *calibration;
+  request.seq_len = std::min<int64_t>(256, opened_->checkpoint.config.max_position_embeddings);
+  request.drops = opened_->checkpoint.config.drops;
+  request.options.batch_size = 4;
   scores_ = std::make_shared<ImportanceScores>();
   statusBar()->showMessage(tr("Computing the importance map…"));
-  scoring_job_ = jobs_->start(tr("Score %1").arg(opening_path_), [request, out = scores_](JobContext& job) {
-    *out = score_checkpoint(request, job);
-  });
+  scoring_job_ = jobs_->start(tr("Score %1").arg(opening_path_),
+                              [checkpoint = opened_->checkpoint, request, out = scores_](JobContext& job) {
+                                *out = score_checkpoint(checkpoint, request, job);
+                              });
 }
 
 void MainWindow::on_job_succeeded(int id) {

@@ -18,13 +18,6 @@ namespace llmdrop {
 
 class Model;
 
-struct ScoreOptions {
-  int64_t batch_size = 1;
-  bool layer_drop_norm = true;  // LLM-Drop's default: cos(h, h + F(LN(h))); off: cos(LN(h), F(LN(h)))
-  bool consecutive = false;
-  bool nll_delta = false;
-};
-
 // blocks: (n, seq_len) token ids. Progress per batch (and per module for NLL deltas); cancellable between
 // them. The model's drop plan is the same afterwards.
 ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const ScoreOptions& options,

@@ -30,6 +30,13 @@ DropPlan toggled(DropPlan plan, ModuleKind kind, int64_t layer);
 ModuleKind parse_module_kind(const std::string& name);  // block | attn | mlp
 Metric parse_metric(const std::string& name);           // cosine | angular | nll-delta
 
+struct ScoreOptions {
+  int64_t batch_size = 1;
+  bool layer_drop_norm = true;  // LLM-Drop's default: cos(h, h + F(LN(h))); off: cos(LN(h), F(LN(h)))
+  bool consecutive = false;
+  bool nll_delta = false;
+};
+
 // One value per layer; NaN where the module is already dropped.
 struct ModuleScores {
   std::vector<double> cosine;
