@@ -66,6 +66,7 @@ std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& pr
     out.push_back(next);
     job.report(step + 1, options.max_new_tokens, "generating");
     if ((options.stop_token && next == *options.stop_token) || step + 1 == options.max_new_tokens) break;
+    if (options.stop_when && options.stop_when(out)) break;
     logits = model.forward(as_batch({next}), &cache, nullptr, true);
   }
   return out;

@@ -1,6 +1,7 @@
 #pragma once
 // Scoring and generation on a loaded model.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct SamplingOptions {
   double top_p = 1.0;
   uint64_t seed = 0;
   std::optional<int64_t> stop_token;  // usually EOS; generation ends after producing it
+  // Called with the tokens generated so far after each step; true ends generation (stop strings).
+  std::function<bool(const std::vector<int64_t>&)> stop_when;
 };
 
 // Continues `prompt` (which already holds BOS when the model wants one) using the KV cache.

@@ -178,8 +178,7 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
   return KVCache(std::move(keys), std::move(values), capacity);
 }
 
-at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, KVCache* cache, int64_t start,
-                            const at::Tensor& cos, const at::Tensor& sin) const {
+at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, const AttentionInputs& in) const {
   const AttentionWeights& w = *layer.attn;
   const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads,
                 d = config_.head_dim;
@@ -187,17 +186,16 @@ at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, KVCa
   at::Tensor q = qkv.narrow(-1, 0, h * d).view({b, t, h, d}).transpose(1, 2);        // (B, H, T, D)
   at::Tensor k = qkv.narrow(-1, h * d, kv * d).view({b, t, kv, d}).transpose(1, 2);  // (B, KV, T, D)
   at::Tensor v = qkv.narrow(-1, (h + kv) * d, kv * d).view({b, t, kv, d}).transpose(1, 2);
-  q = apply_rope(q, cos, sin);
-  k = apply_rope(k, cos, sin);
-  if (cache) std::tie(k, v) = cache->append(layer.index, k, v);  // (B, KV, start+T, D)
-  const at::Tensor mask = attention_mask(start, t, layer.sliding_window, device_);
-  at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), mask, 1.0 / std::sqrt(double(d)));
+  q = apply_rope(q, in.cos, in.sin);
+  k = apply_rope(k, in.cos, in.sin);
+  if (in.cache) std::tie(k, v) = in.cache->append(layer.index, k, v);  // (B, KV, start+T, D)
+  at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), in.masks.at(layer.sliding_window),
+                        1.0 / std::sqrt(double(d)));
   out = out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
   return at::linear(out, w.o, w.o_bias);
 }
 
-at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, KVCache* cache, int64_t start,
-                                const at::Tensor& cos, const at::Tensor& sin,
+at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,
                                 HiddenStateObserver* observer) const {
   LayerTrace trace;
   trace.layer = layer.index;
@@ -206,7 +204,7 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   at::Tensor m = h;
   if (layer.attn) {
     trace.attn_input = rms_norm(h, layer.attn_norm, config_.rms_norm_eps);
-    trace.attn_output = attention(layer, trace.attn_input, cache, start, cos, sin);
+    trace.attn_output = attention(layer, trace.attn_input, inputs);
     m = h + trace.attn_output;
   }
   trace.mid = m;
@@ -225,23 +223,63 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   return out;
 }
 
+at::Tensor Model::run_layers(at::Tensor h, const AttentionInputs& inputs,
+                             HiddenStateObserver* observer) const {
+  for (const auto& layer : layers_) h = decoder_layer(layer, h, inputs, observer);
+  return rms_norm(h, final_norm_, config_.rms_norm_eps);
+}
+
+void Model::check_token_ids(const at::Tensor& ids) const {
+  if (ids.is_cpu() && ids.numel() > 0 &&
+      (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= config_.vocab_size))
+    throw_bad_input("token ids must lie in [0, " + std::to_string(config_.vocab_size) + ")");
+}
+
 at::Tensor Model::forward(const at::Tensor& input_ids, KVCache* cache, HiddenStateObserver* observer,
                           bool last_only) const {
   if (input_ids.dim() != 2) throw_bad_input("input ids must be (batch, length)");
   const int64_t t = input_ids.size(1);
   if (t == 0) throw_bad_input("cannot run the model on an empty sequence");
   c10::InferenceMode inference;
-  if (input_ids.is_cpu() &&
-      (input_ids.min().item<int64_t>() < 0 || input_ids.max().item<int64_t>() >= config_.vocab_size))
-    throw_bad_input("token ids must lie in [0, " + std::to_string(config_.vocab_size) + ")");
-  at::Tensor ids = input_ids.to(device_, at::kLong);
-  const int64_t start = cache ? cache->length() : 0;
-  auto [cos, sin] = rope_cos_sin(inv_freq_, start, t, dtype_);  // (T, D)
-  at::Tensor h = at::embedding(embedding_, ids);                // (B, T, hidden)
-  for (const auto& layer : layers_) h = decoder_layer(layer, h, cache, start, cos, sin, observer);
+  check_token_ids(input_ids);
+  AttentionInputs in;
+  in.cache = cache;
+  in.start = cache ? cache->length() : 0;
+  std::tie(in.cos, in.sin) = rope_cos_sin(inv_freq_, in.start, t, dtype_);  // (T, D)
+  for (const auto& layer : layers_)
+    if (!in.masks.count(layer.sliding_window))
+      in.masks[layer.sliding_window] = attention_mask(in.start, t, layer.sliding_window, device_);
+  at::Tensor h = run_layers(at::embedding(embedding_, input_ids.to(device_, at::kLong)), in, observer);
   if (cache) cache->advance(t);
   if (last_only) h = h.narrow(1, t - 1, 1);
-  return at::linear(rms_norm(h, final_norm_, config_.rms_norm_eps), lm_head_);  // (B, T, V)
+  return logits(h);  // (B, T, V)
+}
+
+at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& positions,
+                                 const at::Tensor& visible, const at::Tensor& select) const {
+  if (input_ids.dim() != 2 || positions.sizes() != input_ids.sizes() || visible.dim() != 3 ||
+      visible.size(1) != input_ids.size(1) || visible.size(2) != input_ids.size(1))
+    throw_bad_input(
+        "packed input: ids and positions must be (batch, length), visible (batch, length, length)");
+  c10::InferenceMode inference;
+  check_token_ids(input_ids);
+  AttentionInputs in;
+  at::Tensor pos = positions.to(device_, at::kLong);                             // (B, T)
+  std::tie(in.cos, in.sin) = rope_cos_sin(inv_freq_, pos.unsqueeze(1), dtype_);  // (B, 1, T, D)
+  const at::Tensor see = visible.to(device_, at::kBool);                         // (B, T, T)
+  for (const auto& layer : layers_) {
+    const int64_t window = layer.sliding_window;
+    if (in.masks.count(window)) continue;
+    at::Tensor mask = see;
+    if (window > 0) mask = mask & (pos.unsqueeze(2) - pos.unsqueeze(1) < window);
+    in.masks[window] = mask.unsqueeze(1);  // (B, 1, T, T)
+  }
+  at::Tensor h = run_layers(at::embedding(embedding_, input_ids.to(device_, at::kLong)), in, nullptr);
+  return h.reshape({-1, h.size(-1)}).index_select(0, select.to(device_, at::kLong));  // (N, hidden)
+}
+
+at::Tensor Model::logits(const at::Tensor& hidden) const {
+  return at::linear(hidden, lm_head_);
 }
 
 int64_t Model::kv_bytes_per_token() const {

@@ -2,6 +2,7 @@
 // The decoder-only transformer (Llama / Mistral / Qwen2) on libtorch, with LLM-Drop's module drops.
 #include <ATen/core/Tensor.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,18 +70,35 @@ class Model {
   at::Tensor forward(const at::Tensor& input_ids, KVCache* cache = nullptr,
                      HiddenStateObserver* observer = nullptr, bool last_only = false) const;
 
+  // Packed sequences, for scoring many continuations of one context in a single pass: token (b, i) has
+  // RoPE position positions[b][i] and attends to token j of its row where visible[b][i][j]. Returns the final
+  // (normalised) hidden states (N, hidden) of the flat rows `select` (N) of the (B·T) tokens.
+  at::Tensor forward_packed(const at::Tensor& input_ids, const at::Tensor& positions,
+                            const at::Tensor& visible, const at::Tensor& select) const;
+  // (…, hidden) final hidden states → (…, V) logits in the model's dtype.
+  at::Tensor logits(const at::Tensor& hidden) const;
+
   int64_t kv_bytes_per_token() const;   // for the current drops and dtype
   int64_t resident_parameters() const;  // parameters held on the device now
 
  private:
   Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype);
   at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
+  void check_token_ids(const at::Tensor& ids) const;
   AttentionWeights load_attention(int64_t layer) const;
   MlpWeights load_mlp(int64_t layer) const;
-  at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, KVCache* cache, int64_t start,
-                           const at::Tensor& cos, const at::Tensor& sin, HiddenStateObserver* observer) const;
-  at::Tensor attention(const DecoderLayer& layer, const at::Tensor& x, KVCache* cache, int64_t start,
-                       const at::Tensor& cos, const at::Tensor& sin) const;
+  // What attention needs besides the hidden states: the cache and where the tokens start in it, RoPE tables,
+  // and the mask for each sliding-window size in use (0 = none; undefined mask = every key visible).
+  struct AttentionInputs {
+    KVCache* cache = nullptr;
+    int64_t start = 0;
+    at::Tensor cos, sin;
+    std::map<int64_t, at::Tensor> masks;
+  };
+  at::Tensor run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer) const;
+  at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,
+                           HiddenStateObserver* observer) const;
+  at::Tensor attention(const DecoderLayer& layer, const at::Tensor& x, const AttentionInputs& inputs) const;
 
   Checkpoint checkpoint_;
   ModelConfig config_;

@@ -30,12 +30,17 @@ at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t head_dim, c1
   return inv_freq.to(device);
 }
 
+std::pair<at::Tensor, at::Tensor> rope_cos_sin(const at::Tensor& inv_freq, const at::Tensor& positions,
+                                               c10::ScalarType dtype) {
+  at::Tensor freqs = positions.to(inv_freq.device(), at::kFloat).unsqueeze(-1) * inv_freq;  // (…, head_dim/2)
+  at::Tensor emb = at::cat({freqs, freqs}, -1);                                             // (…, head_dim)
+  return {emb.cos().to(dtype), emb.sin().to(dtype)};
+}
+
 std::pair<at::Tensor, at::Tensor> rope_cos_sin(const at::Tensor& inv_freq, int64_t start, int64_t length,
                                                c10::ScalarType dtype) {
-  auto positions = at::arange(start, start + length, inv_freq.options().dtype(at::kLong)).to(at::kFloat);
-  at::Tensor freqs = positions.unsqueeze(1) * inv_freq.unsqueeze(0);  // (T, head_dim/2)
-  at::Tensor emb = at::cat({freqs, freqs}, -1);                       // (T, head_dim)
-  return {emb.cos().to(dtype), emb.sin().to(dtype)};
+  return rope_cos_sin(inv_freq, at::arange(start, start + length, inv_freq.options().dtype(at::kLong)),
+                      dtype);
 }
 
 at::Tensor apply_rope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
