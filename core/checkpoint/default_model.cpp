@@ -31,6 +31,10 @@ std::optional<fs::path> find_default_calibration(const fs::path& executable_dir)
   return find_bundled("LLMDROP_CALIBRATION", executable_dir, fs::path("text") / "demo_heldout.txt", {});
 }
 
+std::optional<fs::path> find_builtin_tasks(const fs::path& executable_dir) {
+  return find_bundled("LLMDROP_BUILTIN_TASKS", executable_dir, "tasks", "README.md");
+}
+
 fs::path executable_dir() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);

@@ -14,6 +14,10 @@ std::optional<std::filesystem::path> find_demo_model(const std::filesystem::path
 // <prefix>/share/llmdrop/text/demo_heldout.txt beside an installed binary, then the source tree.
 std::optional<std::filesystem::path> find_default_calibration(const std::filesystem::path& executable_dir);
 
+// The built-in evaluation tasks (resources/tasks): $LLMDROP_BUILTIN_TASKS, then <prefix>/share/llmdrop/tasks,
+// then the source tree.
+std::optional<std::filesystem::path> find_builtin_tasks(const std::filesystem::path& executable_dir);
+
 // The folder of the running binary (Linux: /proc/self/exe).
 std::filesystem::path executable_dir();
 

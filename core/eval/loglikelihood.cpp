@@ -1,0 +1,137 @@
+#include "eval/loglikelihood.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <map>
+
+#include "model/model.h"
+#include "util/error.h"
+
+namespace llmdrop {
+
+namespace {
+
+// One packed sequence: a context followed by the continuations of several requests (each without its last
+// token, which nothing is predicted from).
+struct Pack {
+  std::vector<int64_t> context;
+  std::vector<size_t> requests;
+  int64_t length = 0;  // context + Σ (continuation − 1)
+};
+
+constexpr int64_t kLogitRows = 2048;  // log-softmax rows at a time, bounding the (rows, V) float32 buffer
+
+}  // namespace
+
+std::vector<TokenScore> score_requests(const Model& model, const std::vector<TokenRequest>& requests,
+                                       const ScoringOptions& options, JobContext& job) {
+  const int64_t max_length =
+      options.max_length > 0 ? options.max_length : model.config().max_position_embeddings;
+  if (options.batch_size < 1) throw_bad_input("batch size must be at least 1");
+  const int64_t max_tokens = options.max_batch_tokens > 0
+                                 ? options.max_batch_tokens
+                                 : options.batch_size * std::max<int64_t>(max_length, 1);
+
+  // Left-truncate each request to max_length+1 tokens (taken from its context), then group by context.
+  std::map<std::vector<int64_t>, std::vector<size_t>> by_context;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    const auto& [ctx, cont] = requests[r];
+    if (ctx.empty() || cont.empty())
+      throw_bad_input("a loglikelihood request needs a context and a continuation");
+    if (static_cast<int64_t>(cont.size()) > max_length)
+      throw_bad_input("a continuation of " + std::to_string(cont.size()) +
+                      " tokens does not fit the model's context of " + std::to_string(max_length));
+    const int64_t excess = static_cast<int64_t>(ctx.size() + cont.size()) - (max_length + 1);
+    by_context[excess > 0 ? std::vector<int64_t>(ctx.begin() + excess, ctx.end()) : ctx].push_back(r);
+  }
+  // Pack each context's continuations, starting a new pack when one would outgrow two model contexts.
+  std::vector<Pack> packs;
+  for (auto& [ctx, members] : by_context) {
+    Pack pack{ctx, {}, static_cast<int64_t>(ctx.size())};
+    for (size_t r : members) {
+      const int64_t extra = static_cast<int64_t>(requests[r].continuation.size()) - 1;
+      if (!pack.requests.empty() && pack.length + extra > 2 * max_length) {
+        packs.push_back(pack);
+        pack = Pack{ctx, {}, static_cast<int64_t>(ctx.size())};
+      }
+      pack.requests.push_back(r);
+      pack.length += extra;
+    }
+    packs.push_back(std::move(pack));
+  }
+  // Longest first, like lm-eval: an out-of-memory shows up at once, and batches hold similar lengths.
+  std::stable_sort(packs.begin(), packs.end(),
+                   [](const Pack& a, const Pack& b) { return a.length > b.length; });
+
+  c10::InferenceMode inference;
+  std::vector<TokenScore> scores(requests.size(), TokenScore{0, true});
+  int64_t done = 0;
+  for (size_t first = 0; first < packs.size();) {
+    job.throw_if_cancelled();
+    const int64_t t = packs[first].length;
+    const int64_t b = std::clamp<int64_t>(std::min(options.batch_size, max_tokens / std::max<int64_t>(t, 1)),
+                                          1, static_cast<int64_t>(packs.size() - first));
+    // Row layout: token ids, RoPE positions, segment (0 = context, k = k-th continuation, -1 = padding).
+    at::Tensor ids = at::zeros({b, t}, at::kLong), pos = at::zeros({b, t}, at::kLong),
+               seg = at::full({b, t}, -1, at::kLong);
+    auto ids_a = ids.accessor<int64_t, 2>(), pos_a = pos.accessor<int64_t, 2>(),
+         seg_a = seg.accessor<int64_t, 2>();
+    std::vector<int64_t> select, target;
+    std::vector<size_t> owner;  // request of each selected row
+    for (int64_t row = 0; row < b; ++row) {
+      const Pack& pack = packs[first + row];
+      const auto c = static_cast<int64_t>(pack.context.size());
+      for (int64_t i = 0; i < c; ++i) ids_a[row][i] = pack.context[i], pos_a[row][i] = i, seg_a[row][i] = 0;
+      int64_t offset = c;
+      for (size_t k = 0; k < pack.requests.size(); ++k) {
+        const auto& cont = requests[pack.requests[k]].continuation;
+        const auto n = static_cast<int64_t>(cont.size());
+        // The context's last token predicts cont[0]; cont[m] (at offset+m) predicts cont[m+1].
+        select.push_back(row * t + c - 1);
+        for (int64_t m = 0; m + 1 < n; ++m) {
+          ids_a[row][offset + m] = cont[m], pos_a[row][offset + m] = c + m,
+                              seg_a[row][offset + m] = int64_t(k) + 1;
+          select.push_back(row * t + offset + m);
+        }
+        target.insert(target.end(), cont.begin(), cont.end());
+        owner.insert(owner.end(), n, pack.requests[k]);
+        offset += n - 1;
+      }
+      for (int64_t i = offset; i < t; ++i) pos_a[row][i] = i;  // padding: sees the context and itself
+    }
+    // visible[b][i][j]: j not after i, and j in the context or in i's own continuation.
+    const auto dev = model.device();
+    at::Tensor seg_d = seg.to(dev), idx = at::arange(t, at::TensorOptions().dtype(at::kLong).device(dev));
+    at::Tensor visible =
+        (idx.unsqueeze(1) >= idx.unsqueeze(0)).unsqueeze(0) &
+        ((seg_d.unsqueeze(1) == 0) | (seg_d.unsqueeze(2) == seg_d.unsqueeze(1)));  // (B, T, T)
+    at::Tensor hidden =
+        model.forward_packed(ids, pos, visible, at::tensor(select, at::kLong));  // (N, hidden)
+    at::Tensor targets = at::tensor(target, at::kLong).to(dev);
+    std::vector<at::Tensor> logp_parts, greedy_parts;
+    for (int64_t start = 0; start < hidden.size(0); start += kLogitRows) {
+      const int64_t rows = std::min(kLogitRows, hidden.size(0) - start);
+      at::Tensor logp =
+          at::log_softmax(model.logits(hidden.narrow(0, start, rows)).to(at::kFloat), -1);  // (rows, V)
+      at::Tensor want = targets.narrow(0, start, rows);
+      logp_parts.push_back(logp.gather(1, want.unsqueeze(1)).squeeze(1));
+      greedy_parts.push_back(logp.argmax(-1) == want);
+    }
+    at::Tensor token_logp = at::cat(logp_parts).to(at::kDouble).cpu(),
+               token_greedy = at::cat(greedy_parts).cpu();
+    const double* lp = token_logp.data_ptr<double>();
+    const bool* gr = token_greedy.data_ptr<bool>();
+    for (size_t i = 0; i < owner.size(); ++i) {
+      scores[owner[i]].loglikelihood += lp[i];
+      scores[owner[i]].greedy = scores[owner[i]].greedy && gr[i];
+    }
+    for (int64_t row = 0; row < b; ++row) done += static_cast<int64_t>(packs[first + row].requests.size());
+    first += b;
+    job.report(done, static_cast<int64_t>(requests.size()), "scoring");
+  }
+  return scores;
+}
+
+}  // namespace llmdrop
