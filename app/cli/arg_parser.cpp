@@ -50,6 +50,7 @@ void ArgParser::parse(const std::vector<std::string>& args) {
         value = args[++i];
       }
       values_[name] = value;
+      repeated_[name].push_back(value);
       continue;
     }
     if (next_positional >= positionals_.size()) throw UsageError("unexpected argument '" + arg + "'");
@@ -86,6 +87,11 @@ std::string ArgParser::value(const std::string& name) const {
   const auto& o = options_.at(name);
   if (o.default_value) return *o.default_value;
   throw UsageError("--" + name + " is required");
+}
+
+std::vector<std::string> ArgParser::values(const std::string& name) const {
+  if (auto it = repeated_.find(name); it != repeated_.end()) return it->second;
+  return {};
 }
 
 long long ArgParser::integer(const std::string& name) const {

@@ -29,6 +29,7 @@ class ArgParser {
 
   bool has(const std::string& name) const;
   std::string value(const std::string& name) const;  // throws UsageError when absent and without default
+  std::vector<std::string> values(const std::string& name) const;  // every value of a repeated option
   long long integer(const std::string& name) const;
   double number(const std::string& name) const;
   bool flag(const std::string& name) const;
@@ -45,6 +46,7 @@ class ArgParser {
   std::map<std::string, Option> options_;
   std::vector<std::pair<std::string, std::string>> positionals_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> repeated_;
   std::map<std::string, std::string> positional_values_;
   bool help_ = false;
 };

@@ -20,7 +20,9 @@
 #include "checkpoint/default_model.h"
 #include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
+#include "eval/evaluator.h"
 #include "eval/perplexity.h"
+#include "eval/task.h"
 #include "export/exporter.h"
 #include "model/device.h"
 #include "model/generation.h"
@@ -338,7 +340,9 @@ void run_drop(const ArgParser& p) {
                                                  p.integer("samples"), p.integer("seq-len"));
     const auto model = load_model(p, ckpt);
     ScoreOptions options;
-    options.batch_size = p.integer("batch-size");
+    // Batching pays on a GPU; on a CPU padding and the quadratic attention of long packed rows cost more.
+    options.batch_size = p.value("batch-size") == "auto" ? (parse_device(p.value("device")).is_cpu() ? 1 : 16)
+                                                         : p.integer("batch-size");
     options.layer_drop_norm = !p.flag("no-norm");
     options.nll_delta = selection.metric == Metric::NllDelta;
     JobContext job = progress_printer("iterative");
@@ -399,6 +403,120 @@ void run_drop(const ArgParser& p) {
   if (p.flag("json")) return print_json(out);
   std::cout << "drop_attn_list: [" << format_indices(plan.attn) << "]\ndrop_mlp_list:  ["
             << format_indices(plan.mlp) << "]\nwritten to " << out_dir << "\n";
+}
+
+DataSources data_sources(const ArgParser& p) {
+  DataSources sources;
+  for (const auto& dir : p.values("data-dir")) sources.data_dirs.emplace_back(dir);
+  if (const char* env = std::getenv("LLMDROP_DATA_DIR"); env && *env) {
+    std::stringstream dirs(env);
+    for (std::string dir; std::getline(dirs, dir, ':');)
+      if (!dir.empty()) sources.data_dirs.emplace_back(dir);
+  }
+  for (const auto& spec : p.values("data")) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      throw UsageError("--data expects TASK=FILE, got '" + spec + "'");
+    sources.files[spec.substr(0, eq)] = spec.substr(eq + 1);
+  }
+  return sources;
+}
+
+std::string format_number(double v, int precision = 4) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(precision);
+  s << v;
+  return s.str();
+}
+
+// The metrics of one task as table rows: metric (with its filter when not "none"), value, stderr.
+void print_task_rows(const TaskResult& t, const std::string& label) {
+  for (const auto& [key, value] : t.metrics) {
+    if (key.find("_stderr,") != std::string::npos) continue;
+    const size_t comma = key.find(',');
+    const std::string metric = key.substr(0, comma), filter = key.substr(comma + 1);
+    const auto err = t.metrics.find(metric + "_stderr," + filter);
+    std::cout << "| " << label << " | " << t.num_fewshot << " | " << t.samples << " | "
+              << metric + (filter == "none" ? "" : " (" + filter + ")") << " | " << format_number(value)
+              << " | " << (err == t.metrics.end() ? "" : format_number(err->second)) << " | "
+              << format_number(t.seconds, 1) << " |\n";
+  }
+}
+
+nlohmann::json task_summary(const TaskResult& t, bool with_items) {
+  nlohmann::json j = {{"n", t.samples}, {"num_fewshot", t.num_fewshot}, {"seconds", t.seconds}};
+  for (const auto& [key, value] : t.metrics)
+    if (key.size() > 5 && key.compare(key.size() - 5, 5, ",none") == 0)
+      j[key.substr(0, key.size() - 5)] = value;
+  j["metrics"] = t.metrics;
+  if (with_items) {
+    j["items"] = nlohmann::json::array();
+    for (const auto& r : t.records) {
+      nlohmann::json item = r;
+      item.erase("task");
+      j["items"].push_back(item);
+    }
+  }
+  return j;
+}
+
+void run_eval(const ArgParser& p) {
+  EvalOptions options;
+  std::stringstream names(p.value("tasks"));
+  for (std::string name; std::getline(names, name, ',');)
+    if (!name.empty()) options.tasks.push_back(name);
+  if (options.tasks.empty()) throw UsageError("--tasks names no task");
+  options.data = data_sources(p);
+  if (p.has("num-fewshot")) options.num_fewshot = p.integer("num-fewshot");
+  if (options.num_fewshot && *options.num_fewshot < 0) throw UsageError("--num-fewshot must not be negative");
+  options.limit = p.integer("limit");
+  // Batching pays on a GPU; on a CPU padding and the quadratic attention of long packed rows cost more.
+  options.batch_size = p.value("batch-size") == "auto" ? (parse_device(p.value("device")).is_cpu() ? 1 : 16)
+                                                       : p.integer("batch-size");
+  options.max_length = p.integer("max-length");
+  if (options.limit < 0 || options.batch_size < 1 || options.max_length < 0)
+    throw UsageError("--limit and --max-length must be >= 0 and --batch-size >= 1");
+  if (p.has("max-gen-toks")) options.max_gen_toks = p.integer("max-gen-toks");
+  if (p.has("log-samples")) options.samples_log = p.value("log-samples");
+  options.resume = p.flag("resume");
+  if (options.resume && options.samples_log.empty()) throw UsageError("--resume needs --log-samples FILE");
+  for (const auto& name : options.tasks) find_task(name);  // a wrong name fails before the load
+
+  const Checkpoint ckpt = open_checkpoint(p);
+  const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
+  const auto model = load_model(p, ckpt);
+  JobContext job = progress_printer("eval");
+  const EvalResults results = evaluate(*model, tok, options, job);
+  const nlohmann::json lm_eval = results_json(results, *model, options);
+  if (p.has("out")) write_file_atomically(p.value("out"), lm_eval.dump(2) + "\n");
+  if (p.flag("json")) {
+    nlohmann::json out = {{"tasks", nlohmann::json::object()}, {"results", lm_eval}};
+    for (const auto& t : results.tasks) {
+      out["tasks"][t.name] = task_summary(t, !options.samples_log.empty());
+      for (const auto& s : t.subtasks) out["tasks"][s.name] = task_summary(s, !options.samples_log.empty());
+    }
+    return print_json(out);
+  }
+  std::cout << "| task | shots | n | metric | value | stderr | seconds |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& t : results.tasks) print_task_rows(t, t.name);
+  std::cout << "total " << format_number(results.seconds, 1) << " s\n";
+}
+
+void run_tasks(const ArgParser& p) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& name : available_tasks()) {
+    const TaskSpec t = find_task(name);
+    list.push_back(
+        {{"task", t.name}, {"about", t.about}, {"file", t.source.string()}, {"num_fewshot", t.num_fewshot}});
+  }
+  if (p.flag("json")) return print_json(list);
+  for (const auto& t : list)
+    std::cout << t["task"].get<std::string>() << "\t" << t["about"].get<std::string>() << "\n    "
+              << t["file"].get<std::string>() << "\n";
+  std::cout << "task folders searched, first match wins:";
+  for (const auto& dir : task_folders()) std::cout << " " << dir.string();
+  std::cout << "\n";
 }
 
 }  // namespace
@@ -462,6 +580,31 @@ const std::vector<Command>& commands() {
          p.add_flag("prune-weights", "write safetensors without the dropped modules' tensors");
        },
        run_drop},
+      {"eval",
+       "lm-eval-style evaluation (docs/evaluation.md): multiple choice, loglikelihood, perplexity, "
+       "generation.",
+       [](ArgParser& p) {
+         add_model_options(p);
+         p.add_option("tasks", "LIST", "comma-separated tasks, e.g. arc_easy,hellaswag (see llmdrop tasks)");
+         p.add_option(
+             "data-dir", "DIR",
+             "folder holding the tasks' data folders (repeatable; also $LLMDROP_DATA_DIR, ':'-separated)");
+         p.add_option("data", "TASK=FILE", "a task's evaluation file (repeatable)");
+         p.add_option("num-fewshot", "N", "few-shot examples per question (default: each task's own)");
+         p.add_option("limit", "N", "first N documents of each task (each MMLU subject); 0 = all", "0");
+         p.add_option("batch-size", "N", "packed sequences per forward pass; auto = 1 on cpu, 16 on cuda",
+                      "auto");
+         p.add_option("max-length", "N",
+                      "model context for truncation and windows (0 = max_position_embeddings)", "0");
+         p.add_option("max-gen-toks", "N",
+                      "new tokens at most for generation tasks (default: each task's own)");
+         p.add_option("out", "FILE", "write results in lm-eval's layout");
+         p.add_option("log-samples", "FILE", "per-document JSON Lines (doc id, lls, prediction, gold)");
+         p.add_flag("resume", "continue the --log-samples file of an interrupted run");
+       },
+       run_eval},
+      {"tasks", "List the evaluation tasks (built-in and the user's task folder).",
+       [](ArgParser& p) { p.add_flag("json", "machine-readable output on stdout"); }, run_tasks},
   };
   return all;
 }
