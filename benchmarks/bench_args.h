@@ -1,5 +1,6 @@
 #pragma once
-// Command line shared by the benchmark programs: [MODEL] [--device D] [--dtype T] and named integer options.
+// Command line shared by the benchmark programs: [MODEL] [--device D] [--dtype T] and named integer and text
+// options.
 // MODEL defaults to the bundled demo model.
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +16,7 @@ namespace llmdrop::bench {
 struct BenchArgs {
   std::string model, device = "cpu", dtype = "auto";
   std::map<std::string, int64_t> integers;  // name (without --) → value; defaults filled in by the caller
+  std::map<std::string, std::string> strings;  // likewise, for text options
 };
 
 // Prints a one-line error naming `program` and returns nullopt on an unknown option or a malformed integer.
@@ -29,6 +31,9 @@ inline std::optional<BenchArgs> parse_bench_args(const char* program, int argc, 
       const auto v = parse_int(value);
       if (!v) return std::fprintf(stderr, "%s: %s expects an integer\n", program, arg.c_str()), std::nullopt;
       args.integers[arg.substr(2)] = *v;
+      ++i;
+    } else if (arg.rfind("--", 0) == 0 && args.strings.count(arg.substr(2))) {
+      args.strings[arg.substr(2)] = value;
       ++i;
     } else if (arg.rfind("--", 0) != 0) {
       args.model = arg;

@@ -19,13 +19,14 @@ struct Run {
   nlohmann::json json() const { return nlohmann::json::parse(out); }
 };
 
-Run run_cli(const QStringList& args, const QString& cache_dir = {}) {
+// cache_dir keeps score caches of the test apart from the user's; `extra` adds environment variables.
+Run run_cli(const QStringList& args, const QString& cache_dir = {},
+            const std::vector<std::pair<QString, QString>>& extra = {}) {
   QProcess p;
-  if (!cache_dir.isEmpty()) {  // keeps score caches of the test apart from the user's
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("XDG_CACHE_HOME", cache_dir);
-    p.setProcessEnvironment(env);
-  }
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  if (!cache_dir.isEmpty()) env.insert("XDG_CACHE_HOME", cache_dir);
+  for (const auto& [name, value] : extra) env.insert(name, value);
+  p.setProcessEnvironment(env);
   p.start(QString::fromLocal8Bit(qgetenv("LLMDROP_CLI")), args);
   p.waitForFinished(300000);
   Run r;
@@ -270,6 +271,62 @@ class CliTest : public QObject {
     // Exactly one error line, and it is the last thing printed (progress lines may precede it).
     const size_t at = r.err.find("llmdrop: error: ");
     QVERIFY2(at != std::string::npos && r.err.find('\n', at) == r.err.size() - 1, r.err.c_str());
+  }
+
+  // lm-eval-style evaluation: --json carries acc / acc_norm and, with --log-samples, every document's
+  // prediction; the numbers are transformers' (tools/eval_reference.py fixture); --out is lm-eval's layout.
+  void evalReportsPredictionsAndWritesLmEvalResults() {
+    QTemporaryDir tmp;
+    const QString out = tmp.filePath("results.json"), samples = tmp.filePath("samples.jsonl");
+    const QString demo =
+        QString::fromStdString((data_dir() / ".." / ".." / "resources" / "models" / "demo").string());
+    const Run r = run_cli({"eval", demo, "--tasks", "arc_easy,boolq", "--data-dir",
+                           QString::fromStdString((data_dir() / "eval" / "hf").string()), "--log-samples",
+                           samples, "--out", out, "--json"},
+                          tmp.path(), {{"HOME", tmp.path()}});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    const auto j = r.json();
+    const auto reference = llmdrop::test::read_json(data_dir() / "reference" / "eval" / "demo-testdata.json");
+    for (const char* task : {"arc_easy", "boolq"}) {
+      const auto& ours = j["tasks"][task];
+      const auto& theirs = reference["tasks"][task];
+      QVERIFY(std::abs(ours["acc"].get<double>() - theirs["metrics"]["acc"].get<double>()) < 1e-9);
+      QCOMPARE(ours["items"].size(), theirs["docs"].size());
+      for (size_t i = 0; i < ours["items"].size(); ++i) {
+        QCOMPARE(ours["items"][i]["pred"], theirs["docs"][i]["pred"]);
+        QCOMPARE(ours["items"][i]["gold"], theirs["docs"][i]["gold"]);
+        QVERIFY(ours["items"][i].contains("pred_norm"));
+      }
+    }
+    QVERIFY(std::abs(j["tasks"]["arc_easy"]["acc_norm"].get<double>() -
+                     reference["tasks"]["arc_easy"]["metrics"]["acc_norm"].get<double>()) < 1e-9);
+    const auto results = llmdrop::test::read_json(out.toStdString());
+    QCOMPARE(results["results"]["boolq"]["acc,none"], j["tasks"]["boolq"]["acc"]);
+    QCOMPARE(results["n-samples"]["boolq"]["effective"].get<int>(), 8);
+    // The same log again without --resume would mix two runs: refused.
+    const Run again =
+        run_cli({"eval", demo, "--tasks", "arc_easy", "--data-dir",
+                 QString::fromStdString((data_dir() / "eval" / "hf").string()), "--log-samples", samples},
+                tmp.path(), {{"HOME", tmp.path()}});
+    QCOMPARE(again.code, 2);
+    QVERIFY2(again.err.find("pass --resume") != std::string::npos, again.err.c_str());
+  }
+
+  void evalRejectsBadTasksAndTaskFiles() {
+    QTemporaryDir tmp;
+    const Run unknown = run_cli({"eval", "--tasks", "arc_eazy"}, tmp.path(), {{"HOME", tmp.path()}});
+    QCOMPARE(unknown.code, 2);
+    QVERIFY2(unknown.err.find("unknown task 'arc_eazy'") != std::string::npos, unknown.err.c_str());
+    llmdrop::test::write_file(fs::path(tmp.path().toStdString()) / "tasks" / "mine.json",
+                              R"({"task": "mine", "output_type": "multiple_choice", "folders": ["mine"]})");
+    const Run broken = run_cli({"eval", "--tasks", "mine"}, tmp.path(),
+                               {{"HOME", tmp.path()}, {"LLMDROP_TASKS_DIR", tmp.filePath("tasks")}});
+    QCOMPARE(broken.code, 2);
+    QVERIFY2(broken.err.find("mine.json: field 'test_split' is missing") != std::string::npos,
+             broken.err.c_str());
+    const Run listed = run_cli({"tasks", "--json"}, tmp.path(), {{"HOME", tmp.path()}});
+    QCOMPARE(listed.code, 0);
+    QCOMPARE(listed.json().size(), size_t(12));
   }
 };
 

@@ -25,6 +25,7 @@ nlohmann::json read_json(const fs::path& path) {
 }
 
 void write_file(const fs::path& path, const std::string& bytes) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
 }

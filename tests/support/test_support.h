@@ -11,7 +11,7 @@ namespace llmdrop::test {
 std::filesystem::path data_dir();                          // tests/data
 std::filesystem::path model_dir(const std::string& name);  // tests/data/models/NAME
 nlohmann::json read_json(const std::filesystem::path& path);
-void write_file(const std::filesystem::path& path, const std::string& bytes);
+void write_file(const std::filesystem::path& path, const std::string& bytes);  // creates missing folders
 void write_json(const std::filesystem::path& path, const nlohmann::json& j);
 // Copies a fixture model directory into `target` (created), so a test may alter the copy.
 void copy_model(const std::string& name, const std::filesystem::path& target);

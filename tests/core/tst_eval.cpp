@@ -1,0 +1,469 @@
+// lm-eval-style evaluation against transformers (tools/eval_reference.py, run by tools/gpu/eval.sh →
+// tests/data/reference/eval/*.json): per-document log-likelihoods, predictions and metrics on the project's
+// own evaluation set (tests/data/eval, both record layouts) and, when ../shared/data is present, on the first
+// 200 documents of each task there. Plus hand-computed text operations, task-file errors, packing and resume.
+#include <ATen/ATen.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/tokenizer.h"
+#include "eval/dataset.h"
+#include "eval/doc_template.h"
+#include "eval/evaluator.h"
+#include "eval/loglikelihood.h"
+#include "eval/task.h"
+#include "eval/text_ops.h"
+#include "model/model.h"
+#include "support/test_support.h"
+
+using namespace llmdrop;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kAllTasks = {"arc_easy", "arc_challenge", "hellaswag",      "piqa",
+                                            "boolq",    "winogrande",    "openbookqa",     "rte",
+                                            "mmlu",     "gsm8k",         "lambada_openai", "wikitext"};
+
+struct Loaded {
+  std::unique_ptr<Model> model;
+  std::unique_ptr<Tokenizer> tokenizer;
+};
+
+Loaded load(const fs::path& dir) {
+  const Checkpoint ckpt = Checkpoint::open(dir);
+  LoadOptions options;
+  options.device = test::test_device();
+  options.dtype = "float32";
+  Loaded l;
+  l.tokenizer = std::make_unique<Tokenizer>(Tokenizer::open(ckpt.dir, ckpt.config));
+  l.model = Model::load(ckpt, options);
+  return l;
+}
+
+fs::path demo_dir() {
+  return test::data_dir() / ".." / ".." / "resources" / "models" / "demo";
+}
+
+fs::path shared_eval_dir() {
+  if (const char* env = std::getenv("LLMDROP_SHARED_DATA"); env && *env) return env;
+  return test::data_dir() / ".." / ".." / ".." / "shared" / "data";
+}
+
+// The documents of a result, in the reference's order (MMLU: subject by subject).
+std::vector<nlohmann::json> records_of(const TaskResult& t) {
+  if (t.subtasks.empty()) return t.records;
+  std::vector<nlohmann::json> all;
+  for (const auto& s : t.subtasks) all.insert(all.end(), s.records.begin(), s.records.end());
+  return all;
+}
+
+double metric(const TaskResult& t, const std::string& reference_name) {
+  static const std::map<std::string, std::string> keys = {
+      {"exact_match_strict", "exact_match,strict-match"},
+      {"exact_match_flexible", "exact_match,flexible-extract"}};
+  const auto it = keys.find(reference_name);
+  const std::string key = it != keys.end() ? it->second : reference_name + ",none";
+  if (!t.metrics.count(key)) return NAN;
+  return t.metrics.at(key);
+}
+
+// Compares one task's documents and metrics with the transformers reference: predictions agree on ≥ 99.5% of
+// documents, log-likelihoods within `tolerance`, each rate metric within 0.5 points, perplexities within
+// 0.1%.
+void compare_task(const TaskResult& ours, const nlohmann::json& ref, double tolerance,
+                  const std::string& what) {
+  const auto records = records_of(ours);
+  const auto& docs = ref["docs"];
+  // Fewer documents than the reference: compare those (its metrics cover them all).
+  const size_t n = std::min(records.size(), docs.size());
+  QVERIFY2(n > 0 && records.size() <= docs.size(), (what + ": document count").c_str());
+  size_t agree = 0;
+  double worst = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const auto &r = docs[i], &o = records[i];
+    bool same = true;
+    if (r.contains("lls")) {
+      const auto ref_lls = r["lls"].get<std::vector<double>>();
+      const auto our_lls = o["lls"].get<std::vector<double>>();
+      QCOMPARE(our_lls.size(), ref_lls.size());
+      for (size_t c = 0; c < ref_lls.size(); ++c) worst = std::max(worst, std::abs(our_lls[c] - ref_lls[c]));
+      same = o["pred"] == r["pred"] && o["gold"] == r["gold"] &&
+             (r["pred_norm"].is_null() || o["pred_norm"] == r["pred_norm"]);
+    } else if (r.contains("response")) {
+      same =
+          o["filtered"]["strict-match"] == r["strict"] && o["filtered"]["flexible-extract"] == r["flexible"];
+    } else {
+      // Rolling sums grow with the text; compare relative to its token count.
+      const double scale = r.contains("tokens") ? std::max(1.0, r["tokens"].get<double>() / 100.0) : 1.0;
+      worst = std::max(worst, std::abs(o["ll"].get<double>() - r["ll"].get<double>()) / scale);
+      if (r.contains("is_greedy")) same = o["is_greedy"] == r["is_greedy"];
+      if (r.contains("words")) same = same && o["words"] == r["words"] && o["bytes"] == r["bytes"];
+    }
+    agree += same ? 1 : 0;
+  }
+  QVERIFY2(double(agree) >= 0.995 * double(n),
+           (what + ": predictions agree on " + std::to_string(agree) + "/" + std::to_string(n)).c_str());
+  QVERIFY2(worst <= tolerance, (what + ": max |Δ ll| " + std::to_string(worst)).c_str());
+  if (n < docs.size()) return;
+  for (const auto& [name, value] : ref["metrics"].items()) {
+    if (value.is_null() || name.find("stderr") != std::string::npos) continue;
+    const double ours_value = metric(ours, name), theirs = value.get<double>();
+    const bool rate = name.find("perplexity") == std::string::npos;
+    const double allowed = rate ? 0.005 : 1e-3 * std::abs(theirs);
+    QVERIFY2(std::abs(ours_value - theirs) <= allowed,
+             (what + " " + name + ": ours " + std::to_string(ours_value) + ", transformers " +
+              std::to_string(theirs))
+                 .c_str());
+  }
+}
+
+// Evaluates every task of a reference file (its limits per task) and compares.
+void compare_with_reference(const fs::path& model_dir, const fs::path& reference_file,
+                            const std::vector<fs::path>& data_dirs,
+                            const std::map<std::string, int64_t>& limits,
+                            const std::map<std::string, int64_t>& max_gen_toks = {}) {
+  const nlohmann::json reference = test::read_json(reference_file);
+  const Loaded l = load(model_dir);
+  for (const auto& [task, ref] : reference["tasks"].items()) {
+    EvalOptions options;
+    options.tasks = {task};
+    options.data.data_dirs = data_dirs;
+    options.batch_size = 4;
+    if (limits.count(task)) options.limit = limits.at(task);
+    if (max_gen_toks.count(task)) options.max_gen_toks = max_gen_toks.at(task);
+    const EvalResults results = evaluate(*l.model, *l.tokenizer, options);
+    QCOMPARE(results.tasks.size(), size_t(1));
+    compare_task(results.tasks[0], ref, 2e-3, reference_file.filename().string() + " " + task);
+    if (QTest::currentTestFailed()) return;
+  }
+}
+
+nlohmann::json minimal_task() {
+  return nlohmann::json::parse(R"({
+    "task": "mini", "output_type": "multiple_choice", "folders": ["mini"], "test_split": "test",
+    "splits": {"test": ["test.jsonl"]}, "metrics": ["acc"],
+    "layouts": [{"name": "qa", "fields": ["q", "options", "answer"], "doc_to_text": "Q: {{q}}\nA:",
+                 "doc_to_choice": "{{options}}", "doc_to_target": "{{answer}}"}]})");
+}
+
+}  // namespace
+
+class EvalTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    // Only the built-in tasks: a user's ~/.config/llmdrop/tasks must not change what the tests see.
+    qputenv("HOME", home_.path().toUtf8());
+    qunsetenv("LLMDROP_TASKS_DIR");
+  }
+
+  void textOperationsFollowPython() {
+    QCOMPARE(text::strip("\xc2\xa0 a b \t\n"), std::string("a b"));  // NBSP is whitespace to Python
+    QCOMPARE(text::capitalize("hELLO wORLD"), std::string("Hello world"));
+    QCOMPARE(text::whitespace_split_count(" a  b "),
+             int64_t(4));  // re.split(r"\s+", " a  b ") = ['', 'a', 'b', '']
+    QCOMPARE(text::whitespace_split_count("one"), int64_t(1));
+    QCOMPARE(text::code_points("d\xc3\xa9j\xc3\xa0 \xe2\x80\x94"), int64_t(6));  // "déjà —"
+    // re.sub(r"\(\s*([^\)]*?)\s*\)", r"(\1)", s) keeps the inner "(" and pairs with the first ")".
+    QCOMPARE(text::trim_inside_pairs("f ( a ( b ) c ) ( d", '(', ')'), std::string("f (a ( b) c ) ( d"));
+    QCOMPARE(text::trim_inside_pairs("say \" hi \" and \" bye", '"', '"'),
+             std::string("say \"hi\" and \" bye"));
+    const auto filter = text::Step::parse_filter("replace:_: ", "test");
+    QCOMPARE(filter.apply("high_school_physics"), std::string("high school physics"));
+    QCOMPARE(text::Step::parse_filter("before_last: ", "t").apply("a b c"), std::string("a b"));
+    QCOMPARE(text::Step::parse_filter("remove_prefix:Passage: ", "t").apply("Passage: x"), std::string("x"));
+  }
+
+  void templatesRenderDocuments() {
+    const nlohmann::json doc = {{"question", " Why? "},
+                                {"choices", {{"text", {"a", "b"}}, {"label", {"A", "B"}}}},
+                                {"answerKey", "B"},
+                                {"flag", true}};
+    Pipelines none;
+    QCOMPARE(DocTemplate::parse("Q: {{question|strip}}\nA:", "t", none).render(doc),
+             std::string("Q: Why?\nA:"));
+    QCOMPARE(DocTemplate::parse("{{choices.text}}", "t", none).render_list(doc),
+             (std::vector<std::string>{"a", "b"}));
+    QCOMPARE(DocTemplate::parse("{{choices.text[1]|upper}}", "t", none).render(doc), std::string("B"));
+    IndexSpec index{{},
+                    DocTemplate::parse("{{answerKey}}", "t", none),
+                    {DocTemplate::parse("{{choices.label}}", "t", none), {}}};
+    QCOMPARE(index.render(doc), int64_t(1));
+    const IndexSpec flag{DocTemplate::parse("{{flag}}", "t", none), {}, {}};
+    QCOMPARE(flag.render(doc), int64_t(1));
+    EXPECT_ERROR(BadInput,
+                 DocTemplate::parse("{{missing.field}}", "layouts[0].doc_to_text", none).render(doc),
+                 "layouts[0].doc_to_text: the document has no field 'missing'");
+    EXPECT_ERROR(BadInput, DocTemplate::parse("{{question|shout}}", "t", none), "unknown filter 'shout'");
+    EXPECT_ERROR(BadInput, DocTemplate::parse("{{question", "t", none), "without a closing");
+  }
+
+  void taskFileErrorsNameTheField() {
+    const fs::path file = "mini.json";
+    QCOMPARE(parse_task(minimal_task(), file).name, std::string("mini"));
+    auto broken = [&](const std::function<void(nlohmann::json&)>& edit) {
+      nlohmann::json spec = minimal_task();
+      edit(spec);
+      return spec;
+    };
+    EXPECT_ERROR(BadInput, parse_task(broken([](auto& s) { s.erase("layouts"); }), file),
+                 "task file mini.json: field 'layouts' is missing");
+    EXPECT_ERROR(BadInput, parse_task(broken([](auto& s) { s["layouts"][0].erase("doc_to_choice"); }), file),
+                 "layouts[0]: field 'doc_to_choice' is missing");
+    EXPECT_ERROR(BadInput,
+                 parse_task(broken([](auto& s) {
+                              s["metrics"] = {"acc", "bleu"};
+                            }),
+                            file),
+                 "field 'metrics' lists 'bleu'");
+    EXPECT_ERROR(BadInput, parse_task(broken([](auto& s) { s["output_type"] = "ranking"; }), file),
+                 "field 'output_type' must be");
+    EXPECT_ERROR(
+        BadInput,
+        parse_task(broken([](auto& s) {
+                     s["preprocess"] = {{"p", {{{"op", "regex_replace"}, {"pattern", "("}, {"to", ""}}}}};
+                   }),
+                   file),
+        "preprocess.p[0]: invalid regular expression");
+    EXPECT_ERROR(BadInput,
+                 parse_task(broken([](auto& s) {
+                              s["preprocess"] = {{"p", {{{"op", "shout"}}}}};
+                            }),
+                            file),
+                 "unknown op 'shout'");
+    EXPECT_ERROR(BadInput,
+                 parse_task(broken([](auto& s) {
+                              s["fewshot"] = {{"split", "train"}};
+                            }),
+                            file),
+                 "names a split that 'splits' does not define");
+    EXPECT_ERROR(BadInput, find_task("no_such_task"),
+                 "unknown task 'no_such_task' (available: arc_challenge");
+  }
+
+  void builtInTasksAreAllThere() {
+    const auto names = available_tasks();
+    for (const auto& t : kAllTasks) {
+      QVERIFY2(std::find(names.begin(), names.end(), t) != names.end(), t.c_str());
+      QCOMPARE(find_task(t).name, t);
+    }
+    QCOMPARE(find_task("mmlu").num_fewshot, int64_t(5));
+    QCOMPARE(find_task("gsm8k").num_fewshot, int64_t(5));
+  }
+
+  void userTaskFolderOverridesAndReportsErrors() {
+    QTemporaryDir dir;
+    qputenv("LLMDROP_TASKS_DIR", dir.path().toUtf8());
+    nlohmann::json spec = minimal_task();
+    spec["task"] = "arc_easy";
+    spec.erase("splits");
+    test::write_json(fs::path(dir.path().toStdString()) / "arc_easy.json", spec);
+    EXPECT_ERROR(BadInput, find_task("arc_easy"), "arc_easy.json: field 'splits' is missing");
+    qunsetenv("LLMDROP_TASKS_DIR");
+    QCOMPARE(find_task("arc_easy").folders, std::vector<std::string>{"arc_easy"});
+  }
+
+  void wikitextPagesSplitAtTopLevelHeadings() {
+    const std::string raw = " \n = A = \n \n x \n = = B = = \n y \n = C = \n z \n";
+    const auto pages = wikitext_pages(raw);
+    QCOMPARE(pages.size(), size_t(2));  // " " alone is dropped; "= = B = =" is a section of A
+    QCOMPARE(pages[0], std::string(" = A = \n \n x \n = = B = = \n y "));
+    QCOMPARE(pages[1], std::string(" = C = \n z \n"));
+    const fs::path shared = shared_eval_dir() / "lm_text" / "wikitext-2-raw" / "wiki.test.raw";
+    if (fs::exists(shared))
+      QCOMPARE(read_records(shared).size(), size_t(62));  // lm-eval's document-level test set
+  }
+
+  void fewshotSamplerIsTheDocumentedOne() {
+    // Values of tools/eval_reference.py's independent Python implementation (seed 1234, GSM8K's 7473 train
+    // docs).
+    QCOMPARE(fewshot_indices("random", 1234, 0, 7473, 5, false),
+             (std::vector<int64_t>{2907, 2895, 5038, 4432, 5078}));
+    QCOMPARE(fewshot_indices("random", 1234, 1, 7473, 5, false),
+             (std::vector<int64_t>{5606, 4331, 6325, 5642, 381}));
+    QCOMPARE(fewshot_indices("random", 1234, 1318, 7473, 5, false),
+             (std::vector<int64_t>{201, 3445, 6944, 1797, 4437}));
+    QCOMPARE(fewshot_indices("first_n", 1234, 3, 5, 5, true), (std::vector<int64_t>{0, 1, 2, 3, 4}));
+    for (int64_t doc = 0; doc < 20; ++doc) {
+      const auto picked = fewshot_indices("random", 7, doc, 10, 9, true);
+      QCOMPARE(picked.size(), size_t(9));
+      QVERIFY(std::find(picked.begin(), picked.end(), doc) == picked.end());
+    }
+  }
+
+  // Packed scoring (shared contexts computed once, left truncation) equals scoring each request on its own.
+  void packedScoringEqualsOneRequestAtATime() {
+    const Loaded l = load(test::model_dir("llama"));
+    const int64_t max_length = 48;
+    std::vector<TokenRequest> requests;
+    at::manual_seed(3);
+    auto ids = [](int64_t n) {
+      at::Tensor t = at::randint(3, 384, {n}, at::kLong);
+      return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + n);
+    };
+    for (int64_t ctx_len : {1, 7, 30, 45}) {  // 45 + continuations > 49: truncated from the left
+      const auto ctx = ids(ctx_len);
+      for (int64_t cont_len : {1, 3, 9}) requests.push_back({ctx, ids(cont_len)});
+    }
+    requests.push_back({ids(5), ids(max_length)});  // the longest continuation that fits
+    for (int64_t batch : {1, 3, 16}) {
+      ScoringOptions options;
+      options.batch_size = batch;
+      options.max_length = max_length;
+      const auto scores = score_requests(*l.model, requests, options);
+      for (size_t r = 0; r < requests.size(); ++r) {
+        std::vector<int64_t> all = requests[r].context;
+        all.insert(all.end(), requests[r].continuation.begin(), requests[r].continuation.end());
+        if (int64_t(all.size()) > max_length + 1) all.erase(all.begin(), all.end() - (max_length + 1));
+        const auto input =
+            at::tensor(std::vector<int64_t>(all.begin(), all.end() - 1), at::kLong).unsqueeze(0);
+        const at::Tensor logp = at::log_softmax(l.model->forward(input).to(at::kFloat).squeeze(0), -1).cpu();
+        const auto n = int64_t(requests[r].continuation.size()), t = logp.size(0);
+        double ll = 0;
+        bool greedy = true;
+        for (int64_t k = 0; k < n; ++k) {
+          const int64_t target = requests[r].continuation[k];
+          ll += logp[t - n + k][target].item<double>();
+          greedy = greedy && logp[t - n + k].argmax().item<int64_t>() == target;
+        }
+        QVERIFY2(std::abs(scores[r].loglikelihood - ll) < 1e-4,
+                 ("request " + std::to_string(r) + " batch " + std::to_string(batch)).c_str());
+        QCOMPARE(scores[r].greedy, greedy);
+      }
+    }
+    EXPECT_ERROR(BadInput, score_requests(*l.model, {{ids(2), ids(49)}}, ScoringOptions{1, max_length, 0}),
+                 "does not fit the model's context of 48");
+  }
+
+  void matchesTransformersOnTheProjectsEvalSet_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("layout");
+    for (const char* model : {"demo", "llama-demo-vocab", "llama"})
+      for (const char* layout : {"shared", "hf"})
+        QTest::newRow((std::string(model) + " " + layout).c_str()) << model << layout;
+  }
+  void matchesTransformersOnTheProjectsEvalSet() {
+    QFETCH(QString, model);
+    QFETCH(QString, layout);
+    const std::string name = model.toStdString();
+    const fs::path dir = name == "demo" ? demo_dir() : test::model_dir(name);
+    // The 256-token test llama generates 64 tokens at most (256 would leave no room for the prompt).
+    std::map<std::string, int64_t> max_gen_toks;
+    if (name == "llama") max_gen_toks["gsm8k"] = 64;
+    compare_with_reference(dir, test::data_dir() / "reference" / "eval" / (name + "-testdata.json"),
+                           {test::data_dir() / "eval" / layout.toStdString()}, {}, max_gen_toks);
+  }
+
+  void matchesTransformersOnSharedData_data() {
+    QTest::addColumn<QString>("model");
+    QTest::newRow("demo") << "demo";
+    QTest::newRow("random") << "llama-demo-vocab";
+  }
+  void matchesTransformersOnSharedData() {
+    QFETCH(QString, model);
+    const fs::path shared = shared_eval_dir();
+    if (!fs::exists(shared / "eval" / "arc_easy"))
+      QSKIP(
+          "../shared/data is absent (set LLMDROP_SHARED_DATA): the self-contained eval set covers the same "
+          "code");
+    const std::string name = model.toStdString();
+    const fs::path dir = name == "demo" ? demo_dir() : test::model_dir(name);
+    std::map<std::string, int64_t> limits;
+    for (const auto& t : kAllTasks) limits[t] = 200;
+    limits["mmlu"] = 4;
+    limits["gsm8k"] = 50;
+    limits["wikitext"] = 8;  // of 62 pages: whole pages of rolling windows are slow on a CPU
+    compare_with_reference(dir, test::data_dir() / "reference" / "eval" / (name + "-shared.json"),
+                           {shared / "eval", shared / "lm_text"}, limits);
+  }
+
+  void cancelledRunResumesFromItsSamplesLog() {
+    const Loaded l = load(demo_dir());
+    QTemporaryDir tmp;
+    const fs::path log = fs::path(tmp.path().toStdString()) / "samples.jsonl";
+    EvalOptions options;
+    options.tasks = {"arc_easy", "boolq", "mmlu"};
+    options.data.data_dirs = {test::data_dir() / "eval" / "shared"};
+    options.batch_size = 2;
+    const EvalResults fresh = evaluate(*l.model, *l.tokenizer, options);
+
+    options.samples_log = log;
+    JobContext cancelling([&](const Progress& p) {
+      if (p.done >= 9) cancelling.cancel();  // after the first task and a bit of the second
+    });
+    EXPECT_ERROR(Cancelled, evaluate(*l.model, *l.tokenizer, options, cancelling), "cancelled");
+    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options), "pass --resume");
+    options.resume = true;
+    const EvalResults resumed = evaluate(*l.model, *l.tokenizer, options);
+    QCOMPARE(resumed.tasks.size(), fresh.tasks.size());
+    for (size_t t = 0; t < fresh.tasks.size(); ++t) {
+      QCOMPARE(resumed.tasks[t].metrics, fresh.tasks[t].metrics);
+      QCOMPARE(records_of(resumed.tasks[t]).size(), records_of(fresh.tasks[t]).size());
+    }
+    // One header and one record per document: nothing was scored twice.
+    int64_t lines = 0;
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);) ++lines;
+    QCOMPARE(lines, int64_t(1 + 8 + 8 + 12));
+
+    // The log belongs to this model and these drops.
+    l.model->set_drops(DropPlan{{1}, {}});
+    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options), "was written by another run");
+  }
+
+  void resultsFollowLmEvalsLayout() {
+    const Loaded l = load(demo_dir());
+    EvalOptions options;
+    options.tasks = {"arc_easy", "mmlu"};
+    options.data.data_dirs = {test::data_dir() / "eval" / "hf"};
+    options.limit = 3;
+    l.model->set_drops(DropPlan{{2, 3}, {5}});
+    const nlohmann::json r = results_json(evaluate(*l.model, *l.tokenizer, options), *l.model, options);
+    QVERIFY(r["results"]["arc_easy"].contains("acc,none"));
+    QVERIFY(r["results"]["arc_easy"].contains("acc_stderr,none"));
+    QVERIFY(r["results"]["arc_easy"].contains("acc_norm,none"));
+    QCOMPARE(r["n-samples"]["arc_easy"]["effective"].get<int>(), 3);
+    QCOMPARE(r["n-samples"]["arc_easy"]["original"].get<int>(), 8);
+    QCOMPARE(r["n-samples"]["mmlu"]["effective"].get<int>(), 6);  // 3 of each of the 2 subjects
+    QCOMPARE(r["group_subtasks"]["mmlu"].size(), size_t(2));
+    QVERIFY(r["groups"]["mmlu"].contains("acc,none"));
+    QCOMPARE(r["n-shot"]["mmlu"].get<int>(), 5);
+    QCOMPARE(r["drop_attn_list"], nlohmann::json({2, 3}));
+    QCOMPARE(r["drop_mlp_list"], nlohmann::json({5}));
+    QCOMPARE(r["configs"]["arc_easy"]["output_type"].get<std::string>(), std::string("multiple_choice"));
+  }
+
+  void badDataIsReportedClearly() {
+    const Loaded l = load(demo_dir());
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    EvalOptions options;
+    options.tasks = {"arc_easy"};
+    options.data.data_dirs = {root};
+    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options),
+                 "no data for task arc_easy: looked for");
+    test::write_file(root / "arc_easy" / "test.jsonl", "{\"prompt\": \"x\", \"answer\": 1}\n");
+    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options),
+                 "records have the fields [answer, prompt], but task 'arc_easy' reads one of these layouts");
+    test::write_file(root / "arc_easy" / "test.jsonl",
+                     "{\"query\": \"Question: a\", \"choices\": [\"x\", \"y\"], \"gold\": 0}\n"
+                     "{\"query\": \"Question: b\", \"choices\": [\"x\", \"y\"], \"gold\": 5}\n");
+    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options),
+                 "document 1: gold index 5 is outside its 2 choices");
+    test::write_file(root / "arc_easy" / "test.jsonl", "{\"query\": \"Question: a\"\n");
+    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options), "test.jsonl:1: not a JSON record");
+  }
+
+ private:
+  QTemporaryDir home_;
+};
+
+QTEST_GUILESS_MAIN(EvalTest)
+#include "tst_eval.moc"
