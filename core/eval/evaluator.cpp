@@ -140,6 +140,7 @@ class TaskRunner {
   }
 
   int64_t num_fewshot() const { return num_fewshot_; }
+  int64_t max_gen_toks() const { return max_gen_toks_; }
 
   // Evaluates documents [0, n) of one (sub)task named `name`, skipping those the log already holds.
   TaskResult run(const std::string& name, const TaskData& data, int64_t n, SamplesLog& log, JobContext& job,
@@ -358,6 +359,7 @@ class TaskRunner {
       for (size_t k = 0; k < docs.size(); ++k) {
         job.throw_if_cancelled();
         const std::string response = generate_until(prompts_of[k].prompt, job);
+        job.report(static_cast<int64_t>(k + 1), static_cast<int64_t>(docs.size()), "generating");
         nlohmann::json& r = records[k];
         r["response"] = response;
         r["target"] = prompts_of[k].target;
@@ -457,7 +459,8 @@ class TaskRunner {
   int64_t prefix_token_ = 0;
 };
 
-nlohmann::json task_config(const TaskSpec& task, int64_t num_fewshot, const std::string& origin) {
+nlohmann::json task_config(const TaskSpec& task, int64_t num_fewshot, int64_t max_gen_toks,
+                           const std::string& origin) {
   static const std::map<OutputType, std::string> types = {
       {OutputType::MultipleChoice, "multiple_choice"},
       {OutputType::Loglikelihood, "loglikelihood"},
@@ -475,8 +478,7 @@ nlohmann::json task_config(const TaskSpec& task, int64_t num_fewshot, const std:
     c["fewshot_config"] = {
         {"split", task.fewshot_split}, {"sampler", task.fewshot_sampler}, {"seed", task.fewshot_seed}};
   if (task.output_type == OutputType::GenerateUntil)
-    c["generation_kwargs"] = {
-        {"until", task.until}, {"max_gen_toks", task.max_gen_toks}, {"do_sample", false}};
+    c["generation_kwargs"] = {{"until", task.until}, {"max_gen_toks", max_gen_toks}, {"do_sample", false}};
   return c;
 }
 
@@ -558,7 +560,7 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
       });
       TaskResult r =
           runner.run(grouped ? l.spec.name + "_" + d.subtask : l.spec.name, d, n, log, sub, docs_done);
-      r.config = task_config(l.spec, runner.num_fewshot(), d.origin);
+      r.config = task_config(l.spec, runner.num_fewshot(), runner.max_gen_toks(), d.origin);
       origin += (origin.empty() ? "" : ", ") + d.origin;
       if (!grouped) {
         results.tasks.push_back(std::move(r));
@@ -572,7 +574,7 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
     }
     if (grouped) {
       runner.aggregate(group.records, group.metrics);  // micro average over every document
-      group.config = task_config(l.spec, runner.num_fewshot(), origin);
+      group.config = task_config(l.spec, runner.num_fewshot(), runner.max_gen_toks(), origin);
       results.tasks.push_back(std::move(group));
     }
   }

@@ -46,13 +46,14 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
     const int64_t excess = static_cast<int64_t>(ctx.size() + cont.size()) - (max_length + 1);
     by_context[excess > 0 ? std::vector<int64_t>(ctx.begin() + excess, ctx.end()) : ctx].push_back(r);
   }
-  // Pack each context's continuations, starting a new pack when one would outgrow two model contexts.
+  // Pack each context's continuations, starting a new pack when one would outgrow the model's context
+  // (attention costs the square of a pack's length; sharing saves only the context's linear cost).
   std::vector<Pack> packs;
   for (auto& [ctx, members] : by_context) {
     Pack pack{ctx, {}, static_cast<int64_t>(ctx.size())};
     for (size_t r : members) {
       const int64_t extra = static_cast<int64_t>(requests[r].continuation.size()) - 1;
-      if (!pack.requests.empty() && pack.length + extra > 2 * max_length) {
+      if (!pack.requests.empty() && pack.length + extra > max_length) {
         packs.push_back(pack);
         pack = Pack{ctx, {}, static_cast<int64_t>(ctx.size())};
       }

@@ -111,14 +111,6 @@ const std::set<std::string>& metrics_for(OutputType type) {
   return table.at(type);
 }
 
-std::shared_ptr<const std::regex> compile(const std::string& pattern, const std::string& where) {
-  try {
-    return std::make_shared<const std::regex>(pattern);
-  } catch (const std::regex_error& e) {
-    throw_bad_input(where + ": invalid regular expression '" + pattern + "': " + e.what());
-  }
-}
-
 Layout parse_layout(const nlohmann::json& spec, const std::string& where, const TaskSpec& task,
                     const Pipelines& pipelines) {
   if (!spec.is_object()) throw_bad_input(where + ": a layout must be an object");
@@ -306,7 +298,7 @@ TaskSpec parse_task(const nlohmann::json& spec, const fs::path& source) {
       RegexFilter filter;
       filter.name = fr.string("name");
       filter.pattern = fr.string("regex");
-      filter.regex = compile(filter.pattern, fr.field("regex"));
+      filter.regex = text::compile_regex(filter.pattern, fr.field("regex"));
       filter.group_select = fr.integer("group_select", 0);
       filter.fallback = fr.string("fallback", "[invalid]");
       task.filters.push_back(std::move(filter));
@@ -315,7 +307,7 @@ TaskSpec parse_task(const nlohmann::json& spec, const fs::path& source) {
       Reader em(r.at("exact_match"), where + ": exact_match");
       task.exact_match.ignore_case = em.boolean("ignore_case", false);
       for (const auto& pattern : em.strings("regexes_to_ignore", false))
-        task.exact_match.ignore.push_back(compile(pattern, em.field("regexes_to_ignore")));
+        task.exact_match.ignore.push_back(text::compile_regex(pattern, em.field("regexes_to_ignore")));
     }
   }
   return task;

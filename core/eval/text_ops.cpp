@@ -86,14 +86,6 @@ std::string op_names() {
   return names;
 }
 
-std::shared_ptr<const std::regex> compile(const std::string& pattern, const std::string& where) {
-  try {
-    return std::make_shared<const std::regex>(pattern);
-  } catch (const std::regex_error& e) {
-    throw_bad_input(where + ": invalid regular expression '" + pattern + "': " + e.what());
-  }
-}
-
 void check_args(const std::string& op, const std::vector<std::string>& args, const std::string& where) {
   if (op == "trim_inside" && args[0].size() != 2)
     throw_bad_input(where + ": 'pair' must be two characters such as \"()\"");
@@ -103,6 +95,14 @@ void check_args(const std::string& op, const std::vector<std::string>& args, con
 }
 
 }  // namespace
+
+std::shared_ptr<const std::regex> compile_regex(const std::string& pattern, const std::string& where) {
+  try {
+    return std::make_shared<const std::regex>(pattern);
+  } catch (const std::regex_error& e) {
+    throw_bad_input(where + ": invalid regular expression '" + pattern + "': " + e.what());
+  }
+}
 
 std::string lstrip(const std::string& s) {
   return s.substr(space_prefix(s, 0));
@@ -189,7 +189,7 @@ Step Step::parse(const nlohmann::json& spec, const std::string& where) {
     step.args_.push_back(spec[name].get<std::string>());
   }
   check_args(step.op_, step.args_, where);
-  if (step.op_ == "regex_replace") step.regex_ = compile(step.args_[0], where);
+  if (step.op_ == "regex_replace") step.regex_ = compile_regex(step.args_[0], where);
   return step;
 }
 
@@ -214,7 +214,7 @@ Step Step::parse_filter(const std::string& filter, const std::string& where) {
   if (step.args_.size() != wanted)
     throw_bad_input(where + ": filter '" + step.op_ + "' takes " + std::to_string(wanted) + " argument(s)");
   check_args(step.op_, step.args_, where);
-  if (step.op_ == "regex_replace") step.regex_ = compile(step.args_[0], where);
+  if (step.op_ == "regex_replace") step.regex_ = compile_regex(step.args_[0], where);
   return step;
 }
 

@@ -25,6 +25,9 @@ int64_t whitespace_split_count(const std::string& s);  // len(re.split(r"\s+", s
 // whitespace just inside: re.sub(r"\(\s*([^\)]*?)\s*\)", r"(\1)", s) for open "(" and close ")".
 std::string trim_inside_pairs(const std::string& s, char open, char close);
 
+// An ECMAScript regex; a BadInput error naming `where` when the pattern is invalid.
+std::shared_ptr<const std::regex> compile_regex(const std::string& pattern, const std::string& where);
+
 // One named step of a pipeline, parsed from a task file: {"op": "replace", "from": "a", "to": "b"}.
 class Step {
  public:

@@ -127,10 +127,12 @@ void compare_task(const TaskResult& ours, const nlohmann::json& ref, double tole
 void compare_with_reference(const fs::path& model_dir, const fs::path& reference_file,
                             const std::vector<fs::path>& data_dirs,
                             const std::map<std::string, int64_t>& limits,
-                            const std::map<std::string, int64_t>& max_gen_toks = {}) {
+                            const std::map<std::string, int64_t>& max_gen_toks = {},
+                            const std::string& only_task = {}) {
   const nlohmann::json reference = test::read_json(reference_file);
   const Loaded l = load(model_dir);
   for (const auto& [task, ref] : reference["tasks"].items()) {
+    if (!only_task.empty() && task != only_task) continue;
     EvalOptions options;
     options.tasks = {task};
     options.data.data_dirs = data_dirs;
@@ -363,11 +365,14 @@ class EvalTest : public QObject {
 
   void matchesTransformersOnSharedData_data() {
     QTest::addColumn<QString>("model");
-    QTest::newRow("demo") << "demo";
-    QTest::newRow("random") << "llama-demo-vocab";
+    QTest::addColumn<QString>("task");
+    for (const char* model : {"demo", "llama-demo-vocab"})
+      for (const auto& task : kAllTasks)
+        QTest::newRow((std::string(model) + " " + task).c_str()) << model << QString::fromStdString(task);
   }
   void matchesTransformersOnSharedData() {
     QFETCH(QString, model);
+    QFETCH(QString, task);
     const fs::path shared = shared_eval_dir();
     if (!fs::exists(shared / "eval" / "arc_easy"))
       QSKIP(
@@ -381,7 +386,7 @@ class EvalTest : public QObject {
     limits["gsm8k"] = 50;
     limits["wikitext"] = 8;  // of 62 pages: whole pages of rolling windows are slow on a CPU
     compare_with_reference(dir, test::data_dir() / "reference" / "eval" / (name + "-shared.json"),
-                           {shared / "eval", shared / "lm_text"}, limits);
+                           {shared / "eval", shared / "lm_text"}, limits, {}, task.toStdString());
   }
 
   void cancelledRunResumesFromItsSamplesLog() {

@@ -2,10 +2,17 @@
 # Here (not on the GPU machine): copies the part of ../shared/data that the evaluation fixtures use into the
 # ignored folder .eval-data/ (carry it: "carry": [".eval-data"]): the first 200 documents of every task file,
 # the first 4 of every MMLU subject, all MMLU dev and GSM8K train documents (few-shot pools), WikiText-2 test.
+# `eval_data_subset.sh full` copies every evaluation file whole instead (tools/gpu/eval_full.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-src=${1:-../shared/data}
+src=../shared/data
 rm -rf .eval-data && mkdir -p .eval-data
+if [ "${1:-}" = full ]; then
+  cp -r "$src/eval/." .eval-data/
+  mkdir -p .eval-data/wikitext && cp "$src/lm_text/wikitext-2-raw/wiki.test.raw" .eval-data/wikitext/
+  du -sh .eval-data
+  exit 0
+fi
 for f in arc_easy/test.jsonl arc_challenge/test.jsonl hellaswag/validation.part1-of-3.jsonl piqa/validation.jsonl \
   boolq/validation.jsonl winogrande/winogrande_xl_validation.jsonl openbookqa/main_test.jsonl rte/validation.jsonl \
   lambada_openai/test.jsonl gsm8k/test.jsonl; do
