@@ -4,19 +4,15 @@
 // Random token ids (speed and memory do not depend on the text). Prints a table with time and peak memory
 // (device allocator on CUDA, process peak RSS on the CPU); exit 2 on bad input.
 #include <ATen/ATen.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <string>
 
-#ifdef LLMDROP_WITH_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
-
 #include "analysis/importance.h"
 #include "bench_args.h"
 #include "model/device.h"
+#include "model/device_memory.h"
 #include "model/model.h"
 
 using namespace llmdrop;
@@ -27,22 +23,8 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void reset_peak(const Model& model) {
-#ifdef LLMDROP_WITH_CUDA
-  if (model.device().is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(model.device().index());
-#endif
-}
-
-// Peak bytes since reset_peak: the CUDA allocator's peak on a GPU, else the process's peak resident set.
 double peak_gib(const Model& model) {
-#ifdef LLMDROP_WITH_CUDA
-  if (model.device().is_cuda())
-    return c10::cuda::CUDACachingAllocator::getDeviceStats(model.device().index()).allocated_bytes[0].peak /
-           double(1 << 30);
-#endif
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss * 1024.0 / double(1 << 30);
+  return peak_memory_bytes(model.device()) / double(1 << 30);
 }
 }  // namespace
 
@@ -65,7 +47,7 @@ int main(int argc, char** argv) {
     const double model_gib = peak_gib(*model);
     const at::Tensor blocks = at::randint(3, model->config().vocab_size, {samples, seq_len}, at::kLong);
 
-    reset_peak(*model);
+    reset_peak_memory(model->device());
     const auto forward_start = Clock::now();
     at::Tensor last;
     for (int64_t s = 0; s < samples; s += batch)
@@ -73,7 +55,7 @@ int main(int argc, char** argv) {
     last.sum().item<double>();  // waits for the queued work
     const double forward_s = seconds_since(forward_start), forward_gib = peak_gib(*model);
 
-    reset_peak(*model);
+    reset_peak_memory(model->device());
     const auto score_start = Clock::now();
     ScoreOptions score_options;
     score_options.batch_size = batch;

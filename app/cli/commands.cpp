@@ -16,6 +16,7 @@
 #include "analysis/score_checkpoint.h"
 #include "analysis/score_file.h"
 #include "analysis/selection.h"
+#include "bench/speed.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
 #include "checkpoint/summary.h"
@@ -27,6 +28,7 @@
 #include "model/device.h"
 #include "model/generation.h"
 #include "model/model.h"
+#include "model/shapes.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parse.h"
@@ -503,6 +505,138 @@ void run_eval(const ArgParser& p) {
   std::cout << "total " << format_number(results.seconds, 1) << " s\n";
 }
 
+// "attn=24,25" / "mlp=3" / "block=4,5" → the drops of one --compare configuration.
+DropPlan parse_compare(const std::string& spec, int64_t num_layers) {
+  const size_t eq = spec.find('=');
+  const std::string kind = spec.substr(0, eq), list = eq == std::string::npos ? "" : spec.substr(eq + 1);
+  if (eq == std::string::npos || (kind != "attn" && kind != "mlp" && kind != "block"))
+    throw UsageError("--compare expects attn=LIST, mlp=LIST or block=LIST, got '" + spec + "'");
+  DropPlan plan;
+  const auto layers = DropPlan::parse_csv(list, "--compare " + kind);
+  if (kind != "mlp") plan.attn = layers;
+  if (kind != "attn") plan.mlp = layers;
+  plan.validate(num_layers);
+  return plan;
+}
+
+std::vector<SpeedRound> parse_rounds(const ArgParser& p) {
+  std::vector<SpeedRound> rounds;
+  const auto contexts = parse_int_list(p.value("contexts"));
+  if (!contexts || contexts->empty()) throw UsageError("--contexts expects a list such as 32,64,128");
+  for (int64_t c : *contexts) rounds.push_back({c, p.has("new-tokens") ? p.integer("new-tokens") : c});
+  return rounds;
+}
+
+void run_bench(const ArgParser& p) {
+  SpeedOptions options;
+  options.rounds = parse_rounds(p);
+  options.batch_size = p.integer("batch-size");
+  std::unique_ptr<Model> model;
+  std::string source;
+  LoadOptions load;
+  load.device = p.value("device");
+  load.dtype = p.value("dtype");
+  JobContext loading = progress_printer("load");
+  if (p.flag("random-weights")) {
+    if (p.positional("MODEL")) throw UsageError("give either MODEL or --random-weights --shape NAME");
+    const ModelConfig config = shape_config(p.value("shape"));
+    load.drops = drop_plan(p, config);
+    model = Model::random(config, load, 0, loading);
+    source = "random " + p.value("shape");
+  } else {
+    if (p.has("shape")) throw UsageError("--shape needs --random-weights");
+    const Checkpoint ckpt = open_checkpoint(p);
+    load.drops = drop_plan(p, ckpt.config);
+    model = Model::load(ckpt, load, loading);
+    source = ckpt.dir.string();
+  }
+  // The configurations: the model as given, then each --compare.
+  std::vector<std::pair<std::string, DropPlan>> configs = {{"full", model->drops()}};
+  if (!model->drops().empty()) configs[0].first = "given";
+  for (const auto& spec : p.values("compare"))
+    configs.emplace_back(spec, parse_compare(spec, model->config().num_layers));
+
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<SpeedResult> baseline;
+  for (const auto& [name, plan] : configs) {
+    if (model->drops() != plan) model->set_drops(plan);
+    JobContext job = progress_printer("bench " + name);
+    const auto results = measure_speed(*model, options, job);
+    if (baseline.empty()) baseline = results;
+    for (size_t i = 0; i < results.size(); ++i) {
+      const SpeedResult& r = results[i];
+      const bool comparable = !r.out_of_memory && !baseline[i].out_of_memory;
+      rows.push_back({{"config", name},
+                      {"drop_attn_list", std::vector<int64_t>(plan.attn.begin(), plan.attn.end())},
+                      {"drop_mlp_list", std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end())},
+                      {"batch", r.batch},
+                      {"context", r.context},
+                      {"new_tokens", r.new_tokens},
+                      {"out_of_memory", r.out_of_memory},
+                      {"prefill_tokens_per_second", r.prefill_tokens_per_second},
+                      {"decode_tokens_per_second", r.decode_tokens_per_second},
+                      {"decode_p50_ms", r.decode_p50_ms},
+                      {"decode_p90_ms", r.decode_p90_ms},
+                      {"peak_memory_bytes", r.peak_memory_bytes},
+                      {"kv_cache_bytes", r.kv_cache_bytes},
+                      {"decode_speedup", comparable ? nlohmann::json(r.decode_tokens_per_second /
+                                                                     baseline[i].decode_tokens_per_second)
+                                                    : nlohmann::json()},
+                      {"prefill_speedup", comparable ? nlohmann::json(r.prefill_tokens_per_second /
+                                                                      baseline[i].prefill_tokens_per_second)
+                                                     : nlohmann::json()},
+                      {"kv_cache_ratio", double(r.kv_cache_bytes) / double(baseline[i].kv_cache_bytes)}});
+    }
+  }
+  if (p.has("csv")) {
+    // benchmark_speed.py's columns first, then ours.
+    std::ostringstream csv;
+    csv << "Batch Size,Prefill Length,Decode Length,Prefill tokens/s,Decode tokens/s,Memory (VRAM),"
+           "Config,Decode p50 ms,Decode p90 ms,KV cache bytes,Decode speedup\n";
+    for (const auto& r : rows) {
+      const bool oom = r["out_of_memory"].get<bool>();
+      csv << r["batch"] << "," << r["context"] << "," << r["new_tokens"] << ","
+          << (oom ? "OOM" : format_number(r["prefill_tokens_per_second"].get<double>(), 2)) << ","
+          << (oom ? "OOM" : format_number(r["decode_tokens_per_second"].get<double>(), 2)) << ","
+          << (oom ? "OOM" : format_number(r["peak_memory_bytes"].get<double>() / double(1 << 30), 3) + " GB")
+          << ",\"" << r["config"].get<std::string>() << "\","
+          << format_number(r["decode_p50_ms"].get<double>(), 3) << ","
+          << format_number(r["decode_p90_ms"].get<double>(), 3) << "," << r["kv_cache_bytes"] << ","
+          << (r["decode_speedup"].is_null() ? "" : format_number(r["decode_speedup"].get<double>(), 3))
+          << "\n";
+    }
+    write_file_atomically(p.value("csv"), csv.str());
+  }
+  if (p.flag("json"))
+    return print_json({{"model", source},
+                       {"device", model->device().str()},
+                       {"dtype", dtype_name(model->dtype())},
+                       {"rounds", rows}});
+  std::cout << "model " << source << " on " << model->device().str() << ", " << dtype_name(model->dtype())
+            << "\n"
+            << "| config | batch | context | new | prefill tok/s | decode tok/s | p50 ms | p90 ms | peak GiB "
+               "| KV MiB "
+               "| decode speedup |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    std::cout << "| " << r["config"].get<std::string>() << " | " << r["batch"] << " | " << r["context"]
+              << " | " << r["new_tokens"] << " | ";
+    if (r["out_of_memory"].get<bool>()) {
+      std::cout << "OOM | OOM | | | | "
+                << format_number(r["kv_cache_bytes"].get<double>() / double(1 << 20), 1) << " | |\n";
+      continue;
+    }
+    std::cout << format_number(r["prefill_tokens_per_second"].get<double>(), 1) << " | "
+              << format_number(r["decode_tokens_per_second"].get<double>(), 1) << " | "
+              << format_number(r["decode_p50_ms"].get<double>(), 2) << " | "
+              << format_number(r["decode_p90_ms"].get<double>(), 2) << " | "
+              << format_number(r["peak_memory_bytes"].get<double>() / double(1 << 30), 2) << " | "
+              << format_number(r["kv_cache_bytes"].get<double>() / double(1 << 20), 1) << " | "
+              << (r["decode_speedup"].is_null() ? ""
+                                                : format_number(r["decode_speedup"].get<double>(), 2) + "x")
+              << " |\n";
+  }
+}
+
 void run_tasks(const ArgParser& p) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : available_tasks()) {
@@ -603,6 +737,21 @@ const std::vector<Command>& commands() {
          p.add_flag("resume", "continue the --log-samples file of an interrupted run");
        },
        run_eval},
+      {"bench", "Prefill and decode speed, latency and memory (LLM-Drop's benchmark_speed.py protocol).",
+       [](ArgParser& p) {
+         add_model_options(p);
+         p.add_flag("random-weights", "no checkpoint: random weights of --shape, made on the device");
+         p.add_option("shape", "NAME", "llama2-7b, llama2-13b, mistral-7b, llama3-8b, qwen2-7b or tiny",
+                      "llama2-7b");
+         p.add_option("contexts", "LIST", "prefill lengths, one round each", "32,64,128,256,512");
+         p.add_option("new-tokens", "N", "decode steps per round (default: as many as the context)");
+         p.add_option("batch-size", "N", "sequences decoded together", "1");
+         p.add_option(
+             "compare", "KIND=LIST",
+             "also measure with these drops (attn=24,25 / mlp=3 / block=4,5; repeatable) and print speedups");
+         p.add_option("csv", "FILE", "write benchmark_speed.py's columns (and ours) here");
+       },
+       run_bench},
       {"tasks", "List the evaluation tasks (built-in and the user's task folder).",
        [](ArgParser& p) { p.add_flag("json", "machine-readable output on stdout"); }, run_tasks},
   };

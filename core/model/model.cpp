@@ -69,14 +69,22 @@ at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, c
 
 }  // namespace
 
-Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype)
+Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, uint64_t seed)
     : checkpoint_(std::move(checkpoint)),
       config_(checkpoint_.config),
       family_(&family_for(config_.model_type)),
       device_(device),
-      dtype_(dtype) {}
+      dtype_(dtype),
+      seed_(seed) {}
 
 at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) const {
+  if (!checkpoint_.tensors) {  // random weights, made where they will live
+    const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
+    if (name.find("norm") != std::string::npos) return at::ones(shape, opts);
+    if (shape.size() == 1) return at::zeros(shape, opts);  // biases
+    at::manual_seed(seed_ ^ std::hash<std::string>{}(name));
+    return at::randn(shape, opts).mul_(0.02);
+  }
   const TensorInfo& info = checkpoint_.tensors->info(name);
   if (info.shape != shape)
     throw_bad_input("tensor " + name + " has shape " + shape_string(info.shape) +
@@ -110,8 +118,15 @@ MlpWeights Model::load_mlp(int64_t layer) const {
   return w;
 }
 
-std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptions& options,
-                                   JobContext& job) {
+std::unique_ptr<Model> Model::random(const ModelConfig& config, const LoadOptions& options, uint64_t seed,
+                                     JobContext& job) {
+  Checkpoint none;
+  none.config = config;
+  return load(none, options, job, seed);
+}
+
+std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptions& options, JobContext& job,
+                                   uint64_t seed) {
   const ModelConfig& cfg = checkpoint.config;
   if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
   const c10::Device device = parse_device(options.device);
@@ -120,13 +135,14 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   plan.validate(cfg.num_layers);
 
   c10::InferenceMode inference;
-  std::unique_ptr<Model> model(new Model(checkpoint, device, dtype));
+  std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
   job.report(0, cfg.num_layers + 1, "embeddings");
   model->embedding_ =
       model->fetch(model->family_->embedding(), {vocab, hidden}).to(device, dtype, false, true);
   model->final_norm_ = model->fetch(model->family_->final_norm(), {hidden}).to(device, dtype, false, true);
-  const bool tied = cfg.tie_word_embeddings || !checkpoint.tensors->contains(model->family_->lm_head());
+  const bool tied = cfg.tie_word_embeddings ||
+                    (checkpoint.tensors && !checkpoint.tensors->contains(model->family_->lm_head()));
   model->lm_head_ =
       tied ? model->embedding_
            : model->fetch(model->family_->lm_head(), {vocab, hidden}).to(device, dtype, false, true);

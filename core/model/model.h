@@ -48,9 +48,10 @@ struct LoadOptions {
 
 class Model {
  public:
-  // Loads every non-dropped module onto the device; progress per layer, cancellable between layers.
+  // Loads every non-dropped module onto the device; progress per layer, cancellable between layers. (`seed`
+  // matters only for random weights, see random().)
   static std::unique_ptr<Model> load(const Checkpoint& checkpoint, const LoadOptions& options,
-                                     JobContext& job = JobContext::silent());
+                                     JobContext& job = JobContext::silent(), uint64_t seed = 0);
 
   const ModelConfig& config() const { return config_; }
   const Checkpoint& checkpoint() const { return checkpoint_; }
@@ -58,6 +59,13 @@ class Model {
   c10::ScalarType dtype() const { return dtype_; }
   const DropPlan& drops() const { return drops_; }
   const std::vector<DecoderLayer>& layers() const { return layers_; }
+
+  // A model of `config`'s shape with random weights made on the device (normal, std 0.02; norms 1), for speed
+  // and memory studies without a checkpoint. Each tensor's values depend only on `seed` and its name, so
+  // modules re-enabled by set_drops come back the same.
+  static std::unique_ptr<Model> random(const ModelConfig& config, const LoadOptions& options,
+                                       uint64_t seed = 0, JobContext& job = JobContext::silent());
+  bool has_random_weights() const { return !checkpoint_.tensors; }
 
   // Frees the weights of newly dropped modules and loads re-enabled ones from the (mapped) checkpoint.
   void set_drops(const DropPlan& plan, JobContext& job = JobContext::silent());
@@ -82,7 +90,7 @@ class Model {
   int64_t resident_parameters() const;  // parameters held on the device now
 
  private:
-  Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype);
+  Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, uint64_t seed = 0);
   at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
   void check_token_ids(const at::Tensor& ids) const;
   AttentionWeights load_attention(int64_t layer) const;
@@ -106,6 +114,7 @@ class Model {
   c10::Device device_;
   c10::ScalarType dtype_;
   DropPlan drops_;
+  uint64_t seed_ = 0;      // random weights (no checkpoint tensors)
   at::Tensor embedding_;   // (V, hidden)
   at::Tensor final_norm_;  // (hidden)
   at::Tensor lm_head_;     // (V, hidden); the embedding itself when tied

@@ -328,6 +328,41 @@ class CliTest : public QObject {
     QCOMPARE(listed.code, 0);
     QCOMPARE(listed.json().size(), size_t(12));
   }
+
+  // Speed benchmark: LLM-Drop's rounds for the full model and each --compare configuration; the KV cache of a
+  // configuration shrinks by exactly its dropped attention layers.
+  void benchComparesDropConfigurations() {
+    QTemporaryDir tmp;
+    const QString csv = tmp.filePath("speed.csv");
+    const Run r =
+        run_cli({"bench", "--random-weights", "--shape", "tiny", "--contexts", "8,16", "--new-tokens", "4",
+                 "--compare", "attn=0,1", "--compare", "block=2", "--csv", csv, "--json"});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    const auto rounds = r.json()["rounds"];
+    QCOMPARE(rounds.size(), size_t(6));
+    for (const auto& row : rounds) {
+      QVERIFY(row["decode_tokens_per_second"].get<double>() > 0);
+      QVERIFY(row["prefill_tokens_per_second"].get<double>() > 0);
+      QVERIFY(row["decode_p90_ms"].get<double>() >= row["decode_p50_ms"].get<double>());
+      const std::string config = row["config"];
+      const double expected = config == "full" ? 1.0 : config == "attn=0,1" ? 0.5 : 0.75;  // of 4 layers
+      QCOMPARE(row["kv_cache_ratio"].get<double>(), expected);
+      // tiny: 4 layers × 2 kv heads × 16 dims × K and V × 4 bytes = 1024 bytes per token without drops.
+      QCOMPARE(row["kv_cache_bytes"].get<int64_t>(),
+               int64_t(1024 * expected) * (row["context"].get<int64_t>() + 4));
+    }
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 7);
+    QVERIFY(lines[0].startsWith(
+        "Batch Size,Prefill Length,Decode Length,Prefill tokens/s,Decode tokens/s,Memory (VRAM)"));
+    const Run bad = run_cli({"bench", "--random-weights", "--shape", "gpt5"});
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.find("unknown shape 'gpt5'") != std::string::npos, bad.err.c_str());
+    const Run bad_compare = run_cli({"bench", "--random-weights", "--shape", "tiny", "--compare", "heads=1"});
+    QCOMPARE(bad_compare.code, 2);
+  }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

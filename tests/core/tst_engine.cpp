@@ -9,6 +9,7 @@
 #include "checkpoint/checkpoint.h"
 #include "model/generation.h"
 #include "model/model.h"
+#include "model/shapes.h"
 #include "support/test_support.h"
 
 using namespace llmdrop;
@@ -185,6 +186,34 @@ class EngineTest : public QObject {
     JobContext job;
     job.cancel();
     EXPECT_ERROR(Cancelled, Model::load(Checkpoint::open(test::model_dir("llama")), {}, job), "cancelled");
+  }
+
+  // Random-weight models of a named shape (llmdrop bench --random-weights): each tensor depends only on the
+  // seed and its name, so a module dropped and re-enabled comes back identical, and a model loaded with drops
+  // equals the full one with the same drops set.
+  void randomWeightModelsAreReproducible() {
+    const ModelConfig config = shape_config("tiny");
+    QCOMPARE(shape_config("llama2-7b").num_layers, int64_t(32));
+    QCOMPARE(shape_config("mistral-7b").sliding_window[0], int64_t(4096));
+    QCOMPARE(shape_config("llama3-8b").num_kv_heads, int64_t(8));
+    EXPECT_ERROR(BadInput, shape_config("gpt5"), "unknown shape 'gpt5' (known: llama2-13b");
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    const auto ids = at::arange(3, 19, at::kLong).unsqueeze(0);  // (1, 16)
+    auto model = Model::random(config, options, 5);
+    QVERIFY(model->has_random_weights());
+    const at::Tensor full = model->forward(ids).cpu();
+    QVERIFY(full.abs().sum().item<double>() > 0);
+    model->set_drops(DropPlan{{1}, {2}});
+    const at::Tensor dropped = model->forward(ids).cpu();
+    QVERIFY(!at::allclose(dropped, full));
+    model->set_drops(DropPlan{});
+    QVERIFY(at::equal(model->forward(ids).cpu(), full));
+    options.drops = DropPlan{{1}, {2}};
+    QVERIFY(at::equal(Model::random(config, options, 5)->forward(ids).cpu(), dropped));
+    QVERIFY(!at::equal(
+        Model::random(config, LoadOptions{test::test_device(), "float32", {}}, 6)->forward(ids).cpu(), full));
   }
 };
 

@@ -1,0 +1,120 @@
+#include "bench/speed.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "model/device_memory.h"
+#include "model/model.h"
+#include "util/error.h"
+
+namespace llmdrop {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  // Linear interpolation between closest ranks (numpy's default).
+  const double pos = q * double(values.size() - 1);
+  const auto lo = static_cast<size_t>(pos);
+  const size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (values[hi] - values[lo]) * (pos - double(lo));
+}
+
+// Prefill then `steps` greedy decode steps; returns the prefill time and each step's time (synchronised).
+std::pair<double, std::vector<double>> run_round(const Model& model, const at::Tensor& prompt, int64_t steps,
+                                                 JobContext& job) {
+  const c10::Device device = model.device();
+  KVCache cache = model.new_cache(prompt.size(0), prompt.size(1) + steps);
+  synchronize(device);
+  auto start = Clock::now();
+  at::Tensor next = model.forward(prompt, &cache, nullptr, /*last_only=*/true).argmax(-1);  // (B, 1)
+  synchronize(device);
+  const double prefill = seconds_since(start);
+  std::vector<double> step_seconds;
+  for (int64_t s = 0; s < steps; ++s) {
+    job.throw_if_cancelled();
+    start = Clock::now();
+    next = model.forward(next, &cache, nullptr, true).argmax(-1);
+    synchronize(device);
+    step_seconds.push_back(seconds_since(start));
+  }
+  return {prefill, step_seconds};
+}
+
+}  // namespace
+
+std::vector<SpeedRound> default_speed_rounds() {
+  return {{32, 32}, {64, 64}, {128, 128}, {256, 256}, {512, 512}};
+}
+
+std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& options, JobContext& job) {
+  if (options.batch_size < 1) throw_bad_input("batch size must be at least 1");
+  if (options.rounds.empty()) throw_bad_input("no rounds to measure");
+  for (const auto& r : options.rounds)
+    if (r.context < 1 || r.new_tokens < 1)
+      throw_bad_input("each round needs a context and new tokens of at least 1");
+  c10::InferenceMode inference;
+  const c10::Device device = model.device();
+  const int64_t vocab = model.config().vocab_size, batch = options.batch_size;
+  at::manual_seed(options.seed);
+  auto random_ids = [&](int64_t length) {
+    return at::randint(vocab, {batch, length}, at::TensorOptions().dtype(at::kLong)).to(device);
+  };
+  {  // warm-up: kernels, allocator, libraries
+    JobContext quiet(job, {});
+    try {
+      run_round(model, random_ids(std::min<int64_t>(options.rounds.front().context, 32)),
+                options.warmup_steps, quiet);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (!is_out_of_memory(e)) throw;
+      release_cached_memory(device);
+    }
+  }
+  std::vector<SpeedResult> results;
+  for (size_t i = 0; i < options.rounds.size(); ++i) {
+    const SpeedRound& round = options.rounds[i];
+    job.report(
+        static_cast<int64_t>(i), static_cast<int64_t>(options.rounds.size()),
+        "context " + std::to_string(round.context) + ", " + std::to_string(round.new_tokens) + " new tokens");
+    SpeedResult r;
+    r.batch = batch;
+    r.context = round.context;
+    r.new_tokens = round.new_tokens;
+    r.kv_cache_bytes = model.kv_bytes_per_token() * batch * (round.context + round.new_tokens);
+    release_cached_memory(device);
+    reset_peak_memory(device);
+    try {
+      const auto [prefill, steps] = run_round(model, random_ids(round.context), round.new_tokens, job);
+      r.prefill_seconds = prefill;
+      r.prefill_tokens_per_second = double(round.context * batch) / prefill;
+      const double median = percentile(steps, 0.5);
+      r.decode_tokens_per_second = double(batch) / median;
+      r.decode_p50_ms = median * 1e3;
+      r.decode_p90_ms = percentile(steps, 0.9) * 1e3;
+      r.peak_memory_bytes = peak_memory_bytes(device);
+    } catch (const Error&) {
+      throw;  // cancelled or bad input
+    } catch (const std::exception& e) {
+      if (!is_out_of_memory(e)) throw;
+      r.out_of_memory = true;
+      release_cached_memory(device);
+    }
+    results.push_back(r);
+  }
+  job.report(static_cast<int64_t>(options.rounds.size()), static_cast<int64_t>(options.rounds.size()),
+             "done");
+  return results;
+}
+
+}  // namespace llmdrop

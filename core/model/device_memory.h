@@ -1,0 +1,18 @@
+#pragma once
+// Device bookkeeping for measurements: synchronisation, peak memory, and recovery after out-of-memory.
+// On CUDA these use the caching allocator; on the CPU the process's resident set.
+#include <c10/core/Device.h>
+
+#include <cstdint>
+#include <exception>
+
+namespace llmdrop {
+
+void synchronize(c10::Device device);  // waits for queued work (no-op on the CPU)
+void reset_peak_memory(c10::Device device);
+// Peak bytes allocated on a CUDA device since reset_peak_memory; on the CPU the process's peak resident set.
+int64_t peak_memory_bytes(c10::Device device);
+void release_cached_memory(c10::Device device);  // after an out-of-memory, so the next attempt starts clean
+bool is_out_of_memory(const std::exception& error);
+
+}  // namespace llmdrop
