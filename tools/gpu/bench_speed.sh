@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# On the GPU machine: issue #6's comparison. Builds the CLI against python3's CUDA libtorch, runs
+# `llmdrop bench --random-weights --shape llama2-7b` (bf16, batch 1) for the full model and 8 dropped attention
+# layers / MLPs / blocks, then tools/bench_speed_reference.py (transformers, same rounds and configurations,
+# copy bandwidth and decode roofline) with our numbers side by side. Logs and JSON in $OUT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-/tmp}
+export PYTHONUNBUFFERED=1
+export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
+{ cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda --target llmdrop; } >"$out/build-cli.log" 2>&1
+last8=24,25,26,27,28,29,30,31
+compare=(--compare attn=$last8 --compare mlp=$last8 --compare block=$last8)
+contexts=${CONTEXTS:-32,64,128,256,512,2048}
+build-cuda/bin/llmdrop bench --random-weights --shape llama2-7b --device cuda --dtype bfloat16 --contexts "$contexts" \
+  "${compare[@]}" --csv "$out/speed_ours.csv" --json >"$out/speed_ours.json" 2>"$out/speed_ours.err"
+python3 tools/bench_speed_reference.py --shape llama2-7b --contexts "$contexts" "${compare[@]}" \
+  --ours "$out/speed_ours.json" --out "$out/speed_theirs.json" | tee "$out/speed.log"
