@@ -107,6 +107,14 @@ void compare_task(const TaskResult& ours, const nlohmann::json& ref, double tole
     }
     agree += same ? 1 : 0;
   }
+  std::string summary = what + ": " + std::to_string(agree) + "/" + std::to_string(n) +
+                        " documents agree, max |Δ ll| " + std::to_string(worst);
+  if (n == docs.size())
+    for (const auto& [name, value] : ref["metrics"].items())
+      if (!value.is_null() && name.find("stderr") == std::string::npos)
+        summary += ", " + name + " " + std::to_string(metric(ours, name)) + " vs " +
+                   std::to_string(value.get<double>());
+  qInfo("%s", summary.c_str());
   QVERIFY2(double(agree) >= 0.995 * double(n),
            (what + ": predictions agree on " + std::to_string(agree) + "/" + std::to_string(n)).c_str());
   QVERIFY2(worst <= tolerance, (what + ": max |Δ ll| " + std::to_string(worst)).c_str());
@@ -123,7 +131,17 @@ void compare_task(const TaskResult& ours, const nlohmann::json& ref, double tole
   }
 }
 
-// Evaluates every task of a reference file (its limits per task) and compares.
+// The --limit the reference used: its document count, per subject for a task with subtasks.
+int64_t fixture_limit(const nlohmann::json& ref) {
+  const auto& docs = ref["docs"];
+  if (docs.empty() || !docs[0].contains("subtask")) return static_cast<int64_t>(docs.size());
+  int64_t first = 0;
+  while (first < static_cast<int64_t>(docs.size()) && docs[first]["subtask"] == docs[0]["subtask"]) ++first;
+  return first;
+}
+
+// Evaluates every task of a reference file (as many documents as it has, unless `limits` says fewer) and
+// compares.
 void compare_with_reference(const fs::path& model_dir, const fs::path& reference_file,
                             const std::vector<fs::path>& data_dirs,
                             const std::map<std::string, int64_t>& limits,
@@ -137,7 +155,7 @@ void compare_with_reference(const fs::path& model_dir, const fs::path& reference
     options.tasks = {task};
     options.data.data_dirs = data_dirs;
     options.batch_size = 4;
-    if (limits.count(task)) options.limit = limits.at(task);
+    options.limit = limits.count(task) ? limits.at(task) : fixture_limit(ref);
     if (max_gen_toks.count(task)) options.max_gen_toks = max_gen_toks.at(task);
     const EvalResults results = evaluate(*l.model, *l.tokenizer, options);
     QCOMPARE(results.tasks.size(), size_t(1));
@@ -381,9 +399,6 @@ class EvalTest : public QObject {
     const std::string name = model.toStdString();
     const fs::path dir = name == "demo" ? demo_dir() : test::model_dir(name);
     std::map<std::string, int64_t> limits;
-    for (const auto& t : kAllTasks) limits[t] = 200;
-    limits["mmlu"] = 4;
-    limits["gsm8k"] = 50;
     limits["wikitext"] = 8;  // of 62 pages: whole pages of rolling windows are slow on a CPU
     compare_with_reference(dir, test::data_dir() / "reference" / "eval" / (name + "-shared.json"),
                            {shared / "eval", shared / "lm_text"}, limits, {}, task.toStdString());

@@ -20,7 +20,7 @@ ref() { python3 tools/eval_reference.py --device cuda --tokenizer sentencepiece 
   for model in resources/models/demo tests/data/models/llama-demo-vocab; do
     name=$(basename $model)
     ref --model $model --data-dir tests/data/eval/shared --out tests/data/reference/eval/$name-testdata.json
-    ref --model $model --data-dir .eval-data --limit 200 --mmlu-limit 4 --gsm8k-limit 50 \
+    ref --model $model --data-dir .eval-data --limit 200 --mmlu-limit 4 \
       --out tests/data/reference/eval/$name-shared.json
   done
   # A 256-token context: left truncation of long prompts, rolling windows, gsm8k with 64 new tokens.
@@ -28,7 +28,7 @@ ref() { python3 tools/eval_reference.py --device cuda --tokenizer sentencepiece 
     --out tests/data/reference/eval/llama-testdata.json
   # lm-eval would tokenize with transformers: count where its ids differ from sentencepiece's.
   python3 tools/eval_reference.py --device cuda --model resources/models/demo --data-dir .eval-data --limit 200 \
-    --mmlu-limit 4 --gsm8k-limit 50 --out /tmp/hf-tok.json 2>&1 | grep -i "mismatch\|tokenizer"
+    --mmlu-limit 4 --out /tmp/hf-tok.json 2>&1 | grep -i "mismatch\|tokenizer"
 } >"$out/eval.log" 2>&1
 tar czf "$out/eval_fixtures.tgz" tests/data/reference/eval
 
