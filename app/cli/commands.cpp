@@ -179,6 +179,7 @@ void run_generate(const ArgParser& p) {
   options.top_p = p.number("top-p");
   options.seed = static_cast<uint64_t>(p.integer("seed"));
   options.stop_token = tok.eos_id();
+  options.cuda_graphs = !p.flag("no-cuda-graphs");
   if (!(options.top_p > 0 && options.top_p <= 1)) throw UsageError("--top-p must be in (0, 1]");
   if (!std::isfinite(options.temperature) || options.temperature < 0)
     throw UsageError("--temperature must be a finite number >= 0");
@@ -531,6 +532,7 @@ void run_bench(const ArgParser& p) {
   SpeedOptions options;
   options.rounds = parse_rounds(p);
   options.batch_size = p.integer("batch-size");
+  options.cuda_graphs = !p.flag("no-cuda-graphs");
   std::unique_ptr<Model> model;
   std::string source;
   LoadOptions load;
@@ -681,6 +683,7 @@ const std::vector<Command>& commands() {
          p.add_option("temperature", "T", "sampling temperature", "1.0");
          p.add_option("top-p", "P", "nucleus sampling mass", "1.0");
          p.add_option("seed", "N", "random seed for sampling", "0");
+         p.add_flag("no-cuda-graphs", "decode without CUDA graphs (for comparison)");
        },
        run_generate},
       {"perplexity", "Perplexity of a text file in non-overlapping windows, each starting with BOS.",
@@ -750,6 +753,7 @@ const std::vector<Command>& commands() {
              "compare", "KIND=LIST",
              "also measure with these drops (attn=24,25 / mlp=3 / block=4,5; repeatable) and print speedups");
          p.add_option("csv", "FILE", "write benchmark_speed.py's columns (and ours) here");
+         p.add_flag("no-cuda-graphs", "decode without CUDA graphs (for comparison)");
        },
        run_bench},
       {"tasks", "List the evaluation tasks (built-in and the user's task folder).",

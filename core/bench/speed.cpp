@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "model/decode_graph.h"
 #include "model/device_memory.h"
 #include "model/model.h"
 #include "util/error.h"
@@ -31,7 +32,7 @@ double percentile(std::vector<double> values, double q) {
 
 // Prefill then `steps` greedy decode steps; returns the prefill time and each step's time (synchronised).
 std::pair<double, std::vector<double>> run_round(const Model& model, const at::Tensor& prompt, int64_t steps,
-                                                 JobContext& job) {
+                                                 bool cuda_graphs, JobContext& job) {
   const c10::Device device = model.device();
   KVCache cache = model.new_cache(prompt.size(0), prompt.size(1) + steps);
   synchronize(device);
@@ -40,10 +41,11 @@ std::pair<double, std::vector<double>> run_round(const Model& model, const at::T
   synchronize(device);
   const double prefill = seconds_since(start);
   std::vector<double> step_seconds;
+  DecodeGraph decoder(model, cache, cuda_graphs);
   for (int64_t s = 0; s < steps; ++s) {
     job.throw_if_cancelled();
     start = Clock::now();
-    next = model.forward(next, &cache, nullptr, true).argmax(-1);
+    next = decoder.step(next).argmax(-1);
     synchronize(device);
     step_seconds.push_back(seconds_since(start));
   }
@@ -73,7 +75,7 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
     JobContext quiet(job, {});
     try {
       run_round(model, random_ids(std::min<int64_t>(options.rounds.front().context, 32)),
-                options.warmup_steps, quiet);
+                options.warmup_steps, options.cuda_graphs, quiet);
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
@@ -95,7 +97,8 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
     release_cached_memory(device);
     reset_peak_memory(device);
     try {
-      const auto [prefill, steps] = run_round(model, random_ids(round.context), round.new_tokens, job);
+      const auto [prefill, steps] =
+          run_round(model, random_ids(round.context), round.new_tokens, options.cuda_graphs, job);
       r.prefill_seconds = prefill;
       r.prefill_tokens_per_second = double(round.context * batch) / prefill;
       const double median = percentile(steps, 0.5);

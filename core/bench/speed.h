@@ -23,6 +23,7 @@ struct SpeedOptions {
   int64_t batch_size = 1;
   int64_t warmup_steps = 4;  // untimed decode steps after an untimed prefill, once, before the rounds
   uint64_t seed = 0;
+  bool cuda_graphs = true;  // decode steps as CUDA graph replays (GPU only)
 };
 
 struct SpeedResult {

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "model/decode_graph.h"
 #include "model/model.h"
 #include "util/error.h"
 
@@ -60,6 +61,7 @@ std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& pr
   std::vector<int64_t> out;
   if (options.max_new_tokens == 0) return out;
   at::Tensor logits = model.forward(as_batch(prompt), &cache, nullptr, /*last_only=*/true);  // (1, 1, V)
+  DecodeGraph decoder(model, cache, options.cuda_graphs);
   for (int64_t step = 0; step < options.max_new_tokens; ++step) {
     job.throw_if_cancelled();
     const int64_t next = sample(logits[0][0], options, rng);
@@ -67,7 +69,7 @@ std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& pr
     job.report(step + 1, options.max_new_tokens, "generating");
     if ((options.stop_token && next == *options.stop_token) || step + 1 == options.max_new_tokens) break;
     if (options.stop_when && options.stop_when(out)) break;
-    logits = model.forward(as_batch({next}), &cache, nullptr, true);
+    logits = decoder.step(as_batch({next}).to(model.device()));
   }
   return out;
 }

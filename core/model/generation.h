@@ -20,6 +20,7 @@ struct SamplingOptions {
   double temperature = 1.0;
   double top_p = 1.0;
   uint64_t seed = 0;
+  bool cuda_graphs = true;            // decode steps as one CUDA graph launch each (GPU only)
   std::optional<int64_t> stop_token;  // usually EOS; generation ends after producing it
   // Called with the tokens generated so far after each step; true ends generation (stop strings).
   std::function<bool(const std::vector<int64_t>&)> stop_when;

@@ -13,10 +13,23 @@ bool KVCache::has_layer(int64_t layer) const {
   return layer >= 0 && layer < static_cast<int64_t>(keys_.size()) && keys_[layer].defined();
 }
 
+namespace {
+[[noreturn]] void throw_missing_slot(int64_t layer) {
+  throw_runtime("the KV cache has no slot for layer " + std::to_string(layer) +
+                " (was it made before attention was re-enabled?)");
+}
+}  // namespace
+
+std::pair<at::Tensor, at::Tensor> KVCache::write_at(int64_t layer, const at::Tensor& k, const at::Tensor& v,
+                                                    const at::Tensor& position) {
+  if (!has_layer(layer)) throw_missing_slot(layer);
+  keys_[layer].index_copy_(2, position, k);
+  values_[layer].index_copy_(2, position, v);
+  return {keys_[layer], values_[layer]};
+}
+
 std::pair<at::Tensor, at::Tensor> KVCache::append(int64_t layer, const at::Tensor& k, const at::Tensor& v) {
-  if (!has_layer(layer))
-    throw_runtime("the KV cache has no slot for layer " + std::to_string(layer) +
-                  " (was it made before attention was re-enabled?)");
+  if (!has_layer(layer)) throw_missing_slot(layer);
   const int64_t t = k.size(2);
   if (length_ + t > capacity_)
     throw_runtime("KV cache full: " + std::to_string(length_ + t) + " positions needed, capacity " +

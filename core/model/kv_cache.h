@@ -19,6 +19,10 @@ class KVCache {
   bool has_layer(int64_t layer) const;
   // Writes (B, KV, T, D) at positions [length, length+T) and returns the cached (B, KV, length+T, D) views.
   std::pair<at::Tensor, at::Tensor> append(int64_t layer, const at::Tensor& k, const at::Tensor& v);
+  // For a decode step of fixed shapes (CUDA graphs): writes (B, KV, 1, D) at the device scalar `position` and
+  // returns the whole (B, KV, capacity, D) buffers; the caller masks positions after `position` and advances.
+  std::pair<at::Tensor, at::Tensor> write_at(int64_t layer, const at::Tensor& k, const at::Tensor& v,
+                                             const at::Tensor& position);
   void advance(int64_t n) { length_ += n; }
   void reset() { length_ = 0; }
   int64_t bytes() const;

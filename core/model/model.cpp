@@ -188,8 +188,9 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
   const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
   for (const auto& layer : layers_) {
     if (!layer.attn) continue;
-    keys[layer.index] = at::empty({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
-    values[layer.index] = at::empty({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
+    // Zeroed: decode_step attends over every slot (masked), and 0 × NaN garbage would still be NaN.
+    keys[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
+    values[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
   }
   return KVCache(std::move(keys), std::move(values), capacity);
 }
@@ -204,7 +205,10 @@ at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, cons
   at::Tensor v = qkv.narrow(-1, (h + kv) * d, kv * d).view({b, t, kv, d}).transpose(1, 2);
   q = apply_rope(q, in.cos, in.sin);
   k = apply_rope(k, in.cos, in.sin);
-  if (in.cache) std::tie(k, v) = in.cache->append(layer.index, k, v);  // (B, KV, start+T, D)
+  if (in.write_position.defined())
+    std::tie(k, v) = in.cache->write_at(layer.index, k, v, in.write_position);  // (B, KV, capacity, D)
+  else if (in.cache)
+    std::tie(k, v) = in.cache->append(layer.index, k, v);  // (B, KV, start+T, D)
   at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), in.masks.at(layer.sliding_window),
                         1.0 / std::sqrt(double(d)));
   out = out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
@@ -292,6 +296,23 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
   }
   at::Tensor h = run_layers(at::embedding(embedding_, input_ids.to(device_, at::kLong)), in, nullptr);
   return h.reshape({-1, h.size(-1)}).index_select(0, select.to(device_, at::kLong));  // (N, hidden)
+}
+
+at::Tensor Model::decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const {
+  c10::InferenceMode inference;
+  AttentionInputs in;
+  in.cache = &cache;
+  in.write_position = position;
+  std::tie(in.cos, in.sin) = rope_cos_sin(inv_freq_, position, dtype_);       // (1, D)
+  const at::Tensor slots = at::arange(cache.capacity(), position.options());  // (S)
+  for (const auto& layer : layers_) {
+    const int64_t window = layer.sliding_window;
+    if (in.masks.count(window)) continue;
+    at::Tensor mask = slots <= position;
+    if (window > 0) mask = mask & (slots > position - window);
+    in.masks[window] = mask.view({1, 1, 1, -1});  // (1, 1, 1, S)
+  }
+  return logits(run_layers(at::embedding(embedding_, token), in, nullptr));  // (B, 1, V)
 }
 
 at::Tensor Model::logits(const at::Tensor& hidden) const {

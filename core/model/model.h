@@ -86,6 +86,12 @@ class Model {
   // (…, hidden) final hidden states → (…, V) logits in the model's dtype.
   at::Tensor logits(const at::Tensor& hidden) const;
 
+  // One decode step with shapes that never change, so a CUDA graph can capture it: token (B, 1) on the
+  // device, position a (1) long device tensor (the cache slot and RoPE position); attends over the whole
+  // cache capacity with later slots masked. Returns logits (B, 1, V). The caller advances the cache (see
+  // DecodeGraph).
+  at::Tensor decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const;
+
   int64_t kv_bytes_per_token() const;   // for the current drops and dtype
   int64_t resident_parameters() const;  // parameters held on the device now
 
@@ -100,6 +106,7 @@ class Model {
   struct AttentionInputs {
     KVCache* cache = nullptr;
     int64_t start = 0;
+    at::Tensor write_position;  // defined: decode_step's fixed-shape cache write
     at::Tensor cos, sin;
     std::map<int64_t, at::Tensor> masks;
   };

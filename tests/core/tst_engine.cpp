@@ -7,7 +7,9 @@
 #include <cmath>
 
 #include "checkpoint/checkpoint.h"
+#include "model/decode_graph.h"
 #include "model/generation.h"
+#include "model/kv_cache.h"
 #include "model/model.h"
 #include "model/shapes.h"
 #include "support/test_support.h"
@@ -214,6 +216,69 @@ class EngineTest : public QObject {
     QVERIFY(at::equal(Model::random(config, options, 5)->forward(ids).cpu(), dropped));
     QVERIFY(!at::equal(
         Model::random(config, LoadOptions{test::test_device(), "float32", {}}, 6)->forward(ids).cpu(), full));
+  }
+
+  // The fixed-shape decode step that CUDA graphs capture (whole-capacity attention with later slots masked,
+  // cache written at a device position) gives the logits of the ordinary cached step: sliding window, drops.
+  void fixedShapeDecodeStepEqualsTheCachedStep_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("drop_attn");
+    QTest::newRow("llama") << "llama"
+                           << "";
+    QTest::newRow("llama, attention 1 and 4 dropped") << "llama"
+                                                      << "1,4";
+    QTest::newRow("mistral, window 8") << "mistral"
+                                       << "";
+  }
+  void fixedShapeDecodeStepEqualsTheCachedStep() {
+    QFETCH(QString, model);
+    QFETCH(QString, drop_attn);
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    if (!drop_attn.isEmpty())
+      options.drops = DropPlan{DropPlan::parse_csv(drop_attn.toStdString(), "drops"), {}};
+    const auto m = Model::load(Checkpoint::open(test::model_dir(model.toStdString())), options);
+    const auto dev = m->device();
+    const at::Tensor prompt = at::arange(5, 17, at::kLong).unsqueeze(0).to(dev);  // (1, 12)
+    KVCache plain = m->new_cache(1, 32), fixed = m->new_cache(1, 32);
+    at::Tensor a = m->forward(prompt, &plain, nullptr, true), b = m->forward(prompt, &fixed, nullptr, true);
+    at::Tensor position = at::empty({1}, at::TensorOptions().dtype(at::kLong).device(dev));
+    for (int step = 0; step < 12; ++step) {  // past the window of 8
+      const at::Tensor next = a.argmax(-1);
+      QVERIFY(at::equal(next, b.argmax(-1)));
+      a = m->forward(next, &plain, nullptr, true);
+      position.fill_(fixed.length());
+      b = m->decode_step(next, position, fixed);
+      fixed.advance(1);
+      const double diff = (a - b).abs().max().item<double>(), scale = a.abs().max().item<double>();
+      QVERIFY2(diff <= 1e-5 * std::max(1.0, scale), ("step " + std::to_string(step) + ": max |Δ logit| " +
+                                                     std::to_string(diff) + " of " + std::to_string(scale))
+                                                        .c_str());
+    }
+  }
+
+  // Greedy generation replaying a captured CUDA graph per token gives the tokens of plain decode steps (on a
+  // GPU; on the CPU there is no graph and both runs take the plain path).
+  void cudaGraphDecodingGeneratesTheSameTokens() {
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    const auto m = Model::load(Checkpoint::open(test::model_dir("mistral")), options);
+    KVCache cache = m->new_cache(1, 8);
+    m->forward(at::arange(3, 5, at::kLong).unsqueeze(0), &cache, nullptr, true);
+    DecodeGraph probe(*m, cache);
+    for (int i = 0; i < 3; ++i)
+      probe.step(at::full({1, 1}, 7, at::TensorOptions().dtype(at::kLong).device(m->device())));
+    QCOMPARE(probe.uses_graph(), m->device().is_cuda());
+    SamplingOptions sampling;
+    sampling.max_new_tokens = 64;
+    const std::vector<int64_t> prompt = {1, 40, 41, 42};
+    sampling.cuda_graphs = true;
+    const auto with_graphs = generate(*m, prompt, sampling);
+    sampling.cuda_graphs = false;
+    QCOMPARE(with_graphs, generate(*m, prompt, sampling));
+    QCOMPARE(with_graphs.size(), size_t(64));
   }
 };
 

@@ -1,0 +1,98 @@
+#include "model/decode_graph.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <iostream>
+
+#ifdef LLMDROP_WITH_CUDA
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+#include "model/kv_cache.h"
+#include "model/model.h"
+
+namespace llmdrop {
+
+struct DecodeGraph::Impl {
+  const Model& model;
+  KVCache& cache;
+  bool want_graph;
+  int64_t steps = 0;
+  at::Tensor token, position, logits;  // the graph's fixed inputs and output
+#ifdef LLMDROP_WITH_CUDA
+  std::unique_ptr<at::cuda::CUDAGraph> graph;
+#endif
+
+  Impl(const Model& m, KVCache& c, bool use_graph)
+      : model(m), cache(c), want_graph(use_graph && m.device().is_cuda()) {}
+
+#ifdef LLMDROP_WITH_CUDA
+  // Captures decode_step on a side stream (the first step ran uncaptured, which warmed up kernels and the
+  // allocator). Returns false, leaving plain steps, when capture fails.
+  bool capture() {
+    try {
+      c10::cuda::device_synchronize();  // the side stream must see the inputs written on the current one
+      {
+        const auto stream = c10::cuda::getStreamFromPool(false, model.device().index());
+        c10::cuda::CUDAStreamGuard guard(stream);
+        graph = std::make_unique<at::cuda::CUDAGraph>();
+        graph->capture_begin();
+        logits = model.decode_step(token, position, cache);
+        graph->capture_end();
+      }
+      c10::cuda::device_synchronize();
+      return true;
+    } catch (const std::exception& e) {
+      std::cerr << "llmdrop: CUDA graph capture failed, decoding without graphs: " << e.what() << "\n";
+      graph.reset();
+      want_graph = false;
+      return false;
+    }
+  }
+#endif
+};
+
+DecodeGraph::DecodeGraph(const Model& model, KVCache& cache, bool use_graph)
+    : impl_(std::make_unique<Impl>(model, cache, use_graph)) {}
+
+DecodeGraph::~DecodeGraph() = default;
+
+bool DecodeGraph::uses_graph() const {
+#ifdef LLMDROP_WITH_CUDA
+  return impl_->graph != nullptr;
+#else
+  return false;
+#endif
+}
+
+at::Tensor DecodeGraph::step(const at::Tensor& token) {
+  Impl& g = *impl_;
+  c10::InferenceMode inference;
+  if (!g.want_graph) return g.model.forward(token, &g.cache, nullptr, /*last_only=*/true);
+  if (!g.token.defined()) {
+    g.token = at::empty_like(token);
+    g.position = at::empty({1}, token.options().dtype(at::kLong));
+  }
+  g.token.copy_(token);
+  g.position.fill_(g.cache.length());
+  at::Tensor out;
+#ifdef LLMDROP_WITH_CUDA
+  if (g.graph) {
+    g.graph->replay();
+    out = g.logits;
+  } else if (g.steps > 0 && g.capture()) {
+    g.graph->replay();
+    out = g.logits;
+  }
+#endif
+  if (!out.defined()) out = g.model.decode_step(g.token, g.position, g.cache);
+  g.cache.advance(1);
+  ++g.steps;
+  return out;
+}
+
+}  // namespace llmdrop

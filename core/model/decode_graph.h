@@ -1,0 +1,32 @@
+#pragma once
+// Decode steps that cost one graph launch: on a GPU the fixed-shape step (Model::decode_step) is captured
+// once as a CUDA graph and replayed for every token; if capture fails, or on the CPU, each step runs
+// normally.
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+
+namespace llmdrop {
+
+class KVCache;
+class Model;
+
+class DecodeGraph {
+ public:
+  // `use_graph` false: always plain steps (for comparisons).
+  DecodeGraph(const Model& model, KVCache& cache, bool use_graph = true);
+  ~DecodeGraph();
+  DecodeGraph(const DecodeGraph&) = delete;
+  DecodeGraph& operator=(const DecodeGraph&) = delete;
+
+  // token: (B, 1) ids on the model's device, placed at the cache's current length; the cache advances by one.
+  // Returns logits (B, 1, V), valid until the next step.
+  at::Tensor step(const at::Tensor& token);
+  bool uses_graph() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace llmdrop
