@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "eval/doc_template.h"
 #include "eval/text_ops.h"
 #include "util/error.h"
 
@@ -208,23 +209,42 @@ std::vector<TaskData> load_task_data(const TaskSpec& task, const DataSources& so
                       "\n  give --data-dir DIR (the folder holding " + task.folders.front() +
                       "/) or --data " + task.name + "=FILE");
   }
-  // Group the files by placeholder value (one group when there is none).
-  std::map<std::string, std::vector<Match>> groups;
-  for (const auto& m : test_files) groups[m.value].push_back(m);
+  // Documents by subtask: the file's placeholder value, or (one file holding every subtask, like a Hugging
+  // Face "all" split) the documents' own field of that name. Without a placeholder there is one group, in
+  // file order.
+  std::map<std::string, TaskData> groups;
+  for (const auto& m : test_files) {
+    std::string origin;
+    for (auto& doc : read_all({m}, placeholder, origin)) {
+      std::string key = m.value;
+      if (key.empty() && !placeholder.empty()) {
+        if (!doc.is_object() || !doc.contains(placeholder))
+          throw_bad_input(m.path.string() + ": records have no field '" + placeholder + "' to group " +
+                          task.name + "'s subtasks by");
+        key = value_text(doc[placeholder]);
+      }
+      TaskData& data = groups[key];
+      if (data.origin.find(m.path.string()) == std::string::npos)
+        data.origin += (data.origin.empty() ? "" : ", ") + m.path.string();
+      data.docs.push_back(std::move(doc));
+    }
+  }
   std::vector<TaskData> out;
-  for (const auto& [value, files] : groups) {
-    TaskData data;
+  for (auto& [value, data] : groups) {
     data.subtask = value;
-    data.docs = read_all(files, placeholder, data.origin);
     if (data.docs.empty()) throw_bad_input("no documents in " + data.origin);
     if (task.num_fewshot > 0 && !task.fewshot_split.empty()) {
       const auto& patterns = task.splits.at(task.fewshot_split);
       const auto shots = find_files(base, patterns, value);
-      if (shots.empty())
-        throw_bad_input("task " + task.name + ": no few-shot data (" + task.fewshot_split + " split, " +
-                        join_patterns(patterns) + ") in " + base.string());
       std::string origin;
-      data.fewshot = read_all(shots, placeholder, origin);
+      for (auto& doc : read_all(shots, placeholder, origin))
+        if (placeholder.empty() ||
+            (doc.is_object() && doc.contains(placeholder) && value_text(doc[placeholder]) == value))
+          data.fewshot.push_back(std::move(doc));
+      if (data.fewshot.empty())
+        throw_bad_input("task " + task.name + ": no few-shot data" + (value.empty() ? "" : " for " + value) +
+                        " (" + task.fewshot_split + " split, " + join_patterns(patterns) + ") in " +
+                        base.string());
     }
     out.push_back(std::move(data));
   }

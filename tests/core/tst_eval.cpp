@@ -460,6 +460,35 @@ class EvalTest : public QObject {
     QCOMPARE(r["configs"]["arc_easy"]["output_type"].get<std::string>(), std::string("multiple_choice"));
   }
 
+  // A Hugging Face "all" split (one file, a subject field per record) gives the same subtasks and numbers as
+  // one file per subject.
+  void mmluFromOneFileGroupsBySubject() {
+    const Loaded l = load(demo_dir());
+    QTemporaryDir tmp;
+    const fs::path source = test::data_dir() / "eval" / "hf" / "mmlu",
+                   merged = fs::path(tmp.path().toStdString()) / "mmlu";
+    for (const char* split : {"test", "dev"}) {
+      std::string all;
+      for (const char* subject : {"text_processing", "operating_systems"}) {  // not in name order, on purpose
+        std::ifstream in(source / split / (std::string(subject) + "_" + split + ".jsonl"));
+        for (std::string line; std::getline(in, line);) all += line + "\n";
+      }
+      test::write_file(merged / (std::string(split) + ".jsonl"), all);
+    }
+    EvalOptions options;
+    options.tasks = {"mmlu"};
+    options.data.data_dirs = {test::data_dir() / "eval" / "hf"};
+    const EvalResults per_file = evaluate(*l.model, *l.tokenizer, options);
+    options.data.data_dirs = {tmp.path().toStdString()};
+    const EvalResults one_file = evaluate(*l.model, *l.tokenizer, options);
+    QCOMPARE(one_file.tasks[0].subtasks.size(), size_t(2));
+    for (size_t i = 0; i < 2; ++i) {
+      QCOMPARE(one_file.tasks[0].subtasks[i].name, per_file.tasks[0].subtasks[i].name);
+      QCOMPARE(one_file.tasks[0].subtasks[i].records.size(), per_file.tasks[0].subtasks[i].records.size());
+    }
+    QCOMPARE(one_file.tasks[0].metrics, per_file.tasks[0].metrics);
+  }
+
   void badDataIsReportedClearly() {
     const Loaded l = load(demo_dir());
     QTemporaryDir tmp;
