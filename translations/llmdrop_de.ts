@@ -2,6 +2,64 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>llmdrop::widgets::EvalPanel</name>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="26"/>
+        <source>Evaluate</source>
+        <translation>Auswerten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="37"/>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="38"/>
+        <source>Documents per task (per MMLU subject)</source>
+        <translation>Dokumente je Aufgabe (je MMLU-Fach)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="39"/>
+        <source>folder holding arc_easy/, hellaswag/, …</source>
+        <translation>Ordner mit arc_easy/, hellaswag/, …</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="41"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="44"/>
+        <source>Evaluation data folder</source>
+        <translation>Ordner der Auswertungsdaten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="51"/>
+        <source>Data folder</source>
+        <translation>Datenordner</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="52"/>
+        <source>Documents</source>
+        <translation>Dokumente</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="95"/>
+        <source>Evaluating…</source>
+        <translation>Wird ausgewertet…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="126"/>
+        <source>%1 documents, %2 s</source>
+        <translation>%1 Dokumente, %2 s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="130"/>
+        <source>Done in %1 s</source>
+        <translation>Fertig in %1 s</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::ImportanceHeatmap</name>
     <message>
         <location filename="../widgets/importance_heatmap.cpp" line="23"/>
@@ -162,91 +220,141 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="24"/>
+        <location filename="../app/workbench/main_window.cpp" line="27"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="34"/>
+        <location filename="../app/workbench/main_window.cpp" line="42"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="35"/>
+        <location filename="../app/workbench/main_window.cpp" line="43"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="37"/>
+        <location filename="../app/workbench/main_window.cpp" line="45"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="40"/>
+        <location filename="../app/workbench/main_window.cpp" line="48"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <location filename="../app/workbench/main_window.cpp" line="53"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="54"/>
+        <location filename="../app/workbench/main_window.cpp" line="62"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="56"/>
+        <location filename="../app/workbench/main_window.cpp" line="64"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="65"/>
+        <location filename="../app/workbench/main_window.cpp" line="73"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="72"/>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <location filename="../app/workbench/main_window.cpp" line="84"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="83"/>
+        <location filename="../app/workbench/main_window.cpp" line="96"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <location filename="../app/workbench/main_window.cpp" line="105"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <source>Evaluated %1 (%2)</source>
+        <translation>%1 ausgewertet (%2)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>Evaluation failed: %1</source>
+        <translation>Auswertung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="121"/>
+        <source>Evaluation failed</source>
+        <translation>Auswertung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="106"/>
+        <location filename="../app/workbench/main_window.cpp" line="133"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="107"/>
+        <location filename="../app/workbench/main_window.cpp" line="134"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="109"/>
+        <location filename="../app/workbench/main_window.cpp" line="136"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <source>full</source>
+        <translation>vollständig</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <source>attn %1</source>
+        <translation>Attention %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <source>mlp %1</source>
+        <translation>MLP %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="150"/>
+        <source>%1 dropped</source>
+        <translation>%1 entfernt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="158"/>
+        <source>Tick at least one task.</source>
+        <translation>Mindestens eine Aufgabe ankreuzen.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <source>Evaluating %1 (%2)…</source>
+        <translation>%1 wird ausgewertet (%2)…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <source>Evaluate %1</source>
+        <translation>%1 auswerten</translation>
     </message>
 </context>
 </TS>

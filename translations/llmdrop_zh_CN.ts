@@ -2,6 +2,64 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>llmdrop::widgets::EvalPanel</name>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="26"/>
+        <source>Evaluate</source>
+        <translation>评测</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="37"/>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="38"/>
+        <source>Documents per task (per MMLU subject)</source>
+        <translation>每个任务的文档数（MMLU 按学科计）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="39"/>
+        <source>folder holding arc_easy/, hellaswag/, …</source>
+        <translation>包含 arc_easy/、hellaswag/ 等的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="41"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="44"/>
+        <source>Evaluation data folder</source>
+        <translation>评测数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="51"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="52"/>
+        <source>Documents</source>
+        <translation>文档数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="95"/>
+        <source>Evaluating…</source>
+        <translation>正在评测…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="126"/>
+        <source>%1 documents, %2 s</source>
+        <translation>%1 个文档，%2 秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="130"/>
+        <source>Done in %1 s</source>
+        <translation>完成，用时 %1 秒</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::ImportanceHeatmap</name>
     <message>
         <location filename="../widgets/importance_heatmap.cpp" line="23"/>
@@ -162,91 +220,141 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="24"/>
+        <location filename="../app/workbench/main_window.cpp" line="27"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="34"/>
+        <location filename="../app/workbench/main_window.cpp" line="42"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="35"/>
+        <location filename="../app/workbench/main_window.cpp" line="43"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="37"/>
+        <location filename="../app/workbench/main_window.cpp" line="45"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="40"/>
+        <location filename="../app/workbench/main_window.cpp" line="48"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <location filename="../app/workbench/main_window.cpp" line="53"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="54"/>
+        <location filename="../app/workbench/main_window.cpp" line="62"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="56"/>
+        <location filename="../app/workbench/main_window.cpp" line="64"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="65"/>
+        <location filename="../app/workbench/main_window.cpp" line="73"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="72"/>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <location filename="../app/workbench/main_window.cpp" line="84"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="83"/>
+        <location filename="../app/workbench/main_window.cpp" line="96"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <location filename="../app/workbench/main_window.cpp" line="105"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <source>Evaluated %1 (%2)</source>
+        <translation>已评测 %1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>Evaluation failed: %1</source>
+        <translation>评测失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="121"/>
+        <source>Evaluation failed</source>
+        <translation>评测失败</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="106"/>
+        <location filename="../app/workbench/main_window.cpp" line="133"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="107"/>
+        <location filename="../app/workbench/main_window.cpp" line="134"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="109"/>
+        <location filename="../app/workbench/main_window.cpp" line="136"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <source>full</source>
+        <translation>完整模型</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <source>attn %1</source>
+        <translation>注意力 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <source>mlp %1</source>
+        <translation>MLP %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="150"/>
+        <source>%1 dropped</source>
+        <translation>已移除 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="158"/>
+        <source>Tick at least one task.</source>
+        <translation>请至少勾选一个任务。</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <source>Evaluating %1 (%2)…</source>
+        <translation>正在评测 %1（%2）…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <source>Evaluate %1</source>
+        <translation>评测 %1</translation>
     </message>
 </context>
 </TS>

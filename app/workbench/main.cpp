@@ -1,4 +1,4 @@
-// llmdrop-workbench [MODEL] [--screenshot FILE] [--language LANG]
+// llmdrop-workbench [MODEL] [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N]] [--language LANG]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "checkpoint/default_model.h"
+#include "eval_panel.h"
 #include "main_window.h"
 
 namespace {
@@ -40,7 +41,16 @@ int main(int argc, char** argv) {
       QStringLiteral("FILE"));
   QCommandLineOption language(QStringLiteral("language"), QStringLiteral("UI language, e.g. de or zh_CN"),
                               QStringLiteral("LANG"));
-  cli.addOptions({screenshot, language});
+  QCommandLineOption evaluate(
+      QStringLiteral("evaluate"),
+      QStringLiteral("with --screenshot: after the importance map, evaluate these tasks "
+                     "(comma-separated), print the results table, then save"),
+      QStringLiteral("TASKS"));
+  QCommandLineOption data_dir(QStringLiteral("data-dir"), QStringLiteral("evaluation data folder"),
+                              QStringLiteral("DIR"));
+  QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("documents per task (0 = all)"),
+                           QStringLiteral("N"), QStringLiteral("100"));
+  cli.addOptions({screenshot, language, evaluate, data_dir, limit});
   cli.process(app);
   install_translations(app, cli.value(language));
 
@@ -64,7 +74,25 @@ int main(int argc, char** argv) {
       }
       QApplication::exit(code);
     };
-    QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [save] { save(0); });
+    if (cli.isSet(evaluate)) {
+      auto* panel = window.eval_panel();
+      panel->set_selected_tasks(cli.value(evaluate).split(','));
+      if (cli.isSet(data_dir)) panel->set_data_dir(cli.value(data_dir));
+      panel->set_limit(cli.value(limit).toInt());
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady,
+                       [&window] { window.evaluate(); });
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::evaluationFinished, [save, panel] {
+        std::printf("%s\n", qPrintable(panel->results_text()));
+        save(0);
+      });
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::evaluationFailed,
+                       [save](const QString& message) {
+                         std::fprintf(stderr, "llmdrop-workbench: evaluation: %s\n", qPrintable(message));
+                         save(1);
+                       });
+    } else {
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [save] { save(0); });
+    }
     QObject::connect(&window, &llmdrop::workbench::MainWindow::scoreFailed, [save](const QString& message) {
       std::fprintf(stderr, "llmdrop-workbench: importance map: %s\n", qPrintable(message));
       save(1);

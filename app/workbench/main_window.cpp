@@ -10,6 +10,8 @@
 #include "analysis/score_checkpoint.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
+#include "eval/evaluator.h"
+#include "eval_panel.h"
 #include "importance_heatmap.h"
 #include "job_manager.h"
 #include "model_summary_widget.h"
@@ -20,7 +22,8 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       jobs_(new widgets::JobManager(this)),
       summary_(new widgets::ModelSummaryWidget(this)),
-      heatmap_(new widgets::ImportanceHeatmap(this)) {
+      heatmap_(new widgets::ImportanceHeatmap(this)),
+      eval_panel_(new widgets::EvalPanel(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
   auto* central = new QWidget(this);
@@ -29,7 +32,12 @@ MainWindow::MainWindow(QWidget* parent)
   layout->addWidget(heatmap_, 1);
   heatmap_->setMinimumHeight(220);
   heatmap_->hide();
+  layout->addWidget(eval_panel_);
+  eval_panel_->hide();
+  if (const QString dirs = qEnvironmentVariable("LLMDROP_DATA_DIR"); !dirs.isEmpty())
+    eval_panel_->set_data_dir(dirs.split(':').first());
   setCentralWidget(central);
+  connect(eval_panel_, &widgets::EvalPanel::evaluateRequested, this, &MainWindow::evaluate);
   connect(heatmap_, &widgets::ImportanceHeatmap::moduleToggled, this, &MainWindow::toggle_module);
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open model…"), QKeySequence::Open, this, &MainWindow::choose_model);
@@ -84,6 +92,7 @@ void MainWindow::on_job_succeeded(int id) {
     opening_job_ = 0;
     plan_ = opened_->checkpoint.config.drops;
     summary_->show_summary(opened_->summary);
+    eval_panel_->show();
     statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
     emit modelOpened(opening_path_);
     start_scoring();
@@ -95,10 +104,24 @@ void MainWindow::on_job_succeeded(int id) {
     statusBar()->showMessage(
         tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
     emit scoresReady();
+  } else if (id == eval_job_) {
+    eval_job_ = 0;
+    eval_panel_->set_running(false);
+    eval_panel_->add_results(eval_label_, *eval_results_);
+    statusBar()->showMessage(tr("Evaluated %1 (%2)").arg(opening_path_, eval_label_));
+    emit evaluationFinished();
   }
 }
 
 void MainWindow::on_job_failed(int id, const QString& error) {
+  if (id == eval_job_) {
+    eval_job_ = 0;
+    eval_panel_->set_running(false);
+    eval_panel_->show_message(tr("Evaluation failed: %1").arg(error));
+    statusBar()->showMessage(tr("Evaluation failed"));
+    emit evaluationFailed(error);
+    return;
+  }
   if (id == scoring_job_) {
     scoring_job_ = 0;
     statusBar()->showMessage(tr("Cannot compute the importance map: %1").arg(error));
@@ -117,6 +140,37 @@ void MainWindow::toggle_module(ModuleKind kind, qint64 layer) {
   plan_ = toggled(plan_, kind, layer);
   heatmap_->set_plan(plan_);
   summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
+}
+
+QString MainWindow::drops_label() const {
+  if (plan_.empty()) return tr("full");
+  QStringList parts;
+  if (!plan_.attn.empty()) parts << tr("attn %1").arg(QString::fromStdString(format_indices(plan_.attn)));
+  if (!plan_.mlp.empty()) parts << tr("mlp %1").arg(QString::fromStdString(format_indices(plan_.mlp)));
+  return tr("%1 dropped").arg(parts.join(QStringLiteral(" · ")));
+}
+
+void MainWindow::evaluate() {
+  if (eval_job_ || opening_job_ || !opened_) return;
+  EvalOptions options;
+  for (const QString& task : eval_panel_->selected_tasks()) options.tasks.push_back(task.toStdString());
+  if (options.tasks.empty()) {
+    eval_panel_->show_message(tr("Tick at least one task."));
+    return;
+  }
+  if (!eval_panel_->data_dir().isEmpty())
+    options.data.data_dirs.emplace_back(eval_panel_->data_dir().toStdString());
+  options.limit = eval_panel_->limit();
+  options.batch_size = 1;  // the workbench evaluates on the CPU
+  eval_label_ = drops_label();
+  eval_results_ = std::make_shared<EvalResults>();
+  eval_panel_->set_running(true);
+  statusBar()->showMessage(tr("Evaluating %1 (%2)…").arg(opening_path_, eval_label_));
+  eval_job_ = jobs_->start(
+      tr("Evaluate %1").arg(opening_path_),
+      [checkpoint = opened_->checkpoint, plan = plan_, options, out = eval_results_](JobContext& job) {
+        *out = evaluate_checkpoint(checkpoint, plan, "cpu", options, job);
+      });
 }
 
 }  // namespace llmdrop::workbench

@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "checkpoint/checkpoint.h"
 #include "checkpoint/tokenizer.h"
 #include "eval/loglikelihood.h"
 #include "eval/text_ops.h"
@@ -580,6 +581,17 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
   }
   results.seconds = seconds_since(start);
   return results;
+}
+
+EvalResults evaluate_checkpoint(const Checkpoint& checkpoint, const DropPlan& drops,
+                                const std::string& device, const EvalOptions& options, JobContext& job) {
+  const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
+  LoadOptions load;
+  load.device = device;
+  load.drops = drops;
+  JobContext loading(job, [&](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
+  const auto model = Model::load(checkpoint, load, loading);
+  return evaluate(*model, tokenizer, options, job);
 }
 
 nlohmann::json results_json(const EvalResults& results, const Model& model, const EvalOptions& options) {

@@ -1,6 +1,7 @@
 // The workbench executable end to end (offscreen): opens a model and renders; a bad model is an error, not a
 // crash.
 #include <QImage>
+#include <QMap>
 #include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
@@ -9,11 +10,12 @@
 #include "support/test_support.h"
 
 namespace {
-int run_workbench(const QStringList& args, QString* err = nullptr) {
+int run_workbench(const QStringList& args, QString* err = nullptr, QString* out = nullptr) {
   QProcess p;
   p.start(QString::fromLocal8Bit(qgetenv("LLMDROP_WORKBENCH")), args);
-  p.waitForFinished(120000);
+  p.waitForFinished(300000);
   if (err) *err = QString::fromLocal8Bit(p.readAllStandardError());
+  if (out) *out = QString::fromUtf8(p.readAllStandardOutput());
   return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
 }  // namespace
@@ -49,6 +51,33 @@ class WorkbenchTest : public QObject {
     QString err;
     QCOMPARE(run_workbench({"/nonexistent/model", "--screenshot", tmp.filePath("x.png")}, &err), 2);
     QVERIFY2(err.contains("does not exist"), qPrintable(err));
+  }
+
+  // The evaluation panel runs lm-eval-style tasks as a job on the demo model and shows transformers' numbers
+  // (tests/data/reference/eval/demo-testdata.json, made by tools/eval_reference.py).
+  void evaluationPanelShowsTheReferenceNumbers() {
+    QTemporaryDir tmp;
+    QString err, out;
+    const QString data = QString::fromStdString((llmdrop::test::data_dir() / "eval" / "shared").string());
+    QCOMPARE(run_workbench({"--screenshot", tmp.filePath("eval.png"), "--evaluate", "arc_easy,boolq",
+                            "--data-dir", data, "--limit", "0"},
+                           &err, &out),
+             0);
+    const auto reference =
+        llmdrop::test::read_json(llmdrop::test::data_dir() / "reference" / "eval" / "demo-testdata.json");
+    QStringList rows = out.trimmed().split('\n');
+    QCOMPARE(rows.takeFirst().trimmed(), QString("full"));
+    QMap<QString, QString> cells;
+    for (const auto& row : rows) cells[row.section('\t', 0, 0)] = row.section('\t', 1, 1);
+    auto expected = [&](const char* task, const char* metric) {
+      return QString::number(reference["tasks"][task]["metrics"][metric].get<double>(), 'f', 4);
+    };
+    QVERIFY2(cells.value(QString::fromUtf8("arc_easy · acc")).startsWith(expected("arc_easy", "acc") + " ± "),
+             qPrintable(out));
+    QVERIFY(
+        cells.value(QString::fromUtf8("arc_easy · acc_norm")).startsWith(expected("arc_easy", "acc_norm")));
+    QVERIFY(cells.value(QString::fromUtf8("boolq · acc")).startsWith(expected("boolq", "acc")));
+    QVERIFY(!QImage(tmp.filePath("eval.png")).isNull());
   }
 };
 

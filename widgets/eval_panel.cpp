@@ -1,0 +1,160 @@
+#include "eval_panel.h"
+
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "eval/evaluator.h"
+#include "eval/task.h"
+
+namespace llmdrop::widgets {
+
+EvalPanel::EvalPanel(QWidget* parent)
+    : QWidget(parent),
+      tasks_(new QListWidget(this)),
+      data_dir_(new QLineEdit(this)),
+      limit_(new QSpinBox(this)),
+      run_(new QPushButton(tr("Evaluate"), this)),
+      message_(new QLabel(this)),
+      table_(new QTableWidget(this)) {
+  for (const auto& name : available_tasks()) {
+    auto* item = new QListWidgetItem(QString::fromStdString(name), tasks_);
+    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+    item->setCheckState(Qt::Unchecked);
+  }
+  tasks_->setMaximumWidth(180);
+  limit_->setRange(0, 1000000);
+  limit_->setValue(100);
+  limit_->setSpecialValueText(tr("all"));
+  limit_->setToolTip(tr("Documents per task (per MMLU subject)"));
+  data_dir_->setPlaceholderText(tr("folder holding arc_easy/, hellaswag/, …"));
+  auto* browse = new QToolButton(this);
+  browse->setText(tr("Browse…"));
+  connect(browse, &QToolButton::clicked, this, [this] {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Evaluation data folder"), data_dir_->text());
+    if (!dir.isEmpty()) data_dir_->setText(dir);
+  });
+  auto* dir_row = new QHBoxLayout;
+  dir_row->addWidget(data_dir_, 1);
+  dir_row->addWidget(browse);
+  auto* form = new QFormLayout;
+  form->addRow(tr("Data folder"), dir_row);
+  form->addRow(tr("Documents"), limit_);
+  form->addRow(run_);
+  form->addRow(message_);
+  message_->setWordWrap(true);
+  auto* settings = new QVBoxLayout;
+  settings->addLayout(form);
+  settings->addStretch();
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  auto* layout = new QHBoxLayout(this);
+  layout->addWidget(tasks_);
+  layout->addLayout(settings);
+  layout->addWidget(table_, 1);
+  connect(run_, &QPushButton::clicked, this, &EvalPanel::evaluateRequested);
+}
+
+QStringList EvalPanel::selected_tasks() const {
+  QStringList out;
+  for (int i = 0; i < tasks_->count(); ++i)
+    if (tasks_->item(i)->checkState() == Qt::Checked) out << tasks_->item(i)->text();
+  return out;
+}
+
+void EvalPanel::set_selected_tasks(const QStringList& tasks) {
+  for (int i = 0; i < tasks_->count(); ++i)
+    tasks_->item(i)->setCheckState(tasks.contains(tasks_->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+}
+
+QString EvalPanel::data_dir() const {
+  return data_dir_->text();
+}
+void EvalPanel::set_data_dir(const QString& dir) {
+  data_dir_->setText(dir);
+}
+int EvalPanel::limit() const {
+  return limit_->value();
+}
+void EvalPanel::set_limit(int limit) {
+  limit_->setValue(limit);
+}
+
+void EvalPanel::set_running(bool running) {
+  run_->setEnabled(!running);
+  if (running) message_->setText(tr("Evaluating…"));
+}
+
+void EvalPanel::show_message(const QString& message) {
+  message_->setText(message);
+}
+
+int EvalPanel::row_for(const QString& key) {
+  for (int r = 0; r < table_->rowCount(); ++r)
+    if (table_->verticalHeaderItem(r)->text() == key) return r;
+  const int r = table_->rowCount();
+  table_->insertRow(r);
+  table_->setVerticalHeaderItem(r, new QTableWidgetItem(key));
+  return r;
+}
+
+void EvalPanel::add_results(const QString& label, const EvalResults& results) {
+  const int column = table_->columnCount();
+  table_->insertColumn(column);
+  table_->setHorizontalHeaderItem(column, new QTableWidgetItem(label));
+  for (const auto& task : results.tasks) {
+    for (const auto& [key, value] : task.metrics) {
+      if (key.find("_stderr,") != std::string::npos) continue;
+      const size_t comma = key.find(',');
+      const std::string metric = key.substr(0, comma), filter = key.substr(comma + 1);
+      QString text = QString::number(value, 'f', 4);
+      if (const auto err = task.metrics.find(metric + "_stderr," + filter); err != task.metrics.end())
+        text += QString::fromUtf8(" ± ") + QString::number(err->second, 'f', 4);
+      const QString row = QString::fromStdString(task.name) + QString::fromUtf8(" · ") +
+                          QString::fromStdString(filter == "none" ? metric : metric + " (" + filter + ")");
+      auto* item = new QTableWidgetItem(text);
+      item->setToolTip(tr("%1 documents, %2 s").arg(task.samples).arg(task.seconds, 0, 'f', 1));
+      table_->setItem(row_for(row), column, item);
+    }
+  }
+  message_->setText(tr("Done in %1 s").arg(results.seconds, 0, 'f', 1));
+}
+
+QString EvalPanel::cell_text(const QString& row, const QString& column) const {
+  for (int c = 0; c < table_->columnCount(); ++c) {
+    if (table_->horizontalHeaderItem(c)->text() != column) continue;
+    for (int r = 0; r < table_->rowCount(); ++r)
+      if (table_->verticalHeaderItem(r)->text() == row && table_->item(r, c))
+        return table_->item(r, c)->text();
+  }
+  return {};
+}
+
+int EvalPanel::result_columns() const {
+  return table_->columnCount();
+}
+
+QString EvalPanel::results_text() const {
+  QStringList lines, header{QString()};
+  for (int c = 0; c < table_->columnCount(); ++c) header << table_->horizontalHeaderItem(c)->text();
+  lines << header.join('\t');
+  for (int r = 0; r < table_->rowCount(); ++r) {
+    QStringList cells{table_->verticalHeaderItem(r)->text()};
+    for (int c = 0; c < table_->columnCount(); ++c)
+      cells << (table_->item(r, c) ? table_->item(r, c)->text() : QString());
+    lines << cells.join('\t');
+  }
+  return lines.join('\n');
+}
+
+}  // namespace llmdrop::widgets
