@@ -189,9 +189,6 @@ std::vector<TaskData> load_task_data(const TaskSpec& task, const DataSources& so
   if (auto it = sources.files.find(task.name); it != sources.files.end()) {
     if (!fs::is_regular_file(it->second, ec))
       throw_bad_input("--data " + task.name + "=" + it->second.string() + ": no such file");
-    if (!placeholder.empty())
-      throw_bad_input("task " + task.name + " reads one file per " + placeholder +
-                      "; give its folder with --data-dir");
     base = it->second.parent_path();
     test_files.push_back({it->second, ""});
   } else {

@@ -487,6 +487,10 @@ class EvalTest : public QObject {
       QCOMPARE(one_file.tasks[0].subtasks[i].records.size(), per_file.tasks[0].subtasks[i].records.size());
     }
     QCOMPARE(one_file.tasks[0].metrics, per_file.tasks[0].metrics);
+    // The same file named directly (--data mmlu=FILE); few-shot examples from dev.jsonl beside it.
+    options.data.data_dirs.clear();
+    options.data.files["mmlu"] = merged / "test.jsonl";
+    QCOMPARE(evaluate(*l.model, *l.tokenizer, options).tasks[0].metrics, per_file.tasks[0].metrics);
   }
 
   void badDataIsReportedClearly() {
