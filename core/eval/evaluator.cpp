@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <set>
 
 #include "checkpoint/checkpoint.h"
@@ -71,20 +72,27 @@ class SamplesLog {
       if (!resume)
         throw_bad_input(path.string() +
                         " exists; pass --resume to continue that run, or choose another file");
-      std::ifstream in(path);
-      std::string line;
+      std::ifstream in(path, std::ios::binary);
+      const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      size_t good_end = 0;  // just after the last complete record
       int64_t line_no = 0;
-      while (std::getline(in, line)) {
+      for (size_t pos = 0; pos < content.size();) {
+        const size_t nl = content.find('\n', pos);
+        const size_t end = nl == std::string::npos ? content.size() : nl + 1;
+        const std::string line = content.substr(pos, end - pos);
         ++line_no;
+        pos = end;
         if (text::strip(line).empty()) continue;
         nlohmann::json record;
         try {
           record = nlohmann::json::parse(line);
         } catch (const nlohmann::json::parse_error&) {
-          // A run killed mid-write leaves a partial last line; anything else is a damaged file.
-          if (in.peek() == EOF) break;
+          // A run killed mid-write leaves a partial last line: it is dropped. Anything else is a damaged
+          // file.
+          if (pos >= content.size()) break;
           throw_bad_input(path.string() + ":" + std::to_string(line_no) + ": not a samples record");
         }
+        good_end = end;
         if (line_no == 1) {
           if (record.value("llmdrop_samples", nlohmann::json()) != header["llmdrop_samples"])
             throw_bad_input(path.string() +
@@ -94,7 +102,13 @@ class SamplesLog {
         }
         done_[{record.value("task", ""), record.value("doc_id", int64_t(-1))}] = record;
       }
+      in.close();
+      if (line_no == 0 || good_end == 0)
+        throw_bad_input(path.string() + " holds no samples header; choose another file");
+      if (good_end < content.size()) fs::resize_file(path, good_end);
+      const bool needs_newline = content[good_end - 1] != '\n';
       out_.open(path, std::ios::app);
+      if (needs_newline) out_ << "\n";
     } else {
       out_.open(path);
       out_ << header.dump() << "\n";
