@@ -157,9 +157,9 @@ class TaskRunner {
   int64_t num_fewshot() const { return num_fewshot_; }
   int64_t max_gen_toks() const { return max_gen_toks_; }
 
-  // Evaluates documents [0, n) of one (sub)task named `name`, skipping those the log already holds.
-  TaskResult run(const std::string& name, const TaskData& data, int64_t n, SamplesLog& log, JobContext& job,
-                 const std::function<void(int64_t)>& docs_done) {
+  // Evaluates documents [0, n) of one (sub)task named `name`, skipping those the log already holds. Progress
+  // counts this task's documents.
+  TaskResult run(const std::string& name, const TaskData& data, int64_t n, SamplesLog& log, JobContext& job) {
     const auto start = Clock::now();
     TaskResult result;
     result.name = name;
@@ -174,19 +174,25 @@ class TaskRunner {
       else
         pending.push_back(i);
     }
-    docs_done(n - static_cast<int64_t>(pending.size()));
+    int64_t finished = n - static_cast<int64_t>(pending.size());
+    job.report(finished, n, "evaluating");
     const size_t chunk = static_cast<size_t>(std::max<int64_t>(256, options_.batch_size * 16));
     for (size_t first = 0; first < pending.size(); first += chunk) {
       job.throw_if_cancelled();
       const std::vector<int64_t> docs(pending.begin() + first,
                                       pending.begin() + std::min(pending.size(), first + chunk));
-      std::vector<nlohmann::json> records = evaluate_docs(name, data, docs, job);
+      const auto chunk_docs = static_cast<int64_t>(docs.size());
+      JobContext chunk_job(job, [&](const Progress& p) {
+        job.report(finished + (p.total ? p.done * chunk_docs / p.total : 0), n, p.message);
+      });
+      std::vector<nlohmann::json> records = evaluate_docs(name, data, docs, chunk_job);
       for (size_t k = 0; k < docs.size(); ++k) {
         log.append(records[k]);
         result.records[docs[k]] = std::move(records[k]);
       }
       log.flush();
-      docs_done(static_cast<int64_t>(docs.size()));
+      finished += chunk_docs;
+      job.report(finished, n, "evaluating");
     }
     aggregate(result.records, result.metrics);
     result.seconds = seconds_since(start);
@@ -555,11 +561,7 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
   SamplesLog log(options.samples_log, header, options.resume);
 
   EvalResults results;
-  int64_t done = 0;
-  auto docs_done = [&](int64_t n) {
-    done += n;
-    job.report(done, total_docs, "evaluating");
-  };
+  int64_t done = 0;  // documents of the tasks already finished
   for (const auto& l : loaded) {
     TaskRunner runner(model, tokenizer, l.spec, options);
     const bool grouped = l.data.size() > 1 || !l.data.front().subtask.empty();
@@ -571,10 +573,10 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
       const int64_t n =
           options.limit > 0 ? std::min<int64_t>(options.limit, d.docs.size()) : int64_t(d.docs.size());
       JobContext sub(job, [&](const Progress& p) {
-        job.report(done + (p.total ? p.done * n / p.total : 0), total_docs, l.spec.name + ": " + p.message);
+        job.report(done + p.done, total_docs, l.spec.name + ": " + p.message);
       });
-      TaskResult r =
-          runner.run(grouped ? l.spec.name + "_" + d.subtask : l.spec.name, d, n, log, sub, docs_done);
+      TaskResult r = runner.run(grouped ? l.spec.name + "_" + d.subtask : l.spec.name, d, n, log, sub);
+      done += n;
       r.config = task_config(l.spec, runner.num_fewshot(), runner.max_gen_toks(), d.origin);
       origin += (origin.empty() ? "" : ", ") + d.origin;
       if (!grouped) {
