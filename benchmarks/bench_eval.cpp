@@ -12,9 +12,9 @@
 #include "bench_args.h"
 #include "eval/loglikelihood.h"
 #include "model/model.h"
+#include "util/clock.h"
 
 using namespace llmdrop;
-using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   const auto args = bench::parse_bench_args(
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
       score_requests(*model, warmup, scoring);
       const auto start = Clock::now();
       const auto scores = score_requests(*model, requests, scoring);  // results are on the host: synchronized
-      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      const double seconds = seconds_since(start);
       const double rate = double(requests.size()) / seconds;
       std::printf("| llmdrop | %ld | %zu | %.2f | %.1f | %s |\n", long(batch), requests.size(), seconds, rate,
                   theirs > 0 ? (std::to_string(rate / theirs).substr(0, 5) + "x").c_str() : "");

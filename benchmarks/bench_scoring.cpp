@@ -14,14 +14,11 @@
 #include "model/device.h"
 #include "model/device_memory.h"
 #include "model/model.h"
+#include "util/clock.h"
 
 using namespace llmdrop;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 double peak_gib(const Model& model) {
   return peak_memory_bytes(model.device()) / double(1 << 30);

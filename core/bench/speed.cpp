@@ -9,17 +9,12 @@
 #include "model/decode_graph.h"
 #include "model/device_memory.h"
 #include "model/model.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 namespace llmdrop {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 double percentile(std::vector<double> values, double q) {
   std::sort(values.begin(), values.end());

@@ -13,6 +13,7 @@
 #include "eval/text_ops.h"
 #include "model/generation.h"
 #include "model/model.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -20,12 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Tokens = std::vector<int64_t>;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // What lm-eval builds for one document.
 struct DocPrompts {
