@@ -120,8 +120,9 @@ def main():
     ap.add_argument("--out", help="write these results as JSON")
     args = ap.parse_args()
     torch.backends.cuda.matmul.allow_tf32 = True
-    contexts = [int(c) for c in args.contexts.split(",")]
-    rounds = [(c, args.new_tokens or c) for c in contexts]
+    # CONTEXT or CONTEXT:NEW_TOKENS, as `llmdrop bench --contexts`
+    contexts = [(int(c.split(":")[0]), int(c.split(":")[1]) if ":" in c else None) for c in args.contexts.split(",")]
+    rounds = [(c, n or args.new_tokens or c) for c, n in contexts]
     bandwidth = copy_bandwidth()
     ours = {}
     if args.ours:

@@ -166,19 +166,42 @@ std::string continuation_text(const Tokenizer& tok, const std::vector<int64_t>& 
   return full.compare(0, head.size(), head) == 0 ? full.substr(head.size()) : tok.decode(new_ids);
 }
 
+// The prompt as exact token ids (--ids; no tokenizer needed, nothing prepended) or as text.
+std::vector<int64_t> generation_prompt(const ArgParser& p, const Checkpoint& ckpt, const Tokenizer* tok) {
+  if (p.has("ids") == p.has("prompt")) throw UsageError("give either --prompt TEXT or --ids IDS");
+  if (!p.has("ids")) {
+    std::vector<int64_t> prompt;
+    if (tok->bos_id()) prompt.push_back(*tok->bos_id());
+    for (int64_t id : tok->encode(p.value("prompt"))) prompt.push_back(id);
+    return prompt;
+  }
+  const auto ids = parse_int_list(p.value("ids"));
+  if (!ids || ids->empty())
+    throw UsageError("--ids: '" + p.value("ids") + "' is not a comma-separated list of token ids");
+  for (int64_t id : *ids)
+    if (id < 0 || id >= ckpt.config.vocab_size)
+      throw_bad_input("token ids must lie in [0, " + std::to_string(ckpt.config.vocab_size) + "); got " +
+                      std::to_string(id));
+  return *ids;
+}
+
 void run_generate(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
-  const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
-  std::vector<int64_t> prompt;
-  if (tok.bos_id()) prompt.push_back(*tok.bos_id());
-  for (int64_t id : tok.encode(p.value("prompt"))) prompt.push_back(id);
+  // With --ids a checkpoint without tokenizer.model (a random-weight model) still generates ids.
+  std::optional<Tokenizer> tok;
+  if (!p.has("ids") || std::filesystem::exists(ckpt.dir / "tokenizer.model"))
+    tok.emplace(Tokenizer::open(ckpt.dir, ckpt.config));
+  const std::vector<int64_t> prompt = generation_prompt(p, ckpt, tok ? &*tok : nullptr);
   SamplingOptions options;
   options.max_new_tokens = p.integer("max-new-tokens");
   options.greedy = p.flag("greedy") || !(p.has("temperature") || p.has("top-p"));
   options.temperature = p.number("temperature");
   options.top_p = p.number("top-p");
   options.seed = static_cast<uint64_t>(p.integer("seed"));
-  options.stop_token = tok.eos_id();
+  options.stop_token =
+      tok ? tok->eos_id()
+          : (ckpt.config.eos_token_ids.empty() ? std::nullopt
+                                               : std::optional(ckpt.config.eos_token_ids.front()));
   options.cuda_graphs = !p.flag("no-cuda-graphs");
   if (!(options.top_p > 0 && options.top_p <= 1)) throw UsageError("--top-p must be in (0, 1]");
   if (!std::isfinite(options.temperature) || options.temperature < 0)
@@ -186,9 +209,15 @@ void run_generate(const ArgParser& p) {
   const auto model = load_model(p, ckpt);
   JobContext job = progress_printer("generate");
   const auto new_ids = generate(*model, prompt, options, job);
-  const std::string text = continuation_text(tok, prompt, new_ids);
+  if (!tok) {
+    if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}});
+    for (size_t i = 0; i < new_ids.size(); ++i) std::cout << (i ? "," : "") << new_ids[i];
+    std::cout << "\n";
+    return;
+  }
+  const std::string text = continuation_text(*tok, prompt, new_ids);
   if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}, {"text", text}});
-  std::cout << p.value("prompt") << text << "\n";
+  std::cout << (p.has("prompt") ? p.value("prompt") : tok->decode(prompt)) << text << "\n";
 }
 
 void run_perplexity(const ArgParser& p) {
@@ -521,10 +550,23 @@ DropPlan parse_compare(const std::string& spec, int64_t num_layers) {
 }
 
 std::vector<SpeedRound> parse_rounds(const ArgParser& p) {
+  // Each item is CONTEXT or CONTEXT:NEW_TOKENS; new tokens default to --new-tokens, else to the context.
   std::vector<SpeedRound> rounds;
-  const auto contexts = parse_int_list(p.value("contexts"));
-  if (!contexts || contexts->empty()) throw UsageError("--contexts expects a list such as 32,64,128");
-  for (int64_t c : *contexts) rounds.push_back({c, p.has("new-tokens") ? p.integer("new-tokens") : c});
+  std::stringstream items(p.value("contexts"));
+  for (std::string item; std::getline(items, item, ',');) {
+    const size_t colon = item.find(':');
+    const auto context = parse_int(item.substr(0, colon));
+    const auto new_tokens =
+        colon == std::string::npos
+            ? std::optional<int64_t>(p.has("new-tokens") ? p.integer("new-tokens") : context.value_or(0))
+            : parse_int(item.substr(colon + 1));
+    if (!context || !new_tokens || *context < 1 || *new_tokens < 1)
+      throw UsageError(
+          "--contexts expects a list such as 32,64,128 or 512,2048:128 (context:new tokens), got '" +
+          p.value("contexts") + "'");
+    rounds.push_back({*context, *new_tokens});
+  }
+  if (rounds.empty()) throw UsageError("--contexts expects a list such as 32,64,128");
   return rounds;
 }
 
@@ -677,6 +719,8 @@ const std::vector<Command>& commands() {
        [](ArgParser& p) {
          add_model_options(p);
          p.add_option("prompt", "TEXT", "the prompt");
+         p.add_option("ids", "IDS",
+                      "the prompt as token ids instead (nothing prepended; no tokenizer needed)");
          p.add_option("max-new-tokens", "N", "tokens to generate at most", "32");
          p.add_flag("greedy",
                     "always take the most likely token (default unless sampling options are given)");
@@ -746,7 +790,9 @@ const std::vector<Command>& commands() {
          p.add_flag("random-weights", "no checkpoint: random weights of --shape, made on the device");
          p.add_option("shape", "NAME", "llama2-7b, llama2-13b, mistral-7b, llama3-8b, qwen2-7b or tiny",
                       "llama2-7b");
-         p.add_option("contexts", "LIST", "prefill lengths, one round each", "32,64,128,256,512");
+         p.add_option("contexts", "LIST",
+                      "prefill lengths, one round each; CONTEXT:N sets that round's new tokens",
+                      "32,64,128,256,512");
          p.add_option("new-tokens", "N", "decode steps per round (default: as many as the context)");
          p.add_option("batch-size", "N", "sequences decoded together", "1");
          p.add_option(

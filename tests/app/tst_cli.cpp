@@ -240,6 +240,23 @@ class CliTest : public QObject {
                               .out);
   }
 
+  void generateFromIdsMatchesTransformersGreedy() {
+    // --ids: the exact prompt ids, nothing prepended; transformers' fp32 greedy continuation of the first 8.
+    const auto ref = llmdrop::test::read_json(data_dir() / "reference" / "llama.json");
+    const auto ids = ref["ids"].get<std::vector<int64_t>>();
+    const std::vector<int64_t> prompt(ids.begin(), ids.begin() + 8);
+    const auto& expected = ref["cases"][0]["greedy"];
+    QCOMPARE(ref["cases"][0]["dtype"].get<std::string>(), std::string("float32"));
+    const Run r = run_cli({"generate", model("llama"), "--ids", join(prompt), "--max-new-tokens",
+                           QString::number(expected.size()), "--dtype", "float32", "--json"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json()["ids"].dump(), nlohmann::json(prompt).dump());
+    QCOMPARE(r.json()["new_ids"].dump(), expected.dump());
+    const Run both = run_cli({"generate", model("llama"), "--ids", "1", "--prompt", "a"});
+    QCOMPARE(both.code, 2);
+    QVERIFY2(both.err.find("either --prompt TEXT or --ids IDS") != std::string::npos, both.err.c_str());
+  }
+
   void badInputExitsTwoWithOneLine_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("fragment");
@@ -335,7 +352,7 @@ class CliTest : public QObject {
     QTemporaryDir tmp;
     const QString csv = tmp.filePath("speed.csv");
     const Run r =
-        run_cli({"bench", "--random-weights", "--shape", "tiny", "--contexts", "8,16", "--new-tokens", "4",
+        run_cli({"bench", "--random-weights", "--shape", "tiny", "--contexts", "8,16:6", "--new-tokens", "4",
                  "--compare", "attn=0,1", "--compare", "block=2", "--csv", csv, "--json"});
     QVERIFY2(r.code == 0, r.err.c_str());
     const auto rounds = r.json()["rounds"];
@@ -348,8 +365,10 @@ class CliTest : public QObject {
       const double expected = config == "full" ? 1.0 : config == "attn=0,1" ? 0.5 : 0.75;  // of 4 layers
       QCOMPARE(row["kv_cache_ratio"].get<double>(), expected);
       // tiny: 4 layers × 2 kv heads × 16 dims × K and V × 4 bytes = 1024 bytes per token without drops.
-      QCOMPARE(row["kv_cache_bytes"].get<int64_t>(),
-               int64_t(1024 * expected) * (row["context"].get<int64_t>() + 4));
+      // "16:6" gives that round 6 new tokens; "8" takes --new-tokens.
+      const int64_t context = row["context"], new_tokens = row["new_tokens"];
+      QCOMPARE(new_tokens, context == 16 ? int64_t(6) : int64_t(4));
+      QCOMPARE(row["kv_cache_bytes"].get<int64_t>(), int64_t(1024 * expected) * (context + new_tokens));
     }
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -362,6 +381,9 @@ class CliTest : public QObject {
     QVERIFY2(bad.err.find("unknown shape 'gpt5'") != std::string::npos, bad.err.c_str());
     const Run bad_compare = run_cli({"bench", "--random-weights", "--shape", "tiny", "--compare", "heads=1"});
     QCOMPARE(bad_compare.code, 2);
+    const Run bad_round = run_cli({"bench", "--random-weights", "--shape", "tiny", "--contexts", "8,16:x"});
+    QCOMPARE(bad_round.code, 2);
+    QVERIFY2(bad_round.err.find("context:new tokens") != std::string::npos, bad_round.err.c_str());
   }
 };
 

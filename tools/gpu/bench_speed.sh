@@ -11,7 +11,8 @@ export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_
 { cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda --target llmdrop; } >"$out/build-cli.log" 2>&1
 last8=24,25,26,27,28,29,30,31
 compare=(--compare attn=$last8 --compare mlp=$last8 --compare block=$last8)
-contexts=${CONTEXTS:-32,64,128,256,512,2048}
+# LLM-Drop's rounds (new tokens = context) and the 2048-token context of the acceptance, with 256 decode steps.
+contexts=${CONTEXTS:-32,64,128,256,512,2048:256}
 build-cuda/bin/llmdrop bench --random-weights --shape llama2-7b --device cuda --dtype bfloat16 --contexts "$contexts" \
   "${compare[@]}" --csv "$out/speed_ours.csv" --json >"$out/speed_ours.json" 2>"$out/speed_ours.err"
 python3 tools/bench_speed_reference.py --shape llama2-7b --contexts "$contexts" "${compare[@]}" \
