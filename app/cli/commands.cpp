@@ -727,7 +727,8 @@ const std::vector<Command>& commands() {
          p.add_option("temperature", "T", "sampling temperature", "1.0");
          p.add_option("top-p", "P", "nucleus sampling mass", "1.0");
          p.add_option("seed", "N", "random seed for sampling", "0");
-         p.add_flag("no-cuda-graphs", "decode without CUDA graphs (for comparison)");
+         p.add_flag("no-cuda-graphs",
+                    "run the decode step eagerly instead of replaying a CUDA graph (comparison)");
        },
        run_generate},
       {"perplexity", "Perplexity of a text file in non-overlapping windows, each starting with BOS.",
@@ -799,7 +800,8 @@ const std::vector<Command>& commands() {
              "compare", "KIND=LIST",
              "also measure with these drops (attn=24,25 / mlp=3 / block=4,5; repeatable) and print speedups");
          p.add_option("csv", "FILE", "write benchmark_speed.py's columns (and ours) here");
-         p.add_flag("no-cuda-graphs", "decode without CUDA graphs (for comparison)");
+         p.add_flag("no-cuda-graphs",
+                    "run the decode step eagerly instead of replaying a CUDA graph (comparison)");
        },
        run_bench},
       {"tasks", "List the evaluation tasks (built-in and the user's task folder).",

@@ -72,7 +72,9 @@ bool DecodeGraph::uses_graph() const {
 at::Tensor DecodeGraph::step(const at::Tensor& token) {
   Impl& g = *impl_;
   c10::InferenceMode inference;
-  if (!g.want_graph) return g.model.forward(token, &g.cache, nullptr, /*last_only=*/true);
+  // On the CPU the cached forward attends to exactly the filled part of the cache. On a GPU every step is the
+  // fixed-shape one, replayed as a graph or run eagerly: the same kernels, so the same tokens either way.
+  if (!g.model.device().is_cuda()) return g.model.forward(token, &g.cache, nullptr, /*last_only=*/true);
   if (!g.token.defined()) {
     g.token = at::empty_like(token);
     g.position = at::empty({1}, token.options().dtype(at::kLong));
@@ -84,7 +86,7 @@ at::Tensor DecodeGraph::step(const at::Tensor& token) {
   if (g.graph) {
     g.graph->replay();
     out = g.logits;
-  } else if (g.steps > 0 && g.capture()) {
+  } else if (g.want_graph && g.steps > 0 && g.capture()) {
     g.graph->replay();
     out = g.logits;
   }

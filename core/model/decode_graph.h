@@ -1,7 +1,7 @@
 #pragma once
 // Decode steps that cost one graph launch: on a GPU the fixed-shape step (Model::decode_step) is captured
-// once as a CUDA graph and replayed for every token; if capture fails, or on the CPU, each step runs
-// normally.
+// once as a CUDA graph and replayed for every token; without graphs (asked for, or capture failed) that step
+// runs eagerly, so tokens never depend on the choice. On the CPU each step is the plain cached forward.
 #include <ATen/core/Tensor.h>
 
 #include <memory>
@@ -13,7 +13,7 @@ class Model;
 
 class DecodeGraph {
  public:
-  // `use_graph` false: always plain steps (for comparisons).
+  // `use_graph` false: eager steps (for comparisons).
   DecodeGraph(const Model& model, KVCache& cache, bool use_graph = true);
   ~DecodeGraph();
   DecodeGraph(const DecodeGraph&) = delete;

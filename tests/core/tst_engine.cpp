@@ -258,7 +258,7 @@ class EngineTest : public QObject {
     }
   }
 
-  // Greedy generation replaying a captured CUDA graph per token gives the tokens of plain decode steps (on a
+  // Greedy generation replaying a captured CUDA graph per token gives the tokens of eager decode steps (on a
   // GPU; on the CPU there is no graph and both runs take the plain path).
   void cudaGraphDecodingGeneratesTheSameTokens() {
     LoadOptions options;

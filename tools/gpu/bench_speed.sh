@@ -17,3 +17,10 @@ build-cuda/bin/llmdrop bench --random-weights --shape llama2-7b --device cuda --
   "${compare[@]}" --csv "$out/speed_ours.csv" --json >"$out/speed_ours.json" 2>"$out/speed_ours.err"
 python3 tools/bench_speed_reference.py --shape llama2-7b --contexts "$contexts" "${compare[@]}" \
   --ours "$out/speed_ours.json" --out "$out/speed_theirs.json" | tee "$out/speed.log"
+# Launch overhead: the full model's decode step run eagerly instead of as a CUDA graph.
+build-cuda/bin/llmdrop bench --random-weights --shape llama2-7b --device cuda --dtype bfloat16 --contexts 512,2048:256 \
+  --no-cuda-graphs --json >"$out/speed_ours_eager.json" 2>>"$out/speed_ours.err"
+python3 -c "import json,sys
+for r in json.load(open(sys.argv[1]))['rounds']:
+    print(f\"eager decode (no CUDA graph), context {r['context']}: {r['decode_tokens_per_second']:.1f} tok/s\")" \
+  "$out/speed_ours_eager.json" | tee -a "$out/speed.log"
