@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/version.h>
 
 #include <cmath>
 #include <sstream>
@@ -23,8 +24,12 @@ std::string shape_string(at::IntArrayRef shape) {
   return out.str();
 }
 
-// LlamaRMSNorm: normalise in float32, cast back, then scale.
+// LlamaRMSNorm: normalise in float32, cast back, then scale. On a GPU the first part is one fused kernel
+// (float32 inside, rounded once to x's dtype as transformers rounds it) instead of seven.
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  if (x.is_cuda()) return weight * at::rms_norm(x, {x.size(-1)}, std::nullopt, eps);
+#endif
   at::Tensor xf = x.to(at::kFloat);
   xf = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
   return weight * xf.to(x.scalar_type());
@@ -38,10 +43,11 @@ at::Tensor repeat_kv(const at::Tensor& x, int64_t n_rep) {
 }
 
 // Which keys each query may see: causal, and within the sliding window when there is one.
-// (T, S) bool, true = attend; undefined when every query sees every key.
+// (T, S) bool, true = attend; undefined when every query sees every key, or when the attention is plainly
+// causal from position 0 (then sdpa's is_causal serves, and lets the GPU use flash attention).
 at::Tensor attention_mask(int64_t start, int64_t t, int64_t window, c10::Device device) {
   const int64_t s = start + t;
-  const bool causal_needed = t > 1;
+  const bool causal_needed = t > 1 && start > 0;
   const bool window_needed = window > 0 && s > window;
   if (!causal_needed && !window_needed) return {};
   auto opts = at::TensorOptions().dtype(at::kLong).device(device);
@@ -52,16 +58,23 @@ at::Tensor attention_mask(int64_t start, int64_t t, int64_t window, c10::Device 
   return mask;
 }
 
-// softmax(q·kᵀ·scale + mask)·v, the eager formula of transformers (softmax in float32).
+// softmax(q·kᵀ·scale + mask)·v, the eager formula of transformers (softmax in float32). `mask`: bool (true =
+// attend) or additive float; undefined with `causal` for a fresh causal sequence (T == S).
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
-                double scale) {
+                bool causal, double scale) {
 #if TORCH_VERSION_MAJOR >= 2
   return at::scaled_dot_product_attention(
-      q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt, 0.0, false, scale);
+      q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt, 0.0, causal, scale);
 #else
   at::Tensor scores = at::matmul(q, k.transpose(2, 3)) * scale;  // (B, H, T, S)
-  if (mask.defined())
-    scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+  const float minus_inf = -std::numeric_limits<float>::infinity();
+  if (causal)
+    scores = scores.masked_fill(
+        at::ones({q.size(2), k.size(2)}, q.options().dtype(at::kBool)).tril().logical_not(), minus_inf);
+  else if (mask.defined() && mask.scalar_type() == at::kBool)
+    scores = scores.masked_fill(mask.logical_not(), minus_inf);
+  else if (mask.defined())
+    scores = scores + mask;
   at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
   return at::matmul(probs, v);
 #endif
@@ -199,18 +212,19 @@ at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, cons
   const AttentionWeights& w = *layer.attn;
   const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads,
                 d = config_.head_dim;
-  at::Tensor qkv = at::linear(x, w.qkv, w.qkv_bias);                                 // (B, T, (H + 2KV)·D)
-  at::Tensor q = qkv.narrow(-1, 0, h * d).view({b, t, h, d}).transpose(1, 2);        // (B, H, T, D)
-  at::Tensor k = qkv.narrow(-1, h * d, kv * d).view({b, t, kv, d}).transpose(1, 2);  // (B, KV, T, D)
+  at::Tensor qkv = at::linear(x, w.qkv, w.qkv_bias);  // (B, T, (H + 2KV)·D)
+  // RoPE on the query and key heads in one go.
+  at::Tensor qk = apply_rope(qkv.narrow(-1, 0, (h + kv) * d).view({b, t, h + kv, d}), in.rope);
+  at::Tensor q = qk.narrow(2, 0, h).transpose(1, 2);   // (B, H, T, D)
+  at::Tensor k = qk.narrow(2, h, kv).transpose(1, 2);  // (B, KV, T, D)
   at::Tensor v = qkv.narrow(-1, (h + kv) * d, kv * d).view({b, t, kv, d}).transpose(1, 2);
-  q = apply_rope(q, in.cos, in.sin);
-  k = apply_rope(k, in.cos, in.sin);
   if (in.write_position.defined())
     std::tie(k, v) = in.cache->write_at(layer.index, k, v, in.write_position);  // (B, KV, capacity, D)
   else if (in.cache)
     std::tie(k, v) = in.cache->append(layer.index, k, v);  // (B, KV, start+T, D)
-  at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), in.masks.at(layer.sliding_window),
-                        1.0 / std::sqrt(double(d)));
+  const at::Tensor& mask = in.masks.at(layer.sliding_window);
+  at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), mask,
+                        in.causal && !mask.defined() && t > 1, 1.0 / std::sqrt(double(d)));
   out = out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
   return at::linear(out, w.o, w.o_bias);
 }
@@ -265,7 +279,9 @@ at::Tensor Model::forward(const at::Tensor& input_ids, KVCache* cache, HiddenSta
   AttentionInputs in;
   in.cache = cache;
   in.start = cache ? cache->length() : 0;
-  std::tie(in.cos, in.sin) = rope_cos_sin(inv_freq_, in.start, t, dtype_);  // (T, D)
+  in.causal = in.start == 0;
+  in.rope = rope_tables(inv_freq_, in.start, t, dtype_);  // (T, D) → (T, 1, D), over the heads
+  in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
   for (const auto& layer : layers_)
     if (!in.masks.count(layer.sliding_window))
       in.masks[layer.sliding_window] = attention_mask(in.start, t, layer.sliding_window, device_);
@@ -284,9 +300,10 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
   c10::InferenceMode inference;
   check_token_ids(input_ids);
   AttentionInputs in;
-  at::Tensor pos = positions.to(device_, at::kLong);                             // (B, T)
-  std::tie(in.cos, in.sin) = rope_cos_sin(inv_freq_, pos.unsqueeze(1), dtype_);  // (B, 1, T, D)
-  const at::Tensor see = visible.to(device_, at::kBool);                         // (B, T, T)
+  at::Tensor pos = positions.to(device_, at::kLong);  // (B, T)
+  in.rope = rope_tables(inv_freq_, pos, dtype_);      // (B, T, D) → (B, T, 1, D), over the heads
+  in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
+  const at::Tensor see = visible.to(device_, at::kBool);  // (B, T, T)
   for (const auto& layer : layers_) {
     const int64_t window = layer.sliding_window;
     if (in.masks.count(window)) continue;
@@ -303,14 +320,19 @@ at::Tensor Model::decode_step(const at::Tensor& token, const at::Tensor& positio
   AttentionInputs in;
   in.cache = &cache;
   in.write_position = position;
-  std::tie(in.cos, in.sin) = rope_cos_sin(inv_freq_, position, dtype_);       // (1, D)
+  in.rope = rope_tables(inv_freq_, position, dtype_);  // (1, D) → (1, 1, D), over the heads
+  in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
   const at::Tensor slots = at::arange(cache.capacity(), position.options());  // (S)
   for (const auto& layer : layers_) {
     const int64_t window = layer.sliding_window;
     if (in.masks.count(window)) continue;
-    at::Tensor mask = slots <= position;
-    if (window > 0) mask = mask & (slots > position - window);
-    in.masks[window] = mask.view({1, 1, 1, -1});  // (1, 1, 1, S)
+    at::Tensor visible = slots <= position;
+    if (window > 0) visible = visible & (slots > position - window);
+    // Additive, made once per step rather than converted from bool in every layer.
+    in.masks[window] =
+        at::zeros({1, 1, 1, cache.capacity()}, at::TensorOptions().dtype(dtype_).device(device_))
+            .masked_fill_(visible.logical_not().view({1, 1, 1, -1}),
+                          -std::numeric_limits<float>::infinity());  // (1, 1, 1, S)
   }
   return logits(run_layers(at::embedding(embedding_, token), in, nullptr));  // (B, 1, V)
 }

@@ -13,6 +13,7 @@
 #include "model/drop_plan.h"
 #include "model/kv_cache.h"
 #include "model/observer.h"
+#include "model/rope.h"
 
 namespace llmdrop {
 
@@ -106,9 +107,10 @@ class Model {
   struct AttentionInputs {
     KVCache* cache = nullptr;
     int64_t start = 0;
-    at::Tensor write_position;  // defined: decode_step's fixed-shape cache write
-    at::Tensor cos, sin;
-    std::map<int64_t, at::Tensor> masks;
+    at::Tensor write_position;            // defined: decode_step's fixed-shape cache write
+    RopeTables rope;                      // broadcast over (B, T, heads, D)
+    bool causal = false;                  // a fresh sequence: an undefined mask means causal (is_causal)
+    std::map<int64_t, at::Tensor> masks;  // per sliding window (0 = none)
   };
   at::Tensor run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer) const;
   at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,

@@ -30,23 +30,23 @@ at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t head_dim, c1
   return inv_freq.to(device);
 }
 
-std::pair<at::Tensor, at::Tensor> rope_cos_sin(const at::Tensor& inv_freq, const at::Tensor& positions,
-                                               c10::ScalarType dtype) {
+RopeTables rope_tables(const at::Tensor& inv_freq, const at::Tensor& positions, c10::ScalarType dtype) {
   at::Tensor freqs = positions.to(inv_freq.device(), at::kFloat).unsqueeze(-1) * inv_freq;  // (…, head_dim/2)
-  at::Tensor emb = at::cat({freqs, freqs}, -1);                                             // (…, head_dim)
-  return {emb.cos().to(dtype), emb.sin().to(dtype)};
+  at::Tensor sin = freqs.sin();
+  return {at::cat({freqs, freqs}, -1).cos().to(dtype), at::cat({-sin, sin}, -1).to(dtype)};  // (…, head_dim)
 }
 
-std::pair<at::Tensor, at::Tensor> rope_cos_sin(const at::Tensor& inv_freq, int64_t start, int64_t length,
-                                               c10::ScalarType dtype) {
-  return rope_cos_sin(inv_freq, at::arange(start, start + length, inv_freq.options().dtype(at::kLong)),
-                      dtype);
+RopeTables rope_tables(const at::Tensor& inv_freq, int64_t start, int64_t length, c10::ScalarType dtype) {
+  return rope_tables(inv_freq, at::arange(start, start + length, inv_freq.options().dtype(at::kLong)), dtype);
 }
 
-at::Tensor apply_rope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
-  const int64_t half = x.size(-1) / 2;
-  at::Tensor rotated = at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-  return x * cos + rotated * sin;
+at::Tensor apply_rope(const at::Tensor& x, const RopeTables& rope) {
+  const int64_t d = x.size(-1);
+  std::vector<int64_t> halves(x.sizes().begin(), x.sizes().end() - 1);
+  halves.insert(halves.end(), {2, d / 2});
+  // rotate_half(x) = (-x2, x1): swap the halves here, the sign lives in signed_sin.
+  const at::Tensor swapped = x.reshape(halves).flip(-2).view(x.sizes());
+  return x * rope.cos + swapped * rope.signed_sin;  // rounded as transformers rounds it, step by step
 }
 
 }  // namespace llmdrop

@@ -9,13 +9,16 @@ struct RopeConfig;
 
 // (head_dim/2) float32 inverse frequencies, with linear or llama3 scaling applied.
 at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t head_dim, c10::Device device);
-// cos, sin: (T, head_dim) for positions [start, start+T).
-std::pair<at::Tensor, at::Tensor> rope_cos_sin(const at::Tensor& inv_freq, int64_t start, int64_t length,
-                                               c10::ScalarType dtype);
-// cos, sin: (…, head_dim) for integer positions of any shape (…).
-std::pair<at::Tensor, at::Tensor> rope_cos_sin(const at::Tensor& inv_freq, const at::Tensor& positions,
-                                               c10::ScalarType dtype);
-// x: (B, heads, T, head_dim) → x·cos + rotate_half(x)·sin
-at::Tensor apply_rope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);
+// The tables apply_rope takes: cos, and sin with its first half negated (so rotate_half's sign is folded in).
+struct RopeTables {
+  at::Tensor cos, signed_sin;  // (…, head_dim)
+};
+// (T, head_dim) tables for positions [start, start+T).
+RopeTables rope_tables(const at::Tensor& inv_freq, int64_t start, int64_t length, c10::ScalarType dtype);
+// (…, head_dim) tables for integer positions of any shape (…).
+RopeTables rope_tables(const at::Tensor& inv_freq, const at::Tensor& positions, c10::ScalarType dtype);
+// x: (…, head_dim), tables broadcastable to it → x·cos + rotate_half(x)·sin, as transformers computes it,
+// in four kernels whatever the number of heads in x.
+at::Tensor apply_rope(const at::Tensor& x, const RopeTables& rope);
 
 }  // namespace llmdrop
