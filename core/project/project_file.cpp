@@ -1,0 +1,97 @@
+#include "project/project_file.h"
+
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "analysis/score_file.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace llmdrop {
+
+namespace {
+
+constexpr const char* kFormat = "llmdrop-project/1";
+
+const nlohmann::json& field(const nlohmann::json& j, const std::string& name) {
+  if (!j.contains(name)) throw_bad_input("project file: field '" + name + "' is missing");
+  return j.at(name);
+}
+
+// Indices only: the layer count is checked when the model is opened.
+std::set<int64_t> layer_list(const nlohmann::json& j, const std::string& name) {
+  return DropPlan::parse_list(j.value(name, nlohmann::json()), "project file: " + name,
+                              std::numeric_limits<int64_t>::max());
+}
+
+}  // namespace
+
+nlohmann::json project_to_json(const Project& p) {
+  nlohmann::json j = {{"format", kFormat},
+                      {"model", p.model_dir},
+                      {"drop_attn_list", std::vector<int64_t>(p.plan.attn.begin(), p.plan.attn.end())},
+                      {"drop_mlp_list", std::vector<int64_t>(p.plan.mlp.begin(), p.plan.mlp.end())},
+                      {"metric", to_string(p.metric)},
+                      {"results", nlohmann::json::array()}};
+  if (p.scores) {
+    ScoreRequest request;
+    request.model_dir = p.model_dir;
+    request.plan = p.scores->plan;
+    j["scores"] = scores_to_json(*p.scores, request, 0);
+  }
+  for (const auto& column : p.results) {
+    nlohmann::json cells = nlohmann::json::array();
+    for (const auto& [row, text] : column.cells) cells.push_back({row, text});
+    j["results"].push_back({{"label", column.label}, {"cells", cells}});
+  }
+  return j;
+}
+
+Project project_from_json(const nlohmann::json& j) {
+  if (!j.is_object() || j.value("format", std::string()) != kFormat)
+    throw_bad_input(std::string("not an llmdrop project file (format ") + kFormat + ")");
+  Project p;
+  const auto& model = field(j, "model");
+  if (!model.is_string() || model.get<std::string>().empty())
+    throw_bad_input("project file: field 'model' must name the model folder");
+  p.model_dir = model.get<std::string>();
+  p.plan.attn = layer_list(j, "drop_attn_list");
+  p.plan.mlp = layer_list(j, "drop_mlp_list");
+  const auto& metric = j.value("metric", nlohmann::json("cosine"));
+  if (!metric.is_string()) throw_bad_input("project file: field 'metric' must be a string");
+  p.metric = parse_metric(metric.get<std::string>());
+  if (j.contains("scores") && !j["scores"].is_null()) p.scores = scores_from_json(j["scores"]);
+  const auto& results = j.value("results", nlohmann::json::array());
+  if (!results.is_array()) throw_bad_input("project file: field 'results' must be a list");
+  for (const auto& c : results) {
+    if (!c.is_object() || !c.contains("label") || !c["label"].is_string() || !c.contains("cells") ||
+        !c["cells"].is_array())
+      throw_bad_input("project file: every entry of 'results' needs a 'label' and 'cells'");
+    ResultsColumn column{c["label"].get<std::string>(), {}};
+    for (const auto& cell : c["cells"]) {
+      if (!cell.is_array() || cell.size() != 2 || !cell[0].is_string() || !cell[1].is_string())
+        throw_bad_input("project file: a results cell must be [row, text]");
+      column.cells.emplace_back(cell[0].get<std::string>(), cell[1].get<std::string>());
+    }
+    p.results.push_back(std::move(column));
+  }
+  return p;
+}
+
+void save_project(const Project& project, const std::filesystem::path& path) {
+  write_file_atomically(path, project_to_json(project).dump(1) + "\n");
+}
+
+Project load_project(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw_bad_input("cannot read project file " + path.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) throw_bad_input("project file " + path.string() + " is not valid JSON");
+  return project_from_json(j);
+}
+
+}  // namespace llmdrop
