@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>QObject</name>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="43"/>
+        <source>attention</source>
+        <translation>Attention</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="49"/>
+        <source>block</source>
+        <translation>Block</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::EvalPanel</name>
     <message>
         <location filename="../widgets/eval_panel.cpp" line="26"/>
@@ -220,139 +238,267 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="27"/>
+        <location filename="../app/workbench/main_window.cpp" line="68"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="42"/>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="43"/>
+        <location filename="../app/workbench/main_window.cpp" line="84"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <location filename="../app/workbench/main_window.cpp" line="91"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="48"/>
+        <location filename="../app/workbench/main_window.cpp" line="100"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="53"/>
+        <location filename="../app/workbench/main_window.cpp" line="105"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="62"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="64"/>
+        <location filename="../app/workbench/main_window.cpp" line="190"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="83"/>
+        <location filename="../app/workbench/main_window.cpp" line="209"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="84"/>
+        <location filename="../app/workbench/main_window.cpp" line="210"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="96"/>
+        <location filename="../app/workbench/main_window.cpp" line="239"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="105"/>
+        <location filename="../app/workbench/main_window.cpp" line="266"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <location filename="../app/workbench/main_window.cpp" line="256"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="85"/>
+        <source>Open &amp;project…</source>
+        <translation>&amp;Projekt öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="86"/>
+        <source>&amp;Save project…</source>
+        <translation>Projekt &amp;speichern…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="88"/>
+        <source>&amp;Export drop plan (config.json)…</source>
+        <translation>Entfernungsplan &amp;exportieren (config.json)…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="89"/>
+        <source>Export &amp;pruned checkpoint…</source>
+        <translation>&amp;Beschnittenen Checkpoint exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="93"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="95"/>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederherstellen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <source>Open a project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
+        <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="117"/>
+        <source>Save the project</source>
+        <translation>Projekt speichern</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="118"/>
+        <source>LLM-Drop projects (*.llmdrop.json)</source>
+        <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
+    </message>
+    <message>
         <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>Cannot save the project</source>
+        <translation>Das Projekt kann nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="126"/>
+        <source>Export a pruned checkpoint to a new folder</source>
+        <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <source>Export the drop plan to a new folder</source>
+        <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="144"/>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <source>Cannot open project %1:
+%2</source>
+        <translation>Projekt %1 kann nicht geöffnet werden:
+%2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <source>Cannot open project</source>
+        <translation>Projekt kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <source>Exporting to %1…</source>
+        <translation>Export nach %1…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
+        <source>Export %1</source>
+        <translation>%1 exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <source>The project&apos;s drop plan does not fit this model: %1</source>
+        <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <source>Exported to %1</source>
+        <translation>Nach %1 exportiert</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="273"/>
+        <location filename="../app/workbench/main_window.cpp" line="275"/>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="281"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="121"/>
+        <location filename="../app/workbench/main_window.cpp" line="282"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="133"/>
+        <location filename="../app/workbench/main_window.cpp" line="294"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="134"/>
+        <location filename="../app/workbench/main_window.cpp" line="295"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="136"/>
+        <location filename="../app/workbench/main_window.cpp" line="297"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <source>Drop %1 %2</source>
+        <translation>%1 %2 entfernen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <source>Restore %1 %2</source>
+        <translation>%1 %2 wiederherstellen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="315"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <location filename="../app/workbench/main_window.cpp" line="318"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="150"/>
+        <location filename="../app/workbench/main_window.cpp" line="319"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="158"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>QObject</name>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="43"/>
+        <source>attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="49"/>
+        <source>block</source>
+        <translation>模块</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::EvalPanel</name>
     <message>
         <location filename="../widgets/eval_panel.cpp" line="26"/>
@@ -220,139 +238,267 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="27"/>
+        <location filename="../app/workbench/main_window.cpp" line="68"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="42"/>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="43"/>
+        <location filename="../app/workbench/main_window.cpp" line="84"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <location filename="../app/workbench/main_window.cpp" line="91"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="48"/>
+        <location filename="../app/workbench/main_window.cpp" line="100"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="53"/>
+        <location filename="../app/workbench/main_window.cpp" line="105"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="62"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="64"/>
+        <location filename="../app/workbench/main_window.cpp" line="190"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="83"/>
+        <location filename="../app/workbench/main_window.cpp" line="209"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="84"/>
+        <location filename="../app/workbench/main_window.cpp" line="210"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="96"/>
+        <location filename="../app/workbench/main_window.cpp" line="239"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="105"/>
+        <location filename="../app/workbench/main_window.cpp" line="266"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <location filename="../app/workbench/main_window.cpp" line="256"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="85"/>
+        <source>Open &amp;project…</source>
+        <translation>打开项目(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="86"/>
+        <source>&amp;Save project…</source>
+        <translation>保存项目(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="88"/>
+        <source>&amp;Export drop plan (config.json)…</source>
+        <translation>导出丢弃方案(&amp;E)（config.json）…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="89"/>
+        <source>Export &amp;pruned checkpoint…</source>
+        <translation>导出剪枝后的检查点(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="93"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="95"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <source>Open a project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
+        <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="117"/>
+        <source>Save the project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="118"/>
+        <source>LLM-Drop projects (*.llmdrop.json)</source>
+        <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
+    </message>
+    <message>
         <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>Cannot save the project</source>
+        <translation>无法保存项目</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="126"/>
+        <source>Export a pruned checkpoint to a new folder</source>
+        <translation>将剪枝后的检查点导出到新文件夹</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <source>Export the drop plan to a new folder</source>
+        <translation>将丢弃方案导出到新文件夹</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="144"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <source>Cannot open project %1:
+%2</source>
+        <translation>无法打开项目 %1：
+%2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <source>Cannot open project</source>
+        <translation>无法打开项目</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <source>Exporting to %1…</source>
+        <translation>正在导出到 %1…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <source>The project&apos;s drop plan does not fit this model: %1</source>
+        <translation>项目的丢弃方案与此模型不符：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="273"/>
+        <location filename="../app/workbench/main_window.cpp" line="275"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="281"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="121"/>
+        <location filename="../app/workbench/main_window.cpp" line="282"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="133"/>
+        <location filename="../app/workbench/main_window.cpp" line="294"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="134"/>
+        <location filename="../app/workbench/main_window.cpp" line="295"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="136"/>
+        <location filename="../app/workbench/main_window.cpp" line="297"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <source>Drop %1 %2</source>
+        <translation>丢弃%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <source>Restore %1 %2</source>
+        <translation>恢复%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="315"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <location filename="../app/workbench/main_window.cpp" line="318"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="150"/>
+        <location filename="../app/workbench/main_window.cpp" line="319"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="158"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>

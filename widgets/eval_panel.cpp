@@ -140,6 +140,28 @@ QString EvalPanel::cell_text(const QString& row, const QString& column) const {
   return {};
 }
 
+std::vector<ResultsColumn> EvalPanel::results() const {
+  std::vector<ResultsColumn> columns;
+  for (int c = 0; c < table_->columnCount(); ++c) {
+    ResultsColumn column{table_->horizontalHeaderItem(c)->text().toStdString(), {}};
+    for (int r = 0; r < table_->rowCount(); ++r)
+      if (table_->item(r, c))
+        column.cells.emplace_back(table_->verticalHeaderItem(r)->text().toStdString(),
+                                  table_->item(r, c)->text().toStdString());
+    columns.push_back(std::move(column));
+  }
+  return columns;
+}
+
+void EvalPanel::add_column(const ResultsColumn& column) {
+  const int c = table_->columnCount();
+  table_->insertColumn(c);
+  table_->setHorizontalHeaderItem(c, new QTableWidgetItem(QString::fromStdString(column.label)));
+  for (const auto& [row, text] : column.cells)
+    table_->setItem(row_for(QString::fromStdString(row)), c,
+                    new QTableWidgetItem(QString::fromStdString(text)));
+}
+
 int EvalPanel::result_columns() const {
   return table_->columnCount();
 }

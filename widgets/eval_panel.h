@@ -2,6 +2,9 @@
 // Evaluation in the workbench: pick lm-eval-style tasks and a data folder, run them on the model with its
 // current drops (a job), and compare runs side by side — one column per run (full model, each drop set).
 #include <QWidget>
+#include <vector>
+
+#include "project/project_file.h"
 
 class QLabel;
 class QLineEdit;
@@ -31,6 +34,9 @@ class EvalPanel : public QWidget {
   void show_message(const QString& message);
   // Adds a column `label` ("full", "attn 3,5 dropped") with every metric of `results`.
   void add_results(const QString& label, const EvalResults& results);
+  // The columns as shown (for project files), and one such column added back.
+  std::vector<ResultsColumn> results() const;
+  void add_column(const ResultsColumn& column);
   // The text of a result cell, by row ("arc_easy · acc") and column label. Used by tests.
   QString cell_text(const QString& row, const QString& column) const;
   int result_columns() const;

@@ -5,25 +5,66 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
+#include <functional>
+#include <nlohmann/json.hpp>
 
 #include "analysis/score_checkpoint.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
 #include "eval/evaluator.h"
 #include "eval_panel.h"
+#include "export/exporter.h"
 #include "importance_heatmap.h"
 #include "job_manager.h"
 #include "model_summary_widget.h"
 
 namespace llmdrop::workbench {
 
+namespace {
+
+// One edit of the drop plan: redo applies `after`, undo `before`.
+class PlanEdit : public QUndoCommand {
+ public:
+  PlanEdit(DropPlan before, DropPlan after, const QString& text, std::function<void(const DropPlan&)> apply)
+      : QUndoCommand(text), before_(std::move(before)), after_(std::move(after)), apply_(std::move(apply)) {}
+  void undo() override { apply_(before_); }
+  void redo() override { apply_(after_); }
+
+ private:
+  DropPlan before_, after_;
+  std::function<void(const DropPlan&)> apply_;
+};
+
+QString module_name(ModuleKind kind) {
+  switch (kind) {
+    case ModuleKind::Attn:
+      return QObject::tr("attention");
+    case ModuleKind::Mlp:
+      return QObject::tr("MLP");
+    case ModuleKind::Block:
+      break;
+  }
+  return QObject::tr("block");
+}
+
+// A non-modal warning: the window stays usable (and tests never wait on a dialog).
+void warn(QWidget* parent, const QString& title, const QString& message) {
+  auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, parent);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       jobs_(new widgets::JobManager(this)),
       summary_(new widgets::ModelSummaryWidget(this)),
       heatmap_(new widgets::ImportanceHeatmap(this)),
-      eval_panel_(new widgets::EvalPanel(this)) {
+      eval_panel_(new widgets::EvalPanel(this)),
+      undo_(new QUndoStack(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
   auto* central = new QWidget(this);
@@ -41,8 +82,19 @@ MainWindow::MainWindow(QWidget* parent)
   connect(heatmap_, &widgets::ImportanceHeatmap::moduleToggled, this, &MainWindow::toggle_module);
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open model…"), QKeySequence::Open, this, &MainWindow::choose_model);
+  file->addAction(tr("Open &project…"), this, &MainWindow::choose_project_to_open);
+  file->addAction(tr("&Save project…"), QKeySequence::Save, this, &MainWindow::choose_project_to_save);
+  file->addSeparator();
+  file->addAction(tr("&Export drop plan (config.json)…"), this, [this] { choose_export(false); });
+  file->addAction(tr("Export &pruned checkpoint…"), this, [this] { choose_export(true); });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addActions({undo, redo});
   connect(jobs_, &widgets::JobManager::succeeded, this, &MainWindow::on_job_succeeded);
   connect(jobs_, &widgets::JobManager::failed, this, &MainWindow::on_job_failed);
   statusBar()->showMessage(tr("Open a Hugging Face model folder (File → Open model…)"));
@@ -52,6 +104,80 @@ MainWindow::MainWindow(QWidget* parent)
 void MainWindow::choose_model() {
   const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a model folder"));
   if (!dir.isEmpty()) open_model(dir);
+}
+
+void MainWindow::choose_project_to_open() {
+  const QString file = QFileDialog::getOpenFileName(this, tr("Open a project"), {},
+                                                    tr("LLM-Drop projects (*.llmdrop.json *.json)"));
+  if (!file.isEmpty()) open_project(file);
+}
+
+void MainWindow::choose_project_to_save() {
+  if (!opened_) return;
+  const QString file = QFileDialog::getSaveFileName(this, tr("Save the project"), {},
+                                                    tr("LLM-Drop projects (*.llmdrop.json)"));
+  QString error;
+  if (!file.isEmpty() && !save_project(file, &error)) warn(this, tr("Cannot save the project"), error);
+}
+
+void MainWindow::choose_export(bool pruned) {
+  if (!opened_) return;
+  const QString dir =
+      QFileDialog::getSaveFileName(this, pruned ? tr("Export a pruned checkpoint to a new folder")
+                                                : tr("Export the drop plan to a new folder"));
+  if (!dir.isEmpty()) export_plan(dir, pruned);
+}
+
+Project MainWindow::project() const {
+  Project p;
+  p.model_dir = opening_path_.toStdString();
+  p.plan = plan_;
+  p.metric = metric_;
+  if (scores_ && !scoring_job_) p.scores = *scores_;
+  p.results = eval_panel_->results();
+  return p;
+}
+
+bool MainWindow::save_project(const QString& path, QString* error) {
+  try {
+    llmdrop::save_project(project(), path.toStdString());
+    statusBar()->showMessage(tr("Saved %1").arg(path));
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+}
+
+void MainWindow::open_project(const QString& path) {
+  if (opening_job_ || scoring_job_) return;
+  try {
+    pending_project_ = std::make_shared<Project>(load_project(path.toStdString()));
+  } catch (const std::exception& e) {
+    const QString message = tr("Cannot open project %1:\n%2").arg(path, QString::fromStdString(e.what()));
+    emit openFailed(message);
+    warn(this, tr("Cannot open project"), message);
+    return;
+  }
+  open_model(QString::fromStdString(pending_project_->model_dir));
+}
+
+void MainWindow::export_plan(const QString& dir, bool pruned) {
+  if (!opened_ || export_job_) return;
+  nlohmann::json record = {{"tool", "llmdrop-workbench"},
+                           {"source", opening_path_.toStdString()},
+                           {"drop_attn_list", std::vector<int64_t>(plan_.attn.begin(), plan_.attn.end())},
+                           {"drop_mlp_list", std::vector<int64_t>(plan_.mlp.begin(), plan_.mlp.end())}};
+  export_dir_ = dir;
+  statusBar()->showMessage(tr("Exporting to %1…").arg(dir));
+  export_job_ = jobs_->start(
+      tr("Export %1").arg(dir),
+      [checkpoint = opened_->checkpoint, plan = plan_, pruned, out = dir.toStdString(), record](JobContext&) {
+        if (pruned)
+          export_pruned(checkpoint, plan, out, record);
+        else
+          export_drop_config(checkpoint, plan, out, record);
+      });
 }
 
 void MainWindow::open_model(const QString& path) {
@@ -90,20 +216,39 @@ void MainWindow::start_scoring() {
 void MainWindow::on_job_succeeded(int id) {
   if (id == opening_job_) {
     opening_job_ = 0;
+    undo_->clear();
+    const std::shared_ptr<Project> project = std::exchange(pending_project_, nullptr);
+    const int64_t layers = opened_->checkpoint.config.num_layers;
     plan_ = opened_->checkpoint.config.drops;
-    summary_->show_summary(opened_->summary);
+    scores_.reset();
+    if (project) {
+      try {
+        project->plan.validate(layers);
+        plan_ = project->plan;
+      } catch (const std::exception& e) {
+        warn(this, tr("Project"), tr("The project's drop plan does not fit this model: %1").arg(e.what()));
+      }
+      metric_ = project->metric;
+      if (project->scores &&
+          static_cast<int64_t>(project->scores->block.similarity(metric_).size()) == layers)
+        scores_ = std::make_shared<ImportanceScores>(*project->scores);
+      for (const auto& column : project->results) eval_panel_->add_column(column);
+    }
+    summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
     eval_panel_->show();
     statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
     emit modelOpened(opening_path_);
-    start_scoring();
+    if (scores_)
+      show_scores();
+    else
+      start_scoring();
   } else if (id == scoring_job_) {
     scoring_job_ = 0;
-    heatmap_->set_scores(*scores_, Metric::Cosine);
-    heatmap_->set_plan(plan_);
-    heatmap_->show();
-    statusBar()->showMessage(
-        tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
-    emit scoresReady();
+    show_scores();
+  } else if (id == export_job_) {
+    export_job_ = 0;
+    statusBar()->showMessage(tr("Exported to %1").arg(export_dir_));
+    emit exportFinished(export_dir_);
   } else if (id == eval_job_) {
     eval_job_ = 0;
     eval_panel_->set_running(false);
@@ -113,7 +258,23 @@ void MainWindow::on_job_succeeded(int id) {
   }
 }
 
+void MainWindow::show_scores() {
+  heatmap_->set_scores(*scores_, metric_);
+  heatmap_->set_plan(plan_);
+  heatmap_->show();
+  statusBar()->showMessage(
+      tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
+  emit scoresReady();
+}
+
 void MainWindow::on_job_failed(int id, const QString& error) {
+  if (id == export_job_) {
+    export_job_ = 0;
+    statusBar()->showMessage(tr("Export failed"));
+    emit exportFailed(error);
+    warn(this, tr("Export failed"), error);
+    return;
+  }
   if (id == eval_job_) {
     eval_job_ = 0;
     eval_panel_->set_running(false);
@@ -137,7 +298,15 @@ void MainWindow::on_job_failed(int id, const QString& error) {
 }
 
 void MainWindow::toggle_module(ModuleKind kind, qint64 layer) {
-  plan_ = toggled(plan_, kind, layer);
+  const DropPlan after = toggled(plan_, kind, layer);
+  const bool drops_more = after.attn.size() + after.mlp.size() > plan_.attn.size() + plan_.mlp.size();
+  const QString text =
+      (drops_more ? tr("Drop %1 %2") : tr("Restore %1 %2")).arg(module_name(kind)).arg(layer);
+  undo_->push(new PlanEdit(plan_, after, text, [this](const DropPlan& plan) { apply_plan(plan); }));
+}
+
+void MainWindow::apply_plan(const DropPlan& plan) {
+  plan_ = plan;
   heatmap_->set_plan(plan_);
   summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
 }

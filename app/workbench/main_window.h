@@ -1,11 +1,15 @@
 #pragma once
 // The workbench's main window: open a model, see its summary and its importance map, click modules to drop
-// them, evaluate the model with its current drops. (The full workbench grows from here.)
+// them (undoable), evaluate the model with its current drops, export the plan, save and reopen the session as
+// a project file.
 #include <QMainWindow>
 #include <memory>
 
 #include "analysis/scores.h"
 #include "checkpoint/summary.h"
+#include "project/project_file.h"
+
+class QUndoStack;
 
 namespace llmdrop {
 struct EvalResults;
@@ -25,11 +29,22 @@ class MainWindow : public QMainWindow {
  public:
   explicit MainWindow(QWidget* parent = nullptr);
   widgets::EvalPanel* eval_panel() const { return eval_panel_; }
+  widgets::ImportanceHeatmap* heatmap() const { return heatmap_; }
+  QUndoStack* undo_stack() const { return undo_; }
 
   // Opens the model in the background, then computes its default importance map; emits modelOpened or
   // openFailed, then scoresReady or scoreFailed.
   void open_model(const QString& path);
   const DropPlan& drop_plan() const { return plan_; }
+  // The session as a project; save_project writes it atomically (false and `error` when it cannot).
+  Project project() const;
+  bool save_project(const QString& path, QString* error = nullptr);
+  // Opens the project's model, then restores its plan, its saved scores (no rescoring) and its results;
+  // emits modelOpened and scoresReady as open_model does, or openFailed.
+  void open_project(const QString& path);
+  // Writes the current plan as an LLM-Drop config folder (or a pruned checkpoint) to the new folder `dir`, as
+  // a job; emits exportFinished or exportFailed. The model's own folder is never written.
+  void export_plan(const QString& dir, bool pruned);
   // Runs the evaluation panel's tasks on the model with its current drops; emits evaluationFinished or
   // evaluationFailed (the panel's Evaluate button does the same).
   void evaluate();
@@ -41,6 +56,8 @@ class MainWindow : public QMainWindow {
   void scoreFailed(const QString& message);
   void evaluationFinished();
   void evaluationFailed(const QString& message);
+  void exportFinished(const QString& dir);
+  void exportFailed(const QString& message);
 
  private:
   void choose_model();
@@ -48,6 +65,11 @@ class MainWindow : public QMainWindow {
   void on_job_failed(int id, const QString& message);
   void start_scoring();
   void toggle_module(ModuleKind kind, qint64 layer);
+  void apply_plan(const DropPlan& plan);  // what an edit of the plan (or its undo) changes on screen
+  void show_scores();
+  void choose_project_to_open();
+  void choose_project_to_save();
+  void choose_export(bool pruned);
   QString drops_label() const;
 
   struct Opened {
@@ -61,12 +83,17 @@ class MainWindow : public QMainWindow {
   int opening_job_ = 0;  // 0: none
   int scoring_job_ = 0;
   int eval_job_ = 0;
+  int export_job_ = 0;
+  QString export_dir_;
+  QUndoStack* undo_;
+  std::shared_ptr<Project> pending_project_;   // restored once its model is open
   QString eval_label_;                         // the column the running evaluation fills
   std::shared_ptr<EvalResults> eval_results_;  // filled by the evaluation job
   QString opening_path_;
   std::shared_ptr<Opened> opened_;            // filled by the open job
   std::shared_ptr<ImportanceScores> scores_;  // filled by the scoring job
   DropPlan plan_;
+  Metric metric_ = Metric::Cosine;
 };
 
 }  // namespace llmdrop::workbench

@@ -1,0 +1,152 @@
+// The main window in-process (offscreen): clicking heatmap cells edits the drop plan undoably, a project file
+// saved and reopened restores the same state, the export writes the plan without touching the model, and bad
+// input is an error the window survives.
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "eval_panel.h"
+#include "importance_heatmap.h"
+#include "main_window.h"
+#include "support/test_support.h"
+
+using llmdrop::DropPlan;
+using llmdrop::ModuleKind;
+using llmdrop::workbench::MainWindow;
+
+namespace {
+
+const QString kModel = QString::fromStdString(llmdrop::test::model_dir("llama").string());
+constexpr int64_t kLayers = 6;
+
+bool open_and_score(MainWindow& w, const QString& model) {
+  QSignalSpy ready(&w, &MainWindow::scoresReady);
+  w.open_model(model);
+  return ready.wait(120000);
+}
+
+void click(MainWindow& w, ModuleKind kind, int64_t layer) {
+  QTest::mouseClick(w.heatmap()->plot_widget(), Qt::LeftButton, {}, w.heatmap()->cell_center(kind, layer));
+}
+
+QByteArray read_all(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+}  // namespace
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void clickingCellsEditsThePlanUndoably() {
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QVERIFY(open_and_score(w, kModel));
+    QVERIFY(w.drop_plan().empty());
+    click(w, ModuleKind::Attn, 1);
+    QCOMPARE(w.drop_plan(), (DropPlan{{1}, {}}));
+    click(w, ModuleKind::Mlp, 3);
+    QCOMPARE(w.drop_plan(), (DropPlan{{1}, {3}}));
+    QCOMPARE(w.undo_stack()->count(), 2);
+    QCOMPARE(w.undo_stack()->text(0), QString("Drop attention 1"));
+    w.undo_stack()->undo();
+    QCOMPARE(w.drop_plan(), (DropPlan{{1}, {}}));
+    w.undo_stack()->undo();
+    QVERIFY(w.drop_plan().empty());
+    w.undo_stack()->redo();
+    QCOMPARE(w.drop_plan(), (DropPlan{{1}, {}}));
+    click(w, ModuleKind::Attn, 1);  // restore: a new edit, and the redo of "Drop MLP 3" is gone
+    QVERIFY(w.drop_plan().empty());
+    QCOMPARE(w.undo_stack()->text(1), QString("Restore attention 1"));
+    QCOMPARE(w.undo_stack()->count(), 2);
+    click(w, ModuleKind::Block, 4);  // a block: its attention and its MLP
+    QCOMPARE(w.drop_plan(), (DropPlan{{4}, {4}}));
+  }
+
+  void projectSaveAndReopenGivesTheSameState() {
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath("session.llmdrop.json");
+    MainWindow first;
+    first.resize(960, 720);
+    first.show();
+    QVERIFY(open_and_score(first, kModel));
+    click(first, ModuleKind::Attn, 2);
+    click(first, ModuleKind::Mlp, 5);
+    first.eval_panel()->add_column({"attn 2 · mlp 5 dropped", {{"arc_easy · acc", "0.2500 ± 0.1637"}}});
+    QString error;
+    QVERIFY2(first.save_project(file, &error), qPrintable(error));
+
+    MainWindow second;
+    second.resize(960, 720);
+    second.show();
+    QSignalSpy ready(&second, &MainWindow::scoresReady);
+    second.open_project(file);
+    QVERIFY(ready.wait(120000));
+    QCOMPARE(second.drop_plan(), (DropPlan{{2}, {5}}));
+    for (ModuleKind kind : {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block})
+      for (int64_t layer = 0; layer < kLayers; ++layer) {
+        const double a = first.heatmap()->importance(kind, layer),
+                     b = second.heatmap()->importance(kind, layer);
+        QVERIFY2((std::isnan(a) && std::isnan(b)) || a == b, qPrintable(QString("%1 vs %2").arg(a).arg(b)));
+      }
+    QCOMPARE(second.eval_panel()->results_text(), first.eval_panel()->results_text());
+    QCOMPARE(second.eval_panel()->cell_text("arc_easy · acc", "attn 2 · mlp 5 dropped"),
+             QString("0.2500 ± 0.1637"));
+    QCOMPARE(second.undo_stack()->count(), 0);
+    // Saving the reopened session gives the same file.
+    const QString again = tmp.filePath("again.llmdrop.json");
+    QVERIFY(second.save_project(again));
+    QCOMPARE(read_all(again), read_all(file));
+  }
+
+  void exportWritesThePlanAndLeavesTheModelAlone() {
+    QTemporaryDir tmp;
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QVERIFY(open_and_score(w, kModel));
+    const QByteArray config_before = read_all(kModel + "/config.json");
+    click(w, ModuleKind::Attn, 0);
+    QCOMPARE(w.drop_plan(), (DropPlan{{0}, {}}));
+    QSignalSpy done(&w, &MainWindow::exportFinished), failed(&w, &MainWindow::exportFailed);
+    w.export_plan(tmp.filePath("out"), false);
+    QVERIFY(done.wait(60000));
+    const auto config = nlohmann::json::parse(read_all(tmp.filePath("out/config.json")).toStdString());
+    QCOMPARE(config["drop_attn_list"].dump(), std::string("[0]"));
+    QCOMPARE(config["drop_mlp_list"].dump(), std::string("[]"));
+    QCOMPARE(read_all(kModel + "/config.json"), config_before);
+    // Exporting into a folder that is not empty fails with a message; the window goes on working.
+    w.export_plan(tmp.filePath("out"), false);
+    QVERIFY(failed.wait(60000));
+    QVERIFY2(failed.takeFirst().at(0).toString().contains("out"), "the message names the folder");
+    w.export_plan(tmp.filePath("pruned"), true);
+    QVERIFY(done.wait(60000));
+    QVERIFY(QFile::exists(tmp.filePath("pruned/model.safetensors")));
+  }
+
+  void badProjectIsAnErrorAndTheWindowStaysUsable() {
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath("bad.llmdrop.json");
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"format": "llmdrop-project/1", "drop_attn_list": [1]})");
+    f.close();
+    MainWindow w;
+    QSignalSpy failed(&w, &MainWindow::openFailed);
+    w.open_project(file);
+    QCOMPARE(failed.count(), 1);
+    QVERIFY2(failed.first().at(0).toString().contains("field 'model' is missing"),
+             qPrintable(failed.first().at(0).toString()));
+    QVERIFY(open_and_score(w, kModel));
+  }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_main_window.moc"
