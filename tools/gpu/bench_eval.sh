@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}
 export PYTHONUNBUFFERED=1
-export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
-{ cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda --target bench_eval; } >"$out/build-bench.log" 2>&1
+tools/gpu/build_targets.sh "$out/build-bench.log" bench_eval
 model=/dev/shm/llama2-7b
 {
   [ -d $model ] || python3 tools/bench_llmdrop_way.py --write $model --shape llama2-7b 2>&1 | grep -v Writing

@@ -8,9 +8,7 @@ log=${OUT:-/tmp}/bench_scoring.log
 export PYTHONUNBUFFERED=1
 model=/dev/shm/llama2-7b
 python3 tools/bench_llmdrop_way.py --write $model --shape llama2-7b 2>&1 | grep -v "Writing" | tee -a "$log"
-export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
-{ cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda --target bench_scoring; } \
-  > "${OUT:-/tmp}/build-bench.log" 2>&1
+tools/gpu/build_targets.sh "${OUT:-/tmp}/build-bench.log" bench_scoring
 for n in 256 32; do
   build-cuda/bin/bench_scoring $model --samples $n --seq-len 2048 --device cuda --dtype bfloat16 2>&1 | tee -a "$log"
 done

@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}
 export PYTHONUNBUFFERED=1
-export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
-{ cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda --target llmdrop; } >"$out/build-cli.log" 2>&1
+tools/gpu/build_targets.sh "$out/build-cli.log" llmdrop
 last8=24,25,26,27,28,29,30,31
 compare=(--compare attn=$last8 --compare mlp=$last8 --compare block=$last8)
 # LLM-Drop's rounds (new tokens = context) and the 2048-token context of the acceptance, with 256 decode steps.

@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}
-export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
-{ cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda --target llmdrop; } >"$out/build-cli.log" 2>&1
+tools/gpu/build_targets.sh "$out/build-cli.log" llmdrop
 eval_demo() { build-cuda/bin/llmdrop eval resources/models/demo --device cuda --dtype float32 --data-dir .eval-data "$@"; }
 {
   eval_demo --tasks arc_easy,arc_challenge,hellaswag,piqa,boolq,winogrande,openbookqa,rte,mmlu,lambada_openai,wikitext \
