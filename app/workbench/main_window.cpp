@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -18,6 +19,7 @@
 #include "export/exporter.h"
 #include "importance_heatmap.h"
 #include "job_manager.h"
+#include "jobs_panel.h"
 #include "model_summary_widget.h"
 
 namespace llmdrop::workbench {
@@ -95,8 +97,16 @@ MainWindow::MainWindow(QWidget* parent)
   QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
   redo->setShortcut(QKeySequence::Redo);
   edit->addActions({undo, redo});
+  // The jobs panel hears of a job's end before the window reacts to it (and, say, takes a screenshot).
+  auto* jobs_dock = new QDockWidget(tr("Jobs"), this);
+  jobs_dock->setObjectName(QStringLiteral("jobs"));
+  jobs_dock->setWidget(new widgets::JobsPanel(jobs_, jobs_dock));
+  addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(jobs_dock->toggleViewAction());
   connect(jobs_, &widgets::JobManager::succeeded, this, &MainWindow::on_job_succeeded);
   connect(jobs_, &widgets::JobManager::failed, this, &MainWindow::on_job_failed);
+  connect(jobs_, &widgets::JobManager::cancelled, this, &MainWindow::on_job_cancelled);
   statusBar()->showMessage(tr("Open a Hugging Face model folder (File → Open model…)"));
   resize(960, 720);
 }
@@ -170,11 +180,11 @@ void MainWindow::export_plan(const QString& dir, bool pruned) {
                            {"drop_mlp_list", std::vector<int64_t>(plan_.mlp.begin(), plan_.mlp.end())}};
   export_dir_ = dir;
   statusBar()->showMessage(tr("Exporting to %1…").arg(dir));
-  export_job_ = jobs_->start(
-      tr("Export %1").arg(dir),
-      [checkpoint = opened_->checkpoint, plan = plan_, pruned, out = dir.toStdString(), record](JobContext&) {
+  export_job_ =
+      jobs_->start(tr("Export %1").arg(dir), [checkpoint = opened_->checkpoint, plan = plan_, pruned,
+                                              out = dir.toStdString(), record](JobContext& job) {
         if (pruned)
-          export_pruned(checkpoint, plan, out, record);
+          export_pruned(checkpoint, plan, out, record, job);
         else
           export_drop_config(checkpoint, plan, out, record);
       });
@@ -265,6 +275,13 @@ void MainWindow::show_scores() {
   statusBar()->showMessage(
       tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
   emit scoresReady();
+}
+
+void MainWindow::on_job_cancelled(int id) {
+  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_})
+    if (*job == id) *job = 0;
+  eval_panel_->set_running(eval_job_ != 0);
+  statusBar()->showMessage(tr("Cancelled"));
 }
 
 void MainWindow::on_job_failed(int id, const QString& error) {

@@ -63,6 +63,7 @@ class MainWindow : public QMainWindow {
   void choose_model();
   void on_job_succeeded(int id);
   void on_job_failed(int id, const QString& message);
+  void on_job_cancelled(int id);
   void start_scoring();
   void toggle_module(ModuleKind kind, qint64 layer);
   void apply_plan(const DropPlan& plan);  // what an edit of the plan (or its undo) changes on screen

@@ -86,8 +86,10 @@ const char* safetensors_dtype(at::ScalarType t) {
   return t == at::kFloat ? "F32" : t == at::kBFloat16 ? "BF16" : "F16";
 }
 
-// tensors: name → CPU tensor (contiguous views of the source mapping).
-void write_safetensors(const fs::path& path, const std::map<std::string, at::Tensor>& tensors) {
+// tensors: name → CPU tensor (contiguous views of the source mapping). Reports and checks for cancellation
+// per tensor.
+void write_safetensors(const fs::path& path, const std::map<std::string, at::Tensor>& tensors,
+                       JobContext& job) {
   nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
   size_t offset = 0;
   for (const auto& [name, t] : tensors) {
@@ -102,7 +104,10 @@ void write_safetensors(const fs::path& path, const std::map<std::string, at::Ten
     const uint64_t n = text.size();
     out.write(reinterpret_cast<const char*>(&n), 8);
     out << text;
+    int64_t written = 0;
     for (const auto& [name, t] : tensors) {
+      job.throw_if_cancelled();
+      job.report(written++, static_cast<int64_t>(tensors.size()), name);
       const at::Tensor c = t.contiguous();
       out.write(static_cast<const char*>(c.data_ptr()), static_cast<std::streamsize>(c.nbytes()));
     }
@@ -151,7 +156,7 @@ void export_drop_config(const Checkpoint& source, const DropPlan& plan, const fs
 }
 
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
-                   const nlohmann::json& record) {
+                   const nlohmann::json& record, JobContext& job) {
   const ModelConfig& cfg = source.config;
   plan.validate(cfg.num_layers);
   const bool blocks_only = plan.attn == plan.mlp;
@@ -210,7 +215,7 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
     add_drop_lists(config, plan);
   }
   export_with_staging(source, out, [&](const fs::path& dir) {
-    write_safetensors(dir / "model.safetensors", tensors);
+    write_safetensors(dir / "model.safetensors", tensors, job);
     for (const auto& entry : fs::directory_iterator(source.dir)) {
       const std::string name = entry.path().filename().string();
       if (!entry.is_regular_file() || is_weight_file(entry.path()) || name == "config.json" ||

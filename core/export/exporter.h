@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/checkpoint.h"
+#include "jobs/job.h"
 #include "model/drop_plan.h"
 
 namespace llmdrop {
@@ -18,9 +19,10 @@ void export_drop_config(const Checkpoint& source, const DropPlan& plan, const st
 
 // OUT/model.safetensors without the dropped modules' tensors (other files copied). When only whole blocks are
 // dropped the remaining layers are renumbered and num_hidden_layers lowered, so plain transformers loads it;
-// otherwise config.json keeps the drop lists (and auto_map).
+// otherwise config.json keeps the drop lists (and auto_map). Progress per tensor; a cancelled export leaves
+// nothing behind.
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,
-                   const nlohmann::json& record);
+                   const nlohmann::json& record, JobContext& job = JobContext::silent());
 
 // sha256 over config.json and every safetensors header and size: identifies weights without reading them.
 std::string weights_fingerprint(const Checkpoint& checkpoint);

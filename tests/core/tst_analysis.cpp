@@ -332,6 +332,28 @@ class AnalysisTest : public QObject {
     QCOMPARE(tree_digest(source), before);
   }
 
+  // Cancelled between tensors (here after the third), a pruned export leaves neither the output folder nor a
+  // staging folder behind, and the source untouched.
+  void cancelledPrunedExportLeavesNothing() {
+    QTemporaryDir tmp;
+    const fs::path source = test::model_dir("llama"), parent = tmp.path().toStdString(),
+                   out = parent / "pruned";
+    const std::string before = tree_digest(source);
+    int64_t reports = 0, total = 0;
+    JobContext job;
+    JobContext reporting(job, [&](const Progress& p) {
+      total = p.total;
+      if (++reports == 3) job.cancel();
+    });
+    EXPECT_ERROR(Cancelled, export_pruned(Checkpoint::open(source), DropPlan{{1}, {1}}, out, {}, reporting),
+                 "cancelled");
+    QCOMPARE(reports, int64_t(3));
+    QVERIFY(total > 3);
+    QVERIFY(!fs::exists(out));
+    QVERIFY(fs::is_empty(parent));
+    QCOMPARE(tree_digest(source), before);
+  }
+
   void prunedExportsLoadWithTheSameNumbers_data() {
     QTest::addColumn<QString>("attn");
     QTest::addColumn<QString>("mlp");
