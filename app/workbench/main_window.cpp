@@ -3,20 +3,25 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "analysis/impact.h"
 #include "analysis/score_checkpoint.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
 #include "eval/evaluator.h"
+#include "eval/perplexity.h"
 #include "eval_panel.h"
 #include "export/exporter.h"
+#include "impact_panel.h"
 #include "importance_heatmap.h"
 #include "job_manager.h"
 #include "jobs_panel.h"
@@ -66,12 +71,22 @@ MainWindow::MainWindow(QWidget* parent)
       summary_(new widgets::ModelSummaryWidget(this)),
       heatmap_(new widgets::ImportanceHeatmap(this)),
       eval_panel_(new widgets::EvalPanel(this)),
-      undo_(new QUndoStack(this)) {
+      impact_(new widgets::ImpactPanel(this)),
+      undo_(new QUndoStack(this)),
+      impact_timer_(new QTimer(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
-  layout->addWidget(summary_);
+  auto* top = new QHBoxLayout;
+  top->addWidget(summary_, 3);
+  top->addWidget(impact_, 2);
+  impact_->hide();
+  layout->addLayout(top);
+  // Perplexity waits for a pause in editing: clicking through cells starts one job, not one per click.
+  impact_timer_->setSingleShot(true);
+  impact_timer_->setInterval(400);
+  connect(impact_timer_, &QTimer::timeout, this, &MainWindow::start_perplexity);
   layout->addWidget(heatmap_, 1);
   heatmap_->setMinimumHeight(220);
   heatmap_->hide();
@@ -245,6 +260,8 @@ void MainWindow::on_job_succeeded(int id) {
       for (const auto& column : project->results) eval_panel_->add_column(column);
     }
     summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
+    full_perplexity_ = 0;
+    update_impact();
     eval_panel_->show();
     statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
     emit modelOpened(opening_path_);
@@ -255,6 +272,11 @@ void MainWindow::on_job_succeeded(int id) {
   } else if (id == scoring_job_) {
     scoring_job_ = 0;
     show_scores();
+  } else if (id == perplexity_job_) {
+    perplexity_job_ = 0;
+    full_perplexity_ = perplexities_->full;
+    impact_->show_perplexity(perplexities_->with_drops, perplexities_->full);
+    emit impactUpdated();
   } else if (id == export_job_) {
     export_job_ = 0;
     statusBar()->showMessage(tr("Exported to %1").arg(export_dir_));
@@ -278,13 +300,22 @@ void MainWindow::show_scores() {
 }
 
 void MainWindow::on_job_cancelled(int id) {
-  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_})
-    if (*job == id) *job = 0;
+  bool known = false;  // a superseded perplexity job is cancelled quietly
+  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_, &perplexity_job_})
+    if (*job == id) {
+      *job = 0;
+      known = true;
+    }
   eval_panel_->set_running(eval_job_ != 0);
-  statusBar()->showMessage(tr("Cancelled"));
+  if (known) statusBar()->showMessage(tr("Cancelled"));
 }
 
 void MainWindow::on_job_failed(int id, const QString& error) {
+  if (id == perplexity_job_) {
+    perplexity_job_ = 0;
+    impact_->show_perplexity_failed(error);
+    return;
+  }
   if (id == export_job_) {
     export_job_ = 0;
     statusBar()->showMessage(tr("Export failed"));
@@ -326,6 +357,36 @@ void MainWindow::apply_plan(const DropPlan& plan) {
   plan_ = plan;
   heatmap_->set_plan(plan_);
   summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
+  update_impact();
+}
+
+void MainWindow::update_impact() {
+  const ModelSummary summary = summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype);
+  impact_->show_estimate(estimate_impact(summary, std::min<int64_t>(2048, summary.max_position_embeddings)));
+  impact_->show_perplexity_pending();
+  impact_->show();
+  impact_timer_->start();
+}
+
+void MainWindow::start_perplexity() {
+  if (!opened_) return;
+  if (perplexity_job_) jobs_->cancel(perplexity_job_);  // its answer would be stale
+  const auto text = find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
+  if (!text) {
+    impact_->show_perplexity_failed(tr("the bundled held-out text was not found"));
+    return;
+  }
+  // The last 2048 tokens of the bundled text: the importance map scores its first 16 × 256.
+  perplexities_ = std::make_shared<Perplexities>(Perplexities{full_perplexity_, 0});
+  perplexity_job_ = jobs_->start(
+      tr("Held-out perplexity (%1)").arg(drops_label()),
+      [checkpoint = opened_->checkpoint, plan = plan_, text = *text, out = perplexities_](JobContext& job) {
+        auto measure = [&](const DropPlan& drops) {
+          return checkpoint_perplexity(checkpoint, drops, "cpu", text, 2048, 256, job).ppl;
+        };
+        if (out->full == 0) out->full = measure({});
+        out->with_drops = plan.empty() ? out->full : measure(plan);
+      });
 }
 
 QString MainWindow::drops_label() const {

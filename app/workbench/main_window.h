@@ -9,6 +9,7 @@
 #include "checkpoint/summary.h"
 #include "project/project_file.h"
 
+class QTimer;
 class QUndoStack;
 
 namespace llmdrop {
@@ -17,6 +18,7 @@ struct EvalResults;
 
 namespace llmdrop::widgets {
 class EvalPanel;
+class ImpactPanel;
 class ImportanceHeatmap;
 class JobManager;
 class ModelSummaryWidget;
@@ -30,6 +32,7 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   widgets::EvalPanel* eval_panel() const { return eval_panel_; }
   widgets::ImportanceHeatmap* heatmap() const { return heatmap_; }
+  widgets::ImpactPanel* impact_panel() const { return impact_; }
   QUndoStack* undo_stack() const { return undo_; }
 
   // Opens the model in the background, then computes its default importance map; emits modelOpened or
@@ -56,6 +59,7 @@ class MainWindow : public QMainWindow {
   void scoreFailed(const QString& message);
   void evaluationFinished();
   void evaluationFailed(const QString& message);
+  void impactUpdated();  // the held-out perplexity of the current plan is shown
   void exportFinished(const QString& dir);
   void exportFailed(const QString& message);
 
@@ -67,6 +71,8 @@ class MainWindow : public QMainWindow {
   void start_scoring();
   void toggle_module(ModuleKind kind, qint64 layer);
   void apply_plan(const DropPlan& plan);  // what an edit of the plan (or its undo) changes on screen
+  void update_impact();                   // the estimate now, the perplexity after a pause in editing
+  void start_perplexity();
   void show_scores();
   void choose_project_to_open();
   void choose_project_to_save();
@@ -81,10 +87,18 @@ class MainWindow : public QMainWindow {
   widgets::ModelSummaryWidget* summary_;
   widgets::ImportanceHeatmap* heatmap_;
   widgets::EvalPanel* eval_panel_;
+  widgets::ImpactPanel* impact_;
   int opening_job_ = 0;  // 0: none
   int scoring_job_ = 0;
   int eval_job_ = 0;
   int export_job_ = 0;
+  int perplexity_job_ = 0;
+  struct Perplexities {
+    double full = 0, with_drops = 0;
+  };
+  std::shared_ptr<Perplexities> perplexities_;  // filled by the perplexity job
+  double full_perplexity_ = 0;                  // 0: not measured yet for this model
+  QTimer* impact_timer_;
   QString export_dir_;
   QUndoStack* undo_;
   std::shared_ptr<Project> pending_project_;   // restored once its model is open

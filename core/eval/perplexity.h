@@ -2,7 +2,9 @@
 // Perplexity of a text: tokens without BOS, non-overlapping windows of seq_len-1 tokens, each window with
 // BOS prepended, every token after BOS scored; ppl = exp(mean NLL).
 #include <cstdint>
+#include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "jobs/job.h"
@@ -10,6 +12,8 @@
 namespace llmdrop {
 
 class Model;
+struct Checkpoint;
+struct DropPlan;
 
 struct PerplexityResult {
   double ppl = 0;
@@ -22,5 +26,13 @@ struct PerplexityResult {
 PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& tokens,
                             std::optional<int64_t> bos, int64_t seq_len, int64_t max_windows = 0,
                             JobContext& job = JobContext::silent());
+
+// Loads the checkpoint (with `drops`, on `device`) and its tokenizer and measures the perplexity of the last
+// `max_tokens` tokens of `text_file` in windows of `seq_len`: the workbench's quick held-out check, free of
+// torch types. Progress: loading, then windows.
+PerplexityResult checkpoint_perplexity(const Checkpoint& checkpoint, const DropPlan& drops,
+                                       const std::string& device, const std::filesystem::path& text_file,
+                                       int64_t max_tokens, int64_t seq_len,
+                                       JobContext& job = JobContext::silent());
 
 }  // namespace llmdrop

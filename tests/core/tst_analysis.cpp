@@ -9,11 +9,14 @@
 #include <fstream>
 
 #include "analysis/calibration.h"
+#include "analysis/impact.h"
 #include "analysis/importance.h"
 #include "analysis/score_file.h"
 #include "analysis/selection.h"
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
+#include "eval/perplexity.h"
 #include "export/exporter.h"
 #include "model/generation.h"
 #include "model/model.h"
@@ -330,6 +333,49 @@ class AnalysisTest : public QObject {
     EXPECT_ERROR(BadInput, export_drop_config(Checkpoint::open(source), plan, source, {}),
                  "source model directory");
     QCOMPARE(tree_digest(source), before);
+  }
+
+  // The impact estimate against the tiny llama's shape counted by hand: hidden 64, intermediate 128, 4 heads
+  // and 2 KV heads of 16, vocabulary 384, 6 layers, untied.
+  void impactEstimateMatchesHandCount() {
+    const auto s = summarize(Checkpoint::open(test::model_dir("llama")), DropPlan{{1}, {}}, "float32");
+    const llmdrop::PlanImpact impact = llmdrop::estimate_impact(s, 256);
+    const int64_t attention = 64 * 64 + 2 * (32 * 64) + 64 * 64;  // q, k, v, o = 12288
+    const int64_t layer = attention + 3 * 64 * 128 + 2 * 64;      // + MLP + two norms = 36992
+    const int64_t total = 2 * 384 * 64 + 64 + 6 * layer;          // + embedding, lm_head, norm
+    QCOMPARE(impact.parameters_removed, attention);
+    QCOMPARE(impact.parameters_removed_fraction, double(attention) / double(total));
+    QCOMPARE(impact.kv_bytes_saved_per_token, int64_t(2 * 2 * 16 * 4));  // K and V of one layer, fp32
+    QCOMPARE(impact.kv_saved_fraction, 1.0 / 6.0);
+    // Bytes per decode step: every weight but the (gathered) embedding table, plus 256 cached positions.
+    const double full = double(total - 384 * 64) * 4 + 6 * 256.0 * 256;
+    const double dropped = double(total - 384 * 64 - attention) * 4 + 5 * 256.0 * 256;
+    QCOMPARE(impact.estimated_decode_speedup, full / dropped);
+  }
+
+  // The workbench's held-out perplexity: the last max_tokens tokens of a text, with the plan's drops; over
+  // the whole text it is perplexity() of the model loaded with those drops.
+  void checkpointPerplexityScoresTheTail() {
+    QTemporaryDir tmp;
+    const fs::path text = fs::path(tmp.path().toStdString()) / "text.txt";
+    std::ofstream(text) << "The license grants permission to use the software. Copies of the software must "
+                           "include the notice. The authors are not liable for any claim arising from it.";
+    const Checkpoint ckpt = Checkpoint::open(test::model_dir("llama"));
+    const auto all = llmdrop::checkpoint_perplexity(ckpt, DropPlan{{1}, {}}, "cpu", text, 100000, 16);
+    const auto tail = llmdrop::checkpoint_perplexity(ckpt, DropPlan{{1}, {}}, "cpu", text, 20, 16);
+    QCOMPARE(tail.tokens, int64_t(20));  // 20 tokens, each predicted (BOS starts every window)
+    QVERIFY(all.tokens > tail.tokens);
+    LoadOptions options;
+    options.dtype = "float32";
+    options.drops = DropPlan{{1}, {}};
+    const auto model = Model::load(ckpt, options);
+    const auto tok = llmdrop::Tokenizer::open(ckpt.dir, ckpt.config);
+    const auto ids = tok.encode(
+        "The license grants permission to use the software. Copies of the software must "
+        "include the notice. The authors are not liable for any claim arising from it.");
+    const auto direct = llmdrop::perplexity(*model, ids, tok.bos_id(), 16);
+    QCOMPARE(all.ppl, direct.ppl);
+    QVERIFY(std::abs(all.ppl - llmdrop::checkpoint_perplexity(ckpt, {}, "cpu", text, 100000, 16).ppl) > 1e-6);
   }
 
   // Cancelled between tensors (here after the third), a pruned export leaves neither the output folder nor a

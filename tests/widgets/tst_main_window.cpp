@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eval_panel.h"
+#include "impact_panel.h"
 #include "importance_heatmap.h"
 #include "main_window.h"
 #include "support/test_support.h"
@@ -17,6 +18,7 @@
 using llmdrop::DropPlan;
 using llmdrop::ModuleKind;
 using llmdrop::workbench::MainWindow;
+namespace widgets = llmdrop::widgets;
 
 namespace {
 
@@ -68,6 +70,33 @@ class MainWindowTest : public QObject {
     QCOMPARE(w.undo_stack()->count(), 2);
     click(w, ModuleKind::Block, 4);  // a block: its attention and its MLP
     QCOMPARE(w.drop_plan(), (DropPlan{{4}, {4}}));
+  }
+
+  // The impact panel follows the plan: estimate at once, held-out perplexity after a pause in editing.
+  void impactFollowsThePlan() {
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QSignalSpy impact(&w, &MainWindow::impactUpdated);
+    QVERIFY(open_and_score(w, kModel));
+    QVERIFY(impact.count() > 0 || impact.wait(60000));
+    const widgets::ImpactPanel* panel = w.impact_panel();
+    QCOMPARE(panel->parameters_text(), QString("0 (0.0 %)"));
+    QVERIFY2(panel->speedup_text().startsWith("1.00×"), qPrintable(panel->speedup_text()));
+    const QString full = panel->perplexity_text();
+    QVERIFY2(full.contains("+0.0 %"), qPrintable(full));  // no drops: the full model's own number
+    impact.clear();
+    click(w, ModuleKind::Block, 2);  // one of six blocks
+    QVERIFY2(panel->kv_text().endsWith("(16.7 %)"), qPrintable(panel->kv_text()));
+    QCOMPARE(panel->perplexity_text(), QString("computing…"));
+    QVERIFY(impact.wait(60000));
+    const QString dropped = panel->perplexity_text();
+    QVERIFY2(dropped != full && dropped.contains(full.section(' ', 0, 0)),
+             qPrintable(dropped + " / " + full));
+    w.undo_stack()->undo();
+    QVERIFY(impact.wait(60000));
+    QCOMPARE(panel->perplexity_text(), full);
+    QCOMPARE(panel->parameters_text(), QString("0 (0.0 %)"));
   }
 
   void projectSaveAndReopenGivesTheSameState() {
