@@ -4,7 +4,9 @@
 
 namespace llmdrop::widgets {
 
-JobManager::JobManager(QObject* parent) : QObject(parent) {}
+JobManager::JobManager(QObject* parent) : QObject(parent) {
+  pool_.setMaxThreadCount(8);  // jobs wait on I/O and torch's own threads, not on this count
+}
 
 JobManager::~JobManager() {
   for (auto& job : jobs_) job.context->cancel();
@@ -25,7 +27,7 @@ int JobManager::start(const QString& title, Work work) {
         Qt::QueuedConnection);
   });
   Job job{title, context, {}};
-  job.future = QtConcurrent::run([this, id, context, work = std::move(work)] {
+  job.future = QtConcurrent::run(&pool_, [this, id, context, work = std::move(work)] {
     QString error;
     bool was_cancelled = false;
     try {

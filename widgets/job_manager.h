@@ -4,6 +4,7 @@
 #include <QFuture>
 #include <QHash>
 #include <QObject>
+#include <QThreadPool>
 #include <functional>
 #include <memory>
 
@@ -41,6 +42,9 @@ class JobManager : public QObject {
     QFuture<void> future;
   };
   void finish(int id);
+  // Jobs run on a pool of their own: Qt's global pool also serves painting (the raster engine waits on it),
+  // so long jobs there would freeze the window.
+  QThreadPool pool_;
   QHash<int, Job> jobs_;
   int next_id_ = 1;
 };
