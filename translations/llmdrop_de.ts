@@ -4,17 +4,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="43"/>
+        <location filename="../app/workbench/main_window.cpp" line="50"/>
         <source>attention</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <location filename="../app/workbench/main_window.cpp" line="52"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="49"/>
+        <location filename="../app/workbench/main_window.cpp" line="56"/>
         <source>block</source>
         <translation>Block</translation>
     </message>
@@ -75,6 +75,64 @@
         <location filename="../widgets/eval_panel.cpp" line="130"/>
         <source>Done in %1 s</source>
         <translation>Fertig in %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>llmdrop::widgets::ImpactPanel</name>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="27"/>
+        <source>Parameters removed</source>
+        <translation>Entfernte Parameter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="28"/>
+        <source>KV cache saved</source>
+        <translation>Eingesparter KV-Cache</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="29"/>
+        <source>Estimated decode speedup</source>
+        <translation>Geschätzte Decode-Beschleunigung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="30"/>
+        <source>Held-out perplexity</source>
+        <translation>Perplexität (zurückgehaltener Text)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="31"/>
+        <source>Bytes a batch-1 decode step reads (kept weights + KV cache), full model ÷ with drops: the speedup a memory-bound GPU gives</source>
+        <translation>Bytes, die ein Decode-Schritt mit Batch 1 liest (verbleibende Gewichte + KV-Cache), volles Modell ÷ mit Entfernungen: die Beschleunigung einer speichergebundenen GPU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="38"/>
+        <source>%1 (%2 %)</source>
+        <translation>%1 (%2 %)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="42"/>
+        <source>%1 per token (%2 %)</source>
+        <translation>%1 pro Token (%2 %)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="46"/>
+        <source>%1× at %2 tokens of context</source>
+        <translation>%1× bei %2 Token Kontext</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="50"/>
+        <source>computing…</source>
+        <translation>wird berechnet…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="54"/>
+        <source>%1 (full model %2, %3%4 %)</source>
+        <translation>%1 (volles Modell %2, %3%4 %)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="62"/>
+        <source>not available: %1</source>
+        <translation>nicht verfügbar: %1</translation>
     </message>
 </context>
 <context>
@@ -141,9 +199,72 @@
 <context>
     <name>llmdrop::widgets::JobManager</name>
     <message>
-        <location filename="../widgets/job_manager.cpp" line="40"/>
+        <location filename="../widgets/job_manager.cpp" line="42"/>
         <source>unknown error</source>
         <translation>unbekannter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>llmdrop::widgets::JobsPanel</name>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
+        <source>Job</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="39"/>
+        <source>done in %1 s</source>
+        <translation>fertig in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="39"/>
+        <source>finished</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="42"/>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="45"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="62"/>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="63"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="66"/>
+        <source>cancelling…</source>
+        <translation>wird abgebrochen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="70"/>
+        <source>started: %1</source>
+        <translation>gestartet: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="83"/>
+        <source>about %1 s left</source>
+        <translation>noch etwa %1 s</translation>
     </message>
 </context>
 <context>
@@ -238,267 +359,292 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="68"/>
+        <location filename="../app/workbench/main_window.cpp" line="77"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="83"/>
+        <location filename="../app/workbench/main_window.cpp" line="100"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="84"/>
+        <location filename="../app/workbench/main_window.cpp" line="101"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="91"/>
+        <location filename="../app/workbench/main_window.cpp" line="108"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="105"/>
+        <location filename="../app/workbench/main_window.cpp" line="130"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="213"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="190"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="224"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="209"/>
+        <location filename="../app/workbench/main_window.cpp" line="234"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="210"/>
+        <location filename="../app/workbench/main_window.cpp" line="235"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="239"/>
+        <location filename="../app/workbench/main_window.cpp" line="266"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="266"/>
+        <location filename="../app/workbench/main_window.cpp" line="298"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="256"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="85"/>
+        <location filename="../app/workbench/main_window.cpp" line="102"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="86"/>
+        <location filename="../app/workbench/main_window.cpp" line="103"/>
         <source>&amp;Save project…</source>
         <translation>Projekt &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="88"/>
+        <location filename="../app/workbench/main_window.cpp" line="105"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>Entfernungsplan &amp;exportieren (config.json)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="89"/>
+        <location filename="../app/workbench/main_window.cpp" line="106"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>&amp;Beschnittenen Checkpoint exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <location filename="../app/workbench/main_window.cpp" line="109"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="93"/>
+        <location filename="../app/workbench/main_window.cpp" line="110"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="95"/>
+        <location filename="../app/workbench/main_window.cpp" line="112"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <location filename="../app/workbench/main_window.cpp" line="116"/>
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="135"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <location filename="../app/workbench/main_window.cpp" line="136"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="117"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="118"/>
+        <location filename="../app/workbench/main_window.cpp" line="143"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <location filename="../app/workbench/main_window.cpp" line="145"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="126"/>
+        <location filename="../app/workbench/main_window.cpp" line="151"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="144"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <location filename="../app/workbench/main_window.cpp" line="184"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="174"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <location filename="../app/workbench/main_window.cpp" line="254"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <location filename="../app/workbench/main_window.cpp" line="254"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <location filename="../app/workbench/main_window.cpp" line="282"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="273"/>
-        <location filename="../app/workbench/main_window.cpp" line="275"/>
+        <location filename="../app/workbench/main_window.cpp" line="310"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
+        <location filename="../app/workbench/main_window.cpp" line="323"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="281"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="282"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="288"/>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="294"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="297"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="315"/>
+        <location filename="../app/workbench/main_window.cpp" line="376"/>
+        <source>the bundled held-out text was not found</source>
+        <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="382"/>
+        <source>Held-out perplexity (%1)</source>
+        <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="393"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="317"/>
+        <location filename="../app/workbench/main_window.cpp" line="395"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="318"/>
+        <location filename="../app/workbench/main_window.cpp" line="396"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="319"/>
+        <location filename="../app/workbench/main_window.cpp" line="397"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="327"/>
+        <location filename="../app/workbench/main_window.cpp" line="405"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="337"/>
+        <location filename="../app/workbench/main_window.cpp" line="415"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="417"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

@@ -4,17 +4,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="43"/>
+        <location filename="../app/workbench/main_window.cpp" line="50"/>
         <source>attention</source>
         <translation>注意力</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="45"/>
+        <location filename="../app/workbench/main_window.cpp" line="52"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="49"/>
+        <location filename="../app/workbench/main_window.cpp" line="56"/>
         <source>block</source>
         <translation>模块</translation>
     </message>
@@ -75,6 +75,64 @@
         <location filename="../widgets/eval_panel.cpp" line="130"/>
         <source>Done in %1 s</source>
         <translation>完成，用时 %1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>llmdrop::widgets::ImpactPanel</name>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="27"/>
+        <source>Parameters removed</source>
+        <translation>移除的参数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="28"/>
+        <source>KV cache saved</source>
+        <translation>节省的 KV 缓存</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="29"/>
+        <source>Estimated decode speedup</source>
+        <translation>估计解码加速</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="30"/>
+        <source>Held-out perplexity</source>
+        <translation>留出文本困惑度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="31"/>
+        <source>Bytes a batch-1 decode step reads (kept weights + KV cache), full model ÷ with drops: the speedup a memory-bound GPU gives</source>
+        <translation>批大小为 1 时每个解码步读取的字节数（保留的权重 + KV 缓存），完整模型 ÷ 丢弃后：即受内存带宽限制的 GPU 上的加速比</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="38"/>
+        <source>%1 (%2 %)</source>
+        <translation>%1（%2 %）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="42"/>
+        <source>%1 per token (%2 %)</source>
+        <translation>每个 token %1（%2 %）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="46"/>
+        <source>%1× at %2 tokens of context</source>
+        <translation>上下文 %2 个 token 时 %1×</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="50"/>
+        <source>computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="54"/>
+        <source>%1 (full model %2, %3%4 %)</source>
+        <translation>%1（完整模型 %2，%3%4 %）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/impact_panel.cpp" line="62"/>
+        <source>not available: %1</source>
+        <translation>不可用：%1</translation>
     </message>
 </context>
 <context>
@@ -141,9 +199,72 @@
 <context>
     <name>llmdrop::widgets::JobManager</name>
     <message>
-        <location filename="../widgets/job_manager.cpp" line="40"/>
+        <location filename="../widgets/job_manager.cpp" line="42"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
+    </message>
+</context>
+<context>
+    <name>llmdrop::widgets::JobsPanel</name>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="25"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="39"/>
+        <source>done in %1 s</source>
+        <translation>完成，用时 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="39"/>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="42"/>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="45"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="62"/>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="63"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="66"/>
+        <source>cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="70"/>
+        <source>started: %1</source>
+        <translation>已开始：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobs_panel.cpp" line="83"/>
+        <source>about %1 s left</source>
+        <translation>约剩 %1 秒</translation>
     </message>
 </context>
 <context>
@@ -238,267 +359,292 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="68"/>
+        <location filename="../app/workbench/main_window.cpp" line="77"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="83"/>
+        <location filename="../app/workbench/main_window.cpp" line="100"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="84"/>
+        <location filename="../app/workbench/main_window.cpp" line="101"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="91"/>
+        <location filename="../app/workbench/main_window.cpp" line="108"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="105"/>
+        <location filename="../app/workbench/main_window.cpp" line="130"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="213"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="190"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="224"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="209"/>
+        <location filename="../app/workbench/main_window.cpp" line="234"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="210"/>
+        <location filename="../app/workbench/main_window.cpp" line="235"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="239"/>
+        <location filename="../app/workbench/main_window.cpp" line="266"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="266"/>
+        <location filename="../app/workbench/main_window.cpp" line="298"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="256"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="85"/>
+        <location filename="../app/workbench/main_window.cpp" line="102"/>
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="86"/>
+        <location filename="../app/workbench/main_window.cpp" line="103"/>
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="88"/>
+        <location filename="../app/workbench/main_window.cpp" line="105"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>导出丢弃方案(&amp;E)（config.json）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="89"/>
+        <location filename="../app/workbench/main_window.cpp" line="106"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>导出剪枝后的检查点(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="92"/>
+        <location filename="../app/workbench/main_window.cpp" line="109"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="93"/>
+        <location filename="../app/workbench/main_window.cpp" line="110"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="95"/>
+        <location filename="../app/workbench/main_window.cpp" line="112"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <location filename="../app/workbench/main_window.cpp" line="116"/>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="135"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <location filename="../app/workbench/main_window.cpp" line="136"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="117"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="118"/>
+        <location filename="../app/workbench/main_window.cpp" line="143"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <location filename="../app/workbench/main_window.cpp" line="145"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="126"/>
+        <location filename="../app/workbench/main_window.cpp" line="151"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="144"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <location filename="../app/workbench/main_window.cpp" line="184"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="174"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <location filename="../app/workbench/main_window.cpp" line="254"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <location filename="../app/workbench/main_window.cpp" line="254"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <location filename="../app/workbench/main_window.cpp" line="282"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="273"/>
-        <location filename="../app/workbench/main_window.cpp" line="275"/>
+        <location filename="../app/workbench/main_window.cpp" line="310"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
+        <location filename="../app/workbench/main_window.cpp" line="323"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="281"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="282"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="288"/>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="294"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="297"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="315"/>
+        <location filename="../app/workbench/main_window.cpp" line="376"/>
+        <source>the bundled held-out text was not found</source>
+        <translation>未找到内置的留出文本</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="382"/>
+        <source>Held-out perplexity (%1)</source>
+        <translation>留出文本困惑度（%1）</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="393"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="317"/>
+        <location filename="../app/workbench/main_window.cpp" line="395"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="318"/>
+        <location filename="../app/workbench/main_window.cpp" line="396"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="319"/>
+        <location filename="../app/workbench/main_window.cpp" line="397"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="327"/>
+        <location filename="../app/workbench/main_window.cpp" line="405"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="337"/>
+        <location filename="../app/workbench/main_window.cpp" line="415"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="417"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>
