@@ -17,6 +17,7 @@
 #include "analysis/score_checkpoint.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
+#include "drop_control.h"
 #include "eval/evaluator.h"
 #include "eval/perplexity.h"
 #include "eval_panel.h"
@@ -26,6 +27,7 @@
 #include "job_manager.h"
 #include "jobs_panel.h"
 #include "model_summary_widget.h"
+#include "util/error.h"
 
 namespace llmdrop::workbench {
 
@@ -72,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
       heatmap_(new widgets::ImportanceHeatmap(this)),
       eval_panel_(new widgets::EvalPanel(this)),
       impact_(new widgets::ImpactPanel(this)),
+      drop_control_(new widgets::DropControl(this)),
       undo_(new QUndoStack(this)),
       impact_timer_(new QTimer(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
@@ -87,7 +90,14 @@ MainWindow::MainWindow(QWidget* parent)
   impact_timer_->setSingleShot(true);
   impact_timer_->setInterval(400);
   connect(impact_timer_, &QTimer::timeout, this, &MainWindow::start_perplexity);
+  layout->addWidget(drop_control_);
+  drop_control_->hide();
   layout->addWidget(heatmap_, 1);
+  connect(drop_control_, &widgets::DropControl::metricChanged, this, [this] {
+    metric_ = drop_control_->metric();
+    if (scores_ && !scoring_job_) heatmap_->set_scores(*scores_, metric_);
+  });
+  connect(drop_control_, &widgets::DropControl::dropRequested, this, &MainWindow::drop_least_important);
   heatmap_->setMinimumHeight(220);
   heatmap_->hide();
   layout->addWidget(eval_panel_);
@@ -218,18 +228,27 @@ void MainWindow::open_model(const QString& path) {
   });
 }
 
+// The default map: 16 blocks of up to 256 tokens of the bundled text, LLM-Drop's similarities and the
+// consecutive-block matrix, with the checkpoint's drops.
+ScoreCheckpointRequest MainWindow::default_score_request() const {
+  ScoreCheckpointRequest request;
+  if (const auto text = find_default_calibration(QCoreApplication::applicationDirPath().toStdString()))
+    request.data = *text;
+  request.seq_len = std::min<int64_t>(256, opened_->checkpoint.config.max_position_embeddings);
+  request.drops = opened_->checkpoint.config.drops;
+  request.options.batch_size = 4;
+  request.options.consecutive = true;
+  return request;
+}
+
 void MainWindow::start_scoring() {
   const auto calibration = find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
   if (!calibration) {
     emit scoreFailed(tr("the bundled calibration text was not found"));
     return;
   }
-  // The default map: 16 blocks of up to 256 tokens, LLM-Drop's cosine similarity, the checkpoint's drops.
-  ScoreCheckpointRequest request;
+  ScoreCheckpointRequest request = default_score_request();
   request.data = *calibration;
-  request.seq_len = std::min<int64_t>(256, opened_->checkpoint.config.max_position_embeddings);
-  request.drops = opened_->checkpoint.config.drops;
-  request.options.batch_size = 4;
   scores_ = std::make_shared<ImportanceScores>();
   statusBar()->showMessage(tr("Computing the importance map…"));
   scoring_job_ = jobs_->start(tr("Score %1").arg(opening_path_),
@@ -272,6 +291,10 @@ void MainWindow::on_job_succeeded(int id) {
   } else if (id == scoring_job_) {
     scoring_job_ = 0;
     show_scores();
+  } else if (id == selection_job_) {
+    selection_job_ = 0;
+    drop_control_->set_busy(false);
+    push_plan(*selected_, selection_text_);
   } else if (id == perplexity_job_) {
     perplexity_job_ = 0;
     full_perplexity_ = perplexities_->full;
@@ -291,6 +314,9 @@ void MainWindow::on_job_succeeded(int id) {
 }
 
 void MainWindow::show_scores() {
+  drop_control_->set_metric(metric_);
+  drop_control_->set_layers(static_cast<int>(opened_->checkpoint.config.num_layers));
+  drop_control_->show();
   heatmap_->set_scores(*scores_, metric_);
   heatmap_->set_plan(plan_);
   heatmap_->show();
@@ -301,16 +327,24 @@ void MainWindow::show_scores() {
 
 void MainWindow::on_job_cancelled(int id) {
   bool known = false;  // a superseded perplexity job is cancelled quietly
-  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_, &perplexity_job_})
+  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_, &perplexity_job_, &selection_job_})
     if (*job == id) {
       *job = 0;
       known = true;
     }
   eval_panel_->set_running(eval_job_ != 0);
+  drop_control_->set_busy(selection_job_ != 0);
   if (known) statusBar()->showMessage(tr("Cancelled"));
 }
 
 void MainWindow::on_job_failed(int id, const QString& error) {
+  if (id == selection_job_) {
+    selection_job_ = 0;
+    drop_control_->set_busy(false);
+    statusBar()->showMessage(tr("Cannot drop: %1").arg(error));
+    warn(this, tr("Cannot drop"), error);
+    return;
+  }
   if (id == perplexity_job_) {
     perplexity_job_ = 0;
     impact_->show_perplexity_failed(error);
@@ -348,14 +382,53 @@ void MainWindow::on_job_failed(int id, const QString& error) {
 void MainWindow::toggle_module(ModuleKind kind, qint64 layer) {
   const DropPlan after = toggled(plan_, kind, layer);
   const bool drops_more = after.attn.size() + after.mlp.size() > plan_.attn.size() + plan_.mlp.size();
-  const QString text =
-      (drops_more ? tr("Drop %1 %2") : tr("Restore %1 %2")).arg(module_name(kind)).arg(layer);
+  push_plan(after, (drops_more ? tr("Drop %1 %2") : tr("Restore %1 %2")).arg(module_name(kind)).arg(layer));
+}
+
+void MainWindow::push_plan(const DropPlan& after, const QString& text) {
   undo_->push(new PlanEdit(plan_, after, text, [this](const DropPlan& plan) { apply_plan(plan); }));
+}
+
+void MainWindow::drop_least_important() {
+  if (!scores_ || scoring_job_ || selection_job_) return;
+  const int n = drop_control_->count();
+  const QString target_name = drop_control_->target(), strategy_name = drop_control_->strategy();
+  selection_text_ = tr("Drop %1 least important (%2, %3, %4)")
+                        .arg(n)
+                        .arg(target_name, strategy_name, QString::fromUtf8(to_string(metric_)));
+  try {
+    const DropTarget target = parse_drop_target(target_name.toStdString());
+    SelectionOptions selection;
+    selection.metric = metric_;
+    if (strategy_name == "iterative") {
+      ScoreCheckpointRequest request = default_score_request();
+      request.drops = plan_;
+      selected_ = std::make_shared<DropPlan>();
+      drop_control_->set_busy(true);
+      selection_job_ = jobs_->start(selection_text_, [checkpoint = opened_->checkpoint, request, target, n,
+                                                      selection, out = selected_](JobContext& job) {
+        *out = select_iterative_checkpoint(checkpoint, request, target, n, selection, job);
+      });
+      return;
+    }
+    ImportanceScores from_here = *scores_;  // rank what the current plan has not dropped yet
+    from_here.plan = plan_;
+    if (strategy_name == "consecutive") {
+      if (target_name != "block") throw_bad_input("consecutive selection drops whole blocks: choose blocks");
+      push_plan(select_consecutive(from_here, n, selection), selection_text_);
+    } else {
+      push_plan(select_discrete(from_here, target, n, selection), selection_text_);
+    }
+  } catch (const std::exception& e) {
+    statusBar()->showMessage(tr("Cannot drop: %1").arg(e.what()));
+    warn(this, tr("Cannot drop"), QString::fromStdString(e.what()));
+  }
 }
 
 void MainWindow::apply_plan(const DropPlan& plan) {
   plan_ = plan;
   heatmap_->set_plan(plan_);
+  emit planChanged();
   summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
   update_impact();
 }

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <memory>
 
+#include "analysis/score_checkpoint.h"
 #include "analysis/scores.h"
 #include "checkpoint/summary.h"
 #include "project/project_file.h"
@@ -17,6 +18,7 @@ struct EvalResults;
 }
 
 namespace llmdrop::widgets {
+class DropControl;
 class EvalPanel;
 class ImpactPanel;
 class ImportanceHeatmap;
@@ -33,6 +35,7 @@ class MainWindow : public QMainWindow {
   widgets::EvalPanel* eval_panel() const { return eval_panel_; }
   widgets::ImportanceHeatmap* heatmap() const { return heatmap_; }
   widgets::ImpactPanel* impact_panel() const { return impact_; }
+  widgets::DropControl* drop_control() const { return drop_control_; }
   QUndoStack* undo_stack() const { return undo_; }
 
   // Opens the model in the background, then computes its default importance map; emits modelOpened or
@@ -60,6 +63,7 @@ class MainWindow : public QMainWindow {
   void evaluationFinished();
   void evaluationFailed(const QString& message);
   void impactUpdated();  // the held-out perplexity of the current plan is shown
+  void planChanged();
   void exportFinished(const QString& dir);
   void exportFailed(const QString& message);
 
@@ -73,6 +77,9 @@ class MainWindow : public QMainWindow {
   void apply_plan(const DropPlan& plan);  // what an edit of the plan (or its undo) changes on screen
   void update_impact();                   // the estimate now, the perplexity after a pause in editing
   void start_perplexity();
+  void drop_least_important();  // as the drop control asks
+  void push_plan(const DropPlan& after, const QString& text);
+  ScoreCheckpointRequest default_score_request() const;
   void show_scores();
   void choose_project_to_open();
   void choose_project_to_save();
@@ -88,11 +95,15 @@ class MainWindow : public QMainWindow {
   widgets::ImportanceHeatmap* heatmap_;
   widgets::EvalPanel* eval_panel_;
   widgets::ImpactPanel* impact_;
+  widgets::DropControl* drop_control_;
   int opening_job_ = 0;  // 0: none
   int scoring_job_ = 0;
   int eval_job_ = 0;
   int export_job_ = 0;
   int perplexity_job_ = 0;
+  int selection_job_ = 0;
+  std::shared_ptr<DropPlan> selected_;  // filled by the iterative selection job
+  QString selection_text_;
   struct Perplexities {
     double full = 0, with_drops = 0;
   };

@@ -4,23 +4,45 @@
 
 #include "analysis/calibration.h"
 #include "analysis/importance.h"
+#include "analysis/selection.h"
 #include "checkpoint/tokenizer.h"
 #include "model/model.h"
 
 namespace llmdrop {
 
-ImportanceScores score_checkpoint(const Checkpoint& checkpoint, const ScoreCheckpointRequest& request,
-                                  JobContext& job) {
+namespace {
+struct Loaded {
+  at::Tensor blocks;  // (samples, seq_len) calibration ids
+  std::unique_ptr<Model> model;
+};
+
+Loaded load_for_scoring(const Checkpoint& checkpoint, const ScoreCheckpointRequest& request,
+                        JobContext& job) {
   const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-  const at::Tensor blocks =
+  Loaded loaded;
+  loaded.blocks =
       calibration_blocks(tokenizer, read_text_documents(request.data), request.samples, request.seq_len);
   LoadOptions options;
   options.device = request.device;
   options.dtype = request.dtype;
   options.drops = request.drops;
   JobContext loading(job, [&job](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
-  const auto model = Model::load(checkpoint, options, loading);
-  return score_layers(*model, blocks, request.options, job);
+  loaded.model = Model::load(checkpoint, options, loading);
+  return loaded;
+}
+}  // namespace
+
+ImportanceScores score_checkpoint(const Checkpoint& checkpoint, const ScoreCheckpointRequest& request,
+                                  JobContext& job) {
+  const Loaded loaded = load_for_scoring(checkpoint, request, job);
+  return score_layers(*loaded.model, loaded.blocks, request.options, job);
+}
+
+DropPlan select_iterative_checkpoint(const Checkpoint& checkpoint, const ScoreCheckpointRequest& request,
+                                     const DropTarget& target, int64_t n, const SelectionOptions& selection,
+                                     JobContext& job) {
+  Loaded loaded = load_for_scoring(checkpoint, request, job);
+  return select_iterative(*loaded.model, loaded.blocks, target, n, request.options, selection, job);
 }
 
 }  // namespace llmdrop

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "analysis/importance.h"
 #include "model/model.h"
 #include "util/error.h"
 

@@ -1,13 +1,15 @@
 #pragma once
 // Which modules to drop, from importance scores: LLM-Drop's strategies plus guards.
-#include <ATen/core/Tensor.h>
-
 #include <string>
 #include <vector>
 
-#include "analysis/importance.h"
+#include "analysis/scores.h"
 #include "jobs/job.h"
 #include "model/drop_plan.h"
+
+namespace at {
+class Tensor;  // torch-free header: the GUI selects from scores too
+}
 
 namespace llmdrop {
 

@@ -2,13 +2,16 @@
 // saved and reopened restores the same state, the export writes the plan without touching the model, and bad
 // input is an error the window survives.
 #include <QFile>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "drop_control.h"
 #include "eval_panel.h"
 #include "impact_panel.h"
 #include "importance_heatmap.h"
@@ -70,6 +73,44 @@ class MainWindowTest : public QObject {
     QCOMPARE(w.undo_stack()->count(), 2);
     click(w, ModuleKind::Block, 4);  // a block: its attention and its MLP
     QCOMPARE(w.drop_plan(), (DropPlan{{4}, {4}}));
+  }
+
+  // "Drop N least important": discrete drops the N highest-similarity modules the heatmap shows (lowest
+  // importance), consecutive a window of blocks, iterative re-scores in a job; each is one undoable edit.
+  void dropControlSelectsByStrategy() {
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QVERIFY(open_and_score(w, kModel));
+    std::vector<std::pair<double, int64_t>> attn;
+    for (int64_t i = 0; i < kLayers; ++i) attn.push_back({w.heatmap()->importance(ModuleKind::Attn, i), i});
+    std::sort(attn.begin(), attn.end());
+    w.drop_control()->set_request("attn", 2, "discrete");
+    QTest::mouseClick(w.drop_control()->drop_button(), Qt::LeftButton);
+    QCOMPARE(w.drop_plan(), (DropPlan{{attn[0].second, attn[1].second}, {}}));
+    QCOMPARE(w.undo_stack()->count(), 1);
+    w.undo_stack()->undo();
+    QVERIFY(w.drop_plan().empty());
+
+    w.drop_control()->set_request("block", 3, "consecutive");
+    QTest::mouseClick(w.drop_control()->drop_button(), Qt::LeftButton);
+    const DropPlan window = w.drop_plan();
+    QCOMPARE(window.attn.size(), size_t(3));
+    QCOMPARE(window.attn, window.mlp);
+    QCOMPARE(*window.attn.rbegin() - *window.attn.begin(), int64_t(2));  // three adjacent blocks
+    w.undo_stack()->undo();
+
+    QSignalSpy changed(&w, &MainWindow::planChanged);
+    w.drop_control()->set_request("mlp", 2, "iterative");
+    QTest::mouseClick(w.drop_control()->drop_button(), Qt::LeftButton);
+    QVERIFY(!w.drop_control()->drop_button()->isEnabled());  // one selection at a time
+    QVERIFY(changed.wait(120000));
+    QCOMPARE(w.drop_plan().mlp.size(), size_t(2));
+    QVERIFY(w.drop_plan().attn.empty());
+    QVERIFY(w.drop_control()->drop_button()->isEnabled());
+    QVERIFY2(w.undo_stack()->undoText().contains("iterative"), qPrintable(w.undo_stack()->undoText()));
+    w.undo_stack()->undo();
+    QVERIFY(w.drop_plan().empty());
   }
 
   // The impact panel follows the plan: estimate at once, held-out perplexity after a pause in editing.
