@@ -12,7 +12,7 @@ sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 # libopenblas0-pthread: Debian's libtorch calls the system BLAS; OpenBLAS takes over from the reference BLAS
 # (about 40x faster matrix products on the CPU).
 packages=(build-essential cmake ninja-build pkg-config dpkg-dev qt6-base-dev qt6-tools-dev qt6-l10n-tools
-  qt6-tools-dev-tools libqcustomplot-dev nlohmann-json3-dev libtorch-dev libprotobuf-dev protobuf-compiler
+  qt6-tools-dev-tools qt6-svg-dev libqcustomplot-dev nlohmann-json3-dev libtorch-dev libprotobuf-dev protobuf-compiler
   sentencepiece libopenblas0-pthread libgl-dev xvfb xauth)
 
 install_packages() {

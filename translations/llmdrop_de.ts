@@ -4,19 +4,87 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="50"/>
+        <location filename="../app/workbench/main_window.cpp" line="52"/>
         <source>attention</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="52"/>
+        <location filename="../app/workbench/main_window.cpp" line="54"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="56"/>
+        <location filename="../app/workbench/main_window.cpp" line="58"/>
         <source>block</source>
         <translation>Block</translation>
+    </message>
+</context>
+<context>
+    <name>llmdrop::widgets::DropControl</name>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="17"/>
+        <source>Drop</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="18"/>
+        <source>cosine</source>
+        <translation>Kosinus</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="19"/>
+        <source>angular</source>
+        <translation>Winkel</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="20"/>
+        <source>attention layers</source>
+        <translation>Attention-Schichten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="21"/>
+        <source>MLP layers</source>
+        <translation>MLP-Schichten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="22"/>
+        <source>blocks</source>
+        <translation>Blöcke</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="23"/>
+        <source>attention or MLP (joint)</source>
+        <translation>Attention oder MLP (gemeinsam)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="24"/>
+        <source>discrete (one scoring)</source>
+        <translation>diskret (eine Bewertung)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="25"/>
+        <source>consecutive blocks</source>
+        <translation>aufeinanderfolgende Blöcke</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="26"/>
+        <source>iterative (re-score after each)</source>
+        <translation>iterativ (nach jedem neu bewerten)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="30"/>
+        <source>Metric</source>
+        <translation>Maß</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="35"/>
+        <source>least important</source>
+        <translation>unwichtigste</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="37"/>
+        <source>by</source>
+        <translation>nach</translation>
     </message>
 </context>
 <context>
@@ -138,62 +206,77 @@
 <context>
     <name>llmdrop::widgets::ImportanceHeatmap</name>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="23"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="28"/>
         <source>importance (1 − similarity)</source>
         <translation>Wichtigkeit (1 − Ähnlichkeit)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="29"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="133"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="34"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
         <source>Attention</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="30"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="134"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="35"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="31"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="135"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="36"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="33"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="38"/>
         <source>layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="78"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
         <source>importance (NLL increase)</source>
         <translation>Wichtigkeit (NLL-Anstieg)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="80"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="85"/>
         <source>importance (angular distance)</source>
         <translation>Wichtigkeit (Winkelabstand)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="81"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="86"/>
         <source>importance (1 − cosine similarity)</source>
         <translation>Wichtigkeit (1 − Kosinus-Ähnlichkeit)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="141"/>
         <source>dropped</source>
         <translation>entfernt</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="142"/>
         <source>%1 %2: importance %3%4</source>
         <translation>%1 %2: Wichtigkeit %3%4</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="145"/>
         <source> (dropped)</source>
         <translation> (entfernt)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="168"/>
+        <source>Importance map</source>
+        <translation>Wichtigkeitskarte</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="176"/>
+        <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
+        <translation>unbekanntes Bildformat &apos;%1&apos; (.png, .pdf oder .svg verwenden)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="183"/>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
@@ -359,292 +442,329 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="77"/>
+        <location filename="../app/workbench/main_window.cpp" line="80"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <location filename="../app/workbench/main_window.cpp" line="110"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="101"/>
+        <location filename="../app/workbench/main_window.cpp" line="111"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="108"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="125"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="130"/>
+        <location filename="../app/workbench/main_window.cpp" line="147"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="213"/>
+        <location filename="../app/workbench/main_window.cpp" line="230"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="215"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="224"/>
+        <location filename="../app/workbench/main_window.cpp" line="254"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="260"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="235"/>
+        <location filename="../app/workbench/main_window.cpp" line="261"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="266"/>
+        <location filename="../app/workbench/main_window.cpp" line="292"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="331"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="288"/>
+        <location filename="../app/workbench/main_window.cpp" line="318"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="102"/>
+        <location filename="../app/workbench/main_window.cpp" line="112"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="103"/>
+        <location filename="../app/workbench/main_window.cpp" line="113"/>
         <source>&amp;Save project…</source>
         <translation>Projekt &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="105"/>
+        <location filename="../app/workbench/main_window.cpp" line="115"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>Entfernungsplan &amp;exportieren (config.json)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="106"/>
+        <location filename="../app/workbench/main_window.cpp" line="116"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>&amp;Beschnittenen Checkpoint exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="109"/>
+        <location filename="../app/workbench/main_window.cpp" line="117"/>
+        <source>Export the importance &amp;map as an image…</source>
+        <translation>Wichtigkeits&amp;karte als Bild exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="119"/>
+        <source>Export the importance map</source>
+        <translation>Wichtigkeitskarte exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>Images (*.png *.pdf *.svg)</source>
+        <translation>Bilder (*.png *.pdf *.svg)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="122"/>
+        <source>Cannot export the map</source>
+        <translation>Die Karte kann nicht exportiert werden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="126"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="112"/>
+        <location filename="../app/workbench/main_window.cpp" line="129"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="116"/>
+        <location filename="../app/workbench/main_window.cpp" line="133"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <location filename="../app/workbench/main_window.cpp" line="137"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="135"/>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="136"/>
+        <location filename="../app/workbench/main_window.cpp" line="153"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="142"/>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="143"/>
+        <location filename="../app/workbench/main_window.cpp" line="160"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="162"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="151"/>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="169"/>
+        <location filename="../app/workbench/main_window.cpp" line="186"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="184"/>
+        <location filename="../app/workbench/main_window.cpp" line="201"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="254"/>
+        <location filename="../app/workbench/main_window.cpp" line="280"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="254"/>
+        <location filename="../app/workbench/main_window.cpp" line="280"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="282"/>
+        <location filename="../app/workbench/main_window.cpp" line="312"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="310"/>
+        <location filename="../app/workbench/main_window.cpp" line="344"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="321"/>
-        <location filename="../app/workbench/main_window.cpp" line="323"/>
+        <location filename="../app/workbench/main_window.cpp" line="351"/>
+        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <source>Cannot drop: %1</source>
+        <translation>Entfernen nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="431"/>
+        <source>Cannot drop</source>
+        <translation>Entfernen nicht möglich</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="362"/>
+        <location filename="../app/workbench/main_window.cpp" line="364"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <location filename="../app/workbench/main_window.cpp" line="371"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="377"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="342"/>
+        <location filename="../app/workbench/main_window.cpp" line="383"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="384"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="345"/>
+        <location filename="../app/workbench/main_window.cpp" line="386"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="392"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="392"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="376"/>
+        <location filename="../app/workbench/main_window.cpp" line="403"/>
+        <source>Drop %1 least important (%2, %3, %4)</source>
+        <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="456"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="382"/>
+        <location filename="../app/workbench/main_window.cpp" line="462"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="393"/>
+        <location filename="../app/workbench/main_window.cpp" line="473"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="395"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="396"/>
+        <location filename="../app/workbench/main_window.cpp" line="476"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="397"/>
+        <location filename="../app/workbench/main_window.cpp" line="477"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="405"/>
+        <location filename="../app/workbench/main_window.cpp" line="485"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="415"/>
+        <location filename="../app/workbench/main_window.cpp" line="495"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="417"/>
+        <location filename="../app/workbench/main_window.cpp" line="497"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

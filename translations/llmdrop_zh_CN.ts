@@ -4,19 +4,87 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="50"/>
+        <location filename="../app/workbench/main_window.cpp" line="52"/>
         <source>attention</source>
         <translation>注意力</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="52"/>
+        <location filename="../app/workbench/main_window.cpp" line="54"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="56"/>
+        <location filename="../app/workbench/main_window.cpp" line="58"/>
         <source>block</source>
         <translation>模块</translation>
+    </message>
+</context>
+<context>
+    <name>llmdrop::widgets::DropControl</name>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="17"/>
+        <source>Drop</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="18"/>
+        <source>cosine</source>
+        <translation>余弦</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="19"/>
+        <source>angular</source>
+        <translation>角距离</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="20"/>
+        <source>attention layers</source>
+        <translation>注意力层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="21"/>
+        <source>MLP layers</source>
+        <translation>MLP 层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="22"/>
+        <source>blocks</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="23"/>
+        <source>attention or MLP (joint)</source>
+        <translation>注意力或 MLP（联合）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="24"/>
+        <source>discrete (one scoring)</source>
+        <translation>离散（一次评分）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="25"/>
+        <source>consecutive blocks</source>
+        <translation>连续模块</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="26"/>
+        <source>iterative (re-score after each)</source>
+        <translation>迭代（每次丢弃后重新评分）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="30"/>
+        <source>Metric</source>
+        <translation>度量</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="35"/>
+        <source>least important</source>
+        <translation>个最不重要的</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="37"/>
+        <source>by</source>
+        <translation>策略</translation>
     </message>
 </context>
 <context>
@@ -138,62 +206,77 @@
 <context>
     <name>llmdrop::widgets::ImportanceHeatmap</name>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="23"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="28"/>
         <source>importance (1 − similarity)</source>
         <translation>重要性（1 − 相似度）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="29"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="133"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="34"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
         <source>Attention</source>
         <translation>注意力</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="30"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="134"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="35"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="31"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="135"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="36"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
         <source>Block</source>
         <translation>模块</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="33"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="38"/>
         <source>layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="78"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
         <source>importance (NLL increase)</source>
         <translation>重要性（NLL 增量）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="80"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="85"/>
         <source>importance (angular distance)</source>
         <translation>重要性（角距离）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="81"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="86"/>
         <source>importance (1 − cosine similarity)</source>
         <translation>重要性（1 − 余弦相似度）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="141"/>
         <source>dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="142"/>
         <source>%1 %2: importance %3%4</source>
         <translation>%1 %2：重要性 %3%4</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="145"/>
         <source> (dropped)</source>
         <translation>（已丢弃）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="168"/>
+        <source>Importance map</source>
+        <translation>重要性图</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="176"/>
+        <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
+        <translation>未知图像格式 &apos;%1&apos;（请使用 .png、.pdf 或 .svg）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/importance_heatmap.cpp" line="183"/>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
     </message>
 </context>
 <context>
@@ -359,292 +442,329 @@
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="77"/>
+        <location filename="../app/workbench/main_window.cpp" line="80"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="100"/>
+        <location filename="../app/workbench/main_window.cpp" line="110"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="101"/>
+        <location filename="../app/workbench/main_window.cpp" line="111"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="108"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="125"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="130"/>
+        <location filename="../app/workbench/main_window.cpp" line="147"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="213"/>
+        <location filename="../app/workbench/main_window.cpp" line="230"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="215"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="224"/>
+        <location filename="../app/workbench/main_window.cpp" line="254"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="260"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="235"/>
+        <location filename="../app/workbench/main_window.cpp" line="261"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="266"/>
+        <location filename="../app/workbench/main_window.cpp" line="292"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="331"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="288"/>
+        <location filename="../app/workbench/main_window.cpp" line="318"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="102"/>
+        <location filename="../app/workbench/main_window.cpp" line="112"/>
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="103"/>
+        <location filename="../app/workbench/main_window.cpp" line="113"/>
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="105"/>
+        <location filename="../app/workbench/main_window.cpp" line="115"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>导出丢弃方案(&amp;E)（config.json）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="106"/>
+        <location filename="../app/workbench/main_window.cpp" line="116"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>导出剪枝后的检查点(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="109"/>
+        <location filename="../app/workbench/main_window.cpp" line="117"/>
+        <source>Export the importance &amp;map as an image…</source>
+        <translation>将重要性图导出为图像(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="119"/>
+        <source>Export the importance map</source>
+        <translation>导出重要性图</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <source>Images (*.png *.pdf *.svg)</source>
+        <translation>图像 (*.png *.pdf *.svg)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="122"/>
+        <source>Cannot export the map</source>
+        <translation>无法导出重要性图</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="126"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="112"/>
+        <location filename="../app/workbench/main_window.cpp" line="129"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="116"/>
+        <location filename="../app/workbench/main_window.cpp" line="133"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <location filename="../app/workbench/main_window.cpp" line="137"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="135"/>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="136"/>
+        <location filename="../app/workbench/main_window.cpp" line="153"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="142"/>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="143"/>
+        <location filename="../app/workbench/main_window.cpp" line="160"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="162"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="151"/>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="169"/>
+        <location filename="../app/workbench/main_window.cpp" line="186"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="184"/>
+        <location filename="../app/workbench/main_window.cpp" line="201"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="254"/>
+        <location filename="../app/workbench/main_window.cpp" line="280"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="254"/>
+        <location filename="../app/workbench/main_window.cpp" line="280"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="282"/>
+        <location filename="../app/workbench/main_window.cpp" line="312"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="310"/>
+        <location filename="../app/workbench/main_window.cpp" line="344"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="321"/>
-        <location filename="../app/workbench/main_window.cpp" line="323"/>
+        <location filename="../app/workbench/main_window.cpp" line="351"/>
+        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <source>Cannot drop: %1</source>
+        <translation>无法丢弃：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="431"/>
+        <source>Cannot drop</source>
+        <translation>无法丢弃</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="362"/>
+        <location filename="../app/workbench/main_window.cpp" line="364"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <location filename="../app/workbench/main_window.cpp" line="371"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="377"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="342"/>
+        <location filename="../app/workbench/main_window.cpp" line="383"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="384"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="345"/>
+        <location filename="../app/workbench/main_window.cpp" line="386"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="392"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="392"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="376"/>
+        <location filename="../app/workbench/main_window.cpp" line="403"/>
+        <source>Drop %1 least important (%2, %3, %4)</source>
+        <translation>丢弃 %1 个最不重要的（%2，%3，%4）</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="456"/>
         <source>the bundled held-out text was not found</source>
         <translation>未找到内置的留出文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="382"/>
+        <location filename="../app/workbench/main_window.cpp" line="462"/>
         <source>Held-out perplexity (%1)</source>
         <translation>留出文本困惑度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="393"/>
+        <location filename="../app/workbench/main_window.cpp" line="473"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="395"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="396"/>
+        <location filename="../app/workbench/main_window.cpp" line="476"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="397"/>
+        <location filename="../app/workbench/main_window.cpp" line="477"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="405"/>
+        <location filename="../app/workbench/main_window.cpp" line="485"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="415"/>
+        <location filename="../app/workbench/main_window.cpp" line="495"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="417"/>
+        <location filename="../app/workbench/main_window.cpp" line="497"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>

@@ -29,6 +29,8 @@ class ImportanceHeatmap : public QWidget {
   double importance(ModuleKind kind, int64_t layer) const;   // NaN when unknown
   QString cell_text(ModuleKind kind, int64_t layer) const;   // what hovering shows
   QWidget* plot_widget() const;                              // the plot itself (for clicks in tests)
+  // The plot as a file, by extension: .png, .pdf or .svg. False (and `error`) when it cannot be written.
+  bool save(const QString& path, QString* error = nullptr) const;
 
  signals:
   void moduleToggled(llmdrop::ModuleKind kind, qint64 layer);

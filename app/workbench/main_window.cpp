@@ -114,6 +114,13 @@ MainWindow::MainWindow(QWidget* parent)
   file->addSeparator();
   file->addAction(tr("&Export drop plan (config.json)…"), this, [this] { choose_export(false); });
   file->addAction(tr("Export &pruned checkpoint…"), this, [this] { choose_export(true); });
+  file->addAction(tr("Export the importance &map as an image…"), this, [this] {
+    if (heatmap_->isHidden()) return;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export the importance map"), {},
+                                                      tr("Images (*.png *.pdf *.svg)"));
+    QString error;
+    if (!file.isEmpty() && !heatmap_->save(file, &error)) warn(this, tr("Cannot export the map"), error);
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));

@@ -1,4 +1,6 @@
 // The importance heatmap: values as computed by core, clicks toggle exactly the module under the pointer.
+#include <QDir>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 
@@ -63,6 +65,27 @@ class ImportanceHeatmapTest : public QObject {
     QVERIFY(!map.cell_text(ModuleKind::Block, 2).contains("dropped"));
     map.set_plan(DropPlan{{2}, {2}});
     QVERIFY(map.cell_text(ModuleKind::Block, 2).endsWith("(dropped)"));
+  }
+  // Every plot format: the file holds that format's signature; an unknown one is refused and writes nothing.
+  void savesPngPdfAndSvg() {
+    ImportanceHeatmap map;
+    map.resize(800, 300);
+    map.set_scores(four_layers(), Metric::Cosine);
+    QTemporaryDir tmp;
+    const QList<std::pair<QString, QByteArray>> formats = {
+        {"map.png", QByteArray("\x89PNG")}, {"map.pdf", QByteArray("%PDF")}, {"map.svg", QByteArray("<svg")}};
+    for (const auto& [name, signature] : formats) {
+      QString error;
+      QVERIFY2(map.save(tmp.filePath(name), &error), qPrintable(error));
+      QFile f(tmp.filePath(name));
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      const QByteArray head = f.read(4096);
+      QVERIFY2(head.contains(signature), qPrintable(name));
+    }
+    QString error;
+    QVERIFY(!map.save(tmp.filePath("map.bmp"), &error));
+    QVERIFY2(error.contains("unknown image format"), qPrintable(error));
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files).size(), 3);  // no partial files left
   }
 };
 
