@@ -600,13 +600,15 @@ void run_bench(const ArgParser& p) {
   for (const auto& spec : p.values("compare"))
     configs.emplace_back(spec, parse_compare(spec, model->config().num_layers));
 
+  std::vector<DropPlan> plans;
+  for (const auto& config : configs) plans.push_back(config.second);
+  JobContext job = progress_printer("bench");
+  const auto measured = measure_configurations(*model, plans, options, job);
+  const std::vector<SpeedResult>& baseline = measured.front();
   nlohmann::json rows = nlohmann::json::array();
-  std::vector<SpeedResult> baseline;
-  for (const auto& [name, plan] : configs) {
-    if (model->drops() != plan) model->set_drops(plan);
-    JobContext job = progress_printer("bench " + name);
-    const auto results = measure_speed(*model, options, job);
-    if (baseline.empty()) baseline = results;
+  for (size_t c = 0; c < configs.size(); ++c) {
+    const auto& [name, plan] = configs[c];
+    const std::vector<SpeedResult>& results = measured[c];
     for (size_t i = 0; i < results.size(); ++i) {
       const SpeedResult& r = results[i];
       const bool comparable = !r.out_of_memory && !baseline[i].out_of_memory;

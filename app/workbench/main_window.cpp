@@ -7,6 +7,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -27,6 +28,7 @@
 #include "job_manager.h"
 #include "jobs_panel.h"
 #include "model_summary_widget.h"
+#include "speed_panel.h"
 #include "util/error.h"
 
 namespace llmdrop::workbench {
@@ -75,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent)
       eval_panel_(new widgets::EvalPanel(this)),
       impact_(new widgets::ImpactPanel(this)),
       drop_control_(new widgets::DropControl(this)),
+      speed_panel_(new widgets::SpeedPanel(this)),
       undo_(new QUndoStack(this)),
       impact_timer_(new QTimer(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
@@ -100,8 +103,13 @@ MainWindow::MainWindow(QWidget* parent)
   connect(drop_control_, &widgets::DropControl::dropRequested, this, &MainWindow::drop_least_important);
   heatmap_->setMinimumHeight(220);
   heatmap_->hide();
-  layout->addWidget(eval_panel_);
-  eval_panel_->hide();
+  auto* tabs = new QTabWidget(this);
+  tabs->addTab(eval_panel_, tr("Evaluation"));
+  tabs->addTab(speed_panel_, tr("Speed"));
+  layout->addWidget(tabs);
+  tabs->hide();
+  connect(this, &MainWindow::modelOpened, tabs, &QWidget::show);
+  connect(speed_panel_, &widgets::SpeedPanel::measureRequested, this, &MainWindow::measure_speed);
   if (const QString dirs = qEnvironmentVariable("LLMDROP_DATA_DIR"); !dirs.isEmpty())
     eval_panel_->set_data_dir(dirs.split(':').first());
   setCentralWidget(central);
@@ -288,7 +296,6 @@ void MainWindow::on_job_succeeded(int id) {
     summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
     full_perplexity_ = 0;
     update_impact();
-    eval_panel_->show();
     statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
     emit modelOpened(opening_path_);
     if (scores_)
@@ -298,6 +305,11 @@ void MainWindow::on_job_succeeded(int id) {
   } else if (id == scoring_job_) {
     scoring_job_ = 0;
     show_scores();
+  } else if (id == speed_job_) {
+    speed_job_ = 0;
+    speed_panel_->set_running(false);
+    speed_panel_->show_results(speed_labels_, *speed_results_);
+    emit speedMeasured();
   } else if (id == selection_job_) {
     selection_job_ = 0;
     drop_control_->set_busy(false);
@@ -334,17 +346,25 @@ void MainWindow::show_scores() {
 
 void MainWindow::on_job_cancelled(int id) {
   bool known = false;  // a superseded perplexity job is cancelled quietly
-  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_, &perplexity_job_, &selection_job_})
+  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_, &perplexity_job_, &selection_job_,
+                   &speed_job_})
     if (*job == id) {
       *job = 0;
       known = true;
     }
   eval_panel_->set_running(eval_job_ != 0);
   drop_control_->set_busy(selection_job_ != 0);
+  speed_panel_->set_running(speed_job_ != 0);
   if (known) statusBar()->showMessage(tr("Cancelled"));
 }
 
 void MainWindow::on_job_failed(int id, const QString& error) {
+  if (id == speed_job_) {
+    speed_job_ = 0;
+    speed_panel_->set_running(false);
+    speed_panel_->show_message(tr("Measurement failed: %1").arg(error));
+    return;
+  }
   if (id == selection_job_) {
     selection_job_ = 0;
     drop_control_->set_busy(false);
@@ -394,6 +414,31 @@ void MainWindow::toggle_module(ModuleKind kind, qint64 layer) {
 
 void MainWindow::push_plan(const DropPlan& after, const QString& text) {
   undo_->push(new PlanEdit(plan_, after, text, [this](const DropPlan& plan) { apply_plan(plan); }));
+}
+
+void MainWindow::measure_speed() {
+  if (!opened_ || speed_job_) return;
+  QString error;
+  const auto rounds = speed_panel_->rounds(&error);
+  if (!rounds) {
+    speed_panel_->show_message(error);
+    return;
+  }
+  SpeedOptions options;
+  options.rounds = *rounds;
+  std::vector<DropPlan> plans = {DropPlan{}};
+  speed_labels_ = QStringList{tr("full")};
+  if (!plan_.empty()) {
+    plans.push_back(plan_);
+    speed_labels_ << drops_label();
+  }
+  speed_results_ = std::make_shared<std::vector<std::vector<SpeedResult>>>();
+  speed_panel_->set_running(true);
+  speed_job_ =
+      jobs_->start(tr("Speed of %1").arg(speed_labels_.join(QStringLiteral(" / "))),
+                   [checkpoint = opened_->checkpoint, plans, options, out = speed_results_](JobContext& job) {
+                     *out = measure_checkpoint_speed(checkpoint, plans, "cpu", "auto", options, job);
+                   });
 }
 
 void MainWindow::drop_least_important() {

@@ -7,6 +7,7 @@
 
 #include "analysis/score_checkpoint.h"
 #include "analysis/scores.h"
+#include "bench/speed.h"
 #include "checkpoint/summary.h"
 #include "project/project_file.h"
 
@@ -21,6 +22,7 @@ namespace llmdrop::widgets {
 class DropControl;
 class EvalPanel;
 class ImpactPanel;
+class SpeedPanel;
 class ImportanceHeatmap;
 class JobManager;
 class ModelSummaryWidget;
@@ -36,6 +38,7 @@ class MainWindow : public QMainWindow {
   widgets::ImportanceHeatmap* heatmap() const { return heatmap_; }
   widgets::ImpactPanel* impact_panel() const { return impact_; }
   widgets::DropControl* drop_control() const { return drop_control_; }
+  widgets::SpeedPanel* speed_panel() const { return speed_panel_; }
   QUndoStack* undo_stack() const { return undo_; }
 
   // Opens the model in the background, then computes its default importance map; emits modelOpened or
@@ -64,6 +67,7 @@ class MainWindow : public QMainWindow {
   void evaluationFailed(const QString& message);
   void impactUpdated();  // the held-out perplexity of the current plan is shown
   void planChanged();
+  void speedMeasured();
   void exportFinished(const QString& dir);
   void exportFailed(const QString& message);
 
@@ -78,6 +82,7 @@ class MainWindow : public QMainWindow {
   void update_impact();                   // the estimate now, the perplexity after a pause in editing
   void start_perplexity();
   void drop_least_important();  // as the drop control asks
+  void measure_speed();         // the full model and the current plan, as the speed panel asks
   void push_plan(const DropPlan& after, const QString& text);
   ScoreCheckpointRequest default_score_request() const;
   void show_scores();
@@ -96,12 +101,16 @@ class MainWindow : public QMainWindow {
   widgets::EvalPanel* eval_panel_;
   widgets::ImpactPanel* impact_;
   widgets::DropControl* drop_control_;
+  widgets::SpeedPanel* speed_panel_;
   int opening_job_ = 0;  // 0: none
   int scoring_job_ = 0;
   int eval_job_ = 0;
   int export_job_ = 0;
   int perplexity_job_ = 0;
   int selection_job_ = 0;
+  int speed_job_ = 0;
+  QStringList speed_labels_;
+  std::shared_ptr<std::vector<std::vector<SpeedResult>>> speed_results_;  // filled by the speed job
   std::shared_ptr<DropPlan> selected_;  // filled by the iterative selection job
   QString selection_text_;
   struct Perplexities {

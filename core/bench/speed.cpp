@@ -119,4 +119,37 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
   return results;
 }
 
+std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const std::vector<DropPlan>& plans,
+                                                             const SpeedOptions& options, JobContext& job) {
+  std::vector<std::vector<SpeedResult>> results;
+  const auto n = static_cast<int64_t>(plans.size());
+  for (int64_t c = 0; c < n; ++c) {
+    job.throw_if_cancelled();
+    const DropPlan& plan = plans[static_cast<size_t>(c)];
+    const std::string name =
+        plan.empty() ? "full"
+                     : "attn [" + format_indices(plan.attn) + "] mlp [" + format_indices(plan.mlp) + "]";
+    if (model.drops() != plan) model.set_drops(plan, job);
+    JobContext rounds(job, [&](const Progress& p) {
+      job.report(c * p.total + p.done, n * p.total, name + ": " + p.message);
+    });
+    results.push_back(measure_speed(model, options, rounds));
+  }
+  return results;
+}
+
+std::vector<std::vector<SpeedResult>> measure_checkpoint_speed(const Checkpoint& checkpoint,
+                                                               const std::vector<DropPlan>& plans,
+                                                               const std::string& device,
+                                                               const std::string& dtype,
+                                                               const SpeedOptions& options, JobContext& job) {
+  LoadOptions load;
+  load.device = device;
+  load.dtype = dtype;
+  load.drops = plans.empty() ? DropPlan{} : plans.front();
+  JobContext loading(job, [&](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
+  const auto model = Model::load(checkpoint, load, loading);
+  return measure_configurations(*model, plans, options, job);
+}
+
 }  // namespace llmdrop

@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "jobs/job.h"
+#include "model/drop_plan.h"
 
 namespace llmdrop {
 
 class Model;
+struct Checkpoint;
 
 struct SpeedRound {
   int64_t context = 0;
@@ -38,6 +40,16 @@ struct SpeedResult {
 // One result per round; progress per round; cancellable between decode steps.
 std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& options,
                                        JobContext& job = JobContext::silent());
+
+// Every round for each drop plan in turn on one loaded model (its drops set before each, left at the last);
+// results[c][r] for plan c, round r. Progress names the configuration.
+std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const std::vector<DropPlan>& plans,
+                                                             const SpeedOptions& options,
+                                                             JobContext& job = JobContext::silent());
+// The same on a checkpoint loaded once on `device` in `dtype` ("auto" as the CLI): torch-free, for the GUI.
+std::vector<std::vector<SpeedResult>> measure_checkpoint_speed(
+    const Checkpoint& checkpoint, const std::vector<DropPlan>& plans, const std::string& device,
+    const std::string& dtype, const SpeedOptions& options, JobContext& job = JobContext::silent());
 
 // LLM-Drop's default rounds.
 std::vector<SpeedRound> default_speed_rounds();

@@ -16,6 +16,7 @@
 #include "impact_panel.h"
 #include "importance_heatmap.h"
 #include "main_window.h"
+#include "speed_panel.h"
 #include "support/test_support.h"
 
 using llmdrop::DropPlan;
@@ -111,6 +112,35 @@ class MainWindowTest : public QObject {
     QVERIFY2(w.undo_stack()->undoText().contains("iterative"), qPrintable(w.undo_stack()->undoText()));
     w.undo_stack()->undo();
     QVERIFY(w.drop_plan().empty());
+  }
+
+  // The speed panel measures the full model and the current plan in one job: a row per configuration and
+  // round, a decode curve per configuration, the KV cache of the plan smaller by exactly its dropped layers.
+  void speedPanelComparesFullAndPlan() {
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QVERIFY(open_and_score(w, kModel));
+    click(w, ModuleKind::Attn, 1);
+    click(w, ModuleKind::Attn, 4);
+    widgets::SpeedPanel* panel = w.speed_panel();
+    panel->set_rounds("8, 16", 4);
+    QSignalSpy measured(&w, &MainWindow::speedMeasured);
+    QTest::mouseClick(panel->measure_button(), Qt::LeftButton);
+    QVERIFY(measured.wait(120000));
+    QCOMPARE(panel->result_rows(), 4);
+    QCOMPARE(panel->decode_graphs(), 2);
+    QCOMPARE(panel->cell_text(0, 0), QString("full"));
+    QCOMPARE(panel->cell_text(0, 1), QString("8"));
+    QCOMPARE(panel->cell_text(0, 5), QString("1.00×"));
+    // fp32 K and V of 2 heads × 16 dims: 256 bytes per layer and token; (16 + 4) tokens, 6 vs 4 layers.
+    QCOMPARE(panel->cell_text(1, 4), QString::number(6 * 256 * 20 / double(1 << 20), 'f', 3));
+    QCOMPARE(panel->cell_text(3, 4), QString::number(4 * 256 * 20 / double(1 << 20), 'f', 3));
+    QVERIFY(panel->cell_text(3, 3).toDouble() > 0);
+    panel->set_rounds("8,x", 4);
+    QTest::mouseClick(panel->measure_button(), Qt::LeftButton);
+    QVERIFY(!measured.wait(300));  // refused before any job
+    QCOMPARE(panel->result_rows(), 4);
   }
 
   // The impact panel follows the plan: estimate at once, held-out perplexity after a pause in editing.

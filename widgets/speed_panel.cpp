@@ -1,0 +1,161 @@
+#include "speed_panel.h"
+
+#include <qcustomplot.h>
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+
+namespace llmdrop::widgets {
+
+namespace {
+enum Column { Config, Context, Prefill, Decode, Kv, Speedup, Columns };
+const QList<QColor> kColours = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
+                                QColor(148, 103, 189), QColor(255, 127, 14)};
+}  // namespace
+
+SpeedPanel::SpeedPanel(QWidget* parent)
+    : QWidget(parent),
+      contexts_(new QLineEdit(QStringLiteral("32,64,128,256,512"), this)),
+      new_tokens_(new QSpinBox(this)),
+      measure_(new QPushButton(tr("Measure"), this)),
+      message_(new QLabel(this)),
+      decode_plot_(new QCustomPlot(this)),
+      memory_plot_(new QCustomPlot(this)),
+      table_(new QTableWidget(0, Columns, this)) {
+  new_tokens_->setRange(1, 4096);
+  new_tokens_->setValue(32);
+  contexts_->setToolTip(tr("Prefill lengths, one round each"));
+  auto* inputs = new QFormLayout;
+  inputs->addRow(tr("Contexts"), contexts_);
+  inputs->addRow(tr("New tokens"), new_tokens_);
+  inputs->addRow(measure_);
+  inputs->addRow(message_);
+  decode_plot_->xAxis->setLabel(tr("context (tokens)"));
+  decode_plot_->yAxis->setLabel(tr("decode tokens/s"));
+  decode_plot_->legend->setVisible(true);
+  decode_plot_->setMinimumHeight(180);
+  memory_plot_->yAxis->setLabel(tr("KV cache (MiB), largest context"));
+  memory_plot_->setMinimumHeight(180);
+  table_->setHorizontalHeaderLabels({tr("Configuration"), tr("Context"), tr("Prefill tok/s"),
+                                     tr("Decode tok/s"), tr("KV cache MiB"), tr("Decode speedup")});
+  table_->horizontalHeader()->setSectionResizeMode(Config, QHeaderView::Stretch);
+  table_->verticalHeader()->hide();
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  auto* plots = new QHBoxLayout;
+  plots->addWidget(decode_plot_, 3);
+  plots->addWidget(memory_plot_, 2);
+  auto* right = new QVBoxLayout;
+  right->addLayout(plots, 2);
+  right->addWidget(table_, 1);
+  auto* layout = new QHBoxLayout(this);
+  layout->addLayout(inputs);
+  layout->addLayout(right, 1);
+  connect(measure_, &QPushButton::clicked, this, &SpeedPanel::measureRequested);
+}
+
+void SpeedPanel::set_rounds(const QString& contexts, int new_tokens) {
+  contexts_->setText(contexts);
+  new_tokens_->setValue(new_tokens);
+}
+
+std::optional<std::vector<SpeedRound>> SpeedPanel::rounds(QString* error) const {
+  std::vector<SpeedRound> out;
+  for (const QString& item : contexts_->text().split(',', Qt::SkipEmptyParts)) {
+    bool ok = false;
+    const qlonglong context = item.trimmed().toLongLong(&ok);
+    if (!ok || context < 1) {
+      if (error) *error = tr("contexts must be positive integers separated by commas, e.g. 32,64,128");
+      return std::nullopt;
+    }
+    out.push_back({context, new_tokens_->value()});
+  }
+  if (out.empty()) {
+    if (error) *error = tr("give at least one context length");
+    return std::nullopt;
+  }
+  return out;
+}
+
+void SpeedPanel::set_running(bool running) {
+  measure_->setEnabled(!running);
+  if (running) message_->setText(tr("Measuring…"));
+}
+
+void SpeedPanel::show_message(const QString& message) {
+  message_->setText(message);
+}
+
+void SpeedPanel::show_results(const QStringList& labels,
+                              const std::vector<std::vector<SpeedResult>>& results) {
+  table_->setRowCount(0);
+  decode_plot_->clearGraphs();
+  decode_plot_->clearPlottables();
+  memory_plot_->clearPlottables();
+  auto* bars = new QCPBars(memory_plot_->xAxis, memory_plot_->yAxis);
+  QSharedPointer<QCPAxisTickerText> names(new QCPAxisTickerText);
+  double max_rate = 0, max_context = 0, max_kv = 0;
+  for (size_t c = 0; c < results.size(); ++c) {
+    QCPGraph* graph = decode_plot_->addGraph();
+    graph->setName(labels.value(static_cast<int>(c)));
+    graph->setPen(QPen(kColours[static_cast<int>(c) % kColours.size()], 2));
+    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
+    for (size_t r = 0; r < results[c].size(); ++r) {
+      const SpeedResult& x = results[c][r];
+      const SpeedResult& base = results.front()[r];
+      const int row = table_->rowCount();
+      table_->insertRow(row);
+      const bool oom = x.out_of_memory;
+      const QString speedup =
+          oom || base.out_of_memory
+              ? QString()
+              : QStringLiteral("%1×").arg(x.decode_tokens_per_second / base.decode_tokens_per_second, 0, 'f',
+                                          2);
+      const QStringList cells = {
+          labels.value(static_cast<int>(c)),
+          QString::number(x.context),
+          oom ? tr("out of memory") : QString::number(x.prefill_tokens_per_second, 'f', 1),
+          oom ? tr("out of memory") : QString::number(x.decode_tokens_per_second, 'f', 1),
+          QString::number(double(x.kv_cache_bytes) / double(1 << 20), 'f', 3),
+          speedup};
+      for (int col = 0; col < Columns; ++col) table_->setItem(row, col, new QTableWidgetItem(cells[col]));
+      if (!oom) {
+        graph->addData(double(x.context), x.decode_tokens_per_second);
+        max_rate = std::max(max_rate, x.decode_tokens_per_second);
+      }
+      max_context = std::max(max_context, double(x.context));
+    }
+    const double kv = results[c].empty() ? 0 : double(results[c].back().kv_cache_bytes) / double(1 << 20);
+    bars->addData(double(c + 1), kv);
+    names->addTick(double(c + 1), labels.value(static_cast<int>(c)));
+    max_kv = std::max(max_kv, kv);
+  }
+  decode_plot_->xAxis->setRange(0, max_context * 1.05 + 1);
+  decode_plot_->yAxis->setRange(0, max_rate * 1.15 + 1e-9);
+  memory_plot_->xAxis->setTicker(names);
+  memory_plot_->xAxis->setRange(0.4, double(results.size()) + 0.6);
+  memory_plot_->yAxis->setRange(0, max_kv * 1.15 + 1e-9);
+  decode_plot_->replot();
+  memory_plot_->replot();
+  message_->setText(tr("Measured %1 configurations").arg(results.size()));
+}
+
+int SpeedPanel::result_rows() const {
+  return table_->rowCount();
+}
+
+QString SpeedPanel::cell_text(int row, int column) const {
+  const auto* item = table_->item(row, column);
+  return item ? item->text() : QString();
+}
+
+int SpeedPanel::decode_graphs() const {
+  return decode_plot_->graphCount();
+}
+
+}  // namespace llmdrop::widgets
