@@ -4,17 +4,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="52"/>
+        <location filename="../app/workbench/main_window.cpp" line="54"/>
         <source>attention</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="54"/>
+        <location filename="../app/workbench/main_window.cpp" line="56"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="58"/>
+        <location filename="../app/workbench/main_window.cpp" line="60"/>
         <source>block</source>
         <translation>Block</translation>
     </message>
@@ -440,331 +440,446 @@
     </message>
 </context>
 <context>
+    <name>llmdrop::widgets::SpeedPanel</name>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="26"/>
+        <source>Measure</source>
+        <translation>Messen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="33"/>
+        <source>Prefill lengths, one round each</source>
+        <translation>Prefill-Längen, je eine Runde</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="35"/>
+        <source>Contexts</source>
+        <translation>Kontexte</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="36"/>
+        <source>New tokens</source>
+        <translation>Neue Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="39"/>
+        <source>context (tokens)</source>
+        <translation>Kontext (Token)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="40"/>
+        <source>decode tokens/s</source>
+        <translation>Decode-Token/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="43"/>
+        <source>KV cache (MiB), largest context</source>
+        <translation>KV-Cache (MiB), größter Kontext</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <source>Context</source>
+        <translation>Kontext</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <source>Prefill tok/s</source>
+        <translation>Prefill Token/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <source>Decode tok/s</source>
+        <translation>Decode Token/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <source>KV cache MiB</source>
+        <translation>KV-Cache MiB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <source>Decode speedup</source>
+        <translation>Decode-Beschleunigung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="73"/>
+        <source>contexts must be positive integers separated by commas, e.g. 32,64,128</source>
+        <translation>Kontexte müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 32,64,128</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="79"/>
+        <source>give at least one context length</source>
+        <translation>mindestens eine Kontextlänge angeben</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="87"/>
+        <source>Measuring…</source>
+        <translation>Wird gemessen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="122"/>
+        <location filename="../widgets/speed_panel.cpp" line="123"/>
+        <source>out of memory</source>
+        <translation>Speicher erschöpft</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="145"/>
+        <source>Measured %1 configurations</source>
+        <translation>%1 Konfigurationen gemessen</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="80"/>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <location filename="../app/workbench/main_window.cpp" line="118"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <location filename="../app/workbench/main_window.cpp" line="119"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="125"/>
+        <location filename="../app/workbench/main_window.cpp" line="133"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="142"/>
+        <location filename="../app/workbench/main_window.cpp" line="150"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <location filename="../app/workbench/main_window.cpp" line="155"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="230"/>
+        <location filename="../app/workbench/main_window.cpp" line="238"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="240"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="254"/>
+        <location filename="../app/workbench/main_window.cpp" line="262"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="260"/>
+        <location filename="../app/workbench/main_window.cpp" line="268"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="261"/>
+        <location filename="../app/workbench/main_window.cpp" line="269"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="292"/>
+        <location filename="../app/workbench/main_window.cpp" line="299"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="331"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="318"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="112"/>
+        <location filename="../app/workbench/main_window.cpp" line="107"/>
+        <source>Evaluation</source>
+        <translation>Auswertung</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="108"/>
+        <source>Speed</source>
+        <translation>Geschwindigkeit</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="113"/>
+        <location filename="../app/workbench/main_window.cpp" line="121"/>
         <source>&amp;Save project…</source>
         <translation>Projekt &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="115"/>
+        <location filename="../app/workbench/main_window.cpp" line="123"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>Entfernungsplan &amp;exportieren (config.json)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="116"/>
+        <location filename="../app/workbench/main_window.cpp" line="124"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>&amp;Beschnittenen Checkpoint exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="117"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>Export the importance &amp;map as an image…</source>
         <translation>Wichtigkeits&amp;karte als Bild exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="119"/>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>Export the importance map</source>
         <translation>Wichtigkeitskarte exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="120"/>
+        <location filename="../app/workbench/main_window.cpp" line="128"/>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>Bilder (*.png *.pdf *.svg)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="122"/>
+        <location filename="../app/workbench/main_window.cpp" line="130"/>
         <source>Cannot export the map</source>
         <translation>Die Karte kann nicht exportiert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="126"/>
+        <location filename="../app/workbench/main_window.cpp" line="134"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="135"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="129"/>
+        <location filename="../app/workbench/main_window.cpp" line="137"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="133"/>
+        <location filename="../app/workbench/main_window.cpp" line="141"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="137"/>
+        <location filename="../app/workbench/main_window.cpp" line="145"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="160"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="153"/>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="160"/>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="162"/>
+        <location filename="../app/workbench/main_window.cpp" line="170"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <location filename="../app/workbench/main_window.cpp" line="176"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="169"/>
+        <location filename="../app/workbench/main_window.cpp" line="177"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="186"/>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="207"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="201"/>
+        <location filename="../app/workbench/main_window.cpp" line="209"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="214"/>
+        <location filename="../app/workbench/main_window.cpp" line="222"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="216"/>
+        <location filename="../app/workbench/main_window.cpp" line="224"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="280"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="280"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="312"/>
+        <location filename="../app/workbench/main_window.cpp" line="324"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="344"/>
+        <location filename="../app/workbench/main_window.cpp" line="358"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="351"/>
-        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <location filename="../app/workbench/main_window.cpp" line="365"/>
+        <source>Measurement failed: %1</source>
+        <translation>Messung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="371"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>Cannot drop: %1</source>
         <translation>Entfernen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
-        <location filename="../app/workbench/main_window.cpp" line="431"/>
+        <location filename="../app/workbench/main_window.cpp" line="372"/>
+        <location filename="../app/workbench/main_window.cpp" line="476"/>
         <source>Cannot drop</source>
         <translation>Entfernen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="362"/>
-        <location filename="../app/workbench/main_window.cpp" line="364"/>
+        <location filename="../app/workbench/main_window.cpp" line="382"/>
+        <location filename="../app/workbench/main_window.cpp" line="384"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="370"/>
+        <location filename="../app/workbench/main_window.cpp" line="390"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="371"/>
+        <location filename="../app/workbench/main_window.cpp" line="391"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="377"/>
+        <location filename="../app/workbench/main_window.cpp" line="397"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="383"/>
+        <location filename="../app/workbench/main_window.cpp" line="403"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="384"/>
+        <location filename="../app/workbench/main_window.cpp" line="404"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="386"/>
+        <location filename="../app/workbench/main_window.cpp" line="406"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="392"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="392"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="403"/>
+        <location filename="../app/workbench/main_window.cpp" line="438"/>
+        <source>Speed of %1</source>
+        <translation>Geschwindigkeit von %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="448"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="456"/>
+        <location filename="../app/workbench/main_window.cpp" line="501"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="462"/>
+        <location filename="../app/workbench/main_window.cpp" line="507"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="473"/>
+        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <location filename="../app/workbench/main_window.cpp" line="518"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="475"/>
+        <location filename="../app/workbench/main_window.cpp" line="520"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="476"/>
+        <location filename="../app/workbench/main_window.cpp" line="521"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="477"/>
+        <location filename="../app/workbench/main_window.cpp" line="522"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="485"/>
+        <location filename="../app/workbench/main_window.cpp" line="530"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="495"/>
+        <location filename="../app/workbench/main_window.cpp" line="540"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="497"/>
+        <location filename="../app/workbench/main_window.cpp" line="542"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>
