@@ -156,16 +156,6 @@ void run_logprobs(const ArgParser& p) {
   std::cout << "sum\t" << sum << "\n";
 }
 
-// sentencepiece drops the word-boundary space of a sequence's first piece, so decoding the new ids alone
-// would glue them to the prompt ("isthe"): decode prompt+continuation and keep what follows the prompt.
-std::string continuation_text(const Tokenizer& tok, const std::vector<int64_t>& prompt,
-                              const std::vector<int64_t>& new_ids) {
-  std::vector<int64_t> all = prompt;
-  all.insert(all.end(), new_ids.begin(), new_ids.end());
-  const std::string full = tok.decode(all), head = tok.decode(prompt);
-  return full.compare(0, head.size(), head) == 0 ? full.substr(head.size()) : tok.decode(new_ids);
-}
-
 // The prompt as exact token ids (--ids; no tokenizer needed, nothing prepended) or as text.
 std::vector<int64_t> generation_prompt(const ArgParser& p, const Checkpoint& ckpt, const Tokenizer* tok) {
   if (p.has("ids") == p.has("prompt")) throw UsageError("give either --prompt TEXT or --ids IDS");
@@ -215,7 +205,7 @@ void run_generate(const ArgParser& p) {
     std::cout << "\n";
     return;
   }
-  const std::string text = continuation_text(*tok, prompt, new_ids);
+  const std::string text = tok->decode_continuation(prompt, new_ids);
   if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}, {"text", text}});
   std::cout << (p.has("prompt") ? p.value("prompt") : tok->decode(prompt)) << text << "\n";
 }

@@ -1,13 +1,19 @@
-// llmdrop-workbench [MODEL] [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N]] [--language LANG]
+// llmdrop-workbench [MODEL] [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N | --compare N]]
+//                   [--language LANG]
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QPushButton>
 #include <QTimer>
 #include <QTranslator>
+#include <QUndoStack>
 #include <cstdio>
 
 #include "checkpoint/default_model.h"
+#include "compare_view.h"
+#include "drop_control.h"
 #include "eval_panel.h"
 #include "main_window.h"
 
@@ -50,7 +56,13 @@ int main(int argc, char** argv) {
                               QStringLiteral("DIR"));
   QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("documents per task (0 = all)"),
                            QStringLiteral("N"), QStringLiteral("100"));
-  cli.addOptions({screenshot, language, evaluate, data_dir, limit});
+  QCommandLineOption compare(
+      QStringLiteral("compare"),
+      QStringLiteral(
+          "with --screenshot: after the importance map, compare plan A (the N least important attention "
+          "layers) with plan B (the N least important blocks) in the compare view, then save"),
+      QStringLiteral("N"));
+  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare});
   cli.process(app);
   install_translations(app, cli.value(language));
 
@@ -90,6 +102,23 @@ int main(int argc, char** argv) {
                          std::fprintf(stderr, "llmdrop-workbench: evaluation: %s\n", qPrintable(message));
                          save(1);
                        });
+    } else if (cli.isSet(compare)) {
+      const int n = cli.value(compare).toInt();
+      window.resize(1280, 1150);
+      if (auto* jobs = window.findChild<QDockWidget*>(QStringLiteral("jobs")))
+        jobs->hide();  // room for both maps
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [&window, n] {
+        auto* control = window.drop_control();
+        control->set_request(QStringLiteral("attn"), n, QStringLiteral("discrete"));
+        control->drop_button()->click();
+        window.compare_view()->pin_button()->click();
+        window.undo_stack()->undo();
+        control->set_request(QStringLiteral("block"), n, QStringLiteral("discrete"));
+        control->drop_button()->click();
+        window.show_tab(window.compare_view());
+        window.compare_view()->run_button()->click();
+      });
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::comparisonMeasured, [save] { save(0); });
     } else {
       QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [save] { save(0); });
     }

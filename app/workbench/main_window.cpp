@@ -18,6 +18,7 @@
 #include "analysis/score_checkpoint.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/default_model.h"
+#include "compare_view.h"
 #include "drop_control.h"
 #include "eval/evaluator.h"
 #include "eval/perplexity.h"
@@ -27,6 +28,7 @@
 #include "importance_heatmap.h"
 #include "job_manager.h"
 #include "jobs_panel.h"
+#include "model/generation.h"
 #include "model_summary_widget.h"
 #include "speed_panel.h"
 #include "util/error.h"
@@ -78,6 +80,8 @@ MainWindow::MainWindow(QWidget* parent)
       impact_(new widgets::ImpactPanel(this)),
       drop_control_(new widgets::DropControl(this)),
       speed_panel_(new widgets::SpeedPanel(this)),
+      compare_(new widgets::CompareView(this)),
+      tabs_(new QTabWidget(this)),
       undo_(new QUndoStack(this)),
       impact_timer_(new QTimer(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
@@ -98,17 +102,23 @@ MainWindow::MainWindow(QWidget* parent)
   layout->addWidget(heatmap_, 1);
   connect(drop_control_, &widgets::DropControl::metricChanged, this, [this] {
     metric_ = drop_control_->metric();
-    if (scores_ && !scoring_job_) heatmap_->set_scores(*scores_, metric_);
+    if (!scores_ || scoring_job_) return;
+    heatmap_->set_scores(*scores_, metric_);
+    compare_->set_scores(*scores_, metric_);
   });
   connect(drop_control_, &widgets::DropControl::dropRequested, this, &MainWindow::drop_least_important);
   heatmap_->setMinimumHeight(220);
   heatmap_->hide();
-  auto* tabs = new QTabWidget(this);
-  tabs->addTab(eval_panel_, tr("Evaluation"));
-  tabs->addTab(speed_panel_, tr("Speed"));
-  layout->addWidget(tabs);
-  tabs->hide();
-  connect(this, &MainWindow::modelOpened, tabs, &QWidget::show);
+  tabs_->addTab(eval_panel_, tr("Evaluation"));
+  tabs_->addTab(speed_panel_, tr("Speed"));
+  tabs_->addTab(compare_, tr("Compare"));
+  layout->addWidget(tabs_);
+  tabs_->hide();
+  connect(this, &MainWindow::modelOpened, tabs_, &QWidget::show);
+  connect(compare_, &widgets::CompareView::pinRequested, this, [this] {
+    if (opened_) compare_->set_plan_a(drops_label(), plan_, impact_of(plan_));
+  });
+  connect(compare_, &widgets::CompareView::runRequested, this, &MainWindow::measure_comparison);
   connect(speed_panel_, &widgets::SpeedPanel::measureRequested, this, &MainWindow::measure_speed);
   if (const QString dirs = qEnvironmentVariable("LLMDROP_DATA_DIR"); !dirs.isEmpty())
     eval_panel_->set_data_dir(dirs.split(':').first());
@@ -305,6 +315,13 @@ void MainWindow::on_job_succeeded(int id) {
   } else if (id == scoring_job_) {
     scoring_job_ = 0;
     show_scores();
+  } else if (id == compare_job_) {
+    compare_job_ = 0;
+    compare_->set_running(false);
+    compare_->show_measurements(comparison_->perplexity_a, comparison_->perplexity_b,
+                                QString::fromStdString(comparison_->text_a),
+                                QString::fromStdString(comparison_->text_b));
+    emit comparisonMeasured();
   } else if (id == speed_job_) {
     speed_job_ = 0;
     speed_panel_->set_running(false);
@@ -339,6 +356,8 @@ void MainWindow::show_scores() {
   heatmap_->set_scores(*scores_, metric_);
   heatmap_->set_plan(plan_);
   heatmap_->show();
+  compare_->set_plan_b(drops_label(), plan_, impact_of(plan_));
+  compare_->set_scores(*scores_, metric_);
   statusBar()->showMessage(
       tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
   emit scoresReady();
@@ -347,7 +366,7 @@ void MainWindow::show_scores() {
 void MainWindow::on_job_cancelled(int id) {
   bool known = false;  // a superseded perplexity job is cancelled quietly
   for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_, &perplexity_job_, &selection_job_,
-                   &speed_job_})
+                   &speed_job_, &compare_job_})
     if (*job == id) {
       *job = 0;
       known = true;
@@ -355,10 +374,17 @@ void MainWindow::on_job_cancelled(int id) {
   eval_panel_->set_running(eval_job_ != 0);
   drop_control_->set_busy(selection_job_ != 0);
   speed_panel_->set_running(speed_job_ != 0);
+  compare_->set_running(compare_job_ != 0);
   if (known) statusBar()->showMessage(tr("Cancelled"));
 }
 
 void MainWindow::on_job_failed(int id, const QString& error) {
+  if (id == compare_job_) {
+    compare_job_ = 0;
+    compare_->set_running(false);
+    compare_->show_message(tr("Measurement failed: %1").arg(error));
+    return;
+  }
   if (id == speed_job_) {
     speed_job_ = 0;
     speed_panel_->set_running(false);
@@ -414,6 +440,39 @@ void MainWindow::toggle_module(ModuleKind kind, qint64 layer) {
 
 void MainWindow::push_plan(const DropPlan& after, const QString& text) {
   undo_->push(new PlanEdit(plan_, after, text, [this](const DropPlan& plan) { apply_plan(plan); }));
+}
+
+void MainWindow::show_tab(QWidget* page) {
+  tabs_->setCurrentWidget(page);
+}
+
+PlanImpact MainWindow::impact_of(const DropPlan& plan) const {
+  const ModelSummary summary = summarize(opened_->checkpoint, plan, opened_->summary.runtime_dtype);
+  return estimate_impact(summary, std::min<int64_t>(2048, summary.max_position_embeddings));
+}
+
+void MainWindow::measure_comparison() {
+  if (!opened_ || compare_job_) return;
+  if (!compare_->has_plan_a()) {
+    compare_->show_message(tr("Pin a plan as A first, then change the plan (B) and measure."));
+    return;
+  }
+  const auto text = find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
+  if (!text) {
+    compare_->show_message(tr("the bundled held-out text was not found"));
+    return;
+  }
+  comparison_ = std::make_shared<Comparison>();
+  compare_->set_running(true);
+  compare_job_ = jobs_->start(
+      tr("Compare plans A and B"),
+      [checkpoint = opened_->checkpoint, a = compare_->plan_a(), b = compare_->plan_b(),
+       prompt = compare_->prompt().toStdString(), text = *text, out = comparison_](JobContext& job) {
+        out->perplexity_a = checkpoint_perplexity(checkpoint, a, "cpu", text, 2048, 256, job).ppl;
+        out->perplexity_b = checkpoint_perplexity(checkpoint, b, "cpu", text, 2048, 256, job).ppl;
+        out->text_a = generate_text(checkpoint, a, "cpu", prompt, 32, job);
+        out->text_b = generate_text(checkpoint, b, "cpu", prompt, 32, job);
+      });
 }
 
 void MainWindow::measure_speed() {
@@ -480,6 +539,7 @@ void MainWindow::drop_least_important() {
 void MainWindow::apply_plan(const DropPlan& plan) {
   plan_ = plan;
   heatmap_->set_plan(plan_);
+  compare_->set_plan_b(drops_label(), plan_, impact_of(plan_));
   emit planChanged();
   summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
   update_impact();

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <memory>
 
+#include "analysis/impact.h"
 #include "analysis/score_checkpoint.h"
 #include "analysis/scores.h"
 #include "bench/speed.h"
@@ -19,6 +20,7 @@ struct EvalResults;
 }
 
 namespace llmdrop::widgets {
+class CompareView;
 class DropControl;
 class EvalPanel;
 class ImpactPanel;
@@ -39,6 +41,8 @@ class MainWindow : public QMainWindow {
   widgets::ImpactPanel* impact_panel() const { return impact_; }
   widgets::DropControl* drop_control() const { return drop_control_; }
   widgets::SpeedPanel* speed_panel() const { return speed_panel_; }
+  widgets::CompareView* compare_view() const { return compare_; }
+  void show_tab(QWidget* page);  // the evaluation, speed or compare page
   QUndoStack* undo_stack() const { return undo_; }
 
   // Opens the model in the background, then computes its default importance map; emits modelOpened or
@@ -68,6 +72,7 @@ class MainWindow : public QMainWindow {
   void impactUpdated();  // the held-out perplexity of the current plan is shown
   void planChanged();
   void speedMeasured();
+  void comparisonMeasured();
   void exportFinished(const QString& dir);
   void exportFailed(const QString& message);
 
@@ -83,6 +88,8 @@ class MainWindow : public QMainWindow {
   void start_perplexity();
   void drop_least_important();  // as the drop control asks
   void measure_speed();         // the full model and the current plan, as the speed panel asks
+  void measure_comparison();    // perplexity and generation of plans A and B, as the compare view asks
+  PlanImpact impact_of(const DropPlan& plan) const;
   void push_plan(const DropPlan& after, const QString& text);
   ScoreCheckpointRequest default_score_request() const;
   void show_scores();
@@ -102,6 +109,8 @@ class MainWindow : public QMainWindow {
   widgets::ImpactPanel* impact_;
   widgets::DropControl* drop_control_;
   widgets::SpeedPanel* speed_panel_;
+  widgets::CompareView* compare_;
+  class QTabWidget* tabs_;
   int opening_job_ = 0;  // 0: none
   int scoring_job_ = 0;
   int eval_job_ = 0;
@@ -109,6 +118,12 @@ class MainWindow : public QMainWindow {
   int perplexity_job_ = 0;
   int selection_job_ = 0;
   int speed_job_ = 0;
+  int compare_job_ = 0;
+  struct Comparison {
+    double perplexity_a = 0, perplexity_b = 0;
+    std::string text_a, text_b;
+  };
+  std::shared_ptr<Comparison> comparison_;  // filled by the compare job
   QStringList speed_labels_;
   std::shared_ptr<std::vector<std::vector<SpeedResult>>> speed_results_;  // filled by the speed job
   std::shared_ptr<DropPlan> selected_;  // filled by the iterative selection job

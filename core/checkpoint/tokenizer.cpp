@@ -58,6 +58,14 @@ std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
   return text;
 }
 
+std::string Tokenizer::decode_continuation(const std::vector<int64_t>& prompt,
+                                           const std::vector<int64_t>& new_ids) const {
+  std::vector<int64_t> all = prompt;
+  all.insert(all.end(), new_ids.begin(), new_ids.end());
+  const std::string full = decode(all), head = decode(prompt);
+  return full.compare(0, head.size(), head) == 0 ? full.substr(head.size()) : decode(new_ids);
+}
+
 int64_t Tokenizer::vocab_size() const {
   return impl_->processor.GetPieceSize();
 }

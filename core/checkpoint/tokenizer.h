@@ -22,6 +22,10 @@ class Tokenizer {
 
   std::vector<int64_t> encode(const std::string& text) const;  // no BOS/EOS added
   std::string decode(const std::vector<int64_t>& ids) const;
+  // The text `new_ids` add after `prompt`. sentencepiece drops the word-boundary space of a sequence's first
+  // piece, so decoding the new ids alone would glue them to the prompt ("isthe").
+  std::string decode_continuation(const std::vector<int64_t>& prompt,
+                                  const std::vector<int64_t>& new_ids) const;
   int64_t vocab_size() const;
   std::optional<int64_t> bos_id() const { return bos_; }
   std::optional<int64_t> eos_id() const { return eos_; }

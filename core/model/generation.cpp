@@ -7,6 +7,8 @@
 #include <numeric>
 #include <random>
 
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/tokenizer.h"
 #include "model/decode_graph.h"
 #include "model/model.h"
 #include "util/error.h"
@@ -72,6 +74,23 @@ std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& pr
     logits = decoder.step(as_batch({next}).to(model.device()));
   }
   return out;
+}
+
+std::string generate_text(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& device,
+                          const std::string& prompt, int64_t max_new_tokens, JobContext& job) {
+  const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
+  std::vector<int64_t> ids;
+  if (tokenizer.bos_id()) ids.push_back(*tokenizer.bos_id());
+  for (int64_t id : tokenizer.encode(prompt)) ids.push_back(id);
+  LoadOptions load;
+  load.device = device;
+  load.drops = drops;
+  JobContext loading(job, [&](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
+  const auto model = Model::load(checkpoint, load, loading);
+  SamplingOptions options;
+  options.max_new_tokens = max_new_tokens;
+  options.stop_token = tokenizer.eos_id();
+  return tokenizer.decode_continuation(ids, generate(*model, ids, options, job));
 }
 
 }  // namespace llmdrop

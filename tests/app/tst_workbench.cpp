@@ -46,6 +46,16 @@ class WorkbenchTest : public QObject {
     QVERIFY2(colours.size() > 20, QByteArray::number(colours.size()));
   }
 
+  // The compare view's screenshot: plan A and plan B measured in a job before the window is saved.
+  void comparesTwoPlansForTheScreenshot() {
+    QTemporaryDir tmp;
+    QString err;
+    QCOMPARE(run_workbench({"--screenshot", tmp.filePath("compare.png"), "--compare", "2"}, &err), 0);
+    const QImage image(tmp.filePath("compare.png"));
+    QVERIFY2(!image.isNull(), qPrintable(err));
+    QVERIFY(image.width() >= 1000);
+  }
+
   void badModelIsReportedNotCrashed() {
     QTemporaryDir tmp;
     QString err;

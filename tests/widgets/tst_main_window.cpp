@@ -11,6 +11,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "compare_view.h"
 #include "drop_control.h"
 #include "eval_panel.h"
 #include "impact_panel.h"
@@ -141,6 +142,42 @@ class MainWindowTest : public QObject {
     QTest::mouseClick(panel->measure_button(), Qt::LeftButton);
     QVERIFY(!measured.wait(300));  // refused before any job
     QCOMPARE(panel->result_rows(), 4);
+  }
+
+  // The compare view: plan A pinned, plan B the current one; their impact, what only one of them drops, and a
+  // job measuring both plans' held-out perplexity and continuing the same prompt with each.
+  void compareViewPutsTwoPlansSideBySide() {
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QVERIFY(open_and_score(w, kModel));
+    widgets::CompareView* view = w.compare_view();
+    QSignalSpy measured(&w, &MainWindow::comparisonMeasured);
+    QTest::mouseClick(view->run_button(), Qt::LeftButton);  // nothing pinned yet: a message, no job
+    QVERIFY(!measured.wait(300));
+    click(w, ModuleKind::Attn, 1);
+    click(w, ModuleKind::Attn, 2);
+    QTest::mouseClick(view->pin_button(), Qt::LeftButton);
+    w.undo_stack()->undo();
+    click(w, ModuleKind::Block, 4);
+    QCOMPARE(view->plan_a(), (DropPlan{{1, 2}, {}}));
+    QCOMPARE(view->plan_b(), (DropPlan{{1, 4}, {4}}));
+    QCOMPARE(view->cell_text(widgets::CompareView::KvCache, 0), QString("33.3 %"));  // 2 of 6 layers
+    QCOMPARE(view->cell_text(widgets::CompareView::KvCache, 1), QString("33.3 %"));
+    QVERIFY2(view->difference_text().contains("Only A drops: attention 2, MLP –"),
+             qPrintable(view->difference_text()));
+    QVERIFY2(view->difference_text().contains("Only B drops: attention 4, MLP 4"),
+             qPrintable(view->difference_text()));
+    QVERIFY2(view->difference_text().contains("Both drop: attention 1, MLP –"),
+             qPrintable(view->difference_text()));
+    view->set_prompt("The license");
+    QTest::mouseClick(view->run_button(), Qt::LeftButton);
+    QVERIFY(measured.wait(120000));
+    const double a = view->cell_text(widgets::CompareView::Perplexity, 0).toDouble(),
+                 b = view->cell_text(widgets::CompareView::Perplexity, 1).toDouble();
+    QVERIFY(a > 1 && b > 1 && a != b);
+    QVERIFY(view->generation(0).startsWith("The license"));
+    QVERIFY(view->generation(1).startsWith("The license"));
   }
 
   // The impact panel follows the plan: estimate at once, held-out perplexity after a pause in editing.
