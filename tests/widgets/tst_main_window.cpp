@@ -30,7 +30,10 @@ namespace {
 const QString kModel = QString::fromStdString(llmdrop::test::model_dir("llama").string());
 constexpr int64_t kLayers = 6;
 
+// Shows the window at a size where every heatmap cell can be clicked, opens `model` and waits for its map.
 bool open_and_score(MainWindow& w, const QString& model) {
+  w.resize(960, 720);
+  w.show();
   QSignalSpy ready(&w, &MainWindow::scoresReady);
   w.open_model(model);
   return ready.wait(120000);
@@ -53,8 +56,6 @@ class MainWindowTest : public QObject {
  private slots:
   void clickingCellsEditsThePlanUndoably() {
     MainWindow w;
-    w.resize(960, 720);
-    w.show();
     QVERIFY(open_and_score(w, kModel));
     QVERIFY(w.drop_plan().empty());
     click(w, ModuleKind::Attn, 1);
@@ -81,8 +82,6 @@ class MainWindowTest : public QObject {
   // importance), consecutive a window of blocks, iterative re-scores in a job; each is one undoable edit.
   void dropControlSelectsByStrategy() {
     MainWindow w;
-    w.resize(960, 720);
-    w.show();
     QVERIFY(open_and_score(w, kModel));
     std::vector<std::pair<double, int64_t>> attn;
     for (int64_t i = 0; i < kLayers; ++i) attn.push_back({w.heatmap()->importance(ModuleKind::Attn, i), i});
@@ -119,8 +118,6 @@ class MainWindowTest : public QObject {
   // round, a decode curve per configuration, the KV cache of the plan smaller by exactly its dropped layers.
   void speedPanelComparesFullAndPlan() {
     MainWindow w;
-    w.resize(960, 720);
-    w.show();
     QVERIFY(open_and_score(w, kModel));
     click(w, ModuleKind::Attn, 1);
     click(w, ModuleKind::Attn, 4);
@@ -148,8 +145,6 @@ class MainWindowTest : public QObject {
   // job measuring both plans' held-out perplexity and continuing the same prompt with each.
   void compareViewPutsTwoPlansSideBySide() {
     MainWindow w;
-    w.resize(960, 720);
-    w.show();
     QVERIFY(open_and_score(w, kModel));
     widgets::CompareView* view = w.compare_view();
     QSignalSpy measured(&w, &MainWindow::comparisonMeasured);
@@ -183,8 +178,6 @@ class MainWindowTest : public QObject {
   // The impact panel follows the plan: estimate at once, held-out perplexity after a pause in editing.
   void impactFollowsThePlan() {
     MainWindow w;
-    w.resize(960, 720);
-    w.show();
     QSignalSpy impact(&w, &MainWindow::impactUpdated);
     QVERIFY(open_and_score(w, kModel));
     QVERIFY(impact.count() > 0 || impact.wait(60000));
@@ -211,8 +204,6 @@ class MainWindowTest : public QObject {
     QTemporaryDir tmp;
     const QString file = tmp.filePath("session.llmdrop.json");
     MainWindow first;
-    first.resize(960, 720);
-    first.show();
     QVERIFY(open_and_score(first, kModel));
     click(first, ModuleKind::Attn, 2);
     click(first, ModuleKind::Mlp, 5);
@@ -246,8 +237,6 @@ class MainWindowTest : public QObject {
   void exportWritesThePlanAndLeavesTheModelAlone() {
     QTemporaryDir tmp;
     MainWindow w;
-    w.resize(960, 720);
-    w.show();
     QVERIFY(open_and_score(w, kModel));
     const QByteArray config_before = read_all(kModel + "/config.json");
     click(w, ModuleKind::Attn, 0);
