@@ -17,7 +17,7 @@ QString JobManager::title(int id) const {
   return jobs_.contains(id) ? jobs_[id].title : QString();
 }
 
-int JobManager::start(const QString& title, Work work) {
+int JobManager::start(const QString& title, Work work, JobHandlers handlers) {
   const int id = next_id_++;
   // Progress is posted to this object's thread; a queued call to a deleted receiver is dropped by Qt, and the
   // destructor waits for every worker, so no callback outlives the manager.
@@ -27,33 +27,38 @@ int JobManager::start(const QString& title, Work work) {
         Qt::QueuedConnection);
   });
   Job job{title, context, {}};
-  job.future = QtConcurrent::run(&pool_, [this, id, context, work = std::move(work)] {
-    QString error;
-    bool was_cancelled = false;
-    try {
-      work(*context);
-      was_cancelled = context->cancelled();
-    } catch (const Error& e) {
-      was_cancelled = e.kind() == Error::Kind::Cancelled;
-      error = QString::fromStdString(e.what());
-    } catch (const std::exception& e) {
-      error = QString::fromStdString(e.what());
-    } catch (...) {
-      error = tr("unknown error");
-    }
-    QMetaObject::invokeMethod(
-        this,
-        [this, id, error, was_cancelled] {
-          finish(id);
-          if (was_cancelled)
-            emit cancelled(id);
-          else if (!error.isEmpty())
-            emit failed(id, error);
-          else
-            emit succeeded(id);
-        },
-        Qt::QueuedConnection);
-  });
+  job.future =
+      QtConcurrent::run(&pool_, [this, id, context, work = std::move(work), handlers = std::move(handlers)] {
+        QString error;
+        bool was_cancelled = false;
+        try {
+          work(*context);
+          was_cancelled = context->cancelled();
+        } catch (const Error& e) {
+          was_cancelled = e.kind() == Error::Kind::Cancelled;
+          error = QString::fromStdString(e.what());
+        } catch (const std::exception& e) {
+          error = QString::fromStdString(e.what());
+        } catch (...) {
+          error = tr("unknown error");
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, error, was_cancelled, handlers] {
+              finish(id);
+              if (was_cancelled) {
+                emit cancelled(id);
+                if (handlers.cancelled) handlers.cancelled();
+              } else if (!error.isEmpty()) {
+                emit failed(id, error);
+                if (handlers.failed) handlers.failed(error);
+              } else {
+                emit succeeded(id);
+                if (handlers.succeeded) handlers.succeeded();
+              }
+            },
+            Qt::QueuedConnection);
+      });
   jobs_.insert(id, job);
   emit started(id, title);
   return id;

@@ -12,6 +12,13 @@
 
 namespace llmdrop::widgets {
 
+// What to do when a job ends, on the UI thread, after the manager's signals (any may be empty).
+struct JobHandlers {
+  std::function<void()> succeeded;
+  std::function<void(const QString& message)> failed;
+  std::function<void()> cancelled;
+};
+
 class JobManager : public QObject {
   Q_OBJECT
  public:
@@ -22,7 +29,7 @@ class JobManager : public QObject {
   explicit JobManager(QObject* parent = nullptr);
   ~JobManager() override;  // cancels every job and waits for it
 
-  int start(const QString& title, Work work);  // returns the job's id
+  int start(const QString& title, Work work, JobHandlers handlers = {});  // returns the job's id
   void cancel(int id);
   bool is_running(int id) const { return jobs_.contains(id); }
   int running_count() const { return static_cast<int>(jobs_.size()); }

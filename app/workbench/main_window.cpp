@@ -147,16 +147,12 @@ MainWindow::MainWindow(QWidget* parent)
   QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
   redo->setShortcut(QKeySequence::Redo);
   edit->addActions({undo, redo});
-  // The jobs panel hears of a job's end before the window reacts to it (and, say, takes a screenshot).
   auto* jobs_dock = new QDockWidget(tr("Jobs"), this);
   jobs_dock->setObjectName(QStringLiteral("jobs"));
   jobs_dock->setWidget(new widgets::JobsPanel(jobs_, jobs_dock));
   addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(jobs_dock->toggleViewAction());
-  connect(jobs_, &widgets::JobManager::succeeded, this, &MainWindow::on_job_succeeded);
-  connect(jobs_, &widgets::JobManager::failed, this, &MainWindow::on_job_failed);
-  connect(jobs_, &widgets::JobManager::cancelled, this, &MainWindow::on_job_cancelled);
   statusBar()->showMessage(tr("Open a Hugging Face model folder (File → Open model…)"));
   resize(960, 720);
 }
@@ -228,16 +224,25 @@ void MainWindow::export_plan(const QString& dir, bool pruned) {
                            {"source", opening_path_.toStdString()},
                            {"drop_attn_list", std::vector<int64_t>(plan_.attn.begin(), plan_.attn.end())},
                            {"drop_mlp_list", std::vector<int64_t>(plan_.mlp.begin(), plan_.mlp.end())}};
-  export_dir_ = dir;
   statusBar()->showMessage(tr("Exporting to %1…").arg(dir));
-  export_job_ =
-      jobs_->start(tr("Export %1").arg(dir), [checkpoint = opened_->checkpoint, plan = plan_, pruned,
-                                              out = dir.toStdString(), record](JobContext& job) {
-        if (pruned)
-          export_pruned(checkpoint, plan, out, record, job);
-        else
-          export_drop_config(checkpoint, plan, out, record);
-      });
+  run_job(export_job_, tr("Export %1").arg(dir),
+          [checkpoint = opened_->checkpoint, plan = plan_, pruned, out = dir.toStdString(),
+           record](JobContext& job) {
+            if (pruned)
+              export_pruned(checkpoint, plan, out, record, job);
+            else
+              export_drop_config(checkpoint, plan, out, record);
+          },
+          {[this, dir] {
+             statusBar()->showMessage(tr("Exported to %1").arg(dir));
+             emit exportFinished(dir);
+           },
+           [this](const QString& error) {
+             statusBar()->showMessage(tr("Export failed"));
+             emit exportFailed(error);
+             warn(this, tr("Export failed"), error);
+           },
+           {}});
 }
 
 void MainWindow::open_model(const QString& path) {
@@ -247,10 +252,19 @@ void MainWindow::open_model(const QString& path) {
   heatmap_->hide();
   statusBar()->showMessage(tr("Opening %1…").arg(path));
   // Reading and validating the checkpoint touches every file header: a job, off the UI thread.
-  opening_job_ = jobs_->start(tr("Open %1").arg(path), [p = path.toStdString(), out = opened_](JobContext&) {
-    out->checkpoint = Checkpoint::open(p);
-    out->summary = summarize(out->checkpoint);
-  });
+  run_job(opening_job_, tr("Open %1").arg(path),
+          [p = path.toStdString(), out = opened_](JobContext&) {
+            out->checkpoint = Checkpoint::open(p);
+            out->summary = summarize(out->checkpoint);
+          },
+          {[this] { on_model_opened(); },
+           [this](const QString& error) {
+             const QString message = tr("Cannot open %1:\n%2").arg(opening_path_, error);
+             statusBar()->showMessage(tr("Cannot open %1").arg(opening_path_));
+             emit openFailed(message);
+             warn(this, tr("Cannot open model"), message);
+           },
+           {}});
 }
 
 // The default map: 16 blocks of up to 256 tokens of the bundled text, LLM-Drop's similarities and the
@@ -276,77 +290,45 @@ void MainWindow::start_scoring() {
   request.data = *calibration;
   scores_ = std::make_shared<ImportanceScores>();
   statusBar()->showMessage(tr("Computing the importance map…"));
-  scoring_job_ = jobs_->start(tr("Score %1").arg(opening_path_),
-                              [checkpoint = opened_->checkpoint, request, out = scores_](JobContext& job) {
-                                *out = score_checkpoint(checkpoint, request, job);
-                              });
+  run_job(scoring_job_, tr("Score %1").arg(opening_path_),
+          [checkpoint = opened_->checkpoint, request, out = scores_](JobContext& job) {
+            *out = score_checkpoint(checkpoint, request, job);
+          },
+          {[this] { show_scores(); },
+           [this](const QString& error) {
+             statusBar()->showMessage(tr("Cannot compute the importance map: %1").arg(error));
+             emit scoreFailed(error);
+           },
+           {}});
 }
 
-void MainWindow::on_job_succeeded(int id) {
-  if (id == opening_job_) {
-    opening_job_ = 0;
-    undo_->clear();
-    const std::shared_ptr<Project> project = std::exchange(pending_project_, nullptr);
-    const int64_t layers = opened_->checkpoint.config.num_layers;
-    plan_ = opened_->checkpoint.config.drops;
-    scores_.reset();
-    if (project) {
-      try {
-        project->plan.validate(layers);
-        plan_ = project->plan;
-      } catch (const std::exception& e) {
-        warn(this, tr("Project"), tr("The project's drop plan does not fit this model: %1").arg(e.what()));
-      }
-      metric_ = project->metric;
-      if (project->scores &&
-          static_cast<int64_t>(project->scores->block.similarity(metric_).size()) == layers)
-        scores_ = std::make_shared<ImportanceScores>(*project->scores);
-      for (const auto& column : project->results) eval_panel_->add_column(column);
+void MainWindow::on_model_opened() {
+  undo_->clear();
+  const std::shared_ptr<Project> project = std::exchange(pending_project_, nullptr);
+  const int64_t layers = opened_->checkpoint.config.num_layers;
+  plan_ = opened_->checkpoint.config.drops;
+  scores_.reset();
+  if (project) {
+    try {
+      project->plan.validate(layers);
+      plan_ = project->plan;
+    } catch (const std::exception& e) {
+      warn(this, tr("Project"), tr("The project's drop plan does not fit this model: %1").arg(e.what()));
     }
-    summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
-    full_perplexity_ = 0;
-    update_impact();
-    statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
-    emit modelOpened(opening_path_);
-    if (scores_)
-      show_scores();
-    else
-      start_scoring();
-  } else if (id == scoring_job_) {
-    scoring_job_ = 0;
-    show_scores();
-  } else if (id == compare_job_) {
-    compare_job_ = 0;
-    compare_->set_running(false);
-    compare_->show_measurements(comparison_->perplexity_a, comparison_->perplexity_b,
-                                QString::fromStdString(comparison_->text_a),
-                                QString::fromStdString(comparison_->text_b));
-    emit comparisonMeasured();
-  } else if (id == speed_job_) {
-    speed_job_ = 0;
-    speed_panel_->set_running(false);
-    speed_panel_->show_results(speed_labels_, *speed_results_);
-    emit speedMeasured();
-  } else if (id == selection_job_) {
-    selection_job_ = 0;
-    drop_control_->set_busy(false);
-    push_plan(*selected_, selection_text_);
-  } else if (id == perplexity_job_) {
-    perplexity_job_ = 0;
-    full_perplexity_ = perplexities_->full;
-    impact_->show_perplexity(perplexities_->with_drops, perplexities_->full);
-    emit impactUpdated();
-  } else if (id == export_job_) {
-    export_job_ = 0;
-    statusBar()->showMessage(tr("Exported to %1").arg(export_dir_));
-    emit exportFinished(export_dir_);
-  } else if (id == eval_job_) {
-    eval_job_ = 0;
-    eval_panel_->set_running(false);
-    eval_panel_->add_results(eval_label_, *eval_results_);
-    statusBar()->showMessage(tr("Evaluated %1 (%2)").arg(opening_path_, eval_label_));
-    emit evaluationFinished();
+    metric_ = project->metric;
+    if (project->scores && static_cast<int64_t>(project->scores->block.similarity(metric_).size()) == layers)
+      scores_ = std::make_shared<ImportanceScores>(*project->scores);
+    for (const auto& column : project->results) eval_panel_->add_column(column);
   }
+  summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
+  full_perplexity_ = 0;
+  update_impact();
+  statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
+  emit modelOpened(opening_path_);
+  if (scores_)
+    show_scores();
+  else
+    start_scoring();
 }
 
 void MainWindow::show_scores() {
@@ -361,75 +343,6 @@ void MainWindow::show_scores() {
   statusBar()->showMessage(
       tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
   emit scoresReady();
-}
-
-void MainWindow::on_job_cancelled(int id) {
-  bool known = false;  // a superseded perplexity job is cancelled quietly
-  for (int* job : {&opening_job_, &scoring_job_, &eval_job_, &export_job_, &perplexity_job_, &selection_job_,
-                   &speed_job_, &compare_job_})
-    if (*job == id) {
-      *job = 0;
-      known = true;
-    }
-  eval_panel_->set_running(eval_job_ != 0);
-  drop_control_->set_busy(selection_job_ != 0);
-  speed_panel_->set_running(speed_job_ != 0);
-  compare_->set_running(compare_job_ != 0);
-  if (known) statusBar()->showMessage(tr("Cancelled"));
-}
-
-void MainWindow::on_job_failed(int id, const QString& error) {
-  if (id == compare_job_) {
-    compare_job_ = 0;
-    compare_->set_running(false);
-    compare_->show_message(tr("Measurement failed: %1").arg(error));
-    return;
-  }
-  if (id == speed_job_) {
-    speed_job_ = 0;
-    speed_panel_->set_running(false);
-    speed_panel_->show_message(tr("Measurement failed: %1").arg(error));
-    return;
-  }
-  if (id == selection_job_) {
-    selection_job_ = 0;
-    drop_control_->set_busy(false);
-    statusBar()->showMessage(tr("Cannot drop: %1").arg(error));
-    warn(this, tr("Cannot drop"), error);
-    return;
-  }
-  if (id == perplexity_job_) {
-    perplexity_job_ = 0;
-    impact_->show_perplexity_failed(error);
-    return;
-  }
-  if (id == export_job_) {
-    export_job_ = 0;
-    statusBar()->showMessage(tr("Export failed"));
-    emit exportFailed(error);
-    warn(this, tr("Export failed"), error);
-    return;
-  }
-  if (id == eval_job_) {
-    eval_job_ = 0;
-    eval_panel_->set_running(false);
-    eval_panel_->show_message(tr("Evaluation failed: %1").arg(error));
-    statusBar()->showMessage(tr("Evaluation failed"));
-    emit evaluationFailed(error);
-    return;
-  }
-  if (id == scoring_job_) {
-    scoring_job_ = 0;
-    statusBar()->showMessage(tr("Cannot compute the importance map: %1").arg(error));
-    emit scoreFailed(error);
-    return;
-  }
-  if (id != opening_job_) return;
-  opening_job_ = 0;
-  const QString message = tr("Cannot open %1:\n%2").arg(opening_path_, error);
-  statusBar()->showMessage(tr("Cannot open %1").arg(opening_path_));
-  emit openFailed(message);
-  QMessageBox::warning(this, tr("Cannot open model"), message);
 }
 
 void MainWindow::toggle_module(ModuleKind kind, qint64 layer) {
@@ -462,17 +375,32 @@ void MainWindow::measure_comparison() {
     compare_->show_message(tr("the bundled held-out text was not found"));
     return;
   }
-  comparison_ = std::make_shared<Comparison>();
+  struct Comparison {
+    double perplexity_a = 0, perplexity_b = 0;
+    std::string text_a, text_b;
+  };
+  const auto out = std::make_shared<Comparison>();
   compare_->set_running(true);
-  compare_job_ = jobs_->start(
-      tr("Compare plans A and B"),
-      [checkpoint = opened_->checkpoint, a = compare_->plan_a(), b = compare_->plan_b(),
-       prompt = compare_->prompt().toStdString(), text = *text, out = comparison_](JobContext& job) {
-        out->perplexity_a = checkpoint_perplexity(checkpoint, a, "cpu", text, 2048, 256, job).ppl;
-        out->perplexity_b = checkpoint_perplexity(checkpoint, b, "cpu", text, 2048, 256, job).ppl;
-        out->text_a = generate_text(checkpoint, a, "cpu", prompt, 32, job);
-        out->text_b = generate_text(checkpoint, b, "cpu", prompt, 32, job);
-      });
+  run_job(compare_job_, tr("Compare plans A and B"),
+          [checkpoint = opened_->checkpoint, a = compare_->plan_a(), b = compare_->plan_b(),
+           prompt = compare_->prompt().toStdString(), text = *text, out](JobContext& job) {
+            out->perplexity_a = checkpoint_perplexity(checkpoint, a, "cpu", text, 2048, 256, job).ppl;
+            out->perplexity_b = checkpoint_perplexity(checkpoint, b, "cpu", text, 2048, 256, job).ppl;
+            out->text_a = generate_text(checkpoint, a, "cpu", prompt, 32, job);
+            out->text_b = generate_text(checkpoint, b, "cpu", prompt, 32, job);
+          },
+          {[this, out] {
+             compare_->set_running(false);
+             compare_->show_measurements(out->perplexity_a, out->perplexity_b,
+                                         QString::fromStdString(out->text_a),
+                                         QString::fromStdString(out->text_b));
+             emit comparisonMeasured();
+           },
+           [this](const QString& error) {
+             compare_->set_running(false);
+             compare_->show_message(tr("Measurement failed: %1").arg(error));
+           },
+           [this] { compare_->set_running(false); }});
 }
 
 void MainWindow::measure_speed() {
@@ -486,27 +414,36 @@ void MainWindow::measure_speed() {
   SpeedOptions options;
   options.rounds = *rounds;
   std::vector<DropPlan> plans = {DropPlan{}};
-  speed_labels_ = QStringList{tr("full")};
+  QStringList labels{tr("full")};
   if (!plan_.empty()) {
     plans.push_back(plan_);
-    speed_labels_ << drops_label();
+    labels << drops_label();
   }
-  speed_results_ = std::make_shared<std::vector<std::vector<SpeedResult>>>();
+  const auto out = std::make_shared<std::vector<std::vector<SpeedResult>>>();
   speed_panel_->set_running(true);
-  speed_job_ =
-      jobs_->start(tr("Speed of %1").arg(speed_labels_.join(QStringLiteral(" / "))),
-                   [checkpoint = opened_->checkpoint, plans, options, out = speed_results_](JobContext& job) {
-                     *out = measure_checkpoint_speed(checkpoint, plans, "cpu", "auto", options, job);
-                   });
+  run_job(speed_job_, tr("Speed of %1").arg(labels.join(QStringLiteral(" / "))),
+          [checkpoint = opened_->checkpoint, plans, options, out](JobContext& job) {
+            *out = measure_checkpoint_speed(checkpoint, plans, "cpu", "auto", options, job);
+          },
+          {[this, labels, out] {
+             speed_panel_->set_running(false);
+             speed_panel_->show_results(labels, *out);
+             emit speedMeasured();
+           },
+           [this](const QString& error) {
+             speed_panel_->set_running(false);
+             speed_panel_->show_message(tr("Measurement failed: %1").arg(error));
+           },
+           [this] { speed_panel_->set_running(false); }});
 }
 
 void MainWindow::drop_least_important() {
   if (!scores_ || scoring_job_ || selection_job_) return;
   const int n = drop_control_->count();
   const QString target_name = drop_control_->target(), strategy_name = drop_control_->strategy();
-  selection_text_ = tr("Drop %1 least important (%2, %3, %4)")
-                        .arg(n)
-                        .arg(target_name, strategy_name, QString::fromUtf8(to_string(metric_)));
+  const QString text = tr("Drop %1 least important (%2, %3, %4)")
+                           .arg(n)
+                           .arg(target_name, strategy_name, QString::fromUtf8(to_string(metric_)));
   try {
     const DropTarget target = parse_drop_target(target_name.toStdString());
     SelectionOptions selection;
@@ -514,21 +451,31 @@ void MainWindow::drop_least_important() {
     if (strategy_name == "iterative") {
       ScoreCheckpointRequest request = default_score_request();
       request.drops = plan_;
-      selected_ = std::make_shared<DropPlan>();
+      const auto out = std::make_shared<DropPlan>();
       drop_control_->set_busy(true);
-      selection_job_ = jobs_->start(selection_text_, [checkpoint = opened_->checkpoint, request, target, n,
-                                                      selection, out = selected_](JobContext& job) {
-        *out = select_iterative_checkpoint(checkpoint, request, target, n, selection, job);
-      });
+      run_job(selection_job_, text,
+              [checkpoint = opened_->checkpoint, request, target, n, selection, out](JobContext& job) {
+                *out = select_iterative_checkpoint(checkpoint, request, target, n, selection, job);
+              },
+              {[this, out, text] {
+                 drop_control_->set_busy(false);
+                 push_plan(*out, text);
+               },
+               [this](const QString& error) {
+                 drop_control_->set_busy(false);
+                 statusBar()->showMessage(tr("Cannot drop: %1").arg(error));
+                 warn(this, tr("Cannot drop"), error);
+               },
+               [this] { drop_control_->set_busy(false); }});
       return;
     }
     ImportanceScores from_here = *scores_;  // rank what the current plan has not dropped yet
     from_here.plan = plan_;
     if (strategy_name == "consecutive") {
       if (target_name != "block") throw_bad_input("consecutive selection drops whole blocks: choose blocks");
-      push_plan(select_consecutive(from_here, n, selection), selection_text_);
+      push_plan(select_consecutive(from_here, n, selection), text);
     } else {
-      push_plan(select_discrete(from_here, target, n, selection), selection_text_);
+      push_plan(select_discrete(from_here, target, n, selection), text);
     }
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("Cannot drop: %1").arg(e.what()));
@@ -562,16 +509,25 @@ void MainWindow::start_perplexity() {
     return;
   }
   // The last 2048 tokens of the bundled text: the importance map scores its first 16 × 256.
-  perplexities_ = std::make_shared<Perplexities>(Perplexities{full_perplexity_, 0});
-  perplexity_job_ = jobs_->start(
-      tr("Held-out perplexity (%1)").arg(drops_label()),
-      [checkpoint = opened_->checkpoint, plan = plan_, text = *text, out = perplexities_](JobContext& job) {
-        auto measure = [&](const DropPlan& drops) {
-          return checkpoint_perplexity(checkpoint, drops, "cpu", text, 2048, 256, job).ppl;
-        };
-        if (out->full == 0) out->full = measure({});
-        out->with_drops = plan.empty() ? out->full : measure(plan);
-      });
+  struct Perplexities {
+    double full = 0, with_drops = 0;
+  };
+  const auto out = std::make_shared<Perplexities>(Perplexities{full_perplexity_, 0});
+  run_job(perplexity_job_, tr("Held-out perplexity (%1)").arg(drops_label()),
+          [checkpoint = opened_->checkpoint, plan = plan_, text = *text, out](JobContext& job) {
+            auto measure = [&](const DropPlan& drops) {
+              return checkpoint_perplexity(checkpoint, drops, "cpu", text, 2048, 256, job).ppl;
+            };
+            if (out->full == 0) out->full = measure({});
+            out->with_drops = plan.empty() ? out->full : measure(plan);
+          },
+          {[this, out] {
+             full_perplexity_ = out->full;
+             impact_->show_perplexity(out->with_drops, out->full);
+             emit impactUpdated();
+           },
+           [this](const QString& error) { impact_->show_perplexity_failed(error); },
+           {}});
 }
 
 QString MainWindow::drops_label() const {
@@ -594,15 +550,51 @@ void MainWindow::evaluate() {
     options.data.data_dirs.emplace_back(eval_panel_->data_dir().toStdString());
   options.limit = eval_panel_->limit();
   options.batch_size = 1;  // the workbench evaluates on the CPU
-  eval_label_ = drops_label();
-  eval_results_ = std::make_shared<EvalResults>();
+  const QString label = drops_label();
+  const auto out = std::make_shared<EvalResults>();
   eval_panel_->set_running(true);
-  statusBar()->showMessage(tr("Evaluating %1 (%2)…").arg(opening_path_, eval_label_));
-  eval_job_ = jobs_->start(
-      tr("Evaluate %1").arg(opening_path_),
-      [checkpoint = opened_->checkpoint, plan = plan_, options, out = eval_results_](JobContext& job) {
-        *out = evaluate_checkpoint(checkpoint, plan, "cpu", options, job);
-      });
+  statusBar()->showMessage(tr("Evaluating %1 (%2)…").arg(opening_path_, label));
+  run_job(eval_job_, tr("Evaluate %1").arg(opening_path_),
+          [checkpoint = opened_->checkpoint, plan = plan_, options, out](JobContext& job) {
+            *out = evaluate_checkpoint(checkpoint, plan, "cpu", options, job);
+          },
+          {[this, label, out] {
+             eval_panel_->set_running(false);
+             eval_panel_->add_results(label, *out);
+             statusBar()->showMessage(tr("Evaluated %1 (%2)").arg(opening_path_, label));
+             emit evaluationFinished();
+           },
+           [this](const QString& error) {
+             eval_panel_->set_running(false);
+             eval_panel_->show_message(tr("Evaluation failed: %1").arg(error));
+             statusBar()->showMessage(tr("Evaluation failed"));
+             emit evaluationFailed(error);
+           },
+           [this] { eval_panel_->set_running(false); }});
+}
+
+void MainWindow::run_job(int& slot, const QString& title, widgets::JobManager::Work work,
+                         widgets::JobHandlers handlers) {
+  const auto id = std::make_shared<int>(0);
+  // True once for the job the slot still holds, freeing the slot; false for a superseded one.
+  auto release = [&slot, id] {
+    if (slot != *id) return false;
+    slot = 0;
+    return true;
+  };
+  widgets::JobHandlers own{[release, h = handlers.succeeded] {
+                             if (release() && h) h();
+                           },
+                           [release, h = handlers.failed](const QString& error) {
+                             if (release() && h) h(error);
+                           },
+                           [this, release, h = handlers.cancelled] {
+                             if (!release()) return;
+                             if (h) h();
+                             statusBar()->showMessage(tr("Cancelled"));
+                           }};
+  *id = jobs_->start(title, std::move(work), std::move(own));
+  slot = *id;
 }
 
 }  // namespace llmdrop::workbench

@@ -8,16 +8,12 @@
 #include "analysis/impact.h"
 #include "analysis/score_checkpoint.h"
 #include "analysis/scores.h"
-#include "bench/speed.h"
 #include "checkpoint/summary.h"
+#include "job_manager.h"
 #include "project/project_file.h"
 
 class QTimer;
 class QUndoStack;
-
-namespace llmdrop {
-struct EvalResults;
-}
 
 namespace llmdrop::widgets {
 class CompareView;
@@ -26,7 +22,6 @@ class EvalPanel;
 class ImpactPanel;
 class SpeedPanel;
 class ImportanceHeatmap;
-class JobManager;
 class ModelSummaryWidget;
 }  // namespace llmdrop::widgets
 
@@ -78,9 +73,11 @@ class MainWindow : public QMainWindow {
 
  private:
   void choose_model();
-  void on_job_succeeded(int id);
-  void on_job_failed(int id, const QString& message);
-  void on_job_cancelled(int id);
+  // Starts `work` as a job held in `slot` (0 when none of its kind runs); `handlers` run, on the UI thread,
+  // only for the job the slot still holds: a superseded job ends quietly.
+  void run_job(int& slot, const QString& title, widgets::JobManager::Work work,
+               widgets::JobHandlers handlers);
+  void on_model_opened();
   void start_scoring();
   void toggle_module(ModuleKind kind, qint64 layer);
   void apply_plan(const DropPlan& plan);  // what an edit of the plan (or its undo) changes on screen
@@ -119,26 +116,10 @@ class MainWindow : public QMainWindow {
   int selection_job_ = 0;
   int speed_job_ = 0;
   int compare_job_ = 0;
-  struct Comparison {
-    double perplexity_a = 0, perplexity_b = 0;
-    std::string text_a, text_b;
-  };
-  std::shared_ptr<Comparison> comparison_;  // filled by the compare job
-  QStringList speed_labels_;
-  std::shared_ptr<std::vector<std::vector<SpeedResult>>> speed_results_;  // filled by the speed job
-  std::shared_ptr<DropPlan> selected_;  // filled by the iterative selection job
-  QString selection_text_;
-  struct Perplexities {
-    double full = 0, with_drops = 0;
-  };
-  std::shared_ptr<Perplexities> perplexities_;  // filled by the perplexity job
-  double full_perplexity_ = 0;                  // 0: not measured yet for this model
+  double full_perplexity_ = 0;  // 0: not measured yet for this model
   QTimer* impact_timer_;
-  QString export_dir_;
   QUndoStack* undo_;
-  std::shared_ptr<Project> pending_project_;   // restored once its model is open
-  QString eval_label_;                         // the column the running evaluation fills
-  std::shared_ptr<EvalResults> eval_results_;  // filled by the evaluation job
+  std::shared_ptr<Project> pending_project_;  // restored once its model is open
   QString opening_path_;
   std::shared_ptr<Opened> opened_;            // filled by the open job
   std::shared_ptr<ImportanceScores> scores_;  // filled by the scoring job
