@@ -259,6 +259,7 @@ void MainWindow::open_model(const QString& path) {
           },
           {[this] { on_model_opened(); },
            [this](const QString& error) {
+             pending_project_.reset();  // it belonged to the model that did not open
              const QString message = tr("Cannot open %1:\n%2").arg(opening_path_, error);
              statusBar()->showMessage(tr("Cannot open %1").arg(opening_path_));
              emit openFailed(message);
