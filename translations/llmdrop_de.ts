@@ -374,7 +374,7 @@ Beide entfernen: Attention %5, MLP %6</translation>
 <context>
     <name>llmdrop::widgets::JobManager</name>
     <message>
-        <location filename="../widgets/job_manager.cpp" line="42"/>
+        <location filename="../widgets/job_manager.cpp" line="43"/>
         <source>unknown error</source>
         <translation>unbekannter Fehler</translation>
     </message>
@@ -648,52 +648,52 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="160"/>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="165"/>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="248"/>
+        <location filename="../app/workbench/main_window.cpp" line="253"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <location filename="../app/workbench/main_window.cpp" line="255"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="272"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="278"/>
+        <location filename="../app/workbench/main_window.cpp" line="293"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="279"/>
+        <location filename="../app/workbench/main_window.cpp" line="294"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="362"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <location filename="../app/workbench/main_window.cpp" line="565"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
@@ -768,227 +768,227 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="151"/>
+        <location filename="../app/workbench/main_window.cpp" line="150"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="155"/>
+        <location filename="../app/workbench/main_window.cpp" line="154"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <location filename="../app/workbench/main_window.cpp" line="166"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="173"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="180"/>
+        <location filename="../app/workbench/main_window.cpp" line="176"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="186"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="183"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="217"/>
+        <location filename="../app/workbench/main_window.cpp" line="213"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="219"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="227"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="228"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="341"/>
+        <location filename="../app/workbench/main_window.cpp" line="237"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="595"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="385"/>
-        <location filename="../app/workbench/main_window.cpp" line="391"/>
+        <location filename="../app/workbench/main_window.cpp" line="402"/>
+        <location filename="../app/workbench/main_window.cpp" line="436"/>
         <source>Measurement failed: %1</source>
         <translation>Messung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="397"/>
-        <location filename="../app/workbench/main_window.cpp" line="534"/>
+        <location filename="../app/workbench/main_window.cpp" line="467"/>
+        <location filename="../app/workbench/main_window.cpp" line="482"/>
         <source>Cannot drop: %1</source>
         <translation>Entfernen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="398"/>
-        <location filename="../app/workbench/main_window.cpp" line="535"/>
+        <location filename="../app/workbench/main_window.cpp" line="468"/>
+        <location filename="../app/workbench/main_window.cpp" line="483"/>
         <source>Cannot drop</source>
         <translation>Entfernen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
-        <location filename="../app/workbench/main_window.cpp" line="410"/>
+        <location filename="../app/workbench/main_window.cpp" line="241"/>
+        <location filename="../app/workbench/main_window.cpp" line="243"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="416"/>
+        <location filename="../app/workbench/main_window.cpp" line="570"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="417"/>
+        <location filename="../app/workbench/main_window.cpp" line="571"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="423"/>
+        <location filename="../app/workbench/main_window.cpp" line="300"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="429"/>
+        <location filename="../app/workbench/main_window.cpp" line="263"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <location filename="../app/workbench/main_window.cpp" line="264"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="432"/>
+        <location filename="../app/workbench/main_window.cpp" line="266"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="438"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="438"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="457"/>
+        <location filename="../app/workbench/main_window.cpp" line="371"/>
         <source>Pin a plan as A first, then change the plan (B) and measure.</source>
         <translation>Zuerst einen Plan als A festhalten, dann den Plan (B) ändern und messen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="468"/>
+        <location filename="../app/workbench/main_window.cpp" line="385"/>
         <source>Compare plans A and B</source>
         <translation>Pläne A und B vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="497"/>
+        <location filename="../app/workbench/main_window.cpp" line="425"/>
         <source>Speed of %1</source>
         <translation>Geschwindigkeit von %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="507"/>
+        <location filename="../app/workbench/main_window.cpp" line="445"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="462"/>
-        <location filename="../app/workbench/main_window.cpp" line="561"/>
+        <location filename="../app/workbench/main_window.cpp" line="376"/>
+        <location filename="../app/workbench/main_window.cpp" line="509"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="567"/>
+        <location filename="../app/workbench/main_window.cpp" line="517"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="489"/>
-        <location filename="../app/workbench/main_window.cpp" line="578"/>
+        <location filename="../app/workbench/main_window.cpp" line="418"/>
+        <location filename="../app/workbench/main_window.cpp" line="535"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="580"/>
+        <location filename="../app/workbench/main_window.cpp" line="537"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="581"/>
+        <location filename="../app/workbench/main_window.cpp" line="538"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="582"/>
+        <location filename="../app/workbench/main_window.cpp" line="539"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="590"/>
+        <location filename="../app/workbench/main_window.cpp" line="547"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="600"/>
+        <location filename="../app/workbench/main_window.cpp" line="557"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="602"/>
+        <location filename="../app/workbench/main_window.cpp" line="558"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

@@ -374,7 +374,7 @@ Both drop: attention %5, MLP %6</source>
 <context>
     <name>llmdrop::widgets::JobManager</name>
     <message>
-        <location filename="../widgets/job_manager.cpp" line="42"/>
+        <location filename="../widgets/job_manager.cpp" line="43"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -648,52 +648,52 @@ Both drop: attention %5, MLP %6</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="160"/>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="165"/>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="248"/>
+        <location filename="../app/workbench/main_window.cpp" line="253"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <location filename="../app/workbench/main_window.cpp" line="255"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="272"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="278"/>
+        <location filename="../app/workbench/main_window.cpp" line="293"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="279"/>
+        <location filename="../app/workbench/main_window.cpp" line="294"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="362"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <location filename="../app/workbench/main_window.cpp" line="565"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
@@ -768,227 +768,227 @@ Both drop: attention %5, MLP %6</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="151"/>
+        <location filename="../app/workbench/main_window.cpp" line="150"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="155"/>
+        <location filename="../app/workbench/main_window.cpp" line="154"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <location filename="../app/workbench/main_window.cpp" line="166"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="173"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="180"/>
+        <location filename="../app/workbench/main_window.cpp" line="176"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="186"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="183"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="217"/>
+        <location filename="../app/workbench/main_window.cpp" line="213"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="219"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="227"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="228"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="341"/>
+        <location filename="../app/workbench/main_window.cpp" line="237"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="595"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="385"/>
-        <location filename="../app/workbench/main_window.cpp" line="391"/>
+        <location filename="../app/workbench/main_window.cpp" line="402"/>
+        <location filename="../app/workbench/main_window.cpp" line="436"/>
         <source>Measurement failed: %1</source>
         <translation>测量失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="397"/>
-        <location filename="../app/workbench/main_window.cpp" line="534"/>
+        <location filename="../app/workbench/main_window.cpp" line="467"/>
+        <location filename="../app/workbench/main_window.cpp" line="482"/>
         <source>Cannot drop: %1</source>
         <translation>无法丢弃：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="398"/>
-        <location filename="../app/workbench/main_window.cpp" line="535"/>
+        <location filename="../app/workbench/main_window.cpp" line="468"/>
+        <location filename="../app/workbench/main_window.cpp" line="483"/>
         <source>Cannot drop</source>
         <translation>无法丢弃</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
-        <location filename="../app/workbench/main_window.cpp" line="410"/>
+        <location filename="../app/workbench/main_window.cpp" line="241"/>
+        <location filename="../app/workbench/main_window.cpp" line="243"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="416"/>
+        <location filename="../app/workbench/main_window.cpp" line="570"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="417"/>
+        <location filename="../app/workbench/main_window.cpp" line="571"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="423"/>
+        <location filename="../app/workbench/main_window.cpp" line="300"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="429"/>
+        <location filename="../app/workbench/main_window.cpp" line="263"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <location filename="../app/workbench/main_window.cpp" line="264"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="432"/>
+        <location filename="../app/workbench/main_window.cpp" line="266"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="438"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="438"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="457"/>
+        <location filename="../app/workbench/main_window.cpp" line="371"/>
         <source>Pin a plan as A first, then change the plan (B) and measure.</source>
         <translation>请先将一个方案固定为 A，再修改方案（B）并测量。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="468"/>
+        <location filename="../app/workbench/main_window.cpp" line="385"/>
         <source>Compare plans A and B</source>
         <translation>对比方案 A 与 B</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="497"/>
+        <location filename="../app/workbench/main_window.cpp" line="425"/>
         <source>Speed of %1</source>
         <translation>%1 的速度</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="507"/>
+        <location filename="../app/workbench/main_window.cpp" line="445"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>丢弃 %1 个最不重要的（%2，%3，%4）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="462"/>
-        <location filename="../app/workbench/main_window.cpp" line="561"/>
+        <location filename="../app/workbench/main_window.cpp" line="376"/>
+        <location filename="../app/workbench/main_window.cpp" line="509"/>
         <source>the bundled held-out text was not found</source>
         <translation>未找到内置的留出文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="567"/>
+        <location filename="../app/workbench/main_window.cpp" line="517"/>
         <source>Held-out perplexity (%1)</source>
         <translation>留出文本困惑度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="489"/>
-        <location filename="../app/workbench/main_window.cpp" line="578"/>
+        <location filename="../app/workbench/main_window.cpp" line="418"/>
+        <location filename="../app/workbench/main_window.cpp" line="535"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="580"/>
+        <location filename="../app/workbench/main_window.cpp" line="537"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="581"/>
+        <location filename="../app/workbench/main_window.cpp" line="538"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="582"/>
+        <location filename="../app/workbench/main_window.cpp" line="539"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="590"/>
+        <location filename="../app/workbench/main_window.cpp" line="547"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="600"/>
+        <location filename="../app/workbench/main_window.cpp" line="557"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="602"/>
+        <location filename="../app/workbench/main_window.cpp" line="558"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>
