@@ -1,5 +1,5 @@
-// llmdrop-workbench [MODEL] [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N | --compare N]]
-//                   [--language LANG]
+// llmdrop-workbench [MODEL] [--device DEVICE] [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N |
+//                   --compare N]] [--language LANG]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
@@ -62,11 +62,18 @@ int main(int argc, char** argv) {
           "with --screenshot: after the importance map, compare plan A (the N least important attention "
           "layers) with plan B (the N least important blocks) in the compare view, then save"),
       QStringLiteral("N"));
-  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare});
+  QCommandLineOption device(QStringLiteral("device"),
+                            QStringLiteral("where jobs run: cpu (default) or cuda:N"),
+                            QStringLiteral("DEVICE"), QStringLiteral("cpu"));
+  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, device});
   cli.process(app);
   install_translations(app, cli.value(language));
 
   llmdrop::workbench::MainWindow window;
+  if (QString error; !window.set_device(cli.value(device), &error)) {
+    std::fprintf(stderr, "llmdrop-workbench: %s\n", qPrintable(error));
+    return 2;
+  }
   window.show();
   QStringList models = cli.positionalArguments();
   if (models.isEmpty()) {  // start on the bundled demo model
@@ -120,7 +127,10 @@ int main(int argc, char** argv) {
       });
       QObject::connect(&window, &llmdrop::workbench::MainWindow::comparisonMeasured, [save] { save(0); });
     } else {
-      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [save] { save(0); });
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [save, &window] {
+        std::printf("importance map computed by a background job on %s\n", qPrintable(window.device()));
+        save(0);
+      });
     }
     QObject::connect(&window, &llmdrop::workbench::MainWindow::scoreFailed, [save](const QString& message) {
       std::fprintf(stderr, "llmdrop-workbench: importance map: %s\n", qPrintable(message));

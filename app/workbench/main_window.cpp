@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -28,6 +29,7 @@
 #include "importance_heatmap.h"
 #include "job_manager.h"
 #include "jobs_panel.h"
+#include "model/device_list.h"
 #include "model/generation.h"
 #include "model_summary_widget.h"
 #include "speed_panel.h"
@@ -151,6 +153,15 @@ MainWindow::MainWindow(QWidget* parent)
   jobs_dock->setObjectName(QStringLiteral("jobs"));
   jobs_dock->setWidget(new widgets::JobsPanel(jobs_, jobs_dock));
   addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
+  QMenu* devices = menuBar()->addMenu(tr("&Device"));
+  auto* device_group = new QActionGroup(this);
+  for (const std::string& name : available_devices()) {
+    QAction* action = devices->addAction(QString::fromStdString(name));
+    action->setCheckable(true);
+    action->setChecked(name == "cpu");
+    device_group->addAction(action);
+    connect(action, &QAction::triggered, this, [this, action] { set_device(action->text()); });
+  }
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(jobs_dock->toggleViewAction());
   statusBar()->showMessage(tr("Open a Hugging Face model folder (File → Open model…)"));
@@ -276,6 +287,7 @@ ScoreCheckpointRequest MainWindow::default_score_request() const {
     request.data = *text;
   request.seq_len = std::min<int64_t>(256, opened_->checkpoint.config.max_position_embeddings);
   request.drops = opened_->checkpoint.config.drops;
+  request.device = device_.toStdString();
   request.options.batch_size = 4;
   request.options.consecutive = true;
   return request;
@@ -356,6 +368,20 @@ void MainWindow::push_plan(const DropPlan& after, const QString& text) {
   undo_->push(new PlanEdit(plan_, after, text, [this](const DropPlan& plan) { apply_plan(plan); }));
 }
 
+bool MainWindow::set_device(const QString& device, QString* error) {
+  try {
+    check_device(device.toStdString());
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+  device_ = device;
+  full_perplexity_ = 0;  // measured on the old device
+  if (opened_ && !opening_job_) update_impact();
+  statusBar()->showMessage(tr("Jobs run on %1").arg(device_));
+  return true;
+}
+
 void MainWindow::show_tab(QWidget* page) {
   tabs_->setCurrentWidget(page);
 }
@@ -383,12 +409,13 @@ void MainWindow::measure_comparison() {
   const auto out = std::make_shared<Comparison>();
   compare_->set_running(true);
   run_job(compare_job_, tr("Compare plans A and B"),
-          [checkpoint = opened_->checkpoint, a = compare_->plan_a(), b = compare_->plan_b(),
-           prompt = compare_->prompt().toStdString(), text = *text, out](JobContext& job) {
-            out->perplexity_a = checkpoint_perplexity(checkpoint, a, "cpu", text, 2048, 256, job).ppl;
-            out->perplexity_b = checkpoint_perplexity(checkpoint, b, "cpu", text, 2048, 256, job).ppl;
-            out->text_a = generate_text(checkpoint, a, "cpu", prompt, 32, job);
-            out->text_b = generate_text(checkpoint, b, "cpu", prompt, 32, job);
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), a = compare_->plan_a(),
+           b = compare_->plan_b(), prompt = compare_->prompt().toStdString(), text = *text,
+           out](JobContext& job) {
+            out->perplexity_a = checkpoint_perplexity(checkpoint, a, device, text, 2048, 256, job).ppl;
+            out->perplexity_b = checkpoint_perplexity(checkpoint, b, device, text, 2048, 256, job).ppl;
+            out->text_a = generate_text(checkpoint, a, device, prompt, 32, job);
+            out->text_b = generate_text(checkpoint, b, device, prompt, 32, job);
           },
           {[this, out] {
              compare_->set_running(false);
@@ -423,8 +450,9 @@ void MainWindow::measure_speed() {
   const auto out = std::make_shared<std::vector<std::vector<SpeedResult>>>();
   speed_panel_->set_running(true);
   run_job(speed_job_, tr("Speed of %1").arg(labels.join(QStringLiteral(" / "))),
-          [checkpoint = opened_->checkpoint, plans, options, out](JobContext& job) {
-            *out = measure_checkpoint_speed(checkpoint, plans, "cpu", "auto", options, job);
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plans, options,
+           out](JobContext& job) {
+            *out = measure_checkpoint_speed(checkpoint, plans, device, "auto", options, job);
           },
           {[this, labels, out] {
              speed_panel_->set_running(false);
@@ -515,9 +543,10 @@ void MainWindow::start_perplexity() {
   };
   const auto out = std::make_shared<Perplexities>(Perplexities{full_perplexity_, 0});
   run_job(perplexity_job_, tr("Held-out perplexity (%1)").arg(drops_label()),
-          [checkpoint = opened_->checkpoint, plan = plan_, text = *text, out](JobContext& job) {
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plan = plan_, text = *text,
+           out](JobContext& job) {
             auto measure = [&](const DropPlan& drops) {
-              return checkpoint_perplexity(checkpoint, drops, "cpu", text, 2048, 256, job).ppl;
+              return checkpoint_perplexity(checkpoint, drops, device, text, 2048, 256, job).ppl;
             };
             if (out->full == 0) out->full = measure({});
             out->with_drops = plan.empty() ? out->full : measure(plan);
@@ -550,15 +579,14 @@ void MainWindow::evaluate() {
   if (!eval_panel_->data_dir().isEmpty())
     options.data.data_dirs.emplace_back(eval_panel_->data_dir().toStdString());
   options.limit = eval_panel_->limit();
-  options.batch_size = 1;  // the workbench evaluates on the CPU
+  options.batch_size = device_ == QLatin1String("cpu") ? 1 : 16;  // batches pay on a GPU only
   const QString label = drops_label();
   const auto out = std::make_shared<EvalResults>();
   eval_panel_->set_running(true);
   statusBar()->showMessage(tr("Evaluating %1 (%2)…").arg(opening_path_, label));
   run_job(eval_job_, tr("Evaluate %1").arg(opening_path_),
-          [checkpoint = opened_->checkpoint, plan = plan_, options, out](JobContext& job) {
-            *out = evaluate_checkpoint(checkpoint, plan, "cpu", options, job);
-          },
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plan = plan_, options,
+           out](JobContext& job) { *out = evaluate_checkpoint(checkpoint, plan, device, options, job); },
           {[this, label, out] {
              eval_panel_->set_running(false);
              eval_panel_->add_results(label, *out);

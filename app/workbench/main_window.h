@@ -38,6 +38,10 @@ class MainWindow : public QMainWindow {
   widgets::SpeedPanel* speed_panel() const { return speed_panel_; }
   widgets::CompareView* compare_view() const { return compare_; }
   void show_tab(QWidget* page);  // the evaluation, speed or compare page
+  // Where the model runs in every job from now on: "cpu" or "cuda:N" (false and `error` when this build or
+  // machine has no such device).
+  bool set_device(const QString& device, QString* error = nullptr);
+  const QString& device() const { return device_; }
   QUndoStack* undo_stack() const { return undo_; }
 
   // Opens the model in the background, then computes its default importance map; emits modelOpened or
@@ -125,6 +129,7 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<ImportanceScores> scores_;  // filled by the scoring job
   DropPlan plan_;
   Metric metric_ = Metric::Cosine;
+  QString device_ = QStringLiteral("cpu");
 };
 
 }  // namespace llmdrop::workbench

@@ -3,6 +3,7 @@
 #include <ATen/Context.h>
 
 #include "checkpoint/model_config.h"
+#include "model/device_list.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -28,6 +29,17 @@ c10::Device parse_device(const std::string& name) {
     return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
   }
   throw_bad_input("device '" + name + "' is not cpu, cuda or cuda:N");
+}
+
+std::vector<std::string> available_devices() {
+  std::vector<std::string> devices = {"cpu"};
+  if (at::hasCUDA())
+    for (size_t i = 0; i < at::getNumGPUs(); ++i) devices.push_back("cuda:" + std::to_string(i));
+  return devices;
+}
+
+void check_device(const std::string& name) {
+  parse_device(name);
 }
 
 c10::ScalarType parse_dtype(const std::string& name, const ModelConfig& config, c10::Device device) {

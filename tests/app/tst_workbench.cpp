@@ -56,6 +56,12 @@ class WorkbenchTest : public QObject {
     QVERIFY(image.width() >= 1000);
   }
 
+  void unknownDeviceIsRefused() {
+    QString err;
+    QCOMPARE(run_workbench({"--device", "tpu", "--screenshot", "/nonexistent/x.png"}, &err), 2);
+    QVERIFY2(err.contains("device 'tpu'"), qPrintable(err));
+  }
+
   void badModelIsReportedNotCrashed() {
     QTemporaryDir tmp;
     QString err;

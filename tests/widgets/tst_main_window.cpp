@@ -17,6 +17,7 @@
 #include "impact_panel.h"
 #include "importance_heatmap.h"
 #include "main_window.h"
+#include "model/device_list.h"
 #include "speed_panel.h"
 #include "support/test_support.h"
 
@@ -173,6 +174,25 @@ class MainWindowTest : public QObject {
     QVERIFY(a > 1 && b > 1 && a != b);
     QVERIFY(view->generation(0).startsWith("The license"));
     QVERIFY(view->generation(1).startsWith("The license"));
+  }
+
+  // The device choice: what this build and machine offer is accepted and reaches the jobs; anything else is
+  // refused with a message and changes nothing.
+  void deviceChoiceIsCheckedAndKept() {
+    MainWindow w;
+    QCOMPARE(w.device(), QString("cpu"));
+    QString error;
+    QVERIFY(!w.set_device("tpu", &error));
+    QVERIFY2(error.contains("is not cpu, cuda or cuda:N"), qPrintable(error));
+    QCOMPARE(w.device(), QString("cpu"));
+    const auto devices = llmdrop::available_devices();
+    QCOMPARE(devices.front(), std::string("cpu"));
+    const bool has_cuda = devices.size() > 1;
+    QCOMPARE(w.set_device("cuda:0", &error), has_cuda);
+    if (!has_cuda) QVERIFY2(error.contains("no CUDA"), qPrintable(error));
+    QCOMPARE(w.device(), QString(has_cuda ? "cuda:0" : "cpu"));
+    QVERIFY(w.set_device("cpu"));
+    QVERIFY(open_and_score(w, kModel));  // jobs run on the chosen device
   }
 
   // The impact panel follows the plan: estimate at once, held-out perplexity after a pause in editing.

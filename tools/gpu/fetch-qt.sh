@@ -7,4 +7,17 @@ mkdir -p .qt6/debs
 cd .qt6/debs
 apt-get download qt6-base-dev qt6-base-dev-tools libqt6core6 libqt6test6 libicu72 libdouble-conversion3 \
   libb2-1 libpcre2-16-0 qmake6 qmake6-bin libglib2.0-0 >/dev/null
-ls
+# `fetch-qt.sh gui`: also what the workbench needs there (tools/gpu/gui.sh): Gui/Widgets/PrintSupport/Svg,
+# QCustomPlot, the offscreen platform plugin, LinguistTools, and the libraries under them an Ubuntu image may
+# lack (never libc or libstdc++: the machine's own are newer).
+if [ "${1:-}" = gui ]; then
+  apt-get download libqt6gui6 libqt6widgets6 libqt6printsupport6 libqt6concurrent6 libqt6svg6 qt6-svg-dev \
+    libqt6opengl6 qt6-qpa-plugins libqcustomplot2.1-qt6 libqcustomplot-dev qt6-tools-dev qt6-tools-dev-tools \
+    qt6-l10n-tools libqt6dbus6 libqt6network6 libqt6xml6 libqt6sql6 libqt6qml6 libqt6core5compat6 libxkbcommon0 \
+    libfontconfig1 fontconfig-config fonts-dejavu-core libfreetype6 libharfbuzz0b libgraphite2-3 libbrotli1 \
+    libpng16-16 libjpeg62-turbo libmd4c0 libegl1 libgl1 libopengl0 libglx0 libglvnd0 libx11-6 libxcb1 libxau6 \
+    libxdmcp6 libbsd0 libdbus-1-3 libts0 libinput10 libmtdev1 libevdev2 libwacom9 libgudev-1.0-0 libexpat1 \
+    libdeflate0 >/dev/null
+fi
+ls | wc -l
+du -sh .

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# On the GPU machine (carry ".qt6" made by `tools/gpu/fetch-qt.sh gui`): builds the workbench against python3's
+# CUDA libtorch (build-cuda-gui/) and runs it offscreen on the demo model with --device cuda: it opens the model
+# and computes the importance map as a background job on the GPU, then saves the window. Screenshot and log
+# in $OUT. Prepared in stop 11, not yet run there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-/tmp}
+qt=$PWD/.qt6/root
+if [ ! -d "$qt" ]; then
+  for deb in .qt6/debs/*.deb; do dpkg -x "$deb" "$qt"; done
+fi
+lib=$qt/usr/lib/x86_64-linux-gnu
+export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export QT_PLUGIN_PATH=$lib/qt6/plugins QT_QPA_PLATFORM=offscreen QT_QPA_FONTDIR=$qt/usr/share/fonts/truetype/dejavu
+export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
+{
+  cmake -S . -B build-cuda-gui -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMDROP_TESTS=OFF -DLLMDROP_GUI=ON \
+    -DCMAKE_PREFIX_PATH="$LLMDROP_TORCH_PREFIX;$lib/cmake"
+  cmake --build build-cuda-gui --target llmdrop-workbench
+} >"$out/build-gui.log" 2>&1 || { tail -40 "$out/build-gui.log"; exit 1; }
+build-cuda-gui/bin/llmdrop-workbench resources/models/demo --device cuda:0 --screenshot "$out/gui-cuda.png" 2>&1 |
+  tee "$out/gui.log"
