@@ -6,7 +6,6 @@
 //   display)
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QSignalSpy>
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
@@ -70,13 +69,13 @@ int main(int argc, char** argv) {
   std::printf("event-loop delay (ms late for a 10 ms timer), model %s\n", qPrintable(model));
   std::printf("| phase | ticks | p50 ms | p99 ms | worst ms | under 50 ms |\n|---|---|---|---|---|---|\n");
   print_row("idle", measure([] { return false; }, 1000));
-  QSignalSpy ready(&window, &llmdrop::workbench::MainWindow::scoresReady);
-  QSignalSpy failed(&window, &llmdrop::workbench::MainWindow::scoreFailed);
-  QSignalSpy open_failed(&window, &llmdrop::workbench::MainWindow::openFailed);
+  bool ready = false, failed = false;
+  QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [&] { ready = true; });
+  QObject::connect(&window, &llmdrop::workbench::MainWindow::scoreFailed, [&] { failed = true; });
+  QObject::connect(&window, &llmdrop::workbench::MainWindow::openFailed, [&] { failed = true; });
   window.open_model(model);
-  const Delays busy =
-      measure([&] { return !ready.isEmpty() || !failed.isEmpty() || !open_failed.isEmpty(); }, 600000);
-  if (ready.isEmpty()) {
+  const Delays busy = measure([&] { return ready || failed; }, 600000);
+  if (!ready) {
     std::fprintf(stderr, "bench_ui_latency: the model could not be opened or scored\n");
     return 1;
   }

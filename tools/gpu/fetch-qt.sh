@@ -17,7 +17,8 @@ if [ "${1:-}" = gui ]; then
     libfontconfig1 fontconfig-config fonts-dejavu-core libfreetype6 libharfbuzz0b libgraphite2-3 libbrotli1 \
     libpng16-16 libjpeg62-turbo libmd4c0 libegl1 libgl1 libopengl0 libglx0 libglvnd0 libx11-6 libxcb1 libxau6 \
     libxdmcp6 libbsd0 libdbus-1-3 libts0 libinput10 libmtdev1 libevdev2 libwacom9 libgudev-1.0-0 libexpat1 \
-    libdeflate0 >/dev/null
+    libdeflate0 libgl-dev libglx-dev libopengl-dev libegl-dev libglvnd-dev libglvnd-core-dev mesa-common-dev \
+    libgles-dev libgles1 libgles2 libdrm-dev >/dev/null
 fi
 ls | wc -l
 du -sh .

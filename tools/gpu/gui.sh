@@ -2,7 +2,8 @@
 # On the GPU machine (carry ".qt6" made by `tools/gpu/fetch-qt.sh gui`): builds the workbench against python3's
 # CUDA libtorch (build-cuda-gui/) and runs it offscreen on the demo model with --device cuda: it opens the model
 # and computes the importance map as a background job on the GPU, then saves the window. Screenshot and log
-# in $OUT. Prepared in stop 11, not yet run there.
+# in $OUT. Stop 11 got as far as linking: libdbus-1.so.3 lies under /lib in Debian, hence $base_lib (the fix is
+# not yet tried there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}
@@ -11,12 +12,14 @@ if [ ! -d "$qt" ]; then
   for deb in .qt6/debs/*.deb; do dpkg -x "$deb" "$qt"; done
 fi
 lib=$qt/usr/lib/x86_64-linux-gnu
-export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+base_lib=$qt/lib/x86_64-linux-gnu  # Debian puts some libraries (libdbus) under /lib
+export LD_LIBRARY_PATH=$lib:$base_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export QT_PLUGIN_PATH=$lib/qt6/plugins QT_QPA_PLATFORM=offscreen QT_QPA_FONTDIR=$qt/usr/share/fonts/truetype/dejavu
 export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
 {
   cmake -S . -B build-cuda-gui -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMDROP_TESTS=OFF -DLLMDROP_GUI=ON \
-    -DCMAKE_PREFIX_PATH="$LLMDROP_TORCH_PREFIX;$lib/cmake"
+    -DCMAKE_PREFIX_PATH="$LLMDROP_TORCH_PREFIX;$lib/cmake;$qt/usr" \
+    -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$lib:$base_lib"
   cmake --build build-cuda-gui --target llmdrop-workbench
 } >"$out/build-gui.log" 2>&1 || { tail -40 "$out/build-gui.log"; exit 1; }
 build-cuda-gui/bin/llmdrop-workbench resources/models/demo --device cuda:0 --screenshot "$out/gui-cuda.png" 2>&1 |
