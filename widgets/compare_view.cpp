@@ -18,10 +18,11 @@ QString list_text(const std::set<int64_t>& layers) {
   return layers.empty() ? QStringLiteral("–") : QString::fromStdString(format_indices(layers));
 }
 
-std::set<int64_t> minus(const std::set<int64_t>& x, const std::set<int64_t>& y) {
+// The layers of x that are (keep = true) or are not (keep = false) in y.
+std::set<int64_t> filtered(const std::set<int64_t>& x, const std::set<int64_t>& y, bool keep) {
   std::set<int64_t> out;
   for (int64_t i : x)
-    if (!y.count(i)) out.insert(i);
+    if (y.count(i) == (keep ? 1u : 0u)) out.insert(i);
   return out;
 }
 }  // namespace
@@ -124,10 +125,9 @@ void CompareView::show_difference() {
   difference_->setText(
       tr("Only A drops: attention %1, MLP %2\nOnly B drops: attention %3, MLP %4\nBoth drop: "
          "attention %5, MLP %6")
-          .arg(list_text(minus(a_.attn, b_.attn)), list_text(minus(a_.mlp, b_.mlp)),
-               list_text(minus(b_.attn, a_.attn)), list_text(minus(b_.mlp, a_.mlp)),
-               list_text(minus(a_.attn, minus(a_.attn, b_.attn))),
-               list_text(minus(a_.mlp, minus(a_.mlp, b_.mlp)))));
+          .arg(list_text(filtered(a_.attn, b_.attn, false)), list_text(filtered(a_.mlp, b_.mlp, false)),
+               list_text(filtered(b_.attn, a_.attn, false)), list_text(filtered(b_.mlp, a_.mlp, false)),
+               list_text(filtered(a_.attn, b_.attn, true)), list_text(filtered(a_.mlp, b_.mlp, true))));
 }
 
 void CompareView::set_running(bool running) {

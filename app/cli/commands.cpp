@@ -32,6 +32,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parse.h"
+#include "util/read_file.h"
 #include "util/sha256.h"
 
 namespace llmdrop::cli {
@@ -93,14 +94,6 @@ void print_json(const nlohmann::json& j) {
 
 std::string fs_absolute(const std::filesystem::path& path) {
   return std::filesystem::absolute(path).string();
-}
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_bad_input("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 void run_info(const ArgParser& p) {
@@ -213,7 +206,7 @@ void run_generate(const ArgParser& p) {
 void run_perplexity(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
-  const auto tokens = tok.encode(read_text_file(p.value("data")));
+  const auto tokens = tok.encode(read_file(p.value("data")));
   const auto model = load_model(p, ckpt);
   JobContext job = progress_printer("perplexity");
   const auto r =

@@ -522,8 +522,7 @@ void MainWindow::apply_plan(const DropPlan& plan) {
 }
 
 void MainWindow::update_impact() {
-  const ModelSummary summary = summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype);
-  impact_->show_estimate(estimate_impact(summary, std::min<int64_t>(2048, summary.max_position_embeddings)));
+  impact_->show_estimate(impact_of(plan_));
   impact_->show_perplexity_pending();
   impact_->show();
   impact_timer_->start();

@@ -22,12 +22,7 @@ Loaded load_for_scoring(const Checkpoint& checkpoint, const ScoreCheckpointReque
   Loaded loaded;
   loaded.blocks =
       calibration_blocks(tokenizer, read_text_documents(request.data), request.samples, request.seq_len);
-  LoadOptions options;
-  options.device = request.device;
-  options.dtype = request.dtype;
-  options.drops = request.drops;
-  JobContext loading(job, [&job](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
-  loaded.model = Model::load(checkpoint, options, loading);
+  loaded.model = Model::load_in_job(checkpoint, request.device, request.dtype, request.drops, job);
   return loaded;
 }
 }  // namespace

@@ -143,12 +143,8 @@ std::vector<std::vector<SpeedResult>> measure_checkpoint_speed(const Checkpoint&
                                                                const std::string& device,
                                                                const std::string& dtype,
                                                                const SpeedOptions& options, JobContext& job) {
-  LoadOptions load;
-  load.device = device;
-  load.dtype = dtype;
-  load.drops = plans.empty() ? DropPlan{} : plans.front();
-  JobContext loading(job, [&](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
-  const auto model = Model::load(checkpoint, load, loading);
+  const auto model =
+      Model::load_in_job(checkpoint, device, dtype, plans.empty() ? DropPlan{} : plans.front(), job);
   return measure_configurations(*model, plans, options, job);
 }
 

@@ -598,11 +598,7 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
 EvalResults evaluate_checkpoint(const Checkpoint& checkpoint, const DropPlan& drops,
                                 const std::string& device, const EvalOptions& options, JobContext& job) {
   const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-  LoadOptions load;
-  load.device = device;
-  load.drops = drops;
-  JobContext loading(job, [&](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
-  const auto model = Model::load(checkpoint, load, loading);
+  const auto model = Model::load_in_job(checkpoint, device, "auto", drops, job);
   return evaluate(*model, tokenizer, options, job);
 }
 

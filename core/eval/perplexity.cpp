@@ -2,14 +2,12 @@
 
 #include <cmath>
 
-#include <fstream>
-#include <sstream>
-
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/tokenizer.h"
 #include "model/generation.h"
 #include "model/model.h"
 #include "util/error.h"
+#include "util/read_file.h"
 
 namespace llmdrop {
 
@@ -47,19 +45,11 @@ PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& toke
 PerplexityResult checkpoint_perplexity(const Checkpoint& checkpoint, const DropPlan& drops,
                                        const std::string& device, const std::filesystem::path& text_file,
                                        int64_t max_tokens, int64_t seq_len, JobContext& job) {
-  std::ifstream in(text_file);
-  if (!in) throw_bad_input("cannot read " + text_file.string());
-  std::stringstream text;
-  text << in.rdbuf();
   const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-  std::vector<int64_t> tokens = tokenizer.encode(text.str());
+  std::vector<int64_t> tokens = tokenizer.encode(read_file(text_file));
   if (static_cast<int64_t>(tokens.size()) > max_tokens)
     tokens.erase(tokens.begin(), tokens.end() - max_tokens);
-  LoadOptions load;
-  load.device = device;
-  load.drops = drops;
-  JobContext loading(job, [&](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
-  const auto model = Model::load(checkpoint, load, loading);
+  const auto model = Model::load_in_job(checkpoint, device, "auto", drops, job);
   return perplexity(*model, tokens, tokenizer.bos_id(),
                     std::min(seq_len, checkpoint.config.max_position_embeddings), 0, job);
 }

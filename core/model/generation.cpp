@@ -82,11 +82,7 @@ std::string generate_text(const Checkpoint& checkpoint, const DropPlan& drops, c
   std::vector<int64_t> ids;
   if (tokenizer.bos_id()) ids.push_back(*tokenizer.bos_id());
   for (int64_t id : tokenizer.encode(prompt)) ids.push_back(id);
-  LoadOptions load;
-  load.device = device;
-  load.drops = drops;
-  JobContext loading(job, [&](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
-  const auto model = Model::load(checkpoint, load, loading);
+  const auto model = Model::load_in_job(checkpoint, device, "auto", drops, job);
   SamplingOptions options;
   options.max_new_tokens = max_new_tokens;
   options.stop_token = tokenizer.eos_id();

@@ -177,6 +177,16 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   return model;
 }
 
+std::unique_ptr<Model> Model::load_in_job(const Checkpoint& checkpoint, const std::string& device,
+                                          const std::string& dtype, const DropPlan& drops, JobContext& job) {
+  LoadOptions options;
+  options.device = device;
+  options.dtype = dtype;
+  options.drops = drops;
+  JobContext loading(job, [&job](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
+  return load(checkpoint, options, loading);
+}
+
 void Model::set_drops(const DropPlan& plan, JobContext& job) {
   plan.validate(config_.num_layers);
   c10::InferenceMode inference;

@@ -53,6 +53,10 @@ class Model {
   // matters only for random weights, see random().)
   static std::unique_ptr<Model> load(const Checkpoint& checkpoint, const LoadOptions& options,
                                      JobContext& job = JobContext::silent(), uint64_t seed = 0);
+  // load() as the first step of a longer job (the torch-free entry points: score, evaluate, perplexity,
+  // generate, bench): its per-layer progress reads "loading: layer N" at 0 of 1.
+  static std::unique_ptr<Model> load_in_job(const Checkpoint& checkpoint, const std::string& device,
+                                            const std::string& dtype, const DropPlan& drops, JobContext& job);
 
   const ModelConfig& config() const { return config_; }
   const Checkpoint& checkpoint() const { return checkpoint_; }

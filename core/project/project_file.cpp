@@ -1,13 +1,12 @@
 #include "project/project_file.h"
 
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "analysis/score_file.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/read_file.h"
 
 namespace llmdrop {
 
@@ -85,11 +84,7 @@ void save_project(const Project& project, const std::filesystem::path& path) {
 }
 
 Project load_project(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw_bad_input("cannot read project file " + path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  const auto j = nlohmann::json::parse(read_file(path), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw_bad_input("project file " + path.string() + " is not valid JSON");
   return project_from_json(j);
 }
