@@ -2,6 +2,23 @@
 # Qt is needed by the tests (Qt Test) and the GUI.
 
 find_package(Torch REQUIRED)
+# With a CUDA libtorch and nvcc at hand, core also builds its own decode kernels (core/model/cuda). The language
+# is enabled here, at the top, as CMake asks of a language that linked targets use.
+set(LLMDROP_CUDA_KERNELS OFF)
+if(TARGET torch_cuda)
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES native)
+    endif()
+    set(CMAKE_CUDA_STANDARD 20)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    enable_language(CUDA)
+    set(LLMDROP_CUDA_KERNELS ON)
+  endif()
+  message(STATUS "CUDA decode kernels: ${LLMDROP_CUDA_KERNELS}")
+endif()
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
 

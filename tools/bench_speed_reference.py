@@ -136,6 +136,12 @@ def main():
           "decode ours/theirs | prefill ours/theirs | roofline decode tok/s | peak GiB |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     results = []
+    # The first model a process measures ran 3-4x slower than the same model measured later (stop 11: 13-19
+    # tok/s full vs 53-68 with drops, and the guide's 48): one discarded full-model pass warms the process.
+    warm = build(args.shape, torch.bfloat16)
+    run_round(warm, args.batch_size, 512, 64)
+    del warm
+    torch.cuda.empty_cache()
     for name, kind, layers in configs:
         model = build(args.shape, torch.bfloat16)
         if kind:

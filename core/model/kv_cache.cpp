@@ -20,12 +20,17 @@ namespace {
 }
 }  // namespace
 
+std::pair<at::Tensor, at::Tensor> KVCache::buffers(int64_t layer) const {
+  if (!has_layer(layer)) throw_missing_slot(layer);
+  return {keys_[layer], values_[layer]};
+}
+
 std::pair<at::Tensor, at::Tensor> KVCache::write_at(int64_t layer, const at::Tensor& k, const at::Tensor& v,
                                                     const at::Tensor& position) {
-  if (!has_layer(layer)) throw_missing_slot(layer);
-  keys_[layer].index_copy_(2, position, k);
-  values_[layer].index_copy_(2, position, v);
-  return {keys_[layer], values_[layer]};
+  const auto [keys, values] = buffers(layer);
+  keys.index_copy_(2, position, k);
+  values.index_copy_(2, position, v);
+  return {keys, values};
 }
 
 std::pair<at::Tensor, at::Tensor> KVCache::append(int64_t layer, const at::Tensor& k, const at::Tensor& v) {

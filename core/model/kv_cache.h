@@ -23,6 +23,8 @@ class KVCache {
   // returns the whole (B, KV, capacity, D) buffers; the caller masks positions after `position` and advances.
   std::pair<at::Tensor, at::Tensor> write_at(int64_t layer, const at::Tensor& k, const at::Tensor& v,
                                              const at::Tensor& position);
+  // A layer's whole (B, KV, capacity, D) key and value buffers.
+  std::pair<at::Tensor, at::Tensor> buffers(int64_t layer) const;
   void advance(int64_t n) { length_ += n; }
   void reset() { length_ = 0; }
   int64_t bytes() const;

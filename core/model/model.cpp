@@ -327,6 +327,9 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
 
 at::Tensor Model::decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const {
   c10::InferenceMode inference;
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+  if (fused_decode_supported(token)) return fused_decode_step(token, position, cache);
+#endif
   AttentionInputs in;
   in.cache = &cache;
   in.write_position = position;

@@ -120,6 +120,9 @@ class Model {
   at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,
                            HiddenStateObserver* observer) const;
   at::Tensor attention(const DecoderLayer& layer, const at::Tensor& x, const AttentionInputs& inputs) const;
+  // decode_step in 16 bits at batch 1 on a GPU, on fused kernels (CUDA builds only: fused_decode.cpp).
+  bool fused_decode_supported(const at::Tensor& token) const;
+  at::Tensor fused_decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const;
 
   Checkpoint checkpoint_;
   ModelConfig config_;

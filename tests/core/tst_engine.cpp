@@ -258,6 +258,92 @@ class EngineTest : public QObject {
     }
   }
 
+  // In 16 bits at batch 1 a GPU's decode step runs on fused kernels (model/cuda); on the CPU it is the ATen
+  // fixed-shape step. Either way its logits must stay as close to the float32 model's as the cached 16-bit
+  // forward's do, step after step (so the cache it writes is right too): past a sliding window, with drops,
+  // grouped query heads, biases, and (on a GPU) two layers of Llama-2-7B's width.
+  void sixteenBitDecodeStepIsAsAccurateAsTheCachedForward_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("dtype");
+    QTest::addColumn<QString>("drop_attn");
+    QTest::addColumn<QString>("drop_mlp");
+    QTest::newRow("llama bf16") << "llama"
+                                << "bfloat16"
+                                << ""
+                                << "";
+    const bool gpu = test::test_device() != "cpu";  // (the CPU's libtorch 1.13 has no float16 products)
+    QTest::newRow("llama, attention 1, 4 and MLP 2 dropped")
+        << "llama" << (gpu ? "float16" : "bfloat16") << "1,4"
+        << "2";
+    QTest::newRow("mistral bf16, window 8") << "mistral"
+                                            << "bfloat16"
+                                            << ""
+                                            << "";
+    QTest::newRow("qwen2 bf16, q/k/v biases") << "qwen2"
+                                              << "bfloat16"
+                                              << ""
+                                              << "";
+    QTest::newRow("llama3 bf16, 4 query heads per key/value head") << "llama3"
+                                                                   << "bfloat16"
+                                                                   << ""
+                                                                   << "";
+    if (gpu)
+      QTest::newRow("llama2-7b width, 2 layers, bf16") << "llama2-7b"
+                                                       << "bfloat16"
+                                                       << ""
+                                                       << "";
+  }
+  void sixteenBitDecodeStepIsAsAccurateAsTheCachedForward() {
+    QFETCH(QString, model);
+    QFETCH(QString, dtype);
+    QFETCH(QString, drop_attn);
+    QFETCH(QString, drop_mlp);
+    LoadOptions options;
+    options.device = test::test_device();
+    auto layers = [](const QString& csv) {
+      return csv.isEmpty() ? std::set<int64_t>{} : DropPlan::parse_csv(csv.toStdString(), "drops");
+    };
+    options.drops = DropPlan{layers(drop_attn), layers(drop_mlp)};
+    auto load_as = [&](const char* type) {
+      options.dtype = type;
+      if (model != "llama2-7b")
+        return Model::load(Checkpoint::open(test::model_dir(model.toStdString())), options);
+      ModelConfig shape = shape_config("llama2-7b");
+      shape.num_layers = 2;
+      shape.sliding_window.resize(2);
+      return Model::random(shape, options, /*seed=*/7);
+    };
+    const auto reference = load_as("float32");
+    const auto m = load_as(dtype.toUtf8().constData());
+    const auto dev = m->device();
+    const at::Tensor prompt = at::arange(5, 17, at::kLong).unsqueeze(0).to(dev);  // (1, 12)
+    KVCache exact = reference->new_cache(1, 40), cached = m->new_cache(1, 40), fixed = m->new_cache(1, 40);
+    at::Tensor want = reference->forward(prompt, &exact, nullptr, true);
+    m->forward(prompt, &cached, nullptr, true);
+    m->forward(prompt, &fixed, nullptr, true);
+    at::Tensor position = at::empty({1}, at::TensorOptions().dtype(at::kLong).device(dev));
+    double cached_error = 0, step_error = 0, scale = 0;
+    for (int step = 0; step < 20; ++step) {  // past the window of 8; the float32 model picks the tokens
+      const at::Tensor next = want.argmax(-1);
+      want = reference->forward(next, &exact, nullptr, true);
+      const at::Tensor from_cached = m->forward(next, &cached, nullptr, true).to(at::kFloat);
+      position.fill_(fixed.length());
+      const at::Tensor from_step = m->decode_step(next, position, fixed).to(at::kFloat);
+      fixed.advance(1);
+      QVERIFY(at::isfinite(from_step).all().item<bool>());
+      cached_error = std::max(cached_error, (from_cached - want).abs().max().item<double>());
+      step_error = std::max(step_error, (from_step - want).abs().max().item<double>());
+      scale = std::max(scale, want.abs().max().item<double>());
+    }
+    qInfo(
+        "max |Δ logit| against float32 over 20 steps: cached forward %.5f, decode step %.5f (logits up to "
+        "%.3f)",
+        cached_error, step_error, scale);
+    QVERIFY(cached_error > 0);  // 16-bit rounding is there to compare with
+    QVERIFY2(step_error <= 2 * cached_error,
+             "the decode step strays further from float32 than the cached forward");
+  }
+
   // Greedy generation replaying a captured CUDA graph per token gives the tokens of eager decode steps (on a
   // GPU; on the CPU there is no graph and both runs take the plain path).
   void cudaGraphDecodingGeneratesTheSameTokens() {

@@ -1,0 +1,59 @@
+#pragma once
+// Fused CUDA kernels for one 16-bit decode step at batch 1, where every weight is read once and the step is
+// bound by memory bandwidth: matrix–vector products with the RMS normalisation, SwiGLU and the residual add
+// folded in, and split-K decode attention with RoPE and the cache write folded in. Each intermediate is
+// rounded to the element type where transformers rounds it. Raw pointers; the launches go to `stream`.
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+namespace llmdrop::cuda {
+
+enum class ElementType { bfloat16, float16 };
+
+// What a matrix–vector product does to its input vector before the product.
+enum class GemvInput {
+  plain,     // x as given
+  rms_norm,  // weight · rms_norm(x), LlamaRMSNorm
+};
+
+// What it does with the product y = W·x (+ bias).
+enum class GemvOutput {
+  store,   // out = y
+  add_to,  // out += y (the residual line)
+  swiglu,  // W holds gate | up (2N rows): out = silu(y[:N]) · y[N:]
+};
+
+struct GemvArgs {
+  const void* weight = nullptr;       // (N, K) row-major, (2N, K) for swiglu
+  const void* x = nullptr;            // (K)
+  const void* norm_weight = nullptr;  // (K), rms_norm only
+  float eps = 0;
+  const void* bias = nullptr;  // (N) or null
+  void* out = nullptr;         // (N)
+  int64_t n = 0, k = 0;
+  GemvInput input = GemvInput::plain;
+  GemvOutput output = GemvOutput::store;
+};
+// Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large).
+void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);
+
+struct DecodeAttentionArgs {
+  const void* qkv = nullptr;          // (H + 2·KV)·D: this token's q | k | v, before RoPE
+  const void* cos = nullptr;          // (D) RoPE table at the position
+  const void* signed_sin = nullptr;   // (D) sin with its first half negated
+  void* keys = nullptr;               // (KV, capacity, D) cache; this token's key and value are written at
+  void* values = nullptr;             // the position
+  const int64_t* position = nullptr;  // device scalar: the cache slot and RoPE position
+  int capacity = 0, heads = 0, kv_heads = 0, head_dim = 0;
+  int window = 0;  // 0: full causal attention
+  float scale = 1;
+  float* partials = nullptr;     // decode_attention_workspace floats
+  unsigned* counters = nullptr;  // (KV), zero before each call and left zero after it
+  void* out = nullptr;           // (H·D)
+};
+bool decode_attention_supports(int head_dim, int heads, int kv_heads);
+int64_t decode_attention_workspace(int heads, int capacity, int head_dim);  // floats
+void decode_attention(ElementType type, const DecodeAttentionArgs& args, cudaStream_t stream);
+
+}  // namespace llmdrop::cuda

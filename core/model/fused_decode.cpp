@@ -1,0 +1,126 @@
+// Model::decode_step on a GPU in 16 bits at batch 1, on the fused kernels of model/cuda: per layer five
+// launches instead of about twenty, each weight read once.
+#include <ATen/ATen.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/cuda/decode_kernels.h"
+#include "model/model.h"
+
+namespace llmdrop {
+
+bool Model::fused_decode_supported(const at::Tensor& token) const {
+  const ModelConfig& c = config_;
+  const int64_t widest_input = std::max({c.hidden_size, c.intermediate_size, c.num_heads * c.head_dim});
+  return device_.is_cuda() && (dtype_ == at::kBFloat16 || dtype_ == at::kHalf) && token.size(0) == 1 &&
+         cuda::decode_attention_supports(static_cast<int>(c.head_dim), static_cast<int>(c.num_heads),
+                                         static_cast<int>(c.num_kv_heads)) &&
+         c.hidden_size % 8 == 0 && c.intermediate_size % 8 == 0 && widest_input <= 49152;
+}
+
+at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& position,
+                                    KVCache& cache) const {
+  using cuda::GemvInput, cuda::GemvOutput;
+  const auto type = dtype_ == at::kBFloat16 ? cuda::ElementType::bfloat16 : cuda::ElementType::float16;
+  const cudaStream_t stream = c10::cuda::getCurrentCUDAStream(device_.index()).stream();
+  const int64_t hidden = config_.hidden_size, heads = config_.num_heads, kv_heads = config_.num_kv_heads,
+                head_dim = config_.head_dim, inter = config_.intermediate_size;
+  const float eps = static_cast<float>(config_.rms_norm_eps);
+  const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
+
+  at::Tensor x = at::embedding(embedding_, token).view({hidden});    // the residual line, updated in place
+  const RopeTables rope = rope_tables(inv_freq_, position, dtype_);  // (1, D)
+  at::Tensor qkv = at::empty({(heads + 2 * kv_heads) * head_dim}, opts);
+  at::Tensor attended = at::empty({heads * head_dim}, opts);
+  at::Tensor act = at::empty({inter}, opts);
+  at::Tensor partials =
+      at::empty({cuda::decode_attention_workspace(static_cast<int>(heads), static_cast<int>(cache.capacity()),
+                                                  static_cast<int>(head_dim))},
+                opts.dtype(at::kFloat));
+  at::Tensor counters = at::zeros({kv_heads}, opts.dtype(at::kInt));
+  auto data = [](const at::Tensor& t) -> void* { return t.defined() ? t.data_ptr() : nullptr; };
+
+  for (const auto& layer : layers_) {
+    // Residual line 1: x += o(attention(rope(qkv(norm(x))))), skipped when attention is dropped.
+    if (layer.attn) {
+      const AttentionWeights& w = *layer.attn;
+      cuda::gemv(type,
+                 {.weight = data(w.qkv),
+                  .x = data(x),
+                  .norm_weight = data(layer.attn_norm),
+                  .eps = eps,
+                  .bias = data(w.qkv_bias),
+                  .out = data(qkv),
+                  .n = w.qkv.size(0),
+                  .k = hidden,
+                  .input = GemvInput::rms_norm,
+                  .output = GemvOutput::store},
+                 stream);
+      const auto [keys, values] = cache.buffers(layer.index);
+      cuda::decode_attention(type,
+                             {.qkv = data(qkv),
+                              .cos = data(rope.cos),
+                              .signed_sin = data(rope.signed_sin),
+                              .keys = data(keys),
+                              .values = data(values),
+                              .position = position.data_ptr<int64_t>(),
+                              .capacity = static_cast<int>(cache.capacity()),
+                              .heads = static_cast<int>(heads),
+                              .kv_heads = static_cast<int>(kv_heads),
+                              .head_dim = static_cast<int>(head_dim),
+                              .window = static_cast<int>(layer.sliding_window),
+                              .scale = float(1.0 / std::sqrt(double(head_dim))),
+                              .partials = partials.data_ptr<float>(),
+                              .counters = static_cast<unsigned*>(data(counters)),
+                              .out = data(attended)},
+                             stream);
+      cuda::gemv(type,
+                 {.weight = data(w.o),
+                  .x = data(attended),
+                  .bias = data(w.o_bias),
+                  .out = data(x),
+                  .n = hidden,
+                  .k = heads * head_dim,
+                  .output = GemvOutput::add_to},
+                 stream);
+    }
+    // Residual line 2: x += down(silu(gate(norm(x))) · up(norm(x))), skipped when the MLP is dropped.
+    if (layer.mlp) {
+      cuda::gemv(type,
+                 {.weight = data(layer.mlp->gate_up),
+                  .x = data(x),
+                  .norm_weight = data(layer.mlp_norm),
+                  .eps = eps,
+                  .out = data(act),
+                  .n = inter,
+                  .k = hidden,
+                  .input = GemvInput::rms_norm,
+                  .output = GemvOutput::swiglu},
+                 stream);
+      cuda::gemv(type,
+                 {.weight = data(layer.mlp->down),
+                  .x = data(act),
+                  .out = data(x),
+                  .n = hidden,
+                  .k = inter,
+                  .output = GemvOutput::add_to},
+                 stream);
+    }
+  }
+  at::Tensor logits = at::empty({1, 1, config_.vocab_size}, opts);
+  cuda::gemv(type,
+             {.weight = data(lm_head_),
+              .x = data(x),
+              .norm_weight = data(final_norm_),
+              .eps = eps,
+              .out = data(logits),
+              .n = config_.vocab_size,
+              .k = hidden,
+              .input = GemvInput::rms_norm},
+             stream);
+  return logits;  // (1, 1, V)
+}
+
+}  // namespace llmdrop
