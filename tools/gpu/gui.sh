@@ -2,8 +2,8 @@
 # On the GPU machine (carry ".qt6" made by `tools/gpu/fetch-qt.sh gui`): builds the workbench against python3's
 # CUDA libtorch (build-cuda-gui/) and runs it offscreen on the demo model with --device cuda: it opens the model
 # and computes the importance map as a background job on the GPU, then saves the window. Screenshot and log
-# in $OUT. Stop 11 got as far as linking: libdbus-1.so.3 lies under /lib in Debian, hence $base_lib (the fix is
-# not yet tried there).
+# in $OUT. Debian puts some libraries (libdbus) under /lib, hence $base_lib; fontconfig is pointed at the carried
+# DejaVu fonts by a fonts.conf of our own (the carried one names /usr/share/fonts).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}
@@ -14,7 +14,12 @@ fi
 lib=$qt/usr/lib/x86_64-linux-gnu
 base_lib=$qt/lib/x86_64-linux-gnu  # Debian puts some libraries (libdbus) under /lib
 export LD_LIBRARY_PATH=$lib:$base_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-export QT_PLUGIN_PATH=$lib/qt6/plugins QT_QPA_PLATFORM=offscreen QT_QPA_FONTDIR=$qt/usr/share/fonts/truetype/dejavu
+export QT_PLUGIN_PATH=$lib/qt6/plugins QT_QPA_PLATFORM=offscreen FONTCONFIG_FILE=$qt/fonts.conf
+cat >"$FONTCONFIG_FILE" <<CONF
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>$qt/usr/share/fonts</dir><cachedir>$qt/fontconfig-cache</cachedir></fontconfig>
+CONF
 export LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') TORCH_CUDA_ARCH_LIST=9.0
 {
   cmake -S . -B build-cuda-gui -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMDROP_TESTS=OFF -DLLMDROP_GUI=ON \
