@@ -22,77 +22,77 @@
 <context>
     <name>llmdrop::widgets::CompareView</name>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="31"/>
+        <location filename="../widgets/compare_view.cpp" line="32"/>
         <source>Pin the current plan as A</source>
         <translation>Aktuellen Plan als A festhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="32"/>
+        <location filename="../widgets/compare_view.cpp" line="33"/>
         <source>Measure perplexity and generate</source>
         <translation>Perplexität messen und generieren</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="33"/>
+        <location filename="../widgets/compare_view.cpp" line="34"/>
         <source>Once upon a time</source>
         <translation>Es war einmal</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="34"/>
+        <location filename="../widgets/compare_view.cpp" line="35"/>
         <source>A: pin a plan first</source>
         <translation>A: zuerst einen Plan festhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="43"/>
+        <location filename="../widgets/compare_view.cpp" line="44"/>
         <source>A</source>
         <translation>A</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="43"/>
+        <location filename="../widgets/compare_view.cpp" line="44"/>
         <source>B</source>
         <translation>B</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="44"/>
+        <location filename="../widgets/compare_view.cpp" line="45"/>
         <source>Parameters removed</source>
         <translation>Entfernte Parameter</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="44"/>
+        <location filename="../widgets/compare_view.cpp" line="45"/>
         <source>KV cache saved</source>
         <translation>Eingesparter KV-Cache</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="45"/>
+        <location filename="../widgets/compare_view.cpp" line="46"/>
         <source>Estimated decode speedup</source>
         <translation>Geschätzte Decode-Beschleunigung</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="45"/>
+        <location filename="../widgets/compare_view.cpp" line="46"/>
         <source>Held-out perplexity</source>
         <translation>Perplexität (zurückgehaltener Text)</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="58"/>
+        <location filename="../widgets/compare_view.cpp" line="59"/>
         <source>Prompt</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="96"/>
+        <location filename="../widgets/compare_view.cpp" line="97"/>
         <source>A: %1</source>
         <translation>A: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="96"/>
+        <location filename="../widgets/compare_view.cpp" line="97"/>
         <source>B (current): %1</source>
         <translation>B (aktuell): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="98"/>
+        <location filename="../widgets/compare_view.cpp" line="99"/>
         <source>%1 (%2 %)</source>
         <translation>%1 (%2 %)</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="125"/>
+        <location filename="../widgets/compare_view.cpp" line="126"/>
         <source>Only A drops: attention %1, MLP %2
 Only B drops: attention %3, MLP %4
 Both drop: attention %5, MLP %6</source>
@@ -298,77 +298,67 @@ Beide entfernen: Attention %5, MLP %6</translation>
 <context>
     <name>llmdrop::widgets::ImportanceHeatmap</name>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="28"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="25"/>
         <source>importance (1 − similarity)</source>
         <translation>Wichtigkeit (1 − Ähnlichkeit)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="34"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="31"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="135"/>
         <source>Attention</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="35"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="32"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="36"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="33"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
         <source>Block</source>
         <translation>Block</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="38"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="35"/>
         <source>layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="80"/>
         <source>importance (NLL increase)</source>
         <translation>Wichtigkeit (NLL-Anstieg)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="85"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="82"/>
         <source>importance (angular distance)</source>
         <translation>Wichtigkeit (Winkelabstand)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="86"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
         <source>importance (1 − cosine similarity)</source>
         <translation>Wichtigkeit (1 − Kosinus-Ähnlichkeit)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="141"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
         <source>dropped</source>
         <translation>entfernt</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="142"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
         <source>%1 %2: importance %3%4</source>
         <translation>%1 %2: Wichtigkeit %3%4</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="145"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="142"/>
         <source> (dropped)</source>
         <translation> (entfernt)</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="168"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="150"/>
         <source>Importance map</source>
         <translation>Wichtigkeitskarte</translation>
-    </message>
-    <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="176"/>
-        <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
-        <translation>unbekanntes Bildformat &apos;%1&apos; (.png, .pdf oder .svg verwenden)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="183"/>
-        <source>cannot write %1</source>
-        <translation>%1 kann nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
@@ -532,97 +522,120 @@ Beide entfernen: Attention %5, MLP %6</translation>
     </message>
 </context>
 <context>
+    <name>llmdrop::widgets::PlotExport</name>
+    <message>
+        <location filename="../widgets/plot_export.cpp" line="42"/>
+        <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
+        <translation>unbekanntes Bildformat &apos;%1&apos; (.png, .pdf oder .svg verwenden)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_export.cpp" line="52"/>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::SpeedPanel</name>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="26"/>
+        <location filename="../widgets/speed_panel.cpp" line="28"/>
         <source>Measure</source>
         <translation>Messen</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="33"/>
+        <location filename="../widgets/speed_panel.cpp" line="35"/>
         <source>Prefill lengths, one round each</source>
         <translation>Prefill-Längen, je eine Runde</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="35"/>
+        <location filename="../widgets/speed_panel.cpp" line="37"/>
         <source>Contexts</source>
         <translation>Kontexte</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="36"/>
+        <location filename="../widgets/speed_panel.cpp" line="38"/>
         <source>New tokens</source>
         <translation>Neue Token</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="39"/>
+        <location filename="../widgets/speed_panel.cpp" line="41"/>
         <source>context (tokens)</source>
         <translation>Kontext (Token)</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="40"/>
+        <location filename="../widgets/speed_panel.cpp" line="42"/>
         <source>decode tokens/s</source>
         <translation>Decode-Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="43"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>KV cache (MiB), largest context</source>
         <translation>KV-Cache (MiB), größter Kontext</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Configuration</source>
         <translation>Konfiguration</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Context</source>
         <translation>Kontext</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Prefill tok/s</source>
         <translation>Prefill Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode tok/s</source>
         <translation>Decode Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>KV cache MiB</source>
         <translation>KV-Cache MiB</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode speedup</source>
         <translation>Decode-Beschleunigung</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="73"/>
+        <location filename="../widgets/speed_panel.cpp" line="75"/>
         <source>contexts must be positive integers separated by commas, e.g. 32,64,128</source>
         <translation>Kontexte müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 32,64,128</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="79"/>
+        <location filename="../widgets/speed_panel.cpp" line="81"/>
         <source>give at least one context length</source>
         <translation>mindestens eine Kontextlänge angeben</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="87"/>
+        <location filename="../widgets/speed_panel.cpp" line="89"/>
         <source>Measuring…</source>
         <translation>Wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="122"/>
-        <location filename="../widgets/speed_panel.cpp" line="123"/>
+        <location filename="../widgets/speed_panel.cpp" line="124"/>
+        <location filename="../widgets/speed_panel.cpp" line="125"/>
         <source>out of memory</source>
         <translation>Speicher erschöpft</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="145"/>
+        <location filename="../widgets/speed_panel.cpp" line="147"/>
         <source>Measured %1 configurations</source>
         <translation>%1 Konfigurationen gemessen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="164"/>
+        <source>Decode speed</source>
+        <translation>Decode-Geschwindigkeit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="165"/>
+        <source>KV cache</source>
+        <translation>KV-Cache</translation>
     </message>
 </context>
 <context>
@@ -643,62 +656,62 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="155"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="167"/>
+        <location filename="../app/workbench/main_window.cpp" line="177"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="264"/>
+        <location filename="../app/workbench/main_window.cpp" line="274"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="266"/>
+        <location filename="../app/workbench/main_window.cpp" line="276"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <location filename="../app/workbench/main_window.cpp" line="309"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="305"/>
+        <location filename="../app/workbench/main_window.cpp" line="315"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="306"/>
+        <location filename="../app/workbench/main_window.cpp" line="316"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="357"/>
+        <location filename="../app/workbench/main_window.cpp" line="367"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="381"/>
+        <location filename="../app/workbench/main_window.cpp" line="391"/>
         <source>Jobs run on %1</source>
         <translation>Aufträge laufen auf %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="593"/>
+        <location filename="../app/workbench/main_window.cpp" line="602"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
@@ -749,6 +762,7 @@ Beide entfernen: Attention %5, MLP %6</translation>
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="140"/>
+        <location filename="../app/workbench/main_window.cpp" line="149"/>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>Bilder (*.png *.pdf *.svg)</translation>
     </message>
@@ -758,247 +772,272 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>Die Karte kann nicht exportiert werden</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <source>decode-speed plot</source>
+        <translation>Decode-Geschwindigkeitsdiagramm</translation>
+    </message>
+    <message>
         <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <source>KV-cache plot</source>
+        <translation>KV-Cache-Diagramm</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <source>Export the %1 as an image…</source>
+        <translation>%1 als Bild exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <source>Export the %1</source>
+        <translation>%1 exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <source>Cannot export the %1</source>
+        <translation>%1 kann nicht exportiert werden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <location filename="../app/workbench/main_window.cpp" line="157"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="162"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <location filename="../app/workbench/main_window.cpp" line="166"/>
         <source>&amp;Device</source>
         <translation>&amp;Gerät</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="165"/>
+        <location filename="../app/workbench/main_window.cpp" line="175"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="184"/>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="185"/>
+        <location filename="../app/workbench/main_window.cpp" line="195"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="203"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <location filename="../app/workbench/main_window.cpp" line="204"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="211"/>
+        <location filename="../app/workbench/main_window.cpp" line="221"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="224"/>
+        <location filename="../app/workbench/main_window.cpp" line="234"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="226"/>
+        <location filename="../app/workbench/main_window.cpp" line="236"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="238"/>
+        <location filename="../app/workbench/main_window.cpp" line="248"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="239"/>
+        <location filename="../app/workbench/main_window.cpp" line="249"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="248"/>
+        <location filename="../app/workbench/main_window.cpp" line="258"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="623"/>
+        <location filename="../app/workbench/main_window.cpp" line="632"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="429"/>
-        <location filename="../app/workbench/main_window.cpp" line="464"/>
+        <location filename="../app/workbench/main_window.cpp" line="439"/>
+        <location filename="../app/workbench/main_window.cpp" line="474"/>
         <source>Measurement failed: %1</source>
         <translation>Messung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="495"/>
-        <location filename="../app/workbench/main_window.cpp" line="510"/>
+        <location filename="../app/workbench/main_window.cpp" line="505"/>
+        <location filename="../app/workbench/main_window.cpp" line="520"/>
         <source>Cannot drop: %1</source>
         <translation>Entfernen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="496"/>
-        <location filename="../app/workbench/main_window.cpp" line="511"/>
+        <location filename="../app/workbench/main_window.cpp" line="506"/>
+        <location filename="../app/workbench/main_window.cpp" line="521"/>
         <source>Cannot drop</source>
         <translation>Entfernen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="252"/>
-        <location filename="../app/workbench/main_window.cpp" line="254"/>
+        <location filename="../app/workbench/main_window.cpp" line="262"/>
+        <location filename="../app/workbench/main_window.cpp" line="264"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="598"/>
+        <location filename="../app/workbench/main_window.cpp" line="607"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="599"/>
+        <location filename="../app/workbench/main_window.cpp" line="608"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="312"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="284"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="275"/>
+        <location filename="../app/workbench/main_window.cpp" line="285"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="277"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="364"/>
+        <location filename="../app/workbench/main_window.cpp" line="374"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="364"/>
+        <location filename="../app/workbench/main_window.cpp" line="374"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="397"/>
+        <location filename="../app/workbench/main_window.cpp" line="407"/>
         <source>Pin a plan as A first, then change the plan (B) and measure.</source>
         <translation>Zuerst einen Plan als A festhalten, dann den Plan (B) ändern und messen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="411"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Compare plans A and B</source>
         <translation>Pläne A und B vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="452"/>
+        <location filename="../app/workbench/main_window.cpp" line="462"/>
         <source>Speed of %1</source>
         <translation>Geschwindigkeit von %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="473"/>
+        <location filename="../app/workbench/main_window.cpp" line="483"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="402"/>
-        <location filename="../app/workbench/main_window.cpp" line="537"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
+        <location filename="../app/workbench/main_window.cpp" line="546"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="545"/>
+        <location filename="../app/workbench/main_window.cpp" line="554"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="445"/>
-        <location filename="../app/workbench/main_window.cpp" line="564"/>
+        <location filename="../app/workbench/main_window.cpp" line="455"/>
+        <location filename="../app/workbench/main_window.cpp" line="573"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="566"/>
+        <location filename="../app/workbench/main_window.cpp" line="575"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="567"/>
+        <location filename="../app/workbench/main_window.cpp" line="576"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="568"/>
+        <location filename="../app/workbench/main_window.cpp" line="577"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="576"/>
+        <location filename="../app/workbench/main_window.cpp" line="585"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="586"/>
+        <location filename="../app/workbench/main_window.cpp" line="595"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="587"/>
+        <location filename="../app/workbench/main_window.cpp" line="596"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

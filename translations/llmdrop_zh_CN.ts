@@ -22,77 +22,77 @@
 <context>
     <name>llmdrop::widgets::CompareView</name>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="31"/>
+        <location filename="../widgets/compare_view.cpp" line="32"/>
         <source>Pin the current plan as A</source>
         <translation>将当前方案固定为 A</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="32"/>
+        <location filename="../widgets/compare_view.cpp" line="33"/>
         <source>Measure perplexity and generate</source>
         <translation>测量困惑度并生成</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="33"/>
+        <location filename="../widgets/compare_view.cpp" line="34"/>
         <source>Once upon a time</source>
         <translation>Once upon a time</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="34"/>
+        <location filename="../widgets/compare_view.cpp" line="35"/>
         <source>A: pin a plan first</source>
         <translation>A：请先固定一个方案</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="43"/>
+        <location filename="../widgets/compare_view.cpp" line="44"/>
         <source>A</source>
         <translation>A</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="43"/>
+        <location filename="../widgets/compare_view.cpp" line="44"/>
         <source>B</source>
         <translation>B</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="44"/>
+        <location filename="../widgets/compare_view.cpp" line="45"/>
         <source>Parameters removed</source>
         <translation>移除的参数</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="44"/>
+        <location filename="../widgets/compare_view.cpp" line="45"/>
         <source>KV cache saved</source>
         <translation>节省的 KV 缓存</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="45"/>
+        <location filename="../widgets/compare_view.cpp" line="46"/>
         <source>Estimated decode speedup</source>
         <translation>估计解码加速</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="45"/>
+        <location filename="../widgets/compare_view.cpp" line="46"/>
         <source>Held-out perplexity</source>
         <translation>留出文本困惑度</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="58"/>
+        <location filename="../widgets/compare_view.cpp" line="59"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="96"/>
+        <location filename="../widgets/compare_view.cpp" line="97"/>
         <source>A: %1</source>
         <translation>A：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="96"/>
+        <location filename="../widgets/compare_view.cpp" line="97"/>
         <source>B (current): %1</source>
         <translation>B（当前）：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="98"/>
+        <location filename="../widgets/compare_view.cpp" line="99"/>
         <source>%1 (%2 %)</source>
         <translation>%1（%2 %）</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="125"/>
+        <location filename="../widgets/compare_view.cpp" line="126"/>
         <source>Only A drops: attention %1, MLP %2
 Only B drops: attention %3, MLP %4
 Both drop: attention %5, MLP %6</source>
@@ -298,77 +298,67 @@ Both drop: attention %5, MLP %6</source>
 <context>
     <name>llmdrop::widgets::ImportanceHeatmap</name>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="28"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="25"/>
         <source>importance (1 − similarity)</source>
         <translation>重要性（1 − 相似度）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="34"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="31"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="135"/>
         <source>Attention</source>
         <translation>注意力</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="35"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="32"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="136"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="36"/>
-        <location filename="../widgets/importance_heatmap.cpp" line="140"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="33"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="137"/>
         <source>Block</source>
         <translation>模块</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="38"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="35"/>
         <source>layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="80"/>
         <source>importance (NLL increase)</source>
         <translation>重要性（NLL 增量）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="85"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="82"/>
         <source>importance (angular distance)</source>
         <translation>重要性（角距离）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="86"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="83"/>
         <source>importance (1 − cosine similarity)</source>
         <translation>重要性（1 − 余弦相似度）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="141"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="138"/>
         <source>dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="142"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="139"/>
         <source>%1 %2: importance %3%4</source>
         <translation>%1 %2：重要性 %3%4</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="145"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="142"/>
         <source> (dropped)</source>
         <translation>（已丢弃）</translation>
     </message>
     <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="168"/>
+        <location filename="../widgets/importance_heatmap.cpp" line="150"/>
         <source>Importance map</source>
         <translation>重要性图</translation>
-    </message>
-    <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="176"/>
-        <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
-        <translation>未知图像格式 &apos;%1&apos;（请使用 .png、.pdf 或 .svg）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/importance_heatmap.cpp" line="183"/>
-        <source>cannot write %1</source>
-        <translation>无法写入 %1</translation>
     </message>
 </context>
 <context>
@@ -532,97 +522,120 @@ Both drop: attention %5, MLP %6</source>
     </message>
 </context>
 <context>
+    <name>llmdrop::widgets::PlotExport</name>
+    <message>
+        <location filename="../widgets/plot_export.cpp" line="42"/>
+        <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
+        <translation>未知图像格式 &apos;%1&apos;（请使用 .png、.pdf 或 .svg）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_export.cpp" line="52"/>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+</context>
+<context>
     <name>llmdrop::widgets::SpeedPanel</name>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="26"/>
+        <location filename="../widgets/speed_panel.cpp" line="28"/>
         <source>Measure</source>
         <translation>测量</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="33"/>
+        <location filename="../widgets/speed_panel.cpp" line="35"/>
         <source>Prefill lengths, one round each</source>
         <translation>预填充长度，每个一轮</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="35"/>
+        <location filename="../widgets/speed_panel.cpp" line="37"/>
         <source>Contexts</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="36"/>
+        <location filename="../widgets/speed_panel.cpp" line="38"/>
         <source>New tokens</source>
         <translation>新 token 数</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="39"/>
+        <location filename="../widgets/speed_panel.cpp" line="41"/>
         <source>context (tokens)</source>
         <translation>上下文（token）</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="40"/>
+        <location filename="../widgets/speed_panel.cpp" line="42"/>
         <source>decode tokens/s</source>
         <translation>解码 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="43"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>KV cache (MiB), largest context</source>
         <translation>KV 缓存（MiB），最大上下文</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Prefill tok/s</source>
         <translation>预填充 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode tok/s</source>
         <translation>解码 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>KV cache MiB</source>
         <translation>KV 缓存 MiB</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode speedup</source>
         <translation>解码加速</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="73"/>
+        <location filename="../widgets/speed_panel.cpp" line="75"/>
         <source>contexts must be positive integers separated by commas, e.g. 32,64,128</source>
         <translation>上下文长度必须是用逗号分隔的正整数，例如 32,64,128</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="79"/>
+        <location filename="../widgets/speed_panel.cpp" line="81"/>
         <source>give at least one context length</source>
         <translation>请至少给出一个上下文长度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="87"/>
+        <location filename="../widgets/speed_panel.cpp" line="89"/>
         <source>Measuring…</source>
         <translation>正在测量…</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="122"/>
-        <location filename="../widgets/speed_panel.cpp" line="123"/>
+        <location filename="../widgets/speed_panel.cpp" line="124"/>
+        <location filename="../widgets/speed_panel.cpp" line="125"/>
         <source>out of memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="145"/>
+        <location filename="../widgets/speed_panel.cpp" line="147"/>
         <source>Measured %1 configurations</source>
         <translation>已测量 %1 个配置</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="164"/>
+        <source>Decode speed</source>
+        <translation>解码速度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="165"/>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
     </message>
 </context>
 <context>
@@ -643,62 +656,62 @@ Both drop: attention %5, MLP %6</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="155"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="167"/>
+        <location filename="../app/workbench/main_window.cpp" line="177"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="264"/>
+        <location filename="../app/workbench/main_window.cpp" line="274"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="266"/>
+        <location filename="../app/workbench/main_window.cpp" line="276"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <location filename="../app/workbench/main_window.cpp" line="309"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="305"/>
+        <location filename="../app/workbench/main_window.cpp" line="315"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="306"/>
+        <location filename="../app/workbench/main_window.cpp" line="316"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="357"/>
+        <location filename="../app/workbench/main_window.cpp" line="367"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="381"/>
+        <location filename="../app/workbench/main_window.cpp" line="391"/>
         <source>Jobs run on %1</source>
         <translation>任务在 %1 上运行</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="593"/>
+        <location filename="../app/workbench/main_window.cpp" line="602"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
@@ -749,6 +762,7 @@ Both drop: attention %5, MLP %6</source>
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="140"/>
+        <location filename="../app/workbench/main_window.cpp" line="149"/>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>图像 (*.png *.pdf *.svg)</translation>
     </message>
@@ -758,247 +772,272 @@ Both drop: attention %5, MLP %6</source>
         <translation>无法导出重要性图</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <source>decode-speed plot</source>
+        <translation>解码速度图</translation>
+    </message>
+    <message>
         <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <source>KV-cache plot</source>
+        <translation>KV 缓存图</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <source>Export the %1 as an image…</source>
+        <translation>将%1导出为图像…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <source>Export the %1</source>
+        <translation>导出%1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <source>Cannot export the %1</source>
+        <translation>无法导出%1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <location filename="../app/workbench/main_window.cpp" line="157"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="162"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <location filename="../app/workbench/main_window.cpp" line="166"/>
         <source>&amp;Device</source>
         <translation>设备(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="165"/>
+        <location filename="../app/workbench/main_window.cpp" line="175"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="184"/>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="185"/>
+        <location filename="../app/workbench/main_window.cpp" line="195"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="203"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <location filename="../app/workbench/main_window.cpp" line="204"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="211"/>
+        <location filename="../app/workbench/main_window.cpp" line="221"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="224"/>
+        <location filename="../app/workbench/main_window.cpp" line="234"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="226"/>
+        <location filename="../app/workbench/main_window.cpp" line="236"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="238"/>
+        <location filename="../app/workbench/main_window.cpp" line="248"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="239"/>
+        <location filename="../app/workbench/main_window.cpp" line="249"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="248"/>
+        <location filename="../app/workbench/main_window.cpp" line="258"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="623"/>
+        <location filename="../app/workbench/main_window.cpp" line="632"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="429"/>
-        <location filename="../app/workbench/main_window.cpp" line="464"/>
+        <location filename="../app/workbench/main_window.cpp" line="439"/>
+        <location filename="../app/workbench/main_window.cpp" line="474"/>
         <source>Measurement failed: %1</source>
         <translation>测量失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="495"/>
-        <location filename="../app/workbench/main_window.cpp" line="510"/>
+        <location filename="../app/workbench/main_window.cpp" line="505"/>
+        <location filename="../app/workbench/main_window.cpp" line="520"/>
         <source>Cannot drop: %1</source>
         <translation>无法丢弃：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="496"/>
-        <location filename="../app/workbench/main_window.cpp" line="511"/>
+        <location filename="../app/workbench/main_window.cpp" line="506"/>
+        <location filename="../app/workbench/main_window.cpp" line="521"/>
         <source>Cannot drop</source>
         <translation>无法丢弃</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="252"/>
-        <location filename="../app/workbench/main_window.cpp" line="254"/>
+        <location filename="../app/workbench/main_window.cpp" line="262"/>
+        <location filename="../app/workbench/main_window.cpp" line="264"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="598"/>
+        <location filename="../app/workbench/main_window.cpp" line="607"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="599"/>
+        <location filename="../app/workbench/main_window.cpp" line="608"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="312"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="284"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="275"/>
+        <location filename="../app/workbench/main_window.cpp" line="285"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="277"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="364"/>
+        <location filename="../app/workbench/main_window.cpp" line="374"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="364"/>
+        <location filename="../app/workbench/main_window.cpp" line="374"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="397"/>
+        <location filename="../app/workbench/main_window.cpp" line="407"/>
         <source>Pin a plan as A first, then change the plan (B) and measure.</source>
         <translation>请先将一个方案固定为 A，再修改方案（B）并测量。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="411"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Compare plans A and B</source>
         <translation>对比方案 A 与 B</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="452"/>
+        <location filename="../app/workbench/main_window.cpp" line="462"/>
         <source>Speed of %1</source>
         <translation>%1 的速度</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="473"/>
+        <location filename="../app/workbench/main_window.cpp" line="483"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>丢弃 %1 个最不重要的（%2，%3，%4）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="402"/>
-        <location filename="../app/workbench/main_window.cpp" line="537"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
+        <location filename="../app/workbench/main_window.cpp" line="546"/>
         <source>the bundled held-out text was not found</source>
         <translation>未找到内置的留出文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="545"/>
+        <location filename="../app/workbench/main_window.cpp" line="554"/>
         <source>Held-out perplexity (%1)</source>
         <translation>留出文本困惑度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="445"/>
-        <location filename="../app/workbench/main_window.cpp" line="564"/>
+        <location filename="../app/workbench/main_window.cpp" line="455"/>
+        <location filename="../app/workbench/main_window.cpp" line="573"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="566"/>
+        <location filename="../app/workbench/main_window.cpp" line="575"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="567"/>
+        <location filename="../app/workbench/main_window.cpp" line="576"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="568"/>
+        <location filename="../app/workbench/main_window.cpp" line="577"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="576"/>
+        <location filename="../app/workbench/main_window.cpp" line="585"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="586"/>
+        <location filename="../app/workbench/main_window.cpp" line="595"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="587"/>
+        <location filename="../app/workbench/main_window.cpp" line="596"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>

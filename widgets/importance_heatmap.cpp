@@ -1,15 +1,12 @@
 #include "importance_heatmap.h"
 
-#include <QDir>
-#include <QFileInfo>
-#include <QSvgGenerator>
+#include "plot_export.h"
 
 #include <qcustomplot.h>
 
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <cmath>
-#include <filesystem>
 
 namespace llmdrop::widgets {
 
@@ -150,40 +147,7 @@ QWidget* ImportanceHeatmap::plot_widget() const {
 }
 
 bool ImportanceHeatmap::save(const QString& path, QString* error) const {
-  const QString suffix = QFileInfo(path).suffix().toLower();
-  const int w = std::max(plot_->width(), 800), h = std::max(plot_->height(), 300);
-  // QCustomPlot writes in place; write beside the target and rename, so a failure leaves no partial file.
-  const QString partial = QFileInfo(path).dir().filePath(
-      QStringLiteral(".%1.partial.%2").arg(QFileInfo(path).completeBaseName(), suffix));
-  bool ok = false;
-  if (suffix == QLatin1String("png")) {
-    ok = plot_->savePng(partial, w, h, 2.0);
-  } else if (suffix == QLatin1String("pdf")) {
-    ok = plot_->savePdf(partial, w, h);
-  } else if (suffix == QLatin1String("svg")) {
-    QSvgGenerator svg;
-    svg.setFileName(partial);
-    svg.setSize(QSize(w, h));
-    svg.setViewBox(QRect(0, 0, w, h));
-    svg.setTitle(tr("Importance map"));
-    QCPPainter painter;
-    ok = painter.begin(&svg);
-    if (ok) {
-      plot_->toPainter(&painter, w, h);
-      ok = painter.end();
-    }
-  } else {
-    if (error) *error = tr("unknown image format '%1' (use .png, .pdf or .svg)").arg(suffix);
-    return false;
-  }
-  std::error_code renamed;
-  if (ok) std::filesystem::rename(partial.toStdString(), path.toStdString(), renamed);  // replaces atomically
-  if (!ok || renamed) {
-    QFile::remove(partial);
-    if (error) *error = tr("cannot write %1").arg(path);
-    return false;
-  }
-  return true;
+  return save_plot(plot_, path, tr("Importance map"), 800, 300, error);
 }
 
 }  // namespace llmdrop::widgets

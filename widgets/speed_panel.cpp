@@ -1,5 +1,7 @@
 #include "speed_panel.h"
 
+#include "plot_export.h"
+
 #include <qcustomplot.h>
 
 #include <QFormLayout>
@@ -156,6 +158,11 @@ QString SpeedPanel::cell_text(int row, int column) const {
 
 int SpeedPanel::decode_graphs() const {
   return decode_plot_->graphCount();
+}
+
+bool SpeedPanel::save(Plot plot, const QString& path, QString* error) const {
+  return plot == Plot::decode_speed ? save_plot(decode_plot_, path, tr("Decode speed"), 800, 400, error)
+                                    : save_plot(memory_plot_, path, tr("KV cache"), 800, 400, error);
 }
 
 }  // namespace llmdrop::widgets

@@ -35,6 +35,9 @@ class SpeedPanel : public QWidget {
                     int column) const;  // columns: configuration, context, prefill, decode, KV, speedup
   int decode_graphs() const;
   QPushButton* measure_button() const { return measure_; }
+  // The decode-speed plot, or the KV-cache bars, as PNG, PDF or SVG (see save_plot).
+  enum class Plot { decode_speed, kv_cache };
+  bool save(Plot plot, const QString& path, QString* error = nullptr) const;
 
  signals:
   void measureRequested();

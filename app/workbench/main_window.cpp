@@ -141,6 +141,16 @@ MainWindow::MainWindow(QWidget* parent)
     QString error;
     if (!file.isEmpty() && !heatmap_->save(file, &error)) warn(this, tr("Cannot export the map"), error);
   });
+  for (const auto& [plot, label] :
+       {std::pair{widgets::SpeedPanel::Plot::decode_speed, tr("decode-speed plot")},
+        std::pair{widgets::SpeedPanel::Plot::kv_cache, tr("KV-cache plot")}})
+    file->addAction(tr("Export the %1 as an image…").arg(label), this, [this, plot = plot, label = label] {
+      const QString file = QFileDialog::getSaveFileName(this, tr("Export the %1").arg(label), {},
+                                                        tr("Images (*.png *.pdf *.svg)"));
+      QString error;
+      if (!file.isEmpty() && !speed_panel_->save(plot, file, &error))
+        warn(this, tr("Cannot export the %1").arg(label), error);
+    });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));

@@ -1,7 +1,9 @@
 // The main window in-process (offscreen): clicking heatmap cells edits the drop plan undoably, a project file
 // saved and reopened restores the same state, the export writes the plan without touching the model, and bad
 // input is an error the window survives.
+#include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -136,6 +138,20 @@ class MainWindowTest : public QObject {
     QCOMPARE(panel->cell_text(1, 4), QString::number(6 * 256 * 20 / double(1 << 20), 'f', 3));
     QCOMPARE(panel->cell_text(3, 4), QString::number(4 * 256 * 20 / double(1 << 20), 'f', 3));
     QVERIFY(panel->cell_text(3, 3).toDouble() > 0);
+    // Both plots export like every plot (save_plot): a PNG of the decode curves at least 800×400, an SVG of
+    // the KV-cache bars; an unknown format is refused and leaves nothing behind.
+    QTemporaryDir tmp;
+    QString error;
+    QVERIFY2(panel->save(widgets::SpeedPanel::Plot::decode_speed, tmp.filePath("decode.png"), &error),
+             qPrintable(error));
+    const QImage decode(tmp.filePath("decode.png"));
+    QVERIFY(decode.width() >= 800 && decode.height() >= 400);
+    QVERIFY2(panel->save(widgets::SpeedPanel::Plot::kv_cache, tmp.filePath("kv.svg"), &error),
+             qPrintable(error));
+    QFile svg(tmp.filePath("kv.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly) && svg.read(4096).contains("<svg"));
+    QVERIFY(!panel->save(widgets::SpeedPanel::Plot::kv_cache, tmp.filePath("kv.bmp"), &error));
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files).size(), 2);
     panel->set_rounds("8,x", 4);
     QTest::mouseClick(panel->measure_button(), Qt::LeftButton);
     QVERIFY(!measured.wait(300));  // refused before any job
