@@ -4,17 +4,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="58"/>
+        <location filename="../app/workbench/main_window.cpp" line="63"/>
         <source>attention</source>
         <translation>Attention</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="60"/>
+        <location filename="../app/workbench/main_window.cpp" line="65"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="64"/>
+        <location filename="../app/workbench/main_window.cpp" line="69"/>
         <source>block</source>
         <translation>Block</translation>
     </message>
@@ -130,51 +130,56 @@ Beide entfernen: Attention %5, MLP %6</translation>
     </message>
     <message>
         <location filename="../widgets/drop_control.cpp" line="20"/>
+        <source>NLL increase (measured)</source>
+        <translation>NLL-Anstieg (gemessen)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="21"/>
         <source>attention layers</source>
         <translation>Attention-Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="21"/>
+        <location filename="../widgets/drop_control.cpp" line="22"/>
         <source>MLP layers</source>
         <translation>MLP-Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="22"/>
+        <location filename="../widgets/drop_control.cpp" line="23"/>
         <source>blocks</source>
         <translation>Blöcke</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="23"/>
+        <location filename="../widgets/drop_control.cpp" line="24"/>
         <source>attention or MLP (joint)</source>
         <translation>Attention oder MLP (gemeinsam)</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="24"/>
+        <location filename="../widgets/drop_control.cpp" line="25"/>
         <source>discrete (one scoring)</source>
         <translation>diskret (eine Bewertung)</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="25"/>
+        <location filename="../widgets/drop_control.cpp" line="26"/>
         <source>consecutive blocks</source>
         <translation>aufeinanderfolgende Blöcke</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="26"/>
+        <location filename="../widgets/drop_control.cpp" line="27"/>
         <source>iterative (re-score after each)</source>
         <translation>iterativ (nach jedem neu bewerten)</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="30"/>
+        <location filename="../widgets/drop_control.cpp" line="31"/>
         <source>Metric</source>
         <translation>Maß</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="35"/>
+        <location filename="../widgets/drop_control.cpp" line="36"/>
         <source>least important</source>
         <translation>unwichtigste</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="37"/>
+        <location filename="../widgets/drop_control.cpp" line="38"/>
         <source>by</source>
         <translation>nach</translation>
     </message>
@@ -182,59 +187,69 @@ Beide entfernen: Attention %5, MLP %6</translation>
 <context>
     <name>llmdrop::widgets::EvalPanel</name>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="26"/>
+        <location filename="../widgets/eval_panel.cpp" line="30"/>
         <source>Evaluate</source>
         <translation>Auswerten</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="37"/>
+        <location filename="../widgets/eval_panel.cpp" line="42"/>
         <source>all</source>
         <translation>alle</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="38"/>
+        <location filename="../widgets/eval_panel.cpp" line="43"/>
         <source>Documents per task (per MMLU subject)</source>
         <translation>Dokumente je Aufgabe (je MMLU-Fach)</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="39"/>
+        <location filename="../widgets/eval_panel.cpp" line="44"/>
         <source>folder holding arc_easy/, hellaswag/, …</source>
         <translation>Ordner mit arc_easy/, hellaswag/, …</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="41"/>
+        <location filename="../widgets/eval_panel.cpp" line="46"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="44"/>
+        <location filename="../widgets/eval_panel.cpp" line="49"/>
         <source>Evaluation data folder</source>
         <translation>Ordner der Auswertungsdaten</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="51"/>
+        <location filename="../widgets/eval_panel.cpp" line="56"/>
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="52"/>
+        <location filename="../widgets/eval_panel.cpp" line="57"/>
         <source>Documents</source>
         <translation>Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="95"/>
+        <location filename="../widgets/eval_panel.cpp" line="66"/>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="107"/>
         <source>Evaluating…</source>
         <translation>Wird ausgewertet…</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="126"/>
+        <location filename="../widgets/eval_panel.cpp" line="138"/>
         <source>%1 documents, %2 s</source>
         <translation>%1 Dokumente, %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="130"/>
+        <location filename="../widgets/eval_panel.cpp" line="143"/>
         <source>Done in %1 s</source>
         <translation>Fertig in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="252"/>
+        <source>Evaluation</source>
+        <translation>Auswertung</translation>
     </message>
 </context>
 <context>
@@ -524,12 +539,12 @@ Beide entfernen: Attention %5, MLP %6</translation>
 <context>
     <name>llmdrop::widgets::PlotExport</name>
     <message>
-        <location filename="../widgets/plot_export.cpp" line="42"/>
+        <location filename="../widgets/plots.cpp" line="48"/>
         <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
         <translation>unbekanntes Bildformat &apos;%1&apos; (.png, .pdf oder .svg verwenden)</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_export.cpp" line="52"/>
+        <location filename="../widgets/plots.cpp" line="58"/>
         <source>cannot write %1</source>
         <translation>%1 kann nicht geschrieben werden</translation>
     </message>
@@ -537,103 +552,103 @@ Beide entfernen: Attention %5, MLP %6</translation>
 <context>
     <name>llmdrop::widgets::SpeedPanel</name>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="28"/>
+        <location filename="../widgets/speed_panel.cpp" line="26"/>
         <source>Measure</source>
         <translation>Messen</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="35"/>
+        <location filename="../widgets/speed_panel.cpp" line="33"/>
         <source>Prefill lengths, one round each</source>
         <translation>Prefill-Längen, je eine Runde</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="37"/>
+        <location filename="../widgets/speed_panel.cpp" line="35"/>
         <source>Contexts</source>
         <translation>Kontexte</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="38"/>
+        <location filename="../widgets/speed_panel.cpp" line="36"/>
         <source>New tokens</source>
         <translation>Neue Token</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="41"/>
+        <location filename="../widgets/speed_panel.cpp" line="39"/>
         <source>context (tokens)</source>
         <translation>Kontext (Token)</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="42"/>
+        <location filename="../widgets/speed_panel.cpp" line="40"/>
         <source>decode tokens/s</source>
         <translation>Decode-Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="43"/>
         <source>KV cache (MiB), largest context</source>
         <translation>KV-Cache (MiB), größter Kontext</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="47"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>Configuration</source>
         <translation>Konfiguration</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="47"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>Context</source>
         <translation>Kontext</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="47"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>Prefill tok/s</source>
         <translation>Prefill Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="48"/>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
         <source>Decode tok/s</source>
         <translation>Decode Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="48"/>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
         <source>KV cache MiB</source>
         <translation>KV-Cache MiB</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="48"/>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
         <source>Decode speedup</source>
         <translation>Decode-Beschleunigung</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="75"/>
+        <location filename="../widgets/speed_panel.cpp" line="73"/>
         <source>contexts must be positive integers separated by commas, e.g. 32,64,128</source>
         <translation>Kontexte müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 32,64,128</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="81"/>
+        <location filename="../widgets/speed_panel.cpp" line="79"/>
         <source>give at least one context length</source>
         <translation>mindestens eine Kontextlänge angeben</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="89"/>
+        <location filename="../widgets/speed_panel.cpp" line="87"/>
         <source>Measuring…</source>
         <translation>Wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="124"/>
-        <location filename="../widgets/speed_panel.cpp" line="125"/>
+        <location filename="../widgets/speed_panel.cpp" line="122"/>
+        <location filename="../widgets/speed_panel.cpp" line="123"/>
         <source>out of memory</source>
         <translation>Speicher erschöpft</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="147"/>
+        <location filename="../widgets/speed_panel.cpp" line="145"/>
         <source>Measured %1 configurations</source>
         <translation>%1 Konfigurationen gemessen</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="164"/>
+        <location filename="../widgets/speed_panel.cpp" line="162"/>
         <source>Decode speed</source>
         <translation>Decode-Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="165"/>
+        <location filename="../widgets/speed_panel.cpp" line="163"/>
         <source>KV cache</source>
         <translation>KV-Cache</translation>
     </message>
@@ -641,403 +656,397 @@ Beide entfernen: Attention %5, MLP %6</translation>
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="89"/>
+        <location filename="../app/workbench/main_window.cpp" line="94"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="130"/>
+        <location filename="../app/workbench/main_window.cpp" line="136"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="131"/>
+        <location filename="../app/workbench/main_window.cpp" line="137"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="155"/>
+        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <source>importance map</source>
+        <translation>Wichtigkeitskarte</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="189"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="286"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="276"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="315"/>
+        <location filename="../app/workbench/main_window.cpp" line="328"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="316"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="362"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="367"/>
+        <location filename="../app/workbench/main_window.cpp" line="381"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="391"/>
+        <location filename="../app/workbench/main_window.cpp" line="405"/>
         <source>Jobs run on %1</source>
         <translation>Aufträge laufen auf %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="602"/>
+        <location filename="../app/workbench/main_window.cpp" line="616"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="114"/>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
         <source>Evaluation</source>
         <translation>Auswertung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="115"/>
+        <location filename="../app/workbench/main_window.cpp" line="121"/>
         <source>Speed</source>
         <translation>Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="116"/>
+        <location filename="../app/workbench/main_window.cpp" line="122"/>
         <source>Compare</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="132"/>
+        <location filename="../app/workbench/main_window.cpp" line="138"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="133"/>
+        <location filename="../app/workbench/main_window.cpp" line="139"/>
         <source>&amp;Save project…</source>
         <translation>Projekt &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="135"/>
+        <location filename="../app/workbench/main_window.cpp" line="141"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>Entfernungsplan &amp;exportieren (config.json)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="136"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>&amp;Beschnittenen Checkpoint exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="137"/>
-        <source>Export the importance &amp;map as an image…</source>
-        <translation>Wichtigkeits&amp;karte als Bild exportieren…</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="139"/>
-        <source>Export the importance map</source>
-        <translation>Wichtigkeitskarte exportieren</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="140"/>
-        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <location filename="../app/workbench/main_window.cpp" line="162"/>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>Bilder (*.png *.pdf *.svg)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="142"/>
-        <source>Cannot export the map</source>
-        <translation>Die Karte kann nicht exportiert werden</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="148"/>
         <source>decode-speed plot</source>
         <translation>Decode-Geschwindigkeitsdiagramm</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
         <source>KV-cache plot</source>
         <translation>KV-Cache-Diagramm</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <source>evaluation chart</source>
+        <translation>Auswertungsdiagramm</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="160"/>
         <source>Export the %1 as an image…</source>
         <translation>%1 als Bild exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
         <source>Export the %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="164"/>
         <source>Cannot export the %1</source>
         <translation>%1 kann nicht exportiert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <location filename="../app/workbench/main_window.cpp" line="171"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="162"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="166"/>
+        <location filename="../app/workbench/main_window.cpp" line="178"/>
         <source>&amp;Device</source>
         <translation>&amp;Gerät</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <location filename="../app/workbench/main_window.cpp" line="206"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="195"/>
+        <location filename="../app/workbench/main_window.cpp" line="207"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="209"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="203"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="221"/>
+        <location filename="../app/workbench/main_window.cpp" line="233"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="246"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="236"/>
+        <location filename="../app/workbench/main_window.cpp" line="248"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="248"/>
+        <location filename="../app/workbench/main_window.cpp" line="260"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="249"/>
+        <location filename="../app/workbench/main_window.cpp" line="261"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="258"/>
+        <location filename="../app/workbench/main_window.cpp" line="270"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="632"/>
+        <location filename="../app/workbench/main_window.cpp" line="646"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="439"/>
-        <location filename="../app/workbench/main_window.cpp" line="474"/>
+        <location filename="../app/workbench/main_window.cpp" line="453"/>
+        <location filename="../app/workbench/main_window.cpp" line="488"/>
         <source>Measurement failed: %1</source>
         <translation>Messung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="505"/>
-        <location filename="../app/workbench/main_window.cpp" line="520"/>
+        <location filename="../app/workbench/main_window.cpp" line="519"/>
+        <location filename="../app/workbench/main_window.cpp" line="534"/>
         <source>Cannot drop: %1</source>
         <translation>Entfernen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="506"/>
-        <location filename="../app/workbench/main_window.cpp" line="521"/>
+        <location filename="../app/workbench/main_window.cpp" line="520"/>
+        <location filename="../app/workbench/main_window.cpp" line="535"/>
         <source>Cannot drop</source>
         <translation>Entfernen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="262"/>
-        <location filename="../app/workbench/main_window.cpp" line="264"/>
+        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="276"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="607"/>
+        <location filename="../app/workbench/main_window.cpp" line="621"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="608"/>
+        <location filename="../app/workbench/main_window.cpp" line="622"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="284"/>
+        <location filename="../app/workbench/main_window.cpp" line="296"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="285"/>
+        <location filename="../app/workbench/main_window.cpp" line="297"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="287"/>
+        <location filename="../app/workbench/main_window.cpp" line="299"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="374"/>
+        <location filename="../app/workbench/main_window.cpp" line="388"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="374"/>
+        <location filename="../app/workbench/main_window.cpp" line="388"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="407"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Pin a plan as A first, then change the plan (B) and measure.</source>
         <translation>Zuerst einen Plan als A festhalten, dann den Plan (B) ändern und messen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="435"/>
         <source>Compare plans A and B</source>
         <translation>Pläne A und B vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="462"/>
+        <location filename="../app/workbench/main_window.cpp" line="476"/>
         <source>Speed of %1</source>
         <translation>Geschwindigkeit von %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="483"/>
+        <location filename="../app/workbench/main_window.cpp" line="497"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="412"/>
-        <location filename="../app/workbench/main_window.cpp" line="546"/>
+        <location filename="../app/workbench/main_window.cpp" line="426"/>
+        <location filename="../app/workbench/main_window.cpp" line="560"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="554"/>
+        <location filename="../app/workbench/main_window.cpp" line="568"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="455"/>
-        <location filename="../app/workbench/main_window.cpp" line="573"/>
+        <location filename="../app/workbench/main_window.cpp" line="469"/>
+        <location filename="../app/workbench/main_window.cpp" line="587"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="575"/>
+        <location filename="../app/workbench/main_window.cpp" line="589"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="576"/>
+        <location filename="../app/workbench/main_window.cpp" line="590"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="577"/>
+        <location filename="../app/workbench/main_window.cpp" line="591"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="585"/>
+        <location filename="../app/workbench/main_window.cpp" line="599"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="595"/>
+        <location filename="../app/workbench/main_window.cpp" line="609"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="596"/>
+        <location filename="../app/workbench/main_window.cpp" line="610"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

@@ -4,17 +4,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="58"/>
+        <location filename="../app/workbench/main_window.cpp" line="63"/>
         <source>attention</source>
         <translation>注意力</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="60"/>
+        <location filename="../app/workbench/main_window.cpp" line="65"/>
         <source>MLP</source>
         <translation>MLP</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="64"/>
+        <location filename="../app/workbench/main_window.cpp" line="69"/>
         <source>block</source>
         <translation>模块</translation>
     </message>
@@ -130,51 +130,56 @@ Both drop: attention %5, MLP %6</source>
     </message>
     <message>
         <location filename="../widgets/drop_control.cpp" line="20"/>
+        <source>NLL increase (measured)</source>
+        <translation>NLL 增量（实测）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/drop_control.cpp" line="21"/>
         <source>attention layers</source>
         <translation>注意力层</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="21"/>
+        <location filename="../widgets/drop_control.cpp" line="22"/>
         <source>MLP layers</source>
         <translation>MLP 层</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="22"/>
+        <location filename="../widgets/drop_control.cpp" line="23"/>
         <source>blocks</source>
         <translation>模块</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="23"/>
+        <location filename="../widgets/drop_control.cpp" line="24"/>
         <source>attention or MLP (joint)</source>
         <translation>注意力或 MLP（联合）</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="24"/>
+        <location filename="../widgets/drop_control.cpp" line="25"/>
         <source>discrete (one scoring)</source>
         <translation>离散（一次评分）</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="25"/>
+        <location filename="../widgets/drop_control.cpp" line="26"/>
         <source>consecutive blocks</source>
         <translation>连续模块</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="26"/>
+        <location filename="../widgets/drop_control.cpp" line="27"/>
         <source>iterative (re-score after each)</source>
         <translation>迭代（每次丢弃后重新评分）</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="30"/>
+        <location filename="../widgets/drop_control.cpp" line="31"/>
         <source>Metric</source>
         <translation>度量</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="35"/>
+        <location filename="../widgets/drop_control.cpp" line="36"/>
         <source>least important</source>
         <translation>个最不重要的</translation>
     </message>
     <message>
-        <location filename="../widgets/drop_control.cpp" line="37"/>
+        <location filename="../widgets/drop_control.cpp" line="38"/>
         <source>by</source>
         <translation>策略</translation>
     </message>
@@ -182,59 +187,69 @@ Both drop: attention %5, MLP %6</source>
 <context>
     <name>llmdrop::widgets::EvalPanel</name>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="26"/>
+        <location filename="../widgets/eval_panel.cpp" line="30"/>
         <source>Evaluate</source>
         <translation>评测</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="37"/>
+        <location filename="../widgets/eval_panel.cpp" line="42"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="38"/>
+        <location filename="../widgets/eval_panel.cpp" line="43"/>
         <source>Documents per task (per MMLU subject)</source>
         <translation>每个任务的文档数（MMLU 按学科计）</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="39"/>
+        <location filename="../widgets/eval_panel.cpp" line="44"/>
         <source>folder holding arc_easy/, hellaswag/, …</source>
         <translation>包含 arc_easy/、hellaswag/ 等的文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="41"/>
+        <location filename="../widgets/eval_panel.cpp" line="46"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="44"/>
+        <location filename="../widgets/eval_panel.cpp" line="49"/>
         <source>Evaluation data folder</source>
         <translation>评测数据文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="51"/>
+        <location filename="../widgets/eval_panel.cpp" line="56"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="52"/>
+        <location filename="../widgets/eval_panel.cpp" line="57"/>
         <source>Documents</source>
         <translation>文档数</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="95"/>
+        <location filename="../widgets/eval_panel.cpp" line="66"/>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="107"/>
         <source>Evaluating…</source>
         <translation>正在评测…</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="126"/>
+        <location filename="../widgets/eval_panel.cpp" line="138"/>
         <source>%1 documents, %2 s</source>
         <translation>%1 个文档，%2 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="130"/>
+        <location filename="../widgets/eval_panel.cpp" line="143"/>
         <source>Done in %1 s</source>
         <translation>完成，用时 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/eval_panel.cpp" line="252"/>
+        <source>Evaluation</source>
+        <translation>评测</translation>
     </message>
 </context>
 <context>
@@ -524,12 +539,12 @@ Both drop: attention %5, MLP %6</source>
 <context>
     <name>llmdrop::widgets::PlotExport</name>
     <message>
-        <location filename="../widgets/plot_export.cpp" line="42"/>
+        <location filename="../widgets/plots.cpp" line="48"/>
         <source>unknown image format &apos;%1&apos; (use .png, .pdf or .svg)</source>
         <translation>未知图像格式 &apos;%1&apos;（请使用 .png、.pdf 或 .svg）</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_export.cpp" line="52"/>
+        <location filename="../widgets/plots.cpp" line="58"/>
         <source>cannot write %1</source>
         <translation>无法写入 %1</translation>
     </message>
@@ -537,103 +552,103 @@ Both drop: attention %5, MLP %6</source>
 <context>
     <name>llmdrop::widgets::SpeedPanel</name>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="28"/>
+        <location filename="../widgets/speed_panel.cpp" line="26"/>
         <source>Measure</source>
         <translation>测量</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="35"/>
+        <location filename="../widgets/speed_panel.cpp" line="33"/>
         <source>Prefill lengths, one round each</source>
         <translation>预填充长度，每个一轮</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="37"/>
+        <location filename="../widgets/speed_panel.cpp" line="35"/>
         <source>Contexts</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="38"/>
+        <location filename="../widgets/speed_panel.cpp" line="36"/>
         <source>New tokens</source>
         <translation>新 token 数</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="41"/>
+        <location filename="../widgets/speed_panel.cpp" line="39"/>
         <source>context (tokens)</source>
         <translation>上下文（token）</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="42"/>
+        <location filename="../widgets/speed_panel.cpp" line="40"/>
         <source>decode tokens/s</source>
         <translation>解码 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="43"/>
         <source>KV cache (MiB), largest context</source>
         <translation>KV 缓存（MiB），最大上下文</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="47"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="47"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="47"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>Prefill tok/s</source>
         <translation>预填充 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="48"/>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
         <source>Decode tok/s</source>
         <translation>解码 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="48"/>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
         <source>KV cache MiB</source>
         <translation>KV 缓存 MiB</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="48"/>
+        <location filename="../widgets/speed_panel.cpp" line="46"/>
         <source>Decode speedup</source>
         <translation>解码加速</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="75"/>
+        <location filename="../widgets/speed_panel.cpp" line="73"/>
         <source>contexts must be positive integers separated by commas, e.g. 32,64,128</source>
         <translation>上下文长度必须是用逗号分隔的正整数，例如 32,64,128</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="81"/>
+        <location filename="../widgets/speed_panel.cpp" line="79"/>
         <source>give at least one context length</source>
         <translation>请至少给出一个上下文长度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="89"/>
+        <location filename="../widgets/speed_panel.cpp" line="87"/>
         <source>Measuring…</source>
         <translation>正在测量…</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="124"/>
-        <location filename="../widgets/speed_panel.cpp" line="125"/>
+        <location filename="../widgets/speed_panel.cpp" line="122"/>
+        <location filename="../widgets/speed_panel.cpp" line="123"/>
         <source>out of memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="147"/>
+        <location filename="../widgets/speed_panel.cpp" line="145"/>
         <source>Measured %1 configurations</source>
         <translation>已测量 %1 个配置</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="164"/>
+        <location filename="../widgets/speed_panel.cpp" line="162"/>
         <source>Decode speed</source>
         <translation>解码速度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="165"/>
+        <location filename="../widgets/speed_panel.cpp" line="163"/>
         <source>KV cache</source>
         <translation>KV 缓存</translation>
     </message>
@@ -641,403 +656,397 @@ Both drop: attention %5, MLP %6</source>
 <context>
     <name>llmdrop::workbench::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="89"/>
+        <location filename="../app/workbench/main_window.cpp" line="94"/>
         <source>LLM-Drop Workbench</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="130"/>
+        <location filename="../app/workbench/main_window.cpp" line="136"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="131"/>
+        <location filename="../app/workbench/main_window.cpp" line="137"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="155"/>
+        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <source>importance map</source>
+        <translation>重要性图</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="189"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="286"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="276"/>
+        <location filename="../app/workbench/main_window.cpp" line="288"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="315"/>
+        <location filename="../app/workbench/main_window.cpp" line="328"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="316"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="362"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="367"/>
+        <location filename="../app/workbench/main_window.cpp" line="381"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="391"/>
+        <location filename="../app/workbench/main_window.cpp" line="405"/>
         <source>Jobs run on %1</source>
         <translation>任务在 %1 上运行</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="602"/>
+        <location filename="../app/workbench/main_window.cpp" line="616"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="114"/>
+        <location filename="../app/workbench/main_window.cpp" line="120"/>
         <source>Evaluation</source>
         <translation>评测</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="115"/>
+        <location filename="../app/workbench/main_window.cpp" line="121"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="116"/>
+        <location filename="../app/workbench/main_window.cpp" line="122"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="132"/>
+        <location filename="../app/workbench/main_window.cpp" line="138"/>
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="133"/>
+        <location filename="../app/workbench/main_window.cpp" line="139"/>
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="135"/>
+        <location filename="../app/workbench/main_window.cpp" line="141"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>导出丢弃方案(&amp;E)（config.json）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="136"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>导出剪枝后的检查点(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="137"/>
-        <source>Export the importance &amp;map as an image…</source>
-        <translation>将重要性图导出为图像(&amp;M)…</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="139"/>
-        <source>Export the importance map</source>
-        <translation>导出重要性图</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="140"/>
-        <location filename="../app/workbench/main_window.cpp" line="149"/>
+        <location filename="../app/workbench/main_window.cpp" line="162"/>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>图像 (*.png *.pdf *.svg)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="142"/>
-        <source>Cannot export the map</source>
-        <translation>无法导出重要性图</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="148"/>
         <source>decode-speed plot</source>
         <translation>解码速度图</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <location filename="../app/workbench/main_window.cpp" line="152"/>
         <source>KV-cache plot</source>
         <translation>KV 缓存图</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <source>evaluation chart</source>
+        <translation>评测图表</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="160"/>
         <source>Export the %1 as an image…</source>
         <translation>将%1导出为图像…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
         <source>Export the %1</source>
         <translation>导出%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="164"/>
         <source>Cannot export the %1</source>
         <translation>无法导出%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <location filename="../app/workbench/main_window.cpp" line="171"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="162"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="166"/>
+        <location filename="../app/workbench/main_window.cpp" line="178"/>
         <source>&amp;Device</source>
         <translation>设备(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <location filename="../app/workbench/main_window.cpp" line="206"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="195"/>
+        <location filename="../app/workbench/main_window.cpp" line="207"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="209"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="203"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="221"/>
+        <location filename="../app/workbench/main_window.cpp" line="233"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="246"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="236"/>
+        <location filename="../app/workbench/main_window.cpp" line="248"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="248"/>
+        <location filename="../app/workbench/main_window.cpp" line="260"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="249"/>
+        <location filename="../app/workbench/main_window.cpp" line="261"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="258"/>
+        <location filename="../app/workbench/main_window.cpp" line="270"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="632"/>
+        <location filename="../app/workbench/main_window.cpp" line="646"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="439"/>
-        <location filename="../app/workbench/main_window.cpp" line="474"/>
+        <location filename="../app/workbench/main_window.cpp" line="453"/>
+        <location filename="../app/workbench/main_window.cpp" line="488"/>
         <source>Measurement failed: %1</source>
         <translation>测量失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="505"/>
-        <location filename="../app/workbench/main_window.cpp" line="520"/>
+        <location filename="../app/workbench/main_window.cpp" line="519"/>
+        <location filename="../app/workbench/main_window.cpp" line="534"/>
         <source>Cannot drop: %1</source>
         <translation>无法丢弃：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="506"/>
-        <location filename="../app/workbench/main_window.cpp" line="521"/>
+        <location filename="../app/workbench/main_window.cpp" line="520"/>
+        <location filename="../app/workbench/main_window.cpp" line="535"/>
         <source>Cannot drop</source>
         <translation>无法丢弃</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="262"/>
-        <location filename="../app/workbench/main_window.cpp" line="264"/>
+        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="276"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="607"/>
+        <location filename="../app/workbench/main_window.cpp" line="621"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="608"/>
+        <location filename="../app/workbench/main_window.cpp" line="622"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="284"/>
+        <location filename="../app/workbench/main_window.cpp" line="296"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="285"/>
+        <location filename="../app/workbench/main_window.cpp" line="297"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="287"/>
+        <location filename="../app/workbench/main_window.cpp" line="299"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="374"/>
+        <location filename="../app/workbench/main_window.cpp" line="388"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="374"/>
+        <location filename="../app/workbench/main_window.cpp" line="388"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="407"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Pin a plan as A first, then change the plan (B) and measure.</source>
         <translation>请先将一个方案固定为 A，再修改方案（B）并测量。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="435"/>
         <source>Compare plans A and B</source>
         <translation>对比方案 A 与 B</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="462"/>
+        <location filename="../app/workbench/main_window.cpp" line="476"/>
         <source>Speed of %1</source>
         <translation>%1 的速度</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="483"/>
+        <location filename="../app/workbench/main_window.cpp" line="497"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>丢弃 %1 个最不重要的（%2，%3，%4）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="412"/>
-        <location filename="../app/workbench/main_window.cpp" line="546"/>
+        <location filename="../app/workbench/main_window.cpp" line="426"/>
+        <location filename="../app/workbench/main_window.cpp" line="560"/>
         <source>the bundled held-out text was not found</source>
         <translation>未找到内置的留出文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="554"/>
+        <location filename="../app/workbench/main_window.cpp" line="568"/>
         <source>Held-out perplexity (%1)</source>
         <translation>留出文本困惑度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="455"/>
-        <location filename="../app/workbench/main_window.cpp" line="573"/>
+        <location filename="../app/workbench/main_window.cpp" line="469"/>
+        <location filename="../app/workbench/main_window.cpp" line="587"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="575"/>
+        <location filename="../app/workbench/main_window.cpp" line="589"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="576"/>
+        <location filename="../app/workbench/main_window.cpp" line="590"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="577"/>
+        <location filename="../app/workbench/main_window.cpp" line="591"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="585"/>
+        <location filename="../app/workbench/main_window.cpp" line="599"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="595"/>
+        <location filename="../app/workbench/main_window.cpp" line="609"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="596"/>
+        <location filename="../app/workbench/main_window.cpp" line="610"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>

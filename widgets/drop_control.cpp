@@ -17,6 +17,7 @@ DropControl::DropControl(QWidget* parent)
       drop_(new QPushButton(tr("Drop"), this)) {
   metric_->addItem(tr("cosine"), QStringLiteral("cosine"));
   metric_->addItem(tr("angular"), QStringLiteral("angular"));
+  metric_->addItem(tr("NLL increase (measured)"), QStringLiteral("nll-delta"));
   target_->addItem(tr("attention layers"), QStringLiteral("attn"));
   target_->addItem(tr("MLP layers"), QStringLiteral("mlp"));
   target_->addItem(tr("blocks"), QStringLiteral("block"));

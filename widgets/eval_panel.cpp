@@ -1,5 +1,7 @@
 #include "eval_panel.h"
 
+#include <qcustomplot.h>
+
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -9,12 +11,14 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "eval/evaluator.h"
 #include "eval/task.h"
+#include "plots.h"
 
 namespace llmdrop::widgets {
 
@@ -25,7 +29,8 @@ EvalPanel::EvalPanel(QWidget* parent)
       limit_(new QSpinBox(this)),
       run_(new QPushButton(tr("Evaluate"), this)),
       message_(new QLabel(this)),
-      table_(new QTableWidget(this)) {
+      table_(new QTableWidget(this)),
+      chart_(new QCustomPlot(this)) {
   for (const auto& name : available_tasks()) {
     auto* item = new QListWidgetItem(QString::fromStdString(name), tasks_);
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -58,10 +63,17 @@ EvalPanel::EvalPanel(QWidget* parent)
   settings->addStretch();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  chart_->yAxis->setLabel(tr("accuracy"));
+  chart_->yAxis->setRange(0, 1);
+  chart_->legend->setVisible(true);
+  chart_->setMinimumHeight(160);
+  auto* results = new QSplitter(Qt::Vertical, this);
+  results->addWidget(table_);
+  results->addWidget(chart_);
   auto* layout = new QHBoxLayout(this);
   layout->addWidget(tasks_);
   layout->addLayout(settings);
-  layout->addWidget(table_, 1);
+  layout->addWidget(results, 1);
   connect(run_, &QPushButton::clicked, this, &EvalPanel::evaluateRequested);
 }
 
@@ -127,6 +139,7 @@ void EvalPanel::add_results(const QString& label, const EvalResults& results) {
       table_->setItem(row_for(row), column, item);
     }
   }
+  update_chart();
   message_->setText(tr("Done in %1 s").arg(results.seconds, 0, 'f', 1));
 }
 
@@ -160,6 +173,7 @@ void EvalPanel::add_column(const ResultsColumn& column) {
   for (const auto& [row, text] : column.cells)
     table_->setItem(row_for(QString::fromStdString(row)), c,
                     new QTableWidgetItem(QString::fromStdString(text)));
+  update_chart();
 }
 
 int EvalPanel::result_columns() const {
@@ -177,6 +191,65 @@ QString EvalPanel::results_text() const {
     lines << cells.join('\t');
   }
   return lines.join('\n');
+}
+
+QStringList EvalPanel::chart_rows() const {
+  QStringList rows;
+  for (int r = 0; r < table_->rowCount(); ++r) {
+    const QString key = table_->verticalHeaderItem(r)->text();
+    const QString metric = key.section(QString::fromUtf8(" · "), 1);
+    if (metric.startsWith(QLatin1String("acc")) || metric.startsWith(QLatin1String("exact_match")))
+      rows << key;
+  }
+  return rows;
+}
+
+std::vector<double> EvalPanel::chart_bars(const QString& run) const {
+  for (int i = 0; i < chart_->plottableCount(); ++i) {
+    const auto* bars = qobject_cast<QCPBars*>(chart_->plottable(i));
+    if (!bars || bars->name() != run) continue;
+    std::vector<double> values;
+    for (auto bar = bars->data()->constBegin(); bar != bars->data()->constEnd(); ++bar)
+      values.push_back(bar->value);
+    return values;
+  }
+  return {};
+}
+
+void EvalPanel::update_chart() {
+  chart_->clearPlottables();
+  const QStringList rows = chart_rows();
+  QVector<double> ticks;
+  QVector<QString> labels;
+  for (int i = 0; i < rows.size(); ++i) {
+    ticks << i + 1;
+    labels << rows[i];
+  }
+  auto* group = new QCPBarsGroup(chart_);
+  const int runs = table_->columnCount();
+  for (int c = 0; c < runs; ++c) {
+    const QString run = table_->horizontalHeaderItem(c)->text();
+    auto* bars = new QCPBars(chart_->xAxis, chart_->yAxis);
+    bars->setName(run);
+    bars->setWidth(0.8 / std::max(1, runs));
+    bars->setBarsGroup(group);
+    bars->setPen(Qt::NoPen);
+    bars->setBrush(series_colour(c));
+    QVector<double> values;  // "0.2660 ± 0.0091" → 0.2660; 0 where this run lacks the row
+    for (const QString& row : rows)
+      values << cell_text(row, run).section(QString::fromUtf8(" ±"), 0, 0).toDouble();
+    bars->setData(ticks, values);
+  }
+  QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+  ticker->addTicks(ticks, labels);
+  chart_->xAxis->setTicker(ticker);
+  chart_->xAxis->setTickLabelRotation(20);
+  chart_->xAxis->setRange(0.4, rows.size() + 0.6);
+  chart_->replot();
+}
+
+bool EvalPanel::save_chart(const QString& path, QString* error) const {
+  return save_plot(chart_, path, tr("Evaluation"), 800, 400, error);
 }
 
 }  // namespace llmdrop::widgets

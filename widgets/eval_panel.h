@@ -1,11 +1,13 @@
 #pragma once
 // Evaluation in the workbench: pick lm-eval-style tasks and a data folder, run them on the model with its
-// current drops (a job), and compare runs side by side — one column per run (full model, each drop set).
+// current drops (a job), and compare runs side by side — one column per run (full model, each drop set), and
+// their accuracies as grouped bars.
 #include <QWidget>
 #include <vector>
 
 #include "project/project_file.h"
 
+class QCustomPlot;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -42,18 +44,25 @@ class EvalPanel : public QWidget {
   int result_columns() const;
   // The results as tab-separated text: a header of run labels, then one line per metric.
   QString results_text() const;
+  // The bar chart of the accuracy-type rows (acc…, exact_match…): a group per row, a bar per run. The bar
+  // heights of a run as drawn (0 where it lacks the row), and the chart as PNG, PDF or SVG (see save_plot).
+  QStringList chart_rows() const;
+  std::vector<double> chart_bars(const QString& run) const;
+  bool save_chart(const QString& path, QString* error = nullptr) const;
 
  signals:
   void evaluateRequested();
 
  private:
   int row_for(const QString& key);
+  void update_chart();  // after every new column
   QListWidget* tasks_;
   QLineEdit* data_dir_;
   QSpinBox* limit_;
   QPushButton* run_;
   QLabel* message_;
   QTableWidget* table_;
+  QCustomPlot* chart_;
 };
 
 }  // namespace llmdrop::widgets

@@ -1,6 +1,6 @@
 #include "importance_heatmap.h"
 
-#include "plot_export.h"
+#include "plots.h"
 
 #include <qcustomplot.h>
 

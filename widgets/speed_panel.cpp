@@ -1,6 +1,6 @@
 #include "speed_panel.h"
 
-#include "plot_export.h"
+#include "plots.h"
 
 #include <qcustomplot.h>
 
@@ -17,8 +17,6 @@ namespace llmdrop::widgets {
 
 namespace {
 enum Column { Config, Context, Prefill, Decode, Kv, Speedup, Columns };
-const QList<QColor> kColours = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
-                                QColor(148, 103, 189), QColor(255, 127, 14)};
 }  // namespace
 
 SpeedPanel::SpeedPanel(QWidget* parent)
@@ -105,7 +103,7 @@ void SpeedPanel::show_results(const QStringList& labels,
   for (size_t c = 0; c < results.size(); ++c) {
     QCPGraph* graph = decode_plot_->addGraph();
     graph->setName(labels.value(static_cast<int>(c)));
-    graph->setPen(QPen(kColours[static_cast<int>(c) % kColours.size()], 2));
+    graph->setPen(QPen(series_colour(static_cast<int>(c)), 2));
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
     for (size_t r = 0; r < results[c].size(); ++r) {
       const SpeedResult& x = results[c][r];

@@ -39,6 +39,11 @@ namespace llmdrop::workbench {
 
 namespace {
 
+// NLL increases are measured only when asked for: scores may lack them.
+bool has_metric(const ImportanceScores& scores, Metric metric) {
+  return metric != Metric::NllDelta || !scores.block.nll_delta.empty();
+}
+
 // One edit of the drop plan: redo applies `after`, undo `before`.
 class PlanEdit : public QUndoCommand {
  public:
@@ -104,7 +109,8 @@ MainWindow::MainWindow(QWidget* parent)
   layout->addWidget(heatmap_, 1);
   connect(drop_control_, &widgets::DropControl::metricChanged, this, [this] {
     metric_ = drop_control_->metric();
-    if (!scores_ || scoring_job_) return;
+    if (!scores_ || scoring_job_) return;  // a running scoring job shows its map in the new metric
+    if (!has_metric(*scores_, metric_)) return start_scoring();
     heatmap_->set_scores(*scores_, metric_);
     compare_->set_scores(*scores_, metric_);
   });
@@ -134,22 +140,28 @@ MainWindow::MainWindow(QWidget* parent)
   file->addSeparator();
   file->addAction(tr("&Export drop plan (config.json)…"), this, [this] { choose_export(false); });
   file->addAction(tr("Export &pruned checkpoint…"), this, [this] { choose_export(true); });
-  file->addAction(tr("Export the importance &map as an image…"), this, [this] {
-    if (heatmap_->isHidden()) return;
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export the importance map"), {},
-                                                      tr("Images (*.png *.pdf *.svg)"));
-    QString error;
-    if (!file.isEmpty() && !heatmap_->save(file, &error)) warn(this, tr("Cannot export the map"), error);
-  });
-  for (const auto& [plot, label] :
-       {std::pair{widgets::SpeedPanel::Plot::decode_speed, tr("decode-speed plot")},
-        std::pair{widgets::SpeedPanel::Plot::kv_cache, tr("KV-cache plot")}})
-    file->addAction(tr("Export the %1 as an image…").arg(label), this, [this, plot = plot, label = label] {
+  // Every plot exports the same way (widgets/plots.h).
+  using SavePlot = std::function<bool(const QString& path, QString* error)>;
+  const std::pair<QString, SavePlot> plots[] = {
+      {tr("importance map"),
+       [this](const QString& path, QString* error) { return heatmap_->save(path, error); }},
+      {tr("decode-speed plot"),
+       [this](const QString& path, QString* error) {
+         return speed_panel_->save(widgets::SpeedPanel::Plot::decode_speed, path, error);
+       }},
+      {tr("KV-cache plot"),
+       [this](const QString& path, QString* error) {
+         return speed_panel_->save(widgets::SpeedPanel::Plot::kv_cache, path, error);
+       }},
+      {tr("evaluation chart"),
+       [this](const QString& path, QString* error) { return eval_panel_->save_chart(path, error); }},
+  };
+  for (const auto& [label, save] : plots)
+    file->addAction(tr("Export the %1 as an image…").arg(label), this, [this, label = label, save = save] {
       const QString file = QFileDialog::getSaveFileName(this, tr("Export the %1").arg(label), {},
                                                         tr("Images (*.png *.pdf *.svg)"));
       QString error;
-      if (!file.isEmpty() && !speed_panel_->save(plot, file, &error))
-        warn(this, tr("Cannot export the %1").arg(label), error);
+      if (!file.isEmpty() && !save(file, &error)) warn(this, tr("Cannot export the %1").arg(label), error);
     });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
@@ -300,6 +312,7 @@ ScoreCheckpointRequest MainWindow::default_score_request() const {
   request.device = device_.toStdString();
   request.options.batch_size = 4;
   request.options.consecutive = true;
+  request.options.nll_delta = metric_ == Metric::NllDelta;  // a forward pass per module: only when shown
   return request;
 }
 
@@ -355,6 +368,7 @@ void MainWindow::on_model_opened() {
 }
 
 void MainWindow::show_scores() {
+  if (!has_metric(*scores_, metric_)) return start_scoring();  // the metric changed while these were computed
   drop_control_->set_metric(metric_);
   drop_control_->set_layers(static_cast<int>(opened_->checkpoint.config.num_layers));
   drop_control_->show();

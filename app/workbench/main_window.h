@@ -48,6 +48,9 @@ class MainWindow : public QMainWindow {
   // openFailed, then scoresReady or scoreFailed.
   void open_model(const QString& path);
   const DropPlan& drop_plan() const { return plan_; }
+  // What the importance map is computed from: the bundled calibration text, the checkpoint's drops, and NLL
+  // increases too when the map's metric is NLL-delta.
+  ScoreCheckpointRequest default_score_request() const;
   // The session as a project; save_project writes it atomically (false and `error` when it cannot).
   Project project() const;
   bool save_project(const QString& path, QString* error = nullptr);
@@ -92,7 +95,6 @@ class MainWindow : public QMainWindow {
   void measure_comparison();    // perplexity and generation of plans A and B, as the compare view asks
   PlanImpact impact_of(const DropPlan& plan) const;
   void push_plan(const DropPlan& after, const QString& text);
-  ScoreCheckpointRequest default_score_request() const;
   void show_scores();
   void choose_project_to_open();
   void choose_project_to_save();

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "analysis/score_checkpoint.h"
 #include "compare_view.h"
 #include "drop_control.h"
 #include "eval_panel.h"
@@ -115,6 +116,34 @@ class MainWindowTest : public QObject {
     QVERIFY2(w.undo_stack()->undoText().contains("iterative"), qPrintable(w.undo_stack()->undoText()));
     w.undo_stack()->undo();
     QVERIFY(w.drop_plan().empty());
+  }
+
+  // NLL increase as the map's metric is measured on demand by a scoring job that drops each module alone; the
+  // map then shows what core's score_checkpoint gives for the window's request, cell by cell.
+  void nllIncreaseMetricIsMeasuredOnDemand() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    QSignalSpy ready(&w, &MainWindow::scoresReady);
+    w.drop_control()->set_metric(llmdrop::Metric::NllDelta);
+    QVERIFY(ready.wait(120000));
+    const llmdrop::ScoreCheckpointRequest request = w.default_score_request();
+    QVERIFY(request.options.nll_delta);
+    llmdrop::JobContext& silent = llmdrop::JobContext::silent();
+    const llmdrop::ImportanceScores reference =
+        llmdrop::score_checkpoint(llmdrop::Checkpoint::open(kModel.toStdString()), request, silent);
+    for (const ModuleKind kind : {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block}) {
+      const std::vector<double> want = reference.of(kind).importance(llmdrop::Metric::NllDelta);
+      QCOMPARE(int64_t(want.size()), kLayers);
+      for (int64_t layer = 0; layer < kLayers; ++layer)
+        QVERIFY2(std::abs(w.heatmap()->importance(kind, layer) - want[layer]) <=
+                     1e-9 * (1 + std::abs(want[layer])),
+                 qPrintable(w.heatmap()->cell_text(kind, layer)));
+    }
+    // Back to cosine: no new job, the cosine map again.
+    w.drop_control()->set_metric(llmdrop::Metric::Cosine);
+    QCOMPARE(ready.count(), 1);
+    QCOMPARE(w.heatmap()->importance(ModuleKind::Attn, 1),
+             reference.attn.importance(llmdrop::Metric::Cosine)[1]);
   }
 
   // The speed panel measures the full model and the current plan in one job: a row per configuration and

@@ -1,4 +1,4 @@
-#include "plot_export.h"
+#include "plots.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -12,6 +12,12 @@
 #include <filesystem>
 
 namespace llmdrop::widgets {
+
+QColor series_colour(int index) {
+  static const QColor colours[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
+                                   QColor(148, 103, 189), QColor(255, 127, 14)};
+  return colours[index % std::size(colours)];
+}
 
 bool save_plot(QCustomPlot* plot, const QString& path, const QString& title, int min_width, int min_height,
                QString* error) {
