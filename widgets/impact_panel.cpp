@@ -22,11 +22,13 @@ ImpactPanel::ImpactPanel(QWidget* parent)
       parameters_(new QLabel(this)),
       kv_(new QLabel(this)),
       speedup_(new QLabel(this)),
+      measured_(new QLabel(this)),
       perplexity_(new QLabel(this)) {
   auto* form = new QFormLayout(this);
   form->addRow(tr("Parameters removed"), parameters_);
   form->addRow(tr("KV cache saved"), kv_);
   form->addRow(tr("Estimated decode speedup"), speedup_);
+  form->addRow(tr("Measured decode speedup"), measured_);
   form->addRow(tr("Held-out perplexity"), perplexity_);
   speedup_->setToolTip(tr(
       "Bytes a batch-1 decode step reads (kept weights + KV cache), full model ÷ with drops: the speedup a "
@@ -44,6 +46,23 @@ void ImpactPanel::show_estimate(const PlanImpact& impact) {
                    .arg(100 * impact.kv_saved_fraction, 0, 'f', 1));
   speedup_->setText(
       tr("%1× at %2 tokens of context").arg(impact.estimated_decode_speedup, 0, 'f', 2).arg(impact.context));
+}
+
+void ImpactPanel::show_measured_pending() {
+  measured_->setText(tr("measuring…"));
+}
+
+void ImpactPanel::show_measured(double full, double with_drops, const QString& device, int64_t context) {
+  measured_->setText(tr("%1× (%2 → %3 tokens/s on %4 after %5 tokens)")
+                         .arg(with_drops / full, 0, 'f', 2)
+                         .arg(full, 0, 'f', 1)
+                         .arg(with_drops, 0, 'f', 1)
+                         .arg(device)
+                         .arg(context));
+}
+
+void ImpactPanel::show_measured_failed(const QString& message) {
+  measured_->setText(tr("not available: %1").arg(message));
 }
 
 void ImpactPanel::show_perplexity_pending() {
@@ -73,6 +92,9 @@ QString ImpactPanel::speedup_text() const {
 }
 QString ImpactPanel::perplexity_text() const {
   return perplexity_->text();
+}
+QString ImpactPanel::measured_text() const {
+  return measured_->text();
 }
 
 }  // namespace llmdrop::widgets

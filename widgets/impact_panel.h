@@ -1,6 +1,7 @@
 #pragma once
 // The live impact of the drop plan: parameters removed, KV cache saved, the decode speedup the bytes read
-// per token predict, and (from a background job) perplexity on held-out text next to the full model's.
+// per token predict, and (from background jobs) the decode speedup measured on the device and perplexity on
+// held-out text next to the full model's.
 #include <QWidget>
 #include <optional>
 
@@ -19,14 +20,19 @@ class ImpactPanel : public QWidget {
   void show_perplexity_pending();
   void show_perplexity(double with_drops, double full);
   void show_perplexity_failed(const QString& message);
+  void show_measured_pending();
+  // Decode tokens/s of the full model and with the drops, measured on `device` after `context` tokens.
+  void show_measured(double full, double with_drops, const QString& device, int64_t context);
+  void show_measured_failed(const QString& message);
 
   QString parameters_text() const;
   QString kv_text() const;
   QString speedup_text() const;
   QString perplexity_text() const;
+  QString measured_text() const;
 
  private:
-  QLabel *parameters_, *kv_, *speedup_, *perplexity_;
+  QLabel *parameters_, *kv_, *speedup_, *measured_, *perplexity_;
 };
 
 }  // namespace llmdrop::widgets

@@ -104,6 +104,7 @@ MainWindow::MainWindow(QWidget* parent)
   impact_timer_->setSingleShot(true);
   impact_timer_->setInterval(400);
   connect(impact_timer_, &QTimer::timeout, this, &MainWindow::start_perplexity);
+  connect(impact_timer_, &QTimer::timeout, this, &MainWindow::measure_decode_speedup);
   layout->addWidget(drop_control_);
   drop_control_->hide();
   layout->addWidget(heatmap_, 1);
@@ -358,6 +359,7 @@ void MainWindow::on_model_opened() {
   }
   summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
   full_perplexity_ = 0;
+  full_decode_speed_ = 0;
   update_impact();
   statusBar()->showMessage(tr("Opened %1").arg(opening_path_));
   emit modelOpened(opening_path_);
@@ -401,6 +403,7 @@ bool MainWindow::set_device(const QString& device, QString* error) {
   }
   device_ = device;
   full_perplexity_ = 0;  // measured on the old device
+  full_decode_speed_ = 0;
   if (opened_ && !opening_job_) update_impact();
   statusBar()->showMessage(tr("Jobs run on %1").arg(device_));
   return true;
@@ -548,6 +551,7 @@ void MainWindow::apply_plan(const DropPlan& plan) {
 void MainWindow::update_impact() {
   impact_->show_estimate(impact_of(plan_));
   impact_->show_perplexity_pending();
+  impact_->show_measured_pending();
   impact_->show();
   impact_timer_->start();
 }
@@ -580,6 +584,42 @@ void MainWindow::start_perplexity() {
              emit impactUpdated();
            },
            [this](const QString& error) { impact_->show_perplexity_failed(error); },
+           {}});
+}
+
+void MainWindow::measure_decode_speedup() {
+  if (!opened_) return;
+  if (decode_speed_job_) jobs_->cancel(decode_speed_job_);  // its answer would be stale
+  const int64_t context = impact_of(plan_).context;         // where the estimate is made
+  SpeedOptions options;
+  options.rounds = {{context, 32}};
+  std::vector<DropPlan> plans;
+  if (full_decode_speed_ == 0) plans.push_back({});
+  if (!plan_.empty()) plans.push_back(plan_);
+  if (plans.empty()) {  // no drops, and the full model is measured already
+    impact_->show_measured(full_decode_speed_, full_decode_speed_, device_, context);
+    emit decodeSpeedMeasured();
+    return;
+  }
+  struct Speeds {
+    double full = 0, with_drops = 0;
+  };
+  const auto out = std::make_shared<Speeds>(Speeds{full_decode_speed_, 0});
+  run_job(decode_speed_job_, tr("Decode speed (%1)").arg(drops_label()),
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plans, options,
+           out](JobContext& job) {
+            const auto results = measure_checkpoint_speed(checkpoint, plans, device, "auto", options, job);
+            for (const auto& configuration : results)
+              if (configuration[0].out_of_memory) throw_runtime("out of memory");
+            if (out->full == 0) out->full = results.front()[0].decode_tokens_per_second;
+            out->with_drops = plans.back().empty() ? out->full : results.back()[0].decode_tokens_per_second;
+          },
+          {[this, out, context] {
+             full_decode_speed_ = out->full;
+             impact_->show_measured(out->full, out->with_drops, device_, context);
+             emit decodeSpeedMeasured();
+           },
+           [this](const QString& error) { impact_->show_measured_failed(error); },
            {}});
 }
 

@@ -71,7 +71,8 @@ class MainWindow : public QMainWindow {
   void scoreFailed(const QString& message);
   void evaluationFinished();
   void evaluationFailed(const QString& message);
-  void impactUpdated();  // the held-out perplexity of the current plan is shown
+  void impactUpdated();        // the held-out perplexity of the current plan is shown
+  void decodeSpeedMeasured();  // the measured decode speedup of the current plan is shown
   void planChanged();
   void speedMeasured();
   void comparisonMeasured();
@@ -90,9 +91,10 @@ class MainWindow : public QMainWindow {
   void apply_plan(const DropPlan& plan);  // what an edit of the plan (or its undo) changes on screen
   void update_impact();                   // the estimate now, the perplexity after a pause in editing
   void start_perplexity();
-  void drop_least_important();  // as the drop control asks
-  void measure_speed();         // the full model and the current plan, as the speed panel asks
-  void measure_comparison();    // perplexity and generation of plans A and B, as the compare view asks
+  void measure_decode_speedup();  // the full model (once) and the current plan, one short round
+  void drop_least_important();    // as the drop control asks
+  void measure_speed();           // the full model and the current plan, as the speed panel asks
+  void measure_comparison();      // perplexity and generation of plans A and B, as the compare view asks
   PlanImpact impact_of(const DropPlan& plan) const;
   void push_plan(const DropPlan& after, const QString& text);
   void show_scores();
@@ -119,10 +121,12 @@ class MainWindow : public QMainWindow {
   int eval_job_ = 0;
   int export_job_ = 0;
   int perplexity_job_ = 0;
+  int decode_speed_job_ = 0;
   int selection_job_ = 0;
   int speed_job_ = 0;
   int compare_job_ = 0;
-  double full_perplexity_ = 0;  // 0: not measured yet for this model
+  double full_perplexity_ = 0;    // 0: not measured yet for this model
+  double full_decode_speed_ = 0;  // tokens/s; 0: not measured yet for this model and device
   QTimer* impact_timer_;
   QUndoStack* undo_;
   std::shared_ptr<Project> pending_project_;  // restored once its model is open

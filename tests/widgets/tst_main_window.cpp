@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QImage>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -263,6 +264,39 @@ class MainWindowTest : public QObject {
     QVERIFY(impact.wait(60000));
     QCOMPARE(panel->perplexity_text(), full);
     QCOMPARE(panel->parameters_text(), QString("0 (0.0 %)"));
+  }
+
+  // The measured decode speedup follows the plan too: the full model measured once on the jobs' device, then
+  // each plan after a pause in editing, with the same context as the estimate.
+  void measuredSpeedupFollowsThePlan() {
+    MainWindow w;
+    QSignalSpy measured(&w, &MainWindow::decodeSpeedMeasured);
+    QVERIFY(open_and_score(w, kModel));
+    QVERIFY(measured.count() > 0 || measured.wait(60000));
+    const widgets::ImpactPanel* panel = w.impact_panel();
+    // "1.00× (F → F tokens/s on cpu after 1024 tokens)"
+    const QRegularExpression format(
+        QString::fromUtf8(
+            "^(\\d+\\.\\d\\d)× \\((\\d+\\.\\d) → (\\d+\\.\\d) tokens/s on %1 after (\\d+) tokens\\)$")
+            .arg(w.device()));
+    auto match = format.match(panel->measured_text());
+    QVERIFY2(match.hasMatch(), qPrintable(panel->measured_text()));
+    QCOMPARE(match.captured(1), QString("1.00"));
+    const QString full = match.captured(2);
+    QVERIFY(full.toDouble() > 0);
+    QCOMPARE(match.captured(3), full);
+    QVERIFY2(panel->speedup_text().contains(QString(" at %1 tokens").arg(match.captured(4))),
+             qPrintable(panel->speedup_text()));
+    measured.clear();
+    click(w, ModuleKind::Block, 2);
+    QCOMPARE(panel->measured_text(), QString("measuring…"));
+    QVERIFY(measured.wait(60000));
+    match = format.match(panel->measured_text());
+    QVERIFY2(match.hasMatch(), qPrintable(panel->measured_text()));
+    QCOMPARE(match.captured(2), full);  // the full model is not measured again
+    const double with_drops = match.captured(3).toDouble();
+    QVERIFY(with_drops > 0);
+    QCOMPARE(match.captured(1), QString::number(with_drops / full.toDouble(), 'f', 2));
   }
 
   void projectSaveAndReopenGivesTheSameState() {
