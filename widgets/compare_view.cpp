@@ -84,10 +84,15 @@ CompareView::CompareView(QWidget* parent)
 }
 
 void CompareView::set_scores(const ImportanceScores& scores, Metric metric) {
-  map_a_->set_scores(scores, metric);
+  metric_ = metric;
+  layers_b_ = scores.block.cosine.size();
   map_b_->set_scores(scores, metric);
-  map_a_->set_plan(a_);
   map_b_->set_plan(b_);
+  if (has_a_) {
+    map_a_->set_scores(scores_a_, metric);
+    map_a_->set_plan(a_);
+  }
+  show_difference();
 }
 
 void CompareView::set_plan(int column, const QString& label, const DropPlan& plan, const PlanImpact& impact) {
@@ -108,8 +113,12 @@ void CompareView::set_plan(int column, const QString& label, const DropPlan& pla
   show_difference();
 }
 
-void CompareView::set_plan_a(const QString& label, const DropPlan& plan, const PlanImpact& impact) {
+void CompareView::set_plan_a(const QString& label, const DropPlan& plan, const PlanImpact& impact,
+                             const ImportanceScores& scores) {
   has_a_ = true;
+  scores_a_ = scores;
+  layers_a_ = scores.block.cosine.size();
+  map_a_->set_scores(scores_a_, metric_);
   set_plan(0, label, plan, impact);
 }
 
@@ -120,6 +129,14 @@ void CompareView::set_plan_b(const QString& label, const DropPlan& plan, const P
 void CompareView::show_difference() {
   if (!has_a_) {
     difference_->clear();
+    return;
+  }
+  if (layers_a_ != layers_b_) {  // two models of different depth: layer by layer means nothing
+    difference_->setText(
+        tr("A has %1 layers, B %2\nA drops: attention %3, MLP %4\nB drops: attention %5, MLP %6")
+            .arg(layers_a_)
+            .arg(layers_b_)
+            .arg(list_text(a_.attn), list_text(a_.mlp), list_text(b_.attn), list_text(b_.mlp)));
     return;
   }
   difference_->setText(

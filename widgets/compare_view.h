@@ -1,7 +1,7 @@
 #pragma once
-// One model under two drop plans side by side: plan A (pinned) and plan B (the current one), each on its own
-// importance map, their impact and held-out perplexity in a table, which modules only one of them drops, and
-// both models' greedy continuation of the same prompt.
+// Two models, or one model under two drop plans, side by side: A (a model and plan pinned, with its map) and
+// B (the current model and plan), each on its own importance map, their impact and held-out perplexity in a
+// table, which modules only one of them drops, and both greedy continuations of the same prompt.
 #include <QWidget>
 
 #include "analysis/impact.h"
@@ -23,10 +23,12 @@ class CompareView : public QWidget {
   enum Row { Parameters, KvCache, Speedup, Perplexity, Rows };
   explicit CompareView(QWidget* parent = nullptr);
 
+  // B's map; A's map keeps A's own scores, drawn in `metric` too.
   void set_scores(const ImportanceScores& scores, Metric metric);
-  void set_plan_a(const QString& label, const DropPlan& plan, const PlanImpact& impact);
+  // Pins A: its label (model and plan), plan, impact and importance scores.
+  void set_plan_a(const QString& label, const DropPlan& plan, const PlanImpact& impact,
+                  const ImportanceScores& scores);
   void set_plan_b(const QString& label, const DropPlan& plan, const PlanImpact& impact);
-  bool has_plan_a() const { return has_a_; }
   const DropPlan& plan_a() const { return a_; }
   const DropPlan& plan_b() const { return b_; }
   void set_running(bool running);
@@ -39,6 +41,7 @@ class CompareView : public QWidget {
   QString cell_text(Row row, int column) const;  // column 0: A, 1: B
   QString difference_text() const;
   QString generation(int column) const;
+  const ImportanceHeatmap* map(int column) const { return column == 0 ? map_a_ : map_b_; }
   QPushButton* pin_button() const { return pin_; }
   QPushButton* run_button() const { return run_; }
 
@@ -57,6 +60,9 @@ class CompareView : public QWidget {
   QTableWidget* table_;
   QPlainTextEdit *text_a_, *text_b_;
   DropPlan a_, b_;
+  ImportanceScores scores_a_;
+  Metric metric_ = Metric::Cosine;
+  size_t layers_a_ = 0, layers_b_ = 0;  // model depths (different models may differ)
   bool has_a_ = false;
 };
 

@@ -64,12 +64,16 @@ EvalPanel::EvalPanel(QWidget* parent)
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   chart_->yAxis->setLabel(tr("accuracy"));
-  chart_->yAxis->setRange(0, 1);
+  chart_->yAxis->setRange(0, 1.25);  // room above 1 for the legend
+  chart_->yAxis->ticker()->setTickCount(5);
   chart_->legend->setVisible(true);
+  chart_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
   chart_->setMinimumHeight(160);
   auto* results = new QSplitter(Qt::Vertical, this);
   results->addWidget(table_);
   results->addWidget(chart_);
+  results->setStretchFactor(0, 1);
+  results->setStretchFactor(1, 1);
   auto* layout = new QHBoxLayout(this);
   layout->addWidget(tasks_);
   layout->addLayout(settings);

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -125,7 +126,9 @@ MainWindow::MainWindow(QWidget* parent)
   tabs_->hide();
   connect(this, &MainWindow::modelOpened, tabs_, &QWidget::show);
   connect(compare_, &widgets::CompareView::pinRequested, this, [this] {
-    if (opened_) compare_->set_plan_a(drops_label(), plan_, impact_of(plan_));
+    if (!opened_ || !scores_ || scoring_job_) return;
+    compare_a_ = opened_;
+    compare_->set_plan_a(compare_label(), plan_, impact_of(plan_), *scores_);
   });
   connect(compare_, &widgets::CompareView::runRequested, this, &MainWindow::measure_comparison);
   connect(speed_panel_, &widgets::SpeedPanel::measureRequested, this, &MainWindow::measure_speed);
@@ -377,7 +380,7 @@ void MainWindow::show_scores() {
   heatmap_->set_scores(*scores_, metric_);
   heatmap_->set_plan(plan_);
   heatmap_->show();
-  compare_->set_plan_b(drops_label(), plan_, impact_of(plan_));
+  compare_->set_plan_b(compare_label(), plan_, impact_of(plan_));
   compare_->set_scores(*scores_, metric_);
   statusBar()->showMessage(
       tr("Importance map of %1: click a cell to drop or restore that module").arg(opening_path_));
@@ -420,8 +423,8 @@ PlanImpact MainWindow::impact_of(const DropPlan& plan) const {
 
 void MainWindow::measure_comparison() {
   if (!opened_ || compare_job_) return;
-  if (!compare_->has_plan_a()) {
-    compare_->show_message(tr("Pin a plan as A first, then change the plan (B) and measure."));
+  if (!compare_a_) {
+    compare_->show_message(tr("Pin a plan as A first, then change the plan or the model (B) and measure."));
     return;
   }
   const auto text = find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
@@ -435,14 +438,14 @@ void MainWindow::measure_comparison() {
   };
   const auto out = std::make_shared<Comparison>();
   compare_->set_running(true);
-  run_job(compare_job_, tr("Compare plans A and B"),
-          [checkpoint = opened_->checkpoint, device = device_.toStdString(), a = compare_->plan_a(),
-           b = compare_->plan_b(), prompt = compare_->prompt().toStdString(), text = *text,
-           out](JobContext& job) {
-            out->perplexity_a = checkpoint_perplexity(checkpoint, a, device, text, 2048, 256, job).ppl;
-            out->perplexity_b = checkpoint_perplexity(checkpoint, b, device, text, 2048, 256, job).ppl;
-            out->text_a = generate_text(checkpoint, a, device, prompt, 32, job);
-            out->text_b = generate_text(checkpoint, b, device, prompt, 32, job);
+  run_job(compare_job_, tr("Compare A and B"),
+          [checkpoint_a = compare_a_->checkpoint, checkpoint_b = opened_->checkpoint,
+           device = device_.toStdString(), a = compare_->plan_a(), b = compare_->plan_b(),
+           prompt = compare_->prompt().toStdString(), text = *text, out](JobContext& job) {
+            out->perplexity_a = checkpoint_perplexity(checkpoint_a, a, device, text, 2048, 256, job).ppl;
+            out->perplexity_b = checkpoint_perplexity(checkpoint_b, b, device, text, 2048, 256, job).ppl;
+            out->text_a = generate_text(checkpoint_a, a, device, prompt, 32, job);
+            out->text_b = generate_text(checkpoint_b, b, device, prompt, 32, job);
           },
           {[this, out] {
              compare_->set_running(false);
@@ -542,7 +545,7 @@ void MainWindow::drop_least_important() {
 void MainWindow::apply_plan(const DropPlan& plan) {
   plan_ = plan;
   heatmap_->set_plan(plan_);
-  compare_->set_plan_b(drops_label(), plan_, impact_of(plan_));
+  compare_->set_plan_b(compare_label(), plan_, impact_of(plan_));
   emit planChanged();
   summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
   update_impact();
@@ -621,6 +624,10 @@ void MainWindow::measure_decode_speedup() {
            },
            [this](const QString& error) { impact_->show_measured_failed(error); },
            {}});
+}
+
+QString MainWindow::compare_label() const {
+  return tr("%1 · %2").arg(QFileInfo(opening_path_).fileName(), drops_label());
 }
 
 QString MainWindow::drops_label() const {

@@ -102,6 +102,7 @@ class MainWindow : public QMainWindow {
   void choose_project_to_save();
   void choose_export(bool pruned);
   QString drops_label() const;
+  QString compare_label() const;  // the model's folder name and the drops
 
   struct Opened {
     Checkpoint checkpoint;
@@ -132,6 +133,7 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<Project> pending_project_;  // restored once its model is open
   QString opening_path_;
   std::shared_ptr<Opened> opened_;            // filled by the open job
+  std::shared_ptr<const Opened> compare_a_;   // the model pinned as the compare view's A
   std::shared_ptr<ImportanceScores> scores_;  // filled by the scoring job
   DropPlan plan_;
   Metric metric_ = Metric::Cosine;

@@ -15,8 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/score_checkpoint.h"
+#include "checkpoint/default_model.h"
 #include "compare_view.h"
 #include "drop_control.h"
+#include "eval/perplexity.h"
 #include "eval_panel.h"
 #include "impact_panel.h"
 #include "importance_heatmap.h"
@@ -218,6 +220,42 @@ class MainWindowTest : public QObject {
     const double a = view->cell_text(widgets::CompareView::Perplexity, 0).toDouble(),
                  b = view->cell_text(widgets::CompareView::Perplexity, 1).toDouble();
     QVERIFY(a > 1 && b > 1 && a != b);
+    QVERIFY(view->generation(0).startsWith("The license"));
+    QVERIFY(view->generation(1).startsWith("The license"));
+  }
+
+  // Two models: A pinned on one model, then another model opened as B. Each keeps its own map, the job
+  // measures each on its own checkpoint, and the difference view says their depths differ.
+  void compareViewPutsTwoModelsSideBySide() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));  // llama, 6 layers
+    widgets::CompareView* view = w.compare_view();
+    click(w, ModuleKind::Attn, 1);
+    QTest::mouseClick(view->pin_button(), Qt::LeftButton);
+    const QString other = QString::fromStdString(llmdrop::test::model_dir("mistral").string());  // 4 layers
+    QVERIFY(open_and_score(w, other));
+    QCOMPARE(view->plan_a(), (DropPlan{{1}, {}}));
+    QVERIFY(view->plan_b().empty());
+    // A's own map (six layers, attention 1 marked dropped), B's the current model's.
+    QVERIFY(view->map(0)->cell_text(ModuleKind::Attn, 1).endsWith("(dropped)"));
+    QVERIFY(std::isfinite(view->map(0)->importance(ModuleKind::Attn, 5)));
+    QCOMPARE(view->map(1)->importance(ModuleKind::Attn, 3), w.heatmap()->importance(ModuleKind::Attn, 3));
+    QVERIFY2(view->difference_text().startsWith("A has 6 layers, B 4"), qPrintable(view->difference_text()));
+    QSignalSpy measured(&w, &MainWindow::comparisonMeasured);
+    view->set_prompt("The license");
+    QTest::mouseClick(view->run_button(), Qt::LeftButton);
+    QVERIFY(measured.wait(120000));
+    const auto text = llmdrop::find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
+    QVERIFY(text.has_value());
+    auto perplexity = [&](const QString& model, const DropPlan& plan) {
+      return llmdrop::checkpoint_perplexity(llmdrop::Checkpoint::open(model.toStdString()), plan, "cpu",
+                                            *text, 2048, 256, llmdrop::JobContext::silent())
+          .ppl;
+    };
+    QCOMPARE(view->cell_text(widgets::CompareView::Perplexity, 0),
+             QString::number(perplexity(kModel, DropPlan{{1}, {}}), 'f', 2));
+    QCOMPARE(view->cell_text(widgets::CompareView::Perplexity, 1),
+             QString::number(perplexity(other, {}), 'f', 2));
     QVERIFY(view->generation(0).startsWith("The license"));
     QVERIFY(view->generation(1).startsWith("The license"));
   }
