@@ -241,22 +241,22 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>Genauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="107"/>
+        <location filename="../widgets/eval_panel.cpp" line="111"/>
         <source>Evaluating…</source>
         <translation>Wird ausgewertet…</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="138"/>
+        <location filename="../widgets/eval_panel.cpp" line="142"/>
         <source>%1 documents, %2 s</source>
         <translation>%1 Dokumente, %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="143"/>
+        <location filename="../widgets/eval_panel.cpp" line="147"/>
         <source>Done in %1 s</source>
         <translation>Fertig in %1 s</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="252"/>
+        <location filename="../widgets/eval_panel.cpp" line="256"/>
         <source>Evaluation</source>
         <translation>Auswertung</translation>
     </message>
@@ -706,77 +706,82 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="198"/>
+        <location filename="../app/workbench/main_window.cpp" line="219"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="290"/>
+        <location filename="../app/workbench/main_window.cpp" line="311"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="292"/>
+        <location filename="../app/workbench/main_window.cpp" line="313"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="326"/>
+        <location filename="../app/workbench/main_window.cpp" line="348"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="354"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="333"/>
+        <location filename="../app/workbench/main_window.cpp" line="355"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="367"/>
+        <location filename="../app/workbench/main_window.cpp" line="389"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="386"/>
+        <location filename="../app/workbench/main_window.cpp" line="408"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="411"/>
+        <location filename="../app/workbench/main_window.cpp" line="434"/>
         <source>Jobs run on %1</source>
         <translation>Aufträge laufen auf %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="427"/>
+        <location filename="../app/workbench/main_window.cpp" line="452"/>
+        <source>Models run in %1</source>
+        <translation>Modelle laufen in %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="472"/>
         <source>Pin a plan as A first, then change the plan or the model (B) and measure.</source>
         <translation>Zuerst einen Plan als A festhalten, dann den Plan oder das Modell (B) ändern und messen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="441"/>
+        <location filename="../app/workbench/main_window.cpp" line="487"/>
         <source>Compare A and B</source>
         <translation>A und B vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="611"/>
+        <location filename="../app/workbench/main_window.cpp" line="658"/>
         <source>Decode speed (%1)</source>
         <translation>Decode-Geschwindigkeit (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="630"/>
+        <location filename="../app/workbench/main_window.cpp" line="677"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="663"/>
+        <location filename="../app/workbench/main_window.cpp" line="712"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
@@ -876,212 +881,223 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>&amp;Gerät</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="191"/>
+        <location filename="../app/workbench/main_window.cpp" line="192"/>
+        <location filename="../app/workbench/main_window.cpp" line="207"/>
+        <source>Cannot use %1</source>
+        <translation>%1 kann nicht verwendet werden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <source>&amp;Precision</source>
+        <translation>&amp;Genauigkeit</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="212"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="203"/>
+        <location filename="../app/workbench/main_window.cpp" line="224"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="225"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="210"/>
+        <location filename="../app/workbench/main_window.cpp" line="231"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="211"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="213"/>
+        <location filename="../app/workbench/main_window.cpp" line="234"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="219"/>
+        <location filename="../app/workbench/main_window.cpp" line="240"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="220"/>
+        <location filename="../app/workbench/main_window.cpp" line="241"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="237"/>
+        <location filename="../app/workbench/main_window.cpp" line="258"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <location filename="../app/workbench/main_window.cpp" line="271"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="252"/>
+        <location filename="../app/workbench/main_window.cpp" line="273"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="264"/>
+        <location filename="../app/workbench/main_window.cpp" line="285"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="265"/>
+        <location filename="../app/workbench/main_window.cpp" line="286"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="378"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="378"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="295"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="693"/>
+        <location filename="../app/workbench/main_window.cpp" line="742"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="459"/>
-        <location filename="../app/workbench/main_window.cpp" line="494"/>
+        <location filename="../app/workbench/main_window.cpp" line="506"/>
+        <location filename="../app/workbench/main_window.cpp" line="541"/>
         <source>Measurement failed: %1</source>
         <translation>Messung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="525"/>
-        <location filename="../app/workbench/main_window.cpp" line="540"/>
+        <location filename="../app/workbench/main_window.cpp" line="572"/>
+        <location filename="../app/workbench/main_window.cpp" line="587"/>
         <source>Cannot drop: %1</source>
         <translation>Entfernen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="526"/>
-        <location filename="../app/workbench/main_window.cpp" line="541"/>
+        <location filename="../app/workbench/main_window.cpp" line="573"/>
+        <location filename="../app/workbench/main_window.cpp" line="588"/>
         <source>Cannot drop</source>
         <translation>Entfernen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="278"/>
-        <location filename="../app/workbench/main_window.cpp" line="280"/>
+        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <location filename="../app/workbench/main_window.cpp" line="301"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="668"/>
+        <location filename="../app/workbench/main_window.cpp" line="717"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="669"/>
+        <location filename="../app/workbench/main_window.cpp" line="718"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="361"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="300"/>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="303"/>
+        <location filename="../app/workbench/main_window.cpp" line="324"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="393"/>
+        <location filename="../app/workbench/main_window.cpp" line="415"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="393"/>
+        <location filename="../app/workbench/main_window.cpp" line="415"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="482"/>
+        <location filename="../app/workbench/main_window.cpp" line="529"/>
         <source>Speed of %1</source>
         <translation>Geschwindigkeit von %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="503"/>
+        <location filename="../app/workbench/main_window.cpp" line="550"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="432"/>
-        <location filename="../app/workbench/main_window.cpp" line="567"/>
+        <location filename="../app/workbench/main_window.cpp" line="477"/>
+        <location filename="../app/workbench/main_window.cpp" line="614"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="575"/>
+        <location filename="../app/workbench/main_window.cpp" line="622"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="475"/>
-        <location filename="../app/workbench/main_window.cpp" line="634"/>
+        <location filename="../app/workbench/main_window.cpp" line="522"/>
+        <location filename="../app/workbench/main_window.cpp" line="681"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="636"/>
+        <location filename="../app/workbench/main_window.cpp" line="683"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="637"/>
+        <location filename="../app/workbench/main_window.cpp" line="684"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="638"/>
+        <location filename="../app/workbench/main_window.cpp" line="685"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="646"/>
+        <location filename="../app/workbench/main_window.cpp" line="693"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="656"/>
+        <location filename="../app/workbench/main_window.cpp" line="703"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="657"/>
+        <location filename="../app/workbench/main_window.cpp" line="704"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

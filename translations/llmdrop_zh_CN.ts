@@ -241,22 +241,22 @@ Both drop: attention %5, MLP %6</source>
         <translation>准确率</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="107"/>
+        <location filename="../widgets/eval_panel.cpp" line="111"/>
         <source>Evaluating…</source>
         <translation>正在评测…</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="138"/>
+        <location filename="../widgets/eval_panel.cpp" line="142"/>
         <source>%1 documents, %2 s</source>
         <translation>%1 个文档，%2 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="143"/>
+        <location filename="../widgets/eval_panel.cpp" line="147"/>
         <source>Done in %1 s</source>
         <translation>完成，用时 %1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/eval_panel.cpp" line="252"/>
+        <location filename="../widgets/eval_panel.cpp" line="256"/>
         <source>Evaluation</source>
         <translation>评测</translation>
     </message>
@@ -706,77 +706,82 @@ Both drop: attention %5, MLP %6</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="198"/>
+        <location filename="../app/workbench/main_window.cpp" line="219"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="290"/>
+        <location filename="../app/workbench/main_window.cpp" line="311"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="292"/>
+        <location filename="../app/workbench/main_window.cpp" line="313"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="326"/>
+        <location filename="../app/workbench/main_window.cpp" line="348"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="354"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="333"/>
+        <location filename="../app/workbench/main_window.cpp" line="355"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="367"/>
+        <location filename="../app/workbench/main_window.cpp" line="389"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="386"/>
+        <location filename="../app/workbench/main_window.cpp" line="408"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="411"/>
+        <location filename="../app/workbench/main_window.cpp" line="434"/>
         <source>Jobs run on %1</source>
         <translation>任务在 %1 上运行</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="427"/>
+        <location filename="../app/workbench/main_window.cpp" line="452"/>
+        <source>Models run in %1</source>
+        <translation>模型以 %1 运行</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="472"/>
         <source>Pin a plan as A first, then change the plan or the model (B) and measure.</source>
         <translation>请先将一个方案固定为 A，然后更改方案或模型（B）再测量。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="441"/>
+        <location filename="../app/workbench/main_window.cpp" line="487"/>
         <source>Compare A and B</source>
         <translation>对比 A 与 B</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="611"/>
+        <location filename="../app/workbench/main_window.cpp" line="658"/>
         <source>Decode speed (%1)</source>
         <translation>解码速度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="630"/>
+        <location filename="../app/workbench/main_window.cpp" line="677"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="663"/>
+        <location filename="../app/workbench/main_window.cpp" line="712"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
@@ -876,212 +881,223 @@ Both drop: attention %5, MLP %6</source>
         <translation>设备(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="191"/>
+        <location filename="../app/workbench/main_window.cpp" line="192"/>
+        <location filename="../app/workbench/main_window.cpp" line="207"/>
+        <source>Cannot use %1</source>
+        <translation>无法使用 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <source>&amp;Precision</source>
+        <translation>精度(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="212"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="203"/>
+        <location filename="../app/workbench/main_window.cpp" line="224"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="225"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="210"/>
+        <location filename="../app/workbench/main_window.cpp" line="231"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="211"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="213"/>
+        <location filename="../app/workbench/main_window.cpp" line="234"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="219"/>
+        <location filename="../app/workbench/main_window.cpp" line="240"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="220"/>
+        <location filename="../app/workbench/main_window.cpp" line="241"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="237"/>
+        <location filename="../app/workbench/main_window.cpp" line="258"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="250"/>
+        <location filename="../app/workbench/main_window.cpp" line="271"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="252"/>
+        <location filename="../app/workbench/main_window.cpp" line="273"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="264"/>
+        <location filename="../app/workbench/main_window.cpp" line="285"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="265"/>
+        <location filename="../app/workbench/main_window.cpp" line="286"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="378"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="378"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="295"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="693"/>
+        <location filename="../app/workbench/main_window.cpp" line="742"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="459"/>
-        <location filename="../app/workbench/main_window.cpp" line="494"/>
+        <location filename="../app/workbench/main_window.cpp" line="506"/>
+        <location filename="../app/workbench/main_window.cpp" line="541"/>
         <source>Measurement failed: %1</source>
         <translation>测量失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="525"/>
-        <location filename="../app/workbench/main_window.cpp" line="540"/>
+        <location filename="../app/workbench/main_window.cpp" line="572"/>
+        <location filename="../app/workbench/main_window.cpp" line="587"/>
         <source>Cannot drop: %1</source>
         <translation>无法丢弃：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="526"/>
-        <location filename="../app/workbench/main_window.cpp" line="541"/>
+        <location filename="../app/workbench/main_window.cpp" line="573"/>
+        <location filename="../app/workbench/main_window.cpp" line="588"/>
         <source>Cannot drop</source>
         <translation>无法丢弃</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="278"/>
-        <location filename="../app/workbench/main_window.cpp" line="280"/>
+        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <location filename="../app/workbench/main_window.cpp" line="301"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="668"/>
+        <location filename="../app/workbench/main_window.cpp" line="717"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="669"/>
+        <location filename="../app/workbench/main_window.cpp" line="718"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="361"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="300"/>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="303"/>
+        <location filename="../app/workbench/main_window.cpp" line="324"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="393"/>
+        <location filename="../app/workbench/main_window.cpp" line="415"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="393"/>
+        <location filename="../app/workbench/main_window.cpp" line="415"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="482"/>
+        <location filename="../app/workbench/main_window.cpp" line="529"/>
         <source>Speed of %1</source>
         <translation>%1 的速度</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="503"/>
+        <location filename="../app/workbench/main_window.cpp" line="550"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>丢弃 %1 个最不重要的（%2，%3，%4）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="432"/>
-        <location filename="../app/workbench/main_window.cpp" line="567"/>
+        <location filename="../app/workbench/main_window.cpp" line="477"/>
+        <location filename="../app/workbench/main_window.cpp" line="614"/>
         <source>the bundled held-out text was not found</source>
         <translation>未找到内置的留出文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="575"/>
+        <location filename="../app/workbench/main_window.cpp" line="622"/>
         <source>Held-out perplexity (%1)</source>
         <translation>留出文本困惑度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="475"/>
-        <location filename="../app/workbench/main_window.cpp" line="634"/>
+        <location filename="../app/workbench/main_window.cpp" line="522"/>
+        <location filename="../app/workbench/main_window.cpp" line="681"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="636"/>
+        <location filename="../app/workbench/main_window.cpp" line="683"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="637"/>
+        <location filename="../app/workbench/main_window.cpp" line="684"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="638"/>
+        <location filename="../app/workbench/main_window.cpp" line="685"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="646"/>
+        <location filename="../app/workbench/main_window.cpp" line="693"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="656"/>
+        <location filename="../app/workbench/main_window.cpp" line="703"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="657"/>
+        <location filename="../app/workbench/main_window.cpp" line="704"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>

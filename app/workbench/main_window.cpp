@@ -186,7 +186,28 @@ MainWindow::MainWindow(QWidget* parent)
     action->setCheckable(true);
     action->setChecked(name == "cpu");
     device_group->addAction(action);
-    connect(action, &QAction::triggered, this, [this, action] { set_device(action->text()); });
+    connect(action, &QAction::triggered, this, [this, action] {
+      QString error;
+      if (!set_device(action->text(), &error)) {
+        warn(this, tr("Cannot use %1").arg(action->text()), error);
+        for (QAction* other : action->actionGroup()->actions()) other->setChecked(other->text() == device_);
+      }
+    });
+  }
+  QMenu* precisions = menuBar()->addMenu(tr("&Precision"));
+  auto* dtype_group = new QActionGroup(this);
+  for (const std::string& name : dtype_names()) {
+    QAction* action = precisions->addAction(QString::fromStdString(name));
+    action->setCheckable(true);
+    action->setChecked(name == "auto");
+    dtype_group->addAction(action);
+    connect(action, &QAction::triggered, this, [this, action] {
+      QString error;
+      if (!set_dtype(action->text(), &error)) {
+        warn(this, tr("Cannot use %1").arg(action->text()), error);
+        for (QAction* other : action->actionGroup()->actions()) other->setChecked(other->text() == dtype_);
+      }
+    });
   }
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(jobs_dock->toggleViewAction());
@@ -314,6 +335,7 @@ ScoreCheckpointRequest MainWindow::default_score_request() const {
   request.seq_len = std::min<int64_t>(256, opened_->checkpoint.config.max_position_embeddings);
   request.drops = opened_->checkpoint.config.drops;
   request.device = device_.toStdString();
+  request.dtype = dtype_.toStdString();
   request.options.batch_size = 4;
   request.options.consecutive = true;
   request.options.nll_delta = metric_ == Metric::NllDelta;  // a forward pass per module: only when shown
@@ -360,7 +382,7 @@ void MainWindow::on_model_opened() {
       scores_ = std::make_shared<ImportanceScores>(*project->scores);
     for (const auto& column : project->results) eval_panel_->add_column(column);
   }
-  summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
+  summary_->show_summary(summarize(opened_->checkpoint, plan_, runtime_dtype()));
   full_perplexity_ = 0;
   full_decode_speed_ = 0;
   update_impact();
@@ -400,6 +422,7 @@ void MainWindow::push_plan(const DropPlan& after, const QString& text) {
 bool MainWindow::set_device(const QString& device, QString* error) {
   try {
     check_device(device.toStdString());
+    check_dtype(device.toStdString(), dtype_.toStdString());
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
     return false;
@@ -412,12 +435,34 @@ bool MainWindow::set_device(const QString& device, QString* error) {
   return true;
 }
 
+bool MainWindow::set_dtype(const QString& dtype, QString* error) {
+  try {
+    check_dtype(device_.toStdString(), dtype.toStdString());
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+  dtype_ = dtype;
+  full_perplexity_ = 0;  // measured in the old precision
+  full_decode_speed_ = 0;
+  if (opened_ && !opening_job_) {
+    summary_->show_summary(summarize(opened_->checkpoint, plan_, runtime_dtype()));
+    update_impact();
+  }
+  statusBar()->showMessage(tr("Models run in %1").arg(dtype_));
+  return true;
+}
+
+std::string MainWindow::runtime_dtype() const {
+  return resolve_dtype(device_.toStdString(), dtype_.toStdString(), opened_->checkpoint.config);
+}
+
 void MainWindow::show_tab(QWidget* page) {
   tabs_->setCurrentWidget(page);
 }
 
 PlanImpact MainWindow::impact_of(const DropPlan& plan) const {
-  const ModelSummary summary = summarize(opened_->checkpoint, plan, opened_->summary.runtime_dtype);
+  const ModelSummary summary = summarize(opened_->checkpoint, plan, runtime_dtype());
   return estimate_impact(summary, std::min<int64_t>(2048, summary.max_position_embeddings));
 }
 
@@ -438,27 +483,29 @@ void MainWindow::measure_comparison() {
   };
   const auto out = std::make_shared<Comparison>();
   compare_->set_running(true);
-  run_job(compare_job_, tr("Compare A and B"),
-          [checkpoint_a = compare_a_->checkpoint, checkpoint_b = opened_->checkpoint,
-           device = device_.toStdString(), a = compare_->plan_a(), b = compare_->plan_b(),
-           prompt = compare_->prompt().toStdString(), text = *text, out](JobContext& job) {
-            out->perplexity_a = checkpoint_perplexity(checkpoint_a, a, device, text, 2048, 256, job).ppl;
-            out->perplexity_b = checkpoint_perplexity(checkpoint_b, b, device, text, 2048, 256, job).ppl;
-            out->text_a = generate_text(checkpoint_a, a, device, prompt, 32, job);
-            out->text_b = generate_text(checkpoint_b, b, device, prompt, 32, job);
-          },
-          {[this, out] {
-             compare_->set_running(false);
-             compare_->show_measurements(out->perplexity_a, out->perplexity_b,
-                                         QString::fromStdString(out->text_a),
-                                         QString::fromStdString(out->text_b));
-             emit comparisonMeasured();
-           },
-           [this](const QString& error) {
-             compare_->set_running(false);
-             compare_->show_message(tr("Measurement failed: %1").arg(error));
-           },
-           [this] { compare_->set_running(false); }});
+  run_job(
+      compare_job_, tr("Compare A and B"),
+      [checkpoint_a = compare_a_->checkpoint, checkpoint_b = opened_->checkpoint,
+       device = device_.toStdString(), dtype = dtype_.toStdString(), a = compare_->plan_a(),
+       b = compare_->plan_b(), prompt = compare_->prompt().toStdString(), text = *text,
+       out](JobContext& job) {
+        out->perplexity_a = checkpoint_perplexity(checkpoint_a, a, device, dtype, text, 2048, 256, job).ppl;
+        out->perplexity_b = checkpoint_perplexity(checkpoint_b, b, device, dtype, text, 2048, 256, job).ppl;
+        out->text_a = generate_text(checkpoint_a, a, device, dtype, prompt, 32, job);
+        out->text_b = generate_text(checkpoint_b, b, device, dtype, prompt, 32, job);
+      },
+      {[this, out] {
+         compare_->set_running(false);
+         compare_->show_measurements(out->perplexity_a, out->perplexity_b,
+                                     QString::fromStdString(out->text_a),
+                                     QString::fromStdString(out->text_b));
+         emit comparisonMeasured();
+       },
+       [this](const QString& error) {
+         compare_->set_running(false);
+         compare_->show_message(tr("Measurement failed: %1").arg(error));
+       },
+       [this] { compare_->set_running(false); }});
 }
 
 void MainWindow::measure_speed() {
@@ -480,9 +527,9 @@ void MainWindow::measure_speed() {
   const auto out = std::make_shared<std::vector<std::vector<SpeedResult>>>();
   speed_panel_->set_running(true);
   run_job(speed_job_, tr("Speed of %1").arg(labels.join(QStringLiteral(" / "))),
-          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plans, options,
-           out](JobContext& job) {
-            *out = measure_checkpoint_speed(checkpoint, plans, device, "auto", options, job);
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), dtype = dtype_.toStdString(),
+           plans, options, out](JobContext& job) {
+            *out = measure_checkpoint_speed(checkpoint, plans, device, dtype, options, job);
           },
           {[this, labels, out] {
              speed_panel_->set_running(false);
@@ -547,7 +594,7 @@ void MainWindow::apply_plan(const DropPlan& plan) {
   heatmap_->set_plan(plan_);
   compare_->set_plan_b(compare_label(), plan_, impact_of(plan_));
   emit planChanged();
-  summary_->show_summary(summarize(opened_->checkpoint, plan_, opened_->summary.runtime_dtype));
+  summary_->show_summary(summarize(opened_->checkpoint, plan_, runtime_dtype()));
   update_impact();
 }
 
@@ -573,10 +620,10 @@ void MainWindow::start_perplexity() {
   };
   const auto out = std::make_shared<Perplexities>(Perplexities{full_perplexity_, 0});
   run_job(perplexity_job_, tr("Held-out perplexity (%1)").arg(drops_label()),
-          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plan = plan_, text = *text,
-           out](JobContext& job) {
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), dtype = dtype_.toStdString(),
+           plan = plan_, text = *text, out](JobContext& job) {
             auto measure = [&](const DropPlan& drops) {
-              return checkpoint_perplexity(checkpoint, drops, device, text, 2048, 256, job).ppl;
+              return checkpoint_perplexity(checkpoint, drops, device, dtype, text, 2048, 256, job).ppl;
             };
             if (out->full == 0) out->full = measure({});
             out->with_drops = plan.empty() ? out->full : measure(plan);
@@ -609,9 +656,9 @@ void MainWindow::measure_decode_speedup() {
   };
   const auto out = std::make_shared<Speeds>(Speeds{full_decode_speed_, 0});
   run_job(decode_speed_job_, tr("Decode speed (%1)").arg(drops_label()),
-          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plans, options,
-           out](JobContext& job) {
-            const auto results = measure_checkpoint_speed(checkpoint, plans, device, "auto", options, job);
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), dtype = dtype_.toStdString(),
+           plans, options, out](JobContext& job) {
+            const auto results = measure_checkpoint_speed(checkpoint, plans, device, dtype, options, job);
             for (const auto& configuration : results)
               if (configuration[0].out_of_memory) throw_runtime("out of memory");
             if (out->full == 0) out->full = results.front()[0].decode_tokens_per_second;
@@ -655,8 +702,10 @@ void MainWindow::evaluate() {
   eval_panel_->set_running(true);
   statusBar()->showMessage(tr("Evaluating %1 (%2)…").arg(opening_path_, label));
   run_job(eval_job_, tr("Evaluate %1").arg(opening_path_),
-          [checkpoint = opened_->checkpoint, device = device_.toStdString(), plan = plan_, options,
-           out](JobContext& job) { *out = evaluate_checkpoint(checkpoint, plan, device, options, job); },
+          [checkpoint = opened_->checkpoint, device = device_.toStdString(), dtype = dtype_.toStdString(),
+           plan = plan_, options, out](JobContext& job) {
+            *out = evaluate_checkpoint(checkpoint, plan, device, dtype, options, job);
+          },
           {[this, label, out] {
              eval_panel_->set_running(false);
              eval_panel_->add_results(label, *out);

@@ -42,6 +42,10 @@ class MainWindow : public QMainWindow {
   // machine has no such device).
   bool set_device(const QString& device, QString* error = nullptr);
   const QString& device() const { return device_; }
+  // The precision of every job from now on: "auto", "float32", "bfloat16" or "float16" (false and `error`
+  // when the device cannot run it).
+  bool set_dtype(const QString& dtype, QString* error = nullptr);
+  const QString& dtype() const { return dtype_; }
   QUndoStack* undo_stack() const { return undo_; }
 
   // Opens the model in the background, then computes its default importance map; emits modelOpened or
@@ -102,7 +106,8 @@ class MainWindow : public QMainWindow {
   void choose_project_to_save();
   void choose_export(bool pruned);
   QString drops_label() const;
-  QString compare_label() const;  // the model's folder name and the drops
+  QString compare_label() const;      // the model's folder name and the drops
+  std::string runtime_dtype() const;  // what dtype_ means for the open model on device_
 
   struct Opened {
     Checkpoint checkpoint;
@@ -138,6 +143,7 @@ class MainWindow : public QMainWindow {
   DropPlan plan_;
   Metric metric_ = Metric::Cosine;
   QString device_ = QStringLiteral("cpu");
+  QString dtype_ = QStringLiteral("auto");
 };
 
 }  // namespace llmdrop::workbench

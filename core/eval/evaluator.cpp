@@ -596,9 +596,10 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
 }
 
 EvalResults evaluate_checkpoint(const Checkpoint& checkpoint, const DropPlan& drops,
-                                const std::string& device, const EvalOptions& options, JobContext& job) {
+                                const std::string& device, const std::string& dtype,
+                                const EvalOptions& options, JobContext& job) {
   const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-  const auto model = Model::load_in_job(checkpoint, device, "auto", drops, job);
+  const auto model = Model::load_in_job(checkpoint, device, dtype, drops, job);
   return evaluate(*model, tokenizer, options, job);
 }
 

@@ -54,11 +54,11 @@ struct EvalResults {
 EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalOptions& options,
                      JobContext& job = JobContext::silent());
 
-// Loads the checkpoint's tokenizer and model (with `drops`, on `device` in its automatic dtype) and evaluates
-// it: the workbench's entry point, free of torch types. Progress: loading, then evaluating.
+// Loads the checkpoint's tokenizer and model (with `drops`, on `device` in `dtype`, "auto" as the CLI) and
+// evaluates it: the workbench's entry point, free of torch types. Progress: loading, then evaluating.
 EvalResults evaluate_checkpoint(const Checkpoint& checkpoint, const DropPlan& drops,
-                                const std::string& device, const EvalOptions& options,
-                                JobContext& job = JobContext::silent());
+                                const std::string& device, const std::string& dtype,
+                                const EvalOptions& options, JobContext& job = JobContext::silent());
 
 // lm-eval's results layout (results, groups, group_subtasks, configs, n-shot, n-samples, config) plus the
 // model's path and drop lists and the elapsed time.

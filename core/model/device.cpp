@@ -1,5 +1,6 @@
 #include "model/device.h"
 
+#include <ATen/ATen.h>
 #include <ATen/Context.h>
 
 #include "checkpoint/model_config.h"
@@ -40,6 +41,26 @@ std::vector<std::string> available_devices() {
 
 void check_device(const std::string& name) {
   parse_device(name);
+}
+
+std::vector<std::string> dtype_names() {
+  return {"auto", "float32", "bfloat16", "float16"};
+}
+
+void check_dtype(const std::string& device, const std::string& dtype) {
+  const c10::Device where = parse_device(device);
+  const c10::ScalarType type = parse_dtype(dtype, ModelConfig{}, where);
+  try {  // e.g. Debian's CPU libtorch 1.13 has no float16 matrix products
+    const at::Tensor probe = at::ones({2, 2}, at::TensorOptions().dtype(type).device(where));
+    at::matmul(probe, probe);
+  } catch (const std::exception&) {
+    throw_bad_input(dtype + " is not available on " + device + " in this build (no " + dtype_name(type) +
+                    " matrix products)");
+  }
+}
+
+std::string resolve_dtype(const std::string& device, const std::string& dtype, const ModelConfig& config) {
+  return dtype_name(parse_dtype(dtype, config, parse_device(device)));
 }
 
 c10::ScalarType parse_dtype(const std::string& name, const ModelConfig& config, c10::Device device) {

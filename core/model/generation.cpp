@@ -77,12 +77,13 @@ std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& pr
 }
 
 std::string generate_text(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& device,
-                          const std::string& prompt, int64_t max_new_tokens, JobContext& job) {
+                          const std::string& dtype, const std::string& prompt, int64_t max_new_tokens,
+                          JobContext& job) {
   const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
   std::vector<int64_t> ids;
   if (tokenizer.bos_id()) ids.push_back(*tokenizer.bos_id());
   for (int64_t id : tokenizer.encode(prompt)) ids.push_back(id);
-  const auto model = Model::load_in_job(checkpoint, device, "auto", drops, job);
+  const auto model = Model::load_in_job(checkpoint, device, dtype, drops, job);
   SamplingOptions options;
   options.max_new_tokens = max_new_tokens;
   options.stop_token = tokenizer.eos_id();

@@ -36,7 +36,7 @@ std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& pr
 // Loads the checkpoint (with `drops`, on `device`) and its tokenizer and continues `prompt` greedily (BOS
 // prepended when the model has one, stopping at EOS): the new text. Torch-free, for the GUI.
 std::string generate_text(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& device,
-                          const std::string& prompt, int64_t max_new_tokens,
+                          const std::string& dtype, const std::string& prompt, int64_t max_new_tokens,
                           JobContext& job = JobContext::silent());
 
 }  // namespace llmdrop

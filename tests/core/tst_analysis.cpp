@@ -361,8 +361,8 @@ class AnalysisTest : public QObject {
     std::ofstream(text) << "The license grants permission to use the software. Copies of the software must "
                            "include the notice. The authors are not liable for any claim arising from it.";
     const Checkpoint ckpt = Checkpoint::open(test::model_dir("llama"));
-    const auto all = llmdrop::checkpoint_perplexity(ckpt, DropPlan{{1}, {}}, "cpu", text, 100000, 16);
-    const auto tail = llmdrop::checkpoint_perplexity(ckpt, DropPlan{{1}, {}}, "cpu", text, 20, 16);
+    const auto all = llmdrop::checkpoint_perplexity(ckpt, DropPlan{{1}, {}}, "cpu", "auto", text, 100000, 16);
+    const auto tail = llmdrop::checkpoint_perplexity(ckpt, DropPlan{{1}, {}}, "cpu", "auto", text, 20, 16);
     QCOMPARE(tail.tokens, int64_t(20));  // 20 tokens, each predicted (BOS starts every window)
     QVERIFY(all.tokens > tail.tokens);
     LoadOptions options;
@@ -375,7 +375,8 @@ class AnalysisTest : public QObject {
         "include the notice. The authors are not liable for any claim arising from it.");
     const auto direct = llmdrop::perplexity(*model, ids, tok.bos_id(), 16);
     QCOMPARE(all.ppl, direct.ppl);
-    QVERIFY(std::abs(all.ppl - llmdrop::checkpoint_perplexity(ckpt, {}, "cpu", text, 100000, 16).ppl) > 1e-6);
+    QVERIFY(std::abs(all.ppl -
+                     llmdrop::checkpoint_perplexity(ckpt, {}, "cpu", "auto", text, 100000, 16).ppl) > 1e-6);
   }
 
   // Cancelled between tensors (here after the third), a pruned export leaves neither the output folder nor a

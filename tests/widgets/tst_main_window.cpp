@@ -24,6 +24,7 @@
 #include "importance_heatmap.h"
 #include "main_window.h"
 #include "model/device_list.h"
+#include "model_summary_widget.h"
 #include "speed_panel.h"
 #include "support/test_support.h"
 
@@ -249,7 +250,7 @@ class MainWindowTest : public QObject {
     QVERIFY(text.has_value());
     auto perplexity = [&](const QString& model, const DropPlan& plan) {
       return llmdrop::checkpoint_perplexity(llmdrop::Checkpoint::open(model.toStdString()), plan, "cpu",
-                                            *text, 2048, 256, llmdrop::JobContext::silent())
+                                            "auto", *text, 2048, 256, llmdrop::JobContext::silent())
           .ppl;
     };
     QCOMPARE(view->cell_text(widgets::CompareView::Perplexity, 0),
@@ -258,6 +259,39 @@ class MainWindowTest : public QObject {
              QString::number(perplexity(other, {}), 'f', 2));
     QVERIFY(view->generation(0).startsWith("The license"));
     QVERIFY(view->generation(1).startsWith("The license"));
+  }
+
+  // The precision choice reaches the summary and every job: in bfloat16 the KV cache per token halves and the
+  // held-out perplexity is the bfloat16 model's (checkpoint_perplexity in bfloat16); an unknown precision is
+  // refused and changes nothing.
+  void precisionChoiceReachesSummaryAndJobs() {
+    MainWindow w;
+    QSignalSpy impact(&w, &MainWindow::impactUpdated);
+    QVERIFY(open_and_score(w, kModel));
+    QVERIFY(impact.count() > 0 || impact.wait(60000));
+    QCOMPARE(w.dtype(), QString("auto"));
+    // K and V of 2 heads × 16 dims over 6 layers: 384 elements per token; "auto" on the CPU is float32.
+    auto kv = [&] { return w.findChild<widgets::ModelSummaryWidget*>()->field_text("kv"); };
+    QVERIFY2(kv().startsWith("1.5 KiB in float32"), qPrintable(kv()));
+    QString error;
+    QVERIFY(!w.set_dtype("float64", &error));
+    QVERIFY2(error.contains("float64"), qPrintable(error));
+    QCOMPARE(w.dtype(), QString("auto"));
+    impact.clear();
+    QVERIFY2(w.set_dtype("bfloat16", &error), qPrintable(error));
+    QVERIFY(impact.wait(60000));
+    const auto text = llmdrop::find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
+    QVERIFY(text.has_value());
+    const double bf16 = llmdrop::checkpoint_perplexity(llmdrop::Checkpoint::open(kModel.toStdString()), {},
+                                                       "cpu", "bfloat16", *text, 2048, 256)
+                            .ppl;
+    const double fp32 = llmdrop::checkpoint_perplexity(llmdrop::Checkpoint::open(kModel.toStdString()), {},
+                                                       "cpu", "float32", *text, 2048, 256)
+                            .ppl;
+    QVERIFY(bf16 != fp32);
+    QVERIFY2(w.impact_panel()->perplexity_text().startsWith(QString::number(bf16, 'f', 2) + " (full model"),
+             qPrintable(w.impact_panel()->perplexity_text()));
+    QVERIFY2(kv().startsWith("768 B in bfloat16"), qPrintable(kv()));
   }
 
   // The device choice: what this build and machine offer is accepted and reaches the jobs; anything else is
