@@ -37,11 +37,6 @@
         <translation>Es war einmal</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="35"/>
-        <source>A: pin a plan first</source>
-        <translation>A: zuerst einen Plan festhalten</translation>
-    </message>
-    <message>
         <location filename="../widgets/compare_view.cpp" line="44"/>
         <source>A</source>
         <translation>A</translation>
@@ -582,98 +577,103 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>Messen</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="33"/>
+        <location filename="../widgets/speed_panel.cpp" line="27"/>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="34"/>
         <source>Prefill lengths, one round each</source>
         <translation>Prefill-Längen, je eine Runde</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="35"/>
+        <location filename="../widgets/speed_panel.cpp" line="36"/>
         <source>Contexts</source>
         <translation>Kontexte</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="36"/>
+        <location filename="../widgets/speed_panel.cpp" line="37"/>
         <source>New tokens</source>
         <translation>Neue Token</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="39"/>
+        <location filename="../widgets/speed_panel.cpp" line="41"/>
         <source>context (tokens)</source>
         <translation>Kontext (Token)</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="40"/>
+        <location filename="../widgets/speed_panel.cpp" line="42"/>
         <source>decode tokens/s</source>
         <translation>Decode-Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="43"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>KV cache (MiB), largest context</source>
         <translation>KV-Cache (MiB), größter Kontext</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Configuration</source>
         <translation>Konfiguration</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Context</source>
         <translation>Kontext</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Prefill tok/s</source>
         <translation>Prefill Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode tok/s</source>
         <translation>Decode Token/s</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>KV cache MiB</source>
         <translation>KV-Cache MiB</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode speedup</source>
         <translation>Decode-Beschleunigung</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="73"/>
+        <location filename="../widgets/speed_panel.cpp" line="76"/>
         <source>contexts must be positive integers separated by commas, e.g. 32,64,128</source>
         <translation>Kontexte müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 32,64,128</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="79"/>
+        <location filename="../widgets/speed_panel.cpp" line="82"/>
         <source>give at least one context length</source>
         <translation>mindestens eine Kontextlänge angeben</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="87"/>
+        <location filename="../widgets/speed_panel.cpp" line="90"/>
         <source>Measuring…</source>
         <translation>Wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="122"/>
-        <location filename="../widgets/speed_panel.cpp" line="123"/>
+        <location filename="../widgets/speed_panel.cpp" line="169"/>
+        <location filename="../widgets/speed_panel.cpp" line="170"/>
         <source>out of memory</source>
         <translation>Speicher erschöpft</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="145"/>
+        <location filename="../widgets/speed_panel.cpp" line="131"/>
         <source>Measured %1 configurations</source>
         <translation>%1 Konfigurationen gemessen</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="162"/>
+        <location filename="../widgets/speed_panel.cpp" line="208"/>
         <source>Decode speed</source>
         <translation>Decode-Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="163"/>
+        <location filename="../widgets/speed_panel.cpp" line="209"/>
         <source>KV cache</source>
         <translation>KV-Cache</translation>
     </message>
@@ -686,102 +686,102 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>LLM-Drop Workbench</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="140"/>
+        <location filename="../app/workbench/main_window.cpp" line="141"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="141"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>&amp;Open model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="150"/>
+        <location filename="../app/workbench/main_window.cpp" line="151"/>
         <source>importance map</source>
         <translation>Wichtigkeitskarte</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <location filename="../app/workbench/main_window.cpp" line="172"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="214"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="219"/>
+        <location filename="../app/workbench/main_window.cpp" line="220"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="311"/>
+        <location filename="../app/workbench/main_window.cpp" line="312"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="313"/>
+        <location filename="../app/workbench/main_window.cpp" line="314"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="348"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="354"/>
+        <location filename="../app/workbench/main_window.cpp" line="355"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="355"/>
+        <location filename="../app/workbench/main_window.cpp" line="356"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="389"/>
+        <location filename="../app/workbench/main_window.cpp" line="390"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <source>%1 · full</source>
+        <translation>%1 · vollständig</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="414"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="434"/>
+        <location filename="../app/workbench/main_window.cpp" line="440"/>
         <source>Jobs run on %1</source>
         <translation>Aufträge laufen auf %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="452"/>
+        <location filename="../app/workbench/main_window.cpp" line="458"/>
         <source>Models run in %1</source>
         <translation>Modelle laufen in %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="472"/>
-        <source>Pin a plan as A first, then change the plan or the model (B) and measure.</source>
-        <translation>Zuerst einen Plan als A festhalten, dann den Plan oder das Modell (B) ändern und messen.</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="487"/>
+        <location filename="../app/workbench/main_window.cpp" line="490"/>
         <source>Compare A and B</source>
         <translation>A und B vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="658"/>
+        <location filename="../app/workbench/main_window.cpp" line="670"/>
         <source>Decode speed (%1)</source>
         <translation>Decode-Geschwindigkeit (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="677"/>
+        <location filename="../app/workbench/main_window.cpp" line="689"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="712"/>
+        <location filename="../app/workbench/main_window.cpp" line="724"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
@@ -801,303 +801,309 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="142"/>
+        <location filename="../app/workbench/main_window.cpp" line="143"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="143"/>
+        <location filename="../app/workbench/main_window.cpp" line="144"/>
         <source>&amp;Save project…</source>
         <translation>Projekt &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="146"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>Entfernungsplan &amp;exportieren (config.json)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <location filename="../app/workbench/main_window.cpp" line="147"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>&amp;Beschnittenen Checkpoint exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="166"/>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>Bilder (*.png *.pdf *.svg)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="153"/>
         <source>decode-speed plot</source>
         <translation>Decode-Geschwindigkeitsdiagramm</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <location filename="../app/workbench/main_window.cpp" line="157"/>
         <source>KV-cache plot</source>
         <translation>KV-Cache-Diagramm</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="160"/>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
         <source>evaluation chart</source>
         <translation>Auswertungsdiagramm</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="164"/>
+        <location filename="../app/workbench/main_window.cpp" line="165"/>
         <source>Export the %1 as an image…</source>
         <translation>%1 als Bild exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="165"/>
+        <location filename="../app/workbench/main_window.cpp" line="166"/>
         <source>Export the %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>Cannot export the %1</source>
         <translation>%1 kann nicht exportiert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <location filename="../app/workbench/main_window.cpp" line="173"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="173"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="176"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="179"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="183"/>
         <source>&amp;Device</source>
         <translation>&amp;Gerät</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="192"/>
-        <location filename="../app/workbench/main_window.cpp" line="207"/>
+        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="208"/>
         <source>Cannot use %1</source>
         <translation>%1 kann nicht verwendet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="198"/>
         <source>&amp;Precision</source>
         <translation>&amp;Genauigkeit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="212"/>
+        <location filename="../app/workbench/main_window.cpp" line="213"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="224"/>
+        <location filename="../app/workbench/main_window.cpp" line="225"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="225"/>
+        <location filename="../app/workbench/main_window.cpp" line="226"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="231"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="233"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="235"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="240"/>
+        <location filename="../app/workbench/main_window.cpp" line="241"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="241"/>
+        <location filename="../app/workbench/main_window.cpp" line="242"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="258"/>
+        <location filename="../app/workbench/main_window.cpp" line="259"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="271"/>
+        <location filename="../app/workbench/main_window.cpp" line="272"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="273"/>
+        <location filename="../app/workbench/main_window.cpp" line="274"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="285"/>
+        <location filename="../app/workbench/main_window.cpp" line="286"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="286"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="379"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="379"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <location filename="../app/workbench/main_window.cpp" line="296"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="742"/>
+        <location filename="../app/workbench/main_window.cpp" line="754"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="506"/>
-        <location filename="../app/workbench/main_window.cpp" line="541"/>
+        <location filename="../app/workbench/main_window.cpp" line="509"/>
+        <location filename="../app/workbench/main_window.cpp" line="553"/>
         <source>Measurement failed: %1</source>
         <translation>Messung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="572"/>
-        <location filename="../app/workbench/main_window.cpp" line="587"/>
+        <location filename="../app/workbench/main_window.cpp" line="584"/>
+        <location filename="../app/workbench/main_window.cpp" line="599"/>
         <source>Cannot drop: %1</source>
         <translation>Entfernen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="573"/>
-        <location filename="../app/workbench/main_window.cpp" line="588"/>
+        <location filename="../app/workbench/main_window.cpp" line="585"/>
+        <location filename="../app/workbench/main_window.cpp" line="600"/>
         <source>Cannot drop</source>
         <translation>Entfernen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="299"/>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="300"/>
+        <location filename="../app/workbench/main_window.cpp" line="302"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="717"/>
+        <location filename="../app/workbench/main_window.cpp" line="729"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="718"/>
+        <location filename="../app/workbench/main_window.cpp" line="730"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="361"/>
+        <location filename="../app/workbench/main_window.cpp" line="362"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="321"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="323"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="324"/>
+        <location filename="../app/workbench/main_window.cpp" line="325"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="415"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="415"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="529"/>
+        <location filename="../app/workbench/main_window.cpp" line="536"/>
+        <source>Measured already: change the plan or the rounds</source>
+        <translation>Bereits gemessen: Plan oder Runden ändern</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="541"/>
         <source>Speed of %1</source>
         <translation>Geschwindigkeit von %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="550"/>
+        <location filename="../app/workbench/main_window.cpp" line="562"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="477"/>
-        <location filename="../app/workbench/main_window.cpp" line="614"/>
+        <location filename="../app/workbench/main_window.cpp" line="480"/>
+        <location filename="../app/workbench/main_window.cpp" line="626"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="622"/>
+        <location filename="../app/workbench/main_window.cpp" line="634"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="522"/>
-        <location filename="../app/workbench/main_window.cpp" line="681"/>
+        <location filename="../app/workbench/main_window.cpp" line="527"/>
+        <location filename="../app/workbench/main_window.cpp" line="529"/>
+        <location filename="../app/workbench/main_window.cpp" line="693"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="683"/>
+        <location filename="../app/workbench/main_window.cpp" line="695"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="684"/>
+        <location filename="../app/workbench/main_window.cpp" line="696"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="685"/>
+        <location filename="../app/workbench/main_window.cpp" line="697"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="693"/>
+        <location filename="../app/workbench/main_window.cpp" line="705"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="703"/>
+        <location filename="../app/workbench/main_window.cpp" line="715"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="704"/>
+        <location filename="../app/workbench/main_window.cpp" line="716"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

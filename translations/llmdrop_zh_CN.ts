@@ -37,11 +37,6 @@
         <translation>Once upon a time</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_view.cpp" line="35"/>
-        <source>A: pin a plan first</source>
-        <translation>A：请先固定一个方案</translation>
-    </message>
-    <message>
         <location filename="../widgets/compare_view.cpp" line="44"/>
         <source>A</source>
         <translation>A</translation>
@@ -582,98 +577,103 @@ Both drop: attention %5, MLP %6</source>
         <translation>测量</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="33"/>
+        <location filename="../widgets/speed_panel.cpp" line="27"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../widgets/speed_panel.cpp" line="34"/>
         <source>Prefill lengths, one round each</source>
         <translation>预填充长度，每个一轮</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="35"/>
+        <location filename="../widgets/speed_panel.cpp" line="36"/>
         <source>Contexts</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="36"/>
+        <location filename="../widgets/speed_panel.cpp" line="37"/>
         <source>New tokens</source>
         <translation>新 token 数</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="39"/>
+        <location filename="../widgets/speed_panel.cpp" line="41"/>
         <source>context (tokens)</source>
         <translation>上下文（token）</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="40"/>
+        <location filename="../widgets/speed_panel.cpp" line="42"/>
         <source>decode tokens/s</source>
         <translation>解码 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="43"/>
+        <location filename="../widgets/speed_panel.cpp" line="45"/>
         <source>KV cache (MiB), largest context</source>
         <translation>KV 缓存（MiB），最大上下文</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="45"/>
+        <location filename="../widgets/speed_panel.cpp" line="47"/>
         <source>Prefill tok/s</source>
         <translation>预填充 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode tok/s</source>
         <translation>解码 token/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>KV cache MiB</source>
         <translation>KV 缓存 MiB</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="46"/>
+        <location filename="../widgets/speed_panel.cpp" line="48"/>
         <source>Decode speedup</source>
         <translation>解码加速</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="73"/>
+        <location filename="../widgets/speed_panel.cpp" line="76"/>
         <source>contexts must be positive integers separated by commas, e.g. 32,64,128</source>
         <translation>上下文长度必须是用逗号分隔的正整数，例如 32,64,128</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="79"/>
+        <location filename="../widgets/speed_panel.cpp" line="82"/>
         <source>give at least one context length</source>
         <translation>请至少给出一个上下文长度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="87"/>
+        <location filename="../widgets/speed_panel.cpp" line="90"/>
         <source>Measuring…</source>
         <translation>正在测量…</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="122"/>
-        <location filename="../widgets/speed_panel.cpp" line="123"/>
+        <location filename="../widgets/speed_panel.cpp" line="169"/>
+        <location filename="../widgets/speed_panel.cpp" line="170"/>
         <source>out of memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="145"/>
+        <location filename="../widgets/speed_panel.cpp" line="131"/>
         <source>Measured %1 configurations</source>
         <translation>已测量 %1 个配置</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="162"/>
+        <location filename="../widgets/speed_panel.cpp" line="208"/>
         <source>Decode speed</source>
         <translation>解码速度</translation>
     </message>
     <message>
-        <location filename="../widgets/speed_panel.cpp" line="163"/>
+        <location filename="../widgets/speed_panel.cpp" line="209"/>
         <source>KV cache</source>
         <translation>KV 缓存</translation>
     </message>
@@ -686,102 +686,102 @@ Both drop: attention %5, MLP %6</source>
         <translation>LLM-Drop 工作台</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="140"/>
+        <location filename="../app/workbench/main_window.cpp" line="141"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="141"/>
+        <location filename="../app/workbench/main_window.cpp" line="142"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="150"/>
+        <location filename="../app/workbench/main_window.cpp" line="151"/>
         <source>importance map</source>
         <translation>重要性图</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <location filename="../app/workbench/main_window.cpp" line="172"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="214"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="219"/>
+        <location filename="../app/workbench/main_window.cpp" line="220"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="311"/>
+        <location filename="../app/workbench/main_window.cpp" line="312"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="313"/>
+        <location filename="../app/workbench/main_window.cpp" line="314"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="348"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="354"/>
+        <location filename="../app/workbench/main_window.cpp" line="355"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="355"/>
+        <location filename="../app/workbench/main_window.cpp" line="356"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="389"/>
+        <location filename="../app/workbench/main_window.cpp" line="390"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <source>%1 · full</source>
+        <translation>%1 · 完整</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="414"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="434"/>
+        <location filename="../app/workbench/main_window.cpp" line="440"/>
         <source>Jobs run on %1</source>
         <translation>任务在 %1 上运行</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="452"/>
+        <location filename="../app/workbench/main_window.cpp" line="458"/>
         <source>Models run in %1</source>
         <translation>模型以 %1 运行</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="472"/>
-        <source>Pin a plan as A first, then change the plan or the model (B) and measure.</source>
-        <translation>请先将一个方案固定为 A，然后更改方案或模型（B）再测量。</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="487"/>
+        <location filename="../app/workbench/main_window.cpp" line="490"/>
         <source>Compare A and B</source>
         <translation>对比 A 与 B</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="658"/>
+        <location filename="../app/workbench/main_window.cpp" line="670"/>
         <source>Decode speed (%1)</source>
         <translation>解码速度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="677"/>
+        <location filename="../app/workbench/main_window.cpp" line="689"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="712"/>
+        <location filename="../app/workbench/main_window.cpp" line="724"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
@@ -801,303 +801,309 @@ Both drop: attention %5, MLP %6</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="142"/>
+        <location filename="../app/workbench/main_window.cpp" line="143"/>
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="143"/>
+        <location filename="../app/workbench/main_window.cpp" line="144"/>
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="146"/>
         <source>&amp;Export drop plan (config.json)…</source>
         <translation>导出丢弃方案(&amp;E)（config.json）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <location filename="../app/workbench/main_window.cpp" line="147"/>
         <source>Export &amp;pruned checkpoint…</source>
         <translation>导出剪枝后的检查点(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="166"/>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>图像 (*.png *.pdf *.svg)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="152"/>
+        <location filename="../app/workbench/main_window.cpp" line="153"/>
         <source>decode-speed plot</source>
         <translation>解码速度图</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <location filename="../app/workbench/main_window.cpp" line="157"/>
         <source>KV-cache plot</source>
         <translation>KV 缓存图</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="160"/>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
         <source>evaluation chart</source>
         <translation>评测图表</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="164"/>
+        <location filename="../app/workbench/main_window.cpp" line="165"/>
         <source>Export the %1 as an image…</source>
         <translation>将%1导出为图像…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="165"/>
+        <location filename="../app/workbench/main_window.cpp" line="166"/>
         <source>Export the %1</source>
         <translation>导出%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
         <source>Cannot export the %1</source>
         <translation>无法导出%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <location filename="../app/workbench/main_window.cpp" line="173"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="173"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="176"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="179"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="183"/>
         <source>&amp;Device</source>
         <translation>设备(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="192"/>
-        <location filename="../app/workbench/main_window.cpp" line="207"/>
+        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="208"/>
         <source>Cannot use %1</source>
         <translation>无法使用 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="198"/>
         <source>&amp;Precision</source>
         <translation>精度(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="212"/>
+        <location filename="../app/workbench/main_window.cpp" line="213"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="224"/>
+        <location filename="../app/workbench/main_window.cpp" line="225"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="225"/>
+        <location filename="../app/workbench/main_window.cpp" line="226"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="231"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="233"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="234"/>
+        <location filename="../app/workbench/main_window.cpp" line="235"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="240"/>
+        <location filename="../app/workbench/main_window.cpp" line="241"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="241"/>
+        <location filename="../app/workbench/main_window.cpp" line="242"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="258"/>
+        <location filename="../app/workbench/main_window.cpp" line="259"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="271"/>
+        <location filename="../app/workbench/main_window.cpp" line="272"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="273"/>
+        <location filename="../app/workbench/main_window.cpp" line="274"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="285"/>
+        <location filename="../app/workbench/main_window.cpp" line="286"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="286"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="379"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="379"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <location filename="../app/workbench/main_window.cpp" line="296"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="742"/>
+        <location filename="../app/workbench/main_window.cpp" line="754"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="506"/>
-        <location filename="../app/workbench/main_window.cpp" line="541"/>
+        <location filename="../app/workbench/main_window.cpp" line="509"/>
+        <location filename="../app/workbench/main_window.cpp" line="553"/>
         <source>Measurement failed: %1</source>
         <translation>测量失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="572"/>
-        <location filename="../app/workbench/main_window.cpp" line="587"/>
+        <location filename="../app/workbench/main_window.cpp" line="584"/>
+        <location filename="../app/workbench/main_window.cpp" line="599"/>
         <source>Cannot drop: %1</source>
         <translation>无法丢弃：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="573"/>
-        <location filename="../app/workbench/main_window.cpp" line="588"/>
+        <location filename="../app/workbench/main_window.cpp" line="585"/>
+        <location filename="../app/workbench/main_window.cpp" line="600"/>
         <source>Cannot drop</source>
         <translation>无法丢弃</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="299"/>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="300"/>
+        <location filename="../app/workbench/main_window.cpp" line="302"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="717"/>
+        <location filename="../app/workbench/main_window.cpp" line="729"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="718"/>
+        <location filename="../app/workbench/main_window.cpp" line="730"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="361"/>
+        <location filename="../app/workbench/main_window.cpp" line="362"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="321"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="323"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="324"/>
+        <location filename="../app/workbench/main_window.cpp" line="325"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="415"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="415"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="529"/>
+        <location filename="../app/workbench/main_window.cpp" line="536"/>
+        <source>Measured already: change the plan or the rounds</source>
+        <translation>已测量：请更改方案或轮次</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="541"/>
         <source>Speed of %1</source>
         <translation>%1 的速度</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="550"/>
+        <location filename="../app/workbench/main_window.cpp" line="562"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>丢弃 %1 个最不重要的（%2，%3，%4）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="477"/>
-        <location filename="../app/workbench/main_window.cpp" line="614"/>
+        <location filename="../app/workbench/main_window.cpp" line="480"/>
+        <location filename="../app/workbench/main_window.cpp" line="626"/>
         <source>the bundled held-out text was not found</source>
         <translation>未找到内置的留出文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="622"/>
+        <location filename="../app/workbench/main_window.cpp" line="634"/>
         <source>Held-out perplexity (%1)</source>
         <translation>留出文本困惑度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="522"/>
-        <location filename="../app/workbench/main_window.cpp" line="681"/>
+        <location filename="../app/workbench/main_window.cpp" line="527"/>
+        <location filename="../app/workbench/main_window.cpp" line="529"/>
+        <location filename="../app/workbench/main_window.cpp" line="693"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="683"/>
+        <location filename="../app/workbench/main_window.cpp" line="695"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="684"/>
+        <location filename="../app/workbench/main_window.cpp" line="696"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="685"/>
+        <location filename="../app/workbench/main_window.cpp" line="697"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="693"/>
+        <location filename="../app/workbench/main_window.cpp" line="705"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="703"/>
+        <location filename="../app/workbench/main_window.cpp" line="715"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="704"/>
+        <location filename="../app/workbench/main_window.cpp" line="716"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>

@@ -32,7 +32,7 @@ CompareView::CompareView(QWidget* parent)
       pin_(new QPushButton(tr("Pin the current plan as A"), this)),
       run_(new QPushButton(tr("Measure perplexity and generate"), this)),
       prompt_(new QLineEdit(tr("Once upon a time"), this)),
-      caption_a_(new QLabel(tr("A: pin a plan first"), this)),
+      caption_a_(new QLabel(this)),
       caption_b_(new QLabel(this)),
       difference_(new QLabel(this)),
       message_(new QLabel(this)),

@@ -1,7 +1,8 @@
 #pragma once
-// Two models, or one model under two drop plans, side by side: A (a model and plan pinned, with its map) and
-// B (the current model and plan), each on its own importance map, their impact and held-out perplexity in a
-// table, which modules only one of them drops, and both greedy continuations of the same prompt.
+// Two models, or one model under two drop plans, side by side: A (a model and plan pinned, with its map; the
+// current model in full until then) and B (the current model and plan), each on its own importance map, their
+// impact and held-out perplexity in a table, which modules only one of them drops, and both greedy
+// continuations of the same prompt.
 #include <QWidget>
 
 #include "analysis/impact.h"

@@ -24,6 +24,7 @@ SpeedPanel::SpeedPanel(QWidget* parent)
       contexts_(new QLineEdit(QStringLiteral("32,64,128,256,512"), this)),
       new_tokens_(new QSpinBox(this)),
       measure_(new QPushButton(tr("Measure"), this)),
+      clear_(new QPushButton(tr("Clear"), this)),
       message_(new QLabel(this)),
       decode_plot_(new QCustomPlot(this)),
       memory_plot_(new QCustomPlot(this)),
@@ -35,6 +36,7 @@ SpeedPanel::SpeedPanel(QWidget* parent)
   inputs->addRow(tr("Contexts"), contexts_);
   inputs->addRow(tr("New tokens"), new_tokens_);
   inputs->addRow(measure_);
+  inputs->addRow(clear_);
   inputs->addRow(message_);
   decode_plot_->xAxis->setLabel(tr("context (tokens)"));
   decode_plot_->yAxis->setLabel(tr("decode tokens/s"));
@@ -57,6 +59,7 @@ SpeedPanel::SpeedPanel(QWidget* parent)
   layout->addLayout(inputs);
   layout->addLayout(right, 1);
   connect(measure_, &QPushButton::clicked, this, &SpeedPanel::measureRequested);
+  connect(clear_, &QPushButton::clicked, this, &SpeedPanel::clear_results);
 }
 
 void SpeedPanel::set_rounds(const QString& contexts, int new_tokens) {
@@ -91,8 +94,52 @@ void SpeedPanel::show_message(const QString& message) {
   message_->setText(message);
 }
 
-void SpeedPanel::show_results(const QStringList& labels,
-                              const std::vector<std::vector<SpeedResult>>& results) {
+namespace {
+bool same_rounds(const std::vector<SpeedResult>& measured, const std::vector<SpeedRound>& rounds) {
+  if (measured.size() != rounds.size()) return false;
+  for (size_t r = 0; r < rounds.size(); ++r)
+    if (measured[r].context != rounds[r].context || measured[r].new_tokens != rounds[r].new_tokens)
+      return false;
+  return true;
+}
+std::vector<SpeedRound> rounds_of(const std::vector<SpeedResult>& measured) {
+  std::vector<SpeedRound> rounds;
+  for (const SpeedResult& x : measured) rounds.push_back({x.context, x.new_tokens});
+  return rounds;
+}
+}  // namespace
+
+bool SpeedPanel::shows(const QString& label, const std::vector<SpeedRound>& rounds) const {
+  const int c = labels_.indexOf(label);
+  return c >= 0 && same_rounds(results_[c], rounds);
+}
+
+void SpeedPanel::add_results(const QStringList& labels,
+                             const std::vector<std::vector<SpeedResult>>& results) {
+  if (!results.empty() && !results_.empty() && !same_rounds(results_.front(), rounds_of(results.front())))
+    clear_results();
+  for (size_t c = 0; c < results.size(); ++c) {
+    const int shown = labels_.indexOf(labels.value(int(c)));
+    if (shown >= 0) {
+      results_[shown] = results[c];
+    } else {
+      labels_ << labels.value(int(c));
+      results_.push_back(results[c]);
+    }
+  }
+  render();
+  message_->setText(tr("Measured %1 configurations").arg(results.size()));
+}
+
+void SpeedPanel::clear_results() {
+  labels_.clear();
+  results_.clear();
+  render();
+}
+
+void SpeedPanel::render() {
+  const QStringList& labels = labels_;
+  const std::vector<std::vector<SpeedResult>>& results = results_;
   table_->setRowCount(0);
   decode_plot_->clearGraphs();
   decode_plot_->clearPlottables();
@@ -142,7 +189,6 @@ void SpeedPanel::show_results(const QStringList& labels,
   memory_plot_->yAxis->setRange(0, max_kv * 1.15 + 1e-9);
   decode_plot_->replot();
   memory_plot_->replot();
-  message_->setText(tr("Measured %1 configurations").arg(results.size()));
 }
 
 int SpeedPanel::result_rows() const {

@@ -128,6 +128,7 @@ MainWindow::MainWindow(QWidget* parent)
   connect(compare_, &widgets::CompareView::pinRequested, this, [this] {
     if (!opened_ || !scores_ || scoring_job_) return;
     compare_a_ = opened_;
+    compare_a_pinned_ = true;
     compare_->set_plan_a(compare_label(), plan_, impact_of(plan_), *scores_);
   });
   connect(compare_, &widgets::CompareView::runRequested, this, &MainWindow::measure_comparison);
@@ -402,6 +403,11 @@ void MainWindow::show_scores() {
   heatmap_->set_scores(*scores_, metric_);
   heatmap_->set_plan(plan_);
   heatmap_->show();
+  if (!compare_a_pinned_) {  // until a plan is pinned, A is this model in full: full vs. dropped at a click
+    compare_a_ = opened_;
+    compare_->set_plan_a(tr("%1 · full").arg(QFileInfo(opening_path_).fileName()), {}, impact_of({}),
+                         *scores_);
+  }
   compare_->set_plan_b(compare_label(), plan_, impact_of(plan_));
   compare_->set_scores(*scores_, metric_);
   statusBar()->showMessage(
@@ -468,10 +474,7 @@ PlanImpact MainWindow::impact_of(const DropPlan& plan) const {
 
 void MainWindow::measure_comparison() {
   if (!opened_ || compare_job_) return;
-  if (!compare_a_) {
-    compare_->show_message(tr("Pin a plan as A first, then change the plan or the model (B) and measure."));
-    return;
-  }
+  if (!compare_a_) return;  // no model has been shown yet
   const auto text = find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
   if (!text) {
     compare_->show_message(tr("the bundled held-out text was not found"));
@@ -518,11 +521,20 @@ void MainWindow::measure_speed() {
   }
   SpeedOptions options;
   options.rounds = *rounds;
-  std::vector<DropPlan> plans = {DropPlan{}};
-  QStringList labels{tr("full")};
-  if (!plan_.empty()) {
+  // The full model once per set of rounds (the speedups' baseline), then the current plan.
+  std::vector<DropPlan> plans;
+  QStringList labels;
+  if (!speed_panel_->shows(tr("full"), *rounds)) {
+    plans.push_back({});
+    labels << tr("full");
+  }
+  if (!plan_.empty() && !speed_panel_->shows(drops_label(), *rounds)) {
     plans.push_back(plan_);
     labels << drops_label();
+  }
+  if (plans.empty()) {
+    speed_panel_->show_message(tr("Measured already: change the plan or the rounds"));
+    return;
   }
   const auto out = std::make_shared<std::vector<std::vector<SpeedResult>>>();
   speed_panel_->set_running(true);
@@ -533,7 +545,7 @@ void MainWindow::measure_speed() {
           },
           {[this, labels, out] {
              speed_panel_->set_running(false);
-             speed_panel_->show_results(labels, *out);
+             speed_panel_->add_results(labels, *out);
              emit speedMeasured();
            },
            [this](const QString& error) {

@@ -138,7 +138,8 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<Project> pending_project_;  // restored once its model is open
   QString opening_path_;
   std::shared_ptr<Opened> opened_;            // filled by the open job
-  std::shared_ptr<const Opened> compare_a_;   // the model pinned as the compare view's A
+  std::shared_ptr<const Opened> compare_a_;   // the compare view's A: the model pinned, or the current one
+  bool compare_a_pinned_ = false;             // false: A is the current model in full
   std::shared_ptr<ImportanceScores> scores_;  // filled by the scoring job
   DropPlan plan_;
   Metric metric_ = Metric::Cosine;

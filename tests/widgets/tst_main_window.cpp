@@ -185,10 +185,31 @@ class MainWindowTest : public QObject {
     QVERIFY(svg.open(QIODevice::ReadOnly) && svg.read(4096).contains("<svg"));
     QVERIFY(!panel->save(widgets::SpeedPanel::Plot::kv_cache, tmp.filePath("kv.bmp"), &error));
     QCOMPARE(QDir(tmp.path()).entryList(QDir::Files).size(), 2);
+    // Another plan adds its configuration; the full model, measured already for these rounds, stays the
+    // baseline.
+    const QString full_decode = panel->cell_text(1, 3);
+    click(w, ModuleKind::Mlp, 0);
+    QTest::mouseClick(panel->measure_button(), Qt::LeftButton);
+    QVERIFY(measured.wait(120000));
+    QCOMPARE(panel->result_rows(), 6);
+    QCOMPARE(panel->decode_graphs(), 3);
+    QCOMPARE(panel->cell_text(1, 3), full_decode);
+    QCOMPARE(panel->cell_text(5, 5),
+             QString("%1×").arg(panel->cell_text(5, 3).toDouble() / full_decode.toDouble(), 0, 'f', 2));
+    QTest::mouseClick(panel->measure_button(), Qt::LeftButton);  // nothing new to measure
+    QVERIFY(!measured.wait(300));
+    // Other rounds start over: the full model and the current plan.
+    panel->set_rounds("8", 4);
+    QTest::mouseClick(panel->measure_button(), Qt::LeftButton);
+    QVERIFY(measured.wait(120000));
+    QCOMPARE(panel->result_rows(), 2);
+    QCOMPARE(panel->cell_text(0, 0), QString("full"));
+    QTest::mouseClick(panel->clear_button(), Qt::LeftButton);
+    QCOMPARE(panel->result_rows(), 0);
     panel->set_rounds("8,x", 4);
     QTest::mouseClick(panel->measure_button(), Qt::LeftButton);
     QVERIFY(!measured.wait(300));  // refused before any job
-    QCOMPARE(panel->result_rows(), 4);
+    QCOMPARE(panel->result_rows(), 0);
   }
 
   // The compare view: plan A pinned, plan B the current one; their impact, what only one of them drops, and a
@@ -197,9 +218,18 @@ class MainWindowTest : public QObject {
     MainWindow w;
     QVERIFY(open_and_score(w, kModel));
     widgets::CompareView* view = w.compare_view();
-    QSignalSpy measured(&w, &MainWindow::comparisonMeasured);
-    QTest::mouseClick(view->run_button(), Qt::LeftButton);  // nothing pinned yet: a message, no job
-    QVERIFY(!measured.wait(300));
+    QSignalSpy measured(&w, &MainWindow::comparisonMeasured), impact(&w, &MainWindow::impactUpdated);
+    // Until a plan is pinned, A is the model in full: full vs. dropped at a click.
+    QCOMPARE(view->plan_a(), DropPlan{});
+    click(w, ModuleKind::Attn, 3);
+    QVERIFY(impact.wait(60000));  // the full model's held-out perplexity, for comparison
+    QTest::mouseClick(view->run_button(), Qt::LeftButton);
+    QVERIFY(measured.wait(120000));
+    const QString full_perplexity =
+        w.impact_panel()->perplexity_text().section("full model ", 1).section(',', 0, 0);
+    QCOMPARE(view->cell_text(widgets::CompareView::Perplexity, 0), full_perplexity);
+    QVERIFY(view->cell_text(widgets::CompareView::Perplexity, 1) != full_perplexity);
+    w.undo_stack()->undo();
     click(w, ModuleKind::Attn, 1);
     click(w, ModuleKind::Attn, 2);
     QTest::mouseClick(view->pin_button(), Qt::LeftButton);
