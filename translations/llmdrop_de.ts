@@ -706,82 +706,72 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="215"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>Einen Hugging-Face-Modellordner öffnen (Datei → Modell öffnen…)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="220"/>
+        <location filename="../app/workbench/main_window.cpp" line="211"/>
         <source>Open a model folder</source>
         <translation>Modellordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="312"/>
+        <location filename="../app/workbench/main_window.cpp" line="303"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="314"/>
+        <location filename="../app/workbench/main_window.cpp" line="305"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>the bundled calibration text was not found</source>
         <translation>der mitgelieferte Kalibrierungstext wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="355"/>
+        <location filename="../app/workbench/main_window.cpp" line="346"/>
         <source>Computing the importance map…</source>
         <translation>Wichtigkeitskarte wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="347"/>
         <source>Score %1</source>
         <translation>%1 bewerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="390"/>
+        <location filename="../app/workbench/main_window.cpp" line="381"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <location filename="../app/workbench/main_window.cpp" line="399"/>
         <source>%1 · full</source>
         <translation>%1 · vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="414"/>
+        <location filename="../app/workbench/main_window.cpp" line="405"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>Wichtigkeitskarte von %1: ein Klick auf eine Zelle entfernt das Modul oder stellt es wieder her</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="440"/>
-        <source>Jobs run on %1</source>
-        <translation>Aufträge laufen auf %1</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="458"/>
-        <source>Models run in %1</source>
-        <translation>Modelle laufen in %1</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="490"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>Compare A and B</source>
         <translation>A und B vergleichen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="670"/>
+        <location filename="../app/workbench/main_window.cpp" line="655"/>
         <source>Decode speed (%1)</source>
         <translation>Decode-Geschwindigkeit (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="689"/>
+        <location filename="../app/workbench/main_window.cpp" line="674"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="724"/>
+        <location filename="../app/workbench/main_window.cpp" line="709"/>
         <source>Evaluated %1 (%2)</source>
         <translation>%1 ausgewertet (%2)</translation>
     </message>
@@ -881,229 +871,233 @@ Beide entfernen: Attention %5, MLP %6</translation>
         <translation>&amp;Gerät</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
-        <location filename="../app/workbench/main_window.cpp" line="208"/>
+        <location filename="../app/workbench/main_window.cpp" line="204"/>
         <source>Cannot use %1</source>
         <translation>%1 kann nicht verwendet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="198"/>
+        <location filename="../app/workbench/main_window.cpp" line="184"/>
         <source>&amp;Precision</source>
         <translation>&amp;Genauigkeit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="213"/>
+        <location filename="../app/workbench/main_window.cpp" line="185"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="225"/>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
         <source>Open a project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="226"/>
+        <location filename="../app/workbench/main_window.cpp" line="217"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="223"/>
         <source>Save the project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="233"/>
+        <location filename="../app/workbench/main_window.cpp" line="224"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop-Projekte (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="235"/>
+        <location filename="../app/workbench/main_window.cpp" line="226"/>
         <source>Cannot save the project</source>
         <translation>Das Projekt kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="241"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>Beschnittenen Checkpoint in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="242"/>
+        <location filename="../app/workbench/main_window.cpp" line="233"/>
         <source>Export the drop plan to a new folder</source>
         <translation>Entfernungsplan in einen neuen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="259"/>
+        <location filename="../app/workbench/main_window.cpp" line="250"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="272"/>
+        <location filename="../app/workbench/main_window.cpp" line="263"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>Projekt %1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="265"/>
         <source>Cannot open project</source>
         <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="286"/>
+        <location filename="../app/workbench/main_window.cpp" line="277"/>
         <source>Exporting to %1…</source>
         <translation>Export nach %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="287"/>
+        <location filename="../app/workbench/main_window.cpp" line="278"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="379"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="379"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>Der Entfernungsplan des Projekts passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="296"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>Exported to %1</source>
         <translation>Nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="754"/>
+        <location filename="../app/workbench/main_window.cpp" line="739"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="509"/>
-        <location filename="../app/workbench/main_window.cpp" line="553"/>
+        <location filename="../app/workbench/main_window.cpp" line="494"/>
+        <location filename="../app/workbench/main_window.cpp" line="538"/>
         <source>Measurement failed: %1</source>
         <translation>Messung fehlgeschlagen: %1</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="569"/>
         <location filename="../app/workbench/main_window.cpp" line="584"/>
-        <location filename="../app/workbench/main_window.cpp" line="599"/>
         <source>Cannot drop: %1</source>
         <translation>Entfernen nicht möglich: %1</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="570"/>
         <location filename="../app/workbench/main_window.cpp" line="585"/>
-        <location filename="../app/workbench/main_window.cpp" line="600"/>
         <source>Cannot drop</source>
         <translation>Entfernen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="300"/>
-        <location filename="../app/workbench/main_window.cpp" line="302"/>
+        <location filename="../app/workbench/main_window.cpp" line="291"/>
+        <location filename="../app/workbench/main_window.cpp" line="293"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="729"/>
+        <location filename="../app/workbench/main_window.cpp" line="714"/>
         <source>Evaluation failed: %1</source>
         <translation>Auswertung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="730"/>
+        <location filename="../app/workbench/main_window.cpp" line="715"/>
         <source>Evaluation failed</source>
         <translation>Auswertung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="362"/>
+        <location filename="../app/workbench/main_window.cpp" line="353"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>Die Wichtigkeitskarte kann nicht berechnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="313"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 kann nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="323"/>
+        <location filename="../app/workbench/main_window.cpp" line="314"/>
         <source>Cannot open %1</source>
         <translation>%1 kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="325"/>
+        <location filename="../app/workbench/main_window.cpp" line="316"/>
         <source>Cannot open model</source>
         <translation>Modell kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
         <source>Drop %1 %2</source>
         <translation>%1 %2 entfernen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
         <source>Restore %1 %2</source>
         <translation>%1 %2 wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="536"/>
+        <location filename="../app/workbench/main_window.cpp" line="443"/>
+        <source>Jobs run on %1 in %2</source>
+        <translation>Aufträge laufen auf %1 in %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="521"/>
         <source>Measured already: change the plan or the rounds</source>
         <translation>Bereits gemessen: Plan oder Runden ändern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="541"/>
+        <location filename="../app/workbench/main_window.cpp" line="526"/>
         <source>Speed of %1</source>
         <translation>Geschwindigkeit von %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="562"/>
+        <location filename="../app/workbench/main_window.cpp" line="547"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>Die %1 unwichtigsten entfernen (%2, %3, %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="480"/>
-        <location filename="../app/workbench/main_window.cpp" line="626"/>
+        <location filename="../app/workbench/main_window.cpp" line="465"/>
+        <location filename="../app/workbench/main_window.cpp" line="611"/>
         <source>the bundled held-out text was not found</source>
         <translation>der mitgelieferte zurückgehaltene Text wurde nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="634"/>
+        <location filename="../app/workbench/main_window.cpp" line="619"/>
         <source>Held-out perplexity (%1)</source>
         <translation>Perplexität auf zurückgehaltenem Text (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="527"/>
-        <location filename="../app/workbench/main_window.cpp" line="529"/>
-        <location filename="../app/workbench/main_window.cpp" line="693"/>
+        <location filename="../app/workbench/main_window.cpp" line="512"/>
+        <location filename="../app/workbench/main_window.cpp" line="514"/>
+        <location filename="../app/workbench/main_window.cpp" line="678"/>
         <source>full</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="695"/>
+        <location filename="../app/workbench/main_window.cpp" line="680"/>
         <source>attn %1</source>
         <translation>Attention %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="696"/>
+        <location filename="../app/workbench/main_window.cpp" line="681"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="697"/>
+        <location filename="../app/workbench/main_window.cpp" line="682"/>
         <source>%1 dropped</source>
         <translation>%1 entfernt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="705"/>
+        <location filename="../app/workbench/main_window.cpp" line="690"/>
         <source>Tick at least one task.</source>
         <translation>Mindestens eine Aufgabe ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="715"/>
+        <location filename="../app/workbench/main_window.cpp" line="700"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>%1 wird ausgewertet (%2)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="716"/>
+        <location filename="../app/workbench/main_window.cpp" line="701"/>
         <source>Evaluate %1</source>
         <translation>%1 auswerten</translation>
     </message>

@@ -706,82 +706,72 @@ Both drop: attention %5, MLP %6</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="215"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>Open a Hugging Face model folder (File → Open model…)</source>
         <translation>打开一个 Hugging Face 模型文件夹（文件 → 打开模型…）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="220"/>
+        <location filename="../app/workbench/main_window.cpp" line="211"/>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="312"/>
+        <location filename="../app/workbench/main_window.cpp" line="303"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="314"/>
+        <location filename="../app/workbench/main_window.cpp" line="305"/>
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>the bundled calibration text was not found</source>
         <translation>未找到内置的校准文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="355"/>
+        <location filename="../app/workbench/main_window.cpp" line="346"/>
         <source>Computing the importance map…</source>
         <translation>正在计算重要性图…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="347"/>
         <source>Score %1</source>
         <translation>评估 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="390"/>
+        <location filename="../app/workbench/main_window.cpp" line="381"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <location filename="../app/workbench/main_window.cpp" line="399"/>
         <source>%1 · full</source>
         <translation>%1 · 完整</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="414"/>
+        <location filename="../app/workbench/main_window.cpp" line="405"/>
         <source>Importance map of %1: click a cell to drop or restore that module</source>
         <translation>%1 的重要性图：点击单元格以丢弃或恢复该模块</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="440"/>
-        <source>Jobs run on %1</source>
-        <translation>任务在 %1 上运行</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="458"/>
-        <source>Models run in %1</source>
-        <translation>模型以 %1 运行</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="490"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>Compare A and B</source>
         <translation>对比 A 与 B</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="670"/>
+        <location filename="../app/workbench/main_window.cpp" line="655"/>
         <source>Decode speed (%1)</source>
         <translation>解码速度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="689"/>
+        <location filename="../app/workbench/main_window.cpp" line="674"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="724"/>
+        <location filename="../app/workbench/main_window.cpp" line="709"/>
         <source>Evaluated %1 (%2)</source>
         <translation>已评测 %1（%2）</translation>
     </message>
@@ -881,229 +871,233 @@ Both drop: attention %5, MLP %6</source>
         <translation>设备(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
-        <location filename="../app/workbench/main_window.cpp" line="208"/>
+        <location filename="../app/workbench/main_window.cpp" line="204"/>
         <source>Cannot use %1</source>
         <translation>无法使用 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="198"/>
+        <location filename="../app/workbench/main_window.cpp" line="184"/>
         <source>&amp;Precision</source>
         <translation>精度(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="213"/>
+        <location filename="../app/workbench/main_window.cpp" line="185"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="225"/>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
         <source>Open a project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="226"/>
+        <location filename="../app/workbench/main_window.cpp" line="217"/>
         <source>LLM-Drop projects (*.llmdrop.json *.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json *.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="223"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="233"/>
+        <location filename="../app/workbench/main_window.cpp" line="224"/>
         <source>LLM-Drop projects (*.llmdrop.json)</source>
         <translation>LLM-Drop 项目 (*.llmdrop.json)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="235"/>
+        <location filename="../app/workbench/main_window.cpp" line="226"/>
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="241"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>Export a pruned checkpoint to a new folder</source>
         <translation>将剪枝后的检查点导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="242"/>
+        <location filename="../app/workbench/main_window.cpp" line="233"/>
         <source>Export the drop plan to a new folder</source>
         <translation>将丢弃方案导出到新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="259"/>
+        <location filename="../app/workbench/main_window.cpp" line="250"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="272"/>
+        <location filename="../app/workbench/main_window.cpp" line="263"/>
         <source>Cannot open project %1:
 %2</source>
         <translation>无法打开项目 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="274"/>
+        <location filename="../app/workbench/main_window.cpp" line="265"/>
         <source>Cannot open project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="286"/>
+        <location filename="../app/workbench/main_window.cpp" line="277"/>
         <source>Exporting to %1…</source>
         <translation>正在导出到 %1…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="287"/>
+        <location filename="../app/workbench/main_window.cpp" line="278"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="379"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="379"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>The project&apos;s drop plan does not fit this model: %1</source>
         <translation>项目的丢弃方案与此模型不符：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="296"/>
+        <location filename="../app/workbench/main_window.cpp" line="287"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="754"/>
+        <location filename="../app/workbench/main_window.cpp" line="739"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="509"/>
-        <location filename="../app/workbench/main_window.cpp" line="553"/>
+        <location filename="../app/workbench/main_window.cpp" line="494"/>
+        <location filename="../app/workbench/main_window.cpp" line="538"/>
         <source>Measurement failed: %1</source>
         <translation>测量失败：%1</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="569"/>
         <location filename="../app/workbench/main_window.cpp" line="584"/>
-        <location filename="../app/workbench/main_window.cpp" line="599"/>
         <source>Cannot drop: %1</source>
         <translation>无法丢弃：%1</translation>
     </message>
     <message>
+        <location filename="../app/workbench/main_window.cpp" line="570"/>
         <location filename="../app/workbench/main_window.cpp" line="585"/>
-        <location filename="../app/workbench/main_window.cpp" line="600"/>
         <source>Cannot drop</source>
         <translation>无法丢弃</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="300"/>
-        <location filename="../app/workbench/main_window.cpp" line="302"/>
+        <location filename="../app/workbench/main_window.cpp" line="291"/>
+        <location filename="../app/workbench/main_window.cpp" line="293"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="729"/>
+        <location filename="../app/workbench/main_window.cpp" line="714"/>
         <source>Evaluation failed: %1</source>
         <translation>评测失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="730"/>
+        <location filename="../app/workbench/main_window.cpp" line="715"/>
         <source>Evaluation failed</source>
         <translation>评测失败</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="362"/>
+        <location filename="../app/workbench/main_window.cpp" line="353"/>
         <source>Cannot compute the importance map: %1</source>
         <translation>无法计算重要性图：%1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="313"/>
         <source>Cannot open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="323"/>
+        <location filename="../app/workbench/main_window.cpp" line="314"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="325"/>
+        <location filename="../app/workbench/main_window.cpp" line="316"/>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
         <source>Drop %1 %2</source>
         <translation>丢弃%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="412"/>
         <source>Restore %1 %2</source>
         <translation>恢复%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="536"/>
+        <location filename="../app/workbench/main_window.cpp" line="443"/>
+        <source>Jobs run on %1 in %2</source>
+        <translation>任务在 %1 上以 %2 运行</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="521"/>
         <source>Measured already: change the plan or the rounds</source>
         <translation>已测量：请更改方案或轮次</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="541"/>
+        <location filename="../app/workbench/main_window.cpp" line="526"/>
         <source>Speed of %1</source>
         <translation>%1 的速度</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="562"/>
+        <location filename="../app/workbench/main_window.cpp" line="547"/>
         <source>Drop %1 least important (%2, %3, %4)</source>
         <translation>丢弃 %1 个最不重要的（%2，%3，%4）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="480"/>
-        <location filename="../app/workbench/main_window.cpp" line="626"/>
+        <location filename="../app/workbench/main_window.cpp" line="465"/>
+        <location filename="../app/workbench/main_window.cpp" line="611"/>
         <source>the bundled held-out text was not found</source>
         <translation>未找到内置的留出文本</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="634"/>
+        <location filename="../app/workbench/main_window.cpp" line="619"/>
         <source>Held-out perplexity (%1)</source>
         <translation>留出文本困惑度（%1）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="527"/>
-        <location filename="../app/workbench/main_window.cpp" line="529"/>
-        <location filename="../app/workbench/main_window.cpp" line="693"/>
+        <location filename="../app/workbench/main_window.cpp" line="512"/>
+        <location filename="../app/workbench/main_window.cpp" line="514"/>
+        <location filename="../app/workbench/main_window.cpp" line="678"/>
         <source>full</source>
         <translation>完整模型</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="695"/>
+        <location filename="../app/workbench/main_window.cpp" line="680"/>
         <source>attn %1</source>
         <translation>注意力 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="696"/>
+        <location filename="../app/workbench/main_window.cpp" line="681"/>
         <source>mlp %1</source>
         <translation>MLP %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="697"/>
+        <location filename="../app/workbench/main_window.cpp" line="682"/>
         <source>%1 dropped</source>
         <translation>已移除 %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="705"/>
+        <location filename="../app/workbench/main_window.cpp" line="690"/>
         <source>Tick at least one task.</source>
         <translation>请至少勾选一个任务。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="715"/>
+        <location filename="../app/workbench/main_window.cpp" line="700"/>
         <source>Evaluating %1 (%2)…</source>
         <translation>正在评测 %1（%2）…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="716"/>
+        <location filename="../app/workbench/main_window.cpp" line="701"/>
         <source>Evaluate %1</source>
         <translation>评测 %1</translation>
     </message>

@@ -180,40 +180,31 @@ MainWindow::MainWindow(QWidget* parent)
   jobs_dock->setObjectName(QStringLiteral("jobs"));
   jobs_dock->setWidget(new widgets::JobsPanel(jobs_, jobs_dock));
   addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
-  QMenu* devices = menuBar()->addMenu(tr("&Device"));
-  auto* device_group = new QActionGroup(this);
-  for (const std::string& name : available_devices()) {
-    QAction* action = devices->addAction(QString::fromStdString(name));
-    action->setCheckable(true);
-    action->setChecked(name == "cpu");
-    device_group->addAction(action);
-    connect(action, &QAction::triggered, this, [this, action] {
-      QString error;
-      if (!set_device(action->text(), &error)) {
-        warn(this, tr("Cannot use %1").arg(action->text()), error);
-        for (QAction* other : action->actionGroup()->actions()) other->setChecked(other->text() == device_);
-      }
-    });
-  }
-  QMenu* precisions = menuBar()->addMenu(tr("&Precision"));
-  auto* dtype_group = new QActionGroup(this);
-  for (const std::string& name : dtype_names()) {
-    QAction* action = precisions->addAction(QString::fromStdString(name));
-    action->setCheckable(true);
-    action->setChecked(name == "auto");
-    dtype_group->addAction(action);
-    connect(action, &QAction::triggered, this, [this, action] {
-      QString error;
-      if (!set_dtype(action->text(), &error)) {
-        warn(this, tr("Cannot use %1").arg(action->text()), error);
-        for (QAction* other : action->actionGroup()->actions()) other->setChecked(other->text() == dtype_);
-      }
-    });
-  }
+  add_choice_menu(tr("&Device"), available_devices(), &MainWindow::device, &MainWindow::set_device);
+  add_choice_menu(tr("&Precision"), dtype_names(), &MainWindow::dtype, &MainWindow::set_dtype);
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(jobs_dock->toggleViewAction());
   statusBar()->showMessage(tr("Open a Hugging Face model folder (File → Open model…)"));
   resize(960, 720);
+}
+
+void MainWindow::add_choice_menu(const QString& title, const std::vector<std::string>& names,
+                                 const QString& (MainWindow::*current)() const,
+                                 bool (MainWindow::*choose)(const QString&, QString*)) {
+  QMenu* menu = menuBar()->addMenu(title);
+  auto* group = new QActionGroup(menu);
+  for (const std::string& name : names) {
+    QAction* action = menu->addAction(QString::fromStdString(name));
+    action->setCheckable(true);
+    action->setChecked(action->text() == (this->*current)());
+    group->addAction(action);
+    connect(action, &QAction::triggered, this, [this, action, group, current, choose] {
+      QString error;
+      if ((this->*choose)(action->text(), &error)) return;
+      warn(this, tr("Cannot use %1").arg(action->text()), error);
+      for (QAction* other : group->actions()) other->setChecked(other->text() == (this->*current)());
+    });
+  }
 }
 
 void MainWindow::choose_model() {
@@ -426,36 +417,30 @@ void MainWindow::push_plan(const DropPlan& after, const QString& text) {
 }
 
 bool MainWindow::set_device(const QString& device, QString* error) {
+  return place_jobs(device, dtype_, error);
+}
+
+bool MainWindow::set_dtype(const QString& dtype, QString* error) {
+  return place_jobs(device_, dtype, error);
+}
+
+bool MainWindow::place_jobs(const QString& device, const QString& dtype, QString* error) {
   try {
     check_device(device.toStdString());
-    check_dtype(device.toStdString(), dtype_.toStdString());
+    check_dtype(device.toStdString(), dtype.toStdString());
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
     return false;
   }
   device_ = device;
-  full_perplexity_ = 0;  // measured on the old device
-  full_decode_speed_ = 0;
-  if (opened_ && !opening_job_) update_impact();
-  statusBar()->showMessage(tr("Jobs run on %1").arg(device_));
-  return true;
-}
-
-bool MainWindow::set_dtype(const QString& dtype, QString* error) {
-  try {
-    check_dtype(device_.toStdString(), dtype.toStdString());
-  } catch (const std::exception& e) {
-    if (error) *error = QString::fromStdString(e.what());
-    return false;
-  }
   dtype_ = dtype;
-  full_perplexity_ = 0;  // measured in the old precision
+  full_perplexity_ = 0;  // measured on the old device or in the old precision
   full_decode_speed_ = 0;
   if (opened_ && !opening_job_) {
     summary_->show_summary(summarize(opened_->checkpoint, plan_, runtime_dtype()));
     update_impact();
   }
-  statusBar()->showMessage(tr("Models run in %1").arg(dtype_));
+  statusBar()->showMessage(tr("Jobs run on %1 in %2").arg(device_, dtype_));
   return true;
 }
 

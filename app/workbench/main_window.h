@@ -85,6 +85,11 @@ class MainWindow : public QMainWindow {
 
  private:
   void choose_model();
+  // A menu of exclusive choices (devices, precisions): `choose` applies one or says why it cannot, and then
+  // the check mark goes back to `current`.
+  void add_choice_menu(const QString& title, const std::vector<std::string>& names,
+                       const QString& (MainWindow::*current)() const,
+                       bool (MainWindow::*choose)(const QString&, QString*));
   // Starts `work` as a job held in `slot` (0 when none of its kind runs); `handlers` run, on the UI thread,
   // only for the job the slot still holds: a superseded job ends quietly.
   void run_job(int& slot, const QString& title, widgets::JobManager::Work work,
@@ -108,6 +113,8 @@ class MainWindow : public QMainWindow {
   QString drops_label() const;
   QString compare_label() const;      // the model's folder name and the drops
   std::string runtime_dtype() const;  // what dtype_ means for the open model on device_
+  // Where and in what precision every job runs from now on; false and `error` when not possible.
+  bool place_jobs(const QString& device, const QString& dtype, QString* error);
 
   struct Opened {
     Checkpoint checkpoint;
