@@ -22,6 +22,8 @@
 #include "eval_panel.h"
 #include "impact_panel.h"
 #include "importance_heatmap.h"
+#include "job_manager.h"
+#include "jobs_panel.h"
 #include "main_window.h"
 #include "model/device_list.h"
 #include "model_summary_widget.h"
@@ -456,6 +458,34 @@ class MainWindowTest : public QObject {
     w.export_plan(tmp.filePath("pruned"), true);
     QVERIFY(done.wait(60000));
     QVERIFY(QFile::exists(tmp.filePath("pruned/model.safetensors")));
+  }
+
+  // A cancelled job leaves no partial files: a pruned export of the demo model (15 MB) cancelled from the
+  // jobs panel leaves neither the folder nor a temporary beside it, and the same export then completes.
+  void cancelledExportLeavesNothing() {
+    QTemporaryDir tmp;
+    MainWindow w;
+    const auto demo = llmdrop::find_demo_model(QCoreApplication::applicationDirPath().toStdString());
+    QVERIFY(demo.has_value());
+    QVERIFY(open_and_score(w, QString::fromStdString(demo->string())));
+    click(w, ModuleKind::Attn, 1);
+    auto* jobs = w.findChild<widgets::JobManager*>();
+    auto* panel = w.findChild<widgets::JobsPanel*>();
+    QVERIFY(jobs && panel);
+    QSignalSpy started(jobs, &widgets::JobManager::started), cancelled(jobs, &widgets::JobManager::cancelled),
+        done(&w, &MainWindow::exportFinished);
+    const QString out = tmp.filePath("pruned");
+    w.export_plan(out, true);
+    QCOMPARE(started.count(), 1);
+    const int id = started.first()[0].toInt();
+    QTest::mouseClick(panel->cancel_button(id), Qt::LeftButton);
+    QVERIFY(cancelled.wait(60000));
+    QCOMPARE(done.count(), 0);
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList());
+    w.export_plan(out, true);
+    QVERIFY(done.wait(60000));
+    QVERIFY(QFile::exists(out + "/config.json") && QFile::exists(out + "/model.safetensors"));
   }
 
   void badProjectIsAnErrorAndTheWindowStaysUsable() {
