@@ -197,37 +197,41 @@ QString EvalPanel::results_text() const {
   return lines.join('\n');
 }
 
-QStringList EvalPanel::chart_rows() const {
-  QStringList rows;
+std::vector<int> EvalPanel::chart_row_indices() const {
+  std::vector<int> rows;
   for (int r = 0; r < table_->rowCount(); ++r) {
-    const QString key = table_->verticalHeaderItem(r)->text();
-    const QString metric = key.section(QString::fromUtf8(" · "), 1);
+    const QString metric = table_->verticalHeaderItem(r)->text().section(QString::fromUtf8(" · "), 1);
     if (metric.startsWith(QLatin1String("acc")) || metric.startsWith(QLatin1String("exact_match")))
-      rows << key;
+      rows.push_back(r);
   }
   return rows;
 }
 
-std::vector<double> EvalPanel::chart_bars(const QString& run) const {
-  for (int i = 0; i < chart_->plottableCount(); ++i) {
-    const auto* bars = qobject_cast<QCPBars*>(chart_->plottable(i));
-    if (!bars || bars->name() != run) continue;
-    std::vector<double> values;
+QStringList EvalPanel::chart_rows() const {
+  QStringList rows;
+  for (int r : chart_row_indices()) rows << table_->verticalHeaderItem(r)->text();
+  return rows;
+}
+
+std::vector<double> EvalPanel::chart_bars(int column) const {
+  const auto* bars = column >= 0 && column < chart_->plottableCount()
+                         ? qobject_cast<QCPBars*>(chart_->plottable(column))
+                         : nullptr;
+  std::vector<double> values;
+  if (bars)
     for (auto bar = bars->data()->constBegin(); bar != bars->data()->constEnd(); ++bar)
       values.push_back(bar->value);
-    return values;
-  }
-  return {};
+  return values;
 }
 
 void EvalPanel::update_chart() {
   chart_->clearPlottables();
-  const QStringList rows = chart_rows();
+  const std::vector<int> rows = chart_row_indices();
   QVector<double> ticks;
   QVector<QString> labels;
-  for (int i = 0; i < rows.size(); ++i) {
-    ticks << i + 1;
-    labels << rows[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ticks << double(i + 1);
+    labels << table_->verticalHeaderItem(rows[i])->text();
   }
   auto* group = new QCPBarsGroup(chart_);
   const int runs = table_->columnCount();
@@ -240,8 +244,10 @@ void EvalPanel::update_chart() {
     bars->setPen(Qt::NoPen);
     bars->setBrush(series_colour(c));
     QVector<double> values;  // "0.2660 ± 0.0091" → 0.2660; 0 where this run lacks the row
-    for (const QString& row : rows)
-      values << cell_text(row, run).section(QString::fromUtf8(" ±"), 0, 0).toDouble();
+    for (int r : rows)
+      values << (table_->item(r, c)
+                     ? table_->item(r, c)->text().section(QString::fromUtf8(" ±"), 0, 0).toDouble()
+                     : 0.0);
     bars->setData(ticks, values);
   }
   QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);

@@ -44,10 +44,11 @@ class EvalPanel : public QWidget {
   int result_columns() const;
   // The results as tab-separated text: a header of run labels, then one line per metric.
   QString results_text() const;
-  // The bar chart of the accuracy-type rows (acc…, exact_match…): a group per row, a bar per run. The bar
-  // heights of a run as drawn (0 where it lacks the row), and the chart as PNG, PDF or SVG (see save_plot).
+  // The bar chart of the accuracy-type rows (acc…, exact_match…): a group per row, a bar per run (column).
+  // The bar heights of a column as drawn (0 where it lacks the row), and the chart as PNG, PDF or SVG (see
+  // save_plot).
   QStringList chart_rows() const;
-  std::vector<double> chart_bars(const QString& run) const;
+  std::vector<double> chart_bars(int column) const;
   bool save_chart(const QString& path, QString* error = nullptr) const;
 
  signals:
@@ -55,7 +56,8 @@ class EvalPanel : public QWidget {
 
  private:
   int row_for(const QString& key);
-  void update_chart();  // after every new column
+  void update_chart();                         // after every new column
+  std::vector<int> chart_row_indices() const;  // the table rows the chart shows
   QListWidget* tasks_;
   QLineEdit* data_dir_;
   QSpinBox* limit_;

@@ -22,15 +22,19 @@ class EvalPanelTest : public QObject {
                        {"arc_easy · acc_norm", "0.2597 ± 0.0090"},
                        {"wikitext · word_perplexity", "8951.3816"}}});
     QCOMPARE(panel.chart_rows(), QStringList({"arc_easy · acc", "arc_easy · acc_norm"}));  // no perplexity
-    QCOMPARE(panel.chart_bars("full"), (std::vector<double>{0.2660, 0.2597}));
+    QCOMPARE(panel.chart_bars(0), (std::vector<double>{0.2660, 0.2597}));
     panel.add_column(
         {"attn 1,4 dropped",
          {{"arc_easy · acc", "0.2500"}, {"gsm8k · exact_match (flexible-extract)", "0.0083 ± 0.0025"}}});
     QCOMPARE(panel.chart_rows(), QStringList({"arc_easy · acc", "arc_easy · acc_norm",
                                               "gsm8k · exact_match (flexible-extract)"}));
-    QCOMPARE(panel.chart_bars("full"), (std::vector<double>{0.2660, 0.2597, 0}));
-    QCOMPARE(panel.chart_bars("attn 1,4 dropped"), (std::vector<double>{0.25, 0, 0.0083}));
-    QVERIFY(panel.chart_bars("no such run").empty());
+    QCOMPARE(panel.chart_bars(0), (std::vector<double>{0.2660, 0.2597, 0}));
+    QCOMPARE(panel.chart_bars(1), (std::vector<double>{0.25, 0, 0.0083}));
+    // The same label twice (the full model evaluated again): each column draws its own values.
+    panel.add_column({"full", {{"arc_easy · acc", "0.3000"}}});
+    QCOMPARE(panel.chart_bars(2), (std::vector<double>{0.3, 0, 0}));
+    QCOMPARE(panel.chart_bars(0), (std::vector<double>{0.2660, 0.2597, 0}));
+    QVERIFY(panel.chart_bars(3).empty());
 
     QTemporaryDir tmp;
     QString error;
