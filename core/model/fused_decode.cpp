@@ -1,12 +1,12 @@
 // Model::decode_step on a GPU in 16 bits at batch 1, on the fused kernels of model/cuda: per layer five
 // launches instead of about twenty, each weight read once.
 #include <ATen/ATen.h>
-#include <c10/cuda/CUDAStream.h>
 
 #include <algorithm>
 #include <cmath>
 
 #include "model/cuda/decode_kernels.h"
+#include "model/cuda/tensor_kernels.h"
 #include "model/model.h"
 
 namespace llmdrop {
@@ -14,7 +14,7 @@ namespace llmdrop {
 bool Model::fused_decode_supported(const at::Tensor& token) const {
   const ModelConfig& c = config_;
   const int64_t widest_input = std::max({c.hidden_size, c.intermediate_size, c.num_heads * c.head_dim});
-  return device_.is_cuda() && (dtype_ == at::kBFloat16 || dtype_ == at::kHalf) && token.size(0) == 1 &&
+  return cuda::element_type(embedding_) && token.size(0) == 1 &&
          cuda::decode_attention_supports(static_cast<int>(c.head_dim), static_cast<int>(c.num_heads),
                                          static_cast<int>(c.num_kv_heads)) &&
          c.hidden_size % 8 == 0 && c.intermediate_size % 8 == 0 && widest_input <= 49152;
@@ -23,8 +23,8 @@ bool Model::fused_decode_supported(const at::Tensor& token) const {
 at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& position,
                                     KVCache& cache) const {
   using cuda::GemvInput, cuda::GemvOutput;
-  const auto type = dtype_ == at::kBFloat16 ? cuda::ElementType::bfloat16 : cuda::ElementType::float16;
-  const cudaStream_t stream = c10::cuda::getCurrentCUDAStream(device_.index()).stream();
+  const cuda::ElementType type = *cuda::element_type(embedding_);
+  const cudaStream_t stream = cuda::stream_of(embedding_);
   const int64_t hidden = config_.hidden_size, heads = config_.num_heads, kv_heads = config_.num_kv_heads,
                 head_dim = config_.head_dim, inter = config_.intermediate_size;
   const float eps = static_cast<float>(config_.rms_norm_eps);

@@ -8,6 +8,10 @@
 #include <sstream>
 
 #include "model/device.h"
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+#include "model/cuda/elementwise.h"
+#include "model/cuda/tensor_kernels.h"
+#endif
 #include "model/family.h"
 #include "model/rope.h"
 #include "util/error.h"
@@ -33,6 +37,23 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   at::Tensor xf = x.to(at::kFloat);
   xf = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
   return weight * xf.to(x.scalar_type());
+}
+
+// (…, 2I) gate | up → (…, I) act_fn(gate) · up, rounded as transformers rounds it; on a GPU in 16 bits one
+// kernel instead of two.
+at::Tensor swiglu(const at::Tensor& gate_up) {
+  const int64_t inter = gate_up.size(-1) / 2;
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+  if (const auto type = cuda::element_type(gate_up); type && gate_up.is_contiguous()) {
+    std::vector<int64_t> shape(gate_up.sizes().begin(), gate_up.sizes().end());
+    shape.back() = inter;
+    at::Tensor out = at::empty(shape, gate_up.options());
+    cuda::swiglu(*type, gate_up.data_ptr(), out.data_ptr(), gate_up.numel() / (2 * inter), inter,
+                 cuda::stream_of(gate_up));
+    return out;
+  }
+#endif
+  return at::silu(gate_up.narrow(-1, 0, inter)) * gate_up.narrow(-1, inter, inter);
 }
 
 // (B, KV, S, D) → (B, KV*n_rep, S, D), each kv head repeated for its group of query heads.
@@ -256,10 +277,8 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   at::Tensor out = m;
   if (layer.mlp) {
     trace.mlp_input = rms_norm(m, layer.mlp_norm, config_.rms_norm_eps);
-    const int64_t inter = config_.intermediate_size;
-    at::Tensor gate_up = at::linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
-    trace.mlp_output = at::linear(at::silu(gate_up.narrow(-1, 0, inter)) * gate_up.narrow(-1, inter, inter),
-                                  layer.mlp->down);
+    const at::Tensor gate_up = at::linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
+    trace.mlp_output = at::linear(swiglu(gate_up), layer.mlp->down);
     out = m + trace.mlp_output;
   }
   trace.output = out;

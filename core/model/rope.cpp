@@ -6,6 +6,11 @@
 
 #include "checkpoint/model_config.h"
 
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+#include "model/cuda/elementwise.h"
+#include "model/cuda/tensor_kernels.h"
+#endif
+
 namespace llmdrop {
 
 at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t head_dim, c10::Device device) {
@@ -40,8 +45,44 @@ RopeTables rope_tables(const at::Tensor& inv_freq, int64_t start, int64_t length
   return rope_tables(inv_freq, at::arange(start, start + length, inv_freq.options().dtype(at::kLong)), dtype);
 }
 
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+namespace {
+// x (…, heads, D) as rows of heads lying a fixed stride apart (what model/cuda's rope kernel reads), or 0.
+int64_t row_stride(const at::Tensor& x) {
+  if (x.dim() < 3 || x.stride(-1) != 1 || x.stride(-2) != x.size(-1)) return 0;
+  for (int64_t i = x.dim() - 4; i >= 0; --i)
+    if (x.size(i) > 1 && x.stride(i) != x.size(i + 1) * x.stride(i + 1)) return 0;
+  return x.stride(-3);
+}
+}  // namespace
+#endif
+
 at::Tensor apply_rope(const at::Tensor& x, const RopeTables& rope) {
   const int64_t d = x.size(-1);
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+  // On a GPU in 16 bits: one kernel instead of four.
+  const auto type = cuda::element_type(x);
+  const int64_t stride = row_stride(x);
+  if (type && stride > 0 && rope.cos.is_contiguous() && rope.signed_sin.is_contiguous() &&
+      rope.cos.scalar_type() == x.scalar_type()) {
+    const int64_t heads = x.size(-2), rows = x.numel() / (heads * d), table_rows = rope.cos.numel() / d;
+    if (rows % table_rows == 0) {
+      at::Tensor out = at::empty(x.sizes(), x.options());
+      cuda::rope(*type,
+                 {.x = x.data_ptr(),
+                  .x_row_stride = stride,
+                  .cos = rope.cos.data_ptr(),
+                  .signed_sin = rope.signed_sin.data_ptr(),
+                  .table_rows = table_rows,
+                  .out = out.data_ptr(),
+                  .rows = rows,
+                  .heads = heads,
+                  .head_dim = d},
+                 cuda::stream_of(x));
+      return out;
+    }
+  }
+#endif
   std::vector<int64_t> halves(x.sizes().begin(), x.sizes().end() - 1);
   halves.insert(halves.end(), {2, d / 2});
   // rotate_half(x) = (-x2, x1): swap the halves here, the sign lives in signed_sin.

@@ -1,0 +1,31 @@
+#pragma once
+// Fused element-wise steps of the 16-bit forward pass on CUDA (prefill and the cached forward), each one
+// kernel instead of ATen's two to four, rounded where transformers rounds. Raw pointers; launches go to
+// `stream`.
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+#include "model/cuda/decode_kernels.h"
+
+namespace llmdrop::cuda {
+
+// out (rows, heads, D), contiguous = x·cos + rotate_half(x)·sin for x (rows, heads, D) whose rows lie
+// `x_row_stride` elements apart (heads contiguous within a row); cos and signed_sin (table_rows, D), row r
+// using table row r % table_rows.
+struct RopeArgs {
+  const void* x = nullptr;
+  int64_t x_row_stride = 0;
+  const void* cos = nullptr;
+  const void* signed_sin = nullptr;
+  int64_t table_rows = 1;
+  void* out = nullptr;
+  int64_t rows = 0, heads = 0, head_dim = 0;
+};
+void rope(ElementType type, const RopeArgs& args, cudaStream_t stream);
+
+// out (rows, I) = silu(gate_up[:, :I]) · gate_up[:, I:] for gate_up (rows, 2I), contiguous.
+void swiglu(ElementType type, const void* gate_up, void* out, int64_t rows, int64_t inter,
+            cudaStream_t stream);
+
+}  // namespace llmdrop::cuda
