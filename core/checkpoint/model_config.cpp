@@ -135,6 +135,8 @@ ModelConfig parse_model_config(const nlohmann::json& config, const std::string& 
   }
   if (config.contains("eos_token_id")) cfg.eos_token_ids = token_ids(config["eos_token_id"]);
 
+  if (config.contains("quantization_config"))
+    cfg.quantization = parse_quantization_config(config["quantization_config"], where);
   cfg.drops.attn = DropPlan::parse_list(config.value("drop_attn_list", nlohmann::json()), "drop_attn_list",
                                         cfg.num_layers);
   cfg.drops.mlp =

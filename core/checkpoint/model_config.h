@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/drop_plan.h"
+#include "quant/quant_scheme.h"
 
 namespace llmdrop {
 
@@ -42,7 +43,8 @@ struct ModelConfig {
   std::string dtype;                    // float32 | bfloat16 | float16, or empty when config.json is silent
   std::optional<int64_t> bos_token_id;
   std::vector<int64_t> eos_token_ids;
-  DropPlan drops;  // drop_attn_list / drop_mlp_list
+  DropPlan drops;                           // drop_attn_list / drop_mlp_list
+  std::optional<QuantScheme> quantization;  // quantization_config: linear layers stored GPTQ / AWQ packed
 };
 
 // Parses config.json's object; `where` names the file in error messages. Throws BadInput naming the field.

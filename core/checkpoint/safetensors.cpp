@@ -22,12 +22,14 @@ const char* to_string(StorageDType dtype) {
       return "F16";
     case StorageDType::BF16:
       return "BF16";
+    case StorageDType::I32:
+      return "I32";
   }
   return "?";
 }
 
 size_t element_size(StorageDType dtype) {
-  return dtype == StorageDType::F32 ? 4 : 2;
+  return dtype == StorageDType::F32 || dtype == StorageDType::I32 ? 4 : 2;
 }
 
 int64_t TensorInfo::numel() const {
@@ -42,9 +44,10 @@ StorageDType parse_dtype(const std::string& s, const std::string& where) {
   if (s == "F32") return StorageDType::F32;
   if (s == "F16") return StorageDType::F16;
   if (s == "BF16") return StorageDType::BF16;
-  static const std::set<std::string> known = {"F64", "I64",  "I32",     "I16",    "I8",
-                                              "U8",  "BOOL", "F8_E4M3", "F8_E5M2"};
-  if (known.count(s)) throw_bad_input(where + ": dtype " + s + " is not supported (F32, F16 and BF16 are)");
+  if (s == "I32") return StorageDType::I32;  // packed quantized weights (GPTQ, AWQ)
+  static const std::set<std::string> known = {"F64", "I64", "I16", "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2"};
+  if (known.count(s))
+    throw_bad_input(where + ": dtype " + s + " is not supported (F32, F16, BF16 and I32 are)");
   throw_bad_input(where + ": unknown dtype string '" + s + "'");
 }
 
@@ -56,6 +59,8 @@ at::ScalarType scalar_type(StorageDType dtype) {
       return at::kHalf;
     case StorageDType::BF16:
       return at::kBFloat16;
+    case StorageDType::I32:
+      return at::kInt;
   }
   return at::kFloat;
 }
@@ -221,7 +226,7 @@ StorageDType TensorStore::main_dtype() const {
   std::map<StorageDType, int64_t> count;
   for (const auto& [name, file] : index_) {
     const auto& info = file->tensors().at(name);
-    count[info.dtype] += info.numel();
+    if (info.dtype != StorageDType::I32) count[info.dtype] += info.numel();  // floating point parameters
   }
   StorageDType best = StorageDType::F32;
   int64_t most = -1;

@@ -16,7 +16,7 @@ namespace llmdrop {
 
 class MappedFile;
 
-enum class StorageDType { F32, F16, BF16 };
+enum class StorageDType { F32, F16, BF16, I32 };
 const char* to_string(StorageDType dtype);
 size_t element_size(StorageDType dtype);
 
@@ -54,7 +54,7 @@ class TensorStore {
   at::Tensor view(const std::string& name) const;         // CPU view in the stored dtype
   std::vector<std::string> names() const;
   int64_t total_numel() const;
-  // The dtype most parameters are stored in.
+  // The floating-point dtype most parameters are stored in.
   StorageDType main_dtype() const;
 
  private:

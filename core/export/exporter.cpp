@@ -1,5 +1,7 @@
 #include "export/exporter.h"
 
+#include "export/tensor_export.h"
+
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -83,7 +85,7 @@ void add_drop_lists(nlohmann::json& config, const DropPlan& plan) {
 }
 
 const char* safetensors_dtype(at::ScalarType t) {
-  return t == at::kFloat ? "F32" : t == at::kBFloat16 ? "BF16" : "F16";
+  return t == at::kFloat ? "F32" : t == at::kBFloat16 ? "BF16" : t == at::kInt ? "I32" : "F16";
 }
 
 // tensors: name → CPU tensor (contiguous views of the source mapping). Reports and checks for cancellation
@@ -157,6 +159,11 @@ void export_drop_config(const Checkpoint& source, const DropPlan& plan, const fs
 
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
                    const nlohmann::json& record, JobContext& job) {
+  export_pruned(source, plan, out, record, job, TensorOverrides{});
+}
+
+void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
+                   const nlohmann::json& record, JobContext& job, const TensorOverrides& overrides) {
   const ModelConfig& cfg = source.config;
   plan.validate(cfg.num_layers);
   const bool blocks_only = plan.attn == plan.mlp;
@@ -178,7 +185,11 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
     if (!(blocks_only && plan.attn_dropped(i))) renumber[i] = next++;
   static const std::regex layer_name(R"(^model\.layers\.(\d+)\.(.*)$)");
   std::map<std::string, at::Tensor> tensors;
-  for (const auto& name : source.tensors->names()) {
+  std::set<std::string> names;
+  for (const auto& name : source.tensors->names())
+    if (!overrides.removed.count(name)) names.insert(name);
+  for (const auto& [name, t] : overrides.added) names.insert(name);
+  for (const auto& name : names) {
     if (dropped.count(name)) continue;
     std::string new_name = name;
     std::smatch m;
@@ -192,13 +203,16 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
         new_name = "model.layers." + std::to_string(renumber.at(layer)) + "." + m[2].str();
       }
     }
-    tensors[new_name] = source.tensors->view(name);
+    at::Tensor t = overrides.added.count(name) ? overrides.added.at(name) : source.tensors->view(name);
+    if (overrides.float_dtype && at::isFloatingType(t.scalar_type())) t = t.to(*overrides.float_dtype);
+    tensors[new_name] = t;
   }
 
   nlohmann::json config = read_raw_config(source.dir);
   config.erase("drop_attn_list");
   config.erase("drop_mlp_list");
   config.erase("auto_map");
+  config.merge_patch(overrides.config_patch);
   if (blocks_only) {
     config["num_hidden_layers"] = static_cast<int64_t>(renumber.size());
     // Attention types per remaining layer, written out explicitly when any layer uses a sliding window

@@ -14,6 +14,7 @@
 #endif
 #include "model/family.h"
 #include "model/rope.h"
+#include "quant/formats.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -119,6 +120,11 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
     at::manual_seed(seed_ ^ std::hash<std::string>{}(name));
     return at::randn(shape, opts).mul_(0.02);
   }
+  const std::string suffix = ".weight", prefix = name.substr(0, name.size() - suffix.size());
+  if (config_.quantization && shape.size() == 2 && name.ends_with(suffix) &&
+      !checkpoint_.tensors->contains(name) && checkpoint_.tensors->contains(prefix + ".qweight"))
+    return unpack_linear(*checkpoint_.tensors, prefix, *config_.quantization, shape[0], shape[1])
+        .dequantize();
   const TensorInfo& info = checkpoint_.tensors->info(name);
   if (info.shape != shape)
     throw_bad_input("tensor " + name + " has shape " + shape_string(info.shape) +
@@ -239,7 +245,8 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
   return KVCache(std::move(keys), std::move(values), capacity);
 }
 
-at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, const AttentionInputs& in) const {
+at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x,
+                                  const AttentionInputs& in) const {
   const AttentionWeights& w = *layer.attn;
   const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads,
                 d = config_.head_dim;
@@ -256,8 +263,7 @@ at::Tensor Model::attention(const DecoderLayer& layer, const at::Tensor& x, cons
   const at::Tensor& mask = in.masks.at(layer.sliding_window);
   at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), mask,
                         in.causal && !mask.defined() && t > 1, 1.0 / std::sqrt(double(d)));
-  out = out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
-  return at::linear(out, w.o, w.o_bias);
+  return out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
 }
 
 at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,
@@ -269,7 +275,8 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   at::Tensor m = h;
   if (layer.attn) {
     trace.attn_input = rms_norm(h, layer.attn_norm, config_.rms_norm_eps);
-    trace.attn_output = attention(layer, trace.attn_input, inputs);
+    trace.attn_heads = attention_heads(layer, trace.attn_input, inputs);
+    trace.attn_output = at::linear(trace.attn_heads, layer.attn->o, layer.attn->o_bias);
     m = h + trace.attn_output;
   }
   trace.mid = m;
@@ -278,7 +285,8 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   if (layer.mlp) {
     trace.mlp_input = rms_norm(m, layer.mlp_norm, config_.rms_norm_eps);
     const at::Tensor gate_up = at::linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
-    trace.mlp_output = at::linear(swiglu(gate_up), layer.mlp->down);
+    trace.mlp_hidden = swiglu(gate_up);
+    trace.mlp_output = at::linear(trace.mlp_hidden, layer.mlp->down);
     out = m + trace.mlp_output;
   }
   trace.output = out;
@@ -290,6 +298,27 @@ at::Tensor Model::run_layers(at::Tensor h, const AttentionInputs& inputs,
                              HiddenStateObserver* observer) const {
   for (const auto& layer : layers_) h = decoder_layer(layer, h, inputs, observer);
   return rms_norm(h, final_norm_, config_.rms_norm_eps);
+}
+
+Model::AttentionInputs Model::sequence_inputs(int64_t start, int64_t length) const {
+  AttentionInputs in;
+  in.start = start;
+  in.causal = start == 0;
+  in.rope = rope_tables(inv_freq_, start, length, dtype_);  // (T, D) → (T, 1, D), over the heads
+  in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
+  for (const auto& layer : layers_)
+    if (!in.masks.count(layer.sliding_window))
+      in.masks[layer.sliding_window] = attention_mask(start, length, layer.sliding_window, device_);
+  return in;
+}
+
+at::Tensor Model::embed(const at::Tensor& input_ids) const {
+  return at::embedding(embedding_, input_ids.to(device_, at::kLong));
+}
+
+at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer) const {
+  c10::InferenceMode inference;
+  return decoder_layer(layers_.at(static_cast<size_t>(i)), h, sequence_inputs(0, h.size(1)), observer);
 }
 
 void Model::check_token_ids(const at::Tensor& ids) const {
@@ -305,16 +334,9 @@ at::Tensor Model::forward(const at::Tensor& input_ids, KVCache* cache, HiddenSta
   if (t == 0) throw_bad_input("cannot run the model on an empty sequence");
   c10::InferenceMode inference;
   check_token_ids(input_ids);
-  AttentionInputs in;
+  AttentionInputs in = sequence_inputs(cache ? cache->length() : 0, t);
   in.cache = cache;
-  in.start = cache ? cache->length() : 0;
-  in.causal = in.start == 0;
-  in.rope = rope_tables(inv_freq_, in.start, t, dtype_);  // (T, D) → (T, 1, D), over the heads
-  in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
-  for (const auto& layer : layers_)
-    if (!in.masks.count(layer.sliding_window))
-      in.masks[layer.sliding_window] = attention_mask(in.start, t, layer.sliding_window, device_);
-  at::Tensor h = run_layers(at::embedding(embedding_, input_ids.to(device_, at::kLong)), in, observer);
+  at::Tensor h = run_layers(embed(input_ids), in, observer);
   if (cache) cache->advance(t);
   if (last_only) h = h.narrow(1, t - 1, 1);
   return logits(h);  // (B, T, V)

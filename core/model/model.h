@@ -97,6 +97,14 @@ class Model {
   // DecodeGraph).
   at::Tensor decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const;
 
+  // Layer i alone on h (B, T, hidden) as fresh causal sequences; the observer sees its trace. For
+  // quantization, which walks the layers with the calibration activations.
+  at::Tensor layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer = nullptr) const;
+  // (B, T) token ids → (B, T, hidden) embeddings.
+  at::Tensor embed(const at::Tensor& input_ids) const;
+  // Layer i's weights, for code that rewrites them in place (quantization).
+  DecoderLayer& mutable_layer(int64_t i) { return layers_.at(static_cast<size_t>(i)); }
+
   int64_t kv_bytes_per_token() const;   // for the current drops and dtype
   int64_t resident_parameters() const;  // parameters held on the device now
 
@@ -119,7 +127,11 @@ class Model {
   at::Tensor run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer) const;
   at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,
                            HiddenStateObserver* observer) const;
-  at::Tensor attention(const DecoderLayer& layer, const at::Tensor& x, const AttentionInputs& inputs) const;
+  // Attention before its o projection: (B, T, H·D).
+  at::Tensor attention_heads(const DecoderLayer& layer, const at::Tensor& x,
+                             const AttentionInputs& inputs) const;
+  // Tokens at positions start … start + length − 1 of their sequences, attending causally.
+  AttentionInputs sequence_inputs(int64_t start, int64_t length) const;
   // decode_step in 16 bits at batch 1 on a GPU, on fused kernels (CUDA builds only: fused_decode.cpp).
   bool fused_decode_supported(const at::Tensor& token) const;
   at::Tensor fused_decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const;

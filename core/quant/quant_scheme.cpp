@@ -1,0 +1,77 @@
+#include "quant/quant_scheme.h"
+
+#include "util/error.h"
+
+namespace llmdrop {
+
+QuantMethod parse_quant_method(const std::string& name) {
+  if (name == "gptq") return QuantMethod::gptq;
+  if (name == "awq") return QuantMethod::awq;
+  if (name == "rtn") return QuantMethod::rtn;
+  throw_bad_input("unknown quantization method '" + name + "' (gptq, awq or rtn)");
+}
+
+std::string to_string(QuantMethod method) {
+  switch (method) {
+    case QuantMethod::gptq:
+      return "gptq";
+    case QuantMethod::awq:
+      return "awq";
+    case QuantMethod::rtn:
+      return "rtn";
+  }
+  return "?";
+}
+
+void QuantScheme::validate() const {
+  if (method == QuantMethod::awq) {
+    if (bits != 4) throw_bad_input("AWQ (GEMM format) quantizes to 4 bits, not " + std::to_string(bits));
+    if (group_size <= 0) throw_bad_input("AWQ needs a group size (e.g. 128)");
+    if (desc_act) throw_bad_input("act-order (--desc-act) is a GPTQ option; AWQ has none");
+    if (sym) throw_bad_input("AWQ is asymmetric (zero point); --sym is a GPTQ option");
+  } else if (bits != 2 && bits != 3 && bits != 4 && bits != 8) {
+    throw_bad_input("GPTQ quantizes to 2, 3, 4 or 8 bits, not " + std::to_string(bits));
+  }
+  if (group_size != -1 && group_size != 32 && group_size != 64 && group_size != 128)
+    throw_bad_input("group size must be -1, 32, 64 or 128, not " + std::to_string(group_size));
+  if (method == QuantMethod::rtn && desc_act) throw_bad_input("act-order needs GPTQ");
+  if (!(damp_percent > 0 && damp_percent < 1)) throw_bad_input("dampening must lie in (0, 1)");
+}
+
+nlohmann::json quantization_config_json(const QuantScheme& s) {
+  if (s.method == QuantMethod::awq)
+    return {{"quant_method", "awq"},      {"version", "gemm"},  {"bits", s.bits},
+            {"group_size", s.group_size}, {"zero_point", true}, {"modules_to_not_convert", nullptr}};
+  return {{"quant_method", "gptq"},  {"bits", s.bits},         {"group_size", s.group_size},
+          {"desc_act", s.desc_act},  {"sym", s.sym},           {"damp_percent", s.damp_percent},
+          {"true_sequential", true}, {"static_groups", false}, {"checkpoint_format", "gptq"}};
+}
+
+QuantScheme parse_quantization_config(const nlohmann::json& config, const std::string& where) {
+  auto fail = [&](const std::string& what) { throw_bad_input(where + ": quantization_config: " + what); };
+  if (!config.is_object()) fail("must be an object");
+  QuantScheme s;
+  const std::string method = config.value("quant_method", "");
+  if (method == "gptq") {
+    s.method = QuantMethod::gptq;
+    const std::string format = config.value("checkpoint_format", "gptq");
+    if (format != "gptq") fail("checkpoint_format '" + format + "' is not supported (gptq is)");
+    s.desc_act = config.value("desc_act", false);
+    s.sym = config.value("sym", true);
+  } else if (method == "awq") {
+    s.method = QuantMethod::awq;
+    const std::string version = config.value("version", "gemm");
+    if (version != "gemm" && version != "GEMM")
+      fail("AWQ version '" + version + "' is not supported (gemm is)");
+    if (!config.value("zero_point", true)) fail("AWQ without zero point is not supported");
+  } else {
+    fail("quant_method '" + method + "' is not supported (gptq, awq)");
+  }
+  if (!config.contains("bits") || !config["bits"].is_number_integer()) fail("bits missing");
+  s.bits = config["bits"].get<int>();
+  s.group_size = config.value("group_size", int64_t(-1));
+  s.validate();
+  return s;
+}
+
+}  // namespace llmdrop

@@ -1,0 +1,333 @@
+#include "quant/quantize_checkpoint.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
+#include <functional>
+#include <limits>
+#include <optional>
+
+#include "analysis/calibration.h"
+#include "checkpoint/tokenizer.h"
+#include "export/tensor_export.h"
+#include "model/family.h"
+#include "model/model.h"
+#include "quant/formats.h"
+#include "quant/quantizer.h"
+
+namespace llmdrop {
+
+namespace {
+
+using TraceFn = std::function<void(const LayerTrace&)>;
+
+struct TraceCallback : HiddenStateObserver {
+  explicit TraceCallback(TraceFn fn) : fn(std::move(fn)) {}
+  void on_layer(const LayerTrace& trace) override { fn(trace); }
+  TraceFn fn;
+};
+
+// Layer i over the calibration activations h (n, T, hidden), batch_size blocks at a time; on_trace sees each
+// batch's trace. Returns the layer's outputs (n, T, hidden).
+at::Tensor run_layer(const Model& model, int64_t i, const at::Tensor& h, int64_t batch_size, JobContext& job,
+                     const TraceFn& on_trace) {
+  TraceCallback observer(on_trace);
+  std::vector<at::Tensor> outputs;
+  for (int64_t b = 0; b < h.size(0); b += batch_size) {
+    job.throw_if_cancelled();
+    outputs.push_back(model.layer_forward(i, h.slice(0, b, std::min(b + batch_size, h.size(0))), &observer));
+  }
+  return at::cat(outputs);
+}
+
+// H = 2/n Σ x xᵀ over the inputs x of one linear layer (float32).
+struct Hessian {
+  at::Tensor sum;
+  int64_t tokens = 0;
+  void add(const at::Tensor& x) {
+    const at::Tensor rows = x.reshape({-1, x.size(-1)}).to(at::kFloat);  // (tokens, K)
+    sum = sum.defined() ? sum.addmm_(rows.t(), rows) : rows.t().mm(rows);
+    tokens += rows.size(0);
+  }
+  at::Tensor value() const { return sum * (2.0 / double(tokens)); }
+};
+
+// Rows [begin, end) of a quantized weight: one of the projections fused at load.
+QuantizedWeight rows(const QuantizedWeight& q, int64_t begin, int64_t end) {
+  QuantizedWeight part = q;
+  part.codes = q.codes.slice(0, begin, end).contiguous();
+  part.scales = q.scales.slice(1, begin, end).contiguous();
+  part.zeros = q.zeros.slice(1, begin, end).contiguous();
+  return part;
+}
+
+// The model's weight becomes what the checkpoint will hold: later layers see these outputs (GPTQ's
+// sequential order) and the exported tensors dequantize to exactly this.
+void install(at::Tensor& weight, const QuantizedWeight& q) {
+  weight = q.dequantize().to(weight.device(), weight.scalar_type());
+}
+
+// AWQ's scale search for the linear `weight` (N, K) fed by x (tokens, K): s = x̄^α over a grid of 20 α in
+// [0, 1), normalised by √(max s · min s); keeps the s whose fake-quantized W·diag(s), undone by diag(1/s),
+// changes `inspect` (the output AWQ watches, as a function of the weight) least. Returns s (K), float32.
+at::Tensor search_scale(const at::Tensor& weight, const at::Tensor& x, const QuantScheme& scheme,
+                        const std::function<at::Tensor(const at::Tensor&)>& inspect) {
+  constexpr int kGrid = 20;
+  const at::Tensor x_mean = x.abs().to(at::kFloat).mean(0);  // (K)
+  const at::Tensor w = weight.to(at::kFloat);
+  const at::Tensor reference = inspect(weight).to(at::kFloat);
+  double best_loss = std::numeric_limits<double>::infinity();
+  at::Tensor best;
+  for (int i = 0; i < kGrid; ++i) {
+    at::Tensor s = x_mean.pow(double(i) / kGrid).clamp_min(1e-4);
+    s = s / (s.max() * s.min()).sqrt();
+    const at::Tensor candidate =
+        (awq_fake_quantize(w * s, scheme.bits, scheme.group_size) / s).to(weight.scalar_type());
+    const double loss = (inspect(candidate).to(at::kFloat) - reference).pow(2).mean().item<double>();
+    if (loss < best_loss) best_loss = loss, best = s;
+  }
+  return best;
+}
+
+// Folding scales s (K): a linear's input columns times s; what feeds it (a norm's weight, the activations,
+// or the rows of the linear before it) divided by s.
+at::Tensor scale_columns(const at::Tensor& w, const at::Tensor& s) {
+  return (w.to(at::kFloat) * s).to(w.scalar_type());
+}
+at::Tensor divide_last(const at::Tensor& t, const at::Tensor& s) {
+  return (t.to(at::kFloat) / s).to(t.scalar_type());
+}
+at::Tensor divide_rows(const at::Tensor& w, const at::Tensor& s) {
+  return (w.to(at::kFloat) / s.unsqueeze(1)).to(w.scalar_type());
+}
+
+// One layer's quantized linears, fused as the model holds them.
+struct LayerResult {
+  std::optional<QuantizedWeight> qkv, o, gate_up, down;
+};
+
+class LayerQuantizer {
+ public:
+  LayerQuantizer(Model& model, const QuantizeRequest& request, JobContext& job)
+      : model_(model), request_(request), scheme_(request.scheme), job_(job) {}
+
+  // Quantizes layer i in place; h (n, T, hidden) becomes the next layer's input.
+  LayerResult quantize(int64_t i, at::Tensor& h) {
+    switch (scheme_.method) {
+      case QuantMethod::rtn:
+        return rtn(i);
+      case QuantMethod::gptq:
+        return gptq(i, h);
+      case QuantMethod::awq:
+        return awq(i, h);
+    }
+    return {};
+  }
+
+ private:
+  LayerResult rtn(int64_t i) {
+    DecoderLayer& layer = model_.mutable_layer(i);
+    LayerResult r;
+    auto run = [&](at::Tensor& w) {
+      QuantizedWeight q = quantize_rtn(w, scheme_);
+      install(w, q);
+      return q;
+    };
+    if (layer.attn) r.qkv = run(layer.attn->qkv), r.o = run(layer.attn->o);
+    if (layer.mlp) r.gate_up = run(layer.mlp->gate_up), r.down = run(layer.mlp->down);
+    return r;
+  }
+
+  // True-sequential GPTQ: q|k|v, then o, then gate|up, then down, each on inputs produced by the layer with
+  // everything before it already quantized.
+  LayerResult gptq(int64_t i, at::Tensor& h) {
+    DecoderLayer& layer = model_.mutable_layer(i);
+    auto run = [&](at::Tensor LayerTrace::*input, at::Tensor& w) {
+      Hessian hessian;
+      run_layer(model_, i, h, request_.batch_size, job_, [&](const LayerTrace& t) { hessian.add(t.*input); });
+      QuantizedWeight q = quantize_gptq(w, hessian.value(), scheme_);
+      install(w, q);
+      return q;
+    };
+    LayerResult r;
+    if (layer.attn) {
+      r.qkv = run(&LayerTrace::attn_input, layer.attn->qkv);
+      r.o = run(&LayerTrace::attn_heads, layer.attn->o);
+    }
+    if (layer.mlp) {
+      r.gate_up = run(&LayerTrace::mlp_input, layer.mlp->gate_up);
+      r.down = run(&LayerTrace::mlp_hidden, layer.mlp->down);
+    }
+    h = run_layer(model_, i, h, request_.batch_size, job_, [](const LayerTrace&) {});
+    return r;
+  }
+
+  // AWQ as AutoAWQ runs it: the inputs of every linear captured from the original layer (whose outputs feed
+  // the next layer), scales searched and folded into the preceding norm or linear, clipping searched, then
+  // group-wise quantization. The q|k|v scales watch the q|k|v outputs (AutoAWQ watches the attention
+  // output); gate|up's watch the MLP output; o's (only when v and o have matching shapes, as in AutoAWQ)
+  // and down's watch their own outputs.
+  LayerResult awq(int64_t i, at::Tensor& h) {
+    DecoderLayer& layer = model_.mutable_layer(i);
+    std::vector<at::Tensor> attn_in, heads, mlp_in, hidden;
+    auto flat = [](const at::Tensor& t) { return t.reshape({-1, t.size(-1)}); };
+    h = run_layer(model_, i, h, request_.batch_size, job_, [&](const LayerTrace& t) {
+      if (t.attn_input.defined()) attn_in.push_back(flat(t.attn_input)), heads.push_back(flat(t.attn_heads));
+      if (t.mlp_input.defined()) mlp_in.push_back(flat(t.mlp_input)), hidden.push_back(flat(t.mlp_hidden));
+    });
+    const ModelConfig& c = model_.config();
+    const int64_t q_rows = c.num_heads * c.head_dim, kv_rows = c.num_kv_heads * c.head_dim;
+    const int64_t inter = c.intermediate_size;
+    LayerResult r;
+    if (layer.attn) {
+      AttentionWeights& w = *layer.attn;
+      at::Tensor x = at::cat(attn_in), x_o = at::cat(heads);
+      job_.throw_if_cancelled();
+      at::Tensor s =
+          search_scale(w.qkv, x, scheme_, [&](const at::Tensor& qkv) { return at::linear(x, qkv); });
+      layer.attn_norm = divide_last(layer.attn_norm, s);
+      w.qkv = scale_columns(w.qkv, s);
+      x = divide_last(x, s);
+      if (kv_rows == q_rows) {  // v feeds o directly: fold o's scales into v's rows
+        s = search_scale(w.o, x_o, scheme_, [&](const at::Tensor& o) { return at::linear(x_o, o); });
+        w.qkv.slice(0, q_rows + kv_rows).copy_(divide_rows(w.qkv.slice(0, q_rows + kv_rows), s));
+        w.o = scale_columns(w.o, s);
+        x_o = divide_last(x_o, s);
+      }
+      // Clipping: not q and k, whose errors the softmax amplifies (AutoAWQ skips them too).
+      w.qkv.slice(0, q_rows + kv_rows)
+          .copy_(awq_clip(w.qkv.slice(0, q_rows + kv_rows), x, scheme_.bits, scheme_.group_size));
+      w.o = awq_clip(w.o, x_o, scheme_.bits, scheme_.group_size);
+      r.qkv = quantize_rtn(w.qkv, scheme_);
+      r.o = quantize_rtn(w.o, scheme_);
+      install(w.qkv, *r.qkv);
+      install(w.o, *r.o);
+    }
+    if (layer.mlp) {
+      MlpWeights& w = *layer.mlp;
+      at::Tensor x = at::cat(mlp_in), x_down = at::cat(hidden);
+      job_.throw_if_cancelled();
+      const at::Tensor down = w.down;
+      at::Tensor s = search_scale(w.gate_up, x, scheme_, [&](const at::Tensor& gate_up) {
+        const at::Tensor gu = at::linear(x, gate_up);
+        return at::linear(at::silu(gu.narrow(-1, 0, inter)) * gu.narrow(-1, inter, inter), down);
+      });
+      layer.mlp_norm = divide_last(layer.mlp_norm, s);
+      w.gate_up = scale_columns(w.gate_up, s);
+      x = divide_last(x, s);
+      s = search_scale(w.down, x_down, scheme_, [&](const at::Tensor& d) { return at::linear(x_down, d); });
+      w.gate_up.slice(0, inter).copy_(divide_rows(w.gate_up.slice(0, inter), s));  // up's rows
+      w.down = scale_columns(w.down, s);
+      x_down = divide_last(x_down, s);
+      w.gate_up = awq_clip(w.gate_up, x, scheme_.bits, scheme_.group_size);
+      w.down = awq_clip(w.down, x_down, scheme_.bits, scheme_.group_size);
+      r.gate_up = quantize_rtn(w.gate_up, scheme_);
+      r.down = quantize_rtn(w.down, scheme_);
+      install(w.gate_up, *r.gate_up);
+      install(w.down, *r.down);
+    }
+    return r;
+  }
+
+  Model& model_;
+  const QuantizeRequest& request_;
+  const QuantScheme& scheme_;
+  JobContext& job_;
+};
+
+// The exported tensors of layer i: packed linears (q|k|v and gate|up split again) and, for AWQ, the
+// rescaled norms.
+void add_layer(TensorOverrides& out, const ModelFamily& family, const ModelConfig& c,
+               const DecoderLayer& layer, const LayerResult& r, const QuantScheme& scheme) {
+  auto add = [&](const std::string& weight_name, const QuantizedWeight& q) {
+    out.removed.insert(weight_name);
+    const std::string prefix = weight_name.substr(0, weight_name.size() - std::string(".weight").size());
+    for (auto& [name, t] : pack_linear(q, scheme, prefix)) out.added[name] = t;
+  };
+  const int64_t i = layer.index, q_rows = c.num_heads * c.head_dim, kv_rows = c.num_kv_heads * c.head_dim;
+  if (r.qkv) {
+    const auto names = family.attention(i);
+    add(names.q, rows(*r.qkv, 0, q_rows));
+    add(names.k, rows(*r.qkv, q_rows, q_rows + kv_rows));
+    add(names.v, rows(*r.qkv, q_rows + kv_rows, q_rows + 2 * kv_rows));
+    add(names.o, *r.o);
+  }
+  if (r.gate_up) {
+    const auto names = family.mlp(i);
+    const int64_t inter = c.intermediate_size;
+    add(names.gate, rows(*r.gate_up, 0, inter));
+    add(names.up, rows(*r.gate_up, inter, 2 * inter));
+    add(names.down, *r.down);
+  }
+  if (scheme.method == QuantMethod::awq) {
+    out.added[family.attn_norm(i)] = layer.attn_norm.cpu();
+    out.added[family.mlp_norm(i)] = layer.mlp_norm.cpu();
+  }
+}
+
+}  // namespace
+
+QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeRequest& request,
+                                   const std::filesystem::path& out, const nlohmann::json& record,
+                                   JobContext& job) {
+  const ModelConfig& c = checkpoint.config;
+  request.scheme.validate();
+  request.drops.validate(c.num_layers);
+  if (c.quantization) throw_bad_input("the model is already quantized");
+  if (c.hidden_size % 32 != 0 || c.intermediate_size % 32 != 0 || c.head_dim * c.num_kv_heads % 32 != 0)
+    throw_bad_input(
+        "quantized formats pack 32 values at a time: hidden, intermediate and key/value sizes "
+        "must be multiples of 32");
+  if (request.scheme.group_size > 0 && (c.hidden_size % request.scheme.group_size != 0 ||
+                                        c.intermediate_size % request.scheme.group_size != 0 ||
+                                        c.num_heads * c.head_dim % request.scheme.group_size != 0))
+    throw_bad_input("the group size must divide the layers' input sizes");
+  c10::InferenceMode inference;
+  const auto start = std::chrono::steady_clock::now();
+  const bool calibrated = request.scheme.method != QuantMethod::rtn;
+
+  // Every module dropped at first: the model holds embeddings, norms and the head; layers come one by one.
+  DropPlan none_loaded;
+  for (int64_t i = 0; i < c.num_layers; ++i) none_loaded.attn.insert(i), none_loaded.mlp.insert(i);
+  std::unique_ptr<Model> model =
+      Model::load_in_job(checkpoint, request.device, request.dtype, none_loaded, job);
+  QuantizeResult result;
+  at::Tensor h;  // (samples, seq_len, hidden) calibration activations entering the current layer
+  if (calibrated) {
+    const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
+    const at::Tensor blocks =
+        calibration_blocks(tokenizer, read_text_documents(request.data), request.samples, request.seq_len);
+    h = model->embed(blocks);
+    result.tokens = blocks.numel();
+  }
+  const ModelFamily& family = family_for(c.model_type);
+  TensorOverrides overrides;
+  LayerQuantizer quantizer(*model, request, job);
+  for (int64_t i = 0; i < c.num_layers; ++i) {
+    job.throw_if_cancelled();
+    job.report(i, c.num_layers, "quantizing layer " + std::to_string(i));
+    DropPlan only_this = none_loaded;
+    if (!request.drops.attn_dropped(i)) only_this.attn.erase(i);
+    if (!request.drops.mlp_dropped(i)) only_this.mlp.erase(i);
+    model->set_drops(only_this, job);
+    const LayerResult r = quantizer.quantize(i, h);
+    add_layer(overrides, family, c, model->layers()[static_cast<size_t>(i)], r, request.scheme);
+    result.linears += (r.qkv ? 4 : 0) + (r.gate_up ? 3 : 0);
+  }
+  model.reset();
+  h = at::Tensor();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  overrides.config_patch = {{"quantization_config", quantization_config_json(request.scheme)},
+                            {"dtype", "float16"},
+                            {"torch_dtype", "float16"}};
+  overrides.float_dtype = at::kHalf;
+  job.report(c.num_layers, c.num_layers, "writing");
+  JobContext writing(
+      job, [&](const Progress& p) { job.report(c.num_layers, c.num_layers, "writing " + p.message); });
+  export_pruned(checkpoint, request.drops, out, record, writing, overrides);
+  return result;
+}
+
+}  // namespace llmdrop

@@ -1,0 +1,41 @@
+#pragma once
+// GPTQ / AWQ / round-to-nearest over a whole checkpoint, streamed one decoder layer at a time: only the
+// current layer's weights (loaded from the memory-mapped checkpoint) and the calibration activations live on
+// the device, so a model larger than device memory can be quantized. Dropped modules are skipped and their
+// drop lists kept. The result is written as a GPTQ- or AWQ-format checkpoint (quant/formats.h).
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "checkpoint/checkpoint.h"
+#include "jobs/job.h"
+#include "model/drop_plan.h"
+#include "quant/quant_scheme.h"
+
+namespace llmdrop {
+
+struct QuantizeRequest {
+  QuantScheme scheme;
+  std::filesystem::path data;  // calibration text (read_text_documents formats); unused by rtn
+  int64_t samples = 128;       // calibration blocks of seq_len tokens
+  int64_t seq_len = 2048;
+  int64_t batch_size = 1;  // blocks per forward pass (memory only; the numbers do not change)
+  std::string device = "cpu";
+  std::string dtype = "auto";  // the precision the calibration activations are computed in
+  DropPlan drops;
+};
+
+struct QuantizeResult {
+  int64_t linears = 0;  // linear layers quantized (q, k, v, o, gate, up, down count one each)
+  int64_t tokens = 0;   // calibration tokens
+  double seconds = 0;   // quantization, without writing
+};
+
+// Writes OUT (must not exist or be empty) as export_pruned does; `record` goes to OUT/drop_record.json.
+// Progress per layer; cancellable between layers and batches; a cancelled or failed run leaves nothing.
+QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeRequest& request,
+                                   const std::filesystem::path& out, const nlohmann::json& record,
+                                   JobContext& job = JobContext::silent());
+
+}  // namespace llmdrop

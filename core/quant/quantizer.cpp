@@ -1,0 +1,192 @@
+#include "quant/quantizer.h"
+
+#include <ATen/ATen.h>
+
+#include <vector>
+
+#include "util/error.h"
+
+namespace llmdrop {
+
+using at::indexing::Slice;
+
+namespace {
+
+float max_code(int bits) {
+  return static_cast<float>((1 << bits) - 1);
+}
+
+// g_idx (K) for groups of `group_size` columns in `order` (the columns in the order they were quantized).
+at::Tensor group_index(int64_t k, int64_t group_size, const at::Tensor& order) {
+  const auto opts = at::TensorOptions().dtype(at::kInt);
+  if (group_size <= 0) return at::zeros({k}, opts);
+  at::Tensor in_order = at::arange(k, opts).floor_divide(group_size);  // group of position j
+  if (!order.defined()) return in_order;
+  at::Tensor g_idx = at::empty({k}, opts);
+  g_idx.index_put_({order.cpu()}, in_order);  // column order[j] lies in group j / group_size
+  return g_idx;
+}
+
+QuantizedWeight assemble(at::Tensor codes, const std::vector<QuantGrid>& grids, at::Tensor g_idx, int bits) {
+  std::vector<at::Tensor> scales, zeros;
+  for (const auto& g : grids) {
+    scales.push_back(g.scale);
+    zeros.push_back(g.zero);
+  }
+  QuantizedWeight q;
+  q.codes = codes.to(at::kInt).cpu();
+  q.scales = at::stack(scales).to(at::kHalf).cpu();  // (G, N)
+  q.zeros = at::stack(zeros).to(at::kInt).cpu();
+  q.g_idx = g_idx;
+  q.bits = bits;
+  return q;
+}
+
+// The grid as stored: scale rounded to float16, so codes are chosen for the scale a loader will use.
+QuantGrid stored(QuantGrid g) {
+  g.scale = g.scale.to(at::kHalf).to(at::kFloat);
+  return g;
+}
+
+}  // namespace
+
+at::Tensor QuantizedWeight::dequantize() const {
+  const at::Tensor g = g_idx.to(at::kLong);
+  const at::Tensor s = scales.to(at::kFloat).index_select(0, g).t();  // (N, K)
+  const at::Tensor z = zeros.index_select(0, g).t();
+  return (s * (codes - z).to(at::kFloat)).to(at::kHalf);
+}
+
+QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym) {
+  const float maxq = max_code(bits);
+  at::Tensor xmin = at::clamp_max(std::get<0>(w.min(1)), 0.0);
+  at::Tensor xmax = at::clamp_min(std::get<0>(w.max(1)), 0.0);
+  if (sym) {
+    xmax = at::maximum(xmin.abs(), xmax);
+    xmin = at::where(xmin < 0, -xmax, xmin);
+  }
+  const at::Tensor empty = (xmin == 0) & (xmax == 0);
+  xmin = at::where(empty, at::full_like(xmin, -1), xmin);
+  xmax = at::where(empty, at::full_like(xmax, 1), xmax);
+  at::Tensor scale = (xmax - xmin) / maxq;
+  at::Tensor zero = sym ? at::full_like(scale, (maxq + 1) / 2) : at::clamp((-xmin / scale).round(), 1, maxq);
+  return stored({scale, zero});
+}
+
+QuantGrid awq_grid(const at::Tensor& w, int bits) {
+  const float maxq = max_code(bits);
+  const at::Tensor max_val = std::get<0>(w.max(1)), min_val = std::get<0>(w.min(1));
+  const at::Tensor scale = at::clamp_min(max_val - min_val, 1e-5) / maxq;
+  const at::Tensor zero = at::clamp(-(min_val / scale).round(), 0, maxq);
+  return stored({scale, zero});
+}
+
+at::Tensor quantize_to_codes(const at::Tensor& w, const QuantGrid& grid, int bits) {
+  return at::clamp((w / grid.scale.unsqueeze(1)).round() + grid.zero.unsqueeze(1), 0, max_code(bits));
+}
+
+QuantizedWeight quantize_rtn(const at::Tensor& weight, const QuantScheme& scheme) {
+  const at::Tensor w = weight.to(at::kFloat);
+  const int64_t k = w.size(1), size = scheme.group_size > 0 ? scheme.group_size : k;
+  if (k % size != 0)
+    throw_bad_input("input features " + std::to_string(k) + " are not a multiple of the group size");
+  std::vector<QuantGrid> grids;
+  std::vector<at::Tensor> codes;
+  for (int64_t c = 0; c < k; c += size) {
+    const at::Tensor group = w.slice(1, c, c + size);
+    grids.push_back(scheme.method == QuantMethod::awq ? awq_grid(group, scheme.bits)
+                                                      : gptq_grid(group, scheme.bits, scheme.sym));
+    codes.push_back(quantize_to_codes(group, grids.back(), scheme.bits));
+  }
+  return assemble(at::cat(codes, 1), grids, group_index(k, scheme.group_size, {}), scheme.bits);
+}
+
+QuantizedWeight quantize_gptq(const at::Tensor& weight, const at::Tensor& hessian,
+                              const QuantScheme& scheme) {
+  at::Tensor w = weight.to(at::kFloat).clone();  // (N, K), updated with the error feedback
+  at::Tensor h = hessian.to(w.device(), at::kFloat).clone();
+  const int64_t n = w.size(0), k = w.size(1), bits = scheme.bits, size = scheme.group_size;
+  if (size > 0 && k % size != 0)
+    throw_bad_input("input features " + std::to_string(k) + " are not a multiple of the group size");
+  // Inputs that never fired: their columns cannot matter; keep H invertible.
+  const at::Tensor dead = h.diagonal() == 0;
+  h.diagonal().masked_fill_(dead, 1);
+  w.masked_fill_(dead.unsqueeze(0), 0);
+  at::Tensor order;  // act-order: columns by decreasing H diagonal
+  if (scheme.desc_act) {
+    order = std::get<1>(at::sort(h.diagonal(), /*stable=*/true, /*dim=*/0, /*descending=*/true));
+    w = w.index_select(1, order);
+    h = h.index_select(0, order).index_select(1, order);
+  }
+  h.diagonal().add_(scheme.damp_percent * h.diagonal().mean());
+  // Upper Cholesky factor of H⁻¹: row i holds what quantizing column i does to the columns after it.
+  auto [lower, info] = at::linalg_cholesky_ex(h);
+  if (info.item<int>() != 0)
+    throw_bad_input("GPTQ: the Hessian is not positive definite even after dampening; raise --damp");
+  at::Tensor h_inv = at::linalg_cholesky(at::cholesky_inverse(lower)).t().contiguous();  // (K, K)
+
+  at::Tensor codes = at::zeros({n, k}, w.options());
+  std::vector<QuantGrid> grids;
+  QuantGrid grid;
+  if (size <= 0) grids.push_back(grid = gptq_grid(w, bits, scheme.sym));
+  for (int64_t i1 = 0; i1 < k; i1 += scheme.block_size) {
+    const int64_t i2 = std::min(i1 + scheme.block_size, k), count = i2 - i1;
+    at::Tensor w1 = w.slice(1, i1, i2).clone();  // (N, count)
+    at::Tensor err1 = at::zeros_like(w1);
+    const at::Tensor h_inv1 = h_inv.slice(0, i1, i2).slice(1, i1, i2);
+    for (int64_t i = 0; i < count; ++i) {
+      // A new group's grid from the columns as they stand before this block's own updates (as GPTQ does).
+      if (size > 0 && (i1 + i) % size == 0)
+        grids.push_back(grid = gptq_grid(w.slice(1, i1 + i, i1 + i + size), bits, scheme.sym));
+      const at::Tensor col = w1.select(1, i);  // (N)
+      const at::Tensor code = quantize_to_codes(col.unsqueeze(1), grid, bits).squeeze(1);
+      codes.select(1, i1 + i).copy_(code);
+      const at::Tensor q = grid.scale * (code - grid.zero);
+      const at::Tensor err = (col - q) / h_inv1[i][i];
+      w1.slice(1, i).sub_(err.unsqueeze(1) * h_inv1.select(0, i).slice(0, i).unsqueeze(0));
+      err1.select(1, i).copy_(err);
+    }
+    w.slice(1, i2).sub_(err1.mm(h_inv.slice(0, i1, i2).slice(1, i2)));
+  }
+  if (order.defined()) codes = codes.index_select(1, at::argsort(order));
+  return assemble(codes, grids, group_index(k, size, order), bits);
+}
+
+at::Tensor awq_fake_quantize(const at::Tensor& weight, int bits, int64_t group_size) {
+  const int64_t n = weight.size(0), k = weight.size(1);
+  const at::Tensor w = weight.to(at::kFloat).reshape({-1, group_size});  // (N·G, group)
+  const QuantGrid grid = awq_grid(w, bits);
+  const at::Tensor codes = quantize_to_codes(w, grid, bits);
+  return ((codes - grid.zero.unsqueeze(1)) * grid.scale.unsqueeze(1)).reshape({n, k});
+}
+
+at::Tensor awq_clip(const at::Tensor& weight, const at::Tensor& x, int bits, int64_t group_size) {
+  constexpr int kGrid = 20, kSteps = 10;  // shrink the bound by up to 50 %
+  constexpr int64_t kTokens = 512, kRowsPerBatch = 64;
+  const int64_t n = weight.size(0), k = weight.size(1), groups = k / group_size;
+  // At most kTokens evenly spaced tokens: (1, T, G, group)
+  const int64_t step = std::max<int64_t>(1, x.size(0) / kTokens);
+  const at::Tensor xs = x.to(at::kFloat).slice(0, 0, x.size(0), step).reshape({1, -1, groups, group_size});
+  at::Tensor w = weight.to(at::kFloat).reshape({n, 1, groups, group_size});
+  std::vector<at::Tensor> bounds;
+  for (int64_t r = 0; r < n; r += kRowsPerBatch) {
+    const at::Tensor wb = w.slice(0, r, std::min(r + kRowsPerBatch, n));  // (R, 1, G, group)
+    const at::Tensor max_abs = wb.abs().amax(-1, true);                   // (R, 1, G, 1)
+    const at::Tensor reference = (xs * wb).sum(-1);                       // (R, T, G)
+    at::Tensor best = max_abs.clone(), best_err = at::full_like(max_abs, 1e9);
+    for (int i = 0; i < kSteps; ++i) {
+      const at::Tensor bound = max_abs * (1.0 - double(i) / kGrid);
+      const at::Tensor clipped = at::clamp(wb, -bound, bound);
+      const at::Tensor q = awq_fake_quantize(clipped.reshape({-1, k}), bits, group_size).reshape(wb.sizes());
+      const at::Tensor err = ((xs * q).sum(-1) - reference).pow(2).mean(1).reshape(best_err.sizes());
+      const at::Tensor better = err < best_err;
+      best_err = at::where(better, err, best_err);
+      best = at::where(better, bound, best);
+    }
+    bounds.push_back(best);
+  }
+  const at::Tensor bound = at::cat(bounds);
+  return at::clamp(w, -bound, bound).reshape({n, k}).to(weight.scalar_type());
+}
+
+}  // namespace llmdrop

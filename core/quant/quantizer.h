@@ -1,0 +1,47 @@
+#pragma once
+// Group-wise weight quantization of one linear layer: round-to-nearest, GPTQ (Frantar et al.) and the
+// pieces of AWQ (Lin et al.) that work on a weight and its input activations. W (N out, K in) ≈ Ŵ with
+// Ŵ[n, k] = scale[g(k), n] · (code[n, k] − zero[g(k), n]), scales rounded to float16 as the formats store
+// them.
+#include <ATen/core/Tensor.h>
+
+#include "quant/quant_scheme.h"
+
+namespace llmdrop {
+
+struct QuantizedWeight {
+  at::Tensor codes;   // (N, K) int32 in [0, 2^bits)
+  at::Tensor scales;  // (G, N) float16
+  at::Tensor zeros;   // (G, N) int32 in [0, 2^bits)
+  at::Tensor g_idx;   // (K) int32: the group of each input column
+  int bits = 4;
+
+  // (N, K) float16: scale · (code − zero), the product rounded once (what GPTQ / AWQ loaders compute).
+  at::Tensor dequantize() const;
+};
+
+// Per-row grid of a group of columns w (N, C): (scale, zero), each (N) float32, zero integral.
+struct QuantGrid {
+  at::Tensor scale, zero;
+};
+// GPTQ's Quantizer.find_params: the range [min(w, 0), max(w, 0)], symmetric about the middle code when
+// `sym`. Asymmetric zero points are kept ≥ 1: the GPTQ format stores zero − 1.
+QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym);
+// AWQ's pseudo_quantize_tensor grid (zero point): the range [min(w), max(w)].
+QuantGrid awq_grid(const at::Tensor& w, int bits);
+// (N, C) codes clamp(round(w / scale) + zero, 0, 2^bits − 1), as float.
+at::Tensor quantize_to_codes(const at::Tensor& w, const QuantGrid& grid, int bits);
+
+// Round-to-nearest with the scheme's grid (GPTQ's for rtn / gptq, AWQ's for awq), groups in column order.
+QuantizedWeight quantize_rtn(const at::Tensor& weight, const QuantScheme& scheme);
+// GPTQ: hessian (K, K) = 2/n Σ x xᵀ over the calibration inputs of this layer. Throws BadInput when H + damp
+// is not positive definite.
+QuantizedWeight quantize_gptq(const at::Tensor& weight, const at::Tensor& hessian, const QuantScheme& scheme);
+
+// AWQ's fake quantization: (N, K) → (N, K) dequantized on the AWQ grid per group (float32).
+at::Tensor awq_fake_quantize(const at::Tensor& weight, int bits, int64_t group_size);
+// AWQ's clipping search: per output row and group, the largest |w| bound among (1 − i/20)·max|w|, i < 10,
+// whose fake-quantized outputs on x (T, K) are closest to the original's. Returns the clipped weight.
+at::Tensor awq_clip(const at::Tensor& weight, const at::Tensor& x, int bits, int64_t group_size);
+
+}  // namespace llmdrop

@@ -1,0 +1,347 @@
+// Quantization: the packed formats against hand-computed words, GPTQ's defining properties (no correlation:
+// round-to-nearest; correlation: a smaller output error than round-to-nearest), and whole checkpoints
+// quantized, written, loaded back and run.
+#include <ATen/ATen.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cstdint>
+#include <vector>
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/safetensors.h"
+#include "checkpoint/tokenizer.h"
+#include "model/family.h"
+#include "model/model.h"
+#include "quant/formats.h"
+#include "quant/quantize_checkpoint.h"
+#include "quant/quantizer.h"
+#include "support/test_support.h"
+#include "util/sha256.h"
+
+using namespace llmdrop;
+namespace fs = std::filesystem;
+
+namespace {
+
+// An obviously correct scalar packer: value j of each 32-value block of a column at bit j·bits of a
+// little-endian stream of 32·bits bits.
+std::vector<uint32_t> reference_pack(const std::vector<uint32_t>& column, int bits) {
+  std::vector<uint32_t> words(column.size() / 32 * bits, 0);
+  for (size_t j = 0; j < column.size(); ++j)
+    for (int b = 0; b < bits; ++b) {
+      const size_t bit = (j / 32) * 32 * bits + (j % 32) * bits + b;
+      if ((column[j] >> b) & 1u) words[bit / 32] |= 1u << (bit % 32);
+    }
+  return words;
+}
+
+std::string tree_digest(const fs::path& dir) {
+  Sha256 h;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) h.update(f.filename().string() + ":" + sha256_file(f));
+  return h.hex_digest();
+}
+
+QuantScheme scheme(QuantMethod method, int bits, int64_t group, bool desc_act = false) {
+  QuantScheme s;
+  s.method = method;
+  s.bits = bits;
+  s.group_size = group;
+  s.desc_act = desc_act;
+  return s;
+}
+
+// ‖X·Ŵᵀ − X·Wᵀ‖² / ‖X·Wᵀ‖²
+double output_error(const at::Tensor& x, const at::Tensor& w, const QuantizedWeight& q) {
+  const at::Tensor reference = x.mm(w.t());
+  return ((x.mm(q.dequantize().to(at::kFloat).t()) - reference).pow(2).sum() / reference.pow(2).sum())
+      .item<double>();
+}
+
+// Inputs with strongly correlated features, as activations have: (tokens, K).
+at::Tensor correlated_inputs(int64_t tokens, int64_t k) {
+  const at::Tensor base = at::randn({tokens, k / 8});
+  return base.repeat_interleave(8, 1) + 0.1 * at::randn({tokens, k}) + at::linspace(0, 2, k);
+}
+
+QuantizeRequest request(QuantScheme s) {
+  QuantizeRequest r;
+  r.scheme = s;
+  r.data = test::data_dir() / "calibration" / "calib.jsonl";
+  r.samples = 4;
+  r.seq_len = 64;
+  r.batch_size = 2;
+  r.device = test::test_device();
+  r.dtype = "float32";
+  return r;
+}
+
+// Mean |Δ log p(next token)| between two models over a sentence.
+double logprob_distance(const Model& a, const Model& b) {
+  const Tokenizer tok = Tokenizer::open(test::model_dir("llama"), a.config());
+  const auto ids =
+      tok.encode("The quick brown fox jumps over the lazy dog. A small model reads a short text.");
+  const at::Tensor input = at::tensor(std::vector<int64_t>(ids.begin(), ids.end())).unsqueeze(0);
+  const at::Tensor next = input.slice(1, 1).unsqueeze(-1);  // (1, T−1, 1) the tokens that follow
+  auto logprobs = [&](const Model& m) {
+    return at::log_softmax(m.forward(input).to(at::kFloat), -1).slice(1, 0, -1).gather(-1, next.to(m.device()));
+  };
+  return (logprobs(a) - logprobs(b)).abs().mean().item<double>();
+}
+
+}  // namespace
+
+class QuantTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void packRowsMatchesHandComputedWords() {
+    // 4 bits: values 1…8 then zeros: the first word is 0x87654321.
+    std::vector<int32_t> column(32, 0);
+    for (int i = 0; i < 8; ++i) column[i] = i + 1;
+    const at::Tensor packed = pack_rows(at::tensor(column).unsqueeze(1), 4);
+    QCOMPARE(packed.sizes().vec(), (std::vector<int64_t>{4, 1}));
+    QCOMPARE(static_cast<uint32_t>(packed[0][0].item<int32_t>()), 0x87654321u);
+    QCOMPARE(packed.slice(0, 1).abs().sum().item<int64_t>(), int64_t(0));
+  }
+
+  void packRowsIsABitStream_data() {
+    QTest::addColumn<int>("bits");
+    for (int bits : {2, 3, 4, 8}) QTest::newRow(("bits " + std::to_string(bits)).c_str()) << bits;
+  }
+  void packRowsIsABitStream() {
+    QFETCH(int, bits);
+    at::manual_seed(bits);
+    const at::Tensor values = at::randint(0, 1 << bits, {64, 3}, at::kInt);
+    const at::Tensor packed = pack_rows(values, bits);
+    QCOMPARE(packed.sizes().vec(), (std::vector<int64_t>{64 * bits / 32, 3}));
+    for (int64_t c = 0; c < 3; ++c) {
+      std::vector<uint32_t> column;
+      for (int64_t r = 0; r < 64; ++r) column.push_back(static_cast<uint32_t>(values[r][c].item<int32_t>()));
+      const auto words = reference_pack(column, bits);
+      for (size_t w = 0; w < words.size(); ++w)
+        QCOMPARE(static_cast<uint32_t>(packed[int64_t(w)][c].item<int32_t>()), words[w]);
+    }
+    QVERIFY(at::equal(unpack_rows(packed, bits), values));
+  }
+
+  void awqPackingInterleavesColumns() {
+    // One input row, output columns 0…7 holding codes 0…7: AWQ puts columns 0 2 4 6 1 3 5 7 in the nibbles.
+    QuantizedWeight q;
+    q.bits = 4;
+    q.codes = at::arange(8, at::kInt).unsqueeze(1).repeat({1, 32});  // (N 8, K 32): row n all n
+    q.scales = at::ones({1, 8}, at::kHalf);
+    q.zeros = at::full({1, 8}, 3, at::kInt);
+    q.g_idx = at::zeros({32}, at::kInt);
+    const auto packed = pack_linear(q, scheme(QuantMethod::awq, 4, 32), "x");
+    QCOMPARE(packed.at("x.qweight").sizes().vec(), (std::vector<int64_t>{32, 1}));
+    QCOMPARE(static_cast<uint32_t>(packed.at("x.qweight")[0][0].item<int32_t>()), 0x75316420u);
+    QCOMPARE(static_cast<uint32_t>(packed.at("x.qzeros")[0][0].item<int32_t>()), 0x33333333u);
+    QVERIFY(!packed.count("x.g_idx"));
+  }
+
+  void gptqGridMatchesHandComputedCodes() {
+    const at::Tensor w = at::tensor({-1.0f, 0.5f, 2.0f, 3.0f}).unsqueeze(0);
+    // Asymmetric, 2 bits: range [-1, 3], scale 4/3, zero round(0.75) = 1.
+    QuantGrid g = gptq_grid(w, 2, false);
+    QCOMPARE(g.zero.item<float>(), 1.0f);
+    QVERIFY(std::abs(g.scale.item<float>() - 4.0f / 3) < 1e-3);
+    QVERIFY(at::equal(quantize_to_codes(w, g, 2).squeeze(0).to(at::kInt), at::tensor({0, 1, 3, 3}, at::kInt)));
+    // Symmetric: range [-3, 3], scale 2, zero 2.
+    g = gptq_grid(w, 2, true);
+    QCOMPARE(g.zero.item<float>(), 2.0f);
+    QCOMPARE(g.scale.item<float>(), 2.0f);
+    QVERIFY(at::equal(quantize_to_codes(w, g, 2).squeeze(0).to(at::kInt), at::tensor({2, 2, 3, 3}, at::kInt)));
+  }
+
+  void gptqWithUncorrelatedInputsIsRoundToNearest() {
+    // A diagonal Hessian gives a diagonal H⁻¹: quantizing a column moves no other column.
+    at::manual_seed(1);
+    const at::Tensor w = at::randn({16, 64});
+    const at::Tensor h = at::diag(at::rand({64}) + 0.5);
+    for (int64_t group : {int64_t(-1), int64_t(32)}) {
+      const QuantScheme s = scheme(QuantMethod::gptq, 4, group);
+      const QuantizedWeight gptq = quantize_gptq(w, h, s), rtn = quantize_rtn(w, s);
+      QVERIFY(at::equal(gptq.codes, rtn.codes));
+      QVERIFY(at::equal(gptq.scales, rtn.scales));
+      QVERIFY(at::equal(gptq.zeros, rtn.zeros));
+    }
+  }
+
+  void gptqLowersTheOutputErrorOfRoundToNearest_data() {
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<int>("group");
+    QTest::addColumn<bool>("desc_act");
+    QTest::newRow("4 bits, group 32") << 4 << 32 << false;
+    QTest::newRow("4 bits, group 32, act-order") << 4 << 32 << true;
+    QTest::newRow("3 bits, per row") << 3 << -1 << false;
+    QTest::newRow("2 bits, group 64, act-order") << 2 << 64 << true;
+  }
+  void gptqLowersTheOutputErrorOfRoundToNearest() {
+    QFETCH(int, bits);
+    QFETCH(int, group);
+    QFETCH(bool, desc_act);
+    at::manual_seed(2);
+    const at::Tensor w = at::randn({48, 128}), x = correlated_inputs(1024, 128);
+    const at::Tensor h = 2 * x.t().mm(x) / x.size(0);
+    const QuantScheme s = scheme(QuantMethod::gptq, bits, group, desc_act);
+    const QuantizedWeight gptq = quantize_gptq(w, h, s), rtn = quantize_rtn(w, s);
+    const double e_gptq = output_error(x, w, gptq), e_rtn = output_error(x, w, rtn);
+    qInfo("relative output error: gptq %.5f, round-to-nearest %.5f", e_gptq, e_rtn);
+    QVERIFY2(e_gptq < 0.7 * e_rtn, "GPTQ should clearly beat round-to-nearest on correlated inputs");
+    QVERIFY(gptq.codes.min().item<int>() >= 0 && gptq.codes.max().item<int>() < (1 << bits));
+  }
+
+  void actOrderGroupsFollowTheHessianDiagonal() {
+    at::manual_seed(3);
+    const at::Tensor w = at::randn({32, 64}), x = correlated_inputs(256, 64) * at::linspace(0.1, 3, 64);
+    const at::Tensor h = 2 * x.t().mm(x) / x.size(0);
+    const QuantizedWeight q = quantize_gptq(w, h, scheme(QuantMethod::gptq, 4, 32, true));
+    // The 32 columns with the largest H diagonal form group 0.
+    const at::Tensor first = std::get<1>(h.diagonal().topk(32));
+    QVERIFY(at::all(q.g_idx.index_select(0, first) == 0).item<bool>());
+    QVERIFY(at::equal(at::bincount(q.g_idx.to(at::kLong)).to(at::kInt), at::tensor({32, 32}, at::kInt)));
+    // Dequantization reads each column's own group.
+    const int64_t k = 5, g = q.g_idx[k].item<int>();
+    const at::Tensor column = q.scales[g].to(at::kFloat) * (q.codes.select(1, k) - q.zeros[g]).to(at::kFloat);
+    QVERIFY(at::equal(q.dequantize().select(1, k), column.to(at::kHalf)));
+  }
+
+  void packedLinearsReadBackUnchanged_data() {
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<bool>("desc_act");
+    QTest::newRow("gptq 4 bits act-order") << "gptq" << 4 << true;
+    QTest::newRow("gptq 3 bits") << "gptq" << 3 << false;
+    QTest::newRow("gptq 8 bits") << "gptq" << 8 << false;
+    QTest::newRow("awq 4 bits") << "awq" << 4 << false;
+  }
+  void packedLinearsReadBackUnchanged() {
+    QFETCH(QString, method);
+    QFETCH(int, bits);
+    QFETCH(bool, desc_act);
+    at::manual_seed(4);
+    const QuantScheme s = scheme(parse_quant_method(method.toStdString()), bits, 32, desc_act);
+    const at::Tensor w = at::randn({64, 96}), x = correlated_inputs(256, 96);
+    const QuantizedWeight q =
+        s.method == QuantMethod::awq ? quantize_rtn(w, s) : quantize_gptq(w, 2 * x.t().mm(x) / 256, s);
+    // Through a safetensors file, as a checkpoint holds them.
+    QTemporaryDir tmp;
+    const fs::path dir = tmp.path().toStdString();
+    std::map<std::string, at::Tensor> packed = pack_linear(q, s, "layer");
+    nlohmann::json header = nlohmann::json::object();
+    std::string data;
+    for (const auto& [name, t] : packed) {
+      const at::Tensor c = t.contiguous();
+      header[name] = {{"dtype", c.scalar_type() == at::kInt ? "I32" : "F16"},
+                      {"shape", c.sizes().vec()},
+                      {"data_offsets", {data.size(), data.size() + c.nbytes()}}};
+      data.append(static_cast<const char*>(c.data_ptr()), c.nbytes());
+    }
+    const std::string text = header.dump();
+    std::string file(8, '\0');
+    const uint64_t n = text.size();
+    std::memcpy(file.data(), &n, 8);
+    test::write_file(dir / "model.safetensors", file + text + data);
+    const auto store = TensorStore::open(dir);
+    const QuantizedWeight back = unpack_linear(*store, "layer", s, 64, 96);
+    QVERIFY(at::equal(back.codes, q.codes));
+    QVERIFY(at::equal(back.zeros, q.zeros));
+    QVERIFY(at::equal(back.scales, q.scales));
+    QVERIFY(at::equal(back.g_idx, q.g_idx));
+    QVERIFY(at::equal(back.dequantize(), q.dequantize()));
+    EXPECT_ERROR(BadInput, unpack_linear(*store, "layer", s, 64, 128), "wrong shape");
+    EXPECT_ERROR(BadInput, unpack_linear(*store, "other", s, 64, 96), "missing");
+  }
+
+  void quantizedCheckpointsLoadAndRun_data() {
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<bool>("desc_act");
+    QTest::newRow("rtn 8 bits") << "rtn" << 8 << false;
+    QTest::newRow("gptq 4 bits act-order") << "gptq" << 4 << true;
+    QTest::newRow("awq 4 bits") << "awq" << 4 << false;
+  }
+  void quantizedCheckpointsLoadAndRun() {
+    QFETCH(QString, method);
+    QFETCH(int, bits);
+    QFETCH(bool, desc_act);
+    QTemporaryDir tmp;
+    const fs::path source = test::model_dir("llama"), out = fs::path(tmp.path().toStdString()) / "q";
+    const std::string before = tree_digest(source);
+    QuantizeRequest r = request(scheme(parse_quant_method(method.toStdString()), bits, 32, desc_act));
+    r.drops = DropPlan{{1}, {4}};
+    const Checkpoint original = Checkpoint::open(source);
+    const QuantizeResult result = quantize_checkpoint(original, r, out, {{"test", true}});
+    QCOMPARE(tree_digest(source), before);
+    QCOMPARE(result.linears, int64_t(6 * 7 - 4 - 3));
+    const Checkpoint quantized = Checkpoint::open(out);
+    QVERIFY(quantized.config.quantization.has_value());
+    QCOMPARE(quantized.config.drops.attn, std::set<int64_t>{1});
+    QCOMPARE(quantized.config.drops.mlp, std::set<int64_t>{4});
+    const auto names = family_for("llama").attention(0);
+    QVERIFY(!quantized.tensors->contains(names.q));
+    QVERIFY(quantized.tensors->contains("model.layers.0.self_attn.q_proj.qweight"));
+    QVERIFY(!quantized.tensors->contains("model.layers.1.self_attn.q_proj.qweight"));  // dropped
+    QCOMPARE(quantized.tensors->info("model.layers.0.self_attn.q_proj.scales").dtype, StorageDType::F16);
+
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    const auto loaded = Model::load(quantized, options);
+    options.drops = r.drops;  // the original with the same drops
+    const auto full = Model::load(original, options);
+    QCOMPARE(loaded->drops().attn, std::set<int64_t>{1});
+    // Each linear is its stored codes dequantized; and the model stays close to the original.
+    const QuantizedWeight q0 = unpack_linear(*quantized.tensors, "model.layers.0.self_attn.o_proj",
+                                             *quantized.config.quantization, 64, 64);
+    QVERIFY(at::equal(loaded->layers()[0].attn->o.cpu(), q0.dequantize().to(at::kFloat)));
+    // Against 4-bit round-to-nearest of the same model: 8 bits far closer, GPTQ and AWQ closer.
+    const fs::path rtn_dir = fs::path(tmp.path().toStdString()) / "rtn4";
+    QuantizeRequest rtn = request(scheme(QuantMethod::rtn, 4, 32));
+    rtn.drops = r.drops;
+    quantize_checkpoint(original, rtn, rtn_dir, {});
+    const double distance = logprob_distance(*full, *loaded),
+                 rtn_distance = logprob_distance(*full, *Model::load(Checkpoint::open(rtn_dir), options));
+    qInfo("%s %d bits: mean |Δ log p(next)| against the original %.5f; 4-bit round-to-nearest %.5f",
+          qPrintable(method), bits, distance, rtn_distance);
+    QVERIFY(distance > 0);
+    QVERIFY(distance < (bits == 8 ? 0.25 : 1.0) * rtn_distance);
+  }
+
+  void badRequestsAreRefusedAndCancellationLeavesNothing() {
+    QTemporaryDir tmp;
+    const fs::path parent = tmp.path().toStdString(), out = parent / "q";
+    const Checkpoint original = Checkpoint::open(test::model_dir("llama"));
+    EXPECT_ERROR(BadInput, quantize_checkpoint(original, request(scheme(QuantMethod::awq, 3, 32)), out, {}),
+                 "4 bits");
+    EXPECT_ERROR(BadInput, quantize_checkpoint(original, request(scheme(QuantMethod::gptq, 4, 128)), out, {}),
+                 "group size must divide");
+    QuantizeRequest missing = request(scheme(QuantMethod::gptq, 4, 32));
+    missing.data = parent / "nothing.jsonl";
+    EXPECT_ERROR(BadInput, quantize_checkpoint(original, missing, out, {}), "nothing.jsonl");
+    QVERIFY(fs::is_empty(parent));
+
+    JobContext job;
+    int64_t reports = 0;
+    JobContext reporting(job, [&](const Progress& p) {
+      if (p.message.rfind("quantizing layer 2", 0) == 0 && ++reports == 1) job.cancel();
+    });
+    EXPECT_ERROR(Cancelled,
+                 quantize_checkpoint(original, request(scheme(QuantMethod::gptq, 4, 32)), out, {}, reporting),
+                 "cancelled");
+    QVERIFY(fs::is_empty(parent));
+
+    quantize_checkpoint(original, request(scheme(QuantMethod::rtn, 4, 32)), out, {});
+    EXPECT_ERROR(BadInput,
+                 quantize_checkpoint(Checkpoint::open(out), request(scheme(QuantMethod::rtn, 4, 32)),
+                                     parent / "again", {}),
+                 "already quantized");
+  }
+};
+
+QTEST_APPLESS_MAIN(QuantTest)
+#include "tst_quant.moc"
