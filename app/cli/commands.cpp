@@ -29,6 +29,7 @@
 #include "model/generation.h"
 #include "model/model.h"
 #include "model/shapes.h"
+#include "quant/quantize_checkpoint.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parse.h"
@@ -215,6 +216,57 @@ void run_perplexity(const ArgParser& p) {
     return print_json(
         {{"ppl", r.ppl}, {"tokens", r.tokens}, {"windows", r.windows}, {"mean_nll", r.mean_nll}});
   std::cout << "perplexity " << r.ppl << " over " << r.tokens << " tokens (" << r.windows << " windows)\n";
+}
+
+void run_quantize(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  if (!p.has("out")) throw UsageError("--out DIR is required");
+  QuantizeRequest request;
+  request.scheme.method = parse_quant_method(p.value("method"));
+  request.scheme.bits = static_cast<int>(p.integer("bits"));
+  request.scheme.group_size = p.integer("group-size");
+  request.scheme.sym = p.flag("sym");
+  request.scheme.desc_act = p.flag("desc-act");
+  request.scheme.damp_percent = p.number("damp");
+  request.scheme.validate();
+  if (request.scheme.method != QuantMethod::rtn && !p.has("data"))
+    throw UsageError("--data FILE (calibration text) is required for " + to_string(request.scheme.method));
+  if (p.has("data")) request.data = p.value("data");
+  request.samples = p.integer("samples");
+  request.seq_len = p.integer("seq-len");
+  request.batch_size = p.integer("batch-size");
+  if (request.samples < 1 || request.seq_len < 1 || request.batch_size < 1)
+    throw UsageError("--samples, --seq-len and --batch-size must be at least 1");
+  request.device = p.value("device");
+  request.dtype = p.value("dtype");
+  request.drops = drop_plan(p, ckpt.config);
+  nlohmann::json record = {
+      {"tool", "llmdrop quantize"},
+      {"source", fs_absolute(ckpt.dir)},
+      {"source_fingerprint", weights_fingerprint(ckpt)},
+      {"quantization_config", quantization_config_json(request.scheme)},
+      {"drop_attn_list", std::vector<int64_t>(request.drops.attn.begin(), request.drops.attn.end())},
+      {"drop_mlp_list", std::vector<int64_t>(request.drops.mlp.begin(), request.drops.mlp.end())}};
+  if (p.has("data")) {
+    record["data"] = fs_absolute(request.data);
+    record["data_sha256"] = sha256_file(request.data);
+    record["samples"] = request.samples;
+    record["seq_len"] = request.seq_len;
+  }
+  JobContext job = progress_printer("quantize");
+  const QuantizeResult r = quantize_checkpoint(ckpt, request, p.value("out"), record, job);
+  const nlohmann::json out = {{"out", fs_absolute(p.value("out"))},
+                              {"method", to_string(request.scheme.method)},
+                              {"bits", request.scheme.bits},
+                              {"group_size", request.scheme.group_size},
+                              {"linears", r.linears},
+                              {"tokens", r.tokens},
+                              {"seconds", r.seconds}};
+  if (p.flag("json")) return print_json(out);
+  std::cout << "quantized " << r.linears << " linear layers (" << to_string(request.scheme.method) << ", "
+            << request.scheme.bits << " bits, group " << request.scheme.group_size << ") on " << r.tokens
+            << " calibration tokens in " << r.seconds << " s\nwrote " << out["out"].get<std::string>()
+            << "\n";
 }
 
 // Calibration options shared by score and drop.
@@ -789,6 +841,25 @@ const std::vector<Command>& commands() {
                     "run the decode step eagerly instead of replaying a CUDA graph (comparison)");
        },
        run_bench},
+      {"quantize", "GPTQ, AWQ or round-to-nearest, one layer at a time, written as a GPTQ / AWQ checkpoint.",
+       [](ArgParser& p) {
+         add_model_options(p);
+         p.add_option("method", "METHOD", "gptq, awq or rtn (round-to-nearest, GPTQ format)", "gptq");
+         p.add_option("bits", "N", "2, 3, 4 or 8 (awq: 4)", "4");
+         p.add_option("group-size", "N", "input columns per scale and zero: -1 (per row), 32, 64 or 128",
+                      "128");
+         p.add_flag("desc-act", "GPTQ act-order: columns by decreasing Hessian diagonal (writes g_idx)");
+         p.add_flag("sym", "GPTQ symmetric grid (zero point in the middle)");
+         p.add_option("damp", "F", "GPTQ dampening, a fraction of the Hessian's mean diagonal", "0.01");
+         p.add_option("data", "FILE",
+                      "calibration text: JSON array / JSON Lines with a \"text\" field, or plain .txt");
+         p.add_option("samples", "N", "calibration blocks", "128");
+         p.add_option("seq-len", "N", "tokens per block", "2048");
+         p.add_option("batch-size", "N", "blocks per forward pass (memory only)", "1");
+         p.add_option("out", "DIR",
+                      "new directory for the quantized checkpoint (the source is never modified)");
+       },
+       run_quantize},
       {"tasks", "List the evaluation tasks (built-in and the user's task folder).",
        [](ArgParser& p) { p.add_flag("json", "machine-readable output on stdout"); }, run_tasks},
   };
