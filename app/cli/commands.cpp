@@ -269,6 +269,19 @@ void run_quantize(const ArgParser& p) {
             << "\n";
 }
 
+void run_dequantize(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  if (!p.has("out")) throw UsageError("--out DIR is required");
+  JobContext job = progress_printer("dequantize");
+  export_dequantized(ckpt, p.value("out"),
+                     {{"tool", "llmdrop dequantize"},
+                      {"source", fs_absolute(ckpt.dir)},
+                      {"source_fingerprint", weights_fingerprint(ckpt)}},
+                     job);
+  if (p.flag("json")) return print_json({{"out", fs_absolute(p.value("out"))}});
+  std::cout << "wrote " << fs_absolute(p.value("out")) << "\n";
+}
+
 // Calibration options shared by score and drop.
 void add_calibration_options(ArgParser& p) {
   p.add_option("data", "FILE",
@@ -860,6 +873,14 @@ const std::vector<Command>& commands() {
                       "new directory for the quantized checkpoint (the source is never modified)");
        },
        run_quantize},
+      {"dequantize",
+       "A GPTQ / AWQ checkpoint written back as dense float16 weights (as the engine uses them).",
+       [](ArgParser& p) {
+         p.add_positional("MODEL", "quantized model directory");
+         p.add_option("out", "DIR", "new directory for the dense checkpoint");
+         p.add_flag("json", "machine-readable output on stdout");
+       },
+       run_dequantize},
       {"tasks", "List the evaluation tasks (built-in and the user's task folder).",
        [](ArgParser& p) { p.add_flag("json", "machine-readable output on stdout"); }, run_tasks},
   };

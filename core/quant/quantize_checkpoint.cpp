@@ -296,8 +296,12 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
   at::Tensor h;  // (samples, seq_len, hidden) calibration activations entering the current layer
   if (calibrated) {
     const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-    const at::Tensor blocks =
-        calibration_blocks(tokenizer, read_text_documents(request.data), request.samples, request.seq_len);
+    // Each block starts with BOS, as every sequence the model later sees does (GPTQ's and AWQ's calibration
+    // samples are tokenized with it): the first position's activations are unlike the others'.
+    const auto bos = tokenizer.bos_id();
+    at::Tensor blocks = calibration_blocks(tokenizer, read_text_documents(request.data), request.samples,
+                                           request.seq_len - (bos ? 1 : 0));
+    if (bos) blocks = at::cat({at::full({blocks.size(0), 1}, *bos, blocks.options()), blocks}, 1);
     h = model->embed(blocks);
     result.tokens = blocks.numel();
   }
@@ -306,7 +310,7 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
   LayerQuantizer quantizer(*model, request, job);
   for (int64_t i = 0; i < c.num_layers; ++i) {
     job.throw_if_cancelled();
-    job.report(i, c.num_layers, "quantizing layer " + std::to_string(i));
+    job.report(i, c.num_layers + 1, "quantizing layer " + std::to_string(i));
     DropPlan only_this = none_loaded;
     if (!request.drops.attn_dropped(i)) only_this.attn.erase(i);
     if (!request.drops.mlp_dropped(i)) only_this.mlp.erase(i);
@@ -323,11 +327,43 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
                             {"dtype", "float16"},
                             {"torch_dtype", "float16"}};
   overrides.float_dtype = at::kHalf;
-  job.report(c.num_layers, c.num_layers, "writing");
+  // Layers, then writing as one more step.
   JobContext writing(
-      job, [&](const Progress& p) { job.report(c.num_layers, c.num_layers, "writing " + p.message); });
+      job, [&](const Progress& p) { job.report(c.num_layers, c.num_layers + 1, "writing " + p.message); });
   export_pruned(checkpoint, request.drops, out, record, writing, overrides);
+  job.report(c.num_layers + 1, c.num_layers + 1, "written");
   return result;
+}
+
+void export_dequantized(const Checkpoint& quantized, const std::filesystem::path& out,
+                        const nlohmann::json& record, JobContext& job) {
+  const ModelConfig& c = quantized.config;
+  if (!c.quantization) throw_bad_input("the model is not quantized (config.json has no quantization_config)");
+  const ModelFamily& family = family_for(c.model_type);
+  const int64_t hidden = c.hidden_size, q_rows = c.num_heads * c.head_dim,
+                kv_rows = c.num_kv_heads * c.head_dim, inter = c.intermediate_size;
+  TensorOverrides overrides;
+  auto dense = [&](const std::string& weight_name, int64_t n, int64_t k) {
+    const std::string prefix = weight_name.substr(0, weight_name.size() - std::string(".weight").size());
+    if (!quantized.tensors->contains(prefix + ".qweight")) return;
+    for (const char* part : {".qweight", ".qzeros", ".scales", ".g_idx"})
+      overrides.removed.insert(prefix + part);
+    overrides.added[weight_name] =
+        unpack_linear(*quantized.tensors, prefix, *c.quantization, n, k).dequantize();
+  };
+  for (int64_t i = 0; i < c.num_layers; ++i) {
+    const auto a = family.attention(i);
+    const auto m = family.mlp(i);
+    dense(a.q, q_rows, hidden);
+    dense(a.k, kv_rows, hidden);
+    dense(a.v, kv_rows, hidden);
+    dense(a.o, hidden, q_rows);
+    dense(m.gate, inter, hidden);
+    dense(m.up, inter, hidden);
+    dense(m.down, hidden, inter);
+  }
+  overrides.config_patch = {{"quantization_config", nullptr}};
+  export_pruned(quantized, c.drops, out, record, job, overrides);
 }
 
 }  // namespace llmdrop

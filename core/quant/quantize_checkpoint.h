@@ -38,4 +38,10 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
                                    const std::filesystem::path& out, const nlohmann::json& record,
                                    JobContext& job = JobContext::silent());
 
+// A GPTQ / AWQ checkpoint written back as a dense float16 one: every packed linear replaced by its .weight,
+// dequantized exactly as the engine does at load; quantization_config removed. For tools without quantized
+// kernels, and to compare our dequantization with the ecosystem's (tools/quant_reference.py).
+void export_dequantized(const Checkpoint& quantized, const std::filesystem::path& out,
+                        const nlohmann::json& record, JobContext& job = JobContext::silent());
+
 }  // namespace llmdrop

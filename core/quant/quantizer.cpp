@@ -54,7 +54,7 @@ at::Tensor QuantizedWeight::dequantize() const {
   const at::Tensor g = g_idx.to(at::kLong);
   const at::Tensor s = scales.to(at::kFloat).index_select(0, g).t();  // (N, K)
   const at::Tensor z = zeros.index_select(0, g).t();
-  return (s * (codes - z).to(at::kFloat)).to(at::kHalf);
+  return (s * (codes - z).to(at::kFloat)).to(at::kHalf).contiguous();  // row-major, like a stored weight
 }
 
 QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym) {

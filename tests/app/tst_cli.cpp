@@ -278,6 +278,69 @@ class CliTest : public QObject {
                                      << "--temperature must be a finite number";
     QTest::newRow("missing data file")
         << QStringList{"perplexity", model("llama"), "--data", "/nonexistent.txt"} << "cannot read";
+    QTest::newRow("quantize without --out")
+        << QStringList{"quantize", model("llama"), "--method", "rtn"} << "--out DIR is required";
+    QTest::newRow("gptq without calibration")
+        << QStringList{"quantize", model("llama"), "--out", "/tmp/never-written"} << "--data FILE";
+    QTest::newRow("awq with 3 bits") << QStringList{"quantize", model("llama"),
+                                                    "--method", "awq",
+                                                    "--bits",   "3",
+                                                    "--out",    "/tmp/never-written"}
+                                     << "4 bits";
+    QTest::newRow("unknown quantization method")
+        << QStringList{"quantize", model("llama"), "--method", "hqq", "--out", "/tmp/never-written"}
+        << "'hqq'";
+    QTest::newRow("dequantize a dense model")
+        << QStringList{"dequantize", model("llama"), "--out", "/tmp/never-written"} << "not quantized";
+  }
+
+  // quantize → the packed checkpoint runs (perplexity close to the original at 8 bits) → dequantize gives the
+  // same numbers from dense weights; drop lists survive both; the source is never written.
+  void quantizeThenDequantizeKeepsTheNumbers() {
+    QTemporaryDir tmp;
+    const QString q = tmp.path() + "/q", dense = tmp.path() + "/dense", text = tmp.path() + "/t.txt";
+    llmdrop::test::write_file(text.toStdString(),
+                              "The license grants the right to copy and to change the program. ");
+    const Run quantized =
+        run_cli({"quantize",
+                 model("llama"),
+                 "--method",
+                 "gptq",
+                 "--bits",
+                 "8",
+                 "--group-size",
+                 "32",
+                 "--desc-act",
+                 "--data",
+                 QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string()),
+                 "--samples",
+                 "4",
+                 "--seq-len",
+                 "32",
+                 "--drop-attn",
+                 "2",
+                 "--out",
+                 q,
+                 "--json"});
+    QCOMPARE(quantized.code, 0);
+    QCOMPARE(quantized.json()["linears"].get<int>(), 6 * 7 - 4);
+    QVERIFY2(quantized.err.find("[quantize] 7/7 written") != std::string::npos, quantized.err.c_str());
+    const auto config = llmdrop::test::read_json(q.toStdString() + "/config.json");
+    QCOMPARE(config["quantization_config"]["quant_method"].get<std::string>(), std::string("gptq"));
+    QCOMPARE(config["quantization_config"]["desc_act"].get<bool>(), true);
+    QCOMPARE(config["drop_attn_list"], nlohmann::json::array({2}));
+    QCOMPARE(run_cli({"dequantize", q, "--out", dense}).code, 0);
+    QVERIFY(!llmdrop::test::read_json(dense.toStdString() + "/config.json").contains("quantization_config"));
+    auto ppl = [&](const QString& m, QStringList extra = {}) {
+      const Run r =
+          run_cli(QStringList{"perplexity", m, "--data", text, "--seq-len", "16", "--json"} + extra);
+      return r.json()["ppl"].get<double>();
+    };
+    const double original = ppl(model("llama"), {"--drop-attn", "2"}), packed = ppl(q), unpacked = ppl(dense);
+    QCOMPARE(packed, unpacked);
+    QVERIFY2(std::abs(packed / original - 1) < 0.01,
+             (std::to_string(packed) + " vs " + std::to_string(original)).c_str());
+    QVERIFY(packed != original);
   }
   void badInputExitsTwoWithOneLine() {
     QFETCH(QStringList, args);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Here (CPU build): what tools/gpu/quant_check.sh checks on the GPU machine. Quantizes the demo model with GPTQ
+# (act-order) and AWQ, 4 bits, group 128, writes each back dense (`llmdrop dequantize`) and our float32
+# log-probabilities of 64 token ids, under quant-check/METHOD/ (git-ignored: the device run carries it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/data/calibration/c4_demo.json}
+ids=1$(for i in $(seq 1 63); do printf ",%d" $(( (i * 2654435761) % 4093 + 3 )); done)
+rm -rf quant-check
+for method in gptq awq; do
+  dir=quant-check/$method
+  extra=()
+  [ $method = gptq ] && extra=(--desc-act)
+  build/bin/llmdrop quantize --method $method "${extra[@]}" --data "$data" --samples 16 --seq-len 512 \
+    --out $dir/quantized 2>/dev/null
+  build/bin/llmdrop dequantize $dir/quantized --out $dir/dense 2>/dev/null
+  build/bin/llmdrop logprobs $dir/quantized --dtype float32 --ids "$ids" --json >$dir/ours.json 2>/dev/null
+  echo "$ids" >$dir/ids
+done
+du -sh quant-check
