@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/llmdrop-quant-quality}
 data=${DATA:-../shared/data/calibration/c4_demo.json}
-calibration=(--data "$data" --samples "${SAMPLES:-64}" --seq-len "${SEQ_LEN:-512}")
+calibration=(--data "$data" --samples "${SAMPLES:-128}" --seq-len "${SEQ_LEN:-512}")
 heldout=resources/text/demo_heldout.txt
 llmdrop=build/bin/llmdrop
 rm -rf "$work" && mkdir -p "$work"
@@ -16,25 +16,25 @@ ppl() { $llmdrop perplexity "$1" --data $heldout --seq-len 512 --json 2>/dev/nul
 quantize() {  # NAME SOURCE ARGS…
   local name=$1 source=$2
   shift 2
-  $llmdrop quantize "$source" "$@" --out "$work/$name" --json 2>/dev/null |
-    python3 -c "import json,sys; print(f\"{json.load(sys.stdin)['seconds']:.1f}\")"
+  $llmdrop quantize "$source" "$@" --out "$work/$name" >/dev/null 2>&1
 }
 demo=resources/models/demo
 full=$(ppl $demo)
 $llmdrop drop $demo --target attn --n 4 "${calibration[@]}" --out "$work/attn4" >/dev/null 2>&1
 dropped=$(python3 -c "import json; print(json.load(open('$work/attn4/config.json'))['drop_attn_list'])")
 full_dropped=$(ppl "$work/attn4")
-echo "| model | method | perplexity | vs unquantized | quantization s |"
-echo "|---|---|---|---|---|"
-echo "| demo | none (bf16 weights) | $full | | |"
-row() {  # NAME BASELINE_PPL LABEL MODEL_LABEL
+echo "| model | method | perplexity | vs unquantized |"
+echo "|---|---|---|---|"
+echo "| demo | none (bf16 weights) | $full | |"
+row() {  # NAME BASELINE_PPL METHOD_LABEL MODEL_LABEL
   local p
   p=$(ppl "$work/$1")
   python3 -c "print(f'| $4 | $3 | $p | {100 * ($p / $2 - 1):+.2f} % | $5 |')"
 }
-s=$(quantize rtn $demo --method rtn); row rtn $full "RTN 4-bit g128" demo $s
-s=$(quantize gptq $demo --method gptq "${calibration[@]}"); row gptq $full "GPTQ 4-bit g128" demo $s
-s=$(quantize gptq-act $demo --method gptq --desc-act "${calibration[@]}"); row gptq-act $full "GPTQ 4-bit g128, act-order" demo $s
-s=$(quantize awq $demo --method awq "${calibration[@]}"); row awq $full "AWQ 4-bit g128" demo $s
-echo "| demo, attention $dropped dropped | none | $full_dropped | | |"
-s=$(quantize gptq-attn4 "$work/attn4" --method gptq "${calibration[@]}"); row gptq-attn4 $full_dropped "GPTQ 4-bit g128" "demo, attention $dropped dropped" $s
+quantize rtn $demo --method rtn && row rtn $full "RTN 4-bit g128" demo
+quantize gptq $demo --method gptq "${calibration[@]}" && row gptq $full "GPTQ 4-bit g128" demo
+quantize gptq-act $demo --method gptq --desc-act "${calibration[@]}" && row gptq-act $full "GPTQ 4-bit g128, act-order" demo
+quantize awq $demo --method awq "${calibration[@]}" && row awq $full "AWQ 4-bit g128" demo
+echo "| demo, attention $dropped dropped | none | $full_dropped | |"
+quantize gptq-attn4 "$work/attn4" --method gptq --desc-act "${calibration[@]}" &&
+  row gptq-attn4 $full_dropped "GPTQ 4-bit g128, act-order" "demo, attention $dropped dropped"

@@ -216,12 +216,6 @@ std::vector<std::string> TensorStore::names() const {
   return out;
 }
 
-int64_t TensorStore::total_numel() const {
-  int64_t n = 0;
-  for (const auto& [name, file] : index_) n += file->tensors().at(name).numel();
-  return n;
-}
-
 StorageDType TensorStore::main_dtype() const {
   std::map<StorageDType, int64_t> count;
   for (const auto& [name, file] : index_) {

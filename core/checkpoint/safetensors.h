@@ -53,7 +53,6 @@ class TensorStore {
   const TensorInfo& info(const std::string& name) const;  // throws BadInput when missing
   at::Tensor view(const std::string& name) const;         // CPU view in the stored dtype
   std::vector<std::string> names() const;
-  int64_t total_numel() const;
   // The floating-point dtype most parameters are stored in.
   StorageDType main_dtype() const;
 

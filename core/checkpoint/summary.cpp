@@ -8,8 +8,22 @@
 namespace llmdrop {
 
 namespace {
-int64_t numel_if_present(const TensorStore& store, const std::string& name) {
-  return store.contains(name) ? store.info(name).numel() : 0;
+// Parameters a stored tensor stands for: a GPTQ / AWQ packed linear's .qweight holds 32/bits weights per
+// element, and its zeros, scales and g_idx are no parameters of the model.
+int64_t parameters_of(const TensorStore& store, const std::string& name, const ModelConfig& cfg) {
+  if (!store.contains(name)) return 0;
+  const int64_t n = store.info(name).numel();
+  if (!cfg.quantization) return n;
+  auto ends = [&](const std::string& suffix) { return name.ends_with(suffix); };
+  if (ends(".qweight")) return n * 32 / cfg.quantization->bits;
+  return ends(".qzeros") || ends(".scales") || ends(".g_idx") ? 0 : n;
+}
+
+// A module's weight, stored plainly or packed (NAME.weight → NAME.qweight).
+int64_t weight_parameters(const TensorStore& store, const std::string& name, const ModelConfig& cfg) {
+  const std::string suffix = ".weight";
+  if (store.contains(name) || !name.ends_with(suffix)) return parameters_of(store, name, cfg);
+  return parameters_of(store, name.substr(0, name.size() - suffix.size()) + ".qweight", cfg);
 }
 
 std::string describe_rope(const RopeConfig& rope) {
@@ -43,17 +57,19 @@ ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops,
   s.tied_embeddings = cfg.tie_word_embeddings || !store.contains(family.lm_head());
   s.stored_dtype = to_string(store.main_dtype());
   s.runtime_dtype = runtime_dtype;
-  s.parameters = store.total_numel();
+  s.parameters = 0;
+  for (const auto& name : store.names()) s.parameters += parameters_of(store, name, cfg);
   s.active_parameters = s.parameters;
   for (int64_t i = 0; i < cfg.num_layers; ++i) {
     if (drops.attn_dropped(i)) {
       const auto n = family.attention(i);
       for (const auto& name : {n.q, n.k, n.v, n.o, n.q_bias, n.k_bias, n.v_bias, n.o_bias})
-        s.active_parameters -= numel_if_present(store, name);
+        s.active_parameters -= weight_parameters(store, name, cfg);
     }
     if (drops.mlp_dropped(i)) {
       const auto n = family.mlp(i);
-      for (const auto& name : {n.gate, n.up, n.down}) s.active_parameters -= numel_if_present(store, name);
+      for (const auto& name : {n.gate, n.up, n.down})
+        s.active_parameters -= weight_parameters(store, name, cfg);
     }
   }
   s.drops = drops;

@@ -10,6 +10,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/safetensors.h"
+#include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
 #include "model/family.h"
 #include "model/model.h"
@@ -87,7 +88,9 @@ double logprob_distance(const Model& a, const Model& b) {
   const at::Tensor input = at::tensor(std::vector<int64_t>(ids.begin(), ids.end())).unsqueeze(0);
   const at::Tensor next = input.slice(1, 1).unsqueeze(-1);  // (1, T−1, 1) the tokens that follow
   auto logprobs = [&](const Model& m) {
-    return at::log_softmax(m.forward(input).to(at::kFloat), -1).slice(1, 0, -1).gather(-1, next.to(m.device()));
+    return at::log_softmax(m.forward(input).to(at::kFloat), -1)
+        .slice(1, 0, -1)
+        .gather(-1, next.to(m.device()));
   };
   return (logprobs(a) - logprobs(b)).abs().mean().item<double>();
 }
@@ -149,12 +152,14 @@ class QuantTest : public QObject {
     QuantGrid g = gptq_grid(w, 2, false);
     QCOMPARE(g.zero.item<float>(), 1.0f);
     QVERIFY(std::abs(g.scale.item<float>() - 4.0f / 3) < 1e-3);
-    QVERIFY(at::equal(quantize_to_codes(w, g, 2).squeeze(0).to(at::kInt), at::tensor({0, 1, 3, 3}, at::kInt)));
+    QVERIFY(
+        at::equal(quantize_to_codes(w, g, 2).squeeze(0).to(at::kInt), at::tensor({0, 1, 3, 3}, at::kInt)));
     // Symmetric: range [-3, 3], scale 2, zero 2.
     g = gptq_grid(w, 2, true);
     QCOMPARE(g.zero.item<float>(), 2.0f);
     QCOMPARE(g.scale.item<float>(), 2.0f);
-    QVERIFY(at::equal(quantize_to_codes(w, g, 2).squeeze(0).to(at::kInt), at::tensor({2, 2, 3, 3}, at::kInt)));
+    QVERIFY(
+        at::equal(quantize_to_codes(w, g, 2).squeeze(0).to(at::kInt), at::tensor({2, 2, 3, 3}, at::kInt)));
   }
 
   void gptqWithUncorrelatedInputsIsRoundToNearest() {
@@ -287,6 +292,11 @@ class QuantTest : public QObject {
     QVERIFY(quantized.tensors->contains("model.layers.0.self_attn.q_proj.qweight"));
     QVERIFY(!quantized.tensors->contains("model.layers.1.self_attn.q_proj.qweight"));  // dropped
     QCOMPARE(quantized.tensors->info("model.layers.0.self_attn.q_proj.scales").dtype, StorageDType::F16);
+    // The summary counts the weights a packed linear stands for, not its int32 words.
+    const ModelSummary plain = summarize(original, r.drops, "float32"),
+                       packed = summarize(quantized, r.drops, "float32");
+    QCOMPARE(packed.active_parameters, plain.active_parameters);
+    QVERIFY(packed.parameters < plain.parameters);  // the dropped modules' weights are not in the file
 
     LoadOptions options;
     options.device = test::test_device();
@@ -310,6 +320,24 @@ class QuantTest : public QObject {
           qPrintable(method), bits, distance, rtn_distance);
     QVERIFY(distance > 0);
     QVERIFY(distance < (bits == 8 ? 0.25 : 1.0) * rtn_distance);
+  }
+
+  void layerByLayerForwardIsTheModelsForward() {
+    // What quantization walks: embed, then each layer alone on the previous one's output.
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    options.drops = DropPlan{{2}, {3}};
+    const auto model = Model::load(Checkpoint::open(test::model_dir("llama")), options);
+    const at::Tensor ids = at::randint(3, 300, {2, 24}, at::kLong);
+    struct Last : HiddenStateObserver {
+      at::Tensor output;
+      void on_layer(const LayerTrace& t) override { output = t.output; }
+    } last;
+    model->forward(ids, nullptr, &last);
+    at::Tensor h = model->embed(ids);
+    for (int64_t i = 0; i < model->config().num_layers; ++i) h = model->layer_forward(i, h);
+    QVERIFY(at::allclose(h, last.output, 1e-5, 1e-5));
   }
 
   void badRequestsAreRefusedAndCancellationLeavesNothing() {
