@@ -21,6 +21,7 @@
 #include "model/generation.h"
 #include "model/model.h"
 #include "support/test_support.h"
+#include "support/tree_digest.h"
 #include "util/sha256.h"
 
 using namespace llmdrop;
@@ -62,14 +63,6 @@ nlohmann::json lists(const DropPlan& plan) {
           {"drop_mlp_list", std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end())}};
 }
 
-std::string tree_digest(const fs::path& dir) {
-  Sha256 h;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) h.update(f.filename().string() + ":" + sha256_file(f));
-  return h.hex_digest();
-}
 }  // namespace
 
 class AnalysisTest : public QObject {
@@ -263,13 +256,13 @@ class AnalysisTest : public QObject {
     QTemporaryDir tmp;
     const fs::path source = fs::path(tmp.path().toStdString()) / "model";
     test::copy_model("llama", source);
-    const std::string before = tree_digest(source);
+    const std::string before = test::tree_digest(source);
     EXPECT_ERROR(BadInput,
                  export_drop_config(Checkpoint::open(source), DropPlan{{1}, {}}, source / "sub", {}),
                  "inside the source model directory");
     EXPECT_ERROR(BadInput, export_pruned(Checkpoint::open(source), DropPlan{{1}, {1}}, source, {}),
                  "inside the source model directory");
-    QCOMPARE(tree_digest(source), before);
+    QCOMPARE(test::tree_digest(source), before);
   }
 
   void prunedExportHandlesStrayLayerTensors() {
@@ -318,10 +311,10 @@ class AnalysisTest : public QObject {
   void configExportRoundTrip() {
     QTemporaryDir tmp;
     const fs::path source = test::model_dir("llama"), out = fs::path(tmp.path().toStdString()) / "dropped";
-    const std::string before = tree_digest(source);
+    const std::string before = test::tree_digest(source);
     const DropPlan plan{{4, 1}, {5}};
     export_drop_config(Checkpoint::open(source), plan, out, {{"why", "test"}});
-    QCOMPARE(tree_digest(source), before);
+    QCOMPARE(test::tree_digest(source), before);
     const auto config = test::read_json(out / "config.json");
     QCOMPARE(config["drop_attn_list"], nlohmann::json({1, 4}));
     QCOMPARE(config["auto_map"]["AutoModelForCausalLM"].get<std::string>(),
@@ -332,7 +325,7 @@ class AnalysisTest : public QObject {
                  "not an empty directory");
     EXPECT_ERROR(BadInput, export_drop_config(Checkpoint::open(source), plan, source, {}),
                  "source model directory");
-    QCOMPARE(tree_digest(source), before);
+    QCOMPARE(test::tree_digest(source), before);
   }
 
   // The impact estimate against the tiny llama's shape counted by hand: hidden 64, intermediate 128, 4 heads
@@ -385,7 +378,7 @@ class AnalysisTest : public QObject {
     QTemporaryDir tmp;
     const fs::path source = test::model_dir("llama"), parent = tmp.path().toStdString(),
                    out = parent / "pruned";
-    const std::string before = tree_digest(source);
+    const std::string before = test::tree_digest(source);
     int64_t reports = 0, total = 0;
     JobContext job;
     JobContext reporting(job, [&](const Progress& p) {
@@ -398,7 +391,7 @@ class AnalysisTest : public QObject {
     QVERIFY(total > 3);
     QVERIFY(!fs::exists(out));
     QVERIFY(fs::is_empty(parent));
-    QCOMPARE(tree_digest(source), before);
+    QCOMPARE(test::tree_digest(source), before);
   }
 
   void prunedExportsLoadWithTheSameNumbers_data() {
@@ -416,9 +409,9 @@ class AnalysisTest : public QObject {
                         DropPlan::parse_csv(mlp.toStdString(), "m")};
     QTemporaryDir tmp;
     const fs::path source = test::model_dir("llama"), out = fs::path(tmp.path().toStdString()) / "pruned";
-    const std::string before = tree_digest(source);
+    const std::string before = test::tree_digest(source);
     export_pruned(Checkpoint::open(source), plan, out, {});
-    QCOMPARE(tree_digest(source), before);
+    QCOMPARE(test::tree_digest(source), before);
     const Checkpoint pruned = Checkpoint::open(out);
     const bool blocks_only = plan.attn == plan.mlp;
     QCOMPARE(pruned.config.num_layers, blocks_only ? int64_t(6 - plan.attn.size()) : int64_t(6));

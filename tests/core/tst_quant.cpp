@@ -18,6 +18,7 @@
 #include "quant/quantize_checkpoint.h"
 #include "quant/quantizer.h"
 #include "support/test_support.h"
+#include "support/tree_digest.h"
 #include "util/sha256.h"
 
 using namespace llmdrop;
@@ -35,15 +36,6 @@ std::vector<uint32_t> reference_pack(const std::vector<uint32_t>& column, int bi
       if ((column[j] >> b) & 1u) words[bit / 32] |= 1u << (bit % 32);
     }
   return words;
-}
-
-std::string tree_digest(const fs::path& dir) {
-  Sha256 h;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) h.update(f.filename().string() + ":" + sha256_file(f));
-  return h.hex_digest();
 }
 
 QuantScheme scheme(QuantMethod method, int bits, int64_t group, bool desc_act = false) {
@@ -276,12 +268,12 @@ class QuantTest : public QObject {
     QFETCH(bool, desc_act);
     QTemporaryDir tmp;
     const fs::path source = test::model_dir("llama"), out = fs::path(tmp.path().toStdString()) / "q";
-    const std::string before = tree_digest(source);
+    const std::string before = test::tree_digest(source);
     QuantizeRequest r = request(scheme(parse_quant_method(method.toStdString()), bits, 32, desc_act));
     r.drops = DropPlan{{1}, {4}};
     const Checkpoint original = Checkpoint::open(source);
     const QuantizeResult result = quantize_checkpoint(original, r, out, {{"test", true}});
-    QCOMPARE(tree_digest(source), before);
+    QCOMPARE(test::tree_digest(source), before);
     QCOMPARE(result.linears, int64_t(6 * 7 - 4 - 3));
     const Checkpoint quantized = Checkpoint::open(out);
     QVERIFY(quantized.config.quantization.has_value());

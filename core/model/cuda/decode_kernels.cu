@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/cuda/decode_kernels.h"
+#include "model/cuda/element_math.cuh"
 
 namespace llmdrop::cuda {
 
@@ -13,47 +14,6 @@ namespace {
 
 constexpr int kWarp = 32;
 constexpr unsigned kFullMask = 0xffffffffu;
-
-__device__ __forceinline__ float to_float(__nv_bfloat16 x) {
-  return __bfloat162float(x);
-}
-__device__ __forceinline__ float to_float(__half x) {
-  return __half2float(x);
-}
-__device__ __forceinline__ float2 to_float2(__nv_bfloat162 x) {
-  return __bfloat1622float2(x);
-}
-__device__ __forceinline__ float2 to_float2(__half2 x) {
-  return __half22float2(x);
-}
-
-template <typename T>
-__device__ __forceinline__ T from_float(float x);
-template <>
-__device__ __forceinline__ __nv_bfloat16 from_float(float x) {
-  return __float2bfloat16_rn(x);
-}
-template <>
-__device__ __forceinline__ __half from_float(float x) {
-  return __float2half_rn(x);
-}
-
-// x rounded to T, as a float: where transformers' 16-bit tensors round an intermediate.
-template <typename T>
-__device__ __forceinline__ float rounded(float x) {
-  return to_float(from_float<T>(x));
-}
-
-template <typename T>
-struct Pair;  // two elements in one 32-bit register
-template <>
-struct Pair<__nv_bfloat16> {
-  using type = __nv_bfloat162;
-};
-template <>
-struct Pair<__half> {
-  using type = __half2;
-};
 
 __device__ __forceinline__ float warp_sum(float v, int width = kWarp) {
   for (int offset = width / 2; offset > 0; offset /= 2) v += __shfl_xor_sync(kFullMask, v, offset);

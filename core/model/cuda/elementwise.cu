@@ -5,32 +5,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "model/cuda/element_math.cuh"
 #include "model/cuda/elementwise.h"
 
 namespace llmdrop::cuda {
 
 namespace {
-
-__device__ __forceinline__ float to_float(__nv_bfloat16 x) {
-  return __bfloat162float(x);
-}
-__device__ __forceinline__ float to_float(__half x) {
-  return __half2float(x);
-}
-template <typename T>
-__device__ __forceinline__ T from_float(float x);
-template <>
-__device__ __forceinline__ __nv_bfloat16 from_float(float x) {
-  return __float2bfloat16_rn(x);
-}
-template <>
-__device__ __forceinline__ __half from_float(float x) {
-  return __float2half_rn(x);
-}
-template <typename T>
-__device__ __forceinline__ float rounded(float x) {
-  return to_float(from_float<T>(x));
-}
 
 constexpr int kThreads = 256;
 
