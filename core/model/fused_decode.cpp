@@ -47,13 +47,13 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
     if (layer.attn) {
       const AttentionWeights& w = *layer.attn;
       cuda::gemv(type,
-                 {.weight = data(w.qkv),
+                 {.weight = data(w.qkv.dense),
                   .x = data(x),
                   .norm_weight = data(layer.attn_norm),
                   .eps = eps,
                   .bias = data(w.qkv_bias),
                   .out = data(qkv),
-                  .n = w.qkv.size(0),
+                  .n = w.qkv.dense.size(0),
                   .k = hidden,
                   .input = GemvInput::rms_norm,
                   .output = GemvOutput::store},
@@ -77,7 +77,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                               .out = data(attended)},
                              stream);
       cuda::gemv(type,
-                 {.weight = data(w.o),
+                 {.weight = data(w.o.dense),
                   .x = data(attended),
                   .bias = data(w.o_bias),
                   .out = data(x),
@@ -89,7 +89,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
     // Residual line 2: x += down(silu(gate(norm(x))) · up(norm(x))), skipped when the MLP is dropped.
     if (layer.mlp) {
       cuda::gemv(type,
-                 {.weight = data(layer.mlp->gate_up),
+                 {.weight = data(layer.mlp->gate_up.dense),
                   .x = data(x),
                   .norm_weight = data(layer.mlp_norm),
                   .eps = eps,
@@ -100,7 +100,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                   .output = GemvOutput::swiglu},
                  stream);
       cuda::gemv(type,
-                 {.weight = data(layer.mlp->down),
+                 {.weight = data(layer.mlp->down.dense),
                   .x = data(act),
                   .out = data(x),
                   .n = hidden,

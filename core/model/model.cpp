@@ -4,6 +4,7 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -132,18 +133,45 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
   return checkpoint_.tensors->view(name);
 }
 
+LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
+                                int64_t in_features) const {
+  const std::string suffix = ".weight";
+  auto prefix = [&](const std::string& name) { return name.substr(0, name.size() - suffix.size()); };
+  const bool packed = config_.quantization && device_.is_cpu() && checkpoint_.tensors &&
+                      std::all_of(parts.begin(), parts.end(), [&](const auto& part) {
+                        return checkpoint_.tensors->contains(prefix(part.first) + ".qweight");
+                      });
+  if (packed) {
+    std::vector<QuantizedWeight> q;
+    for (const auto& [name, rows] : parts)
+      q.push_back(
+          unpack_linear(*checkpoint_.tensors, prefix(name), *config_.quantization, rows, in_features));
+    if (std::all_of(q.begin(), q.end(), [&](const auto& p) { return at::equal(p.g_idx, q[0].g_idx); })) {
+      QuantizedWeight fused = q[0];
+      std::vector<at::Tensor> codes, scales, zeros;
+      for (const auto& p : q) codes.push_back(p.codes), scales.push_back(p.scales), zeros.push_back(p.zeros);
+      fused.codes = at::cat(codes);
+      fused.scales = at::cat(scales, 1);
+      fused.zeros = at::cat(zeros, 1);
+      return {.packed = fused, .dtype = dtype_};
+    }
+  }
+  std::vector<at::Tensor> dense;
+  for (const auto& [name, rows] : parts) dense.push_back(fetch(name, {rows, in_features}));
+  return {.dense = at::cat(dense).to(device_, dtype_, false, /*copy=*/true), .dtype = dtype_};
+}
+
 AttentionWeights Model::load_attention(int64_t layer) const {
   const auto names = family_->attention(layer);
   const int64_t hidden = config_.hidden_size, d = config_.head_dim;
   const int64_t q_rows = config_.num_heads * d, kv_rows = config_.num_kv_heads * d;
   auto to_device = [&](const at::Tensor& t) { return t.to(device_, dtype_, false, /*copy=*/true); };
   AttentionWeights w;
-  w.qkv = to_device(at::cat({fetch(names.q, {q_rows, hidden}), fetch(names.k, {kv_rows, hidden}),
-                             fetch(names.v, {kv_rows, hidden})}));
+  w.qkv = load_linear({{names.q, q_rows}, {names.k, kv_rows}, {names.v, kv_rows}}, hidden);
   if (config_.qkv_bias)
     w.qkv_bias = to_device(at::cat(
         {fetch(names.q_bias, {q_rows}), fetch(names.k_bias, {kv_rows}), fetch(names.v_bias, {kv_rows})}));
-  w.o = to_device(fetch(names.o, {hidden, q_rows}));
+  w.o = load_linear({{names.o, hidden}}, q_rows);
   if (config_.o_bias) w.o_bias = to_device(fetch(names.o_bias, {hidden}));
   return w;
 }
@@ -151,11 +179,8 @@ AttentionWeights Model::load_attention(int64_t layer) const {
 MlpWeights Model::load_mlp(int64_t layer) const {
   const auto names = family_->mlp(layer);
   const int64_t hidden = config_.hidden_size, inter = config_.intermediate_size;
-  MlpWeights w;
-  w.gate_up = at::cat({fetch(names.gate, {inter, hidden}), fetch(names.up, {inter, hidden})})
-                  .to(device_, dtype_, false, true);
-  w.down = fetch(names.down, {hidden, inter}).to(device_, dtype_, false, true);
-  return w;
+  return {.gate_up = load_linear({{names.gate, inter}, {names.up, inter}}, hidden),
+          .down = load_linear({{names.down, hidden}}, inter)};
 }
 
 std::unique_ptr<Model> Model::random(const ModelConfig& config, const LoadOptions& options, uint64_t seed,
@@ -250,7 +275,7 @@ at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x
   const AttentionWeights& w = *layer.attn;
   const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads,
                 d = config_.head_dim;
-  at::Tensor qkv = at::linear(x, w.qkv, w.qkv_bias);  // (B, T, (H + 2KV)·D)
+  at::Tensor qkv = linear(x, w.qkv, w.qkv_bias);  // (B, T, (H + 2KV)·D)
   // RoPE on the query and key heads in one go.
   at::Tensor qk = apply_rope(qkv.narrow(-1, 0, (h + kv) * d).view({b, t, h + kv, d}), in.rope);
   at::Tensor q = qk.narrow(2, 0, h).transpose(1, 2);   // (B, H, T, D)
@@ -276,7 +301,7 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   if (layer.attn) {
     trace.attn_input = rms_norm(h, layer.attn_norm, config_.rms_norm_eps);
     trace.attn_heads = attention_heads(layer, trace.attn_input, inputs);
-    trace.attn_output = at::linear(trace.attn_heads, layer.attn->o, layer.attn->o_bias);
+    trace.attn_output = linear(trace.attn_heads, layer.attn->o, layer.attn->o_bias);
     m = h + trace.attn_output;
   }
   trace.mid = m;
@@ -284,9 +309,9 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   at::Tensor out = m;
   if (layer.mlp) {
     trace.mlp_input = rms_norm(m, layer.mlp_norm, config_.rms_norm_eps);
-    const at::Tensor gate_up = at::linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
+    const at::Tensor gate_up = linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
     trace.mlp_hidden = swiglu(gate_up);
-    trace.mlp_output = at::linear(trace.mlp_hidden, layer.mlp->down);
+    trace.mlp_output = linear(trace.mlp_hidden, layer.mlp->down);
     out = m + trace.mlp_output;
   }
   trace.output = out;
@@ -408,10 +433,10 @@ int64_t Model::resident_parameters() const {
   for (const auto& layer : layers_) {
     n += layer.attn_norm.numel() + layer.mlp_norm.numel();
     if (layer.attn)
-      n += layer.attn->qkv.numel() + layer.attn->o.numel() +
+      n += layer.attn->qkv.parameters() + layer.attn->o.parameters() +
            (layer.attn->qkv_bias.defined() ? layer.attn->qkv_bias.numel() : 0) +
            (layer.attn->o_bias.defined() ? layer.attn->o_bias.numel() : 0);
-    if (layer.mlp) n += layer.mlp->gate_up.numel() + layer.mlp->down.numel();
+    if (layer.mlp) n += layer.mlp->gate_up.parameters() + layer.mlp->down.parameters();
   }
   return n;
 }

@@ -12,6 +12,7 @@
 #include "jobs/job.h"
 #include "model/drop_plan.h"
 #include "model/kv_cache.h"
+#include "model/linear_weight.h"
 #include "model/observer.h"
 #include "model/rope.h"
 
@@ -19,17 +20,19 @@ namespace llmdrop {
 
 class ModelFamily;
 
-// Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load.
+// Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load. A quantized
+// checkpoint's linears stay packed on the CPU (on a GPU they are dequantized at load until an int4 kernel
+// takes them).
 struct AttentionWeights {
-  at::Tensor qkv;       // (H*D + 2*KV*D, hidden)
+  LinearWeight qkv;     // (H*D + 2*KV*D, hidden)
   at::Tensor qkv_bias;  // (H*D + 2*KV*D) or undefined
-  at::Tensor o;         // (hidden, H*D)
+  LinearWeight o;       // (hidden, H*D)
   at::Tensor o_bias;    // (hidden) or undefined
 };
 
 struct MlpWeights {
-  at::Tensor gate_up;  // (2*I, hidden)
-  at::Tensor down;     // (hidden, I)
+  LinearWeight gate_up;  // (2*I, hidden)
+  LinearWeight down;     // (hidden, I)
 };
 
 struct DecoderLayer {
@@ -112,6 +115,10 @@ class Model {
   Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, uint64_t seed = 0);
   at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
   void check_token_ids(const at::Tensor& ids) const;
+  // Weights named `parts` (checkpoint name, rows) stacked into one (Σ rows, in_features) linear: packed when
+  // the checkpoint packs them all with one g_idx and the model runs on the CPU, else dense.
+  LinearWeight load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
+                           int64_t in_features) const;
   AttentionWeights load_attention(int64_t layer) const;
   MlpWeights load_mlp(int64_t layer) const;
   // What attention needs besides the hidden states: the cache and where the tokens start in it, RoPE tables,

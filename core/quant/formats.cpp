@@ -109,11 +109,11 @@ QuantizedWeight unpack_linear(const TensorStore& store, const std::string& prefi
   q.bits = bits;
   q.scales = expect(found, "scales", {groups, n}).to(at::kHalf);
   if (awq) {
-    q.codes = unpack_awq_columns(expect(found, "qweight", {k, n / 8})).t().contiguous();
+    q.codes = unpack_awq_columns(expect(found, "qweight", {k, n / 8})).t().to(at::kByte).contiguous();
     q.zeros = unpack_awq_columns(expect(found, "qzeros", {groups, n / 8}));
     q.g_idx = at::arange(k, at::TensorOptions().dtype(at::kInt)).floor_divide(k / groups);
   } else {
-    q.codes = unpack_rows(expect(found, "qweight", {k * bits / 32, n}), bits).t().contiguous();
+    q.codes = unpack_rows(expect(found, "qweight", {k * bits / 32, n}), bits).t().to(at::kByte).contiguous();
     // Stored as zero − 1; loaders add the 1 back without wrapping (so a stored 2^bits − 1 reads as 2^bits).
     q.zeros = (unpack_rows(expect(found, "qzeros", {groups, n * bits / 32}).t(), bits).t() + 1).contiguous();
     q.g_idx = expect(found, "g_idx", {k}).to(at::kInt).clone();

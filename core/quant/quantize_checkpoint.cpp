@@ -134,8 +134,8 @@ class LayerQuantizer {
       install(w, q);
       return q;
     };
-    if (layer.attn) r.qkv = run(layer.attn->qkv), r.o = run(layer.attn->o);
-    if (layer.mlp) r.gate_up = run(layer.mlp->gate_up), r.down = run(layer.mlp->down);
+    if (layer.attn) r.qkv = run(layer.attn->qkv.dense), r.o = run(layer.attn->o.dense);
+    if (layer.mlp) r.gate_up = run(layer.mlp->gate_up.dense), r.down = run(layer.mlp->down.dense);
     return r;
   }
 
@@ -152,12 +152,12 @@ class LayerQuantizer {
     };
     LayerResult r;
     if (layer.attn) {
-      r.qkv = run(&LayerTrace::attn_input, layer.attn->qkv);
-      r.o = run(&LayerTrace::attn_heads, layer.attn->o);
+      r.qkv = run(&LayerTrace::attn_input, layer.attn->qkv.dense);
+      r.o = run(&LayerTrace::attn_heads, layer.attn->o.dense);
     }
     if (layer.mlp) {
-      r.gate_up = run(&LayerTrace::mlp_input, layer.mlp->gate_up);
-      r.down = run(&LayerTrace::mlp_hidden, layer.mlp->down);
+      r.gate_up = run(&LayerTrace::mlp_input, layer.mlp->gate_up.dense);
+      r.down = run(&LayerTrace::mlp_hidden, layer.mlp->down.dense);
     }
     h = run_layer(model_, i, h, request_.batch_size, job_, [](const LayerTrace&) {});
     return r;
@@ -181,51 +181,53 @@ class LayerQuantizer {
     const int64_t inter = c.intermediate_size;
     LayerResult r;
     if (layer.attn) {
-      AttentionWeights& w = *layer.attn;
+      at::Tensor &qkv = layer.attn->qkv.dense, &o = layer.attn->o.dense;
       at::Tensor x = at::cat(attn_in), x_o = at::cat(heads);
       job_.throw_if_cancelled();
-      at::Tensor s =
-          search_scale(w.qkv, x, scheme_, [&](const at::Tensor& qkv) { return at::linear(x, qkv); });
+      at::Tensor s = search_scale(qkv, x, scheme_,
+                                  [&](const at::Tensor& candidate) { return at::linear(x, candidate); });
       layer.attn_norm = divide_last(layer.attn_norm, s);
-      w.qkv = scale_columns(w.qkv, s);
+      qkv = scale_columns(qkv, s);
       x = divide_last(x, s);
       if (kv_rows == q_rows) {  // v feeds o directly: fold o's scales into v's rows
-        s = search_scale(w.o, x_o, scheme_, [&](const at::Tensor& o) { return at::linear(x_o, o); });
-        w.qkv.slice(0, q_rows + kv_rows).copy_(divide_rows(w.qkv.slice(0, q_rows + kv_rows), s));
-        w.o = scale_columns(w.o, s);
+        s = search_scale(o, x_o, scheme_,
+                         [&](const at::Tensor& candidate) { return at::linear(x_o, candidate); });
+        qkv.slice(0, q_rows + kv_rows).copy_(divide_rows(qkv.slice(0, q_rows + kv_rows), s));
+        o = scale_columns(o, s);
         x_o = divide_last(x_o, s);
       }
       // Clipping: not q and k, whose errors the softmax amplifies (AutoAWQ skips them too).
-      w.qkv.slice(0, q_rows + kv_rows)
-          .copy_(awq_clip(w.qkv.slice(0, q_rows + kv_rows), x, scheme_.bits, scheme_.group_size));
-      w.o = awq_clip(w.o, x_o, scheme_.bits, scheme_.group_size);
-      r.qkv = quantize_rtn(w.qkv, scheme_);
-      r.o = quantize_rtn(w.o, scheme_);
-      install(w.qkv, *r.qkv);
-      install(w.o, *r.o);
+      qkv.slice(0, q_rows + kv_rows)
+          .copy_(awq_clip(qkv.slice(0, q_rows + kv_rows), x, scheme_.bits, scheme_.group_size));
+      o = awq_clip(o, x_o, scheme_.bits, scheme_.group_size);
+      r.qkv = quantize_rtn(qkv, scheme_);
+      r.o = quantize_rtn(o, scheme_);
+      install(qkv, *r.qkv);
+      install(o, *r.o);
     }
     if (layer.mlp) {
-      MlpWeights& w = *layer.mlp;
+      at::Tensor &gate_up = layer.mlp->gate_up.dense, &down = layer.mlp->down.dense;
       at::Tensor x = at::cat(mlp_in), x_down = at::cat(hidden);
       job_.throw_if_cancelled();
-      const at::Tensor down = w.down;
-      at::Tensor s = search_scale(w.gate_up, x, scheme_, [&](const at::Tensor& gate_up) {
-        const at::Tensor gu = at::linear(x, gate_up);
-        return at::linear(at::silu(gu.narrow(-1, 0, inter)) * gu.narrow(-1, inter, inter), down);
+      const at::Tensor unquantized_down = down;
+      at::Tensor s = search_scale(gate_up, x, scheme_, [&](const at::Tensor& candidate) {
+        const at::Tensor gu = at::linear(x, candidate);
+        return at::linear(at::silu(gu.narrow(-1, 0, inter)) * gu.narrow(-1, inter, inter), unquantized_down);
       });
       layer.mlp_norm = divide_last(layer.mlp_norm, s);
-      w.gate_up = scale_columns(w.gate_up, s);
+      gate_up = scale_columns(gate_up, s);
       x = divide_last(x, s);
-      s = search_scale(w.down, x_down, scheme_, [&](const at::Tensor& d) { return at::linear(x_down, d); });
-      w.gate_up.slice(0, inter).copy_(divide_rows(w.gate_up.slice(0, inter), s));  // up's rows
-      w.down = scale_columns(w.down, s);
+      s = search_scale(down, x_down, scheme_,
+                       [&](const at::Tensor& candidate) { return at::linear(x_down, candidate); });
+      gate_up.slice(0, inter).copy_(divide_rows(gate_up.slice(0, inter), s));  // up's rows
+      down = scale_columns(down, s);
       x_down = divide_last(x_down, s);
-      w.gate_up = awq_clip(w.gate_up, x, scheme_.bits, scheme_.group_size);
-      w.down = awq_clip(w.down, x_down, scheme_.bits, scheme_.group_size);
-      r.gate_up = quantize_rtn(w.gate_up, scheme_);
-      r.down = quantize_rtn(w.down, scheme_);
-      install(w.gate_up, *r.gate_up);
-      install(w.down, *r.down);
+      gate_up = awq_clip(gate_up, x, scheme_.bits, scheme_.group_size);
+      down = awq_clip(down, x_down, scheme_.bits, scheme_.group_size);
+      r.gate_up = quantize_rtn(gate_up, scheme_);
+      r.down = quantize_rtn(down, scheme_);
+      install(gate_up, *r.gate_up);
+      install(down, *r.down);
     }
     return r;
   }

@@ -34,7 +34,7 @@ QuantizedWeight assemble(at::Tensor codes, const std::vector<QuantGrid>& grids, 
     zeros.push_back(g.zero);
   }
   QuantizedWeight q;
-  q.codes = codes.to(at::kInt).cpu();
+  q.codes = codes.to(at::kByte).cpu();
   q.scales = at::stack(scales).to(at::kHalf).cpu();  // (G, N)
   q.zeros = at::stack(zeros).to(at::kInt).cpu();
   q.g_idx = g_idx;
@@ -54,7 +54,9 @@ at::Tensor QuantizedWeight::dequantize() const {
   const at::Tensor g = g_idx.to(at::kLong);
   const at::Tensor s = scales.to(at::kFloat).index_select(0, g).t();  // (N, K)
   const at::Tensor z = zeros.index_select(0, g).t();
-  return (s * (codes - z).to(at::kFloat)).to(at::kHalf).contiguous();  // row-major, like a stored weight
+  return (s * (codes.to(at::kInt) - z).to(at::kFloat))
+      .to(at::kHalf)
+      .contiguous();  // row-major, like a stored weight
 }
 
 QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym) {

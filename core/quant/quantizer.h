@@ -10,7 +10,7 @@
 namespace llmdrop {
 
 struct QuantizedWeight {
-  at::Tensor codes;   // (N, K) int32 in [0, 2^bits)
+  at::Tensor codes;   // (N, K) uint8 in [0, 2^bits)
   at::Tensor scales;  // (G, N) float16
   at::Tensor zeros;   // (G, N) int32 in [0, 2^bits)
   at::Tensor g_idx;   // (K) int32: the group of each input column

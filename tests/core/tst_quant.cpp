@@ -300,7 +300,10 @@ class QuantTest : public QObject {
     // Each linear is its stored codes dequantized; and the model stays close to the original.
     const QuantizedWeight q0 = unpack_linear(*quantized.tensors, "model.layers.0.self_attn.o_proj",
                                              *quantized.config.quantization, 64, 64);
-    QVERIFY(at::equal(loaded->layers()[0].attn->o.cpu(), q0.dequantize().to(at::kFloat)));
+    const LinearWeight& o = loaded->layers()[0].attn->o;
+    QCOMPARE(o.packed.has_value(), test::test_device() == "cpu");  // on the CPU: one byte per weight, packed
+    QVERIFY(at::equal(o.matrix().cpu(), q0.dequantize().to(at::kFloat)));
+    QCOMPARE(loaded->resident_parameters(), full->resident_parameters());
     // Against 4-bit round-to-nearest of the same model: 8 bits far closer, GPTQ and AWQ closer.
     const fs::path rtn_dir = fs::path(tmp.path().toStdString()) / "rtn4";
     QuantizeRequest rtn = request(scheme(QuantMethod::rtn, 4, 32));
