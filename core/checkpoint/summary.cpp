@@ -56,6 +56,7 @@ ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops,
   s.rope = describe_rope(cfg.rope);
   s.tied_embeddings = cfg.tie_word_embeddings || !store.contains(family.lm_head());
   s.stored_dtype = to_string(store.main_dtype());
+  if (cfg.quantization) s.stored_dtype += " + " + describe(*cfg.quantization);
   s.runtime_dtype = runtime_dtype;
   s.parameters = 0;
   for (const auto& name : store.names()) s.parameters += parameters_of(store, name, cfg);

@@ -16,7 +16,7 @@ struct ModelSummary {
   int64_t vocab_size = 0, max_position_embeddings = 0, sliding_window = 0;
   std::string rope;  // e.g. "llama3 (theta 500000, factor 8)"
   bool tied_embeddings = false;
-  std::string stored_dtype;       // F32 / BF16 / F16 of the safetensors
+  std::string stored_dtype;       // F32 / BF16 / F16 of the safetensors, and the linears' quantization
   std::string runtime_dtype;      // the dtype the numbers below assume
   int64_t parameters = 0;         // in the checkpoint
   int64_t active_parameters = 0;  // without the dropped modules

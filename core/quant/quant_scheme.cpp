@@ -38,6 +38,14 @@ void QuantScheme::validate() const {
   if (!(damp_percent > 0 && damp_percent < 1)) throw_bad_input("dampening must lie in (0, 1)");
 }
 
+std::string describe(const QuantScheme& s) {
+  std::string text = s.method == QuantMethod::awq ? "AWQ" : s.method == QuantMethod::gptq ? "GPTQ" : "RTN";
+  text += " " + std::to_string(s.bits) + "-bit, ";
+  text += s.group_size > 0 ? "group " + std::to_string(s.group_size) : "per row";
+  if (s.desc_act) text += ", act-order";
+  return text;
+}
+
 nlohmann::json quantization_config_json(const QuantScheme& s) {
   if (s.method == QuantMethod::awq)
     return {{"quant_method", "awq"},      {"version", "gemm"},  {"bits", s.bits},

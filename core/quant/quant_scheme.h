@@ -26,6 +26,9 @@ struct QuantScheme {
   int64_t groups(int64_t in_features) const { return group_size > 0 ? in_features / group_size : 1; }
 };
 
+// e.g. "GPTQ 4-bit, group 128, act-order"
+std::string describe(const QuantScheme& scheme);
+
 // quantization_config as GPTQ (checkpoint_format gptq; RTN is written as GPTQ without act-order) or AWQ
 // (version gemm) loaders expect it.
 nlohmann::json quantization_config_json(const QuantScheme& scheme);

@@ -288,6 +288,9 @@ class QuantTest : public QObject {
     const ModelSummary plain = summarize(original, r.drops, "float32"),
                        packed = summarize(quantized, r.drops, "float32");
     QCOMPARE(packed.active_parameters, plain.active_parameters);
+    QCOMPARE(packed.stored_dtype, std::string(method == "awq"   ? "F16 + AWQ 4-bit, group 32"
+                                              : method == "rtn" ? "F16 + GPTQ 8-bit, group 32"
+                                                                : "F16 + GPTQ 4-bit, group 32, act-order"));
     QVERIFY(packed.parameters < plain.parameters);  // the dropped modules' weights are not in the file
 
     LoadOptions options;
