@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -68,10 +69,28 @@ DropPlan drop_plan(const ArgParser& p, const ModelConfig& config) {
   return plan;
 }
 
+// Every command's jobs hang below this one: Ctrl-C cancels the running job between layers or batches (its
+// partial output is removed); a second Ctrl-C ends the process at once.
+JobContext& interrupt_root() {
+  static JobContext root;
+  static const bool installed = [] {
+    std::signal(SIGINT, [](int) {
+      if (root.cancelled()) {
+        std::signal(SIGINT, SIG_DFL);
+        std::raise(SIGINT);
+      }
+      root.cancel();
+    });
+    return true;
+  }();
+  (void)installed;
+  return root;
+}
+
 // Progress on stderr: one line per step, at most a few per second.
 JobContext progress_printer(const std::string& what) {
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-  return JobContext([what, last](const Progress& progress) {
+  return JobContext(interrupt_root(), [what, last](const Progress& progress) {
     const auto now = std::chrono::steady_clock::now();
     if (progress.done < progress.total && now - *last < std::chrono::milliseconds(250)) return;
     *last = now;

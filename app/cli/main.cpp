@@ -1,4 +1,5 @@
-// llmdrop: the command-line tool. Exit codes: 0 success, 1 failure on valid input, 2 bad input.
+// llmdrop: the command-line tool. Exit codes: 0 success, 1 failure on valid input, 2 bad input, 130 cancelled
+// (Ctrl-C).
 #include <c10/util/Exception.h>
 
 #include <iostream>
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     } catch (const llmdrop::cli::UsageError& e) {
       return fail(2, std::string(e.what()) + " (see llmdrop " + name + " --help)");
     } catch (const llmdrop::Error& e) {
+      if (e.kind() == llmdrop::Error::Kind::Cancelled) return fail(130, "cancelled (Ctrl-C)");
       return fail(e.kind() == llmdrop::Error::Kind::BadInput ? 2 : 1, e.what());
     } catch (const c10::Error& e) {
       const std::string what = e.what_without_backtrace();

@@ -1,9 +1,11 @@
 // The llmdrop command line, run as a user runs it: exit codes, one-line errors, JSON outputs checked against
 // the transformers fixtures and against each other.
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <csignal>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -292,6 +294,27 @@ class CliTest : public QObject {
         << "'hqq'";
     QTest::newRow("dequantize a dense model")
         << QStringList{"dequantize", model("llama"), "--out", "/tmp/never-written"} << "not quantized";
+  }
+
+  // Ctrl-C during a quantization: exit 130 and nothing written (no output, no staging directory).
+  void interruptedQuantizationLeavesNothing() {
+    QTemporaryDir tmp;
+    QProcess p;
+    p.start(QString::fromLocal8Bit(qgetenv("LLMDROP_CLI")),
+            {"quantize", "--method", "awq", "--data",
+             QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string()), "--samples", "16",
+             "--seq-len", "256", "--out", tmp.path() + "/q"});
+    p.setReadChannel(QProcess::StandardError);  // progress lines come on stderr
+    std::string err;
+    while (err.find("quantizing layer ") == std::string::npos && p.waitForReadyRead(60000))
+      err += p.readAllStandardError().toStdString();
+    QVERIFY2(err.find("quantizing layer ") != std::string::npos, err.c_str());
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(120000));
+    err += p.readAllStandardError().toStdString();
+    QCOMPARE(p.exitCode(), 130);
+    QVERIFY2(err.find("cancelled") != std::string::npos, err.c_str());
+    QVERIFY(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
   }
 
   // quantize → the packed checkpoint runs (perplexity close to the original at 8 bits) → dequantize gives the
