@@ -165,11 +165,11 @@ class LayerQuantizer {
 
   // AWQ as AutoAWQ runs it: the inputs of every linear captured from the original layer (whose outputs feed
   // the next layer), scales searched and folded into the preceding norm or linear, clipping searched, then
-  // group-wise quantization. The q|k|v scales watch the q|k|v outputs (AutoAWQ watches the attention
-  // output); gate|up's watch the MLP output; o's (only when v and o have matching shapes, as in AutoAWQ)
-  // and down's watch their own outputs.
+  // group-wise quantization. The q|k|v scales watch the attention output, gate|up's the MLP output; o's (only
+  // when v and o have matching shapes, as in AutoAWQ) and down's watch their own outputs.
   LayerResult awq(int64_t i, at::Tensor& h) {
     DecoderLayer& layer = model_.mutable_layer(i);
+    const at::Tensor input = h;
     std::vector<at::Tensor> attn_in, heads, mlp_in, hidden;
     auto flat = [](const at::Tensor& t) { return t.reshape({-1, t.size(-1)}); };
     h = run_layer(model_, i, h, request_.batch_size, job_, [&](const LayerTrace& t) {
@@ -184,8 +184,9 @@ class LayerQuantizer {
       at::Tensor &qkv = layer.attn->qkv.dense, &o = layer.attn->o.dense;
       at::Tensor x = at::cat(attn_in), x_o = at::cat(heads);
       job_.throw_if_cancelled();
-      at::Tensor s = search_scale(qkv, x, scheme_,
-                                  [&](const at::Tensor& candidate) { return at::linear(x, candidate); });
+      at::Tensor s = search_scale(qkv, x, scheme_, [&](const at::Tensor& candidate) {
+        return attention_output(i, input, candidate);
+      });
       layer.attn_norm = divide_last(layer.attn_norm, s);
       qkv = scale_columns(qkv, s);
       x = divide_last(x, s);
@@ -230,6 +231,18 @@ class LayerQuantizer {
       install(down, *r.down);
     }
     return r;
+  }
+
+  // Layer i's attention output on `input` with q|k|v = candidate.
+  at::Tensor attention_output(int64_t i, const at::Tensor& input, const at::Tensor& candidate) {
+    at::Tensor& qkv = model_.mutable_layer(i).attn->qkv.dense;
+    const at::Tensor kept = qkv;
+    qkv = candidate;
+    std::vector<at::Tensor> outputs;
+    run_layer(model_, i, input, request_.batch_size, job_,
+              [&](const LayerTrace& t) { outputs.push_back(t.attn_output); });
+    qkv = kept;
+    return at::cat(outputs);
   }
 
   Model& model_;
