@@ -29,7 +29,7 @@ echo "| demo | none (bf16 weights) | $full | |"
 row() {  # NAME BASELINE_PPL METHOD_LABEL MODEL_LABEL
   local p
   p=$(ppl "$work/$1")
-  python3 -c "print(f'| $4 | $3 | $p | {100 * ($p / $2 - 1):+.2f} % | $5 |')"
+  python3 -c "print(f'| $4 | $3 | $p | {100 * ($p / $2 - 1):+.2f} % |')"
 }
 quantize rtn $demo --method rtn && row rtn $full "RTN 4-bit g128" demo
 quantize gptq $demo --method gptq "${calibration[@]}" && row gptq $full "GPTQ 4-bit g128" demo
