@@ -32,8 +32,7 @@ int JobManager::start(const QString& title, Work work, JobHandlers handlers) {
         QString error;
         bool was_cancelled = false;
         try {
-          work(*context);
-          was_cancelled = context->cancelled();
+          work(*context);  // finished: a cancel that came too late does not undo what it wrote
         } catch (const Error& e) {
           was_cancelled = e.kind() == Error::Kind::Cancelled;
           error = QString::fromStdString(e.what());
