@@ -21,9 +21,9 @@ int64_t parameters_of(const TensorStore& store, const std::string& name, const M
 
 // A module's weight, stored plainly or packed (NAME.weight → NAME.qweight).
 int64_t weight_parameters(const TensorStore& store, const std::string& name, const ModelConfig& cfg) {
-  const std::string suffix = ".weight";
-  if (store.contains(name) || !name.ends_with(suffix)) return parameters_of(store, name, cfg);
-  return parameters_of(store, name.substr(0, name.size() - suffix.size()) + ".qweight", cfg);
+  const std::string prefix = packed_prefix(name);
+  if (store.contains(name) || prefix.empty()) return parameters_of(store, name, cfg);
+  return parameters_of(store, prefix + ".qweight", cfg);
 }
 
 std::string describe_rope(const RopeConfig& rope) {

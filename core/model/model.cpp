@@ -121,9 +121,9 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
     at::manual_seed(seed_ ^ std::hash<std::string>{}(name));
     return at::randn(shape, opts).mul_(0.02);
   }
-  const std::string suffix = ".weight", prefix = name.substr(0, name.size() - suffix.size());
-  if (config_.quantization && shape.size() == 2 && name.ends_with(suffix) &&
-      !checkpoint_.tensors->contains(name) && checkpoint_.tensors->contains(prefix + ".qweight"))
+  const std::string prefix = packed_prefix(name);
+  if (config_.quantization && shape.size() == 2 && !prefix.empty() && !checkpoint_.tensors->contains(name) &&
+      checkpoint_.tensors->contains(prefix + ".qweight"))
     return unpack_linear(*checkpoint_.tensors, prefix, *config_.quantization, shape[0], shape[1])
         .dequantize();
   const TensorInfo& info = checkpoint_.tensors->info(name);
@@ -135,17 +135,15 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
 
 LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
                                 int64_t in_features) const {
-  const std::string suffix = ".weight";
-  auto prefix = [&](const std::string& name) { return name.substr(0, name.size() - suffix.size()); };
   const bool packed = config_.quantization && device_.is_cpu() && checkpoint_.tensors &&
                       std::all_of(parts.begin(), parts.end(), [&](const auto& part) {
-                        return checkpoint_.tensors->contains(prefix(part.first) + ".qweight");
+                        return checkpoint_.tensors->contains(packed_prefix(part.first) + ".qweight");
                       });
   if (packed) {
     std::vector<QuantizedWeight> q;
     for (const auto& [name, rows] : parts)
       q.push_back(
-          unpack_linear(*checkpoint_.tensors, prefix(name), *config_.quantization, rows, in_features));
+          unpack_linear(*checkpoint_.tensors, packed_prefix(name), *config_.quantization, rows, in_features));
     if (std::all_of(q.begin(), q.end(), [&](const auto& p) { return at::equal(p.g_idx, q[0].g_idx); })) {
       QuantizedWeight fused = q[0];
       std::vector<at::Tensor> codes, scales, zeros;

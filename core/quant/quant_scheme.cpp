@@ -38,6 +38,11 @@ void QuantScheme::validate() const {
   if (!(damp_percent > 0 && damp_percent < 1)) throw_bad_input("dampening must lie in (0, 1)");
 }
 
+std::string packed_prefix(const std::string& weight_name) {
+  const std::string suffix = ".weight";
+  return weight_name.ends_with(suffix) ? weight_name.substr(0, weight_name.size() - suffix.size()) : "";
+}
+
 std::string describe(const QuantScheme& s) {
   std::string text = s.method == QuantMethod::awq ? "AWQ" : s.method == QuantMethod::gptq ? "GPTQ" : "RTN";
   text += " " + std::to_string(s.bits) + "-bit, ";

@@ -26,6 +26,10 @@ struct QuantScheme {
   int64_t groups(int64_t in_features) const { return group_size > 0 ? in_features / group_size : 1; }
 };
 
+// NAME for a linear's weight NAME.weight, whose packed tensors are NAME.qweight, NAME.scales, …; empty for a
+// name that does not end in ".weight".
+std::string packed_prefix(const std::string& weight_name);
+
 // e.g. "GPTQ 4-bit, group 128, act-order"
 std::string describe(const QuantScheme& scheme);
 

@@ -257,7 +257,7 @@ void add_layer(TensorOverrides& out, const ModelFamily& family, const ModelConfi
                const DecoderLayer& layer, const LayerResult& r, const QuantScheme& scheme) {
   auto add = [&](const std::string& weight_name, const QuantizedWeight& q) {
     out.removed.insert(weight_name);
-    const std::string prefix = weight_name.substr(0, weight_name.size() - std::string(".weight").size());
+    const std::string prefix = packed_prefix(weight_name);
     for (auto& [name, t] : pack_linear(q, scheme, prefix)) out.added[name] = t;
   };
   const int64_t i = layer.index, q_rows = c.num_heads * c.head_dim, kv_rows = c.num_kv_heads * c.head_dim;
@@ -359,7 +359,7 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
                 kv_rows = c.num_kv_heads * c.head_dim, inter = c.intermediate_size;
   TensorOverrides overrides;
   auto dense = [&](const std::string& weight_name, int64_t n, int64_t k) {
-    const std::string prefix = weight_name.substr(0, weight_name.size() - std::string(".weight").size());
+    const std::string prefix = packed_prefix(weight_name);
     if (!quantized.tensors->contains(prefix + ".qweight")) return;
     for (const char* part : {".qweight", ".qzeros", ".scales", ".g_idx"})
       overrides.removed.insert(prefix + part);
