@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}
 for method in gptq awq; do
   dir=quant-check/$method
+  python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1] + ".xz"), open(sys.argv[1], "wb"))' \
+    $dir/dense/model.safetensors
   python3 tools/quant_reference.py --quantized $dir/quantized --dense $dir/dense --ours $dir/ours.json \
     --ids "$(cat $dir/ids)" 2>&1 | grep -v Warning
 done | tee "$out/quant_check.log"
