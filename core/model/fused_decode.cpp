@@ -1,5 +1,5 @@
 // Model::decode_step on a GPU in 16 bits at batch 1, on the fused kernels of model/cuda: per layer five
-// launches instead of about twenty, each weight read once.
+// launches instead of about twenty, each weight read once (16-bit, or the 4-bit codes of a quantized model).
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -41,22 +41,34 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                 opts.dtype(at::kFloat));
   at::Tensor counters = at::zeros({kv_heads}, opts.dtype(at::kInt));
   auto data = [](const at::Tensor& t) -> void* { return t.defined() ? t.data_ptr() : nullptr; };
+  // args with the weight of `w`, 16-bit or 4-bit
+  auto with_weight = [&](cuda::GemvArgs args, const LinearWeight& w) {
+    if (w.int4) {
+      args.weight = data(w.int4->words);
+      args.scale_zero = w.int4->scale_zero.data_ptr<int32_t>();
+      args.input_order = static_cast<const int32_t*>(data(w.int4->input_order));
+      args.group_size = w.int4->group_size;
+    } else {
+      args.weight = data(w.dense);
+    }
+    return args;
+  };
 
   for (const auto& layer : layers_) {
     // Residual line 1: x += o(attention(rope(qkv(norm(x))))), skipped when attention is dropped.
     if (layer.attn) {
       const AttentionWeights& w = *layer.attn;
       cuda::gemv(type,
-                 {.weight = data(w.qkv.dense),
-                  .x = data(x),
-                  .norm_weight = data(layer.attn_norm),
-                  .eps = eps,
-                  .bias = data(w.qkv_bias),
-                  .out = data(qkv),
-                  .n = w.qkv.dense.size(0),
-                  .k = hidden,
-                  .input = GemvInput::rms_norm,
-                  .output = GemvOutput::store},
+                 with_weight({.x = data(x),
+                              .norm_weight = data(layer.attn_norm),
+                              .eps = eps,
+                              .bias = data(w.qkv_bias),
+                              .out = data(qkv),
+                              .n = qkv.size(0),
+                              .k = hidden,
+                              .input = GemvInput::rms_norm,
+                              .output = GemvOutput::store},
+                             w.qkv),
                  stream);
       const auto [keys, values] = cache.buffers(layer.index);
       cuda::decode_attention(type,
@@ -77,36 +89,33 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                               .out = data(attended)},
                              stream);
       cuda::gemv(type,
-                 {.weight = data(w.o.dense),
-                  .x = data(attended),
-                  .bias = data(w.o_bias),
-                  .out = data(x),
-                  .n = hidden,
-                  .k = heads * head_dim,
-                  .output = GemvOutput::add_to},
+                 with_weight({.x = data(attended),
+                              .bias = data(w.o_bias),
+                              .out = data(x),
+                              .n = hidden,
+                              .k = heads * head_dim,
+                              .output = GemvOutput::add_to},
+                             w.o),
                  stream);
     }
     // Residual line 2: x += down(silu(gate(norm(x))) · up(norm(x))), skipped when the MLP is dropped.
     if (layer.mlp) {
       cuda::gemv(type,
-                 {.weight = data(layer.mlp->gate_up.dense),
-                  .x = data(x),
-                  .norm_weight = data(layer.mlp_norm),
-                  .eps = eps,
-                  .out = data(act),
-                  .n = inter,
-                  .k = hidden,
-                  .input = GemvInput::rms_norm,
-                  .output = GemvOutput::swiglu},
+                 with_weight({.x = data(x),
+                              .norm_weight = data(layer.mlp_norm),
+                              .eps = eps,
+                              .out = data(act),
+                              .n = inter,
+                              .k = hidden,
+                              .input = GemvInput::rms_norm,
+                              .output = GemvOutput::swiglu},
+                             layer.mlp->gate_up),
                  stream);
-      cuda::gemv(type,
-                 {.weight = data(layer.mlp->down.dense),
-                  .x = data(act),
-                  .out = data(x),
-                  .n = hidden,
-                  .k = inter,
-                  .output = GemvOutput::add_to},
-                 stream);
+      cuda::gemv(
+          type,
+          with_weight({.x = data(act), .out = data(x), .n = hidden, .k = inter, .output = GemvOutput::add_to},
+                      layer.mlp->down),
+          stream);
     }
   }
   at::Tensor logits = at::empty({1, 1, config_.vocab_size}, opts);

@@ -135,11 +135,12 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
 
 LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
                                 int64_t in_features) const {
-  const bool packed = config_.quantization && device_.is_cpu() && checkpoint_.tensors &&
-                      std::all_of(parts.begin(), parts.end(), [&](const auto& part) {
-                        return checkpoint_.tensors->contains(packed_prefix(part.first) + ".qweight");
-                      });
-  if (packed) {
+  const bool quantized = config_.quantization && checkpoint_.tensors &&
+                         std::all_of(parts.begin(), parts.end(), [&](const auto& part) {
+                           return checkpoint_.tensors->contains(packed_prefix(part.first) + ".qweight");
+                         });
+  const bool sixteen_bits = dtype_ == at::kHalf || dtype_ == at::kBFloat16;
+  if (quantized && (device_.is_cpu() || sixteen_bits)) {
     std::vector<QuantizedWeight> q;
     for (const auto& [name, rows] : parts)
       q.push_back(
@@ -151,7 +152,8 @@ LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t
       fused.codes = at::cat(codes);
       fused.scales = at::cat(scales, 1);
       fused.zeros = at::cat(zeros, 1);
-      return {.packed = fused, .dtype = dtype_};
+      if (device_.is_cpu()) return {.packed = fused, .dtype = dtype_};
+      if (auto int4 = Int4Weight::from(fused)) return {.int4 = int4->to(device_), .dtype = dtype_};
     }
   }
   std::vector<at::Tensor> dense;

@@ -21,8 +21,7 @@ namespace llmdrop {
 class ModelFamily;
 
 // Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load. A quantized
-// checkpoint's linears stay packed on the CPU (on a GPU they are dequantized at load until an int4 kernel
-// takes them).
+// checkpoint's linears stay packed (LinearWeight).
 struct AttentionWeights {
   LinearWeight qkv;     // (H*D + 2*KV*D, hidden)
   at::Tensor qkv_bias;  // (H*D + 2*KV*D) or undefined
@@ -115,8 +114,9 @@ class Model {
   Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, uint64_t seed = 0);
   at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
   void check_token_ids(const at::Tensor& ids) const;
-  // Weights named `parts` (checkpoint name, rows) stacked into one (Σ rows, in_features) linear: packed when
-  // the checkpoint packs them all with one g_idx and the model runs on the CPU, else dense.
+  // Weights named `parts` (checkpoint name, rows) stacked into one (Σ rows, in_features) linear. Packed when
+  // the checkpoint packs them all with one g_idx (q|k|v and gate|up do, sharing their input): on the CPU, and
+  // on a GPU in 16 bits where the 4-bit layout holds them. Else dense.
   LinearWeight load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
                            int64_t in_features) const;
   AttentionWeights load_attention(int64_t layer) const;

@@ -3,6 +3,7 @@
 // plus the engine's own invariants (KV cache, runtime drop toggles, dropped modules own nothing).
 #include <ATen/ATen.h>
 
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 
@@ -12,6 +13,7 @@
 #include "model/kv_cache.h"
 #include "model/model.h"
 #include "model/shapes.h"
+#include "quant/quantize_checkpoint.h"
 #include "support/test_support.h"
 
 using namespace llmdrop;
@@ -29,6 +31,50 @@ std::unique_ptr<Model> load(const std::string& name, const std::string& dtype, c
   options.dtype = dtype;
   options.drops = drops;
   return Model::load(Checkpoint::open(test::model_dir(name)), options);
+}
+
+// The test llama quantized to 4 bits in groups of 32 (GPTQ with act-order, or AWQ), once per method.
+std::filesystem::path quantized_llama(const std::string& method) {
+  static QTemporaryDir dir;
+  const std::filesystem::path out = std::filesystem::path(dir.path().toStdString()) / method;
+  if (std::filesystem::exists(out)) return out;
+  QuantizeRequest r;
+  r.scheme.method = parse_quant_method(method);
+  r.scheme.bits = 4;
+  r.scheme.group_size = 32;
+  r.scheme.desc_act = r.scheme.method == QuantMethod::gptq;
+  r.data = test::data_dir() / "calibration" / "calib.jsonl";
+  r.samples = 4;
+  r.seq_len = 64;
+  r.device = test::test_device();
+  r.dtype = "float32";
+  quantize_checkpoint(Checkpoint::open(test::model_dir("llama")), r, out, {});
+  return out;
+}
+
+// Every linear of `low` replaced by random 4-bit codes in groups of 128 over shuffled columns (as act-order
+// leaves them), and the same linear of `reference` by those codes dequantized.
+void use_random_four_bit_linears(Model& reference, Model& low) {
+  auto replace = [&](LinearWeight& exact, LinearWeight& packed) {
+    const int64_t n = packed.dense.size(0), k = packed.dense.size(1), groups = k / 128;
+    QuantizedWeight q;
+    q.codes = at::randint(0, 16, {n, k}, at::kByte);
+    q.scales = (at::rand({groups, n}) * 0.004 + 0.001).to(at::kHalf);
+    q.zeros = at::randint(0, 16, {groups, n}, at::kInt);
+    q.g_idx =
+        at::empty({k}, at::kInt).index_put_({at::randperm(k)}, at::arange(k, at::kInt).floor_divide(128));
+    exact.dense = q.dequantize().to(exact.dense.options());
+    const auto int4 = Int4Weight::from(q);
+    QVERIFY(int4.has_value());
+    packed = {.int4 = int4->to(low.device()), .dtype = packed.dtype};
+  };
+  for (int64_t i = 0; i < low.config().num_layers; ++i) {
+    DecoderLayer &exact = reference.mutable_layer(i), &packed = low.mutable_layer(i);
+    replace(exact.attn->qkv, packed.attn->qkv);
+    replace(exact.attn->o, packed.attn->o);
+    replace(exact.mlp->gate_up, packed.mlp->gate_up);
+    replace(exact.mlp->down, packed.mlp->down);
+  }
 }
 
 double max_abs_diff(const std::vector<double>& a, const nlohmann::json& b) {
@@ -261,7 +307,8 @@ class EngineTest : public QObject {
   // In 16 bits at batch 1 a GPU's decode step runs on fused kernels (model/cuda); on the CPU it is the ATen
   // fixed-shape step. Either way its logits must stay as close to the float32 model's as the cached 16-bit
   // forward's do, step after step (so the cache it writes is right too): past a sliding window, with drops,
-  // grouped query heads, biases, and (on a GPU) two layers of Llama-2-7B's width.
+  // grouped query heads, biases, 4-bit quantized checkpoints (against their weights dequantized in float32;
+  // on a GPU the 4-bit kernels), and (on a GPU) two layers of Llama-2-7B's width, 16-bit and 4-bit.
   void sixteenBitDecodeStepIsAsAccurateAsTheCachedForward_data() {
     QTest::addColumn<QString>("model");
     QTest::addColumn<QString>("dtype");
@@ -287,11 +334,22 @@ class EngineTest : public QObject {
                                                                    << "bfloat16"
                                                                    << ""
                                                                    << "";
-    if (gpu)
+    QTest::newRow("llama, GPTQ 4-bit act-order, bf16") << "llama gptq"
+                                                       << "bfloat16"
+                                                       << ""
+                                                       << "";
+    QTest::newRow("llama, AWQ 4-bit, MLP 2 dropped") << "llama awq" << (gpu ? "float16" : "bfloat16") << ""
+                                                     << "2";
+    if (gpu) {
       QTest::newRow("llama2-7b width, 2 layers, bf16") << "llama2-7b"
                                                        << "bfloat16"
                                                        << ""
                                                        << "";
+      QTest::newRow("llama2-7b width, 2 layers, 4-bit shuffled groups, bf16") << "llama2-7b 4-bit"
+                                                                              << "bfloat16"
+                                                                              << ""
+                                                                              << "";
+    }
   }
   void sixteenBitDecodeStepIsAsAccurateAsTheCachedForward() {
     QFETCH(QString, model);
@@ -304,9 +362,13 @@ class EngineTest : public QObject {
       return csv.isEmpty() ? std::set<int64_t>{} : DropPlan::parse_csv(csv.toStdString(), "drops");
     };
     options.drops = DropPlan{layers(drop_attn), layers(drop_mlp)};
+    const QStringList name = model.split(' ');  // checkpoint [gptq | awq | 4-bit]
+    const QString variant = name.size() > 1 ? name[1] : "";
     auto load_as = [&](const char* type) {
       options.dtype = type;
-      if (model != "llama2-7b")
+      if (variant == "gptq" || variant == "awq")
+        return Model::load(Checkpoint::open(quantized_llama(variant.toStdString())), options);
+      if (name[0] != "llama2-7b")
         return Model::load(Checkpoint::open(test::model_dir(model.toStdString())), options);
       ModelConfig shape = shape_config("llama2-7b");
       shape.num_layers = 2;
@@ -315,7 +377,13 @@ class EngineTest : public QObject {
     };
     const auto reference = load_as("float32");
     const auto m = load_as(dtype.toUtf8().constData());
+    if (variant == "4-bit") use_random_four_bit_linears(*reference, *m);
     const auto dev = m->device();
+    if (!variant.isEmpty()) {  // packed where the model runs: one byte per weight on the CPU, 4 bits on a GPU
+      const LinearWeight& o = m->layers()[0].attn->o;
+      QCOMPARE(o.packed.has_value(), dev.is_cpu());
+      QCOMPARE(o.int4.has_value(), !dev.is_cpu());
+    }
     const at::Tensor prompt = at::arange(5, 17, at::kLong).unsqueeze(0).to(dev);  // (1, 12)
     KVCache exact = reference->new_cache(1, 40), cached = m->new_cache(1, 40), fixed = m->new_cache(1, 40);
     at::Tensor want = reference->forward(prompt, &exact, nullptr, true);

@@ -13,6 +13,7 @@
 #include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
 #include "model/family.h"
+#include "model/linear_weight.h"
 #include "model/model.h"
 #include "quant/formats.h"
 #include "quant/quantize_checkpoint.h"
@@ -205,6 +206,60 @@ class QuantTest : public QObject {
     const int64_t k = 5, g = q.g_idx[k].item<int>();
     const at::Tensor column = q.scales[g].to(at::kFloat) * (q.codes.select(1, k) - q.zeros[g]).to(at::kFloat);
     QVERIFY(at::equal(q.dequantize().select(1, k), column.to(at::kHalf)));
+  }
+
+  // The 4-bit layout the GPU kernel reads (model/linear_weight.h), against hand-computed words, and holding
+  // any grouping GPTQ writes — act-order's shuffled columns, K not a multiple of its 1024-column blocks.
+  void int4LayoutMatchesHandComputedWords() {
+    QuantizedWeight q;
+    q.bits = 4;
+    q.codes = at::zeros({2, 1056}, at::kByte);  // 2 rows, groups of 32
+    q.codes[0].slice(0, 0, 8).copy_(at::arange(1, 9));
+    q.codes[1][272] = 5;   // block 0, word 1, lane 2: word 2·4 + 1 of row 1, code 0 (bits 0…3)
+    q.codes[1][1049] = 9;  // block 1, word 0, lane 3: word 128 + 3·4 of row 1, code 1 (bits 16…19)
+    q.scales = at::full({33, 2}, 0.5, at::kHalf);
+    q.zeros = at::full({33, 2}, 3, at::kInt);
+    q.g_idx = at::arange(1056, at::kInt).floor_divide(32);
+    const auto w = Int4Weight::from(q);
+    QVERIFY(w.has_value());
+    QCOMPARE(w->words.sizes().vec(), (std::vector<int64_t>{2, 2048 / 8}));  // padded to 2 blocks
+    QVERIFY(!w->input_order.defined());
+    QCOMPARE(uint32_t(w->words[0][0].item<int32_t>()), 0x86427531u);  // codes 1,3,5,7 low; 2,4,6,8 high
+    QCOMPARE(w->words[1][9].item<int32_t>(), 5);
+    QCOMPARE(w->words[1][140].item<int32_t>(), 9 << 16);
+    QCOMPARE(w->words.ne(0).sum().item<int64_t>(), int64_t(3));
+    QCOMPARE(uint32_t(w->scale_zero[1][7].item<int32_t>()), 0x64033800u);  // float16 1027 | float16 0.5
+  }
+  void int4LayoutHoldsAnyGptqGrouping_data() {
+    QTest::addColumn<int>("group");
+    QTest::addColumn<bool>("desc_act");
+    QTest::newRow("group 32, act-order") << 32 << true;
+    QTest::newRow("group 128") << 128 << false;
+    QTest::newRow("one group per row, act-order") << -1 << true;
+  }
+  void int4LayoutHoldsAnyGptqGrouping() {
+    QFETCH(int, group);
+    QFETCH(bool, desc_act);
+    at::manual_seed(5);
+    const int64_t k = 1280;
+    const at::Tensor w = at::randn({48, k}), x = correlated_inputs(64, k);
+    const QuantizedWeight q =
+        quantize_gptq(w, 2 * x.t().mm(x) / 64, scheme(QuantMethod::gptq, 4, group, desc_act));
+    const auto layout = Int4Weight::from(q);
+    QVERIFY(layout.has_value());
+    QCOMPARE(layout->input_order.defined(), desc_act && group > 0);  // one group: any order will do
+    const QuantizedWeight back = layout->unpack();
+    QVERIFY(at::equal(back.codes, q.codes));
+    QVERIFY(at::equal(back.scales, q.scales));
+    QVERIFY(at::equal(back.zeros, q.zeros));
+    QVERIFY(at::equal(back.g_idx, q.g_idx));
+    // What it cannot hold: other widths, and groups that are not runs of a multiple of 8 columns.
+    QuantizedWeight three = q;
+    three.bits = 3;
+    QVERIFY(!Int4Weight::from(three));
+    QuantizedWeight uneven = q;
+    uneven.g_idx = (at::arange(k, at::kInt) * 7).floor_divide(k).clamp_max(q.scales.size(0) - 1);
+    if (q.scales.size(0) > 1) QVERIFY(!Int4Weight::from(uneven));
   }
 
   void packedLinearsReadBackUnchanged_data() {

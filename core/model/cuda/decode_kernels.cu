@@ -56,6 +56,40 @@ __device__ __forceinline__ void unpack8(const uint4& v, float out[8]) {
   }
 }
 
+// acc[r] + Σ w·x over the 4 words of a 16-byte chunk of 4-bit codes per row r (Int4Weight's layout): chunk c
+// of a row holds columns 1024·(c / 32) + 256·word + 8·(c % 32) + e. Each code becomes the float16 weight
+// scale · (code − zero), rounded once as the loaders round it: `code | 0x6400` is the float16 1024 + code,
+// and 1024 + zero is stored, so the difference is exact. xs: the input in stored column order.
+template <typename T, int kRows>
+__device__ __forceinline__ void dot_int4(const uint4 (&w)[kRows], int c, const int64_t (&rows)[kRows],
+                                         const uint4* xs, const GemvArgs& a, float (&acc)[kRows]) {
+  const int64_t groups = a.k / a.group_size;
+#pragma unroll
+  for (int word = 0; word < 4; ++word) {
+    const int column = (c / kWarp) * 1024 + word * 256 + (c % kWarp) * 8;
+    if (column >= a.k) continue;  // padding
+    float x[8];
+    unpack8<T>(xs[column / 8], x);
+#pragma unroll
+    for (int r = 0; r < kRows; ++r) {
+      const uint32_t sz =
+          static_cast<uint32_t>(__ldg(a.scale_zero + rows[r] * groups + column / a.group_size));
+      const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz & 0xffffu)));
+      const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz >> 16)));
+      const uint32_t codes = (&w[r].x)[word];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        const uint32_t pair = ((codes >> (4 * j)) & 0x000f000fu) | 0x64006400u;  // codes 2j, 2j + 1
+        __half2 v;
+        memcpy(&v, &pair, sizeof v);
+        const float2 f = __half22float2(__hmul2(__hsub2(v, zero), scale));
+        acc[r] = fmaf(f.x, x[2 * j], acc[r]);
+        acc[r] = fmaf(f.y, x[2 * j + 1], acc[r]);
+      }
+    }
+  }
+}
+
 __device__ __forceinline__ float silu(float x) {
   return x / (1.0f + expf(-x));
 }
@@ -120,14 +154,17 @@ constexpr int kGemvThreads = kGemvWarps * kWarp;
 // Block: the (transformed) input vector in shared memory, then each warp streams kRows weight rows at a time
 // — with swiglu a gate row and its up row — keeping 8 16-byte loads in flight per lane. A warp's first loads
 // are issued before the input vector is ready, so the two latencies overlap. Input and norm weight 16-byte
-// aligned.
-template <typename T, GemvInput kInput, GemvOutput kOutput, int kRows>
+// aligned. kInt4: the weight is 4-bit codes (dot_int4), read in pairs of rows.
+template <typename T, bool kInt4, GemvInput kInput, GemvOutput kOutput, int kRows>
 __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
   static_assert(kOutput != GemvOutput::swiglu || kRows == 2);
+  static_assert(!kInt4 || kRows == 2);
   constexpr int kLoads = 8 / kRows;
-  // (K/8) the input vector, 8 elements per chunk; with rms_norm then (K/8) the norm weight
+  // (K/8) the input vector, 8 elements per chunk; with rms_norm then (K/8) the norm weight, and for 4-bit
+  // codes in another order, in its place once used, (K/8) the input in that order.
   extern __shared__ uint4 x_chunks[];
   const int k = static_cast<int>(a.k), chunks = k / 8;
+  const int row_chunks = kInt4 ? (k + 1023) / 1024 * kWarp : chunks;  // 16-byte chunks of a weight row
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
 
   // Work item i: rows i·kRows … (or gate row i and up row N + i), outputs likewise.
@@ -136,14 +173,14 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
   auto row = [&](int64_t item, int r) {
     return kOutput == GemvOutput::swiglu ? item + r * a.n : item * kRows + r;
   };
-  uint4 w[kRows][kLoads];
+  uint4 w[kLoads][kRows];
   auto load = [&](int64_t item, int base) {
 #pragma unroll
     for (int i = 0; i < kLoads; ++i)
       if (base + i * kWarp < chunks)
 #pragma unroll
         for (int r = 0; r < kRows; ++r)
-          w[r][i] = load_streaming(weight + row(item, r) * chunks + base + i * kWarp);
+          w[i][r] = load_streaming(weight + row(item, r) * row_chunks + base + i * kWarp);
   };
   int64_t item = int64_t(blockIdx.x) * kGemvWarps + warp;
   bool loaded = item < items;
@@ -189,19 +226,34 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
     }
   }
   __syncthreads();
+  const uint4* xs = x_chunks;  // the input in the weight's column order
+  if (kInt4 && a.input_order) {
+    T* ordered = reinterpret_cast<T*>(x_chunks + chunks);
+    const T* input = reinterpret_cast<const T*>(x_chunks);
+    for (int j = threadIdx.x; j < k; j += kGemvThreads) ordered[j] = input[a.input_order[j]];
+    __syncthreads();
+    xs = x_chunks + chunks;
+  }
 
   const T* bias = static_cast<const T*>(a.bias);
   T* out = static_cast<T*>(a.out);
   for (; item < items; item += int64_t(gridDim.x) * kGemvWarps) {
     float acc[kRows] = {};
-    for (int base = lane; base < chunks; base += kWarp * kLoads) {
+    int64_t rows[kRows];
+#pragma unroll
+    for (int r = 0; r < kRows; ++r) rows[r] = row(item, r);
+    for (int base = lane; base < row_chunks; base += kWarp * kLoads) {
       if (!loaded) load(item, base);
       loaded = false;
 #pragma unroll
       for (int i = 0; i < kLoads; ++i)
-        if (base + i * kWarp < chunks)
+        if (base + i * kWarp < row_chunks) {
+          if constexpr (kInt4)
+            dot_int4<T, kRows>(w[i], base + i * kWarp, rows, xs, a, acc);
+          else
 #pragma unroll
-          for (int r = 0; r < kRows; ++r) acc[r] = dot8<T>(w[r][i], x_chunks[base + i * kWarp], acc[r]);
+            for (int r = 0; r < kRows; ++r) acc[r] = dot8<T>(w[i][r], xs[base + i * kWarp], acc[r]);
+        }
     }
 #pragma unroll
     for (int r = 0; r < kRows; ++r) acc[r] = warp_sum(acc[r]);
@@ -212,7 +264,7 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
     } else {
 #pragma unroll
       for (int r = 0; r < kRows; ++r) {
-        const int64_t n = row(item, r);
+        const int64_t n = rows[r];
         const float y = acc[r] + (bias ? to_float(bias[n]) : 0.0f);
         if constexpr (kOutput == GemvOutput::add_to)
           out[n] = from_float<T>(to_float(out[n]) + rounded<T>(y));
@@ -223,10 +275,16 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
   }
 }
 
-template <typename T, GemvInput kInput, GemvOutput kOutput, int kRows>
+// Shared memory: the input, then the norm weight or the input in a 4-bit weight's column order.
+size_t gemv_shared_bytes(const GemvArgs& a, size_t element) {
+  const bool second = a.input == GemvInput::rms_norm || (a.scale_zero && a.input_order);
+  return size_t(a.k) * element * (second ? 2 : 1);
+}
+
+template <typename T, bool kInt4, GemvInput kInput, GemvOutput kOutput, int kRows>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  const size_t shared = size_t(a.k) * sizeof(T) * (kInput == GemvInput::rms_norm ? 2 : 1);
-  auto kernel = gemv_kernel<T, kInput, kOutput, kRows>;
+  const size_t shared = gemv_shared_bytes(a, sizeof(T));
+  auto kernel = gemv_kernel<T, kInt4, kInput, kOutput, kRows>;
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
   const int64_t items = kOutput == GemvOutput::swiglu ? a.n : a.n / kRows;
@@ -234,25 +292,34 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
          shared, stream, a);
 }
 
-// One row per warp, but a gate row and its up row together.
-template <typename T, GemvInput kInput>
+// One 16-bit row per warp, or a pair of 4-bit rows, or a gate row and its up row together.
+template <typename T, bool kInt4, GemvInput kInput>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
+  constexpr int kRows = kInt4 ? 2 : 1;
   switch (a.output) {
     case GemvOutput::store:
-      return launch_gemv<T, kInput, GemvOutput::store, 1>(a, stream);
+      return launch_gemv<T, kInt4, kInput, GemvOutput::store, kRows>(a, stream);
     case GemvOutput::add_to:
-      return launch_gemv<T, kInput, GemvOutput::add_to, 1>(a, stream);
+      return launch_gemv<T, kInt4, kInput, GemvOutput::add_to, kRows>(a, stream);
     case GemvOutput::swiglu:
-      return launch_gemv<T, kInput, GemvOutput::swiglu, 2>(a, stream);
+      return launch_gemv<T, kInt4, kInput, GemvOutput::swiglu, 2>(a, stream);
   }
+}
+
+template <typename T, bool kInt4>
+void gemv_weights(const GemvArgs& a, cudaStream_t stream) {
+  if (a.input == GemvInput::rms_norm)
+    launch_gemv<T, kInt4, GemvInput::rms_norm>(a, stream);
+  else
+    launch_gemv<T, kInt4, GemvInput::plain>(a, stream);
 }
 
 template <typename T>
 void gemv_typed(const GemvArgs& a, cudaStream_t stream) {
-  if (a.input == GemvInput::rms_norm)
-    launch_gemv<T, GemvInput::rms_norm>(a, stream);
+  if (a.scale_zero)
+    gemv_weights<T, true>(a, stream);
   else
-    launch_gemv<T, GemvInput::plain>(a, stream);
+    gemv_weights<T, false>(a, stream);
 }
 
 // ---- decode attention ------------------------------------------------------------------------------------
@@ -541,9 +608,13 @@ void check_launch(const char* what) {
 }  // namespace
 
 void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream) {
-  if (args.k % 8 != 0 || args.k * 2 > 96 * 1024)
+  if (args.k % 8 != 0 || args.k > 49152)
     throw std::invalid_argument("gemv: K = " + std::to_string(args.k) +
                                 " must be a multiple of 8 up to 49152");
+  if (args.scale_zero && (args.group_size % 8 != 0 || args.k % args.group_size != 0 ||
+                          (args.output != GemvOutput::swiglu && args.n % 2 != 0)))
+    throw std::invalid_argument("gemv: 4-bit weights need groups of a multiple of 8 columns dividing K (" +
+                                std::to_string(args.k) + ") and an even number of rows");
   if (type == ElementType::bfloat16)
     gemv_typed<__nv_bfloat16>(args, stream);
   else

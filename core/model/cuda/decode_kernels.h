@@ -25,7 +25,7 @@ enum class GemvOutput {
 };
 
 struct GemvArgs {
-  const void* weight = nullptr;       // (N, K) row-major, (2N, K) for swiglu
+  const void* weight = nullptr;       // (N, K) row-major, (2N, K) for swiglu; or a 4-bit weight's words
   const void* x = nullptr;            // (K)
   const void* norm_weight = nullptr;  // (K), rms_norm only
   float eps = 0;
@@ -34,8 +34,14 @@ struct GemvArgs {
   int64_t n = 0, k = 0;
   GemvInput input = GemvInput::plain;
   GemvOutput output = GemvOutput::store;
+  // A 4-bit weight in Int4Weight's layout (model/linear_weight.h) instead of a 16-bit one: its (N, G) scales
+  // and zeros, null for a 16-bit weight, and its input order, null when in order. Rows come in pairs.
+  const int32_t* scale_zero = nullptr;
+  const int32_t* input_order = nullptr;
+  int64_t group_size = 0;
 };
-// Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large).
+// Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large, an
+// odd number of 4-bit rows).
 void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);
 
 struct DecodeAttentionArgs {
