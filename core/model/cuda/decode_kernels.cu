@@ -177,7 +177,7 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
   auto load = [&](int64_t item, int base) {
 #pragma unroll
     for (int i = 0; i < kLoads; ++i)
-      if (base + i * kWarp < chunks)
+      if (base + i * kWarp < row_chunks)
 #pragma unroll
         for (int r = 0; r < kRows; ++r)
           w[i][r] = load_streaming(weight + row(item, r) * row_chunks + base + i * kWarp);
