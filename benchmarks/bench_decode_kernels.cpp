@@ -2,6 +2,8 @@
 // of a 7B model (bf16, batch 1): mean time per call over back-to-back calls, effective bandwidth (bytes read
 // / time), and the largest deviation of our result from the ATen computation of the same function, relative
 // to its largest value. Weights rotate over several copies, so no call finds its weights in the L2 cache.
+// Then the same for 4-bit weights, whose ATen column is the 16-bit product they replace (cuBLAS on the
+// dequantized weight; its TB/s counts the 4-bit bytes).
 //   bench_decode_kernels [--shape llama2-7b] [--copies 4] [--repeats 40]
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -17,6 +19,7 @@
 
 #include "bench_args.h"
 #include "model/cuda/decode_kernels.h"
+#include "model/linear_weight.h"
 #include "model/rope.h"
 #include "model/shapes.h"
 
@@ -120,6 +123,60 @@ int main(int argc, char** argv) {
     print_row(c.name, std::to_string(c.rows) + "×" + std::to_string(c.k), double(c.rows * c.k * 2), t_ours,
               t_aten, deviation);
   }
+
+  // The same products on 4-bit weights (Int4Weight's layout, random codes in groups of 128; act-order: the
+  // columns of each group shuffled over the row) against ATen's 16-bit product with the codes dequantized.
+  for (const bool act_order : {false, true})
+    for (const Case& c : cases) {
+      if (c.input == cuda::GemvInput::rms_norm && c.output == cuda::GemvOutput::store &&
+          c.rows == shape.vocab_size)
+        continue;  // the head stays 16-bit
+      const int64_t groups = c.k / 128;
+      QuantizedWeight q;
+      q.codes = at::randint(0, 16, {c.rows, c.k}, at::kByte);
+      q.scales = (at::rand({groups, c.rows}) * 0.004 + 0.001).to(at::kHalf);
+      q.zeros = at::randint(0, 16, {groups, c.rows}, at::kInt);
+      q.g_idx = at::arange(c.k, at::kInt).floor_divide(128);
+      if (act_order) q.g_idx = at::empty_like(q.g_idx).index_put_({at::randperm(c.k)}, q.g_idx);
+      const Int4Weight layout = Int4Weight::from(q)->to(at::kCUDA);
+      std::vector<Int4Weight> weights(copies, layout);
+      for (int i = 1; i < copies; ++i) weights[i].words = layout.words.clone();
+      const at::Tensor dense = q.dequantize().to(opts);
+      const at::Tensor x = at::randn({c.k}, opts), norm_weight = 1 + 0.1 * at::randn({c.k}, opts);
+      const bool swiglu = c.output == cuda::GemvOutput::swiglu;
+      const int64_t n = swiglu ? c.rows / 2 : c.rows;
+      const at::Tensor residual = at::randn({n}, opts);
+      at::Tensor out = residual.clone();
+      auto ours = [&](int i) {
+        const Int4Weight& w = weights[i % copies];
+        cuda::gemv(cuda::ElementType::bfloat16,
+                   {.weight = w.words.data_ptr(),
+                    .x = x.data_ptr(),
+                    .norm_weight = norm_weight.data_ptr(),
+                    .eps = float(eps),
+                    .out = out.data_ptr(),
+                    .n = n,
+                    .k = c.k,
+                    .input = c.input,
+                    .output = c.output,
+                    .scale_zero = w.scale_zero.data_ptr<int32_t>(),
+                    .input_order = act_order ? w.input_order.data_ptr<int32_t>() : nullptr,
+                    .group_size = 128},
+                   stream);
+      };
+      const at::Tensor input = c.input == cuda::GemvInput::rms_norm ? rms_norm(x, norm_weight, eps) : x;
+      auto aten = [&](int) { return at::matmul(dense, input); };
+      out.copy_(residual);
+      ours(0);
+      at::Tensor want = aten(0);
+      if (swiglu) want = at::silu(want.narrow(0, 0, n)) * want.narrow(0, n, n);
+      if (c.output == cuda::GemvOutput::add_to) want = residual + want;
+      const double deviation = relative_deviation(out, want);
+      const double t_ours = time_per_call(repeats, ours), t_aten = time_per_call(repeats, aten);
+      const std::string name = std::string(c.name) + (act_order ? ", 4-bit act-order" : ", 4-bit");
+      print_row(name.c_str(), std::to_string(c.rows) + "×" + std::to_string(c.k),
+                double(c.rows * c.k / 2 + c.rows * groups * 4), t_ours, t_aten, deviation);
+    }
 
   // Decode attention over `context` cached positions (capacity 2304), against SDPA with an additive mask.
   const int64_t capacity = 2304;

@@ -151,48 +151,21 @@ int multiprocessors() {
 constexpr int kGemvWarps = 16;
 constexpr int kGemvThreads = kGemvWarps * kWarp;
 
-// Block: the (transformed) input vector in shared memory, then each warp streams kRows weight rows at a time
-// — with swiglu a gate row and its up row — keeping 8 16-byte loads in flight per lane. A warp's first loads
-// are issued before the input vector is ready, so the two latencies overlap. Input and norm weight 16-byte
-// aligned. kInt4: the weight is 4-bit codes (dot_int4), read in pairs of rows.
-template <typename T, bool kInt4, GemvInput kInput, GemvOutput kOutput, int kRows>
-__global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
-  static_assert(kOutput != GemvOutput::swiglu || kRows == 2);
-  static_assert(!kInt4 || kRows == 2);
-  constexpr int kLoads = 8 / kRows;
-  // (K/8) the input vector, 8 elements per chunk; with rms_norm then (K/8) the norm weight, and for 4-bit
-  // codes in another order, in its place once used, (K/8) the input in that order.
-  extern __shared__ uint4 x_chunks[];
+// Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), normalised there in
+// place for rms_norm (then norm_chunks, the next K/8 chunks, holds the norm weight). The norm weight is read
+// while the predecessor still runs; the input, one read of the predecessor's output, after it. Input and norm
+// weight 16-byte aligned.
+template <typename T, GemvInput kInput>
+__device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) {
   const int k = static_cast<int>(a.k), chunks = k / 8;
-  const int row_chunks = kInt4 ? (k + 1023) / 1024 * kWarp : chunks;  // 16-byte chunks of a weight row
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
-
-  // Work item i: rows i·kRows … (or gate row i and up row N + i), outputs likewise.
-  const int64_t items = kOutput == GemvOutput::swiglu ? a.n : a.n / kRows;
-  const uint4* weight = static_cast<const uint4*>(a.weight);
-  auto row = [&](int64_t item, int r) {
-    return kOutput == GemvOutput::swiglu ? item + r * a.n : item * kRows + r;
-  };
-  uint4 w[kLoads][kRows];
-  auto load = [&](int64_t item, int base) {
-#pragma unroll
-    for (int i = 0; i < kLoads; ++i)
-      if (base + i * kWarp < row_chunks)
-#pragma unroll
-        for (int r = 0; r < kRows; ++r)
-          w[i][r] = load_streaming(weight + row(item, r) * row_chunks + base + i * kWarp);
-  };
-  int64_t item = int64_t(blockIdx.x) * kGemvWarps + warp;
-  bool loaded = item < items;
-  if (loaded) load(item, lane);
   uint4* norm_chunks = x_chunks + chunks;
-  if constexpr (kInput == GemvInput::rms_norm)  // a weight: staged while the predecessor still runs
+  if constexpr (kInput == GemvInput::rms_norm)
     for (int c = threadIdx.x; c < chunks; c += kGemvThreads)
       norm_chunks[c] = static_cast<const uint4*>(a.norm_weight)[c];
   wait_for_predecessor();
   allow_successor();
 
-  // The input into shared memory (one read of the predecessor's output), normalised there in place.
   const uint4* x = static_cast<const uint4*>(a.x);
   float squares = 0;
   for (int c = threadIdx.x; c < chunks; c += kGemvThreads) {
@@ -226,8 +199,120 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
     }
   }
   __syncthreads();
+}
+
+// Lane 0 of a warp writes the kRows sums of item `item` (rows `rows`).
+template <typename T, GemvOutput kOutput, int kRows>
+__device__ __forceinline__ void write_output(const GemvArgs& a, int64_t item, const int64_t (&rows)[kRows],
+                                             float (&acc)[kRows]) {
+#pragma unroll
+  for (int r = 0; r < kRows; ++r) acc[r] = warp_sum(acc[r]);
+  if (threadIdx.x % kWarp != 0) return;
+  T* out = static_cast<T*>(a.out);
+  if constexpr (kOutput == GemvOutput::swiglu) {
+    // act_fn(gate_proj(x)) * up_proj(x), each product rounded.
+    out[item] = from_float<T>(rounded<T>(silu(rounded<T>(acc[0]))) * rounded<T>(acc[1]));
+  } else {
+    const T* bias = static_cast<const T*>(a.bias);
+#pragma unroll
+    for (int r = 0; r < kRows; ++r) {
+      const float y = acc[r] + (bias ? to_float(bias[rows[r]]) : 0.0f);
+      if constexpr (kOutput == GemvOutput::add_to)
+        out[rows[r]] = from_float<T>(to_float(out[rows[r]]) + rounded<T>(y));
+      else
+        out[rows[r]] = from_float<T>(y);
+    }
+  }
+}
+
+// Work item i of a warp: rows i·kRows … (or gate row i and up row N + i), outputs likewise.
+template <GemvOutput kOutput, int kRows>
+__device__ __forceinline__ int64_t item_row(const GemvArgs& a, int64_t item, int r) {
+  return kOutput == GemvOutput::swiglu ? item + r * a.n : item * kRows + r;
+}
+template <GemvOutput kOutput, int kRows>
+__device__ __forceinline__ int64_t gemv_items(const GemvArgs& a) {
+  return kOutput == GemvOutput::swiglu ? a.n : a.n / kRows;
+}
+
+// 16-bit weights. Block: the input vector in shared memory, then each warp streams kRows weight rows at a
+// time — with swiglu a gate row and its up row — keeping 8 16-byte loads in flight per lane. A warp's first
+// loads are issued before the input vector is ready, so the two latencies overlap.
+template <typename T, GemvInput kInput, GemvOutput kOutput, int kRows>
+__global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
+  static_assert(kOutput != GemvOutput::swiglu || kRows == 2);
+  constexpr int kLoads = 8 / kRows;
+  extern __shared__ uint4 x_chunks[];  // stage_input's
+  const int chunks = static_cast<int>(a.k) / 8;
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  const int64_t items = gemv_items<kOutput, kRows>(a);
+  const uint4* weight = static_cast<const uint4*>(a.weight);
+  uint4 w[kLoads][kRows];
+  auto load = [&](int64_t item, int base) {
+#pragma unroll
+    for (int i = 0; i < kLoads; ++i)
+      if (base + i * kWarp < chunks)
+#pragma unroll
+        for (int r = 0; r < kRows; ++r)
+          w[i][r] = load_streaming(weight + item_row<kOutput, kRows>(a, item, r) * chunks + base + i * kWarp);
+  };
+  int64_t item = int64_t(blockIdx.x) * kGemvWarps + warp;
+  bool loaded = item < items;
+  if (loaded) load(item, lane);
+  stage_input<T, kInput>(a, x_chunks);
+
+  for (; item < items; item += int64_t(gridDim.x) * kGemvWarps) {
+    float acc[kRows] = {};
+    int64_t rows[kRows];
+#pragma unroll
+    for (int r = 0; r < kRows; ++r) rows[r] = item_row<kOutput, kRows>(a, item, r);
+    for (int base = lane; base < chunks; base += kWarp * kLoads) {
+      if (!loaded) load(item, base);
+      loaded = false;
+#pragma unroll
+      for (int i = 0; i < kLoads; ++i)
+        if (base + i * kWarp < chunks)
+#pragma unroll
+          for (int r = 0; r < kRows; ++r) acc[r] = dot8<T>(w[i][r], x_chunks[base + i * kWarp], acc[r]);
+    }
+    write_output<T, kOutput>(a, item, rows, acc);
+  }
+}
+
+// 4-bit weights (Int4Weight's layout), rows in pairs: a gate row and its up row, or rows 2i and 2i + 1. The
+// codes take more arithmetic per byte than 16-bit weights, so each warp walks its items in steps of
+// kInt4Loads chunks per row and loads the next step before it computes this one.
+constexpr int kInt4Loads = 2;
+
+template <typename T, GemvInput kInput, GemvOutput kOutput>
+__global__ void __launch_bounds__(kGemvThreads) gemv_int4_kernel(GemvArgs a) {
+  constexpr int kRows = 2;
+  // stage_input's, and for codes in another order, in the norm weight's place once used, (K/8) chunks of the
+  // input in that order
+  extern __shared__ uint4 x_chunks[];
+  const int k = static_cast<int>(a.k), chunks = k / 8;
+  const int row_chunks = (k + 1023) / 1024 * kWarp;  // 16-byte chunks of a row, padded to blocks of 1024
+  const int steps = (row_chunks / kWarp + kInt4Loads - 1) / kInt4Loads;
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  const int64_t items = gemv_items<kOutput, kRows>(a), warps = int64_t(gridDim.x) * kGemvWarps;
+  const uint4* weight = static_cast<const uint4*>(a.weight);
+  using Step = uint4[kInt4Loads][kRows];
+  auto load = [&](Step& w, int64_t item, int step) {
+#pragma unroll
+    for (int i = 0; i < kInt4Loads; ++i) {
+      const int c = (step * kInt4Loads + i) * kWarp + lane;
+      if (c < row_chunks)
+#pragma unroll
+        for (int r = 0; r < kRows; ++r)
+          w[i][r] = load_streaming(weight + item_row<kOutput, kRows>(a, item, r) * row_chunks + c);
+    }
+  };
+  Step current, next;
+  int64_t item = int64_t(blockIdx.x) * kGemvWarps + warp;
+  if (item < items) load(current, item, 0);
+  stage_input<T, kInput>(a, x_chunks);
   const uint4* xs = x_chunks;  // the input in the weight's column order
-  if (kInt4 && a.input_order) {
+  if (a.input_order) {
     T* ordered = reinterpret_cast<T*>(x_chunks + chunks);
     const T* input = reinterpret_cast<const T*>(x_chunks);
     for (int j = threadIdx.x; j < k; j += kGemvThreads) ordered[j] = input[a.input_order[j]];
@@ -235,43 +320,31 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
     xs = x_chunks + chunks;
   }
 
-  const T* bias = static_cast<const T*>(a.bias);
-  T* out = static_cast<T*>(a.out);
-  for (; item < items; item += int64_t(gridDim.x) * kGemvWarps) {
-    float acc[kRows] = {};
+  float acc[kRows] = {};
+  for (int step = 0; item < items;) {
+    int next_step = step + 1;
+    int64_t next_item = item;
+    if (next_step == steps) next_step = 0, next_item += warps;
+    if (next_item < items) load(next, next_item, next_step);
     int64_t rows[kRows];
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) rows[r] = row(item, r);
-    for (int base = lane; base < row_chunks; base += kWarp * kLoads) {
-      if (!loaded) load(item, base);
-      loaded = false;
+    for (int r = 0; r < kRows; ++r) rows[r] = item_row<kOutput, kRows>(a, item, r);
 #pragma unroll
-      for (int i = 0; i < kLoads; ++i)
-        if (base + i * kWarp < row_chunks) {
-          if constexpr (kInt4)
-            dot_int4<T, kRows>(w[i], base + i * kWarp, rows, xs, a, acc);
-          else
+    for (int i = 0; i < kInt4Loads; ++i) {
+      const int c = (step * kInt4Loads + i) * kWarp + lane;
+      if (c < row_chunks) dot_int4<T, kRows>(current[i], c, rows, xs, a, acc);
+    }
+    if (next_step == 0) {
+      write_output<T, kOutput>(a, item, rows, acc);
 #pragma unroll
-            for (int r = 0; r < kRows; ++r) acc[r] = dot8<T>(w[i][r], xs[base + i * kWarp], acc[r]);
-        }
+      for (int r = 0; r < kRows; ++r) acc[r] = 0;
     }
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) acc[r] = warp_sum(acc[r]);
-    if (lane != 0) continue;
-    if constexpr (kOutput == GemvOutput::swiglu) {
-      // act_fn(gate_proj(x)) * up_proj(x), each product rounded.
-      out[item] = from_float<T>(rounded<T>(silu(rounded<T>(acc[0]))) * rounded<T>(acc[1]));
-    } else {
+    for (int i = 0; i < kInt4Loads; ++i)
 #pragma unroll
-      for (int r = 0; r < kRows; ++r) {
-        const int64_t n = rows[r];
-        const float y = acc[r] + (bias ? to_float(bias[n]) : 0.0f);
-        if constexpr (kOutput == GemvOutput::add_to)
-          out[n] = from_float<T>(to_float(out[n]) + rounded<T>(y));
-        else
-          out[n] = from_float<T>(y);
-      }
-    }
+      for (int r = 0; r < kRows; ++r) current[i][r] = next[i][r];
+    step = next_step;
+    item = next_item;
   }
 }
 
@@ -281,45 +354,53 @@ size_t gemv_shared_bytes(const GemvArgs& a, size_t element) {
   return size_t(a.k) * element * (second ? 2 : 1);
 }
 
-template <typename T, bool kInt4, GemvInput kInput, GemvOutput kOutput, int kRows>
-void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  const size_t shared = gemv_shared_bytes(a, sizeof(T));
-  auto kernel = gemv_kernel<T, kInt4, kInput, kOutput, kRows>;
+template <typename... Params>
+void launch_gemv(void (*kernel)(Params...), int64_t blocks, const GemvArgs& a, size_t element,
+                 cudaStream_t stream) {
+  const size_t shared = gemv_shared_bytes(a, element);
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
-  const int64_t items = kOutput == GemvOutput::swiglu ? a.n : a.n / kRows;
-  launch(kernel, dim3(static_cast<unsigned>((items + kGemvWarps - 1) / kGemvWarps)), dim3(kGemvThreads),
-         shared, stream, a);
+  launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(kGemvThreads), shared, stream, a);
 }
 
-// One 16-bit row per warp, or a pair of 4-bit rows, or a gate row and its up row together.
-template <typename T, bool kInt4, GemvInput kInput>
+// 16-bit: one row per warp, or a gate row and its up row together. 4-bit: as many blocks as stay resident,
+// each warp walking several items.
+template <typename T, GemvInput kInput, GemvOutput kOutput>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  constexpr int kRows = kInt4 ? 2 : 1;
+  if (a.scale_zero) {
+    auto kernel = gemv_int4_kernel<T, kInput, kOutput>;
+    int resident = 1;
+    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, kGemvThreads,
+                                                  gemv_shared_bytes(a, sizeof(T)));
+    const int64_t items = kOutput == GemvOutput::swiglu ? a.n : a.n / 2;
+    const int64_t blocks = std::min<int64_t>((items + kGemvWarps - 1) / kGemvWarps,
+                                             int64_t(multiprocessors()) * std::max(resident, 1));
+    return launch_gemv(kernel, blocks, a, sizeof(T), stream);
+  }
+  constexpr int kRows = kOutput == GemvOutput::swiglu ? 2 : 1;
+  const int64_t items = a.n;  // a gate row with its up row, or one row
+  launch_gemv(gemv_kernel<T, kInput, kOutput, kRows>, (items + kGemvWarps - 1) / kGemvWarps, a, sizeof(T),
+              stream);
+}
+
+template <typename T, GemvInput kInput>
+void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
   switch (a.output) {
     case GemvOutput::store:
-      return launch_gemv<T, kInt4, kInput, GemvOutput::store, kRows>(a, stream);
+      return launch_gemv<T, kInput, GemvOutput::store>(a, stream);
     case GemvOutput::add_to:
-      return launch_gemv<T, kInt4, kInput, GemvOutput::add_to, kRows>(a, stream);
+      return launch_gemv<T, kInput, GemvOutput::add_to>(a, stream);
     case GemvOutput::swiglu:
-      return launch_gemv<T, kInt4, kInput, GemvOutput::swiglu, 2>(a, stream);
+      return launch_gemv<T, kInput, GemvOutput::swiglu>(a, stream);
   }
-}
-
-template <typename T, bool kInt4>
-void gemv_weights(const GemvArgs& a, cudaStream_t stream) {
-  if (a.input == GemvInput::rms_norm)
-    launch_gemv<T, kInt4, GemvInput::rms_norm>(a, stream);
-  else
-    launch_gemv<T, kInt4, GemvInput::plain>(a, stream);
 }
 
 template <typename T>
 void gemv_typed(const GemvArgs& a, cudaStream_t stream) {
-  if (a.scale_zero)
-    gemv_weights<T, true>(a, stream);
+  if (a.input == GemvInput::rms_norm)
+    launch_gemv<T, GemvInput::rms_norm>(a, stream);
   else
-    gemv_weights<T, false>(a, stream);
+    launch_gemv<T, GemvInput::plain>(a, stream);
 }
 
 // ---- decode attention ------------------------------------------------------------------------------------
