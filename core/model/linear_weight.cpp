@@ -41,7 +41,8 @@ std::optional<Int4Weight> Int4Weight::from(const QuantizedWeight& q) {
   const int64_t n = q.codes.size(0), k = q.codes.size(1), groups = q.scales.size(0);
   if (q.bits != 4 || k % groups != 0) return std::nullopt;
   const int64_t group_size = k / groups;
-  if (group_size % 8 != 0) return std::nullopt;
+  const bool power_of_two = (group_size & (group_size - 1)) == 0;
+  if (group_size % 8 != 0 || !(groups == 1 || power_of_two)) return std::nullopt;
   const at::Tensor g_idx = q.g_idx.to(at::kLong).cpu();
   const at::Tensor order = std::get<1>(at::sort(g_idx, /*stable=*/c10::optional<bool>(true), 0));
   // Sorted, the groups must be runs of group_size columns: column j of the sorted order lies in group j /

@@ -22,8 +22,8 @@ struct Int4Weight {
   int64_t in_features = 0, group_size = 0;
 
   static constexpr int64_t kBlock = 1024;  // columns per block of the layout
-  // The layout of q, or nothing when it cannot hold it (not 4 bits, or groups that are not contiguous runs of
-  // a multiple of 8 columns once sorted).
+  // The layout of q, or nothing when it cannot hold it: not 4 bits, or groups that are not, once sorted, runs
+  // of 8, 16, 32… columns or one per row.
   static std::optional<Int4Weight> from(const QuantizedWeight& q);
   QuantizedWeight unpack() const;  // the codes, scales, zeros and g_idx again, on this layout's device
   Int4Weight to(c10::Device device) const;

@@ -61,19 +61,18 @@ __device__ __forceinline__ void unpack8(const uint4& v, float out[8]) {
 // scale · (code − zero), rounded once as the loaders round it: `code | 0x6400` is the float16 1024 + code,
 // and 1024 + zero is stored, so the difference is exact. xs: the input in stored column order.
 template <typename T, int kRows>
-__device__ __forceinline__ void dot_int4(const uint4 (&w)[kRows], int c, const int64_t (&rows)[kRows],
-                                         const uint4* xs, const GemvArgs& a, float (&acc)[kRows]) {
-  const int64_t groups = a.k / a.group_size;
+__device__ __forceinline__ void dot_int4(const uint4 (&w)[kRows], int c,
+                                         const int32_t* const (&scale_rows)[kRows], int group_shift, int k,
+                                         const uint4* xs, float (&acc)[kRows]) {
 #pragma unroll
   for (int word = 0; word < 4; ++word) {
     const int column = (c / kWarp) * 1024 + word * 256 + (c % kWarp) * 8;
-    if (column >= a.k) continue;  // padding
+    if (column >= k) continue;  // padding
     float x[8];
     unpack8<T>(xs[column / 8], x);
 #pragma unroll
     for (int r = 0; r < kRows; ++r) {
-      const uint32_t sz =
-          static_cast<uint32_t>(__ldg(a.scale_zero + rows[r] * groups + column / a.group_size));
+      const uint32_t sz = static_cast<uint32_t>(__ldg(scale_rows[r] + (column >> group_shift)));
       const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz & 0xffffu)));
       const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz >> 16)));
       const uint32_t codes = (&w[r].x)[word];
@@ -295,6 +294,9 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_int4_kernel(GemvArgs a) {
   const int steps = (row_chunks / kWarp + kInt4Loads - 1) / kInt4Loads;
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int64_t items = gemv_items<kOutput, kRows>(a), warps = int64_t(gridDim.x) * kGemvWarps;
+  // Groups are a power of two wide, or one per row (then any shift past the columns will do).
+  const int groups = static_cast<int>(a.k / a.group_size);
+  const int group_shift = groups == 1 ? 30 : __ffs(static_cast<int>(a.group_size)) - 1;
   const uint4* weight = static_cast<const uint4*>(a.weight);
   using Step = uint4[kInt4Loads][kRows];
   auto load = [&](Step& w, int64_t item, int step) {
@@ -327,12 +329,16 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_int4_kernel(GemvArgs a) {
     if (next_step == steps) next_step = 0, next_item += warps;
     if (next_item < items) load(next, next_item, next_step);
     int64_t rows[kRows];
+    const int32_t* scale_rows[kRows];
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) rows[r] = item_row<kOutput, kRows>(a, item, r);
+    for (int r = 0; r < kRows; ++r) {
+      rows[r] = item_row<kOutput, kRows>(a, item, r);
+      scale_rows[r] = a.scale_zero + rows[r] * groups;
+    }
 #pragma unroll
     for (int i = 0; i < kInt4Loads; ++i) {
       const int c = (step * kInt4Loads + i) * kWarp + lane;
-      if (c < row_chunks) dot_int4<T, kRows>(current[i], c, rows, xs, a, acc);
+      if (c < row_chunks) dot_int4<T, kRows>(current[i], c, scale_rows, group_shift, k, xs, acc);
     }
     if (next_step == 0) {
       write_output<T, kOutput>(a, item, rows, acc);
@@ -692,10 +698,14 @@ void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream) {
   if (args.k % 8 != 0 || args.k > 49152)
     throw std::invalid_argument("gemv: K = " + std::to_string(args.k) +
                                 " must be a multiple of 8 up to 49152");
-  if (args.scale_zero && (args.group_size % 8 != 0 || args.k % args.group_size != 0 ||
-                          (args.output != GemvOutput::swiglu && args.n % 2 != 0)))
-    throw std::invalid_argument("gemv: 4-bit weights need groups of a multiple of 8 columns dividing K (" +
-                                std::to_string(args.k) + ") and an even number of rows");
+  const bool one_group = args.group_size == args.k,
+             power_of_two = (args.group_size & (args.group_size - 1)) == 0;
+  if (args.scale_zero &&
+      (args.group_size < 8 || args.k % args.group_size != 0 || !(one_group || power_of_two) ||
+       (args.output != GemvOutput::swiglu && args.n % 2 != 0)))
+    throw std::invalid_argument("gemv: 4-bit weights need groups of 8, 16, 32… columns dividing K (" +
+                                std::to_string(args.k) +
+                                "), or one group per row, and an even number of rows");
   if (type == ElementType::bfloat16)
     gemv_typed<__nv_bfloat16>(args, stream);
   else
