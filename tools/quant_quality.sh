@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Issue #8's quality table on the bundled demo model (CPU is enough): held-out perplexity of the model as
-# shipped (bf16 weights, run in float32), 4-bit group-128 round-to-nearest, GPTQ (with and without act-order)
-# and AWQ, and GPTQ on the model with the 4 attention layers LLM-Drop ranks least important dropped (against
-# that dropped model unquantized). Calibration: C4 (../shared, as the paper) unless DATA is set.
+# Issue #8's quality table on the bundled demo model (CPU is enough, ~40 min on 2 cores, most of it AWQ's
+# searches): held-out perplexity of the model as shipped (bf16 weights, run in float32), 4-bit group-128
+# round-to-nearest, GPTQ (act-order, range search) and AWQ, and the same GPTQ on the model with the 4
+# attention layers LLM-Drop ranks least important dropped (against that dropped model unquantized).
+# Calibration: C4 (../shared, as the paper) unless DATA is set.
 # Usage: tools/quant_quality.sh [OUT_DIR]     (SAMPLES, SEQ_LEN override the calibration size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,9 +33,9 @@ row() {  # NAME BASELINE_PPL METHOD_LABEL MODEL_LABEL
   python3 -c "print(f'| $4 | $3 | $p | {100 * ($p / $2 - 1):+.2f} % |')"
 }
 quantize rtn $demo --method rtn && row rtn $full "RTN 4-bit g128" demo
-quantize gptq $demo --method gptq "${calibration[@]}" && row gptq $full "GPTQ 4-bit g128" demo
-quantize gptq-act $demo --method gptq --desc-act "${calibration[@]}" && row gptq-act $full "GPTQ 4-bit g128, act-order" demo
+gptq=(--method gptq --desc-act --mse "${calibration[@]}")
+quantize gptq $demo "${gptq[@]}" && row gptq $full "GPTQ 4-bit g128, act-order, range search" demo
 quantize awq $demo --method awq "${calibration[@]}" && row awq $full "AWQ 4-bit g128" demo
 echo "| demo, attention $dropped dropped | none | $full_dropped | |"
-quantize gptq-attn4 "$work/attn4" --method gptq --desc-act "${calibration[@]}" &&
-  row gptq-attn4 $full_dropped "GPTQ 4-bit g128, act-order" "demo, attention $dropped dropped"
+quantize gptq-attn4 "$work/attn4" "${gptq[@]}" &&
+  row gptq-attn4 $full_dropped "GPTQ 4-bit g128, act-order, range search" "demo, attention $dropped dropped"

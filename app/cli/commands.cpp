@@ -246,6 +246,7 @@ void run_quantize(const ArgParser& p) {
   request.scheme.group_size = p.integer("group-size");
   request.scheme.sym = p.flag("sym");
   request.scheme.desc_act = p.flag("desc-act");
+  request.scheme.mse = p.flag("mse");
   request.scheme.damp_percent = p.number("damp");
   request.scheme.validate();
   if (request.scheme.method != QuantMethod::rtn && !p.has("data"))
@@ -881,6 +882,8 @@ const std::vector<Command>& commands() {
          p.add_option("group-size", "N", "input columns per scale and zero: -1 (per row), 32, 64 or 128",
                       "128");
          p.add_flag("desc-act", "GPTQ act-order: columns by decreasing Hessian diagonal (writes g_idx)");
+         p.add_flag("mse",
+                    "GPTQ/RTN: shrink each group's range to the least |error|^2.4 (GPTQ's mse option)");
          p.add_flag("sym", "GPTQ symmetric grid (zero point in the middle)");
          p.add_option("damp", "F", "GPTQ dampening, a fraction of the Hessian's mean diagonal", "0.01");
          p.add_option("data", "FILE",

@@ -35,6 +35,7 @@ void QuantScheme::validate() const {
   if (group_size != -1 && group_size != 32 && group_size != 64 && group_size != 128)
     throw_bad_input("group size must be -1, 32, 64 or 128, not " + std::to_string(group_size));
   if (method == QuantMethod::rtn && desc_act) throw_bad_input("act-order needs GPTQ");
+  if (method == QuantMethod::awq && mse) throw_bad_input("--mse is a GPTQ option; AWQ searches its clipping");
   if (!(damp_percent > 0 && damp_percent < 1)) throw_bad_input("dampening must lie in (0, 1)");
 }
 
@@ -48,6 +49,7 @@ std::string describe(const QuantScheme& s) {
   text += " " + std::to_string(s.bits) + "-bit, ";
   text += s.group_size > 0 ? "group " + std::to_string(s.group_size) : "per row";
   if (s.desc_act) text += ", act-order";
+  if (s.mse) text += ", range search";
   return text;
 }
 

@@ -18,6 +18,7 @@ struct QuantScheme {
   int64_t group_size = 128;    // -1: one group per output row
   bool sym = false;            // GPTQ only; AWQ is asymmetric (zero point)
   bool desc_act = false;       // GPTQ act-order: columns by decreasing Hessian diagonal, with g_idx
+  bool mse = false;            // GPTQ / RTN: each group's range shrunk to the least |error|^2.4 (GPTQ's mse)
   double damp_percent = 0.01;  // GPTQ: added to H's diagonal, as a fraction of its mean
   int64_t block_size = 128;    // GPTQ: columns per lazy-update block
 

@@ -59,7 +59,7 @@ at::Tensor QuantizedWeight::dequantize() const {
       .contiguous();  // row-major, like a stored weight
 }
 
-QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym) {
+QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym, bool mse) {
   const float maxq = max_code(bits);
   at::Tensor xmin = at::clamp_max(std::get<0>(w.min(1)), 0.0);
   at::Tensor xmax = at::clamp_min(std::get<0>(w.max(1)), 0.0);
@@ -70,9 +70,27 @@ QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym) {
   const at::Tensor empty = (xmin == 0) & (xmax == 0);
   xmin = at::where(empty, at::full_like(xmin, -1), xmin);
   xmax = at::where(empty, at::full_like(xmax, 1), xmax);
-  at::Tensor scale = (xmax - xmin) / maxq;
-  at::Tensor zero = sym ? at::full_like(scale, (maxq + 1) / 2) : at::clamp((-xmin / scale).round(), 1, maxq);
-  return stored({scale, zero});
+  auto grid = [&](double shrink) {
+    const at::Tensor scale = (xmax - xmin) * shrink / maxq;
+    const at::Tensor zero =
+        sym ? at::full_like(scale, (maxq + 1) / 2) : at::clamp((-xmin * shrink / scale).round(), 1, maxq);
+    return stored({scale, zero});
+  };
+  QuantGrid best = grid(1);
+  if (!mse) return best;
+  auto error = [&](const QuantGrid& g) {  // (N) Σ |ŵ − w|^2.4 over the group's columns
+    const at::Tensor q = quantize_to_codes(w, g, bits);
+    return ((q - g.zero.unsqueeze(1)) * g.scale.unsqueeze(1) - w).abs().pow(2.4).sum(1);
+  };
+  at::Tensor best_error = error(best);
+  for (int i = 1; i < 80; ++i) {  // find_params: grid 100, maxshrink 0.8
+    const QuantGrid g = grid(1 - i / 100.0);
+    const at::Tensor e = error(g), better = e < best_error;
+    best_error = at::where(better, e, best_error);
+    best.scale = at::where(better, g.scale, best.scale);
+    best.zero = at::where(better, g.zero, best.zero);
+  }
+  return best;
 }
 
 QuantGrid awq_grid(const at::Tensor& w, int bits) {
@@ -96,8 +114,9 @@ QuantizedWeight quantize_rtn(const at::Tensor& weight, const QuantScheme& scheme
   std::vector<at::Tensor> codes;
   for (int64_t c = 0; c < k; c += size) {
     const at::Tensor group = w.slice(1, c, c + size);
-    grids.push_back(scheme.method == QuantMethod::awq ? awq_grid(group, scheme.bits)
-                                                      : gptq_grid(group, scheme.bits, scheme.sym));
+    grids.push_back(scheme.method == QuantMethod::awq
+                        ? awq_grid(group, scheme.bits)
+                        : gptq_grid(group, scheme.bits, scheme.sym, scheme.mse));
     codes.push_back(quantize_to_codes(group, grids.back(), scheme.bits));
   }
   return assemble(at::cat(codes, 1), grids, group_index(k, scheme.group_size, {}), scheme.bits);
@@ -130,7 +149,7 @@ QuantizedWeight quantize_gptq(const at::Tensor& weight, const at::Tensor& hessia
   at::Tensor codes = at::zeros({n, k}, w.options());
   std::vector<QuantGrid> grids;
   QuantGrid grid;
-  if (size <= 0) grids.push_back(grid = gptq_grid(w, bits, scheme.sym));
+  if (size <= 0) grids.push_back(grid = gptq_grid(w, bits, scheme.sym, scheme.mse));
   for (int64_t i1 = 0; i1 < k; i1 += scheme.block_size) {
     const int64_t i2 = std::min(i1 + scheme.block_size, k), count = i2 - i1;
     at::Tensor w1 = w.slice(1, i1, i2).clone();  // (N, count)
@@ -139,7 +158,7 @@ QuantizedWeight quantize_gptq(const at::Tensor& weight, const at::Tensor& hessia
     for (int64_t i = 0; i < count; ++i) {
       // A new group's grid from the columns as they stand before this block's own updates (as GPTQ does).
       if (size > 0 && (i1 + i) % size == 0)
-        grids.push_back(grid = gptq_grid(w.slice(1, i1 + i, i1 + i + size), bits, scheme.sym));
+        grids.push_back(grid = gptq_grid(w.slice(1, i1 + i, i1 + i + size), bits, scheme.sym, scheme.mse));
       const at::Tensor col = w1.select(1, i);  // (N)
       const at::Tensor code = quantize_to_codes(col.unsqueeze(1), grid, bits).squeeze(1);
       codes.select(1, i1 + i).copy_(code);

@@ -25,8 +25,9 @@ struct QuantGrid {
   at::Tensor scale, zero;
 };
 // GPTQ's Quantizer.find_params: the range [min(w, 0), max(w, 0)], symmetric about the middle code when
-// `sym`. Asymmetric zero points are kept ≥ 1: the GPTQ format stores zero − 1.
-QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym);
+// `sym`. Asymmetric zero points are kept ≥ 1: the GPTQ format stores zero − 1. With `mse`, per row the range
+// shrunk by the factor among 1, 0.99 … 0.21 whose codes give the least Σ |ŵ − w|^2.4, as find_params(mse).
+QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym, bool mse = false);
 // AWQ's pseudo_quantize_tensor grid (zero point): the range [min(w), max(w)].
 QuantGrid awq_grid(const at::Tensor& w, int bits);
 // (N, C) codes clamp(round(w / scale) + zero, 0, 2^bits − 1), as float.

@@ -155,6 +155,31 @@ class QuantTest : public QObject {
         at::equal(quantize_to_codes(w, g, 2).squeeze(0).to(at::kInt), at::tensor({2, 2, 3, 3}, at::kInt)));
   }
 
+  // GPTQ's mse option: per row, the shrunk range with the least Σ |ŵ − w|^2.4 — no worse than the full range
+  // or any other shrink factor on its grid (grids built here by hand), and better for a row with an outlier.
+  void gptqGridWithMseMinimisesTheErrorOverShrunkRanges() {
+    at::manual_seed(3);
+    at::Tensor w = at::randn({8, 64});
+    w[0][5] = 9;  // row 0: one outlier
+    auto error = [&](const at::Tensor& scale, const at::Tensor& zero) {
+      const at::Tensor q = at::clamp((w / scale.unsqueeze(1)).round() + zero.unsqueeze(1), 0, 15);
+      return ((q - zero.unsqueeze(1)) * scale.unsqueeze(1) - w).abs().pow(2.4).sum(1);
+    };
+    const QuantGrid plain = gptq_grid(w, 4, false), searched = gptq_grid(w, 4, false, /*mse=*/true);
+    const at::Tensor searched_error = error(searched.scale, searched.zero);
+    const at::Tensor xmin = std::get<0>(w.min(1)).clamp_max(0), xmax = std::get<0>(w.max(1)).clamp_min(0);
+    for (const double shrink : {1.0, 0.9, 0.75, 0.6, 0.45, 0.3}) {
+      const at::Tensor scale = ((xmax - xmin) * shrink / 15).to(at::kHalf).to(at::kFloat);
+      const at::Tensor zero = (-xmin * shrink / scale).round().clamp(1, 15);
+      QVERIFY((searched_error <= error(scale, zero) + 1e-4).all().item<bool>());
+    }
+    const float full = error(plain.scale, plain.zero)[0].item<float>(),
+                best = searched_error[0].item<float>();
+    qInfo("row 0 (outlier): Σ |ŵ − w|^2.4 %.3f with the full range, %.3f searched", full, best);
+    QVERIFY(best < full);
+    QVERIFY(searched.scale[0].item<float>() < plain.scale[0].item<float>());
+  }
+
   void gptqWithUncorrelatedInputsIsRoundToNearest() {
     // A diagonal Hessian gives a diagonal H⁻¹: quantizing a column moves no other column.
     at::manual_seed(1);
