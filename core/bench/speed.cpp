@@ -25,25 +25,32 @@ double percentile(std::vector<double> values, double q) {
   return values[lo] + (values[hi] - values[lo]) * (pos - double(lo));
 }
 
-// Prefill then `steps` greedy decode steps; returns the prefill time and each step's time (synchronised).
+// Prefill then `steps` greedy decode steps; returns the prefill time (the median of 3) and each step's time
+// (synchronised).
 std::pair<double, std::vector<double>> run_round(const Model& model, const at::Tensor& prompt, int64_t steps,
                                                  bool cuda_graphs, JobContext& job) {
   const c10::Device device = model.device();
   KVCache cache = model.new_cache(prompt.size(0), prompt.size(1) + steps);
   // An untimed prefill of the same length first: a shape's first run pays for GEMM heuristics and kernel
-  // loading, which is not the prefill speed (tools/bench_speed_reference.py does the same).
+  // loading, which is not the prefill speed. Then the median of 3, one prefill varying by ~10 % on a GPU
+  // (tools/bench_speed_reference.py does the same).
   model.forward(prompt, &cache, nullptr, /*last_only=*/true);
-  cache.reset();
-  synchronize(device);
-  auto start = Clock::now();
-  at::Tensor next = model.forward(prompt, &cache, nullptr, /*last_only=*/true).argmax(-1);  // (B, 1)
-  synchronize(device);
-  const double prefill = seconds_since(start);
+  at::Tensor next;  // (B, 1)
+  std::vector<double> prefills;
+  for (int i = 0; i < 3; ++i) {
+    cache.reset();
+    synchronize(device);
+    const auto start = Clock::now();
+    next = model.forward(prompt, &cache, nullptr, /*last_only=*/true).argmax(-1);
+    synchronize(device);
+    prefills.push_back(seconds_since(start));
+  }
+  const double prefill = percentile(prefills, 0.5);
   std::vector<double> step_seconds;
   DecodeGraph decoder(model, cache, cuda_graphs);
   for (int64_t s = 0; s < steps; ++s) {
     job.throw_if_cancelled();
-    start = Clock::now();
+    const auto start = Clock::now();
     next = decoder.step(next).argmax(-1);
     synchronize(device);
     step_seconds.push_back(seconds_since(start));
