@@ -89,83 +89,64 @@ int main(int argc, char** argv) {
       {"down (+residual)", hidden, inter, cuda::GemvInput::plain, cuda::GemvOutput::add_to},
       {"lm_head (norm)", shape.vocab_size, hidden, cuda::GemvInput::rms_norm, cuda::GemvOutput::store},
   };
-  for (const Case& c : cases) {
-    std::vector<at::Tensor> weights;
-    for (int i = 0; i < copies; ++i) weights.push_back(at::randn({c.rows, c.k}, opts) * 0.02);
-    const at::Tensor x = at::randn({c.k}, opts), norm_weight = 1 + 0.1 * at::randn({c.k}, opts);
-    const bool swiglu = c.output == cuda::GemvOutput::swiglu;
-    const int64_t n = swiglu ? c.rows / 2 : c.rows;
-    const at::Tensor residual = at::randn({n}, opts);
-    at::Tensor out = residual.clone();
-    auto ours = [&](int i) {
-      cuda::gemv(cuda::ElementType::bfloat16,
-                 {.weight = weights[i % copies].data_ptr(),
-                  .x = x.data_ptr(),
-                  .norm_weight = norm_weight.data_ptr(),
-                  .eps = float(eps),
-                  .out = out.data_ptr(),
-                  .n = n,
-                  .k = c.k,
-                  .input = c.input,
-                  .output = c.output},
-                 stream);
-    };
-    const at::Tensor input = c.input == cuda::GemvInput::rms_norm ? rms_norm(x, norm_weight, eps) : x;
-    auto aten = [&](int i) { return at::matmul(weights[i % copies], input); };
-    // The same function in ATen, once, for the deviation.
-    out.copy_(residual);
-    ours(0);
-    at::Tensor want = aten(0);
-    if (swiglu) want = at::silu(want.narrow(0, 0, n)) * want.narrow(0, n, n);
-    if (c.output == cuda::GemvOutput::add_to) want = residual + want;
-    const double deviation = relative_deviation(out, want);
-    const double t_ours = time_per_call(repeats, ours), t_aten = time_per_call(repeats, aten);
-    print_row(c.name, std::to_string(c.rows) + "×" + std::to_string(c.k), double(c.rows * c.k * 2), t_ours,
-              t_aten, deviation);
-  }
-
-  // The same products on 4-bit weights (Int4Weight's layout, random codes in groups of 128; act-order: the
-  // columns of each group shuffled over the row) against ATen's 16-bit product with the codes dequantized.
-  for (const bool act_order : {false, true})
+  // 16-bit weights, then 4-bit ones (Int4Weight's layout, random codes in groups of 128; act-order: the
+  // columns of each group shuffled over the row). The head stays 16-bit.
+  enum class Format { bf16, int4, int4_act_order };
+  for (const Format format : {Format::bf16, Format::int4, Format::int4_act_order})
     for (const Case& c : cases) {
-      if (c.input == cuda::GemvInput::rms_norm && c.output == cuda::GemvOutput::store &&
-          c.rows == shape.vocab_size)
-        continue;  // the head stays 16-bit
-      const int64_t groups = c.k / 128;
-      QuantizedWeight q;
-      q.codes = at::randint(0, 16, {c.rows, c.k}, at::kByte);
-      q.scales = (at::rand({groups, c.rows}) * 0.004 + 0.001).to(at::kHalf);
-      q.zeros = at::randint(0, 16, {groups, c.rows}, at::kInt);
-      q.g_idx = at::arange(c.k, at::kInt).floor_divide(128);
-      if (act_order) q.g_idx = at::empty_like(q.g_idx).index_put_({at::randperm(c.k)}, q.g_idx);
-      const Int4Weight layout = Int4Weight::from(q)->to(at::kCUDA);
-      std::vector<Int4Weight> weights(copies, layout);
-      for (int i = 1; i < copies; ++i) weights[i].words = layout.words.clone();
-      const at::Tensor dense = q.dequantize().to(opts);
+      if (format != Format::bf16 && c.rows == shape.vocab_size) continue;
+      std::vector<cuda::GemvArgs> weight_args(copies);  // the weight fields of each copy
+      std::vector<at::Tensor> dense(copies);            // what ATen multiplies
+      std::vector<Int4Weight> packed;
+      double bytes = double(c.rows * c.k * 2);
+      if (format == Format::bf16) {
+        for (int i = 0; i < copies; ++i) {
+          dense[i] = at::randn({c.rows, c.k}, opts) * 0.02;
+          weight_args[i].weight = dense[i].data_ptr();
+        }
+      } else {
+        const int64_t groups = c.k / 128;
+        QuantizedWeight q;
+        q.codes = at::randint(0, 16, {c.rows, c.k}, at::kByte);
+        q.scales = (at::rand({groups, c.rows}) * 0.004 + 0.001).to(at::kHalf);
+        q.zeros = at::randint(0, 16, {groups, c.rows}, at::kInt);
+        q.g_idx = at::arange(c.k, at::kInt).floor_divide(128);
+        if (format == Format::int4_act_order)
+          q.g_idx = at::empty_like(q.g_idx).index_put_({at::randperm(c.k)}, q.g_idx);
+        packed.assign(copies, Int4Weight::from(q)->to(at::kCUDA));
+        const at::Tensor dequantized = q.dequantize().to(opts);
+        for (int i = 0; i < copies; ++i) {
+          packed[i].words = packed[i].words.clone();
+          dense[i] = dequantized.clone();
+          weight_args[i] = {.weight = packed[i].words.data_ptr(),
+                            .scale_zero = packed[i].scale_zero.data_ptr<int32_t>(),
+                            .input_order = packed[i].input_order.defined()
+                                               ? packed[i].input_order.data_ptr<int32_t>()
+                                               : nullptr,
+                            .group_size = 128};
+        }
+        bytes = double(c.rows * c.k / 2 + c.rows * groups * 4);
+      }
       const at::Tensor x = at::randn({c.k}, opts), norm_weight = 1 + 0.1 * at::randn({c.k}, opts);
       const bool swiglu = c.output == cuda::GemvOutput::swiglu;
       const int64_t n = swiglu ? c.rows / 2 : c.rows;
       const at::Tensor residual = at::randn({n}, opts);
       at::Tensor out = residual.clone();
       auto ours = [&](int i) {
-        const Int4Weight& w = weights[i % copies];
-        cuda::gemv(cuda::ElementType::bfloat16,
-                   {.weight = w.words.data_ptr(),
-                    .x = x.data_ptr(),
-                    .norm_weight = norm_weight.data_ptr(),
-                    .eps = float(eps),
-                    .out = out.data_ptr(),
-                    .n = n,
-                    .k = c.k,
-                    .input = c.input,
-                    .output = c.output,
-                    .scale_zero = w.scale_zero.data_ptr<int32_t>(),
-                    .input_order = act_order ? w.input_order.data_ptr<int32_t>() : nullptr,
-                    .group_size = 128},
-                   stream);
+        cuda::GemvArgs args = weight_args[i % copies];
+        args.x = x.data_ptr();
+        args.norm_weight = norm_weight.data_ptr();
+        args.eps = float(eps);
+        args.out = out.data_ptr();
+        args.n = n;
+        args.k = c.k;
+        args.input = c.input;
+        args.output = c.output;
+        cuda::gemv(cuda::ElementType::bfloat16, args, stream);
       };
       const at::Tensor input = c.input == cuda::GemvInput::rms_norm ? rms_norm(x, norm_weight, eps) : x;
-      auto aten = [&](int) { return at::matmul(dense, input); };
+      auto aten = [&](int i) { return at::matmul(dense[i % copies], input); };
+      // The same function in ATen, once, for the deviation.
       out.copy_(residual);
       ours(0);
       at::Tensor want = aten(0);
@@ -173,9 +154,11 @@ int main(int argc, char** argv) {
       if (c.output == cuda::GemvOutput::add_to) want = residual + want;
       const double deviation = relative_deviation(out, want);
       const double t_ours = time_per_call(repeats, ours), t_aten = time_per_call(repeats, aten);
-      const std::string name = std::string(c.name) + (act_order ? ", 4-bit act-order" : ", 4-bit");
-      print_row(name.c_str(), std::to_string(c.rows) + "×" + std::to_string(c.k),
-                double(c.rows * c.k / 2 + c.rows * groups * 4), t_ours, t_aten, deviation);
+      const std::string name = c.name + std::string(format == Format::bf16   ? ""
+                                                    : format == Format::int4 ? ", 4-bit"
+                                                                             : ", 4-bit act-order");
+      print_row(name.c_str(), std::to_string(c.rows) + "×" + std::to_string(c.k), bytes, t_ours, t_aten,
+                deviation);
     }
 
   // Decode attention over `context` cached positions (capacity 2304), against SDPA with an additive mask.
