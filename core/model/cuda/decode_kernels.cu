@@ -230,7 +230,7 @@ __device__ __forceinline__ int64_t item_row(const GemvArgs& a, int64_t item, int
   return kOutput == GemvOutput::swiglu ? item + r * a.n : item * kRows + r;
 }
 template <GemvOutput kOutput, int kRows>
-__device__ __forceinline__ int64_t gemv_items(const GemvArgs& a) {
+__host__ __device__ __forceinline__ int64_t gemv_items(const GemvArgs& a) {
   return kOutput == GemvOutput::swiglu ? a.n : a.n / kRows;
 }
 
@@ -378,13 +378,13 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
     int resident = 1;
     cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, kGemvThreads,
                                                   gemv_shared_bytes(a, sizeof(T)));
-    const int64_t items = kOutput == GemvOutput::swiglu ? a.n : a.n / 2;
+    const int64_t items = gemv_items<kOutput, 2>(a);
     const int64_t blocks = std::min<int64_t>((items + kGemvWarps - 1) / kGemvWarps,
                                              int64_t(multiprocessors()) * std::max(resident, 1));
     return launch_gemv(kernel, blocks, a, sizeof(T), stream);
   }
   constexpr int kRows = kOutput == GemvOutput::swiglu ? 2 : 1;
-  const int64_t items = a.n;  // a gate row with its up row, or one row
+  const int64_t items = gemv_items<kOutput, kRows>(a);
   launch_gemv(gemv_kernel<T, kInput, kOutput, kRows>, (items + kGemvWarps - 1) / kGemvWarps, a, sizeof(T),
               stream);
 }
