@@ -30,15 +30,48 @@ std::string shape_string(at::IntArrayRef shape) {
   return out.str();
 }
 
-// LlamaRMSNorm: normalise in float32, cast back, then scale. On a GPU the first part is one fused kernel
-// (float32 inside, rounded once to x's dtype as transformers rounds it) instead of seven.
-at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-  if (x.is_cuda()) return weight * at::rms_norm(x, {x.size(-1)}, std::nullopt, eps);
+// LlamaRMSNorm of x, or of the residual sum x + delta (then returned too): normalise in float32, cast back,
+// then scale. On a GPU in 16 bits one kernel, the residual add included, instead of up to eight.
+struct Normed {
+  at::Tensor sum, normed;
+};
+Normed rms_norm(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& weight, double eps) {
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+  const auto type = cuda::element_type(x);
+  auto fits = [&](const at::Tensor& t) {  // what the kernel reads: contiguous, 16-byte aligned, x's type
+    return t.is_contiguous() && t.scalar_type() == x.scalar_type() &&
+           reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0;
+  };
+  if (type && x.size(-1) % 8 == 0 && fits(x) && fits(weight) &&
+      (!delta.defined() || (fits(delta) && delta.sizes() == x.sizes()))) {
+    Normed r{delta.defined() ? at::empty_like(x) : x, at::empty_like(x)};
+    cuda::rms_norm(*type,
+                   {.x = x.data_ptr(),
+                    .delta = delta.defined() ? delta.data_ptr() : nullptr,
+                    .weight = weight.data_ptr(),
+                    .eps = static_cast<float>(eps),
+                    .sum = r.sum.data_ptr(),
+                    .out = r.normed.data_ptr(),
+                    .rows = x.numel() / x.size(-1),
+                    .cols = x.size(-1)},
+                   cuda::stream_of(x));
+    return r;
+  }
 #endif
-  at::Tensor xf = x.to(at::kFloat);
+  Normed r{delta.defined() ? x + delta : x, {}};
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  if (x.is_cuda()) {
+    r.normed = weight * at::rms_norm(r.sum, {x.size(-1)}, std::nullopt, eps);
+    return r;
+  }
+#endif
+  at::Tensor xf = r.sum.to(at::kFloat);
   xf = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
-  return weight * xf.to(x.scalar_type());
+  r.normed = weight * xf.to(x.scalar_type());
+  return r;
+}
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  return rms_norm(x, {}, weight, eps).normed;
 }
 
 // (…, 2I) gate | up → (…, I) act_fn(gate) · up, rounded as transformers rounds it; on a GPU in 16 bits one
@@ -296,23 +329,24 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   LayerTrace trace;
   trace.layer = layer.index;
   trace.input = h;
-  // Residual line 1: h + Attn(LN1(h)), skipped when attention is dropped.
-  at::Tensor m = h;
+  // Residual line 1: m = h + Attn(LN1(h)), skipped when attention is dropped.
   if (layer.attn) {
     trace.attn_input = rms_norm(h, layer.attn_norm, config_.rms_norm_eps);
     trace.attn_heads = attention_heads(layer, trace.attn_input, inputs);
     trace.attn_output = linear(trace.attn_heads, layer.attn->o, layer.attn->o_bias);
-    m = h + trace.attn_output;
   }
-  trace.mid = m;
-  // Residual line 2: m + MLP(LN2(m)), skipped when the MLP is dropped.
-  at::Tensor out = m;
+  // Residual line 2: m + MLP(LN2(m)), skipped when the MLP is dropped. Line 1's add and LN2 are one pass (one
+  // kernel on a GPU).
+  const Normed mid = layer.mlp ? rms_norm(h, trace.attn_output, layer.mlp_norm, config_.rms_norm_eps)
+                               : Normed{layer.attn ? h + trace.attn_output : h, {}};
+  trace.mid = mid.sum;
+  at::Tensor out = mid.sum;
   if (layer.mlp) {
-    trace.mlp_input = rms_norm(m, layer.mlp_norm, config_.rms_norm_eps);
+    trace.mlp_input = mid.normed;
     const at::Tensor gate_up = linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
     trace.mlp_hidden = swiglu(gate_up);
     trace.mlp_output = linear(trace.mlp_hidden, layer.mlp->down);
-    out = m + trace.mlp_output;
+    out = mid.sum + trace.mlp_output;
   }
   trace.output = out;
   if (observer) observer->on_layer(trace);

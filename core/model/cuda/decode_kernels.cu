@@ -44,18 +44,6 @@ __device__ __forceinline__ float dot8(const uint4& w, const uint4& x, float acc)
   return acc;
 }
 
-template <typename T>
-__device__ __forceinline__ void unpack8(const uint4& v, float out[8]) {
-  using P = typename Pair<T>::type;
-  const P* p = reinterpret_cast<const P*>(&v);
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    const float2 f = to_float2(p[i]);
-    out[2 * i] = f.x;
-    out[2 * i + 1] = f.y;
-  }
-}
-
 // acc[r] + Σ w·x over the 4 words of a 16-byte chunk of 4-bit codes per row r (Int4Weight's layout): chunk c
 // of a row holds columns 1024·(c / 32) + 256·word + 8·(c % 32) + e. Each code becomes the float16 weight
 // scale · (code − zero), rounded once as the loaders round it: `code | 0x6400` is the float16 1024 + code,

@@ -46,4 +46,24 @@ struct Pair<__half> {
   using type = __half2;
 };
 
+// 8 elements of T packed in 16 bytes, as floats, and back (rounded).
+template <typename T>
+__device__ __forceinline__ void unpack8(const uint4& v, float out[8]) {
+  const auto* p = reinterpret_cast<const typename Pair<T>::type*>(&v);
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    const float2 f = to_float2(p[i]);
+    out[2 * i] = f.x;
+    out[2 * i + 1] = f.y;
+  }
+}
+template <typename T>
+__device__ __forceinline__ uint4 pack8(const float in[8]) {
+  uint4 v;
+  T* p = reinterpret_cast<T*>(&v);
+#pragma unroll
+  for (int i = 0; i < 8; ++i) p[i] = from_float<T>(in[i]);
+  return v;
+}
+
 }  // namespace llmdrop::cuda

@@ -14,38 +14,105 @@ namespace {
 
 constexpr int kThreads = 256;
 
-// One thread per output element, grid-stride.
-template <typename T>
+// V consecutive elements, loaded and stored as one access (16 bytes for 8 16-bit elements).
+template <typename T, int V>
+struct alignas(sizeof(T) * V) Vec {
+  T v[V];
+};
+template <int V, typename T>
+__device__ __forceinline__ Vec<T, V> load_vec(const T* p) {
+  return *reinterpret_cast<const Vec<T, V>*>(p);
+}
+
+// Each thread V elements of one head at a time (V divides D / 2), grid-stride.
+template <typename T, int V>
 __global__ void __launch_bounds__(kThreads) rope_kernel(RopeArgs a) {
   const T* x = static_cast<const T*>(a.x);
   const T* cos = static_cast<const T*>(a.cos);
   const T* signed_sin = static_cast<const T*>(a.signed_sin);
   T* out = static_cast<T*>(a.out);
-  const int64_t d_count = a.head_dim, half = d_count / 2, per_row = a.heads * d_count;
+  const int64_t d_count = a.head_dim, half = d_count / 2, per_row = a.heads * d_count / V;
   const int64_t total = a.rows * per_row;
   for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < total;
        i += int64_t(gridDim.x) * kThreads) {
-    const int64_t row = i / per_row, within = i % per_row, d = within % d_count;
+    const int64_t row = i / per_row, within = (i % per_row) * V, d = within % d_count;
     const T* head = x + row * a.x_row_stride + (within - d);
     const int64_t table = (row % a.table_rows) * d_count + d;
+    const auto value = load_vec<V>(head + d), partner = load_vec<V>(head + (d < half ? d + half : d - half));
+    const auto c = load_vec<V>(cos + table), s = load_vec<V>(signed_sin + table);
+    Vec<T, V> result;
     // x·cos + rotate_half(x)·sin, each product rounded as transformers rounds it.
-    out[i] = from_float<T>(
-        rounded<T>(to_float(head[d]) * to_float(cos[table])) +
-        rounded<T>(to_float(head[d < half ? d + half : d - half]) * to_float(signed_sin[table])));
+#pragma unroll
+    for (int e = 0; e < V; ++e)
+      result.v[e] = from_float<T>(rounded<T>(to_float(value.v[e]) * to_float(c.v[e])) +
+                                  rounded<T>(to_float(partner.v[e]) * to_float(s.v[e])));
+    *reinterpret_cast<Vec<T, V>*>(out + row * per_row * V + within) = result;
   }
 }
 
-template <typename T>
+// Each thread V outputs of a row at a time (V divides I), grid-stride.
+template <typename T, int V>
 __global__ void __launch_bounds__(kThreads)
     swiglu_kernel(const T* gate_up, T* out, int64_t rows, int64_t inter) {
-  const int64_t total = rows * inter;
+  const int64_t per_row = inter / V, total = rows * per_row;
   for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < total;
        i += int64_t(gridDim.x) * kThreads) {
-    const int64_t row = i / inter, j = i % inter;
-    const float gate = to_float(gate_up[row * 2 * inter + j]),
-                up = to_float(gate_up[row * 2 * inter + inter + j]);
+    const int64_t row = i / per_row, j = (i % per_row) * V;
+    const auto gate = load_vec<V>(gate_up + row * 2 * inter + j),
+               up = load_vec<V>(gate_up + row * 2 * inter + inter + j);
+    Vec<T, V> result;
     // act_fn(gate_proj(x)) * up_proj(x): silu in float32, rounded, then the product rounded.
-    out[i] = from_float<T>(rounded<T>(gate / (1.0f + expf(-gate))) * up);
+#pragma unroll
+    for (int e = 0; e < V; ++e) {
+      const float g = to_float(gate.v[e]);
+      result.v[e] = from_float<T>(rounded<T>(g / (1.0f + expf(-g))) * to_float(up.v[e]));
+    }
+    *reinterpret_cast<Vec<T, V>*>(out + row * inter + j) = result;
+  }
+}
+
+constexpr int kNormThreads = 256;
+
+// One block per row, 16 bytes per thread at a time. Two passes over the row: the sum of squares, then the
+// normalised row (the second read of x and delta comes from cache).
+template <typename T>
+__global__ void __launch_bounds__(kNormThreads) rms_norm_kernel(RmsNormArgs a) {
+  const int64_t chunks = a.cols / 8, row = blockIdx.x;
+  const uint4* x = static_cast<const uint4*>(a.x) + row * chunks;
+  const uint4* delta = a.delta ? static_cast<const uint4*>(a.delta) + row * chunks : nullptr;
+  const uint4* weight = static_cast<const uint4*>(a.weight);
+  auto input = [&](int64_t c, float v[8]) {  // x, or x + delta rounded
+    unpack8<T>(x[c], v);
+    if (!delta) return;
+    float d[8];
+    unpack8<T>(delta[c], d);
+#pragma unroll
+    for (int e = 0; e < 8; ++e) v[e] = rounded<T>(v[e] + d[e]);
+  };
+  float squares = 0;
+  for (int64_t c = threadIdx.x; c < chunks; c += kNormThreads) {
+    float v[8];
+    input(c, v);
+    if (delta) static_cast<uint4*>(a.sum)[row * chunks + c] = pack8<T>(v);
+#pragma unroll
+    for (int e = 0; e < 8; ++e) squares = fmaf(v[e], v[e], squares);
+  }
+  __shared__ float warp_sums[kNormThreads / 32];
+  for (int offset = 16; offset > 0; offset /= 2) squares += __shfl_xor_sync(0xffffffffu, squares, offset);
+  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = squares;
+  __syncthreads();
+  float total = 0;
+#pragma unroll
+  for (int i = 0; i < kNormThreads / 32; ++i) total += warp_sums[i];
+  const float inv_rms = rsqrtf(total / float(a.cols) + a.eps);
+  for (int64_t c = threadIdx.x; c < chunks; c += kNormThreads) {
+    float v[8], g[8];
+    input(c, v);
+    unpack8<T>(weight[c], g);
+    // Normalised in float32, rounded, then scaled by the weight and rounded again.
+#pragma unroll
+    for (int e = 0; e < 8; ++e) v[e] = g[e] * rounded<T>(v[e] * inv_rms);
+    static_cast<uint4*>(a.out)[row * chunks + c] = pack8<T>(v);
   }
 }
 
@@ -58,26 +125,61 @@ void check_launch(const char* what) {
   if (status != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
 }
 
+bool aligned16(const void* p) {
+  return reinterpret_cast<uintptr_t>(p) % 16 == 0;
+}
+
+template <typename T>
+void launch_rope(const RopeArgs& a, cudaStream_t stream) {
+  // 8 elements (16 bytes) per access when every row, head half and table row starts 16-byte aligned.
+  const bool wide = a.head_dim % 16 == 0 && a.x_row_stride % 8 == 0 && aligned16(a.x) && aligned16(a.cos) &&
+                    aligned16(a.signed_sin) && aligned16(a.out);
+  const int64_t elements = a.rows * a.heads * a.head_dim;
+  if (wide)
+    rope_kernel<T, 8><<<grid_for(elements / 8), kThreads, 0, stream>>>(a);
+  else
+    rope_kernel<T, 1><<<grid_for(elements), kThreads, 0, stream>>>(a);
+}
+
+template <typename T>
+void launch_swiglu(const void* gate_up, void* out, int64_t rows, int64_t inter, cudaStream_t stream) {
+  const T* in = static_cast<const T*>(gate_up);
+  T* result = static_cast<T*>(out);
+  if (inter % 8 == 0 && aligned16(gate_up) && aligned16(out))
+    swiglu_kernel<T, 8><<<grid_for(rows * inter / 8), kThreads, 0, stream>>>(in, result, rows, inter);
+  else
+    swiglu_kernel<T, 1><<<grid_for(rows * inter), kThreads, 0, stream>>>(in, result, rows, inter);
+}
+
 }  // namespace
 
 void rope(ElementType type, const RopeArgs& args, cudaStream_t stream) {
-  const unsigned grid = grid_for(args.rows * args.heads * args.head_dim);
   if (type == ElementType::bfloat16)
-    rope_kernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(args);
+    launch_rope<__nv_bfloat16>(args, stream);
   else
-    rope_kernel<__half><<<grid, kThreads, 0, stream>>>(args);
+    launch_rope<__half>(args, stream);
   check_launch("rope");
+}
+
+void rms_norm(ElementType type, const RmsNormArgs& args, cudaStream_t stream) {
+  if (args.cols % 8 != 0)
+    throw std::invalid_argument("rms_norm: " + std::to_string(args.cols) + " columns, not a multiple of 8");
+  if (args.rows > 0x7fffffff) throw std::invalid_argument("rms_norm: more rows than one launch takes");
+  if (args.rows == 0) return;
+  const unsigned grid = static_cast<unsigned>(args.rows);
+  if (type == ElementType::bfloat16)
+    rms_norm_kernel<__nv_bfloat16><<<grid, kNormThreads, 0, stream>>>(args);
+  else
+    rms_norm_kernel<__half><<<grid, kNormThreads, 0, stream>>>(args);
+  check_launch("rms_norm");
 }
 
 void swiglu(ElementType type, const void* gate_up, void* out, int64_t rows, int64_t inter,
             cudaStream_t stream) {
-  const unsigned grid = grid_for(rows * inter);
   if (type == ElementType::bfloat16)
-    swiglu_kernel<<<grid, kThreads, 0, stream>>>(static_cast<const __nv_bfloat16*>(gate_up),
-                                                 static_cast<__nv_bfloat16*>(out), rows, inter);
+    launch_swiglu<__nv_bfloat16>(gate_up, out, rows, inter, stream);
   else
-    swiglu_kernel<<<grid, kThreads, 0, stream>>>(static_cast<const __half*>(gate_up),
-                                                 static_cast<__half*>(out), rows, inter);
+    launch_swiglu<__half>(gate_up, out, rows, inter, stream);
   check_launch("swiglu");
 }
 

@@ -24,6 +24,20 @@ struct RopeArgs {
 };
 void rope(ElementType type, const RopeArgs& args, cudaStream_t stream);
 
+// LlamaRMSNorm of each row of x (rows, cols), or of the residual sum x + delta: with delta, sum = x + delta
+// (rounded, as transformers' residual add) is written too and normalised. out = weight · rms_norm(…), each
+// step rounded where transformers rounds it. Contiguous rows, cols a multiple of 8, 16-byte aligned.
+struct RmsNormArgs {
+  const void* x = nullptr;
+  const void* delta = nullptr;  // or null
+  const void* weight = nullptr;
+  float eps = 0;
+  void* sum = nullptr;  // with delta
+  void* out = nullptr;
+  int64_t rows = 0, cols = 0;
+};
+void rms_norm(ElementType type, const RmsNormArgs& args, cudaStream_t stream);
+
 // out (rows, I) = silu(gate_up[:, :I]) · gate_up[:, I:] for gate_up (rows, 2I), contiguous.
 void swiglu(ElementType type, const void* gate_up, void* out, int64_t rows, int64_t inter,
             cudaStream_t stream);
