@@ -182,32 +182,38 @@ at::Tensor awq_fake_quantize(const at::Tensor& weight, int bits, int64_t group_s
 }
 
 at::Tensor awq_clip(const at::Tensor& weight, const at::Tensor& x, int bits, int64_t group_size) {
-  constexpr int kGrid = 20, kSteps = 10;  // shrink the bound by up to 50 %
-  constexpr int64_t kTokens = 512, kRowsPerBatch = 64;
+  constexpr int kSteps = 80;  // shrink factors 1, 0.99 … 0.21, as GPTQ's range search
+  constexpr int64_t kTokens = 512, kRowsPerBatch = 256;
   const int64_t n = weight.size(0), k = weight.size(1), groups = k / group_size;
-  // At most kTokens evenly spaced tokens: (1, T, G, group)
+  // At most kTokens evenly spaced tokens, each group's columns: (G, T, group)
   const int64_t step = std::max<int64_t>(1, x.size(0) / kTokens);
-  const at::Tensor xs = x.to(at::kFloat).slice(0, 0, x.size(0), step).reshape({1, -1, groups, group_size});
-  at::Tensor w = weight.to(at::kFloat).reshape({n, 1, groups, group_size});
-  std::vector<at::Tensor> bounds;
+  const at::Tensor xs =
+      x.to(at::kFloat).slice(0, 0, x.size(0), step).reshape({-1, groups, group_size}).transpose(0, 1);
+  const at::Tensor w = weight.to(at::kFloat).reshape({n, groups, group_size});
+  // Each group's share of the outputs: (R, G, group) → (G, T, R)
+  auto partial_outputs = [&](const at::Tensor& wb) { return at::bmm(xs, wb.permute({1, 2, 0})); };
+  std::vector<at::Tensor> lows, highs;
   for (int64_t r = 0; r < n; r += kRowsPerBatch) {
-    const at::Tensor wb = w.slice(0, r, std::min(r + kRowsPerBatch, n));  // (R, 1, G, group)
-    const at::Tensor max_abs = wb.abs().amax(-1, true);                   // (R, 1, G, 1)
-    const at::Tensor reference = (xs * wb).sum(-1);                       // (R, T, G)
-    at::Tensor best = max_abs.clone(), best_err = at::full_like(max_abs, 1e9);
+    const at::Tensor wb = w.slice(0, r, std::min(r + kRowsPerBatch, n));  // (R, G, group)
+    const at::Tensor high = wb.amax(-1, true), low = wb.amin(-1, true);   // (R, G, 1)
+    const at::Tensor reference = partial_outputs(wb);
+    at::Tensor best_high = high, best_low = low, best_err = at::full_like(high, INFINITY);
     for (int i = 0; i < kSteps; ++i) {
-      const at::Tensor bound = max_abs * (1.0 - double(i) / kGrid);
-      const at::Tensor clipped = at::clamp(wb, -bound, bound);
-      const at::Tensor q = awq_fake_quantize(clipped.reshape({-1, k}), bits, group_size).reshape(wb.sizes());
-      const at::Tensor err = ((xs * q).sum(-1) - reference).pow(2).mean(1).reshape(best_err.sizes());
+      const double shrink = 1.0 - i / 100.0;
+      const at::Tensor h = high * shrink, l = low * shrink;
+      const at::Tensor q =
+          awq_fake_quantize(at::clamp(wb, l, h).reshape({-1, k}), bits, group_size).reshape(wb.sizes());
+      const at::Tensor err =
+          (partial_outputs(q) - reference).pow(2).mean(1).t().unsqueeze(-1);  // (G, R) → (R, G, 1)
       const at::Tensor better = err < best_err;
       best_err = at::where(better, err, best_err);
-      best = at::where(better, bound, best);
+      best_high = at::where(better, h, best_high);
+      best_low = at::where(better, l, best_low);
     }
-    bounds.push_back(best);
+    highs.push_back(best_high);
+    lows.push_back(best_low);
   }
-  const at::Tensor bound = at::cat(bounds);
-  return at::clamp(w, -bound, bound).reshape({n, k}).to(weight.scalar_type());
+  return at::clamp(w, at::cat(lows), at::cat(highs)).reshape({n, k}).to(weight.scalar_type());
 }
 
 }  // namespace llmdrop

@@ -41,8 +41,10 @@ QuantizedWeight quantize_gptq(const at::Tensor& weight, const at::Tensor& hessia
 
 // AWQ's fake quantization: (N, K) → (N, K) dequantized on the AWQ grid per group (float32).
 at::Tensor awq_fake_quantize(const at::Tensor& weight, int bits, int64_t group_size);
-// AWQ's clipping search: per output row and group, the largest |w| bound among (1 − i/20)·max|w|, i < 10,
-// whose fake-quantized outputs on x (T, K) are closest to the original's. Returns the clipped weight.
+// AWQ's clipping search: per output row and group, the range [min w, max w] shrunk by the factor among 1,
+// 0.99 … 0.21 whose fake-quantized group outputs on x (T, K; at most 512 of its tokens) are closest to the
+// original's. Returns the clipped weight. AutoAWQ clips symmetrically to ±max|w|·(1 − i/20), i < 10: on the
+// demo model this search (with q and k clipped too) took AWQ's held-out perplexity from 24.94 to 24.67.
 at::Tensor awq_clip(const at::Tensor& weight, const at::Tensor& x, int bits, int64_t group_size);
 
 }  // namespace llmdrop

@@ -180,6 +180,48 @@ class QuantTest : public QObject {
     QVERIFY(searched.scale[0].item<float>() < plain.scale[0].item<float>());
   }
 
+  // AWQ's clipping search: per row and group, no range on its grid (each end of [min w, max w] shrunk by 1,
+  // 0.99 … 0.21, quantized here by hand) gives a smaller error of that group's share of the outputs; groups
+  // with an outlier get clipped.
+  void awqClipPicksTheRangeWithTheLeastGroupOutputError() {
+    at::manual_seed(5);
+    const int64_t group = 32;
+    const at::Tensor x = at::randn({300, 64}) * at::linspace(0.2, 3, 64);  // channels of unequal size
+    at::Tensor w = at::randn({6, 64});
+    for (int64_t r = 0; r < 6; ++r) w[r][r] = 7;  // an outlier on a quiet channel (group 0) of each row
+    const at::Tensor clipped = awq_clip(w, x, 4, group);
+    auto fake_quantize = [](const at::Tensor& v) {  // one group (C): AWQ's zero-point grid
+      const float lo = v.min().item<float>(), hi = v.max().item<float>();
+      const float scale = at::scalar_tensor(std::max(hi - lo, 1e-5f) / 15).to(at::kHalf).item<float>();
+      const float zero = std::clamp(-std::nearbyint(lo / scale), 0.0f, 15.0f);
+      return (at::clamp((v / scale).round() + zero, 0, 15) - zero) * scale;
+    };
+    int clipped_groups = 0;
+    for (int64_t r = 0; r < 6; ++r)
+      for (int64_t g = 0; g < 64 / group; ++g) {
+        const at::Tensor xg = x.slice(1, g * group, (g + 1) * group),
+                         wg = w[r].slice(0, g * group, (g + 1) * group);
+        const at::Tensor reference = xg.mv(wg);
+        auto error = [&](const at::Tensor& v) {
+          return (xg.mv(fake_quantize(v)) - reference).pow(2).mean().item<double>();
+        };
+        double best = INFINITY;
+        for (int i = 0; i < 80; ++i) {
+          const double shrink = 1 - i / 100.0;
+          best = std::min(
+              best, error(at::clamp(wg, wg.min().item<double>() * shrink, wg.max().item<double>() * shrink)));
+        }
+        const at::Tensor chosen = clipped[r].slice(0, g * group, (g + 1) * group);
+        QVERIFY2(error(chosen) <= best * (1 + 1e-4), qPrintable(QString("row %1 group %2").arg(r).arg(g)));
+        if (!at::equal(chosen, wg)) ++clipped_groups;
+        if (g == 0) {  // the outlier's group: clipping it beats the full range
+          QVERIFY(error(chosen) < error(wg));
+          QVERIFY(chosen.max().item<float>() < 7);
+        }
+      }
+    qInfo("%d of 12 groups clipped", clipped_groups);
+  }
+
   void gptqWithUncorrelatedInputsIsRoundToNearest() {
     // A diagonal Hessian gives a diagonal H⁻¹: quantizing a column moves no other column.
     at::manual_seed(1);
