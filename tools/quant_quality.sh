@@ -4,24 +4,26 @@
 # round-to-nearest, GPTQ (act-order, range search) and AWQ, and the same GPTQ on the model with the 4
 # attention layers LLM-Drop ranks least important dropped (against that dropped model unquantized).
 # Calibration: C4 (../shared, as the paper) unless DATA is set.
-# Usage: tools/quant_quality.sh [OUT_DIR]     (SAMPLES, SEQ_LEN override the calibration size)
+# Usage: tools/quant_quality.sh [OUT_DIR]     (SAMPLES, SEQ_LEN override the calibration size; DEVICE=cuda runs
+# everything on a GPU, still in float32: tools/gpu/quant_quality.sh, about 3 minutes on an H200)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/llmdrop-quant-quality}
 data=${DATA:-../shared/data/calibration/c4_demo.json}
 calibration=(--data "$data" --samples "${SAMPLES:-128}" --seq-len "${SEQ_LEN:-512}")
 heldout=resources/text/demo_heldout.txt
-llmdrop=build/bin/llmdrop
+llmdrop=${LLMDROP:-build/bin/llmdrop}
+device=(--device "${DEVICE:-cpu}" --dtype float32)
 rm -rf "$work" && mkdir -p "$work"
-ppl() { $llmdrop perplexity "$1" --data $heldout --seq-len 512 --json 2>/dev/null | python3 -c "import json,sys; print(f\"{json.load(sys.stdin)['ppl']:.3f}\")"; }
+ppl() { $llmdrop perplexity "$1" "${device[@]}" --data $heldout --seq-len 512 --json 2>/dev/null | python3 -c "import json,sys; print(f\"{json.load(sys.stdin)['ppl']:.3f}\")"; }
 quantize() {  # NAME SOURCE ARGS…
   local name=$1 source=$2
   shift 2
-  $llmdrop quantize "$source" "$@" --out "$work/$name" >/dev/null 2>&1
+  $llmdrop quantize "$source" "${device[@]}" "$@" --out "$work/$name" >/dev/null 2>&1
 }
 demo=resources/models/demo
 full=$(ppl $demo)
-$llmdrop drop $demo --target attn --n 4 "${calibration[@]}" --out "$work/attn4" >/dev/null 2>&1
+$llmdrop drop $demo "${device[@]}" --target attn --n 4 "${calibration[@]}" --out "$work/attn4" >/dev/null 2>&1
 dropped=$(python3 -c "import json; print(json.load(open('$work/attn4/config.json'))['drop_attn_list'])")
 full_dropped=$(ppl "$work/attn4")
 echo "| model | method | perplexity | vs unquantized |"
