@@ -13,12 +13,6 @@ namespace llmdrop::cuda {
 namespace {
 
 constexpr int kWarp = 32;
-constexpr unsigned kFullMask = 0xffffffffu;
-
-__device__ __forceinline__ float warp_sum(float v, int width = kWarp) {
-  for (int offset = width / 2; offset > 0; offset /= 2) v += __shfl_xor_sync(kFullMask, v, offset);
-  return v;
-}
 
 // 16 bytes of a weight row, read once per step: no point keeping them in L1.
 __device__ __forceinline__ uint4 load_streaming(const uint4* p) {
@@ -145,7 +139,6 @@ constexpr int kGemvThreads = kGemvWarps * kWarp;
 template <typename T, GemvInput kInput>
 __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) {
   const int k = static_cast<int>(a.k), chunks = k / 8;
-  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   uint4* norm_chunks = x_chunks + chunks;
   if constexpr (kInput == GemvInput::rms_norm)
     for (int c = threadIdx.x; c < chunks; c += kGemvThreads)
@@ -166,23 +159,15 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) 
     }
   }
   if constexpr (kInput == GemvInput::rms_norm) {
-    __shared__ float warp_sums[kGemvWarps];
-    squares = warp_sum(squares);
-    if (lane == 0) warp_sums[warp] = squares;
-    __syncthreads();
-    float total = 0;
-#pragma unroll
-    for (int i = 0; i < kGemvWarps; ++i) total += warp_sums[i];
-    const float inv_rms = rsqrtf(total / k + a.eps);
-    T* xs = reinterpret_cast<T*>(x_chunks);
-    // LlamaRMSNorm: normalised in float32, rounded, then scaled by the weight and rounded again. Each thread
-    // rewrites the chunks it stored.
+    const float inv_rms = rsqrtf(block_sum<kGemvThreads>(squares) / k + a.eps);
+    // Each thread rewrites the chunks it stored.
     for (int c = threadIdx.x; c < chunks; c += kGemvThreads) {
       float v[8], g[8];
       unpack8<T>(x_chunks[c], v);
       unpack8<T>(norm_chunks[c], g);
 #pragma unroll
-      for (int e = 0; e < 8; ++e) xs[c * 8 + e] = from_float<T>(g[e] * rounded<T>(v[e] * inv_rms));
+      for (int e = 0; e < 8; ++e) v[e] = rms_normed<T>(v[e], inv_rms, g[e]);
+      x_chunks[c] = pack8<T>(v);
     }
   }
   __syncthreads();
@@ -673,11 +658,6 @@ void attention_typed(const DecodeAttentionArgs& a, cudaStream_t stream) {
     case 256:
       return launch_attention<T, 256>(a, stream);
   }
-}
-
-void check_launch(const char* what) {
-  const cudaError_t status = cudaGetLastError();
-  if (status != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
 }
 
 }  // namespace

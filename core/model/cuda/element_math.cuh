@@ -1,7 +1,11 @@
 #pragma once
-// Element conversions shared by the kernels of model/cuda (device code only).
+// Element conversions, sums and checks shared by the kernels of model/cuda.
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include <cuda_runtime_api.h>
+
+#include <stdexcept>
+#include <string>
 
 namespace llmdrop::cuda {
 
@@ -46,6 +50,34 @@ struct Pair<__half> {
   using type = __half2;
 };
 
+constexpr unsigned kFullMask = 0xffffffffu;
+
+// Σ v over the `width` lanes of each lane group of a warp, in every lane.
+__device__ __forceinline__ float warp_sum(float v, int width = 32) {
+  for (int offset = width / 2; offset > 0; offset /= 2) v += __shfl_xor_sync(kFullMask, v, offset);
+  return v;
+}
+
+// Σ v over a block of kThreads threads, in every thread. Its shared memory is not reused: once per kernel.
+template <int kThreads>
+__device__ __forceinline__ float block_sum(float v) {
+  __shared__ float warp_sums[kThreads / 32];
+  v = warp_sum(v);
+  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = v;
+  __syncthreads();
+  float total = 0;
+#pragma unroll
+  for (int i = 0; i < kThreads / 32; ++i) total += warp_sums[i];
+  return total;
+}
+
+// LlamaRMSNorm of one element: normalised in float32 and rounded, then scaled by the weight (the caller
+// rounds the product).
+template <typename T>
+__device__ __forceinline__ float rms_normed(float v, float inv_rms, float weight) {
+  return weight * rounded<T>(v * inv_rms);
+}
+
 // 8 elements of T packed in 16 bytes, as floats, and back (rounded).
 template <typename T>
 __device__ __forceinline__ void unpack8(const uint4& v, float out[8]) {
@@ -64,6 +96,12 @@ __device__ __forceinline__ uint4 pack8(const float in[8]) {
 #pragma unroll
   for (int i = 0; i < 8; ++i) p[i] = from_float<T>(in[i]);
   return v;
+}
+
+// Throws what the last launch reported, naming the kernel (host code).
+inline void check_launch(const char* what) {
+  const cudaError_t status = cudaGetLastError();
+  if (status != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
 }
 
 }  // namespace llmdrop::cuda

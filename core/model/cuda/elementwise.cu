@@ -97,32 +97,19 @@ __global__ void __launch_bounds__(kNormThreads) rms_norm_kernel(RmsNormArgs a) {
 #pragma unroll
     for (int e = 0; e < 8; ++e) squares = fmaf(v[e], v[e], squares);
   }
-  __shared__ float warp_sums[kNormThreads / 32];
-  for (int offset = 16; offset > 0; offset /= 2) squares += __shfl_xor_sync(0xffffffffu, squares, offset);
-  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = squares;
-  __syncthreads();
-  float total = 0;
-#pragma unroll
-  for (int i = 0; i < kNormThreads / 32; ++i) total += warp_sums[i];
-  const float inv_rms = rsqrtf(total / float(a.cols) + a.eps);
+  const float inv_rms = rsqrtf(block_sum<kNormThreads>(squares) / float(a.cols) + a.eps);
   for (int64_t c = threadIdx.x; c < chunks; c += kNormThreads) {
     float v[8], g[8];
     input(c, v);
     unpack8<T>(weight[c], g);
-    // Normalised in float32, rounded, then scaled by the weight and rounded again.
 #pragma unroll
-    for (int e = 0; e < 8; ++e) v[e] = g[e] * rounded<T>(v[e] * inv_rms);
+    for (int e = 0; e < 8; ++e) v[e] = rms_normed<T>(v[e], inv_rms, g[e]);
     static_cast<uint4*>(a.out)[row * chunks + c] = pack8<T>(v);
   }
 }
 
 unsigned grid_for(int64_t total) {
   return static_cast<unsigned>(std::clamp<int64_t>((total + kThreads - 1) / kThreads, 1, 65535));
-}
-
-void check_launch(const char* what) {
-  const cudaError_t status = cudaGetLastError();
-  if (status != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
 }
 
 bool aligned16(const void* p) {
