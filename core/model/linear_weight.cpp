@@ -2,6 +2,11 @@
 
 #include <ATen/ATen.h>
 
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+#include "model/cuda/elementwise.h"
+#include "model/cuda/tensor_kernels.h"
+#endif
+
 namespace llmdrop {
 
 namespace {
@@ -34,6 +39,24 @@ at::Tensor half_from_bits(const at::Tensor& bits) {
 at::Tensor to_int32(const at::Tensor& words) {  // unsigned 32-bit values in int64 → int32 with the same bits
   return at::where(words >= (int64_t(1) << 31), words - (int64_t(1) << 32), words).to(at::kInt);
 }
+
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+// (N, K) in dtype by one kernel: unpacking through ATen makes int64 temporaries the size of the weight.
+at::Tensor dequantize_on_gpu(const Int4Weight& w, c10::ScalarType dtype) {
+  at::Tensor out = at::empty({w.words.size(0), w.in_features},
+                             w.words.options().dtype(dtype == at::kBFloat16 ? at::kBFloat16 : at::kHalf));
+  cuda::dequantize_int4(*cuda::element_type(out),
+                        {.words = w.words.data_ptr<int32_t>(),
+                         .scale_zero = w.scale_zero.data_ptr<int32_t>(),
+                         .input_order = w.input_order.defined() ? w.input_order.data_ptr<int32_t>() : nullptr,
+                         .n = out.size(0),
+                         .k = w.in_features,
+                         .group_size = w.group_size,
+                         .out = out.data_ptr()},
+                        cuda::stream_of(out));
+  return out.to(dtype);  // float16 products are exact in float32
+}
+#endif
 
 }  // namespace
 
@@ -103,7 +126,12 @@ Int4Weight Int4Weight::to(c10::Device device) const {
 }
 
 at::Tensor LinearWeight::matrix() const {
-  if (int4) return int4->unpack().dequantize().to(dtype);
+  if (int4) {
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+    if (int4->words.is_cuda()) return dequantize_on_gpu(*int4, dtype);
+#endif
+    return int4->unpack().dequantize().to(dtype);
+  }
   return packed ? packed->dequantize().to(dtype) : dense;
 }
 

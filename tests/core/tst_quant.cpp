@@ -320,6 +320,13 @@ class QuantTest : public QObject {
     QVERIFY(at::equal(back.scales, q.scales));
     QVERIFY(at::equal(back.zeros, q.zeros));
     QVERIFY(at::equal(back.g_idx, q.g_idx));
+    // As the model holds it on the test device (on a GPU, one dequantization kernel): exactly the loaders'
+    // float16 products, in each dtype.
+    const Int4Weight held = layout->to(c10::Device(test::test_device()));
+    for (const auto dtype : {at::kHalf, at::kBFloat16, at::kFloat}) {
+      const LinearWeight linear{.int4 = held, .dtype = dtype};
+      QVERIFY(at::equal(linear.matrix().cpu(), q.dequantize().to(dtype)));
+    }
     // What it cannot hold: other widths, and groups that are not runs of a multiple of 8 columns.
     QuantizedWeight three = q;
     three.bits = 3;

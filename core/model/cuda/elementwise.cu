@@ -108,6 +108,39 @@ __global__ void __launch_bounds__(kNormThreads) rms_norm_kernel(RmsNormArgs a) {
   }
 }
 
+// Each thread one run of 8 columns of a row (one word of codes, one group), grid-stride. Column run c of a
+// 1024-column block lies in word 4·(c % 32) + c / 32 of it: 256·word + 8·lane (Int4Weight's layout).
+template <typename T>
+__global__ void __launch_bounds__(kThreads) dequantize_int4_kernel(Int4DequantizeArgs a) {
+  const int64_t runs = a.k / 8, row_words = (a.k + 1023) / 1024 * 128, groups = a.k / a.group_size;
+  for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < a.n * runs;
+       i += int64_t(gridDim.x) * kThreads) {
+    const int64_t row = i / runs, first = (i % runs) * 8;
+    const int within = static_cast<int>(first % 1024) / 8;  // run in the block
+    const uint32_t codes =
+        static_cast<uint32_t>(a.words[row * row_words + first / 1024 * 128 + within % 32 * 4 + within / 32]);
+    const uint32_t sz = static_cast<uint32_t>(a.scale_zero[row * groups + first / a.group_size]);
+    const __half scale = __ushort_as_half(static_cast<unsigned short>(sz & 0xffffu));
+    const __half zero = __ushort_as_half(static_cast<unsigned short>(sz >> 16));  // 1024 + zero
+    Vec<T, 8> result;
+#pragma unroll
+    for (int e = 0; e < 8; ++e) {
+      const uint32_t code = (codes >> ((e % 2) * 16 + (e / 2) * 4)) & 0xfu;
+      // float16 1024 + code minus 1024 + zero is exact; the product is rounded once.
+      const __half w =
+          __hmul(__hsub(__ushort_as_half(static_cast<unsigned short>(code | 0x6400u)), zero), scale);
+      result.v[e] = from_float<T>(__half2float(w));
+    }
+    T* out = static_cast<T*>(a.out) + row * a.k;
+    if (!a.input_order) {
+      *reinterpret_cast<Vec<T, 8>*>(out + first) = result;
+      continue;
+    }
+#pragma unroll
+    for (int e = 0; e < 8; ++e) out[a.input_order[first + e]] = result.v[e];
+  }
+}
+
 unsigned grid_for(int64_t total) {
   return static_cast<unsigned>(std::clamp<int64_t>((total + kThreads - 1) / kThreads, 1, 65535));
 }
@@ -139,6 +172,18 @@ void launch_swiglu(const void* gate_up, void* out, int64_t rows, int64_t inter, 
 }
 
 }  // namespace
+
+void dequantize_int4(ElementType type, const Int4DequantizeArgs& args, cudaStream_t stream) {
+  if (args.k % 8 != 0 || args.group_size % 8 != 0 || args.k % args.group_size != 0 || !aligned16(args.out))
+    throw std::invalid_argument("dequantize_int4: K and the group size must be multiples of 8");
+  if (args.n == 0) return;
+  const unsigned grid = grid_for(args.n * args.k / 8);
+  if (type == ElementType::bfloat16)
+    dequantize_int4_kernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(args);
+  else
+    dequantize_int4_kernel<__half><<<grid, kThreads, 0, stream>>>(args);
+  check_launch("dequantize_int4");
+}
 
 void rope(ElementType type, const RopeArgs& args, cudaStream_t stream) {
   if (type == ElementType::bfloat16)
