@@ -39,9 +39,8 @@ __device__ __forceinline__ float dot8(const uint4& w, const uint4& x, float acc)
 }
 
 // acc[r] + Σ w·x over the 4 words of a 16-byte chunk of 4-bit codes per row r (Int4Weight's layout): chunk c
-// of a row holds columns 1024·(c / 32) + 256·word + 8·(c % 32) + e. Each code becomes the float16 weight
-// scale · (code − zero), rounded once as the loaders round it: `code | 0x6400` is the float16 1024 + code,
-// and 1024 + zero is stored, so the difference is exact. xs: the input in stored column order.
+// of a row holds columns 1024·(c / 32) + 256·word + 8·(c % 32) + e, weights as int4_pair makes them. xs: the
+// input in stored column order.
 template <typename T, int kRows>
 __device__ __forceinline__ void dot_int4(const uint4 (&w)[kRows], int c,
                                          const int32_t* const (&scale_rows)[kRows], int group_shift, int k,
@@ -60,10 +59,7 @@ __device__ __forceinline__ void dot_int4(const uint4 (&w)[kRows], int c,
       const uint32_t codes = (&w[r].x)[word];
 #pragma unroll
       for (int j = 0; j < 4; ++j) {
-        const uint32_t pair = ((codes >> (4 * j)) & 0x000f000fu) | 0x64006400u;  // codes 2j, 2j + 1
-        __half2 v;
-        memcpy(&v, &pair, sizeof v);
-        const float2 f = __half22float2(__hmul2(__hsub2(v, zero), scale));
+        const float2 f = __half22float2(int4_pair(codes, j, zero, scale));
         acc[r] = fmaf(f.x, x[2 * j], acc[r]);
         acc[r] = fmaf(f.y, x[2 * j + 1], acc[r]);
       }

@@ -120,16 +120,15 @@ __global__ void __launch_bounds__(kThreads) dequantize_int4_kernel(Int4Dequantiz
     const uint32_t codes =
         static_cast<uint32_t>(a.words[row * row_words + first / 1024 * 128 + within % 32 * 4 + within / 32]);
     const uint32_t sz = static_cast<uint32_t>(a.scale_zero[row * groups + first / a.group_size]);
-    const __half scale = __ushort_as_half(static_cast<unsigned short>(sz & 0xffffu));
-    const __half zero = __ushort_as_half(static_cast<unsigned short>(sz >> 16));  // 1024 + zero
+    const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz & 0xffffu)));
+    const __half2 zero =
+        __half2half2(__ushort_as_half(static_cast<unsigned short>(sz >> 16)));  // 1024 + zero
     Vec<T, 8> result;
 #pragma unroll
-    for (int e = 0; e < 8; ++e) {
-      const uint32_t code = (codes >> ((e % 2) * 16 + (e / 2) * 4)) & 0xfu;
-      // float16 1024 + code minus 1024 + zero is exact; the product is rounded once.
-      const __half w =
-          __hmul(__hsub(__ushort_as_half(static_cast<unsigned short>(code | 0x6400u)), zero), scale);
-      result.v[e] = from_float<T>(__half2float(w));
+    for (int j = 0; j < 4; ++j) {
+      const float2 w = __half22float2(int4_pair(codes, j, zero, scale));
+      result.v[2 * j] = from_float<T>(w.x);
+      result.v[2 * j + 1] = from_float<T>(w.y);
     }
     T* out = static_cast<T*>(a.out) + row * a.k;
     if (!a.input_order) {
@@ -175,7 +174,8 @@ void launch_swiglu(const void* gate_up, void* out, int64_t rows, int64_t inter, 
 
 void dequantize_int4(ElementType type, const Int4DequantizeArgs& args, cudaStream_t stream) {
   if (args.k % 8 != 0 || args.group_size % 8 != 0 || args.k % args.group_size != 0 || !aligned16(args.out))
-    throw std::invalid_argument("dequantize_int4: K and the group size must be multiples of 8");
+    throw std::invalid_argument(
+        "dequantize_int4: K and the group size must be multiples of 8, the output 16-byte aligned");
   if (args.n == 0) return;
   const unsigned grid = grid_for(args.n * args.k / 8);
   if (type == ElementType::bfloat16)
