@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# On the GPU machine: issue #6's decode ratio at 2048 context, repeated. Transformers' decode step is bound by
+# Python on the CPU, so its speed moves by several percent from one run to the next (46-56 tok/s at 2048 on the
+# H200 machines), while ours moves by about 1 %: one run's ratio says little. Each repeat runs `llmdrop bench`
+# (full Llama-2-7B shape, bf16, batch 1, 2048 + 256 tokens) and then tools/bench_speed_reference.py in the same
+# call, and prints its transformers passes (the process's first, then a warmed one) with the ratios; then the
+# median of the warmed ratios. Logs and JSON in $OUT.
+# Usage: tools/gpu/decode_ratio.sh [REPEATS]   (default 3)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-/tmp}
+repeats=${1:-3}
+export PYTHONUNBUFFERED=1
+tools/gpu/build_targets.sh "$out/build-cli.log" llmdrop
+for i in $(seq "$repeats"); do
+  build-cuda/bin/llmdrop bench --random-weights --shape llama2-7b --device cuda --dtype bfloat16 \
+    --contexts 2048:256 --json >"$out/ratio_ours_$i.json" 2>>"$out/ratio.err"
+  python3 tools/bench_speed_reference.py --shape llama2-7b --contexts 2048:256 --ours "$out/ratio_ours_$i.json" \
+    --out "$out/ratio_theirs_$i.json" | grep "^| full" | tee -a "$out/ratio.log"
+done
+python3 - "$out" "$repeats" <<'EOF'
+import json, statistics, sys
+out, repeats = sys.argv[1], int(sys.argv[2])
+ratios = []
+for i in range(1, repeats + 1):
+    ours = json.load(open(f"{out}/ratio_ours_{i}.json"))["rounds"][0]["decode_tokens_per_second"]
+    theirs = json.load(open(f"{out}/ratio_theirs_{i}.json"))["rounds"]
+    warmed = [r for r in theirs if r["config"] == "full (again)"][0]
+    ratios.append(ours / warmed["decode_tokens_per_second"])
+print("decode ours / warmed transformers at 2048: " + ", ".join(f"{r:.2f}" for r in ratios) +
+      f"; median {statistics.median(ratios):.2f}")
+EOF
