@@ -123,8 +123,8 @@ int multiprocessors() {
 
 // ---- matrix–vector product -------------------------------------------------------------------------------
 
-// 16 warps: measured on an H200 (Llama-2-7B shape, decode at 2048), 251 tok/s against 243 with 8 and 237 with
-// 4 (fewer blocks stage and normalise the input), and 16 loads in flight per lane lost 10% (registers).
+// 16 warps: measured on an H200 (Llama-2-7B shape, decode at 2048), 269 tok/s against 266 with 8 (more blocks
+// stage and normalise the input).
 constexpr int kGemvWarps = 16;
 constexpr int kGemvThreads = kGemvWarps * kWarp;
 
@@ -203,79 +203,80 @@ __host__ __device__ __forceinline__ int64_t gemv_items(const GemvArgs& a) {
   return kOutput == GemvOutput::swiglu ? a.n : a.n / kRows;
 }
 
-// 16-bit weights. Block: the input vector in shared memory, then each warp streams kRows weight rows at a
-// time — with swiglu a gate row and its up row — keeping 8 16-byte loads in flight per lane. A warp's first
-// loads are issued before the input vector is ready, so the two latencies overlap.
-template <typename T, GemvInput kInput, GemvOutput kOutput, int kRows>
-__global__ void __launch_bounds__(kGemvThreads) gemv_kernel(GemvArgs a) {
-  static_assert(kOutput != GemvOutput::swiglu || kRows == 2);
-  constexpr int kLoads = 8 / kRows;
-  extern __shared__ uint4 x_chunks[];  // stage_input's
-  const int chunks = static_cast<int>(a.k) / 8;
-  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
-  const int64_t items = gemv_items<kOutput, kRows>(a);
-  const uint4* weight = static_cast<const uint4*>(a.weight);
-  uint4 w[kLoads][kRows];
-  auto load = [&](int64_t item, int base) {
-#pragma unroll
-    for (int i = 0; i < kLoads; ++i)
-      if (base + i * kWarp < chunks)
-#pragma unroll
-        for (int r = 0; r < kRows; ++r)
-          w[i][r] = load_streaming(weight + item_row<kOutput, kRows>(a, item, r) * chunks + base + i * kWarp);
-  };
-  int64_t item = int64_t(blockIdx.x) * kGemvWarps + warp;
-  bool loaded = item < items;
-  if (loaded) load(item, lane);
-  stage_input<T, kInput>(a, x_chunks);
+// Weight formats of gemv_kernel: kRows rows per work item, read in steps of kLoads 16-byte chunks per row and
+// lane, at least kMinBlocks blocks resident per multiprocessor (registers), and what one chunk of each row
+// adds to the sums.
 
-  for (; item < items; item += int64_t(gridDim.x) * kGemvWarps) {
-    float acc[kRows] = {};
-    int64_t rows[kRows];
+// 16-bit weights, 8 elements per chunk; 1 row per item, or a gate row and its up row. 4 loads per row:
+// measured on an H200 (Llama-2-7B shape, decode at 2048, CUDA graph), 269 tok/s against 268 with 2 per row
+// for gate/up and 261 with 8 per row; one item per warp, loaded one step at a time, gave 254. The pair needs
+// 119 registers, so one block.
+template <typename T, int kItemRows>
+struct DenseRows {
+  static constexpr int kRows = kItemRows, kLoads = 4, kMinBlocks = kRows == 1 ? 2 : 1;
+  int row_chunks;
+  __device__ explicit DenseRows(const GemvArgs& a) : row_chunks(static_cast<int>(a.k / 8)) {}
+  __device__ __forceinline__ void add(const uint4 (&w)[kRows], int c, const int64_t (&)[kRows],
+                                      const uint4* xs, float (&acc)[kRows]) const {
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) rows[r] = item_row<kOutput, kRows>(a, item, r);
-    for (int base = lane; base < chunks; base += kWarp * kLoads) {
-      if (!loaded) load(item, base);
-      loaded = false;
-#pragma unroll
-      for (int i = 0; i < kLoads; ++i)
-        if (base + i * kWarp < chunks)
-#pragma unroll
-          for (int r = 0; r < kRows; ++r) acc[r] = dot8<T>(w[i][r], x_chunks[base + i * kWarp], acc[r]);
-    }
-    write_output<T, kOutput>(a, item, rows, acc);
+    for (int r = 0; r < kRows; ++r) acc[r] = dot8<T>(w[r], xs[c], acc[r]);
   }
+};
+
+// log2 of a 4-bit weight's group width: groups are a power of two wide, or one per row (then any shift past
+// the columns will do).
+__device__ __forceinline__ int group_shift_of(const GemvArgs& a) {
+  return a.group_size == a.k ? 30 : __ffs(static_cast<int>(a.group_size)) - 1;
 }
 
-// 4-bit weights (Int4Weight's layout), rows in pairs: a gate row and its up row, or rows 2i and 2i + 1. The
-// codes take more arithmetic per byte than 16-bit weights, so each warp walks its items in steps of
-// kInt4Loads chunks per row and loads the next step before it computes this one.
-constexpr int kInt4Loads = 2;
+// 4-bit weights (Int4Weight's layout), rows in pairs: a gate row and its up row, or rows 2i and 2i + 1,
+// padded to blocks of 1024 columns (32 chunks). The codes take more arithmetic per byte: 2 loads per row.
+template <typename T>
+struct Int4Rows {
+  static constexpr int kRows = 2, kLoads = 2, kMinBlocks = 2;
+  int row_chunks, k, groups, group_shift;
+  const int32_t* scale_zero;
+  __device__ explicit Int4Rows(const GemvArgs& a)
+      : row_chunks((static_cast<int>(a.k) + 1023) / 1024 * kWarp),
+        k(static_cast<int>(a.k)),
+        groups(static_cast<int>(a.k / a.group_size)),
+        group_shift(group_shift_of(a)),
+        scale_zero(a.scale_zero) {}
+  __device__ __forceinline__ void add(const uint4 (&w)[kRows], int c, const int64_t (&rows)[kRows],
+                                      const uint4* xs, float (&acc)[kRows]) const {
+    const int32_t* scale_rows[kRows];
+#pragma unroll
+    for (int r = 0; r < kRows; ++r) scale_rows[r] = scale_zero + rows[r] * groups;
+    dot_int4<T, kRows>(w, c, scale_rows, group_shift, k, xs, acc);
+  }
+};
 
-template <typename T, GemvInput kInput, GemvOutput kOutput>
-__global__ void __launch_bounds__(kGemvThreads) gemv_int4_kernel(GemvArgs a) {
-  constexpr int kRows = 2;
-  // stage_input's, and for codes in another order, in the norm weight's place once used, (K/8) chunks of the
-  // input in that order
+// As many blocks as stay resident; each warp walks its items (rows, gate/up pairs) in steps of Rows::kLoads
+// chunks per row, loading the next step — of this item or the next — before it computes this one, so its
+// loads stream without a gap between items. The first loads are issued before the input vector is ready (and
+// before the predecessor kernel has finished), so the two latencies overlap.
+template <typename T, GemvInput kInput, GemvOutput kOutput, typename Rows>
+__global__ void __launch_bounds__(kGemvThreads, Rows::kMinBlocks) gemv_kernel(GemvArgs a) {
+  constexpr int kRows = Rows::kRows, kLoads = Rows::kLoads;
+  static_assert(kOutput != GemvOutput::swiglu || kRows == 2);
+  // stage_input's, and for a weight whose columns come in another order, in the norm weight's place once
+  // used, (K/8) chunks of the input in that order
   extern __shared__ uint4 x_chunks[];
+  const Rows format(a);
   const int k = static_cast<int>(a.k), chunks = k / 8;
-  const int row_chunks = (k + 1023) / 1024 * kWarp;  // 16-byte chunks of a row, padded to blocks of 1024
-  const int steps = (row_chunks / kWarp + kInt4Loads - 1) / kInt4Loads;
+  const int steps = (format.row_chunks + kWarp * kLoads - 1) / (kWarp * kLoads);
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int64_t items = gemv_items<kOutput, kRows>(a), warps = int64_t(gridDim.x) * kGemvWarps;
-  // Groups are a power of two wide, or one per row (then any shift past the columns will do).
-  const int groups = static_cast<int>(a.k / a.group_size);
-  const int group_shift = groups == 1 ? 30 : __ffs(static_cast<int>(a.group_size)) - 1;
   const uint4* weight = static_cast<const uint4*>(a.weight);
-  using Step = uint4[kInt4Loads][kRows];
+  using Step = uint4[kLoads][kRows];
   auto load = [&](Step& w, int64_t item, int step) {
 #pragma unroll
-    for (int i = 0; i < kInt4Loads; ++i) {
-      const int c = (step * kInt4Loads + i) * kWarp + lane;
-      if (c < row_chunks)
+    for (int i = 0; i < kLoads; ++i) {
+      const int c = (step * kLoads + i) * kWarp + lane;
+      if (c < format.row_chunks)
 #pragma unroll
         for (int r = 0; r < kRows; ++r)
-          w[i][r] = load_streaming(weight + item_row<kOutput, kRows>(a, item, r) * row_chunks + c);
+          w[i][r] = load_streaming(weight + item_row<kOutput, kRows>(a, item, r) * format.row_chunks + c);
     }
   };
   Step current, next;
@@ -298,16 +299,12 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_int4_kernel(GemvArgs a) {
     if (next_step == steps) next_step = 0, next_item += warps;
     if (next_item < items) load(next, next_item, next_step);
     int64_t rows[kRows];
-    const int32_t* scale_rows[kRows];
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) {
-      rows[r] = item_row<kOutput, kRows>(a, item, r);
-      scale_rows[r] = a.scale_zero + rows[r] * groups;
-    }
+    for (int r = 0; r < kRows; ++r) rows[r] = item_row<kOutput, kRows>(a, item, r);
 #pragma unroll
-    for (int i = 0; i < kInt4Loads; ++i) {
-      const int c = (step * kInt4Loads + i) * kWarp + lane;
-      if (c < row_chunks) dot_int4<T, kRows>(current[i], c, scale_rows, group_shift, k, xs, acc);
+    for (int i = 0; i < kLoads; ++i) {
+      const int c = (step * kLoads + i) * kWarp + lane;
+      if (c < format.row_chunks) format.add(current[i], c, rows, xs, acc);
     }
     if (next_step == 0) {
       write_output<T, kOutput>(a, item, rows, acc);
@@ -315,7 +312,7 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_int4_kernel(GemvArgs a) {
       for (int r = 0; r < kRows; ++r) acc[r] = 0;
     }
 #pragma unroll
-    for (int i = 0; i < kInt4Loads; ++i)
+    for (int i = 0; i < kLoads; ++i)
 #pragma unroll
       for (int r = 0; r < kRows; ++r) current[i][r] = next[i][r];
     step = next_step;
@@ -329,33 +326,24 @@ size_t gemv_shared_bytes(const GemvArgs& a, size_t element) {
   return size_t(a.k) * element * (second ? 2 : 1);
 }
 
-template <typename... Params>
-void launch_gemv(void (*kernel)(Params...), int64_t blocks, const GemvArgs& a, size_t element,
-                 cudaStream_t stream) {
-  const size_t shared = gemv_shared_bytes(a, element);
+template <typename T, GemvInput kInput, GemvOutput kOutput, typename Rows>
+void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
+  auto kernel = gemv_kernel<T, kInput, kOutput, Rows>;
+  const size_t shared = gemv_shared_bytes(a, sizeof(T));
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
+  int resident = 1;
+  cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, kGemvThreads, shared);
+  const int64_t items = gemv_items<kOutput, Rows::kRows>(a);
+  const int64_t blocks = std::min<int64_t>((items + kGemvWarps - 1) / kGemvWarps,
+                                           int64_t(multiprocessors()) * std::max(resident, 1));
   launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(kGemvThreads), shared, stream, a);
 }
 
-// 16-bit: one row per warp, or a gate row and its up row together. 4-bit: as many blocks as stay resident,
-// each warp walking several items.
 template <typename T, GemvInput kInput, GemvOutput kOutput>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  if (a.scale_zero) {
-    auto kernel = gemv_int4_kernel<T, kInput, kOutput>;
-    int resident = 1;
-    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, kGemvThreads,
-                                                  gemv_shared_bytes(a, sizeof(T)));
-    const int64_t items = gemv_items<kOutput, 2>(a);
-    const int64_t blocks = std::min<int64_t>((items + kGemvWarps - 1) / kGemvWarps,
-                                             int64_t(multiprocessors()) * std::max(resident, 1));
-    return launch_gemv(kernel, blocks, a, sizeof(T), stream);
-  }
-  constexpr int kRows = kOutput == GemvOutput::swiglu ? 2 : 1;
-  const int64_t items = gemv_items<kOutput, kRows>(a);
-  launch_gemv(gemv_kernel<T, kInput, kOutput, kRows>, (items + kGemvWarps - 1) / kGemvWarps, a, sizeof(T),
-              stream);
+  if (a.scale_zero) return launch_gemv<T, kInput, kOutput, Int4Rows<T>>(a, stream);
+  launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
 }
 
 template <typename T, GemvInput kInput>
