@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     }
     const at::Tensor qkv = at::randn({(heads + 2 * kv_heads) * d}, opts);
     const at::Tensor position = at::full({1}, context - 1, opts.dtype(at::kLong));
-    const RopeTables rope = rope_tables(inv_freq, position, at::kBFloat16);  // (1, D)
+    const RopeTables rope = rope_tables(inv_freq, 0, capacity, at::kBFloat16);  // (capacity, D)
     at::Tensor partials = at::empty({cuda::decode_attention_workspace(int(heads), int(capacity), int(d))},
                                     opts.dtype(at::kFloat));
     at::Tensor counters = at::zeros({kv_heads}, opts.dtype(at::kInt)), out = at::empty({heads * d}, opts);

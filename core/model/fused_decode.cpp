@@ -30,8 +30,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
   const float eps = static_cast<float>(config_.rms_norm_eps);
   const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
 
-  at::Tensor x = at::embedding(embedding_, token).view({hidden});    // the residual line, updated in place
-  const RopeTables rope = rope_tables(inv_freq_, position, dtype_);  // (1, D)
+  at::Tensor x = at::embedding(embedding_, token).view({hidden});  // the residual line, updated in place
   at::Tensor qkv = at::empty({(heads + 2 * kv_heads) * head_dim}, opts);
   at::Tensor attended = at::empty({heads * head_dim}, opts);
   at::Tensor act = at::empty({inter}, opts);
@@ -73,8 +72,8 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
       const auto [keys, values] = cache.buffers(layer.index);
       cuda::decode_attention(type,
                              {.qkv = data(qkv),
-                              .cos = data(rope.cos),
-                              .signed_sin = data(rope.signed_sin),
+                              .cos = data(cache.rope().cos),
+                              .signed_sin = data(cache.rope().signed_sin),
                               .keys = data(keys),
                               .values = data(values),
                               .position = position.data_ptr<int64_t>(),

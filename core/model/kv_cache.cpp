@@ -6,8 +6,9 @@
 
 namespace llmdrop {
 
-KVCache::KVCache(std::vector<at::Tensor> keys, std::vector<at::Tensor> values, int64_t capacity)
-    : keys_(std::move(keys)), values_(std::move(values)), capacity_(capacity) {}
+KVCache::KVCache(std::vector<at::Tensor> keys, std::vector<at::Tensor> values, int64_t capacity,
+                 RopeTables rope)
+    : keys_(std::move(keys)), values_(std::move(values)), capacity_(capacity), rope_(std::move(rope)) {}
 
 bool KVCache::has_layer(int64_t layer) const {
   return layer >= 0 && layer < static_cast<int64_t>(keys_.size()) && keys_[layer].defined();

@@ -6,16 +6,22 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/rope.h"
+
 namespace llmdrop {
 
 class KVCache {
  public:
   KVCache() = default;
   // keys/values: one entry per layer, undefined for layers without attention; each (B, KV, capacity, D).
-  KVCache(std::vector<at::Tensor> keys, std::vector<at::Tensor> values, int64_t capacity);
+  // rope: the model's (capacity, D) tables for positions [0, capacity).
+  KVCache(std::vector<at::Tensor> keys, std::vector<at::Tensor> values, int64_t capacity, RopeTables rope);
 
   int64_t length() const { return length_; }  // positions already cached
   int64_t capacity() const { return capacity_; }
+  // The RoPE tables of every position the cache holds, made once with it: a decode step reads its row rather
+  // than computing it (about ten small kernels in every replay of a CUDA graph).
+  const RopeTables& rope() const { return rope_; }
   bool has_layer(int64_t layer) const;
   // Writes (B, KV, T, D) at positions [length, length+T) and returns the cached (B, KV, length+T, D) views.
   std::pair<at::Tensor, at::Tensor> append(int64_t layer, const at::Tensor& k, const at::Tensor& v);
@@ -33,6 +39,7 @@ class KVCache {
   std::vector<at::Tensor> keys_, values_;
   int64_t capacity_ = 0;
   int64_t length_ = 0;
+  RopeTables rope_;
 };
 
 }  // namespace llmdrop

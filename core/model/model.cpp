@@ -300,7 +300,7 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
     keys[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
     values[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
   }
-  return KVCache(std::move(keys), std::move(values), capacity);
+  return KVCache(std::move(keys), std::move(values), capacity, rope_tables(inv_freq_, 0, capacity, dtype_));
 }
 
 at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x,
@@ -433,8 +433,9 @@ at::Tensor Model::decode_step(const at::Tensor& token, const at::Tensor& positio
   AttentionInputs in;
   in.cache = &cache;
   in.write_position = position;
-  in.rope = rope_tables(inv_freq_, position, dtype_);  // (1, D) → (1, 1, D), over the heads
-  in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
+  // The cache's (capacity, D) rows at the position: (1, D) → (1, 1, D), over the heads.
+  in.rope = {cache.rope().cos.index_select(0, position).unsqueeze(-2),
+             cache.rope().signed_sin.index_select(0, position).unsqueeze(-2)};
   const at::Tensor slots = at::arange(cache.capacity(), position.options());  // (S)
   for (const auto& layer : layers_) {
     const int64_t window = layer.sliding_window;

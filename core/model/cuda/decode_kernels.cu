@@ -422,8 +422,8 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
   wait_for_predecessor();
   allow_successor();
   const T* qkv = static_cast<const T*>(a.qkv);
-  const T* cos = static_cast<const T*>(a.cos);
-  const T* signed_sin = static_cast<const T*>(a.signed_sin);
+  const T* cos = static_cast<const T*>(a.cos) + position * D;
+  const T* signed_sin = static_cast<const T*>(a.signed_sin) + position * D;
   constexpr int kHalf = D / 2;
   // x·cos + rotate_half(x)·sin, each product rounded as transformers rounds it.
   auto rope = [&](const T* x, int d) {

@@ -46,8 +46,8 @@ void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);
 
 struct DecodeAttentionArgs {
   const void* qkv = nullptr;          // (H + 2·KV)·D: this token's q | k | v, before RoPE
-  const void* cos = nullptr;          // (D) RoPE table at the position
-  const void* signed_sin = nullptr;   // (D) sin with its first half negated
+  const void* cos = nullptr;          // (capacity, D) RoPE tables; the kernel reads row `position`
+  const void* signed_sin = nullptr;   // (capacity, D) sin with its first half negated
   void* keys = nullptr;               // (KV, capacity, D) cache; this token's key and value are written at
   void* values = nullptr;             // the position
   const int64_t* position = nullptr;  // device scalar: the cache slot and RoPE position
