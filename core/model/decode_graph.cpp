@@ -22,7 +22,9 @@ struct DecodeGraph::Impl {
   KVCache& cache;
   bool want_graph;
   int64_t steps = 0;
-  at::Tensor token, position, logits;  // the graph's fixed inputs and output
+  // The graph's fixed inputs and output; a step overwrites token with its argmax and position with the next.
+  at::Tensor token, position, logits;
+  int64_t next_position = -1;  // what `position` holds on the device after the last step, -1 before any
 #ifdef LLMDROP_WITH_CUDA
   std::unique_ptr<at::cuda::CUDAGraph> graph;
 #endif
@@ -30,8 +32,15 @@ struct DecodeGraph::Impl {
   Impl(const Model& m, KVCache& c, bool use_graph)
       : model(m), cache(c), want_graph(use_graph && m.device().is_cuda()) {}
 
+  // The fixed-shape step, run eagerly or captured.
+  void run() {
+    logits = model.decode_step(token, position, cache);  // (B, 1, V)
+    at::argmax_out(token, logits, -1);
+    position.add_(1);
+  }
+
 #ifdef LLMDROP_WITH_CUDA
-  // Captures decode_step on a side stream (the first step ran uncaptured, which warmed up kernels and the
+  // Captures run() on a side stream (the first step ran uncaptured, which warmed up kernels and the
   // allocator). Returns false, leaving plain steps, when capture fails.
   bool capture() {
     try {
@@ -41,7 +50,7 @@ struct DecodeGraph::Impl {
         c10::cuda::CUDAStreamGuard guard(stream);
         graph = std::make_unique<at::cuda::CUDAGraph>();
         graph->capture_begin();
-        logits = model.decode_step(token, position, cache);
+        run();
         graph->capture_end();
       }
       c10::cuda::device_synchronize();
@@ -74,27 +83,34 @@ at::Tensor DecodeGraph::step(const at::Tensor& token) {
   c10::InferenceMode inference;
   // On the CPU the cached forward attends to exactly the filled part of the cache. On a GPU every step is the
   // fixed-shape one, replayed as a graph or run eagerly: the same kernels, so the same tokens either way.
-  if (!g.model.device().is_cuda()) return g.model.forward(token, &g.cache, nullptr, /*last_only=*/true);
+  if (!g.model.device().is_cuda()) {
+    g.logits = g.model.forward(token, &g.cache, nullptr, /*last_only=*/true);
+    g.token = g.logits.argmax(-1);
+    ++g.steps;
+    return g.logits;
+  }
   if (!g.token.defined()) {
     g.token = at::empty_like(token);
     g.position = at::empty({1}, token.options().dtype(at::kLong));
   }
-  g.token.copy_(token);
-  g.position.fill_(g.cache.length());
-  at::Tensor out;
+  if (!token.is_same(g.token)) g.token.copy_(token);
+  if (g.next_position != g.cache.length()) g.position.fill_(g.cache.length());
+  bool replayed = false;
 #ifdef LLMDROP_WITH_CUDA
-  if (g.graph) {
+  if (g.graph || (g.want_graph && g.steps > 0 && g.capture())) {
     g.graph->replay();
-    out = g.logits;
-  } else if (g.want_graph && g.steps > 0 && g.capture()) {
-    g.graph->replay();
-    out = g.logits;
+    replayed = true;
   }
 #endif
-  if (!out.defined()) out = g.model.decode_step(g.token, g.position, g.cache);
+  if (!replayed) g.run();
   g.cache.advance(1);
+  g.next_position = g.cache.length();
   ++g.steps;
-  return out;
+  return g.logits;
+}
+
+const at::Tensor& DecodeGraph::greedy_token() const {
+  return impl_->token;
 }
 
 }  // namespace llmdrop

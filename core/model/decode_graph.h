@@ -1,7 +1,9 @@
 #pragma once
 // Decode steps that cost one graph launch: on a GPU the fixed-shape step (Model::decode_step) is captured
 // once as a CUDA graph and replayed for every token; without graphs (asked for, or capture failed) that step
-// runs eagerly, so tokens never depend on the choice. On the CPU each step is the plain cached forward.
+// runs eagerly, so tokens never depend on the choice. On the CPU each step is the plain cached forward. Each
+// step also leaves its greedy next token and the next position on the device, so a greedy loop feeds the
+// step nothing from the host.
 #include <ATen/core/Tensor.h>
 
 #include <memory>
@@ -22,6 +24,9 @@ class DecodeGraph {
   // token: (B, 1) ids on the model's device, placed at the cache's current length; the cache advances by one.
   // Returns logits (B, 1, V), valid until the next step.
   at::Tensor step(const at::Tensor& token);
+  // (B, 1): the argmax of the last step's logits, valid until the next step; passed back to step(), it is
+  // not copied.
+  const at::Tensor& greedy_token() const;
   bool uses_graph() const;
 
  private:

@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <set>
 
 #include "checkpoint/checkpoint.h"
 #include "model/decode_graph.h"
@@ -433,6 +434,34 @@ class EngineTest : public QObject {
     sampling.cuda_graphs = false;
     QCOMPARE(with_graphs, generate(*m, prompt, sampling));
     QCOMPARE(with_graphs.size(), size_t(64));
+  }
+
+  // A greedy loop that passes each step's greedy_token() back (the token and position never leave the
+  // device; on a GPU a replayed graph) decodes the tokens of one that hands the argmax of the returned logits
+  // to eager steps, and greedy_token() is that argmax.
+  void greedyTokenFeedsTheNextStep() {
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    const auto m = Model::load(Checkpoint::open(test::model_dir("mistral")), options);
+    const at::Tensor prompt = at::tensor({1, 40, 41, 42}, at::kLong).unsqueeze(0);
+    constexpr int kSteps = 24;
+    KVCache fed_cache = m->new_cache(1, 4 + kSteps), plain_cache = m->new_cache(1, 4 + kSteps);
+    at::Tensor fed = m->forward(prompt, &fed_cache, nullptr, true).argmax(-1);  // (1, 1)
+    at::Tensor plain = m->forward(prompt, &plain_cache, nullptr, true).argmax(-1);
+    DecodeGraph fed_decoder(*m, fed_cache), plain_decoder(*m, plain_cache, /*use_graph=*/false);
+    std::vector<int64_t> fed_tokens, plain_tokens;
+    for (int i = 0; i < kSteps; ++i) {
+      const at::Tensor logits = fed_decoder.step(fed);
+      fed = fed_decoder.greedy_token();
+      QCOMPARE(fed.item<int64_t>(), logits.argmax(-1).item<int64_t>());
+      fed_tokens.push_back(fed.item<int64_t>());
+      plain = plain_decoder.step(plain).argmax(-1);
+      plain_tokens.push_back(plain.item<int64_t>());
+    }
+    QCOMPARE(fed_decoder.uses_graph(), m->device().is_cuda());
+    QCOMPARE(fed_tokens, plain_tokens);
+    QVERIFY(std::set<int64_t>(fed_tokens.begin(), fed_tokens.end()).size() > 1);  // not one token repeated
   }
 };
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine: issue #6's decode ratio at 2048 context, repeated. Transformers' decode step is bound by
-# Python on the CPU, so its speed moves from one run to the next (32-54 tok/s at 2048 over six runs on the
+# Python on the CPU, so its speed moves from one run to the next (28-54 tok/s at 2048 over nine runs on the
 # H200 machines), while ours moves by under 2 %: one run's ratio says little. Each repeat runs `llmdrop bench`
 # (full Llama-2-7B shape, bf16, batch 1, 2048 + 256 tokens) and then tools/bench_speed_reference.py in the same
 # call, and prints its transformers passes (the process's first, then a warmed one) with the ratios; then the
