@@ -56,6 +56,28 @@ else()
   message(STATUS "sentencepiece: system, ${SENTENCEPIECE_LIBRARY}")
 endif()
 
+# PCRE2 (8-bit) runs the regular expressions of task files (util/regex.cpp): Debian and Ubuntu's libpcre2-dev.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(PCRE2 QUIET IMPORTED_TARGET libpcre2-8)
+endif()
+add_library(llmdrop_pcre2 INTERFACE)
+if(TARGET PkgConfig::PCRE2)
+  target_link_libraries(llmdrop_pcre2 INTERFACE PkgConfig::PCRE2)
+  message(STATUS "PCRE2: ${PCRE2_VERSION}")
+else()  # no pkg-config: look for the header and library directly
+  find_path(PCRE2_INCLUDE_DIR pcre2.h)
+  find_library(PCRE2_LIBRARY pcre2-8)
+  if(NOT PCRE2_INCLUDE_DIR OR NOT PCRE2_LIBRARY)
+    message(FATAL_ERROR
+      "PCRE2 (libpcre2-8) is missing: install libpcre2-dev (`apt-get install libpcre2-dev`), or set "
+      "PCRE2_INCLUDE_DIR (the folder of pcre2.h) and PCRE2_LIBRARY (libpcre2-8.so).")
+  endif()
+  target_include_directories(llmdrop_pcre2 SYSTEM INTERFACE "${PCRE2_INCLUDE_DIR}")
+  target_link_libraries(llmdrop_pcre2 INTERFACE "${PCRE2_LIBRARY}")
+  message(STATUS "PCRE2: ${PCRE2_LIBRARY}")
+endif()
+
 set(_qt_components)
 if(LLMDROP_TESTS)
   list(APPEND _qt_components Core Test)

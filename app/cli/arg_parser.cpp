@@ -101,6 +101,14 @@ long long ArgParser::integer(const std::string& name) const {
   return *v;
 }
 
+long long ArgParser::integer(const std::string& name, long long min, long long max) const {
+  const long long v = integer(name);
+  if (v < min || v > max)
+    throw UsageError("--" + name + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                     ", got " + std::to_string(v));
+  return v;
+}
+
 double ArgParser::number(const std::string& name) const {
   const std::string text = value(name);
   const auto v = parse_double(text);

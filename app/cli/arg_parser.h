@@ -31,6 +31,8 @@ class ArgParser {
   std::string value(const std::string& name) const;  // throws UsageError when absent and without default
   std::vector<std::string> values(const std::string& name) const;  // every value of a repeated option
   long long integer(const std::string& name) const;
+  // An integer in [min, max]: counts and lengths are bounded so that products of them cannot overflow.
+  long long integer(const std::string& name, long long min, long long max) const;
   double number(const std::string& name) const;
   bool flag(const std::string& name) const;
   std::optional<std::string> positional(const std::string& name) const;

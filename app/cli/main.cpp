@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   for (const auto& command : llmdrop::cli::commands()) {
     if (command.name != name) continue;
     llmdrop::cli::ArgParser parser(command.name, command.summary);
-    command.add_options(parser);
+    llmdrop::cli::add_options(command, parser);
     try {
       parser.parse(std::vector<std::string>(argv + 2, argv + argc));
       if (parser.help_requested()) {

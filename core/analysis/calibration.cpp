@@ -2,56 +2,46 @@
 
 #include <ATen/ATen.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "checkpoint/tokenizer.h"
 #include "util/error.h"
+#include "util/input.h"
 
 namespace llmdrop {
 namespace fs = std::filesystem;
 
 namespace {
 std::string text_field(const nlohmann::json& j, const std::string& where) {
-  if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
+  const auto* text = json_find(j, "text");
+  if (!text || !text->is_string())
     throw_bad_input(where + ": expected an object with a string field \"text\"");
-  return j["text"].get<std::string>();
+  return text->get<std::string>();
 }
 }  // namespace
 
 std::vector<std::string> read_text_documents(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_bad_input("cannot read calibration data " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string content = buffer.str();
+  const std::string file = read_file(path, kMaxDataBytes);
+  const std::string_view content = strip_bom(file);  // a UTF-8 BOM must not turn JSON into plain text
   std::vector<std::string> documents;
   const auto first = content.find_first_not_of(" \t\r\n");
   const std::string ext = path.extension().string();
   if (ext == ".txt" || first == std::string::npos || (content[first] != '[' && content[first] != '{')) {
-    if (first != std::string::npos) documents.push_back(content);
+    if (first != std::string::npos) documents.emplace_back(content);
   } else if (content[first] == '[') {
-    nlohmann::json array;
-    try {
-      array = nlohmann::json::parse(content);
-    } catch (const nlohmann::json::exception& e) {
-      throw_bad_input(path.string() + " is not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json array = parse_json(content, path.string());
+    if (!array.is_array())
+      throw_bad_input(path.string() + ": expected a JSON array of {\"text\": …} objects");
     for (size_t i = 0; i < array.size(); ++i)
       documents.push_back(text_field(array[i], path.string() + " item " + std::to_string(i)));
   } else {
-    std::istringstream lines(content);
+    std::istringstream lines{std::string(content)};
     std::string line;
     for (int64_t number = 1; std::getline(lines, line); ++number) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      nlohmann::json j;
-      try {
-        j = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::exception& e) {
-        throw_bad_input(path.string() + " line " + std::to_string(number) + " is not valid JSON");
-      }
-      documents.push_back(text_field(j, path.string() + " line " + std::to_string(number)));
+      const std::string where = path.string() + " line " + std::to_string(number);
+      documents.push_back(text_field(parse_json(line, where), where));
     }
   }
   if (documents.empty()) throw_bad_input("calibration data " + path.string() + " holds no text");
@@ -64,7 +54,7 @@ at::Tensor calibration_blocks(const Tokenizer& tokenizer, const std::vector<std:
   if (!tokenizer.eos_id())
     throw_bad_input("the tokenizer has no EOS token to end calibration documents with");
   std::vector<int64_t> stream;
-  const size_t wanted = static_cast<size_t>(n * seq_len);
+  const auto wanted = static_cast<size_t>(checked_mul(n, seq_len, "samples × seq-len"));
   for (const auto& doc : documents) {
     const auto ids = tokenizer.encode(doc);
     stream.insert(stream.end(), ids.begin(), ids.end());

@@ -1,7 +1,7 @@
 #pragma once
-// Importance scores of a checkpoint in one call, torch-free for the GUI and shared with the CLI: calibration
-// blocks from a text file, the model loaded with the requested drops, one scoring pass (or the iterative
-// selection's passes).
+// Importance scores of a checkpoint in one call: calibration blocks from a text file, the model loaded with
+// the requested drops, one scoring pass. Front ends score in a Session (session/jobs.h); this remains as the
+// tests' load-per-call reference.
 #include <filesystem>
 #include <string>
 
@@ -25,10 +25,5 @@ struct ScoreCheckpointRequest {
 // Progress (loading, then batches) and cancellation through `job`.
 ImportanceScores score_checkpoint(const Checkpoint& checkpoint, const ScoreCheckpointRequest& request,
                                   JobContext& job);
-// LLM-Drop's iterative selection on the request's calibration blocks, starting from request.drops: drop the
-// most redundant module, re-score, n times (select_iterative).
-DropPlan select_iterative_checkpoint(const Checkpoint& checkpoint, const ScoreCheckpointRequest& request,
-                                     const DropTarget& target, int64_t n, const SelectionOptions& selection,
-                                     JobContext& job);
 
 }  // namespace llmdrop

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "util/error.h"
+#include "util/input.h"
 #include "util/sha256.h"
 
 namespace llmdrop {
@@ -106,13 +107,13 @@ ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t
   }
 }
 
-std::optional<ImportanceScores> load_matching_scores(const fs::path& path, const ScoreRequest& request) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
+std::optional<ImportanceScores> load_matching_scores(const fs::path& path, const ScoreRequest& request,
+                                                     int64_t layers) {
+  if (!is_plain_file(path)) return std::nullopt;
   try {
-    const nlohmann::json j = nlohmann::json::parse(in);
+    const nlohmann::json j = read_json_file(path, kMaxMetadataBytes);
     if (j.value("request", nlohmann::json()) != request.to_json()) return std::nullopt;
-    return scores_from_json(j);
+    return scores_from_json(j, layers);  // a file of another layer count is not these scores
   } catch (const std::exception&) {
     return std::nullopt;  // an unreadable cache entry is recomputed, not an error
   }

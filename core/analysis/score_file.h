@@ -29,9 +29,9 @@ nlohmann::json scores_to_json(const ImportanceScores& scores, const ScoreRequest
 // (default: as many as the block scores have) and the consecutive matrix row i L−i entries.
 ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t> layers = std::nullopt);
 // Scores in `path` made for the same request (model fingerprint, data hash, n, seq_len, dtype, device,
-// flags).
+// flags) for a model of `layers` layers; nullopt for anything else, including a damaged file.
 std::optional<ImportanceScores> load_matching_scores(const std::filesystem::path& path,
-                                                     const ScoreRequest& request);
+                                                     const ScoreRequest& request, int64_t layers);
 // $XDG_CACHE_HOME/llmdrop/scores/<request hash>.json (or ~/.cache/...).
 std::filesystem::path score_cache_path(const ScoreRequest& request);
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/drop_plan.h"
+#include "checkpoint/drop_plan.h"
 
 namespace llmdrop {
 

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "analysis/scores.h"
+#include "checkpoint/drop_plan.h"
 #include "jobs/job.h"
-#include "model/drop_plan.h"
 
 namespace at {
 class Tensor;  // torch-free header: the GUI selects from scores too

@@ -146,14 +146,4 @@ std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const
   return results;
 }
 
-std::vector<std::vector<SpeedResult>> measure_checkpoint_speed(const Checkpoint& checkpoint,
-                                                               const std::vector<DropPlan>& plans,
-                                                               const std::string& device,
-                                                               const std::string& dtype,
-                                                               const SpeedOptions& options, JobContext& job) {
-  const auto model =
-      Model::load_in_job(checkpoint, device, dtype, plans.empty() ? DropPlan{} : plans.front(), job);
-  return measure_configurations(*model, plans, options, job);
-}
-
 }  // namespace llmdrop

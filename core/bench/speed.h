@@ -7,13 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint/drop_plan.h"
 #include "jobs/job.h"
-#include "model/drop_plan.h"
 
 namespace llmdrop {
 
 class Model;
-struct Checkpoint;
 
 struct SpeedRound {
   int64_t context = 0;
@@ -46,10 +45,6 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
 std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const std::vector<DropPlan>& plans,
                                                              const SpeedOptions& options,
                                                              JobContext& job = JobContext::silent());
-// The same on a checkpoint loaded once on `device` in `dtype` ("auto" as the CLI): torch-free, for the GUI.
-std::vector<std::vector<SpeedResult>> measure_checkpoint_speed(
-    const Checkpoint& checkpoint, const std::vector<DropPlan>& plans, const std::string& device,
-    const std::string& dtype, const SpeedOptions& options, JobContext& job = JobContext::silent());
 
 // LLM-Drop's default rounds.
 std::vector<SpeedRound> default_speed_rounds();

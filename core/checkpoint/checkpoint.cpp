@@ -1,26 +1,70 @@
 #include "checkpoint/checkpoint.h"
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 
 #include "util/error.h"
+#include "util/input.h"
+#include "util/sha256.h"
 
 namespace llmdrop {
 namespace fs = std::filesystem;
+
+namespace {
+
+// The commit refs/main names, when it is a plain snapshot name (a ref of "../../.." must not leave the
+// entry).
+std::string main_ref(const fs::path& entry) {
+  const fs::path ref = entry / "refs" / "main";
+  if (!is_plain_file(ref)) return "";
+  std::string commit = read_file(ref, 4096);
+  while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();
+  const bool plain = !commit.empty() && std::all_of(commit.begin(), commit.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+  return plain ? commit : "";
+}
+
+// Every decoder layer below num_hidden_layers must have weights unless both of its modules are dropped, and
+// no tensor may belong to a layer beyond it: checked on the names alone, before anything is allocated.
+void check_layers(const fs::path& dir, const ModelConfig& config, const TensorStore& tensors) {
+  std::set<int64_t> present;
+  const std::string prefix = "model.layers.";
+  for (const auto& name : tensors.names()) {
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const size_t end = name.find('.', prefix.size());
+    const std::string digits = name.substr(prefix.size(), end - prefix.size());
+    if (digits.empty() || digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), ::isdigit))
+      continue;
+    const int64_t layer = std::stoll(digits);
+    if (layer >= config.num_layers)
+      throw_bad_input((dir / "config.json").string() + ": field 'num_hidden_layers' is " +
+                      std::to_string(config.num_layers) + ", but the weights hold tensor '" + name + "'");
+    present.insert(layer);
+  }
+  for (int64_t i = 0; i < config.num_layers; ++i)
+    if (!present.count(i) && !(config.drops.attn_dropped(i) && config.drops.mlp_dropped(i)))
+      throw_bad_input((dir / "config.json").string() + ": field 'num_hidden_layers' is " +
+                      std::to_string(config.num_layers) + ", but the weights hold no tensor of layer " +
+                      std::to_string(i) + " (" + std::to_string(present.size()) + " layers have weights)");
+}
+
+}  // namespace
 
 fs::path resolve_model_dir(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw_bad_input("model path " + path.string() + " does not exist");
   if (!fs::is_directory(path, ec)) throw_bad_input("model path " + path.string() + " is not a directory");
-  if (fs::exists(path / "config.json")) return path;
+  if (fs::exists(path / "config.json", ec)) return path;
   const fs::path snapshots = path / "snapshots";
-  if (fs::is_directory(snapshots)) {
-    std::ifstream ref(path / "refs" / "main");
-    std::string commit;
-    if (ref >> commit && fs::exists(snapshots / commit / "config.json")) return snapshots / commit;
+  if (fs::is_directory(snapshots, ec)) {
+    const std::string commit = main_ref(path);
+    if (!commit.empty() && fs::exists(snapshots / commit / "config.json", ec)) return snapshots / commit;
     fs::path newest;
     fs::file_time_type newest_time{};
-    for (const auto& entry : fs::directory_iterator(snapshots)) {
-      if (!fs::exists(entry.path() / "config.json")) continue;
+    for (const auto& entry : fs::directory_iterator(snapshots, ec)) {
+      if (!fs::exists(entry.path() / "config.json", ec)) continue;
       auto t = fs::last_write_time(entry.path(), ec);
       if (newest.empty() || t > newest_time) newest = entry.path(), newest_time = t;
     }
@@ -36,7 +80,31 @@ Checkpoint Checkpoint::open(const fs::path& path) {
   ckpt.dir = resolve_model_dir(path);
   ckpt.config = read_model_config(ckpt.dir);
   ckpt.tensors = TensorStore::open(ckpt.dir);
+  check_layers(ckpt.dir, ckpt.config, *ckpt.tensors);
   return ckpt;
+}
+
+std::string weights_fingerprint(const Checkpoint& checkpoint) {
+  Sha256 h;
+  h.update(read_file(checkpoint.dir / "config.json", kMaxMetadataBytes));
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(checkpoint.dir))
+    if (entry.path().extension() == ".safetensors" && is_plain_file(entry.path()))  // a stray FIFO would hang
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    uint64_t n = 0;
+    in.read(reinterpret_cast<char*>(&n), 8);
+    std::string header(std::min<uint64_t>(n, std::min<uint64_t>(fs::file_size(file), 100'000'000)), '\0');
+    in.read(header.data(), static_cast<std::streamsize>(header.size()));
+    // Size and modification time stand in for the data, which is too large to hash on every request.
+    const auto mtime = fs::last_write_time(file).time_since_epoch().count();
+    h.update(file.filename().string() + ":" + std::to_string(fs::file_size(file)) + ":" +
+             std::to_string(mtime) + ":");
+    h.update(header);
+  }
+  return h.hex_digest();
 }
 
 }  // namespace llmdrop

@@ -2,6 +2,7 @@
 // A Hugging Face model directory, opened: its config and its (validated, memory-mapped) tensors.
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "checkpoint/model_config.h"
 #include "checkpoint/safetensors.h"
@@ -17,7 +18,12 @@ struct Checkpoint {
   ModelConfig config;
   std::shared_ptr<TensorStore> tensors;
 
+  // Opens the folder; BadInput when config.json and the weights disagree on the layers.
   static Checkpoint open(const std::filesystem::path& path);
 };
+
+// A digest of config.json and the safetensors headers, sizes and times: which weights a result was computed
+// on.
+std::string weights_fingerprint(const Checkpoint& checkpoint);
 
 }  // namespace llmdrop

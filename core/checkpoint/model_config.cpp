@@ -1,59 +1,69 @@
 #include "checkpoint/model_config.h"
 
-#include <fstream>
+#include <sstream>
 
-#include "model/family.h"
+#include "checkpoint/family.h"
 #include "util/error.h"
+#include "util/input.h"
 
 namespace llmdrop {
 namespace fs = std::filesystem;
 
 namespace {
 
+// config.json's fields, typed and bounded: a value no model has (1e9 layers, a negative epsilon) is refused
+// before anything is allocated for it.
 class Fields {
  public:
   Fields(const nlohmann::json& j, std::string where) : j_(j), where_(std::move(where)) {}
 
-  bool has(const char* key) const { return j_.contains(key) && !j_[key].is_null(); }
-  int64_t integer(const char* key) const {
+  bool has(const char* key) const { return json_find(j_, key) != nullptr; }
+  int64_t integer(const char* key, int64_t max) const {
     if (!has(key)) fail(key, "is missing");
-    if (!j_[key].is_number_integer()) fail(key, "must be an integer");
-    int64_t v = j_[key].get<int64_t>();
-    if (v <= 0) fail(key, "must be positive");
+    return json_int(j_.at(key), what(key), 1, max);
+  }
+  int64_t integer(const char* key, int64_t fallback, int64_t max) const {
+    return has(key) ? integer(key, max) : fallback;
+  }
+  // A finite number in (min, max]; `min` itself is excluded so that 0 can mean "positive".
+  double number(const char* key, double fallback, double min, double max) const {
+    if (!has(key)) return fallback;
+    const double v = json_number(j_.at(key), what(key));
+    if (!(v > min && v <= max))
+      fail(key,
+           "must be above " + format(min) + " and at most " + format(max) + ", not " + j_.at(key).dump());
     return v;
   }
-  int64_t integer(const char* key, int64_t fallback) const { return has(key) ? integer(key) : fallback; }
-  double number(const char* key, double fallback) const {
-    if (!has(key)) return fallback;
-    if (!j_[key].is_number()) fail(key, "must be a number");
-    return j_[key].get<double>();
-  }
   bool boolean(const char* key, bool fallback) const {
-    if (!has(key)) return fallback;
-    if (!j_[key].is_boolean()) fail(key, "must be true or false");
-    return j_[key].get<bool>();
+    return has(key) ? json_bool(j_.at(key), what(key)) : fallback;
   }
   std::string string(const char* key, const std::string& fallback) const {
-    if (!has(key)) return fallback;
-    if (!j_[key].is_string()) fail(key, "must be a string");
-    return j_[key].get<std::string>();
+    return has(key) ? json_string(j_.at(key), what(key)) : fallback;
   }
   [[noreturn]] void fail(const char* key, const std::string& problem) const {
     throw_bad_input(where_ + ": field '" + key + "' " + problem);
   }
 
  private:
+  std::string what(const char* key) const { return where_ + ": field '" + key + "'"; }
+  static std::string format(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
   const nlohmann::json& j_;
   std::string where_;
 };
 
-std::vector<int64_t> token_ids(const nlohmann::json& value) {
-  std::vector<int64_t> out;
-  if (value.is_number_integer()) out.push_back(value.get<int64_t>());
-  if (value.is_array())
-    for (const auto& v : value)
-      if (v.is_number_integer()) out.push_back(v.get<int64_t>());
-  return out;
+// Bounds far above any published model, low enough that sizes computed from them cannot overflow.
+constexpr int64_t kMaxLayers = 1 << 14, kMaxWidth = 1 << 20, kMaxVocab = 1 << 24, kMaxHeads = 1 << 14,
+                  kMaxPositions = int64_t(1) << 30;
+
+// A token id or a list of them (null: none); each must lie in the vocabulary.
+std::vector<int64_t> token_ids(const nlohmann::json& value, const std::string& what, int64_t vocab_size) {
+  if (value.is_null()) return {};
+  if (value.is_array()) return json_int_list(value, what, 0, vocab_size - 1);
+  return {json_int(value, what, 0, vocab_size - 1)};
 }
 
 RopeConfig parse_rope(const nlohmann::json& config, const std::string& where) {
@@ -61,31 +71,45 @@ RopeConfig parse_rope(const nlohmann::json& config, const std::string& where) {
   // {rope_type|type, ...}
   RopeConfig rope;
   nlohmann::json params = nlohmann::json::object();
-  if (config.contains("rope_parameters") && config["rope_parameters"].is_object()) {
-    params = config["rope_parameters"];
-  } else if (config.contains("rope_scaling") && config["rope_scaling"].is_object()) {
-    params = config["rope_scaling"];
+  if (const auto* p = json_find(config, "rope_parameters"); p && p->is_object()) {
+    params = *p;
+  } else if (const auto* p = json_find(config, "rope_scaling"); p && p->is_object()) {
+    params = *p;
   }
   Fields top(config, where);
   Fields p(params, where + " (rope parameters)");
-  rope.theta = p.number("rope_theta", top.number("rope_theta", 10000.0));
+  rope.theta = p.number("rope_theta", top.number("rope_theta", 10000.0, 0.0, 1e15), 0.0, 1e15);
   rope.type = p.string("rope_type", p.string("type", "default"));
   if (rope.type == "default") return rope;
   if (rope.type == "linear") {
-    rope.factor = p.number("factor", 1.0);
+    rope.factor = p.number("factor", 1.0, 0.0, 1e6);
   } else if (rope.type == "llama3") {
-    rope.factor = p.number("factor", 8.0);
-    rope.low_freq_factor = p.number("low_freq_factor", 1.0);
-    rope.high_freq_factor = p.number("high_freq_factor", 4.0);
-    rope.original_max_position = p.integer("original_max_position_embeddings", 8192);
+    rope.factor = p.number("factor", 8.0, 0.0, 1e6);
+    rope.low_freq_factor = p.number("low_freq_factor", 1.0, 0.0, 1e6);
+    rope.high_freq_factor = p.number("high_freq_factor", 4.0, 0.0, 1e6);
+    rope.original_max_position = p.integer("original_max_position_embeddings", 8192, kMaxPositions);
     if (rope.high_freq_factor <= rope.low_freq_factor)
       p.fail("high_freq_factor", "must be larger than low_freq_factor");
   } else {
     throw_bad_input(where + ": rope type '" + rope.type +
                     "' is not supported (default, linear and llama3 are)");
   }
-  if (rope.factor <= 0) p.fail("factor", "must be positive");
+  // transformers' rope validation asks for factor >= 1; below it positions are stretched, and a tiny factor
+  // makes the rotation angles overflow into NaN.
+  if (rope.factor < 1) p.fail("factor", "must be at least 1 (as transformers' rope validation asks)");
   return rope;
+}
+
+// bos_token_id / eos_token_id of config.json or generation_config.json (`where`), when present.
+void read_token_ids(const nlohmann::json& j, const std::string& where, ModelConfig& cfg) {
+  if (const auto* bos = json_find(j, "bos_token_id")) {
+    const auto ids = token_ids(*bos, where + ": field 'bos_token_id'", cfg.vocab_size);
+    if (!ids.empty()) cfg.bos_token_id = ids.front();
+  }
+  if (const auto* eos = json_find(j, "eos_token_id")) {
+    const auto ids = token_ids(*eos, where + ": field 'eos_token_id'", cfg.vocab_size);
+    if (!ids.empty()) cfg.eos_token_ids = ids;
+  }
 }
 
 }  // namespace
@@ -98,19 +122,20 @@ ModelConfig parse_model_config(const nlohmann::json& config, const std::string& 
   cfg.model_type = f.string("model_type", "");
   const ModelFamily& family = family_for(cfg.model_type);  // throws for unsupported types
 
-  cfg.vocab_size = f.integer("vocab_size");
-  cfg.hidden_size = f.integer("hidden_size");
-  cfg.intermediate_size = f.integer("intermediate_size");
-  cfg.num_layers = f.integer("num_hidden_layers");
-  cfg.num_heads = f.integer("num_attention_heads");
-  cfg.num_kv_heads = f.integer("num_key_value_heads", cfg.num_heads);
-  cfg.head_dim = f.integer("head_dim", cfg.hidden_size / cfg.num_heads);
+  cfg.vocab_size = f.integer("vocab_size", kMaxVocab);
+  cfg.hidden_size = f.integer("hidden_size", kMaxWidth);
+  cfg.intermediate_size = f.integer("intermediate_size", kMaxWidth);
+  cfg.num_layers = f.integer("num_hidden_layers", kMaxLayers);
+  cfg.num_heads = f.integer("num_attention_heads", kMaxHeads);
+  cfg.num_kv_heads = f.integer("num_key_value_heads", cfg.num_heads, kMaxHeads);
+  cfg.head_dim = f.integer("head_dim", cfg.hidden_size / cfg.num_heads, kMaxWidth);
+  if (cfg.head_dim < 2) f.fail("head_dim", "must be at least 2");
   if (cfg.num_heads % cfg.num_kv_heads != 0) f.fail("num_key_value_heads", "must divide num_attention_heads");
   if (!f.has("head_dim") && cfg.hidden_size % cfg.num_heads != 0)
     f.fail("hidden_size", "must be a multiple of num_attention_heads");
   if (cfg.head_dim % 2 != 0) f.fail("head_dim", "must be even for rotary embeddings");
-  cfg.max_position_embeddings = f.integer("max_position_embeddings", 4096);
-  cfg.rms_norm_eps = f.number("rms_norm_eps", 1e-6);
+  cfg.max_position_embeddings = f.integer("max_position_embeddings", 4096, kMaxPositions);
+  cfg.rms_norm_eps = f.number("rms_norm_eps", 1e-6, 0.0, 1.0);
   cfg.tie_word_embeddings = f.boolean("tie_word_embeddings", false);
   const std::string act = f.string("hidden_act", "silu");
   if (act != "silu" && act != "swish") f.fail("hidden_act", "'" + act + "' is not supported (silu is)");
@@ -121,59 +146,35 @@ ModelConfig parse_model_config(const nlohmann::json& config, const std::string& 
   cfg.sliding_window.assign(cfg.num_layers, 0);
   family.read_hparams(config, cfg);
   if (f.has("layer_types") && f.has("sliding_window")) {
-    const auto& types = config["layer_types"];
-    if (!types.is_array() || static_cast<int64_t>(types.size()) != cfg.num_layers)
+    const auto types = json_string_list(config.at("layer_types"), where + ": field 'layer_types'");
+    if (static_cast<int64_t>(types.size()) != cfg.num_layers)
       f.fail("layer_types", "must list one attention type per layer");
-    const int64_t window = f.integer("sliding_window");
+    const int64_t window = f.integer("sliding_window", kMaxPositions);
     for (int64_t i = 0; i < cfg.num_layers; ++i)
       cfg.sliding_window[i] = types[i] == "sliding_attention" ? window : 0;
   }
 
-  if (config.contains("bos_token_id")) {
-    auto ids = token_ids(config["bos_token_id"]);
-    if (!ids.empty()) cfg.bos_token_id = ids.front();
-  }
-  if (config.contains("eos_token_id")) cfg.eos_token_ids = token_ids(config["eos_token_id"]);
-
-  if (config.contains("quantization_config"))
-    cfg.quantization = parse_quantization_config(config["quantization_config"], where);
-  cfg.drops.attn = DropPlan::parse_list(config.value("drop_attn_list", nlohmann::json()), "drop_attn_list",
-                                        cfg.num_layers);
-  cfg.drops.mlp =
-      DropPlan::parse_list(config.value("drop_mlp_list", nlohmann::json()), "drop_mlp_list", cfg.num_layers);
+  read_token_ids(config, where, cfg);
+  if (const auto* q = json_find(config, "quantization_config"))
+    cfg.quantization = parse_quantization_config(*q, where);
+  for (const auto& [key, list] :
+       {std::pair{"drop_attn_list", &cfg.drops.attn}, {"drop_mlp_list", &cfg.drops.mlp}})
+    if (const auto* value = json_find(config, key))
+      *list = DropPlan::parse_list(*value, where + ": " + key, cfg.num_layers);
   return cfg;
 }
-
-namespace {
-nlohmann::json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw_bad_input("cannot read " + path.string());
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw_bad_input(path.string() + " is not valid JSON (" + e.what() + ")");
-  }
-}
-}  // namespace
 
 ModelConfig read_model_config(const fs::path& model_dir) {
   const fs::path config_path = model_dir / "config.json";
   if (!fs::exists(config_path)) throw_bad_input("no config.json in " + model_dir.string());
-  ModelConfig cfg = parse_model_config(read_json(config_path), config_path.string());
+  ModelConfig cfg = parse_model_config(read_json_file(config_path), config_path.string());
   // generation_config.json, when present, holds the ids generation uses.
   const fs::path gen_path = model_dir / "generation_config.json";
-  if (fs::exists(gen_path)) {
-    const nlohmann::json gen = read_json(gen_path);
-    if (gen.is_object()) {
-      if (gen.contains("bos_token_id")) {
-        auto ids = token_ids(gen["bos_token_id"]);
-        if (!ids.empty()) cfg.bos_token_id = ids.front();
-      }
-      if (gen.contains("eos_token_id")) {
-        auto ids = token_ids(gen["eos_token_id"]);
-        if (!ids.empty()) cfg.eos_token_ids = ids;
-      }
-    }
+  std::error_code ec;
+  if (fs::exists(gen_path, ec)) {
+    const nlohmann::json gen = read_json_file(gen_path);
+    if (!gen.is_object()) throw_bad_input(gen_path.string() + " does not hold a JSON object");
+    read_token_ids(gen, gen_path.string(), cfg);
   }
   return cfg;
 }

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/drop_plan.h"
-#include "quant/quant_scheme.h"
+#include "checkpoint/drop_plan.h"
+#include "checkpoint/quant_scheme.h"
 
 namespace llmdrop {
 

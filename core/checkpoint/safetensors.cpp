@@ -9,6 +9,7 @@
 #include <set>
 
 #include "util/error.h"
+#include "util/input.h"
 #include "util/mapped_file.h"
 
 namespace llmdrop {
@@ -81,13 +82,8 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
   const size_t data_start = 8 + header_len;
   const size_t data_size = file.size() - data_start;
 
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(reinterpret_cast<const char*>(file.data()) + 8,
-                                   reinterpret_cast<const char*>(file.data()) + data_start);
-  } catch (const nlohmann::json::exception& e) {
-    throw_bad_input(where + ": header is not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json header = parse_json(
+      std::string_view(reinterpret_cast<const char*>(file.data()) + 8, header_len), where + ": header");
   if (!header.is_object()) throw_bad_input(where + ": header is not a JSON object");
 
   std::vector<std::pair<size_t, size_t>> ranges;  // relative to the data section
@@ -161,21 +157,17 @@ std::shared_ptr<TensorStore> TensorStore::open(const fs::path& model_dir) {
   if (fs::exists(single)) {
     store->files_.push_back(SafetensorsFile::open(single));
   } else if (fs::exists(index_path)) {
-    nlohmann::json index;
-    try {
-      std::ifstream in(index_path);
-      index = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw_bad_input(index_path.string() + " is not valid JSON (" + e.what() + ")");
-    }
-    if (!index.contains("weight_map") || !index["weight_map"].is_object())
+    const nlohmann::json index = read_json_file(index_path);
+    const auto* weight_map = json_find(index, "weight_map");
+    if (!weight_map || !weight_map->is_object())
       throw_bad_input(index_path.string() + " has no weight_map object");
     std::map<std::string, const SafetensorsFile*> opened;
-    for (const auto& [name, file_name] : index["weight_map"].items()) {
-      if (!file_name.is_string())
-        throw_bad_input(index_path.string() + ": weight_map[" + name + "] is not a file name");
-      const std::string shard = file_name.get<std::string>();
-      if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos)
+    for (const auto& [name, file_name] : weight_map->items()) {
+      const std::string shard =
+          json_string(file_name, index_path.string() + ": weight_map[\"" + name + "\"]");
+      // A plain file name in the model folder ("model..v2.safetensors" is one); no path may leave it.
+      if (shard.empty() || shard == "." || shard == ".." || shard.find('/') != std::string::npos ||
+          shard.find('\\') != std::string::npos)
         throw_bad_input(index_path.string() + ": shard name '" + shard + "' leaves the model directory");
       if (!opened.count(shard)) {
         store->files_.push_back(SafetensorsFile::open(model_dir / shard));

@@ -3,7 +3,7 @@
 #include <map>
 #include <sstream>
 
-#include "model/family.h"
+#include "checkpoint/family.h"
 
 namespace llmdrop {
 

@@ -1,6 +1,5 @@
 #include "eval/dataset.h"
 
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -8,19 +7,12 @@
 #include "eval/doc_template.h"
 #include "eval/text_ops.h"
 #include "util/error.h"
+#include "util/input.h"
 
 namespace llmdrop {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw_bad_input("cannot read " + file.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A file pattern: path components with '*' and at most one {placeholder} name.
 struct Pattern {
@@ -149,38 +141,30 @@ std::vector<std::string> wikitext_pages(const std::string& raw) {
 }
 
 std::vector<nlohmann::json> read_records(const fs::path& file) {
-  const std::string content = read_text(file);
+  const std::string content = read_file(file, kMaxDataBytes);
   std::vector<nlohmann::json> records;
   const std::string ext = file.extension().string();
   if (ext == ".raw") {
     for (auto& page : wikitext_pages(content)) records.push_back({{"page", page}});
     return records;
   }
-  try {
-    if (ext == ".json") {
-      nlohmann::json all = nlohmann::json::parse(content);
-      if (!all.is_array()) throw_bad_input(file.string() + ": expected a JSON array of records");
-      for (auto& r : all) records.push_back(std::move(r));
-      return records;
-    }
-  } catch (const nlohmann::json::parse_error& e) {
-    throw_bad_input(file.string() + " is not valid JSON: " + e.what());
+  if (ext == ".json") {
+    nlohmann::json all = parse_json(content, file.string());
+    if (!all.is_array()) throw_bad_input(file.string() + ": expected a JSON array of records");
+    for (auto& r : all) records.push_back(std::move(r));
+    return records;
   }
-  std::istringstream in(content);
+  std::istringstream in(std::string(strip_bom(content)));
   int64_t line_no = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_no;
     if (text::strip(line).empty()) continue;
-    try {
-      records.push_back(nlohmann::json::parse(line));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw_bad_input(file.string() + ":" + std::to_string(line_no) + ": not a JSON record: " + e.what());
-    }
+    records.push_back(parse_json(line, file.string() + ":" + std::to_string(line_no)));
   }
   return records;
 }
 
-std::vector<TaskData> load_task_data(const TaskSpec& task, const DataSources& sources) {
+std::vector<TaskData> load_task_data(const TaskSpec& task, const DataSources& sources, int64_t num_fewshot) {
   const auto& test_patterns = task.splits.at(task.test_split);
   const std::string placeholder = parse_pattern(test_patterns.front()).placeholder;
   fs::path base;
@@ -221,18 +205,26 @@ std::vector<TaskData> load_task_data(const TaskSpec& task, const DataSources& so
         key = value_text(doc[placeholder]);
       }
       TaskData& data = groups[key];
-      if (data.origin.find(m.path.string()) == std::string::npos)
+      if (data.origin.find(m.path.string()) == std::string::npos) {
         data.origin += (data.origin.empty() ? "" : ", ") + m.path.string();
+        data.files.push_back(m.path);
+      }
       data.docs.push_back(std::move(doc));
     }
+  }
+  if (groups.empty()) {
+    std::string files;
+    for (const auto& m : test_files) files += (files.empty() ? "" : ", ") + m.path.string();
+    throw_bad_input("task " + task.name + ": no documents in " + files);
   }
   std::vector<TaskData> out;
   for (auto& [value, data] : groups) {
     data.subtask = value;
     if (data.docs.empty()) throw_bad_input("no documents in " + data.origin);
-    if (task.num_fewshot > 0 && !task.fewshot_split.empty()) {
+    if (num_fewshot > 0 && !task.fewshot_split.empty()) {
       const auto& patterns = task.splits.at(task.fewshot_split);
       const auto shots = find_files(base, patterns, value);
+      for (const auto& shot : shots) data.files.push_back(shot.path);
       std::string origin;
       for (auto& doc : read_all(shots, placeholder, origin))
         if (placeholder.empty() ||

@@ -26,8 +26,9 @@ std::string trim_ascii(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
+// A list index of at most 9 digits (a longer one is past any list's end, and stoul would overflow).
 bool is_index(const std::string& key) {
-  return !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
+  return !key.empty() && key.size() <= 9 && key.find_first_not_of("0123456789") == std::string::npos;
 }
 
 }  // namespace
@@ -35,6 +36,7 @@ bool is_index(const std::string& key) {
 std::string value_text(const nlohmann::json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
+  if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
   if (value.is_null()) return "None";
   return value.dump();
@@ -137,6 +139,9 @@ std::vector<std::string> DocTemplate::render_list(const nlohmann::json& doc) con
     throw_bad_input(where_ + ": a list template must be a single {{expression}}");
   const nlohmann::json value = evaluate(parts_[0], doc);
   std::vector<std::string> out;
+  if (value.is_null() || value.is_object())
+    throw_bad_input(where_ + ": the document's '" + parts_[0].path.back() + "' is " +
+                    (value.is_null() ? "null" : "an object") + ", not a list of texts");
   if (!value.is_array()) {
     out.push_back(text::apply(then_, value_text(value)));
     return out;

@@ -10,11 +10,14 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/tokenizer.h"
 #include "eval/loglikelihood.h"
+#include "eval/samples_log.h"
 #include "eval/text_ops.h"
 #include "model/generation.h"
 #include "model/model.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/input.h"
+#include "util/sha256.h"
 
 namespace llmdrop {
 namespace fs = std::filesystem;
@@ -58,79 +61,24 @@ MeanStderr mean_stderr(const std::vector<double>& x) {
   return r;
 }
 
-// The per-sample log: a header naming the model and settings, then one record per document.
-class SamplesLog {
- public:
-  SamplesLog(const fs::path& path, const nlohmann::json& header, bool resume) : path_(path) {
-    if (path.empty()) return;
-    std::error_code ec;
-    if (fs::exists(path, ec)) {
-      if (!resume)
-        throw_bad_input(path.string() +
-                        " exists; pass --resume to continue that run, or choose another file");
-      std::ifstream in(path, std::ios::binary);
-      const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      size_t good_end = 0;  // just after the last complete record
-      int64_t line_no = 0;
-      for (size_t pos = 0; pos < content.size();) {
-        const size_t nl = content.find('\n', pos);
-        const size_t end = nl == std::string::npos ? content.size() : nl + 1;
-        const std::string line = content.substr(pos, end - pos);
-        ++line_no;
-        pos = end;
-        if (text::strip(line).empty()) continue;
-        nlohmann::json record;
-        try {
-          record = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::parse_error&) {
-          // A run killed mid-write leaves a partial last line: it is dropped. Anything else is a damaged
-          // file.
-          if (pos >= content.size()) break;
-          throw_bad_input(path.string() + ":" + std::to_string(line_no) + ": not a samples record");
-        }
-        good_end = end;
-        if (line_no == 1) {
-          if (record.value("llmdrop_samples", nlohmann::json()) != header["llmdrop_samples"])
-            throw_bad_input(path.string() +
-                            " was written by another run (different model, drops or settings): " +
-                            record.dump() + "; choose another file to start afresh");
-          continue;
-        }
-        done_[{record.value("task", ""), record.value("doc_id", int64_t(-1))}] = record;
-      }
-      in.close();
-      if (line_no == 0 || good_end == 0)
-        throw_bad_input(path.string() + " holds no samples header; choose another file");
-      if (good_end < content.size()) fs::resize_file(path, good_end);
-      const bool needs_newline = content[good_end - 1] != '\n';
-      out_.open(path, std::ios::app);
-      if (needs_newline) out_ << "\n";
-    } else {
-      out_.open(path);
-      out_ << header.dump() << "\n";
-    }
-    if (!out_) throw_runtime("cannot write " + path.string());
+// A number of a document's record: `path` walks nested objects ({"exact_match", "strict-match"}). Records may
+// come from a resumed samples log, so a missing or mistyped field is BadInput naming the task, the document
+// and the field.
+double record_number(const nlohmann::json& record, const std::vector<std::string>& path) {
+  const nlohmann::json* value = &record;
+  std::string field;
+  for (const auto& key : path) {
+    field += (field.empty() ? "" : ".") + key;
+    value = json_find(*value, key);
+    if (!value) break;
   }
-
-  const nlohmann::json* find(const std::string& task, int64_t doc) const {
-    auto it = done_.find({task, doc});
-    return it == done_.end() ? nullptr : &it->second;
-  }
-  void append(const nlohmann::json& record) {
-    if (!out_.is_open()) return;
-    out_ << record.dump() << "\n";
-  }
-  void flush() {
-    if (!out_.is_open()) return;
-    out_.flush();
-    if (!out_) throw_runtime("cannot write " + path_.string());
-  }
-
- private:
-  fs::path path_;
-  std::map<std::pair<std::string, int64_t>, nlohmann::json> done_;
-  std::ofstream out_;
-};
+  const auto* task = json_find(record, "task");
+  const auto* doc = json_find(record, "doc_id");
+  const std::string where =
+      "the samples record of task " + (task ? task->dump() : "?") + ", document " + (doc ? doc->dump() : "?");
+  if (!value) throw_bad_input(where + " has no field '" + field + "'");
+  return json_number(*value, where + ": field '" + field + "'");
+}
 
 class TaskRunner {
  public:
@@ -165,10 +113,17 @@ class TaskRunner {
     result.records.resize(n);
     std::vector<int64_t> pending;
     for (int64_t i = 0; i < n; ++i) {
-      if (const auto* r = log.find(name, i))
+      if (const auto* r = log.find(name, i)) {
+        try {
+          std::map<std::string, double> ignored;
+          aggregate({*r}, ignored);  // every field the metrics read is there
+        } catch (const Error& e) {
+          throw_bad_input(log.path().string() + ": " + e.what() + "; choose another file to start afresh");
+        }
         result.records[i] = *r;
-      else
+      } else {
         pending.push_back(i);
+      }
     }
     int64_t finished = n - static_cast<int64_t>(pending.size());
     job.report(finished, n, "evaluating");
@@ -203,7 +158,7 @@ class TaskRunner {
     };
     auto column = [&](const std::string& key) {
       std::vector<double> v;
-      for (const auto& r : records) v.push_back(r[key].get<double>());
+      for (const auto& r : records) v.push_back(record_number(r, {key}));
       return v;
     };
     switch (task_.output_type) {
@@ -219,7 +174,8 @@ class TaskRunner {
       case OutputType::LoglikelihoodRolling: {
         double ll = 0, words = 0, bytes = 0;
         for (const auto& r : records)
-          ll += r["ll"].get<double>(), words += r["words"].get<double>(), bytes += r["bytes"].get<double>();
+          ll += record_number(r, {"ll"}), words += record_number(r, {"words"}),
+              bytes += record_number(r, {"bytes"});
         if (task_.has_metric("word_perplexity")) metrics["word_perplexity,none"] = std::exp(-ll / words);
         if (task_.has_metric("byte_perplexity")) metrics["byte_perplexity,none"] = std::exp(-ll / bytes);
         if (task_.has_metric("bits_per_byte")) metrics["bits_per_byte,none"] = -ll / (bytes * std::log(2.0));
@@ -228,7 +184,7 @@ class TaskRunner {
       case OutputType::GenerateUntil:
         for (const auto& filter : task_.filters) {
           std::vector<double> v;
-          for (const auto& r : records) v.push_back(r["exact_match"][filter.name].get<double>());
+          for (const auto& r : records) v.push_back(record_number(r, {"exact_match", filter.name}));
           put("exact_match", filter.name, v);
         }
         break;
@@ -538,16 +494,28 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
   int64_t total_docs = 0;
   for (const auto& name : options.tasks) {
     Loaded l{find_task(name), {}};
-    l.data = load_task_data(l.spec, options.data);
+    l.data = load_task_data(l.spec, options.data, options.num_fewshot.value_or(l.spec.num_fewshot));
     for (const auto& d : l.data)
       total_docs +=
           options.limit > 0 ? std::min<int64_t>(options.limit, d.docs.size()) : int64_t(d.docs.size());
     loaded.push_back(std::move(l));
   }
   const auto& drops = model.drops();
+  // What the records depend on: a resumed log must match all of it.
+  nlohmann::json inputs = nlohmann::json::object();
+  if (!options.samples_log.empty())
+    for (const auto& l : loaded) {
+      nlohmann::json files = nlohmann::json::array();
+      for (const auto& d : l.data)
+        for (const auto& file : d.files)
+          files.push_back({{"file", file.string()}, {"sha256", sha256_file(file)}});
+      inputs[l.spec.name] = {{"definition_sha256", sha256_file(l.spec.source)}, {"data", files}};
+    }
   nlohmann::json header = {
       {"llmdrop_samples",
        {{"model", model.checkpoint().dir.string()},
+        {"model_fingerprint", options.samples_log.empty() ? "" : weights_fingerprint(model.checkpoint())},
+        {"tasks", inputs},
         {"drop_attn_list", std::vector<int64_t>(drops.attn.begin(), drops.attn.end())},
         {"drop_mlp_list", std::vector<int64_t>(drops.mlp.begin(), drops.mlp.end())},
         {"dtype", std::string(c10::toString(model.dtype()))},
@@ -593,14 +561,6 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
   }
   results.seconds = seconds_since(start);
   return results;
-}
-
-EvalResults evaluate_checkpoint(const Checkpoint& checkpoint, const DropPlan& drops,
-                                const std::string& device, const std::string& dtype,
-                                const EvalOptions& options, JobContext& job) {
-  const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-  const auto model = Model::load_in_job(checkpoint, device, dtype, drops, job);
-  return evaluate(*model, tokenizer, options, job);
 }
 
 nlohmann::json results_json(const EvalResults& results, const Model& model, const EvalOptions& options) {

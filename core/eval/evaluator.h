@@ -18,8 +18,6 @@ namespace llmdrop {
 
 class Model;
 class Tokenizer;
-struct Checkpoint;
-struct DropPlan;
 
 struct EvalOptions {
   std::vector<std::string> tasks;
@@ -53,12 +51,6 @@ struct EvalResults {
 
 EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalOptions& options,
                      JobContext& job = JobContext::silent());
-
-// Loads the checkpoint's tokenizer and model (with `drops`, on `device` in `dtype`, "auto" as the CLI) and
-// evaluates it: the workbench's entry point, free of torch types. Progress: loading, then evaluating.
-EvalResults evaluate_checkpoint(const Checkpoint& checkpoint, const DropPlan& drops,
-                                const std::string& device, const std::string& dtype,
-                                const EvalOptions& options, JobContext& job = JobContext::silent());
 
 // lm-eval's results layout (results, groups, group_subtasks, configs, n-shot, n-samples, config) plus the
 // model's path and drop lists and the elapsed time.

@@ -7,7 +7,7 @@
 #include "model/generation.h"
 #include "model/model.h"
 #include "util/error.h"
-#include "util/read_file.h"
+#include "util/input.h"
 
 namespace llmdrop {
 

@@ -6,6 +6,7 @@
 
 #include "checkpoint/default_model.h"
 #include "util/error.h"
+#include "util/input.h"
 #include "util/parse.h"
 
 namespace llmdrop {
@@ -16,7 +17,9 @@ namespace {
 // Reads one task file's fields, naming the file and the field in every error.
 class Reader {
  public:
-  Reader(const nlohmann::json& spec, std::string where) : spec_(spec), where_(std::move(where)) {}
+  Reader(const nlohmann::json& spec, std::string where) : spec_(spec), where_(std::move(where)) {
+    if (!spec_.is_object()) throw_bad_input(where_ + " must be a JSON object");
+  }
 
   [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
     throw_bad_input(where_ + ": field '" + field + "' " + problem);
@@ -36,8 +39,7 @@ class Reader {
   }
   int64_t integer(const std::string& key, int64_t fallback) const {
     if (!has(key)) return fallback;
-    if (!spec_[key].is_number_integer()) fail(key, "must be an integer");
-    return spec_[key].get<int64_t>();
+    return json_int(spec_[key], field(key));
   }
   bool boolean(const std::string& key, bool fallback) const {
     if (!has(key)) return fallback;
@@ -57,6 +59,7 @@ class Reader {
       if (!e.is_string()) fail(key, "must be a list of strings");
       out.push_back(e.get<std::string>());
     }
+    if (required && out.empty()) fail(key, "must not be an empty list");
     return out;
   }
   std::string field(const std::string& key) const { return where_ + ": " + key; }
@@ -173,16 +176,14 @@ std::string RegexFilter::apply(const std::string& response) const {
   // Python's re.findall: the whole match without groups, group 1 with one group, else the groups of the
   // match.
   std::vector<std::optional<std::string>> found;
-  for (auto it = std::sregex_iterator(response.begin(), response.end(), *regex); it != std::sregex_iterator();
-       ++it) {
-    const std::smatch& m = *it;
-    if (m.size() <= 2) {
-      found.emplace_back(m.str(m.size() - 1));
+  for (const auto& m : regex.find_all(response)) {
+    if (m.groups.size() <= 2) {
+      found.emplace_back(m.groups.back().value_or(""));
       continue;
     }
     std::optional<std::string> first_nonempty;
-    for (size_t g = 1; g < m.size() && !first_nonempty; ++g)
-      if (m[g].matched && m[g].length() > 0) first_nonempty = m.str(g);
+    for (size_t g = 1; g < m.groups.size() && !first_nonempty; ++g)
+      if (m.groups[g] && !m.groups[g]->empty()) first_nonempty = m.groups[g];
     found.push_back(first_nonempty);
   }
   int64_t i = group_select < 0 ? static_cast<int64_t>(found.size()) + group_select : group_select;
@@ -192,9 +193,10 @@ std::string RegexFilter::apply(const std::string& response) const {
 
 bool ExactMatch::matches(const std::string& prediction, const std::string& reference) const {
   std::string p = prediction, r = reference;
+  const Regex::Replacement nothing;
   for (const auto& re : ignore) {
-    p = std::regex_replace(p, *re, "");
-    r = std::regex_replace(r, *re, "");
+    p = re.replace_all(p, nothing);
+    r = re.replace_all(r, nothing);
   }
   if (ignore_case) p = text::lower(p), r = text::lower(r);
   return p == r;
@@ -298,7 +300,7 @@ TaskSpec parse_task(const nlohmann::json& spec, const fs::path& source) {
       RegexFilter filter;
       filter.name = fr.string("name");
       filter.pattern = fr.string("regex");
-      filter.regex = text::compile_regex(filter.pattern, fr.field("regex"));
+      filter.regex = Regex::compile(filter.pattern, fr.field("regex"));
       filter.group_select = fr.integer("group_select", 0);
       filter.fallback = fr.string("fallback", "[invalid]");
       task.filters.push_back(std::move(filter));
@@ -307,22 +309,14 @@ TaskSpec parse_task(const nlohmann::json& spec, const fs::path& source) {
       Reader em(r.at("exact_match"), where + ": exact_match");
       task.exact_match.ignore_case = em.boolean("ignore_case", false);
       for (const auto& pattern : em.strings("regexes_to_ignore", false))
-        task.exact_match.ignore.push_back(text::compile_regex(pattern, em.field("regexes_to_ignore")));
+        task.exact_match.ignore.push_back(Regex::compile(pattern, em.field("regexes_to_ignore")));
     }
   }
   return task;
 }
 
 TaskSpec load_task_file(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw_bad_input("cannot read task file " + file.string());
-  nlohmann::json spec;
-  try {
-    spec = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw_bad_input("task file " + file.string() + " is not valid JSON: " + e.what());
-  }
-  return parse_task(spec, file);
+  return parse_task(parse_json(read_file(file, kMaxMetadataBytes), "task file " + file.string()), file);
 }
 
 std::vector<fs::path> task_folders() {

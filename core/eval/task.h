@@ -9,11 +9,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "eval/doc_template.h"
+#include "util/regex.h"
 
 namespace llmdrop {
 
@@ -49,7 +49,7 @@ struct Layout {
 struct RegexFilter {
   std::string name;  // "strict-match"
   std::string pattern;
-  std::shared_ptr<const std::regex> regex;
+  Regex regex;
   int64_t group_select = 0;  // which match (negative: from the end)
   std::string fallback = "[invalid]";
   std::string apply(const std::string& response) const;
@@ -57,7 +57,7 @@ struct RegexFilter {
 
 struct ExactMatch {
   bool ignore_case = false;
-  std::vector<std::shared_ptr<const std::regex>> ignore;  // removed from prediction and reference
+  std::vector<Regex> ignore;  // removed from prediction and reference
   bool matches(const std::string& prediction, const std::string& reference) const;
 };
 

@@ -96,14 +96,6 @@ void check_args(const std::string& op, const std::vector<std::string>& args, con
 
 }  // namespace
 
-std::shared_ptr<const std::regex> compile_regex(const std::string& pattern, const std::string& where) {
-  try {
-    return std::make_shared<const std::regex>(pattern);
-  } catch (const std::regex_error& e) {
-    throw_bad_input(where + ": invalid regular expression '" + pattern + "': " + e.what());
-  }
-}
-
 std::string lstrip(const std::string& s) {
   return s.substr(space_prefix(s, 0));
 }
@@ -189,7 +181,7 @@ Step Step::parse(const nlohmann::json& spec, const std::string& where) {
     step.args_.push_back(spec[name].get<std::string>());
   }
   check_args(step.op_, step.args_, where);
-  if (step.op_ == "regex_replace") step.regex_ = compile_regex(step.args_[0], where);
+  step.compile(where);
   return step;
 }
 
@@ -214,8 +206,14 @@ Step Step::parse_filter(const std::string& filter, const std::string& where) {
   if (step.args_.size() != wanted)
     throw_bad_input(where + ": filter '" + step.op_ + "' takes " + std::to_string(wanted) + " argument(s)");
   check_args(step.op_, step.args_, where);
-  if (step.op_ == "regex_replace") step.regex_ = compile_regex(step.args_[0], where);
+  step.compile(where);
   return step;
+}
+
+void Step::compile(const std::string& where) {
+  if (op_ != "regex_replace") return;
+  regex_ = Regex::compile(args_[0], where);
+  replacement_ = regex_.parse_replacement(args_[1]);
 }
 
 std::string Step::apply(const std::string& s) const {
@@ -227,7 +225,7 @@ std::string Step::apply(const std::string& s) const {
   if (op_ == "lower") return lower(s);
   if (op_ == "upper") return upper(s);
   if (op_ == "replace") return replace_all(s, a[0], a[1]);
-  if (op_ == "regex_replace") return std::regex_replace(s, *regex_, a[1]);
+  if (op_ == "regex_replace") return regex_.replace_all(s, replacement_);
   if (op_ == "remove_prefix") return s.rfind(a[0], 0) == 0 ? s.substr(a[0].size()) : s;
   if (op_ == "trim_inside") return trim_inside_pairs(s, a[0][0], a[0][1]);
   // before/after (first or last separator): like Python's partition/rpartition.

@@ -4,10 +4,10 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
-#include <memory>
-#include <regex>
 #include <string>
 #include <vector>
+
+#include "util/regex.h"
 
 namespace llmdrop::text {
 
@@ -25,9 +25,6 @@ int64_t whitespace_split_count(const std::string& s);  // len(re.split(r"\s+", s
 // whitespace just inside: re.sub(r"\(\s*([^\)]*?)\s*\)", r"(\1)", s) for open "(" and close ")".
 std::string trim_inside_pairs(const std::string& s, char open, char close);
 
-// An ECMAScript regex; a BadInput error naming `where` when the pattern is invalid.
-std::shared_ptr<const std::regex> compile_regex(const std::string& pattern, const std::string& where);
-
 // One named step of a pipeline, parsed from a task file: {"op": "replace", "from": "a", "to": "b"}.
 class Step {
  public:
@@ -38,9 +35,12 @@ class Step {
   std::string apply(const std::string& s) const;
 
  private:
+  void compile(const std::string& where);  // regex_replace's pattern and replacement (Python's re.sub)
+
   std::string op_;
   std::vector<std::string> args_;
-  std::shared_ptr<const std::regex> regex_;  // compiled once for regex_replace
+  Regex regex_;  // regex_replace: the pattern and its replacement, parsed once
+  Regex::Replacement replacement_;
 };
 
 using Pipeline = std::vector<Step>;

@@ -8,11 +8,12 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <regex>
+#include <optional>
 
-#include "model/family.h"
+#include "checkpoint/family.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/input.h"
 #include "util/sha256.h"
 
 namespace llmdrop {
@@ -21,24 +22,28 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json read_raw_config(const fs::path& dir) {
-  std::ifstream in(dir / "config.json");
-  return nlohmann::json::parse(in);
+  return read_json_file(dir / "config.json");
 }
 
 void write_json(const fs::path& path, const nlohmann::json& j) {
   write_file_atomically(path, j.dump(2) + "\n");
 }
 
+// "model.layers.N.REST" → {"N", "REST"} (N one or more ASCII digits); nullopt for any other tensor name.
+std::optional<std::pair<std::string, std::string>> parse_layer_name(const std::string& name) {
+  static const std::string prefix = "model.layers.";
+  if (name.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  size_t end = prefix.size();
+  while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+  if (end == prefix.size() || end == name.size() || name[end] != '.') return std::nullopt;
+  return std::pair{name.substr(prefix.size(), end - prefix.size()), name.substr(end + 1)};
+}
+
 // Checks OUT, then builds the export in a sibling staging directory that `publish` renames into place, so an
 // interrupted export leaves nothing behind that looks finished.
 fs::path prepare_output(const Checkpoint& source, const fs::path& out) {
-  const fs::path target = fs::weakly_canonical(fs::absolute(out)), src = fs::canonical(source.dir);
-  const auto [end, rest] = std::mismatch(src.begin(), src.end(), target.begin(), target.end());
-  if (end == src.end())
-    throw_bad_input("the output directory " + out.string() +
-                    " is inside the source model directory; choose another");
-  if (fs::exists(target) && (!fs::is_directory(target) || !fs::is_empty(target)))
-    throw_bad_input("output " + out.string() + " already exists and is not an empty directory");
+  check_export_output(source, out);
+  const fs::path target = output_path(out);  // "out/" names the folder "out", not an entry inside it
   fs::create_directories(target.parent_path());
   const fs::path staging = target.parent_path() / ("." + target.filename().string() + ".partial");
   fs::remove_all(staging);
@@ -47,7 +52,7 @@ fs::path prepare_output(const Checkpoint& source, const fs::path& out) {
 }
 
 void publish(const fs::path& staging, const fs::path& out) {
-  const fs::path target = fs::weakly_canonical(fs::absolute(out));
+  const fs::path target = output_path(out);
   if (fs::exists(target)) fs::remove(target);  // checked empty in prepare_output
   fs::rename(staging, target);
 }
@@ -118,27 +123,12 @@ void write_safetensors(const fs::path& path, const std::map<std::string, at::Ten
 
 }  // namespace
 
-std::string weights_fingerprint(const Checkpoint& checkpoint) {
-  Sha256 h;
-  std::ifstream config(checkpoint.dir / "config.json", std::ios::binary);
-  h.update(std::string(std::istreambuf_iterator<char>(config), {}));
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(checkpoint.dir))
-    if (entry.path().extension() == ".safetensors") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    uint64_t n = 0;
-    in.read(reinterpret_cast<char*>(&n), 8);
-    std::string header(std::min<uint64_t>(n, 100'000'000), '\0');
-    in.read(header.data(), static_cast<std::streamsize>(header.size()));
-    // Size and modification time stand in for the data, which is too large to hash on every request.
-    const auto mtime = fs::last_write_time(file).time_since_epoch().count();
-    h.update(file.filename().string() + ":" + std::to_string(fs::file_size(file)) + ":" +
-             std::to_string(mtime) + ":");
-    h.update(header);
-  }
-  return h.hex_digest();
+void check_export_output(const Checkpoint& source, const fs::path& out) {
+  const fs::path target = output_path(out);
+  refuse_output_inside(target, source.dir, "the source model folder");
+  std::error_code ec;
+  if (fs::exists(target, ec) && (!fs::is_directory(target, ec) || !fs::is_empty(target, ec)))
+    throw_bad_input("output " + out.string() + " already exists and is not an empty directory");
 }
 
 void export_drop_config(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
@@ -183,7 +173,6 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
   std::map<int64_t, int64_t> renumber;
   for (int64_t i = 0, next = 0; i < cfg.num_layers; ++i)
     if (!(blocks_only && plan.attn_dropped(i))) renumber[i] = next++;
-  static const std::regex layer_name(R"(^model\.layers\.(\d+)\.(.*)$)");
   std::map<std::string, at::Tensor> tensors;
   std::set<std::string> names;
   for (const auto& name : source.tensors->names())
@@ -192,15 +181,15 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
   for (const auto& name : names) {
     if (dropped.count(name)) continue;
     std::string new_name = name;
-    std::smatch m;
-    if (std::regex_match(name, m, layer_name)) {
-      const int64_t layer = std::stoll(m[1]);
+    if (const auto layer_name = parse_layer_name(name)) {
+      const auto& [digits, rest] = *layer_name;
+      const int64_t layer = digits.size() > 18 ? INT64_MAX : std::stoll(digits);
       if (layer >= cfg.num_layers)
-        throw_bad_input("tensor " + name + " belongs to layer " + std::to_string(layer) +
-                        ", but config.json has " + std::to_string(cfg.num_layers) + " layers");
+        throw_bad_input("tensor " + name + " belongs to layer " + digits + ", but config.json has " +
+                        std::to_string(cfg.num_layers) + " layers");
       if (blocks_only) {
         if (!renumber.count(layer)) continue;
-        new_name = "model.layers." + std::to_string(renumber.at(layer)) + "." + m[2].str();
+        new_name = "model.layers." + std::to_string(renumber.at(layer)) + "." + rest;
       }
     }
     at::Tensor t = overrides.added.count(name) ? overrides.added.at(name) : source.tensors->view(name);

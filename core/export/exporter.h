@@ -6,14 +6,18 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/drop_plan.h"
 #include "jobs/job.h"
-#include "model/drop_plan.h"
 
 namespace llmdrop {
 
 // LLM-Drop style: OUT/config.json = the original config + sorted drop_attn_list / drop_mlp_list (+ the
 // auto_map LLM-Drop uses for llama and mistral); every other file of the source is symlinked. `record` goes
 // to OUT/drop_record.json. OUT must not exist or be empty.
+// BadInput when OUT cannot take an export of `source`: inside the source folder, or an existing file or
+// non-empty folder. Nothing is created; every export checks again before it writes.
+void check_export_output(const Checkpoint& source, const std::filesystem::path& out);
+
 void export_drop_config(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,
                         const nlohmann::json& record);
 
@@ -23,8 +27,5 @@ void export_drop_config(const Checkpoint& source, const DropPlan& plan, const st
 // nothing behind.
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,
                    const nlohmann::json& record, JobContext& job = JobContext::silent());
-
-// sha256 over config.json and every safetensors header and size: identifies weights without reading them.
-std::string weights_fingerprint(const Checkpoint& checkpoint);
 
 }  // namespace llmdrop

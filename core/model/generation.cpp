@@ -7,8 +7,6 @@
 #include <numeric>
 #include <random>
 
-#include "checkpoint/checkpoint.h"
-#include "checkpoint/tokenizer.h"
 #include "model/decode_graph.h"
 #include "model/model.h"
 #include "util/error.h"
@@ -74,20 +72,6 @@ std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& pr
     logits = decoder.step(as_batch({next}).to(model.device()));
   }
   return out;
-}
-
-std::string generate_text(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& device,
-                          const std::string& dtype, const std::string& prompt, int64_t max_new_tokens,
-                          JobContext& job) {
-  const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-  std::vector<int64_t> ids;
-  if (tokenizer.bos_id()) ids.push_back(*tokenizer.bos_id());
-  for (int64_t id : tokenizer.encode(prompt)) ids.push_back(id);
-  const auto model = Model::load_in_job(checkpoint, device, dtype, drops, job);
-  SamplingOptions options;
-  options.max_new_tokens = max_new_tokens;
-  options.stop_token = tokenizer.eos_id();
-  return tokenizer.decode_continuation(ids, generate(*model, ids, options, job));
 }
 
 }  // namespace llmdrop

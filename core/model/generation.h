@@ -11,8 +11,6 @@
 namespace llmdrop {
 
 class Model;
-struct Checkpoint;
-struct DropPlan;
 
 // log p(ids[t+1] | ids[..t]) for every t, from one forward pass: ids.size()-1 values.
 std::vector<double> next_token_logprobs(const Model& model, const std::vector<int64_t>& ids);
@@ -32,11 +30,5 @@ struct SamplingOptions {
 // Continues `prompt` (which already holds BOS when the model wants one) using the KV cache.
 std::vector<int64_t> generate(const Model& model, const std::vector<int64_t>& prompt,
                               const SamplingOptions& options, JobContext& job = JobContext::silent());
-
-// Loads the checkpoint (with `drops`, on `device`) and its tokenizer and continues `prompt` greedily (BOS
-// prepended when the model has one, stopping at EOS): the new text. Torch-free, for the GUI.
-std::string generate_text(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& device,
-                          const std::string& dtype, const std::string& prompt, int64_t max_new_tokens,
-                          JobContext& job = JobContext::silent());
 
 }  // namespace llmdrop

@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "quant/quantizer.h"
+#include "checkpoint/quant_formats.h"
 
 namespace llmdrop {
 

@@ -9,13 +9,14 @@
 #include <sstream>
 
 #include "model/device.h"
+#include "model/device_list.h"
 #ifdef LLMDROP_WITH_CUDA_KERNELS
 #include "model/cuda/elementwise.h"
 #include "model/cuda/tensor_kernels.h"
 #endif
-#include "model/family.h"
+#include "checkpoint/family.h"
+#include "checkpoint/quant_formats.h"
 #include "model/rope.h"
-#include "quant/formats.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -229,6 +230,7 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
   const c10::Device device = parse_device(options.device);
   const c10::ScalarType dtype = parse_dtype(options.dtype, cfg, device);
+  check_dtype(options.device, dtype_name(dtype));  // e.g. float16 on a CPU libtorch without half matmuls
   DropPlan plan = options.drops ? *options.drops : cfg.drops;
   plan.validate(cfg.num_layers);
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/drop_plan.h"
 #include "jobs/job.h"
-#include "model/drop_plan.h"
 #include "model/kv_cache.h"
 #include "model/linear_weight.h"
 #include "model/observer.h"

@@ -6,7 +6,7 @@
 #include "analysis/score_file.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
-#include "util/read_file.h"
+#include "util/input.h"
 
 namespace llmdrop {
 
@@ -49,7 +49,8 @@ nlohmann::json project_to_json(const Project& p) {
 }
 
 Project project_from_json(const nlohmann::json& j) {
-  if (!j.is_object() || j.value("format", std::string()) != kFormat)
+  const auto* format = json_find(j, "format");
+  if (!format || *format != kFormat)
     throw_bad_input(std::string("not an llmdrop project file (format ") + kFormat + ")");
   Project p;
   const auto& model = field(j, "model");
@@ -58,11 +59,11 @@ Project project_from_json(const nlohmann::json& j) {
   p.model_dir = model.get<std::string>();
   p.plan.attn = layer_list(j, "drop_attn_list");
   p.plan.mlp = layer_list(j, "drop_mlp_list");
-  const auto& metric = j.value("metric", nlohmann::json("cosine"));
+  const nlohmann::json metric = j.value("metric", nlohmann::json("cosine"));
   if (!metric.is_string()) throw_bad_input("project file: field 'metric' must be a string");
   p.metric = parse_metric(metric.get<std::string>());
   if (j.contains("scores") && !j["scores"].is_null()) p.scores = scores_from_json(j["scores"]);
-  const auto& results = j.value("results", nlohmann::json::array());
+  const nlohmann::json results = j.value("results", nlohmann::json::array());
   if (!results.is_array()) throw_bad_input("project file: field 'results' must be a list");
   for (const auto& c : results) {
     if (!c.is_object() || !c.contains("label") || !c["label"].is_string() || !c.contains("cells") ||
@@ -84,9 +85,12 @@ void save_project(const Project& project, const std::filesystem::path& path) {
 }
 
 Project load_project(const std::filesystem::path& path) {
-  const auto j = nlohmann::json::parse(read_file(path), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) throw_bad_input("project file " + path.string() + " is not valid JSON");
-  return project_from_json(j);
+  const nlohmann::json j = parse_json(read_file(path, kMaxMetadataBytes), "project file " + path.string());
+  try {
+    return project_from_json(j);
+  } catch (const Error& e) {
+    throw_bad_input(path.string() + ": " + e.what());
+  }
 }
 
 }  // namespace llmdrop

@@ -11,7 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "analysis/scores.h"
-#include "model/drop_plan.h"
+#include "checkpoint/drop_plan.h"
 
 namespace llmdrop {
 

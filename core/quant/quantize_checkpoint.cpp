@@ -9,11 +9,11 @@
 #include <optional>
 
 #include "analysis/calibration.h"
+#include "checkpoint/family.h"
+#include "checkpoint/quant_formats.h"
 #include "checkpoint/tokenizer.h"
 #include "export/tensor_export.h"
-#include "model/family.h"
 #include "model/model.h"
-#include "quant/formats.h"
 #include "quant/quantizer.h"
 
 namespace llmdrop {

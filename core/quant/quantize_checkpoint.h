@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/drop_plan.h"
+#include "checkpoint/quant_scheme.h"
 #include "jobs/job.h"
-#include "model/drop_plan.h"
-#include "quant/quant_scheme.h"
 
 namespace llmdrop {
 

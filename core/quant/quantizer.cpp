@@ -50,15 +50,6 @@ QuantGrid stored(QuantGrid g) {
 
 }  // namespace
 
-at::Tensor QuantizedWeight::dequantize() const {
-  const at::Tensor g = g_idx.to(at::kLong);
-  const at::Tensor s = scales.to(at::kFloat).index_select(0, g).t();  // (N, K)
-  const at::Tensor z = zeros.index_select(0, g).t();
-  return (s * (codes.to(at::kInt) - z).to(at::kFloat))
-      .to(at::kHalf)
-      .contiguous();  // row-major, like a stored weight
-}
-
 QuantGrid gptq_grid(const at::Tensor& w, int bits, bool sym, bool mse) {
   const float maxq = max_code(bits);
   at::Tensor xmin = at::clamp_max(std::get<0>(w.min(1)), 0.0);

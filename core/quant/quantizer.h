@@ -5,20 +5,10 @@
 // them.
 #include <ATen/core/Tensor.h>
 
-#include "quant/quant_scheme.h"
+#include "checkpoint/quant_formats.h"
+#include "checkpoint/quant_scheme.h"
 
 namespace llmdrop {
-
-struct QuantizedWeight {
-  at::Tensor codes;   // (N, K) uint8 in [0, 2^bits)
-  at::Tensor scales;  // (G, N) float16
-  at::Tensor zeros;   // (G, N) int32 in [0, 2^bits)
-  at::Tensor g_idx;   // (K) int32: the group of each input column
-  int bits = 4;
-
-  // (N, K) float16: scale · (code − zero), the product rounded once (what GPTQ / AWQ loaders compute).
-  at::Tensor dequantize() const;
-};
 
 // Per-row grid of a group of columns w (N, C): (scale, zero), each (N) float32, zero integral.
 struct QuantGrid {

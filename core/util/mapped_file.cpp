@@ -15,7 +15,7 @@ namespace llmdrop {
 std::shared_ptr<MappedFile> MappedFile::open(const std::filesystem::path& path) {
   std::shared_ptr<MappedFile> file(new MappedFile());
   file->path_ = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO would block until a writer came
   if (fd < 0) throw_bad_input("cannot open " + path.string() + ": " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

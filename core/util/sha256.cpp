@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "util/error.h"
+#include "util/input.h"
 
 namespace llmdrop {
 
@@ -83,6 +84,7 @@ std::string sha256_hex(const std::string& text) {
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
+  regular_file_size(path);  // a FIFO or /dev/zero would never end
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_bad_input("cannot read " + path.string());
   Sha256 h;

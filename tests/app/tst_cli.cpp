@@ -279,7 +279,8 @@ class CliTest : public QObject {
                                                     "a",        "--temperature", "nan"}
                                      << "--temperature must be a finite number";
     QTest::newRow("missing data file")
-        << QStringList{"perplexity", model("llama"), "--data", "/nonexistent.txt"} << "cannot read";
+        << QStringList{"perplexity", model("llama"), "--data", "/nonexistent.txt"}
+        << "/nonexistent.txt: no such file";
     QTest::newRow("quantize without --out")
         << QStringList{"quantize", model("llama"), "--method", "rtn"} << "--out DIR is required";
     QTest::newRow("gptq without calibration")

@@ -91,17 +91,17 @@ class ConfigTest : public QObject {
     QCOMPARE(parse_model_config(config, "c").sliding_window, std::vector<int64_t>(4, 0));
     config["max_window_layers"] = -2;
     EXPECT_ERROR(BadInput, parse_model_config(config, "c"),
-                 "'max_window_layers' must be a non-negative integer");
+                 "field 'max_window_layers' must be at least 0, not -2");
     config["max_window_layers"] = "two";
     EXPECT_ERROR(BadInput, parse_model_config(config, "c"),
-                 "'max_window_layers' must be a non-negative integer");
+                 "field 'max_window_layers' must be an integer, not a string \"two\"");
   }
 
   void nonJsonConfigIsRejected() {
     const fs::path d = dir("nonjson");
     test::copy_model("llama", d);
     test::write_file(d / "config.json", "{\"model_type\": \"llama\", oops");
-    EXPECT_ERROR(BadInput, Checkpoint::open(d), "is not valid JSON");
+    EXPECT_ERROR(BadInput, Checkpoint::open(d), "config.json: not valid JSON");
   }
 
   void dropListsAsIndicesOrBooleansAgree() {

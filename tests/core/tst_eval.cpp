@@ -21,6 +21,7 @@
 #include "eval/text_ops.h"
 #include "model/model.h"
 #include "support/test_support.h"
+#include "util/regex.h"
 
 using namespace llmdrop;
 namespace fs = std::filesystem;
@@ -173,6 +174,30 @@ nlohmann::json minimal_task() {
                  "doc_to_choice": "{{options}}", "doc_to_target": "{{answer}}"}]})");
 }
 
+fs::path builtin_task_file(const std::string& name) {
+  return test::data_dir() / ".." / ".." / "resources" / "tasks" / (name + ".json");
+}
+
+// Python's re.sub(r"\[.*?\]", "", s) done with plain string operations: a "[" pairs with the next "]" unless
+// a line break comes first ("." does not match "\n").
+std::string remove_bracketed(const std::string& s) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    const size_t open = s.find('[', pos);
+    if (open == std::string::npos) break;
+    const size_t close = s.find(']', open + 1), newline = s.find('\n', open + 1);
+    if (close == std::string::npos || newline < close) {
+      out.append(s, pos, open + 1 - pos);
+      pos = open + 1;
+      continue;
+    }
+    out.append(s, pos, open - pos);
+    pos = close + 1;
+  }
+  return out.append(s, pos, std::string::npos);
+}
+
 }  // namespace
 
 class EvalTest : public QObject {
@@ -267,6 +292,118 @@ class EvalTest : public QObject {
                  "names a split that 'splits' does not define");
     EXPECT_ERROR(BadInput, find_task("no_such_task"),
                  "unknown task 'no_such_task' (available: arc_challenge");
+  }
+
+  void regexReplaceFollowsPythonSub() {
+    const Regex pair = Regex::compile(R"((\w+)@(\w+)(!)?)", "t");
+    QCOMPARE(pair.group_count(), 3);
+    // re.sub(r"(\w+)@(\w+)(!)?", r"\2.\1\3", "ann@host bob@web!") == "host.ann web.bob!"
+    QCOMPARE(pair.replace_all("ann@host bob@web!", R"(\2.\1\3)"), std::string("host.ann web.bob!"));
+    QCOMPARE(pair.replace_all("ann@host", R"(<\g<2>|\g<0>>)"), std::string("<host|ann@host>"));
+    QCOMPARE(Regex::compile(R"((?P<user>\w+)@\w+)", "t").replace_all("ann@host", R"(\g<user>)"),
+             std::string("ann"));
+    QCOMPARE(Regex::compile(R"(\d)", "t").replace_all("a1b", R"(\n\t\\.\101)"), std::string("a\n\t\\.Ab"));
+    // Empty matches: Python 3.7+ also replaces the one right after a non-empty match.
+    QCOMPARE(Regex::compile("x*", "t").replace_all("abxd", "-"), std::string("-a-b--d-"));
+    // Unicode classes (re is Unicode by default), "." stops at "\n" only, "$" also before a final "\n".
+    QCOMPARE(Regex::compile(R"(\w+)", "t").replace_all("d\xc3\xa9j\xc3\xa0 vu", "W"), std::string("W W"));
+    QCOMPARE(Regex::compile(R"(\[.*?\])", "t").replace_all("a[b\r]c[d\ne]", ""), std::string("ac[d\ne]"));
+    QCOMPARE(Regex::compile(R"(\.$)", "t").replace_all("72.\n", ""), std::string("72\n"));
+    // Invalid UTF-8 is matched as U+FFFD.
+    QCOMPARE(Regex::compile(".", "t").replace_all("a\xff", "<\\g<0>>"), std::string("<a><\xef\xbf\xbd>"));
+    const auto all = Regex::compile(R"((a)|(b))", "t").find_all("ab");
+    QCOMPARE(all.size(), size_t(2));
+    QCOMPARE(all[0].groups[1].value_or("-"), std::string("a"));
+    QVERIFY(!all[0].groups[2]);
+    QCOMPARE(all[1].groups[2].value_or("-"), std::string("b"));
+    EXPECT_ERROR(BadInput, pair.parse_replacement(R"(\4)"),
+                 "t: in the replacement '\\4': invalid group reference 4");
+    EXPECT_ERROR(BadInput, pair.parse_replacement(R"(\g<who>)"), "unknown group name 'who'");
+    EXPECT_ERROR(BadInput, pair.parse_replacement(R"(\q)"), "bad escape \\q");
+    EXPECT_ERROR(BadInput, Regex::compile("(a", "where"),
+                 "where: invalid regular expression '(a': missing closing");
+    // Catastrophic backtracking ends with an error instead of running for ages.
+    EXPECT_ERROR(BadInput, Regex::compile("(a+)+b", "where").search(std::string(40, 'a') + "c b"),
+                 "where: the regular expression '(a+)+b' backtracks too much");
+  }
+
+  // std::regex recursed once per character here and overflowed the stack.
+  void hellaswagPreprocessingOnALongQuery() {
+    std::string query = "  Making tea [title] Boiling water.";
+    for (int i = 0; query.size() < 50000; ++i) {
+      query += " Step " + std::to_string(i) + " [note " + std::string(i % 7 == 0 ? 2000 : 40, 'x') + "] done";
+      if (i % 11 == 0) query += " [open\nline]";  // no match across the line break
+      if (i % 13 == 0) query += " [ [nested] ]";
+    }
+    query += " [" + std::string(50000, 'y') + "] [end  ";
+    const nlohmann::json doc = {{"query", query}, {"choices", {"a [x] b", "c"}}, {"gold", 0}};
+    const TaskSpec task = find_task("hellaswag");
+    const Layout& layout = task.layout_for(doc, "test");
+    const auto expected = [](const std::string& s) {
+      return text::replace_all(remove_bracketed(text::replace_all(text::strip(s), " [title]", ". ")), "  ",
+                               " ");
+    };
+    QVERIFY(query.size() > 100000);
+    QCOMPARE(layout.doc_to_text.render(doc), expected(query));
+    QVERIFY(expected(query).find("yyy") == std::string::npos);
+    QCOMPARE(layout.doc_to_choice.render(doc), (std::vector<std::string>{"a b", "c"}));
+  }
+
+  // gsm8k's filters and exact-match patterns ([\s\S]*#### ) on a 100,000-character model answer.
+  void gsm8kFiltersOnALongAnswer() {
+    std::string answer;
+    for (int i = 0; answer.size() < 100000; ++i) {
+      answer +=
+          "Step " + std::to_string(i) + ": $" + std::to_string(i * 7) + " + 3 = " + std::to_string(i * 7 + 3);
+      answer += i % 500 == 1 ? " #### " + std::to_string(i) + ",000\n" : ".\n";
+      if (i % 1000 == 0) answer += std::string(20000, 'w') + "\n";
+    }
+    answer += "So the total is $1,234.\n#### 5,678.";
+    const TaskSpec task = find_task("gsm8k");
+    QCOMPARE(task.filters.size(), size_t(2));
+    // strict-match, group_select 0: the number after the first "#### ".
+    const size_t first = answer.find("#### ") + 5;
+    const std::string strict = answer.substr(first, answer.find_first_not_of("-0123456789.,", first) - first);
+    QCOMPARE(strict, std::string("1,000"));
+    QCOMPARE(task.filters[0].apply(answer), strict);
+    // flexible-extract, group_select -1: the last run of [$0-9.,] of two or more characters.
+    const size_t last = answer.find_last_not_of("$0123456789.,") + 1;
+    QCOMPARE(task.filters[1].apply(answer), answer.substr(last));
+    QCOMPARE(answer.substr(last), std::string("5,678."));
+    // exact_match drops ",", "$", everything up to the last "#### " and a final ".": "5678".
+    std::string tail = answer.substr(answer.rfind("#### ") + 5);
+    tail = text::replace_all(text::replace_all(tail, ",", ""), "$", "");
+    if (!tail.empty() && tail.back() == '.') tail.pop_back();
+    QCOMPARE(tail, std::string("5678"));
+    QVERIFY(task.exact_match.matches(answer, "Natalia sold 48/2 = 24 clips.\n#### 5,678"));
+    QVERIFY(task.exact_match.matches(answer, tail));
+    QVERIFY(!task.exact_match.matches(answer, "5679"));
+  }
+
+  void invalidRegexInATaskFileNamesTheField() {
+    const fs::path gsm8k = builtin_task_file("gsm8k"), hellaswag = builtin_task_file("hellaswag");
+    const std::string gsm8k_file = "task file " + gsm8k.string();
+    nlohmann::json spec = test::read_json(gsm8k);
+    spec["filters"][1]["regex"] = "(-?[$0-9.,]{2,}|(-?[0-9]+)";
+    EXPECT_ERROR(BadInput, parse_task(spec, gsm8k),
+                 gsm8k_file + ": filters[1]: regex: invalid regular expression '(-?[$0-9.,]{2,}|(-?[0-9]+)'");
+    spec = test::read_json(gsm8k);
+    spec["exact_match"]["regexes_to_ignore"][2] = "[\\s\\S*#### ";
+    EXPECT_ERROR(BadInput, parse_task(spec, gsm8k),
+                 gsm8k_file + ": exact_match: regexes_to_ignore: invalid regular expression '[\\s\\S*#### '");
+    spec = test::read_json(hellaswag);
+    spec["preprocess"]["hellaswag"][2]["to"] = "\\1";
+    EXPECT_ERROR(BadInput, parse_task(spec, hellaswag),
+                 "task file " + hellaswag.string() +
+                     ": preprocess.hellaswag[2]: in the replacement '\\1': invalid group reference 1");
+    // The same through the task folder.
+    QTemporaryDir dir;
+    qputenv("LLMDROP_TASKS_DIR", dir.path().toUtf8());
+    spec = test::read_json(gsm8k);
+    spec["filters"][0]["regex"] = "#### (?<n";
+    test::write_json(fs::path(dir.path().toStdString()) / "gsm8k.json", spec);
+    EXPECT_ERROR(BadInput, find_task("gsm8k"), "gsm8k.json: filters[0]: regex: invalid regular expression");
+    qunsetenv("LLMDROP_TASKS_DIR");
   }
 
   void builtInTasksAreAllThere() {
@@ -531,7 +668,7 @@ class EvalTest : public QObject {
     EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options),
                  "document 1: gold index 5 is outside its 2 choices");
     test::write_file(root / "arc_easy" / "test.jsonl", "{\"query\": \"Question: a\"\n");
-    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options), "test.jsonl:1: not a JSON record");
+    EXPECT_ERROR(BadInput, evaluate(*l.model, *l.tokenizer, options), "test.jsonl:1: not valid JSON");
   }
 
  private:

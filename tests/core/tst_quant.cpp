@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/family.h"
+#include "checkpoint/quant_formats.h"
 #include "checkpoint/safetensors.h"
 #include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
-#include "model/family.h"
 #include "model/linear_weight.h"
 #include "model/model.h"
-#include "quant/formats.h"
 #include "quant/quantize_checkpoint.h"
 #include "quant/quantizer.h"
 #include "support/test_support.h"

@@ -1,8 +1,9 @@
-#include "model/drop_plan.h"
+#include "checkpoint/drop_plan.h"
 
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
+#include "util/input.h"
 #include "util/parse.h"
 
 namespace llmdrop {
@@ -35,9 +36,9 @@ std::set<int64_t> DropPlan::parse_list(const nlohmann::json& value, const std::s
       if (!v.is_boolean()) throw_bad_input(field + " mixes booleans and indices");
       if (v.get<bool>()) out.insert(static_cast<int64_t>(i));
     } else {
-      if (!v.is_number_integer()) throw_bad_input(field + " must hold integer layer indices");
-      check_range(v.get<int64_t>(), num_layers, field);
-      out.insert(v.get<int64_t>());
+      const int64_t index = json_int(v, field + "[" + std::to_string(i) + "]");
+      check_range(index, num_layers, field);
+      out.insert(index);
     }
   }
   return out;
@@ -51,8 +52,23 @@ std::set<int64_t> DropPlan::parse_csv(const std::string& text, const std::string
 
 std::string format_indices(const std::set<int64_t>& indices) {
   std::string out;
-  for (int64_t i : indices) out += (out.empty() ? "" : ",") + std::to_string(i);
+  for (int64_t i : indices) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(i);
+  }
   return out;
+}
+
+nlohmann::json drop_lists_json(const DropPlan& plan) {
+  return {{"drop_attn_list", plan.attn}, {"drop_mlp_list", plan.mlp}};
+}
+
+DropPlan drop_lists_from_json(const nlohmann::json& object, int64_t num_layers, const std::string& where) {
+  DropPlan plan;
+  for (const auto& [key, list] : {std::pair{"drop_attn_list", &plan.attn}, {"drop_mlp_list", &plan.mlp}})
+    if (const auto* value = json_find(object, key))
+      *list = DropPlan::parse_list(*value, where.empty() ? key : where + ": " + key, num_layers);
+  return plan;
 }
 
 }  // namespace llmdrop

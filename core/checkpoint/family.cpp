@@ -1,4 +1,4 @@
-#include "model/family.h"
+#include "checkpoint/family.h"
 
 #include <algorithm>
 #include <memory>
@@ -7,6 +7,7 @@
 
 #include "checkpoint/model_config.h"
 #include "util/error.h"
+#include "util/input.h"
 
 namespace llmdrop {
 
@@ -16,15 +17,15 @@ std::string layer_prefix(int64_t layer) {
 }
 
 bool flag(const nlohmann::json& raw, const char* key) {
-  return raw.contains(key) && raw[key].is_boolean() && raw[key].get<bool>();
+  const auto* v = json_find(raw, key);
+  return v && json_bool(*v, std::string("config.json: field '") + key + "'");
 }
 
 // An optional non-negative integer field; BadInput when present with another type or sign.
 std::optional<int64_t> count_field(const nlohmann::json& raw, const char* key) {
-  if (!raw.contains(key) || raw[key].is_null()) return std::nullopt;
-  if (!raw[key].is_number_integer() || raw[key].get<int64_t>() < 0)
-    throw_bad_input(std::string("config.json: field '") + key + "' must be a non-negative integer");
-  return raw[key].get<int64_t>();
+  const auto* v = json_find(raw, key);
+  if (!v) return std::nullopt;
+  return json_int(*v, std::string("config.json: field '") + key + "'", 0);
 }
 
 class LlamaFamily : public ModelFamily {

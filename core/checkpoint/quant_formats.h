@@ -13,12 +13,24 @@
 #include <map>
 #include <string>
 
-#include "quant/quant_scheme.h"
-#include "quant/quantizer.h"
+#include "checkpoint/quant_scheme.h"
 
 namespace llmdrop {
 
 class TensorStore;
+
+// A quantized linear layer as the formats hold it: codes, per-group scales and zeros, and each input column's
+// group. W (N out, K in) ≈ scale[g(k), n] · (code[n, k] − zero[g(k), n]).
+struct QuantizedWeight {
+  at::Tensor codes;   // (N, K) uint8 in [0, 2^bits)
+  at::Tensor scales;  // (G, N) float16
+  at::Tensor zeros;   // (G, N) int32 in [0, 2^bits)
+  at::Tensor g_idx;   // (K) int32: the group of each input column
+  int bits = 4;
+
+  // (N, K) float16: scale · (code − zero), the product rounded once (what GPTQ / AWQ loaders compute).
+  at::Tensor dequantize() const;
+};
 
 // Bit-stream packing of `values` (…, R, C) int, each < 2^bits, along dim 0 of (R, C): every 32 values of a
 // column become `bits` consecutive int32 words, value j at bit 3j… of the 32·bits-bit stream (so 3-bit

@@ -1,6 +1,7 @@
-#include "quant/quant_scheme.h"
+#include "checkpoint/quant_scheme.h"
 
 #include "util/error.h"
+#include "util/input.h"
 
 namespace llmdrop {
 
@@ -63,28 +64,38 @@ nlohmann::json quantization_config_json(const QuantScheme& s) {
 }
 
 QuantScheme parse_quantization_config(const nlohmann::json& config, const std::string& where) {
-  auto fail = [&](const std::string& what) { throw_bad_input(where + ": quantization_config: " + what); };
+  const std::string field = where + ": quantization_config";
+  auto fail = [&](const std::string& what) { throw_bad_input(field + ": " + what); };
   if (!config.is_object()) fail("must be an object");
+  auto text = [&](const char* key, const std::string& fallback) {
+    const auto* v = json_find(config, key);
+    return v ? json_string(*v, field + "." + key) : fallback;
+  };
+  auto flag = [&](const char* key, bool fallback) {
+    const auto* v = json_find(config, key);
+    return v ? json_bool(*v, field + "." + key) : fallback;
+  };
   QuantScheme s;
-  const std::string method = config.value("quant_method", "");
+  const std::string method = text("quant_method", "");
   if (method == "gptq") {
     s.method = QuantMethod::gptq;
-    const std::string format = config.value("checkpoint_format", "gptq");
+    const std::string format = text("checkpoint_format", "gptq");
     if (format != "gptq") fail("checkpoint_format '" + format + "' is not supported (gptq is)");
-    s.desc_act = config.value("desc_act", false);
-    s.sym = config.value("sym", true);
+    s.desc_act = flag("desc_act", false);
+    s.sym = flag("sym", true);
   } else if (method == "awq") {
     s.method = QuantMethod::awq;
-    const std::string version = config.value("version", "gemm");
+    const std::string version = text("version", "gemm");
     if (version != "gemm" && version != "GEMM")
       fail("AWQ version '" + version + "' is not supported (gemm is)");
-    if (!config.value("zero_point", true)) fail("AWQ without zero point is not supported");
+    if (!flag("zero_point", true)) fail("AWQ without zero point is not supported");
   } else {
     fail("quant_method '" + method + "' is not supported (gptq, awq)");
   }
-  if (!config.contains("bits") || !config["bits"].is_number_integer()) fail("bits missing");
-  s.bits = config["bits"].get<int>();
-  s.group_size = config.value("group_size", int64_t(-1));
+  if (!json_find(config, "bits")) fail("bits missing");
+  s.bits = static_cast<int>(json_int(config.at("bits"), field + ".bits", 1, 64));
+  if (const auto* g = json_find(config, "group_size"))
+    s.group_size = json_int(*g, field + ".group_size", -1, 1 << 24);
   s.validate();
   return s;
 }

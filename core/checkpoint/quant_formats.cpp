@@ -1,4 +1,4 @@
-#include "quant/formats.h"
+#include "checkpoint/quant_formats.h"
 
 #include <ATen/ATen.h>
 
@@ -8,6 +8,15 @@
 #include "util/error.h"
 
 namespace llmdrop {
+
+at::Tensor QuantizedWeight::dequantize() const {
+  const at::Tensor g = g_idx.to(at::kLong);
+  const at::Tensor s = scales.to(at::kFloat).index_select(0, g).t();  // (N, K)
+  const at::Tensor z = zeros.index_select(0, g).t();
+  return (s * (codes.to(at::kInt) - z).to(at::kFloat))
+      .to(at::kHalf)
+      .contiguous();  // row-major, like a stored weight
+}
 
 namespace {
 

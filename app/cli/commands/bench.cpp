@@ -1,0 +1,212 @@
+#include <iostream>
+#include <sstream>
+
+#include "bench/speed.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "cli/progress.h"
+#include "model/shapes.h"
+#include "session/jobs.h"
+#include "util/atomic_file.h"
+#include "util/parse.h"
+
+namespace llmdrop::cli {
+
+namespace {
+
+// "attn=24,25" / "mlp=3" / "block=4,5" → the drops of one --compare configuration.
+DropPlan parse_compare(const std::string& spec, int64_t num_layers) {
+  const size_t eq = spec.find('=');
+  const std::string kind = spec.substr(0, eq), list = eq == std::string::npos ? "" : spec.substr(eq + 1);
+  if (eq == std::string::npos || (kind != "attn" && kind != "mlp" && kind != "block"))
+    throw UsageError("--compare expects attn=LIST, mlp=LIST or block=LIST, got '" + spec + "'");
+  DropPlan plan;
+  const auto layers = DropPlan::parse_csv(list, "--compare " + kind);
+  if (kind != "mlp") plan.attn = layers;
+  if (kind != "attn") plan.mlp = layers;
+  plan.validate(num_layers);
+  return plan;
+}
+
+std::vector<SpeedRound> parse_rounds(const ArgParser& p) {
+  // Each item is CONTEXT or CONTEXT:NEW_TOKENS; new tokens default to --new-tokens, else to the context.
+  std::vector<SpeedRound> rounds;
+  std::stringstream items(p.value("contexts"));
+  for (std::string item; std::getline(items, item, ',');) {
+    const size_t colon = item.find(':');
+    const auto context = parse_int(item.substr(0, colon));
+    const auto new_tokens =
+        colon == std::string::npos
+            ? std::optional<int64_t>(p.has("new-tokens") ? p.integer("new-tokens", 1, kMaxLength)
+                                                         : context.value_or(0))
+            : parse_int(item.substr(colon + 1));
+    if (!context || !new_tokens || *context < 1 || *new_tokens < 1 || *context > kMaxLength ||
+        *new_tokens > kMaxLength)
+      throw UsageError(
+          "--contexts expects a list such as 32,64,128 or 512,2048:128 (context:new tokens), got '" +
+          p.value("contexts") + "'");
+    rounds.push_back({*context, *new_tokens});
+  }
+  if (rounds.empty()) throw UsageError("--contexts expects a list such as 32,64,128");
+  return rounds;
+}
+
+// What bench measures: random weights of --shape, or MODEL, with the drops given; --csv is checked before
+// the load.
+struct BenchModel {
+  std::unique_ptr<Session> session;
+  DropPlan drops;
+  std::string source, csv_file;
+};
+
+BenchModel open_bench_session(const ArgParser& p) {
+  BenchModel bench;
+  if (p.flag("random-weights")) {
+    if (p.positional("MODEL")) throw UsageError("give either MODEL or --random-weights --shape NAME");
+    if (p.has("csv")) bench.csv_file = output_file(p, "csv", nullptr);
+    const ModelConfig config = shape_config(p.value("shape"));
+    const RunOptions run = run_options(p, config);
+    bench.session = open_session(config, run);
+    bench.drops = run.drops;
+    bench.source = "random " + p.value("shape");
+  } else {
+    if (p.has("shape")) throw UsageError("--shape needs --random-weights");
+    const Checkpoint ckpt = open_checkpoint(p);
+    if (p.has("csv")) bench.csv_file = output_file(p, "csv", &ckpt);
+    const RunOptions run = run_options(p, ckpt.config);
+    bench.session = open_session(ckpt, run);
+    bench.drops = run.drops;
+    bench.source = ckpt.dir.string();
+  }
+  return bench;
+}
+
+// One row per configuration and round, with speedups and KV-cache size against the first configuration.
+nlohmann::json speed_rows(const std::vector<std::pair<std::string, DropPlan>>& configs,
+                          const std::vector<std::vector<SpeedResult>>& measured) {
+  const std::vector<SpeedResult>& baseline = measured.front();
+  nlohmann::json rows = nlohmann::json::array();
+  for (size_t c = 0; c < configs.size(); ++c) {
+    for (size_t i = 0; i < measured[c].size(); ++i) {
+      const SpeedResult& r = measured[c][i];
+      const bool comparable = !r.out_of_memory && !baseline[i].out_of_memory;
+      nlohmann::json row = {
+          {"config", configs[c].first},
+          {"batch", r.batch},
+          {"context", r.context},
+          {"new_tokens", r.new_tokens},
+          {"out_of_memory", r.out_of_memory},
+          {"prefill_tokens_per_second", r.prefill_tokens_per_second},
+          {"decode_tokens_per_second", r.decode_tokens_per_second},
+          {"decode_p50_ms", r.decode_p50_ms},
+          {"decode_p90_ms", r.decode_p90_ms},
+          {"peak_memory_bytes", r.peak_memory_bytes},
+          {"kv_cache_bytes", r.kv_cache_bytes},
+          {"decode_speedup",
+           comparable ? nlohmann::json(r.decode_tokens_per_second / baseline[i].decode_tokens_per_second)
+                      : nlohmann::json()},
+          {"prefill_speedup",
+           comparable ? nlohmann::json(r.prefill_tokens_per_second / baseline[i].prefill_tokens_per_second)
+                      : nlohmann::json()},
+          {"kv_cache_ratio", double(r.kv_cache_bytes) / double(baseline[i].kv_cache_bytes)}};
+      row.update(drop_lists_json(configs[c].second));
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+// benchmark_speed.py's columns first, then ours.
+void write_csv(const std::string& file, const nlohmann::json& rows) {
+  std::ostringstream csv;
+  csv << "Batch Size,Prefill Length,Decode Length,Prefill tokens/s,Decode tokens/s,Memory (VRAM),"
+         "Config,Decode p50 ms,Decode p90 ms,KV cache bytes,Decode speedup\n";
+  for (const auto& r : rows) {
+    const bool oom = r["out_of_memory"].get<bool>();
+    csv << r["batch"] << "," << r["context"] << "," << r["new_tokens"] << ","
+        << (oom ? "OOM" : format_number(r["prefill_tokens_per_second"].get<double>(), 2)) << ","
+        << (oom ? "OOM" : format_number(r["decode_tokens_per_second"].get<double>(), 2)) << ","
+        << (oom ? "OOM" : format_number(r["peak_memory_bytes"].get<double>() / double(1 << 30), 3) + " GB")
+        << ",\"" << r["config"].get<std::string>() << "\","
+        << format_number(r["decode_p50_ms"].get<double>(), 3) << ","
+        << format_number(r["decode_p90_ms"].get<double>(), 3) << "," << r["kv_cache_bytes"] << ","
+        << (r["decode_speedup"].is_null() ? "" : format_number(r["decode_speedup"].get<double>(), 3)) << "\n";
+  }
+  write_file_atomically(file, csv.str());
+}
+
+void print_table(const nlohmann::json& rows) {
+  std::cout << "| config | batch | context | new | prefill tok/s | decode tok/s | p50 ms | p90 ms | peak GiB "
+               "| KV MiB | decode speedup |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    std::cout << "| " << r["config"].get<std::string>() << " | " << r["batch"] << " | " << r["context"]
+              << " | " << r["new_tokens"] << " | ";
+    if (r["out_of_memory"].get<bool>()) {
+      std::cout << "OOM | OOM | | | | "
+                << format_number(r["kv_cache_bytes"].get<double>() / double(1 << 20), 1) << " | |\n";
+      continue;
+    }
+    std::cout << format_number(r["prefill_tokens_per_second"].get<double>(), 1) << " | "
+              << format_number(r["decode_tokens_per_second"].get<double>(), 1) << " | "
+              << format_number(r["decode_p50_ms"].get<double>(), 2) << " | "
+              << format_number(r["decode_p90_ms"].get<double>(), 2) << " | "
+              << format_number(r["peak_memory_bytes"].get<double>() / double(1 << 30), 2) << " | "
+              << format_number(r["kv_cache_bytes"].get<double>() / double(1 << 20), 1) << " | "
+              << (r["decode_speedup"].is_null() ? ""
+                                                : format_number(r["decode_speedup"].get<double>(), 2) + "x")
+              << " |\n";
+  }
+}
+
+void run_bench(const ArgParser& p) {
+  SpeedOptions options;
+  options.rounds = parse_rounds(p);
+  options.batch_size = p.integer("batch-size", 1, kMaxBatch);
+  options.cuda_graphs = !p.flag("no-cuda-graphs");
+  const BenchModel bench = open_bench_session(p);
+  Session& session = *bench.session;
+  // The configurations: the model as given, then each --compare.
+  std::vector<std::pair<std::string, DropPlan>> configs = {{"full", bench.drops}};
+  if (!bench.drops.empty()) configs[0].first = "given";
+  for (const auto& spec : p.values("compare"))
+    configs.emplace_back(spec, parse_compare(spec, session.config().num_layers));
+  std::vector<DropPlan> plans;
+  for (const auto& config : configs) plans.push_back(config.second);
+  JobContext job = progress_printer("bench");
+  const nlohmann::json rows = speed_rows(configs, measure_speed(session, plans, options, job));
+  if (!bench.csv_file.empty()) write_csv(bench.csv_file, rows);
+  if (p.flag("json"))
+    return print_json({{"model", bench.source},
+                       {"device", session.device()},
+                       {"dtype", session.dtype()},
+                       {"rounds", rows}});
+  std::cout << "model " << bench.source << " on " << session.device() << ", " << session.dtype() << "\n";
+  print_table(rows);
+}
+
+}  // namespace
+
+Command bench_command() {
+  return {"bench", "Prefill and decode speed, latency and memory (LLM-Drop's benchmark_speed.py protocol).",
+          SharedOptions::Model,
+          [](ArgParser& p) {
+            p.add_flag("random-weights", "no checkpoint: random weights of --shape, made on the device");
+            p.add_option("shape", "NAME", "llama2-7b, llama2-13b, mistral-7b, llama3-8b, qwen2-7b or tiny",
+                         "llama2-7b");
+            p.add_option("contexts", "LIST",
+                         "prefill lengths, one round each; CONTEXT:N sets that round's new tokens",
+                         "32,64,128,256,512");
+            p.add_option("new-tokens", "N", "decode steps per round (default: as many as the context)");
+            p.add_option("batch-size", "N", "sequences decoded together", "1");
+            p.add_option(
+                "compare", "KIND=LIST",
+                "also measure with these drops (attn=24,25 / mlp=3 / block=4,5; repeatable) and print "
+                "speedups");
+            p.add_option("csv", "FILE", "write benchmark_speed.py's columns (and ours) here");
+            add_no_cuda_graphs_flag(p);
+          },
+          run_bench};
+}
+
+}  // namespace llmdrop::cli

@@ -1,0 +1,137 @@
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "cli/progress.h"
+#include "eval/evaluator.h"
+#include "eval/task.h"
+#include "model/model.h"
+#include "session/jobs.h"
+#include "util/atomic_file.h"
+
+namespace llmdrop::cli {
+
+namespace {
+
+// --data-dir (then $LLMDROP_DATA_DIR) and --data TASK=FILE.
+DataSources data_sources(const ArgParser& p) {
+  DataSources sources;
+  for (const auto& dir : p.values("data-dir")) sources.data_dirs.emplace_back(dir);
+  if (const char* env = std::getenv("LLMDROP_DATA_DIR"); env && *env) {
+    std::stringstream dirs(env);
+    for (std::string dir; std::getline(dirs, dir, ':');)
+      if (!dir.empty()) sources.data_dirs.emplace_back(dir);
+  }
+  for (const auto& spec : p.values("data")) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      throw UsageError("--data expects TASK=FILE, got '" + spec + "'");
+    sources.files[spec.substr(0, eq)] = spec.substr(eq + 1);
+  }
+  return sources;
+}
+
+// The metrics of one task as table rows: metric (with its filter when not "none"), value, stderr.
+void print_task_rows(const TaskResult& t, const std::string& label) {
+  for (const auto& [key, value] : t.metrics) {
+    if (key.find("_stderr,") != std::string::npos) continue;
+    const size_t comma = key.find(',');
+    const std::string metric = key.substr(0, comma), filter = key.substr(comma + 1);
+    const auto err = t.metrics.find(metric + "_stderr," + filter);
+    std::cout << "| " << label << " | " << t.num_fewshot << " | " << t.samples << " | "
+              << metric + (filter == "none" ? "" : " (" + filter + ")") << " | " << format_number(value)
+              << " | " << (err == t.metrics.end() ? "" : format_number(err->second)) << " | "
+              << format_number(t.seconds, 1) << " |\n";
+  }
+}
+
+nlohmann::json task_summary(const TaskResult& t, bool with_items) {
+  nlohmann::json j = {{"n", t.samples}, {"num_fewshot", t.num_fewshot}, {"seconds", t.seconds}};
+  for (const auto& [key, value] : t.metrics)
+    if (key.size() > 5 && key.compare(key.size() - 5, 5, ",none") == 0)
+      j[key.substr(0, key.size() - 5)] = value;
+  j["metrics"] = t.metrics;
+  if (with_items) {
+    j["items"] = nlohmann::json::array();
+    for (const auto& r : t.records) {
+      nlohmann::json item = r;
+      item.erase("task");
+      j["items"].push_back(item);
+    }
+  }
+  return j;
+}
+
+void run_eval(const ArgParser& p) {
+  EvalOptions options;
+  std::stringstream names(p.value("tasks"));
+  for (std::string name; std::getline(names, name, ',');)
+    if (!name.empty()) options.tasks.push_back(name);
+  if (options.tasks.empty()) throw UsageError("--tasks names no task");
+  options.data = data_sources(p);
+  if (p.has("num-fewshot")) options.num_fewshot = p.integer("num-fewshot", 0, kMaxCount);
+  options.limit = p.integer("limit", 0, kMaxCount);
+  options.max_length = p.integer("max-length", 0, kMaxLength);
+  if (p.has("max-gen-toks")) options.max_gen_toks = p.integer("max-gen-toks", 1, kMaxLength);
+  options.resume = p.flag("resume");
+  if (options.resume && !p.has("log-samples")) throw UsageError("--resume needs --log-samples FILE");
+  for (const auto& name : options.tasks) find_task(name);  // a wrong name fails before the load
+
+  const Checkpoint ckpt = open_checkpoint(p);
+  const RunOptions run = run_options(p, ckpt.config);
+  options.batch_size = batch_size(p, run.device);
+  const std::string out = p.has("out") ? output_file(p, "out", &ckpt) : "";
+  if (p.has("log-samples")) options.samples_log = output_file(p, "log-samples", &ckpt);
+  const auto session = open_session(ckpt, run);
+  JobContext job = progress_printer("eval");
+  const EvalResults results = evaluate(*session, run.drops, options, job);
+  const nlohmann::json lm_eval = session->run(
+      JobContext::silent(), [&](const Model& model) { return results_json(results, model, options); });
+  if (!out.empty()) write_file_atomically(out, lm_eval.dump(2) + "\n");
+  if (p.flag("json")) {
+    nlohmann::json summary = {{"tasks", nlohmann::json::object()}, {"results", lm_eval}};
+    for (const auto& t : results.tasks) {
+      summary["tasks"][t.name] = task_summary(t, !options.samples_log.empty());
+      for (const auto& s : t.subtasks)
+        summary["tasks"][s.name] = task_summary(s, !options.samples_log.empty());
+    }
+    return print_json(summary);
+  }
+  std::cout << "| task | shots | n | metric | value | stderr | seconds |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& t : results.tasks) print_task_rows(t, t.name);
+  std::cout << "total " << format_number(results.seconds, 1) << " s\n";
+}
+
+}  // namespace
+
+Command eval_command() {
+  return {"eval",
+          "lm-eval-style evaluation (docs/evaluation.md): multiple choice, loglikelihood, perplexity, "
+          "generation.",
+          SharedOptions::Model,
+          [](ArgParser& p) {
+            p.add_option("tasks", "LIST",
+                         "comma-separated tasks, e.g. arc_easy,hellaswag (see llmdrop tasks)");
+            p.add_option("data-dir", "DIR",
+                         "folder holding the tasks' data folders (repeatable; also $LLMDROP_DATA_DIR, "
+                         "':'-separated)");
+            p.add_option("data", "TASK=FILE", "a task's evaluation file (repeatable)");
+            p.add_option("num-fewshot", "N", "few-shot examples per question (default: each task's own)");
+            p.add_option("limit", "N", "first N documents of each task (each MMLU subject); 0 = all", "0");
+            p.add_option("batch-size", "N", "packed sequences per forward pass; auto = 1 on cpu, 16 on cuda",
+                         "auto");
+            p.add_option("max-length", "N",
+                         "model context for truncation and windows (0 = max_position_embeddings)", "0");
+            p.add_option("max-gen-toks", "N",
+                         "new tokens at most for generation tasks (default: each task's own)");
+            p.add_option("out", "FILE", "write results in lm-eval's layout");
+            p.add_option("log-samples", "FILE", "per-document JSON Lines (doc id, lls, prediction, gold)");
+            p.add_flag("resume", "continue the --log-samples file of an interrupted run");
+          },
+          run_eval};
+}
+
+}  // namespace llmdrop::cli

@@ -1,0 +1,83 @@
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "checkpoint/tokenizer.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "cli/progress.h"
+#include "model/generation.h"
+#include "model/model.h"
+
+namespace llmdrop::cli {
+
+namespace {
+
+// The prompt as exact token ids (--ids; no tokenizer needed, nothing prepended) or as text.
+std::vector<int64_t> generation_prompt(const ArgParser& p, const Checkpoint& ckpt, const Tokenizer* tok) {
+  if (p.has("ids") == p.has("prompt")) throw UsageError("give either --prompt TEXT or --ids IDS");
+  if (p.has("ids")) return token_ids(p, ckpt.config.vocab_size);
+  std::vector<int64_t> prompt;
+  if (tok->bos_id()) prompt.push_back(*tok->bos_id());
+  for (int64_t id : tok->encode(p.value("prompt"))) prompt.push_back(id);
+  return prompt;
+}
+
+void run_generate(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  // With --ids a checkpoint without tokenizer.model (a random-weight model) still generates ids.
+  std::optional<Tokenizer> tok;
+  if (!p.has("ids") || std::filesystem::exists(ckpt.dir / "tokenizer.model"))
+    tok.emplace(Tokenizer::open(ckpt.dir, ckpt.config));
+  const std::vector<int64_t> prompt = generation_prompt(p, ckpt, tok ? &*tok : nullptr);
+  SamplingOptions options;
+  options.max_new_tokens = p.integer("max-new-tokens", 0, kMaxLength);
+  options.greedy = p.flag("greedy") || !(p.has("temperature") || p.has("top-p"));
+  options.temperature = p.number("temperature");
+  options.top_p = p.number("top-p");
+  options.seed = static_cast<uint64_t>(p.integer("seed"));
+  options.stop_token =
+      tok ? tok->eos_id()
+          : (ckpt.config.eos_token_ids.empty() ? std::nullopt
+                                               : std::optional(ckpt.config.eos_token_ids.front()));
+  options.cuda_graphs = !p.flag("no-cuda-graphs");
+  if (!(options.top_p > 0 && options.top_p <= 1)) throw UsageError("--top-p must be in (0, 1]");
+  if (!std::isfinite(options.temperature) || options.temperature < 0)
+    throw UsageError("--temperature must be a finite number >= 0");
+  const auto session = open_session(ckpt, run_options(p, ckpt.config));
+  JobContext job = progress_printer("generate");
+  const auto new_ids =
+      session->run(job, [&](const Model& model) { return generate(model, prompt, options, job); });
+  if (!tok) {
+    if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}});
+    for (size_t i = 0; i < new_ids.size(); ++i) std::cout << (i ? "," : "") << new_ids[i];
+    std::cout << "\n";
+    return;
+  }
+  const std::string text = tok->decode_continuation(prompt, new_ids);
+  if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}, {"text", text}});
+  std::cout << (p.has("prompt") ? p.value("prompt") : tok->decode(prompt)) << text << "\n";
+}
+
+}  // namespace
+
+Command generate_command() {
+  return {"generate", "Continue a prompt (BOS is prepended when the model has one).", SharedOptions::Model,
+          [](ArgParser& p) {
+            p.add_option("prompt", "TEXT", "the prompt");
+            p.add_option("ids", "IDS",
+                         "the prompt as token ids instead (nothing prepended; no tokenizer needed)");
+            p.add_option("max-new-tokens", "N", "tokens to generate at most", "32");
+            p.add_flag("greedy",
+                       "always take the most likely token (default unless sampling options are given)");
+            p.add_option("temperature", "T", "sampling temperature", "1.0");
+            p.add_option("top-p", "P", "nucleus sampling mass", "1.0");
+            p.add_option("seed", "N", "random seed for sampling", "0");
+            add_no_cuda_graphs_flag(p);
+          },
+          run_generate};
+}
+
+}  // namespace llmdrop::cli

@@ -1,0 +1,48 @@
+#include <iostream>
+
+#include "checkpoint/summary.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "model/device.h"
+
+namespace llmdrop::cli {
+
+namespace {
+
+void run_info(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  const RunOptions run = run_options(p, ckpt.config);
+  const ModelSummary s = summarize(ckpt, run.drops, dtype_name(run.dtype));
+  if (p.flag("json")) return print_json(to_json(s));
+  std::cout << "path:               " << s.path << "\n"
+            << "family:             " << s.family << "\n"
+            << "layers:             " << s.layers << "\n"
+            << "hidden size:        " << s.hidden_size << " (intermediate " << s.intermediate_size << ")\n"
+            << "heads / kv-heads:   " << s.heads << " / " << s.kv_heads << " (head dim " << s.head_dim
+            << ")\n"
+            << "vocabulary:         " << s.vocab_size << "\n"
+            << "rope:               " << s.rope << "\n"
+            << "sliding window:     " << (s.sliding_window ? std::to_string(s.sliding_window) : "none")
+            << "\n"
+            << "tied embeddings:    " << (s.tied_embeddings ? "yes" : "no") << "\n"
+            << "parameters:         " << s.parameters << " (" << s.active_parameters
+            << " without dropped modules)\n"
+            << "stored dtype:       " << s.stored_dtype << "\n"
+            << "drop_attn_list:     [" << format_indices(s.drops.attn) << "]\n"
+            << "drop_mlp_list:      [" << format_indices(s.drops.mlp) << "]\n"
+            << "KV cache per token: " << s.kv_bytes_per_token << " bytes in " << s.runtime_dtype << " ("
+            << s.kv_bytes_per_token_full << " without drops)\n";
+}
+
+}  // namespace
+
+Command info_command() {
+  return {"info",
+          "Show a checkpoint's family, shape, parameters, drop lists and KV-cache bytes per token.",
+          SharedOptions::Model,
+          {},
+          run_info};
+}
+
+}  // namespace llmdrop::cli

@@ -1,0 +1,45 @@
+#include <iostream>
+
+#include "checkpoint/tokenizer.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "cli/progress.h"
+#include "eval/perplexity.h"
+#include "model/model.h"
+#include "util/input.h"
+
+namespace llmdrop::cli {
+
+namespace {
+
+void run_perplexity(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
+  const auto tokens = tok.encode(read_file(p.value("data")));
+  const auto session = open_session(ckpt, run_options(p, ckpt.config));
+  JobContext job = progress_printer("perplexity");
+  const auto r = session->run(job, [&](const Model& model) {
+    return perplexity(model, tokens, tok.bos_id(), p.integer("seq-len", 1, kMaxLength),
+                      p.integer("max-windows", 0, kMaxCount), job);
+  });
+  if (p.flag("json"))
+    return print_json(
+        {{"ppl", r.ppl}, {"tokens", r.tokens}, {"windows", r.windows}, {"mean_nll", r.mean_nll}});
+  std::cout << "perplexity " << r.ppl << " over " << r.tokens << " tokens (" << r.windows << " windows)\n";
+}
+
+}  // namespace
+
+Command perplexity_command() {
+  return {"perplexity", "Perplexity of a text file in non-overlapping windows, each starting with BOS.",
+          SharedOptions::Model,
+          [](ArgParser& p) {
+            p.add_option("data", "FILE", "plain text file");
+            p.add_option("seq-len", "N", "window length including BOS", "256");
+            p.add_option("max-windows", "N", "score at most N windows (0 = all)", "0");
+          },
+          run_perplexity};
+}
+
+}  // namespace llmdrop::cli

@@ -1,0 +1,67 @@
+#pragma once
+// The options the commands share, parsed once into typed values: the model, where and how it runs, its
+// drops, token ids, batch sizes and output paths. Core takes device and dtype by name; session_options() is
+// the one place that converts. Every command that runs a model runs it in one Session (open_session).
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/drop_plan.h"
+#include "cli/arg_parser.h"
+#include "session/session.h"
+
+namespace llmdrop::cli {
+
+// Bounds of counts and lengths on the command line, far above any real run and low enough that products of
+// two of them cannot overflow.
+constexpr long long kMaxCount = 1LL << 24, kMaxLength = 1LL << 24, kMaxBatch = 1LL << 16;
+
+// MODEL, --device, --dtype, --drop-attn, --drop-mlp and --json.
+void add_model_options(ArgParser& p);
+// --json alone, for the commands without a model to run.
+void add_json_flag(ArgParser& p);
+// --data FILE: calibration text, for the commands that run the model on it.
+void add_calibration_data_option(ArgParser& p);
+// --no-cuda-graphs, for the commands that decode.
+void add_no_cuda_graphs_flag(ArgParser& p);
+
+// MODEL, or the bundled demo model when none is given.
+Checkpoint open_checkpoint(const ArgParser& p);
+
+// How a model of a given config runs: --device, --dtype and the drops.
+struct RunOptions {
+  c10::Device device;
+  c10::ScalarType dtype;  // "auto" resolved for the model's config and the device
+  DropPlan drops;         // config.json's lists, each replaced by --drop-attn / --drop-mlp when given
+
+  SessionOptions session_options() const;
+};
+// Throws BadInput for an unknown device or dtype, or a layer index the model does not have.
+RunOptions run_options(const ArgParser& p, const ModelConfig& config);
+
+// The session of a command: the checkpoint loaded once as `run` says, with progress on stderr as "[load] …"
+// (Session::load), or as the first step of `job` (a command that reports its load and work as one job).
+std::unique_ptr<Session> open_session(const Checkpoint& checkpoint, const RunOptions& run);
+std::unique_ptr<Session> open_session(const Checkpoint& checkpoint, const RunOptions& run, JobContext& job);
+// The same on random weights of `shape` (Session::random), made on the device.
+std::unique_ptr<Session> open_session(const ModelConfig& shape, const RunOptions& run);
+
+// --ids as token ids of the model's vocabulary.
+std::vector<int64_t> token_ids(const ArgParser& p, int64_t vocab_size);
+
+// --batch-size, where "auto" is 1 on a CPU and 16 on a GPU: batching pays on a GPU; on a CPU padding and the
+// quadratic attention of long packed rows cost more.
+int64_t batch_size(const ArgParser& p, c10::Device device);
+
+// The file named by an output option, checked before any work: never inside the model's folder (a score
+// file named model.safetensors would destroy the checkpoint), never a directory.
+std::string output_file(const ArgParser& p, const std::string& option, const Checkpoint* checkpoint);
+// --out DIR, required, for an export of `source`: checked before the work, not after it.
+std::string export_dir(const ArgParser& p, const Checkpoint& source);
+
+}  // namespace llmdrop::cli

@@ -1,0 +1,87 @@
+#include "cli/scoring.h"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/output.h"
+#include "cli/progress.h"
+#include "session/jobs.h"
+#include "util/atomic_file.h"
+#include "util/sha256.h"
+
+namespace llmdrop::cli {
+
+void add_calibration_options(ArgParser& p) {
+  add_calibration_data_option(p);
+  p.add_option("samples", "N", "calibration blocks", "256");
+  p.add_option("seq-len", "N", "tokens per block", "2048");
+  p.add_option("batch-size", "N", "blocks per forward pass (does not change the numbers)", "1");
+  p.add_option("metric", "METRIC", "cosine, angular or nll-delta (measured effect of dropping each module)",
+               "cosine");
+  p.add_flag("no-norm",
+             "LLM-Drop's layer_drop_norm=False: compare LN(h) with F(LN(h)) instead of h with h+F");
+  p.add_flag("no-cache", "recompute even when scores for the same request are cached");
+}
+
+ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOptions& run, bool consecutive,
+                        const std::string& out_file) {
+  const std::string data = p.value("data");
+  const SessionOptions runs_on = run.session_options();
+  ScoredModel result;
+  ScoreRequest& r = result.request;
+  r.model_dir = fs_absolute(ckpt.dir);
+  r.model_fingerprint = weights_fingerprint(ckpt);
+  r.data_path = fs_absolute(data);
+  r.data_sha256 = sha256_file(data);
+  r.samples = p.integer("samples", 1, kMaxCount);
+  r.seq_len = p.integer("seq-len", 1, kMaxLength);
+  r.device = runs_on.device;
+  r.dtype = runs_on.dtype;
+  r.layer_drop_norm = !p.flag("no-norm");
+  r.consecutive = consecutive;
+  r.nll_delta = parse_metric(p.value("metric")) == Metric::NllDelta;
+  r.plan = run.drops;
+  const auto cache = score_cache_path(r);
+  if (!p.flag("no-cache")) {
+    for (const auto& candidate : {std::filesystem::path(out_file), cache}) {
+      if (candidate.empty()) continue;
+      if (auto reused = load_matching_scores(candidate, r, ckpt.config.num_layers)) {
+        std::cerr << "[score] reusing " << candidate.string() << "\n";
+        result.scores = *reused;
+        result.reused = true;
+        return result;
+      }
+    }
+  }
+  ScoreJob request;
+  request.data = data;
+  request.samples = r.samples;
+  request.seq_len = r.seq_len;
+  request.drops = r.plan;
+  request.options.batch_size = p.integer("batch-size", 1, kMaxBatch);
+  request.options.layer_drop_norm = r.layer_drop_norm;
+  request.options.consecutive = consecutive;
+  request.options.nll_delta = r.nll_delta;
+  JobContext job = progress_printer("score");  // the load and the scoring, as one job
+  const auto start = std::chrono::steady_clock::now();
+  const auto session = open_session(ckpt, run, job);
+  result.scores = score(*session, request, job);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string file = scores_to_json(result.scores, r, elapsed).dump(1) + "\n";
+  if (!out_file.empty()) write_file_atomically(out_file, file);
+  try {  // the cache only saves time: failing to write it must not lose the scores
+    std::filesystem::create_directories(cache.parent_path());
+    write_file_atomically(cache, file);
+  } catch (const std::exception& e) {
+    std::cerr << "[score] warning: cannot cache scores in " << cache.string() << ": " << e.what() << "\n";
+  }
+  return result;
+}
+
+nlohmann::json target_json(const ModuleScores& m, Metric metric) {
+  return {{"similarity", layer_values_json(m.similarity(metric))},
+          {"importance", layer_values_json(m.importance(metric))}};
+}
+
+}  // namespace llmdrop::cli
