@@ -1,6 +1,6 @@
-// Loglikelihood scoring speed (issue #5): hellaswag-shaped requests (tools/bench_eval_reference.py
+// Loglikelihood scoring speed: hellaswag-shaped requests (tools/bench_eval_reference.py
 // --make-requests), scored by llmdrop with batch 1 and 16, next to transformers scoring them one by one the
-// way lm-eval's HF backend does (its --out file, measured in the same run by tools/gpu/eval_bench.sh).
+// way lm-eval's HF backend does (its --out file, measured in the same run by tools/gpu/run.sh bench_eval).
 //   bench_eval MODEL --requests FILE [--reference FILE] [--docs N] [--device cuda] [--dtype bfloat16]
 // Prints a table (requests/s, ratio to transformers) and how far our log-likelihoods are from theirs.
 #include <chrono>

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""GPU machine: the speed reference for issue #5 (multiple-choice scoring). Times transformers scoring
-hellaswag-shaped loglikelihood requests ONE BY ONE, the way lm-eval's HF backend does with batch size 1:
-input (ctx + cont)[-(max_length + 1):][:-1], one forward, log_softmax in float32, gather, greedy check,
-.cpu() (float()/bool()) per request; 5 warm-up requests, torch.cuda.synchronize() around the timed loop.
+"""GPU machine (tools/gpu/run.sh bench_eval): the speed reference for benchmarks/bench_eval (multiple-choice
+scoring). Times transformers scoring hellaswag-shaped loglikelihood requests ONE BY ONE, the way lm-eval's HF
+backend does with batch size 1: input (ctx + cont)[-(max_length + 1):][:-1], one forward, log_softmax in
+float32, gather, greedy check, .cpu() (float()/bool()) per request; 5 warm-up requests,
+torch.cuda.synchronize() around the timed loop.
 
   # the requests (token ids; runs anywhere, plain Python):
   python3 tools/bench_eval_reference.py --make-requests /dev/shm/req.json --docs 512 --seed 1 --vocab 32000

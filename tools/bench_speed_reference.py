@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""GPU machine: the reference side of `llmdrop bench` (issue #6). For a named model shape with random weights
-(bf16, built on the GPU by transformers), times transformers on LLM-Drop's speed protocol — per round a
+"""GPU machine: the reference side of `llmdrop bench` (decode and prefill speed). For a named model shape with
+random weights (bf16, built on the GPU by transformers), times transformers on LLM-Drop's speed protocol — per round a
 synchronised prefill of `context` random tokens and `new_tokens` greedy decode steps with the KV cache
 (DynamicCache); decode tok/s = batch / median step time; peak memory from torch.cuda.max_memory_allocated —
 for the full model and for drop configurations (attention drop: the layer's self-attention returns zeros
@@ -169,8 +169,8 @@ def main():
           "decode ours/theirs | prefill ours/theirs | roofline decode tok/s | peak GiB |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     results = []
-    # The first model a process measures ran 3-4x slower than the same model measured later (stop 11: 13-19
-    # tok/s full vs 53-68 with drops, and the guide's 48): one discarded full-model pass warms the process.
+    # The first model a process measures ran 3-4x slower than the same model measured later (13-19 tok/s for
+    # the full model, 53-68 with drops, against 48 warmed): one discarded full-model pass warms the process.
     warm = build(args.shape, torch.bfloat16)
     run_round(warm, args.batch_size, 512, 64)
     del warm

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""GPU machine: issue #6's token checks on a random-weight model (written by transformers, e.g.
-`tools/bench_llmdrop_way.py --write DIR --shape llama2-7b`).
+"""GPU machine (tools/gpu/run.sh tokens): the greedy-token checks of `llmdrop generate` on a random-weight model
+(written by transformers, e.g. `tools/bench_llmdrop_way.py --write DIR --shape llama2-7b`).
 
   1. ours == transformers: greedy continuation of a random prompt, float32 on both sides (transformers'
      model.generate, do_sample=False; `llmdrop generate --ids … --dtype float32`, CUDA graphs on);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference importance scores and drop selections, computed with transformers the way LLM-Drop's scripts
 compute them (forward hooks on the decoder layers and their attention / MLP / norms), for the engine's
-analysis tests. Run on the GPU machine (tools/gpu/analysis.sh); computes on the CPU in fp32, eager attention.
+analysis tests. Run on the GPU machine (tools/gpu/run.sh analysis); computes on the CPU in fp32, eager attention.
 
 Writes tests/data/calibration/calib.jsonl (the calibration documents, taken from resources/text/demo_heldout.txt)
 and tests/data/reference/analysis.json.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Make the engine's reference fixtures with transformers (run on the GPU machine: tools/gpu/fixtures.sh).
+"""Make the engine's reference fixtures with transformers (run on the GPU machine: tools/gpu/run.sh fixtures).
 
 Writes, under OUT (default tests/data):
   models/<name>/        small random-weight Hugging Face checkpoints (llama, llama3 rope scaling, mistral

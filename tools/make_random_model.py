@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a small random-weight Llama checkpoint that uses the demo model's tokenizer (plain Python, no torch):
-the "random model" of the evaluation fixtures (tools/gpu/eval.sh). Unlike tests/data/models/llama (vocabulary
+the "random model" of the evaluation fixtures (tools/gpu/run.sh eval). Unlike tests/data/models/llama (vocabulary
 384, context 256) it tokenizes real text compactly and has a 1024-token context, so lm-eval's tasks fit.
 
   python3 tools/make_random_model.py [--out tests/data/models/llama-demo-vocab] [--seed 7]

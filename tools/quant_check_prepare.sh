@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Here (CPU build): what tools/gpu/quant_check.sh checks on the GPU machine. Quantizes the demo model with GPTQ
+# Here (CPU build): what `tools/gpu/run.sh quant_check` checks on the GPU machine. Quantizes the demo model with GPTQ
 # (act-order) and AWQ, 4 bits, group 128, writes each back dense (`llmdrop dequantize`) and our float32
 # log-probabilities of 64 token ids, under quant-check/METHOD/ (git-ignored: the device run carries it).
 set -euo pipefail

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Issue #8's quality table on the bundled demo model (CPU is enough, ~40 min on 2 cores, most of it AWQ's
+# The quantization quality table of the bundled demo model (CPU is enough, ~40 min on 2 cores, most of it AWQ's
 # searches): held-out perplexity of the model as shipped (bf16 weights, run in float32), 4-bit group-128
 # round-to-nearest, GPTQ (act-order, range search) and AWQ, and the same GPTQ on the model with the 4
 # attention layers LLM-Drop ranks least important dropped (against that dropped model unquantized).
 # Calibration: C4 (../shared, as the paper) unless DATA is set.
 # Usage: tools/quant_quality.sh [OUT_DIR]     (SAMPLES, SEQ_LEN override the calibration size; DEVICE=cuda runs
-# everything on a GPU, still in float32: tools/gpu/quant_quality.sh, about 3 minutes on an H200)
+# everything on a GPU, still in float32: tools/gpu/run.sh quant_quality, about 3 minutes on an H200)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/llmdrop-quant-quality}

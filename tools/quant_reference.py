@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""GPU machine (python3 with torch + transformers): issue #8's format check. For a checkpoint written by
-`llmdrop quantize`, dequantizes every packed linear in plain torch the way the GPTQ and AWQ loaders do — GPTQ v1:
-qweight words hold 32/bits codes along the input dim (value j at bits j*bits), qzeros hold zero-1 along the
-output dim, W = scales[g_idx] * (code - (zero + 1)); AWQ gemm: qweight (K, N/8) words hold 8 output columns in
-the order 0 2 4 6 1 3 5 7, qzeros likewise (the zero itself), W^T = (code - zero) * scales per group of
-consecutive input rows — and checks
+"""GPU machine (python3 with torch + transformers; tools/gpu/run.sh quant_check): the GPTQ / AWQ format check.
+For a checkpoint written by `llmdrop quantize`, dequantizes every packed linear in plain torch the way the GPTQ
+and AWQ loaders do — GPTQ v1: qweight words hold 32/bits codes along the input dim (value j at bits j*bits),
+qzeros hold zero-1 along the output dim, W = scales[g_idx] * (code - (zero + 1)); AWQ gemm: qweight (K, N/8)
+words hold 8 output columns in the order 0 2 4 6 1 3 5 7, qzeros likewise (the zero itself),
+W^T = (code - zero) * scales per group of consecutive input rows — and checks
 
   1. each equals, bit for bit, the dense weight our engine uses (`llmdrop dequantize` writes them), and
   2. a transformers model holding those weights (float32) gives our engine's log-probabilities on the same

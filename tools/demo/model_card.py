@@ -57,7 +57,7 @@ held-out by a hash of its text (1 % each for valid and held-out). {log['train_to
 ## Recipe
 ```sh
 tools/demo/prepare.sh                 # Debian: download + unpack the packages, extract text, spm_train
-tools/gpu/train_demo.sh               # GPU machine: tools/demo/train.py, then this card
+tools/gpu/run.sh train_demo           # GPU machine: tools/demo/train.py, then this card
 ```
 AdamW (β = 0.9, 0.95; weight decay 0.1 on matrices), learning rate {log['lr']} with linear warm-up and cosine decay
 to 10 %, {log['steps']} steps of {log['batch_size']} × {log['seq_len']} random windows, bf16 autocast, gradient

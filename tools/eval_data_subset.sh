@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Here (not on the GPU machine): copies the part of ../shared/data that the evaluation fixtures use into the
-# ignored folder .eval-data/ (carry it: "carry": [".eval-data"]): the first 200 documents of every task file,
-# the first 4 of every MMLU subject, all MMLU dev and GSM8K train documents (few-shot pools), WikiText-2 test.
-# `eval_data_subset.sh full` copies every evaluation file whole instead (tools/gpu/eval_full.sh).
+# ignored folder .eval-data/ (carry it: "carry": [".eval-data"]) for `tools/gpu/run.sh eval`: the first 200
+# documents of every task file, the first 4 of every MMLU subject, all MMLU dev and GSM8K train documents
+# (few-shot pools), WikiText-2 test. `eval_data_subset.sh full` copies every evaluation file whole instead
+# (for `tools/gpu/run.sh eval_full`).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 src=../shared/data
 rm -rf .eval-data && mkdir -p .eval-data
 if [ "${1:-}" = full ]; then

@@ -1,0 +1,9 @@
+# regenerate the analysis reference; check a pruned export in transformers [carry .qt6]
+# tools/make_analysis_fixtures.py writes tests/data/reference/analysis.json and tests/data/calibration/calib.jsonl
+# (both returned in $OUT); after a build, tools/check_pruned_export.py loads a `drop --prune-weights` export
+# with plain transformers. Log: analysis.log.
+python3 tools/make_analysis_fixtures.py 2>&1 | grep -v "Loading weights" | tee "$out/analysis.log"
+cp tests/data/reference/analysis.json tests/data/calibration/calib.jsonl "$out/"
+logged build-cuda.log build_cuda
+python3 tools/check_pruned_export.py --llmdrop "$llmdrop" --model tests/data/models/llama \
+  --data tests/data/calibration/calib.jsonl 2>&1 | grep -v "Loading weights" | tee -a "$out/analysis.log"

@@ -1,0 +1,25 @@
+# build the workbench, screenshot the demo model on cuda:0 [carry .qt6 (fetch_qt.sh gui)]
+# Screenshot gui-cuda.png.
+# Builds build-cuda-gui/ against python3's CUDA libtorch and runs it offscreen: it opens the demo model and
+# computes the importance map as a background job on the GPU, then saves the window. Also gui.log, build-gui.log.
+qt_env
+base_lib=$qt/lib/x86_64-linux-gnu  # Debian puts some libraries (libdbus) under /lib
+export LD_LIBRARY_PATH=$qt_lib:$base_lib${LD_LIBRARY_PATH#"$qt_lib"}  # qt_env put $qt_lib first; $base_lib next
+# fontconfig is pointed at the carried DejaVu fonts by a fonts.conf of our own (the carried one names
+# /usr/share/fonts).
+export QT_PLUGIN_PATH=$qt_lib/qt6/plugins QT_QPA_PLATFORM=offscreen FONTCONFIG_FILE=$qt/fonts.conf
+cat >"$FONTCONFIG_FILE" <<CONF
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>$qt/usr/share/fonts</dir><cachedir>$qt/fontconfig-cache</cachedir></fontconfig>
+CONF
+torch_env
+build_gui() {
+  cmake -S . -B build-cuda-gui -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMDROP_TESTS=OFF -DLLMDROP_GUI=ON \
+    -DCMAKE_PREFIX_PATH="$LLMDROP_TORCH_PREFIX;$qt_lib/cmake;$qt/usr" \
+    -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$qt_lib:$base_lib" &&
+    cmake --build build-cuda-gui --target llmdrop-workbench
+}
+logged build-gui.log build_gui
+build-cuda-gui/bin/llmdrop-workbench resources/models/demo --device cuda:0 --screenshot "$out/gui-cuda.png" 2>&1 |
+  tee "$out/gui.log"
