@@ -1,6 +1,6 @@
 #pragma once
-// Command line shared by the benchmark programs: [MODEL] [--device D] [--dtype T] and named integer and text
-// options.
+// Command line shared by the benchmark programs: [MODEL] [--device D] [--dtype T] and named integer, text and
+// flag options.
 // MODEL defaults to the bundled demo model.
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +17,7 @@ struct BenchArgs {
   std::string model, device = "cpu", dtype = "auto";
   std::map<std::string, int64_t> integers;  // name (without --) → value; defaults filled in by the caller
   std::map<std::string, std::string> strings;  // likewise, for text options
+  std::map<std::string, bool> flags;           // likewise, for options without a value (set: true)
 };
 
 // Prints a one-line error naming `program` and returns nullopt on an unknown option or a malformed integer.
@@ -32,6 +33,8 @@ inline std::optional<BenchArgs> parse_bench_args(const char* program, int argc, 
       if (!v) return std::fprintf(stderr, "%s: %s expects an integer\n", program, arg.c_str()), std::nullopt;
       args.integers[arg.substr(2)] = *v;
       ++i;
+    } else if (arg.rfind("--", 0) == 0 && args.flags.count(arg.substr(2))) {
+      args.flags[arg.substr(2)] = true;
     } else if (arg.rfind("--", 0) == 0 && args.strings.count(arg.substr(2))) {
       args.strings[arg.substr(2)] = value;
       ++i;

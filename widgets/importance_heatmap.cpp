@@ -6,6 +6,7 @@
 
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace llmdrop::widgets {
@@ -13,7 +14,19 @@ namespace llmdrop::widgets {
 namespace {
 constexpr ModuleKind kRows[] = {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block};
 
+const std::vector<double>& values(const ModuleScores& scores, Metric metric) {
+  return metric == Metric::NllDelta  ? scores.nll_delta
+         : metric == Metric::Angular ? scores.angular
+                                     : scores.cosine;
+}
+
 }  // namespace
+
+bool ImportanceHeatmap::has_metric(const ImportanceScores& scores, Metric metric) {
+  for (ModuleKind kind : kRows)
+    if (values(scores.of(kind), metric).empty()) return false;
+  return true;
+}
 
 ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
     : QWidget(parent), plot_(new QCustomPlot(this)), map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)) {
@@ -61,11 +74,20 @@ int ImportanceHeatmap::row_of(ModuleKind kind) {
 }
 
 void ImportanceHeatmap::set_scores(const ImportanceScores& scores, Metric metric) {
+  for (Metric fallback : {Metric::Cosine, Metric::Angular})
+    if (!has_metric(scores, metric) && has_metric(scores, fallback)) metric = fallback;
   metric_ = metric;
   plan_ = scores.plan;
   importance_.clear();
-  for (ModuleKind kind : kRows) importance_.push_back(scores.of(kind).importance(metric));
-  const int layers = static_cast<int>(importance_.front().size());
+  size_t longest = 0;
+  for (ModuleKind kind : kRows) {
+    // Scores lacking the metric altogether show an empty map rather than throw from a slot.
+    importance_.push_back(has_metric(scores, metric) ? scores.of(kind).importance(metric)
+                                                     : std::vector<double>());
+    longest = std::max(longest, importance_.back().size());
+  }
+  for (auto& row : importance_) row.resize(longest, NAN);  // rows of unequal length: unknown cells are NaN
+  const int layers = static_cast<int>(longest);
   map_->data()->setSize(layers, 3);
   map_->data()->setRange(QCPRange(0, std::max(1, layers - 1)), QCPRange(0, 2));
   double lo = INFINITY, hi = -INFINITY;
@@ -127,7 +149,8 @@ QPoint ImportanceHeatmap::cell_center(ModuleKind kind, int64_t layer) const {
 
 double ImportanceHeatmap::importance(ModuleKind kind, int64_t layer) const {
   const int r = kind == ModuleKind::Attn ? 0 : kind == ModuleKind::Mlp ? 1 : 2;
-  return importance_.at(r).at(layer);
+  if (importance_.empty() || layer < 0 || layer >= static_cast<int64_t>(importance_[r].size())) return NAN;
+  return importance_[r][layer];
 }
 
 QString ImportanceHeatmap::cell_text(ModuleKind kind, int64_t layer) const {

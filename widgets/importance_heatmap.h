@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "analysis/scores.h"
-#include "model/drop_plan.h"
+#include "checkpoint/drop_plan.h"
 
 class QCustomPlot;
 class QCPColorMap;
@@ -18,7 +18,11 @@ class ImportanceHeatmap : public QWidget {
  public:
   explicit ImportanceHeatmap(QWidget* parent = nullptr);
 
+  // Shows `metric`, or the first of cosine and angular that every module has when the scores lack it (NLL
+  // increases are measured only on demand); metric() says which one is shown.
   void set_scores(const ImportanceScores& scores, Metric metric);
+  Metric metric() const { return metric_; }
+  static bool has_metric(const ImportanceScores& scores, Metric metric);  // every module has its values
   void set_plan(const DropPlan& plan);
 
   // The row of each module kind, top to bottom: Attention, MLP, Block.

@@ -1,5 +1,5 @@
-// llmdrop-workbench [MODEL] [--device DEVICE] [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N |
-//                   --compare N]] [--language LANG]
+// llmdrop-workbench [MODEL | --project FILE] [--device DEVICE] [--screenshot FILE [--evaluate TASKS
+//                   --data-dir DIR --limit N | --compare N]] [--language LANG]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
@@ -10,6 +10,7 @@
 #include <QTranslator>
 #include <QUndoStack>
 #include <cstdio>
+#include <exception>
 
 #include "checkpoint/default_model.h"
 #include "compare_view.h"
@@ -28,10 +29,9 @@ void install_translations(QApplication& app, const QString& language) {
                QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
     app.installTranslator(qt);
 }
-}  // namespace
 
-int main(int argc, char** argv) {
-  QApplication app(argc, argv);
+// Parses the command line, shows the window and runs the event loop; the exit code.
+int run(QApplication& app) {
   QApplication::setApplicationName(QStringLiteral("llmdrop-workbench"));
   QApplication::setOrganizationName(QStringLiteral("llmdrop"));
   QCommandLineParser cli;
@@ -65,7 +65,10 @@ int main(int argc, char** argv) {
   QCommandLineOption device(QStringLiteral("device"),
                             QStringLiteral("where jobs run: cpu (default) or cuda:N"),
                             QStringLiteral("DEVICE"), QStringLiteral("cpu"));
-  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, device});
+  QCommandLineOption project(QStringLiteral("project"),
+                             QStringLiteral("open this project file (File → Save project) instead of MODEL"),
+                             QStringLiteral("FILE"));
+  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, device, project});
   cli.process(app);
   install_translations(app, cli.value(language));
 
@@ -76,12 +79,12 @@ int main(int argc, char** argv) {
   }
   window.show();
   QStringList models = cli.positionalArguments();
-  if (models.isEmpty()) {  // start on the bundled demo model
+  if (models.isEmpty() && !cli.isSet(project)) {  // start on the bundled demo model
     if (const auto demo = llmdrop::find_demo_model(QCoreApplication::applicationDirPath().toStdString()))
       models << QString::fromStdString(demo->string());
   }
   if (cli.isSet(screenshot)) {
-    if (models.isEmpty()) {
+    if (models.isEmpty() && !cli.isSet(project)) {
       std::fprintf(stderr, "llmdrop-workbench: --screenshot needs a MODEL (the demo model was not found)\n");
       return 2;
     }
@@ -141,7 +144,21 @@ int main(int argc, char** argv) {
       save(2);
     });
   }
-  if (!models.isEmpty())
+  if (cli.isSet(project))
+    QTimer::singleShot(0, &window, [&window, f = cli.value(project)] { window.open_project(f); });
+  else if (!models.isEmpty())
     QTimer::singleShot(0, &window, [&window, m = models.first()] { window.open_model(m); });
   return app.exec();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  // The window reports its own errors; this is the last resort for one that escapes, instead of an abort.
+  try {
+    return run(app);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "llmdrop-workbench: %s\n", e.what());
+  }
+  return 1;
 }

@@ -69,6 +69,44 @@ class WorkbenchTest : public QObject {
     QVERIFY2(err.contains("does not exist"), qPrintable(err));
   }
 
+  // --project opens a project file. One whose metric (NLL increase) its saved scores lack renders the scores
+  // it has; one that is not JSON, or nested deeper than the JSON limit, is reported with exit code 2 — never
+  // an abort.
+  void opensProjectsAndReportsBadOnes() {
+    QTemporaryDir tmp;
+    const std::string model = llmdrop::test::model_dir("mistral").string();  // 4 layers
+    const nlohmann::json values = {0.9, 0.8, 0.95, 0.7};
+    const nlohmann::json module = {{"cosine", values}, {"angular", values}};
+    const nlohmann::json project = {
+        {"format", "llmdrop-project/1"},
+        {"model", model},
+        {"metric", "nll-delta"},
+        {"scores", {{"format", "llmdrop-scores/1"}, {"block", module}, {"attn", module}, {"mlp", module}}}};
+    llmdrop::test::write_json(tmp.filePath("nll.llmdrop.json").toStdString(), project);
+    QString err, out;
+    QCOMPARE(run_workbench(
+                 {"--project", tmp.filePath("nll.llmdrop.json"), "--screenshot", tmp.filePath("nll.png")},
+                 &err, &out),
+             0);
+    QVERIFY2(out.contains("importance map computed"), qPrintable(out + err));
+    QVERIFY(!QImage(tmp.filePath("nll.png")).isNull());
+
+    llmdrop::test::write_file(tmp.filePath("bad.llmdrop.json").toStdString(), "{\"format\": ");
+    QCOMPARE(
+        run_workbench(
+            {"--project", tmp.filePath("bad.llmdrop.json"), "--screenshot", tmp.filePath("bad.png")}, &err),
+        2);
+    QVERIFY2(err.contains("not valid JSON"), qPrintable(err));
+    const std::string deep = R"({"format": "llmdrop-project/1", "model": "m", "results": )" +
+                             std::string(130000, '[') + std::string(130000, ']') + "}";
+    llmdrop::test::write_file(tmp.filePath("deep.llmdrop.json").toStdString(), deep);
+    QCOMPARE(
+        run_workbench(
+            {"--project", tmp.filePath("deep.llmdrop.json"), "--screenshot", tmp.filePath("deep.png")}, &err),
+        2);
+    QVERIFY2(err.contains("nested deeper"), qPrintable(err));
+  }
+
   // The evaluation panel runs lm-eval-style tasks as a job on the demo model and shows transformers' numbers
   // (tests/data/reference/eval/demo-testdata.json, made by tools/eval_reference.py).
   void evaluationPanelShowsTheReferenceNumbers() {

@@ -66,6 +66,33 @@ class ImportanceHeatmapTest : public QObject {
     map.set_plan(DropPlan{{2}, {2}});
     QVERIFY(map.cell_text(ModuleKind::Block, 2).endsWith("(dropped)"));
   }
+  // NLL increases are measured on demand: scores without them show cosine, and metric() says so. Rows of
+  // unequal length and cells past the end are unknown (NaN), never an out-of-range read or a throw.
+  void scoresWithoutTheMetricShowOneTheyHave() {
+    ImportanceHeatmap map;
+    ImportanceScores scores = four_layers();
+    QVERIFY(!ImportanceHeatmap::has_metric(scores, Metric::NllDelta));
+    map.set_scores(scores, Metric::NllDelta);
+    QCOMPARE(map.metric(), Metric::Cosine);
+    QCOMPARE(map.importance(ModuleKind::Attn, 2), 1.0 - 0.99);
+    scores.block.nll_delta = {0.5, 0.1, 0.2, 0.3};  // the block row only: still not a metric of every row
+    map.set_scores(scores, Metric::NllDelta);
+    QCOMPARE(map.metric(), Metric::Cosine);
+    scores.attn.nll_delta = {0.4, 0.3, 0.01, 0.2};
+    scores.mlp.nll_delta = {0.9, 0.1};
+    map.set_scores(scores, Metric::NllDelta);
+    QCOMPARE(map.metric(), Metric::NllDelta);
+    QCOMPARE(map.importance(ModuleKind::Attn, 2), 0.01);
+    QVERIFY(std::isnan(map.importance(ModuleKind::Mlp, 3)));
+    QVERIFY(std::isnan(map.importance(ModuleKind::Attn, 4)));
+    QVERIFY(std::isnan(map.importance(ModuleKind::Attn, -1)));
+    map.set_scores(ImportanceScores{}, Metric::Angular);  // nothing at all: an empty map
+    QVERIFY(std::isnan(map.importance(ModuleKind::Block, 0)));
+    ModuleKind kind;
+    int64_t layer;
+    QVERIFY(!map.module_at(QPoint(10, 10), &kind, &layer));
+  }
+
   // Every plot format: the file holds that format's signature; an unknown one is refused and writes nothing.
   void savesPngPdfAndSvg() {
     ImportanceHeatmap map;

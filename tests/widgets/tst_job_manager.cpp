@@ -3,6 +3,8 @@
 #include <QThread>
 #include <QtTest>
 #include <atomic>
+#include <memory>
+#include <stdexcept>
 
 #include "job_manager.h"
 #include "util/error.h"
@@ -63,6 +65,55 @@ class JobManagerTest : public QObject {
     messages.sort();
     QCOMPARE(messages, (QStringList{"no config.json in /nowhere", "out of memory"}));
     QCOMPARE(jobs.running_count(), 0);
+  }
+
+  // A handler that throws on the UI thread (Qt would abort) fails the job with its message: failed after
+  // succeeded, the failed handler runs, and a failed handler that throws is reported as failed too.
+  void throwingHandlersFailTheJob() {
+    JobManager jobs;
+    QSignalSpy done(&jobs, &JobManager::succeeded), failed(&jobs, &JobManager::failed);
+    QString handled;
+    jobs.start("shown badly", [](JobContext&) {},
+               {[] { llmdrop::throw_bad_input("nll-delta scores were not computed"); },
+                [&](const QString& message) { handled = message; },
+                {}});
+    QVERIFY(failed.wait(2000));
+    QCOMPARE(done.size(), 1);
+    QCOMPARE(failed.takeFirst().at(1).toString(), QString("nll-delta scores were not computed"));
+    QCOMPARE(handled, QString("nll-delta scores were not computed"));
+    jobs.start("reported badly", [](JobContext&) { throw std::runtime_error("disk full"); },
+               {{}, [](const QString&) { throw std::runtime_error("no window"); }, {}});
+    QVERIFY(failed.wait(2000));
+    QTRY_COMPARE(failed.size(), 2);
+    QCOMPARE(failed.at(0).at(1).toString(), QString("disk full"));
+    QCOMPARE(failed.at(1).at(1).toString(), QString("no window"));
+    QCOMPARE(jobs.running_count(), 0);
+  }
+
+  // A job's value arrives, typed, on the UI thread; once the handlers' guard is destroyed none of them runs.
+  void valuesGoToHandlersWhileTheirGuardLives() {
+    JobManager jobs;
+    QSignalSpy done(&jobs, &JobManager::succeeded);
+    auto guard = std::make_unique<QObject>();
+    QThread* ui = QThread::currentThread();
+    QString received;
+    jobs.start<QString>(
+        "answer", guard.get(), [](JobContext&) { return QString("42"); },
+        {[&](const QString& value) { received = QThread::currentThread() == ui ? value : ""; }, {}, {}});
+    QVERIFY(done.wait(2000));
+    QCOMPARE(received, QString("42"));
+    bool called = false;
+    jobs.start<int>(
+        "closed window", guard.get(),
+        [](JobContext&) -> int {
+          QThread::msleep(50);
+          throw std::runtime_error("too late");
+        },
+        {[&](const int&) { called = true; }, [&](const QString&) { called = true; }, [&] { called = true; }});
+    guard.reset();
+    QSignalSpy failed(&jobs, &JobManager::failed);
+    QVERIFY(failed.wait(2000));
+    QVERIFY(!called);
   }
 
   void destroyingTheManagerCancelsAndWaits() {

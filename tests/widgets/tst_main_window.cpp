@@ -4,9 +4,11 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -14,7 +16,6 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "analysis/score_checkpoint.h"
 #include "checkpoint/default_model.h"
 #include "compare_view.h"
 #include "drop_control.h"
@@ -27,6 +28,8 @@
 #include "main_window.h"
 #include "model/device_list.h"
 #include "model_summary_widget.h"
+#include "session/jobs.h"
+#include "session_controller.h"
 #include "speed_panel.h"
 #include "support/test_support.h"
 
@@ -56,6 +59,33 @@ void click(MainWindow& w, ModuleKind kind, int64_t layer) {
 QByteArray read_all(const QString& path) {
   QFile f(path);
   return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool write_all(const QString& path, const QByteArray& bytes) {
+  QFile f(path);
+  return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+// A project of kModel saved by the window (cosine and angular scores, no NLL increases), then given the
+// metric `metric`.
+QString saved_project(const QTemporaryDir& tmp, const std::string& metric) {
+  const QString file = tmp.filePath("saved.llmdrop.json");
+  MainWindow w;
+  if (!open_and_score(w, kModel) || !w.save_project(file)) return {};
+  auto j = nlohmann::json::parse(read_all(file).toStdString());
+  if (j["scores"]["attn"].contains("nll_delta")) return {};
+  j["metric"] = metric;
+  return write_all(file, QByteArray::fromStdString(j.dump())) ? file : QString();
+}
+
+// The text of the window's newest message box (errors are non-modal boxes), closing them all as a user would.
+QString dismiss_messages(MainWindow& w) {
+  QString text;
+  for (QMessageBox* box : w.findChildren<QMessageBox*>()) {
+    text = box->text();
+    box->close();
+  }
+  return text;
 }
 
 }  // namespace
@@ -125,18 +155,17 @@ class MainWindowTest : public QObject {
   }
 
   // NLL increase as the map's metric is measured on demand by a scoring job that drops each module alone; the
-  // map then shows what core's score_checkpoint gives for the window's request, cell by cell.
+  // map then shows what core's score gives for the window's request on a freshly loaded model, cell by cell.
   void nllIncreaseMetricIsMeasuredOnDemand() {
     MainWindow w;
     QVERIFY(open_and_score(w, kModel));
     QSignalSpy ready(&w, &MainWindow::scoresReady);
     w.drop_control()->set_metric(llmdrop::Metric::NllDelta);
     QVERIFY(ready.wait(120000));
-    const llmdrop::ScoreCheckpointRequest request = w.default_score_request();
+    const llmdrop::ScoreJob request = w.default_score_request();
     QVERIFY(request.options.nll_delta);
-    llmdrop::JobContext& silent = llmdrop::JobContext::silent();
-    const llmdrop::ImportanceScores reference =
-        llmdrop::score_checkpoint(llmdrop::Checkpoint::open(kModel.toStdString()), request, silent);
+    llmdrop::Session fresh(llmdrop::Checkpoint::open(kModel.toStdString()), {"cpu", "auto"}, request.drops);
+    const llmdrop::ImportanceScores reference = llmdrop::score(fresh, request, llmdrop::JobContext::silent());
     for (const ModuleKind kind : {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block}) {
       const std::vector<double> want = reference.of(kind).importance(llmdrop::Metric::NllDelta);
       QCOMPARE(int64_t(want.size()), kLayers);
@@ -403,6 +432,30 @@ class MainWindowTest : public QObject {
     QCOMPARE(match.captured(1), QString::number(with_drops / full.toDouble(), 'f', 2));
   }
 
+  // Every job runs on the model loaded when it was opened: toggling modules (held-out perplexity and decode
+  // speed of each plan) loads no weights; a change of precision loads the model once more.
+  void togglingThePlanLoadsNoModel() {
+    MainWindow w;
+    QSignalSpy impact(&w, &MainWindow::impactUpdated), measured(&w, &MainWindow::decodeSpeedMeasured);
+    QVERIFY(open_and_score(w, kModel));
+    QVERIFY(impact.count() > 0 || impact.wait(60000));
+    QVERIFY(measured.count() > 0 || measured.wait(60000));
+    QCOMPARE(w.sessions()->models_loaded(), 1);
+    for (const int64_t layer : {1, 4, 1}) {
+      impact.clear();
+      measured.clear();
+      click(w, ModuleKind::Attn, layer);
+      QVERIFY(impact.wait(60000));
+      QVERIFY(measured.count() > 0 || measured.wait(60000));
+    }
+    QCOMPARE(w.drop_plan(), (DropPlan{{4}, {}}));
+    QCOMPARE(w.sessions()->models_loaded(), 1);
+    impact.clear();
+    QVERIFY(w.set_dtype("bfloat16"));
+    QVERIFY(impact.wait(60000));
+    QCOMPARE(w.sessions()->models_loaded(), 2);
+  }
+
   void projectSaveAndReopenGivesTheSameState() {
     QTemporaryDir tmp;
     const QString file = tmp.filePath("session.llmdrop.json");
@@ -435,6 +488,23 @@ class MainWindowTest : public QObject {
     const QString again = tmp.filePath("again.llmdrop.json");
     QVERIFY(second.save_project(again));
     QCOMPARE(read_all(again), read_all(file));
+  }
+
+  // Writes into the model's folder are refused, as exports are: the checkpoint stays as it was.
+  void projectIsNeverSavedIntoTheModelFolder() {
+    namespace fs = std::filesystem;
+    QTemporaryDir tmp;
+    const fs::path model = fs::path(tmp.path().toStdString()) / "model";
+    llmdrop::test::copy_model("llama", model);
+    MainWindow w;
+    QVERIFY(open_and_score(w, QString::fromStdString(model.string())));
+    const QString inside = QString::fromStdString((model / "config.json").string());
+    const QByteArray before = read_all(inside);
+    QString error;
+    QVERIFY(!w.save_project(inside, &error));
+    QVERIFY2(error.contains("is inside the model folder"), qPrintable(error));
+    QCOMPARE(read_all(inside), before);
+    QVERIFY2(w.save_project(tmp.filePath("beside.llmdrop.json"), &error), qPrintable(error));
   }
 
   void exportWritesThePlanAndLeavesTheModelAlone() {
@@ -512,6 +582,96 @@ class MainWindowTest : public QObject {
     QVERIFY2(failed.first().at(0).toString().contains("field 'model' is missing"),
              qPrintable(failed.first().at(0).toString()));
     QVERIFY(open_and_score(w, kModel));
+  }
+
+  // A project whose metric is NLL increase while its saved scores have none: the map shows a metric the
+  // scores have and the selector says which, the status bar says why, and the window goes on working (a
+  // click drops a module; choosing NLL increase measures it).
+  void nllProjectWithoutNllScoresShowsAMetricTheyHave() {
+    QTemporaryDir tmp;
+    const QString file = saved_project(tmp, "nll-delta");
+    QVERIFY(!file.isEmpty());
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QSignalSpy ready(&w, &MainWindow::scoresReady), failed(&w, &MainWindow::openFailed);
+    w.open_project(file);
+    QVERIFY(ready.wait(120000));
+    QVERIFY(failed.isEmpty());
+    QVERIFY(w.isVisible());
+    QCOMPARE(w.heatmap()->metric(), llmdrop::Metric::Cosine);
+    QCOMPARE(w.drop_control()->metric(), w.heatmap()->metric());
+    const QString status = w.statusBar()->currentMessage();
+    QVERIFY2(status.contains("NLL increase") && status.contains("cosine"), qPrintable(status));
+    const auto saved = nlohmann::json::parse(read_all(file).toStdString());
+    QCOMPARE(w.heatmap()->importance(ModuleKind::Attn, 1),
+             1 - saved["scores"]["attn"]["cosine"][1].get<double>());
+    click(w, ModuleKind::Attn, 1);
+    QCOMPARE(w.drop_plan(), (DropPlan{{1}, {}}));
+    w.drop_control()->set_metric(llmdrop::Metric::NllDelta);
+    QVERIFY(ready.wait(120000));
+    QCOMPARE(w.heatmap()->metric(), llmdrop::Metric::NllDelta);
+    QCOMPARE(w.drop_control()->metric(), llmdrop::Metric::NllDelta);
+    QVERIFY(std::isfinite(w.heatmap()->importance(ModuleKind::Mlp, 2)));
+  }
+
+  // Project files that cannot be opened: not JSON, JSON nested 130,000 levels deep, a model folder that does
+  // not exist. Each is a message in the window (openFailed, the status bar, a box), never an abort; the
+  // window stays open and then opens a model and edits its plan as usual.
+  void unopenableProjectsAreMessagesInTheWindow_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("not JSON") << QByteArray(R"({"format": "llmdrop-project/1", "model": )")
+                              << "not valid JSON";
+    const int depth = 130000;
+    QTest::newRow("nested 130,000 deep")
+        << QByteArray(R"({"format": "llmdrop-project/1", "model": "m", "results": )") +
+               QByteArray(depth, '[') + QByteArray(depth, ']') + "}"
+        << "nested deeper than 256";
+    QTest::newRow("no model folder")
+        << QByteArray(R"({"format": "llmdrop-project/1", "model": "/nonexistent/model"})")
+        << "does not exist";
+  }
+  void unopenableProjectsAreMessagesInTheWindow() {
+    QFETCH(QByteArray, text);
+    QFETCH(QString, reason);
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath("project.llmdrop.json");
+    QVERIFY(write_all(file, text));
+    MainWindow w;
+    w.resize(960, 720);
+    w.show();
+    QSignalSpy failed(&w, &MainWindow::openFailed);
+    w.open_project(file);
+    QVERIFY(!failed.isEmpty() || failed.wait(60000));
+    QVERIFY2(failed.first().at(0).toString().contains(reason), qPrintable(failed.first().at(0).toString()));
+    QVERIFY2(w.statusBar()->currentMessage().contains(reason), qPrintable(w.statusBar()->currentMessage()));
+    QVERIFY(w.isVisible());
+    const QString box = dismiss_messages(w);
+    QVERIFY2(box.contains(reason), qPrintable(box));
+    QVERIFY(open_and_score(w, kModel));
+    click(w, ModuleKind::Mlp, 2);
+    QCOMPARE(w.drop_plan(), (DropPlan{{}, {2}}));
+  }
+
+  // A model that does not open leaves the one shown as it was: its map, its plan, its actions.
+  void failedOpenKeepsTheModelShown() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    click(w, ModuleKind::Attn, 3);
+    QSignalSpy failed(&w, &MainWindow::openFailed);
+    w.open_model("/nonexistent/model");
+    QVERIFY(failed.wait(60000));
+    dismiss_messages(w);
+    QVERIFY(w.heatmap()->isVisible());
+    QCOMPARE(w.drop_plan(), (DropPlan{{3}, {}}));
+    click(w, ModuleKind::Attn, 4);
+    QCOMPARE(w.drop_plan(), (DropPlan{{3, 4}, {}}));
+    QString error;
+    QTemporaryDir tmp;
+    QVERIFY2(w.save_project(tmp.filePath("after.llmdrop.json"), &error), qPrintable(error));
+    const auto saved = nlohmann::json::parse(read_all(tmp.filePath("after.llmdrop.json")).toStdString());
+    QCOMPARE(QString::fromStdString(saved["model"].get<std::string>()), kModel);
   }
 };
 

@@ -1,0 +1,171 @@
+#include "importance_map.h"
+
+#include <QMainWindow>
+#include <QSignalBlocker>
+#include <QStatusBar>
+
+#include "drop_control.h"
+#include "importance_heatmap.h"
+#include "messages.h"
+#include "plan_history.h"
+#include "session_controller.h"
+#include "util/error.h"
+
+namespace llmdrop::workbench {
+
+namespace {
+
+QString metric_name(Metric metric) {
+  switch (metric) {
+    case Metric::Angular:
+      return QObject::tr("angular distance");
+    case Metric::NllDelta:
+      return QObject::tr("NLL increase");
+    case Metric::Cosine:
+      break;
+  }
+  return QObject::tr("cosine similarity");
+}
+
+// NLL increases are measured only when asked for: scores may lack them.
+bool has_metric(const ImportanceScores& scores, Metric metric) {
+  return widgets::ImportanceHeatmap::has_metric(scores, metric);
+}
+
+}  // namespace
+
+ImportanceMap::ImportanceMap(QMainWindow* window, SessionController* sessions,
+                             widgets::ImportanceHeatmap* heatmap, widgets::DropControl* control,
+                             PlanHistory* plans, Events events)
+    : window_(window),
+      sessions_(sessions),
+      heatmap_(heatmap),
+      control_(control),
+      plans_(plans),
+      events_(std::move(events)) {}
+
+void ImportanceMap::status(const QString& message) const {
+  window_->statusBar()->showMessage(message);
+}
+
+// The default map: 16 blocks of up to 256 tokens of the bundled text, LLM-Drop's similarities and the
+// consecutive-block matrix, with the checkpoint's drops.
+ScoreJob ImportanceMap::default_request() const {
+  ScoreJob request;
+  if (const auto& text = sessions_->bundled_text()) request.data = *text;
+  const ModelConfig& config = sessions_->checkpoint().config;
+  request.seq_len = std::min<int64_t>(256, config.max_position_embeddings);
+  request.drops = config.drops;
+  request.options.batch_size = 4;
+  request.options.consecutive = true;
+  request.options.nll_delta = metric_ == Metric::NllDelta;  // a forward pass per module: only when shown
+  return request;
+}
+
+void ImportanceMap::show_model(std::optional<ImportanceScores> scores, Metric metric) {
+  scores_ = std::move(scores);
+  metric_ = metric;
+  if (scores_)
+    show();
+  else
+    score();
+}
+
+void ImportanceMap::choose_metric() {
+  metric_ = control_->metric();
+  // A running scoring job shows its map in the new metric.
+  if (!scores_ || sessions_->running(SessionController::Kind::Score)) return;
+  if (!has_metric(*scores_, metric_)) return score();
+  heatmap_->set_scores(*scores_, metric_);
+  if (events_.redrawn) events_.redrawn();
+}
+
+void ImportanceMap::score() {
+  if (!sessions_->bundled_text()) return scoring_failed(tr("the bundled calibration text was not found"));
+  status(tr("Computing the importance map…"));
+  sessions_->score(default_request(), tr("Score %1").arg(sessions_->path()), heatmap_,
+                   {[this](const ImportanceScores& scores) {
+                      scores_ = scores;
+                      if (!has_metric(scores, metric_)) return score();  // the metric changed meanwhile
+                      show();
+                    },
+                    [this](const QString& error) { scoring_failed(error); }, [this] { scoring_failed({}); }});
+}
+
+void ImportanceMap::scoring_failed(const QString& error) {
+  if (scores_) {  // the map still shows these
+    metric_ = heatmap_->metric();
+    const QSignalBlocker quiet(control_);
+    control_->set_metric(metric_);
+  }
+  if (error.isEmpty()) return;  // cancelled
+  status(tr("Cannot compute the importance map: %1").arg(error));
+  if (events_.failed) events_.failed(error);
+}
+
+void ImportanceMap::show() {
+  const Metric wanted = metric_;
+  heatmap_->set_scores(*scores_, metric_);
+  metric_ = heatmap_->metric();  // scores without NLL increases show another metric: the control says which
+  {
+    const QSignalBlocker quiet(control_);
+    control_->set_metric(metric_);
+  }
+  control_->set_layers(static_cast<int>(sessions_->checkpoint().config.num_layers));
+  control_->show();
+  heatmap_->set_plan(plans_->plan());
+  heatmap_->show();
+  if (metric_ != wanted)
+    status(tr("These scores have no %1 values: the map shows %2 (choose %1 to measure it)")
+               .arg(metric_name(wanted), metric_name(metric_)));
+  else
+    status(tr("Importance map of %1: click a cell to drop or restore that module").arg(sessions_->path()));
+  if (events_.ready) events_.ready();
+}
+
+void ImportanceMap::drop_least_important() {
+  using Kind = SessionController::Kind;
+  if (!scores_ || sessions_->running(Kind::Score) || sessions_->running(Kind::Select)) return;
+  const int n = control_->count();
+  const QString target_name = control_->target(), strategy_name = control_->strategy();
+  const QString text = tr("Drop %1 least important (%2, %3, %4)")
+                           .arg(n)
+                           .arg(target_name, strategy_name, QString::fromUtf8(to_string(metric_)));
+  auto cannot_drop = [this](const QString& error) {
+    status(tr("Cannot drop: %1").arg(error));
+    warn(window_, tr("Cannot drop"), error);
+  };
+  try {
+    const DropTarget target = parse_drop_target(target_name.toStdString());
+    SelectionOptions selection;
+    selection.metric = metric_;
+    if (strategy_name == "iterative") {
+      ScoreJob request = default_request();
+      request.drops = plans_->plan();
+      control_->set_busy(true);
+      sessions_->select_iterative(request, target, n, selection, text, heatmap_,
+                                  {[this, text](const DropPlan& plan) {
+                                     control_->set_busy(false);
+                                     plans_->push(plan, text);
+                                   },
+                                   [this, cannot_drop](const QString& error) {
+                                     control_->set_busy(false);
+                                     cannot_drop(error);
+                                   },
+                                   [this] { control_->set_busy(false); }});
+      return;
+    }
+    ImportanceScores from_here = *scores_;  // rank what the current plan has not dropped yet
+    from_here.plan = plans_->plan();
+    if (strategy_name == "consecutive") {
+      if (target_name != "block") throw_bad_input("consecutive selection drops whole blocks: choose blocks");
+      plans_->push(select_consecutive(from_here, n, selection), text);
+    } else {
+      plans_->push(select_discrete(from_here, target, n, selection), text);
+    }
+  } catch (const std::exception& e) {
+    cannot_drop(QString::fromStdString(e.what()));
+  }
+}
+
+}  // namespace llmdrop::workbench

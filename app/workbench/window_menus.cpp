@@ -1,0 +1,121 @@
+#include "window_menus.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QUndoStack>
+
+#include "eval_panel.h"
+#include "importance_heatmap.h"
+#include "main_window.h"
+#include "messages.h"
+#include "model/device_list.h"
+#include "session_controller.h"
+#include "speed_panel.h"
+#include "util/atomic_file.h"
+
+namespace llmdrop::workbench {
+
+void WindowMenus::add(MainWindow* window, QDockWidget* jobs_dock) {
+  add_file_menu(window);
+  QMenu* edit = window->menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = window->undo_stack()->createUndoAction(window, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = window->undo_stack()->createRedoAction(window, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addActions({undo, redo});
+  add_choice_menu(window, tr("&Device"), available_devices(), &MainWindow::device, &MainWindow::set_device);
+  add_choice_menu(window, tr("&Precision"), dtype_names(), &MainWindow::dtype, &MainWindow::set_dtype);
+  QMenu* view = window->menuBar()->addMenu(tr("&View"));
+  view->addAction(jobs_dock->toggleViewAction());
+}
+
+void WindowMenus::add_file_menu(MainWindow* window) {
+  QMenu* file = window->menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&Open model…"), QKeySequence::Open, window,
+                  window->guarded(tr("Cannot open model"), [window] {
+                    const QString dir = QFileDialog::getExistingDirectory(window, tr("Open a model folder"));
+                    if (!dir.isEmpty()) window->open_model(dir);
+                  }));
+  file->addAction(tr("Open &project…"), window, window->guarded(tr("Cannot open project"), [window] {
+    const QString file = QFileDialog::getOpenFileName(window, tr("Open a project"), {},
+                                                      tr("LLM-Drop projects (*.llmdrop.json *.json)"));
+    if (!file.isEmpty()) window->open_project(file);
+  }));
+  file->addAction(tr("&Save project…"), QKeySequence::Save, window,
+                  window->guarded(tr("Cannot save the project"), [window] {
+                    if (!window->sessions()->has_model()) return;
+                    const QString file = QFileDialog::getSaveFileName(
+                        window, tr("Save the project"), {}, tr("LLM-Drop projects (*.llmdrop.json)"));
+                    QString error;
+                    if (!file.isEmpty() && !window->save_project(file, &error))
+                      warn(window, tr("Cannot save the project"), error);
+                  }));
+  file->addSeparator();
+  for (const bool pruned : {false, true})
+    file->addAction(pruned ? tr("Export &pruned checkpoint…") : tr("&Export drop plan (config.json)…"),
+                    window, window->guarded(tr("Export failed"), [window, pruned] {
+                      if (!window->sessions()->has_model()) return;
+                      const QString dir = QFileDialog::getSaveFileName(
+                          window, pruned ? tr("Export a pruned checkpoint to a new folder")
+                                         : tr("Export the drop plan to a new folder"));
+                      if (!dir.isEmpty()) window->export_plan(dir, pruned);
+                    }));
+  // Every plot exports the same way (widgets/plots.h).
+  using SavePlot = std::function<bool(const QString& path, QString* error)>;
+  const std::pair<QString, SavePlot> plots[] = {
+      {tr("importance map"),
+       [window](const QString& path, QString* error) { return window->heatmap()->save(path, error); }},
+      {tr("decode-speed plot"),
+       [window](const QString& path, QString* error) {
+         return window->speed_panel()->save(widgets::SpeedPanel::Plot::decode_speed, path, error);
+       }},
+      {tr("KV-cache plot"),
+       [window](const QString& path, QString* error) {
+         return window->speed_panel()->save(widgets::SpeedPanel::Plot::kv_cache, path, error);
+       }},
+      {tr("evaluation chart"),
+       [window](const QString& path, QString* error) {
+         return window->eval_panel()->save_chart(path, error);
+       }},
+  };
+  for (const auto& [label, save] : plots)
+    file->addAction(
+        tr("Export the %1 as an image…").arg(label), window,
+        window->guarded(tr("Cannot export the %1").arg(label), [window, label = label, save = save] {
+          const QString file = QFileDialog::getSaveFileName(window, tr("Export the %1").arg(label), {},
+                                                            tr("Images (*.png *.pdf *.svg)"));
+          QString error;
+          if (file.isEmpty()) return;
+          refuse_output_inside(file.toStdString(), window->project().model_dir, "the model folder");
+          if (!save(file, &error)) warn(window, tr("Cannot export the %1").arg(label), error);
+        }));
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+}
+
+void WindowMenus::add_choice_menu(MainWindow* window, const QString& title,
+                                  const std::vector<std::string>& names,
+                                  const QString& (MainWindow::*current)() const,
+                                  bool (MainWindow::*choose)(const QString&, QString*)) {
+  QMenu* menu = window->menuBar()->addMenu(title);
+  auto* group = new QActionGroup(menu);
+  for (const std::string& name : names) {
+    QAction* action = menu->addAction(QString::fromStdString(name));
+    action->setCheckable(true);
+    action->setChecked(action->text() == (window->*current)());
+    group->addAction(action);
+    QObject::connect(
+        action, &QAction::triggered, window,
+        window->guarded(tr("Cannot use %1").arg(action->text()), [window, action, group, current, choose] {
+          QString error;
+          if ((window->*choose)(action->text(), &error)) return;
+          warn(window, tr("Cannot use %1").arg(action->text()), error);
+          for (QAction* other : group->actions()) other->setChecked(other->text() == (window->*current)());
+        }));
+  }
+}
+
+}  // namespace llmdrop::workbench

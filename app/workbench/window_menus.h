@@ -1,0 +1,30 @@
+#pragma once
+// The main window's menus: File (models, projects, exports, plot images), Edit (undo, redo), Device and
+// Precision (exclusive choices) and View (the jobs dock). Each action reports what it throws through the
+// window (MainWindow::guarded).
+#include <QCoreApplication>
+#include <string>
+#include <vector>
+
+class QDockWidget;
+
+namespace llmdrop::workbench {
+
+class MainWindow;
+
+class WindowMenus {
+  // Its strings were the main window's: they keep that translation context.
+  Q_DECLARE_TR_FUNCTIONS(llmdrop::workbench::MainWindow)
+
+ public:
+  static void add(MainWindow* window, QDockWidget* jobs_dock);
+
+ private:
+  static void add_file_menu(MainWindow* window);
+  // `choose` applies one of `names` or says why it cannot; then the check mark goes back to `current`.
+  static void add_choice_menu(MainWindow* window, const QString& title, const std::vector<std::string>& names,
+                              const QString& (MainWindow::*current)() const,
+                              bool (MainWindow::*choose)(const QString&, QString*));
+};
+
+}  // namespace llmdrop::workbench
