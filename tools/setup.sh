@@ -4,6 +4,8 @@
 #   tools/setup.sh build  deps + configure + build (build/bin/llmdrop, build/bin/llmdrop-workbench)
 #   tools/setup.sh test   build + run every test through CTest
 #   tools/setup.sh run    build + start the workbench (QT_QPA_PLATFORM=offscreen works) [MODEL]
+#   tools/setup.sh sanitize  deps + ASan/UBSan build with clang (build-asan, no GUI) + its test suites and a
+#                         fuzz run of every input parser (LLMDROP_FUZZ_SECONDS each, default 60; tests/fuzz)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${LLMDROP_JOBS:-$(nproc)}
@@ -13,7 +15,7 @@ sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 # (about 40x faster matrix products on the CPU).
 packages=(build-essential cmake ninja-build pkg-config dpkg-dev qt6-base-dev qt6-tools-dev qt6-l10n-tools
   qt6-tools-dev-tools qt6-svg-dev libqcustomplot-dev nlohmann-json3-dev libtorch-dev libprotobuf-dev protobuf-compiler
-  sentencepiece libopenblas0-pthread libgl-dev xvfb xauth)
+  sentencepiece libopenblas0-pthread libgl-dev xvfb xauth libpcre2-dev clang libclang-rt-14-dev llvm)
 
 install_packages() {
   local missing=()
@@ -58,8 +60,17 @@ case "$cmd" in
   test)
     install_packages; bundle_sentencepiece; configure_and_build
     cd "$root" && ctest --preset default -j "$jobs" ;;
+  sanitize)
+    install_packages; bundle_sentencepiece
+    cd "$root"
+    cmake --preset asan -DLLMDROP_FUZZ_SECONDS="${LLMDROP_FUZZ_SECONDS:-60}"
+    cmake --build --preset asan -j "$jobs"
+    status=0
+    ctest --preset asan -j "$jobs" || status=$?
+    cat build-asan/tests/fuzz/*/summary.txt 2>/dev/null || true
+    exit $status ;;
   run)
     install_packages; bundle_sentencepiece; configure_and_build
     exec "$root/build/bin/llmdrop-workbench" "$@" ;;
-  *) echo "usage: tools/setup.sh deps|build|test|run [MODEL]" >&2; exit 2 ;;
+  *) echo "usage: tools/setup.sh deps|build|test|sanitize|run [MODEL]" >&2; exit 2 ;;
 esac
