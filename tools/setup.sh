@@ -5,7 +5,7 @@
 #   tools/setup.sh test   build + run every test through CTest
 #   tools/setup.sh run    build + start the workbench (QT_QPA_PLATFORM=offscreen works) [MODEL]
 #   tools/setup.sh sanitize  deps + ASan/UBSan build with clang (build-asan, no GUI) + its test suites and a
-#                         fuzz run of every input parser (LLMDROP_FUZZ_SECONDS each, default 60; tests/fuzz)
+#                         fuzz run of every input parser (LLMDROP_FUZZ_SECONDS each, default 45; tests/fuzz)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${LLMDROP_JOBS:-$(nproc)}
@@ -63,7 +63,7 @@ case "$cmd" in
   sanitize)
     install_packages; bundle_sentencepiece
     cd "$root"
-    cmake --preset asan -DLLMDROP_FUZZ_SECONDS="${LLMDROP_FUZZ_SECONDS:-60}"
+    cmake --preset asan -DLLMDROP_FUZZ_SECONDS="${LLMDROP_FUZZ_SECONDS:-45}"
     cmake --build --preset asan -j "$jobs"
     status=0
     ctest --preset asan -j "$jobs" || status=$?
