@@ -60,14 +60,15 @@ std::shared_ptr<Session> SessionController::SessionRef::get(const DropPlan& plan
 }
 
 // text_perplexity's measurement, on tokens encoded once per model instead of at every call (encoding the
-// bundled text takes longer than scoring its last 2048 tokens on a CPU).
+// bundled text takes longer than scoring its last 2048 tokens on a CPU). Encoded in the job's turn: a decode
+// speed measured meanwhile would share the processor with it.
 double SessionController::SessionRef::perplexity(Session& session, const DropPlan& plan,
                                                  const std::filesystem::path& text, JobContext& job) const {
-  const HeldOutText::Encoded& encoded = held_out->of(session.checkpoint(), text);
   const int64_t window = std::min(kWindow, session.config().max_position_embeddings);
   return session
       .run(plan, job,
            [&](Model& model) {
+             const HeldOutText::Encoded& encoded = held_out->of(session.checkpoint(), text);
              return llmdrop::perplexity(model, encoded.tokens, encoded.bos, window, 0, job);
            })
       .ppl;
