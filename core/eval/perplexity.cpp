@@ -2,12 +2,9 @@
 
 #include <cmath>
 
-#include "checkpoint/checkpoint.h"
-#include "checkpoint/tokenizer.h"
 #include "model/generation.h"
 #include "model/model.h"
 #include "util/error.h"
-#include "util/input.h"
 
 namespace llmdrop {
 
@@ -40,19 +37,6 @@ PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& toke
   result.mean_nll = nll_sum / static_cast<double>(result.tokens);
   result.ppl = std::exp(result.mean_nll);
   return result;
-}
-
-PerplexityResult checkpoint_perplexity(const Checkpoint& checkpoint, const DropPlan& drops,
-                                       const std::string& device, const std::string& dtype,
-                                       const std::filesystem::path& text_file, int64_t max_tokens,
-                                       int64_t seq_len, JobContext& job) {
-  const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
-  std::vector<int64_t> tokens = tokenizer.encode(read_file(text_file));
-  if (static_cast<int64_t>(tokens.size()) > max_tokens)
-    tokens.erase(tokens.begin(), tokens.end() - max_tokens);
-  const auto model = Model::load_in_job(checkpoint, device, dtype, drops, job);
-  return perplexity(*model, tokens, tokenizer.bos_id(),
-                    std::min(seq_len, checkpoint.config.max_position_embeddings), 0, job);
 }
 
 }  // namespace llmdrop

@@ -27,12 +27,4 @@ PerplexityResult perplexity(const Model& model, const std::vector<int64_t>& toke
                             std::optional<int64_t> bos, int64_t seq_len, int64_t max_windows = 0,
                             JobContext& job = JobContext::silent());
 
-// Loads the checkpoint (with `drops`, on `device`) and its tokenizer and measures the perplexity of the last
-// `max_tokens` tokens of `text_file` in windows of `seq_len`: the workbench's quick held-out check, free of
-// torch types. Progress: loading, then windows.
-PerplexityResult checkpoint_perplexity(const Checkpoint& checkpoint, const DropPlan& drops,
-                                       const std::string& device, const std::string& dtype,
-                                       const std::filesystem::path& text_file, int64_t max_tokens,
-                                       int64_t seq_len, JobContext& job = JobContext::silent());
-
 }  // namespace llmdrop

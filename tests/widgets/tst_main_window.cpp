@@ -19,7 +19,6 @@
 #include "checkpoint/default_model.h"
 #include "compare_view.h"
 #include "drop_control.h"
-#include "eval/perplexity.h"
 #include "eval_panel.h"
 #include "impact_panel.h"
 #include "importance_heatmap.h"
@@ -44,6 +43,13 @@ const QString kModel = QString::fromStdString(llmdrop::test::model_dir("llama").
 constexpr int64_t kLayers = 6;
 
 // Shows the window at a size where every heatmap cell can be clicked, opens `model` and waits for its map.
+// The window's held-out perplexity, measured independently on a fresh session of `model`.
+double held_out_perplexity(const QString& model, const std::string& dtype, const DropPlan& plan,
+                           const std::filesystem::path& text) {
+  llmdrop::Session session(llmdrop::Checkpoint::open(model.toStdString()), {"cpu", dtype}, plan);
+  return llmdrop::text_perplexity(session, plan, text, 2048, 256, llmdrop::JobContext::silent()).ppl;
+}
+
 bool open_and_score(MainWindow& w, const QString& model) {
   w.resize(960, 720);
   w.show();
@@ -310,9 +316,7 @@ class MainWindowTest : public QObject {
     const auto text = llmdrop::find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
     QVERIFY(text.has_value());
     auto perplexity = [&](const QString& model, const DropPlan& plan) {
-      return llmdrop::checkpoint_perplexity(llmdrop::Checkpoint::open(model.toStdString()), plan, "cpu",
-                                            "auto", *text, 2048, 256, llmdrop::JobContext::silent())
-          .ppl;
+      return held_out_perplexity(model, "auto", plan, *text);
     };
     QCOMPARE(view->cell_text(widgets::CompareView::Perplexity, 0),
              QString::number(perplexity(kModel, DropPlan{{1}, {}}), 'f', 2));
@@ -323,7 +327,7 @@ class MainWindowTest : public QObject {
   }
 
   // The precision choice reaches the summary and every job: in bfloat16 the KV cache per token halves and the
-  // held-out perplexity is the bfloat16 model's (checkpoint_perplexity in bfloat16); an unknown precision is
+  // held-out perplexity is the bfloat16 model's (text_perplexity in bfloat16); an unknown precision is
   // refused and changes nothing.
   void precisionChoiceReachesSummaryAndJobs() {
     MainWindow w;
@@ -343,12 +347,8 @@ class MainWindowTest : public QObject {
     QVERIFY(impact.wait(60000));
     const auto text = llmdrop::find_default_calibration(QCoreApplication::applicationDirPath().toStdString());
     QVERIFY(text.has_value());
-    const double bf16 = llmdrop::checkpoint_perplexity(llmdrop::Checkpoint::open(kModel.toStdString()), {},
-                                                       "cpu", "bfloat16", *text, 2048, 256)
-                            .ppl;
-    const double fp32 = llmdrop::checkpoint_perplexity(llmdrop::Checkpoint::open(kModel.toStdString()), {},
-                                                       "cpu", "float32", *text, 2048, 256)
-                            .ppl;
+    const double bf16 = held_out_perplexity(kModel, "bfloat16", {}, *text);
+    const double fp32 = held_out_perplexity(kModel, "float32", {}, *text);
     QVERIFY(bf16 != fp32);
     QVERIFY2(w.impact_panel()->perplexity_text().startsWith(QString::number(bf16, 'f', 2) + " (full model"),
              qPrintable(w.impact_panel()->perplexity_text()));
