@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 #include <nlohmann/json.hpp>
 
+#include "checkpoint/drop_plan.h"
 #include "compare_tab.h"
 #include "compare_view.h"
 #include "drop_control.h"
@@ -188,10 +189,8 @@ void MainWindow::export_plan(const QString& dir, bool pruned) {
 void MainWindow::start_export(const QString& dir, bool pruned) {
   if (!sessions_->has_model() || sessions_->running(Kind::Export)) return;
   const DropPlan& plan = drop_plan();
-  const nlohmann::json record = {{"tool", "llmdrop-workbench"},
-                                 {"source", sessions_->path().toStdString()},
-                                 {"drop_attn_list", std::vector<int64_t>(plan.attn.begin(), plan.attn.end())},
-                                 {"drop_mlp_list", std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end())}};
+  nlohmann::json record = {{"tool", "llmdrop-workbench"}, {"source", sessions_->path().toStdString()}};
+  record.update(drop_lists_json(plan));
   statusBar()->showMessage(tr("Exporting to %1…").arg(dir));
   sessions_->export_plan(plan, dir.toStdString(), pruned, record, tr("Export %1").arg(dir), this,
                          {[this, dir](const std::filesystem::path&) {

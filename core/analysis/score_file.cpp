@@ -47,19 +47,19 @@ nlohmann::json layer_values_json(const std::vector<double>& values) {
 }
 
 nlohmann::json ScoreRequest::to_json() const {
-  return {{"model", model_dir},
-          {"model_fingerprint", model_fingerprint},
-          {"data", data_path},
-          {"data_sha256", data_sha256},
-          {"samples", samples},
-          {"seq_len", seq_len},
-          {"dtype", dtype},
-          {"device", device},
-          {"layer_drop_norm", layer_drop_norm},
-          {"consecutive", consecutive},
-          {"nll_delta", nll_delta},
-          {"drop_attn_list", std::vector<int64_t>(plan.attn.begin(), plan.attn.end())},
-          {"drop_mlp_list", std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end())}};
+  nlohmann::json j = {{"model", model_dir},
+                      {"model_fingerprint", model_fingerprint},
+                      {"data", data_path},
+                      {"data_sha256", data_sha256},
+                      {"samples", samples},
+                      {"seq_len", seq_len},
+                      {"dtype", dtype},
+                      {"device", device},
+                      {"layer_drop_norm", layer_drop_norm},
+                      {"consecutive", consecutive},
+                      {"nll_delta", nll_delta}};
+  j.update(drop_lists_json(plan));
+  return j;
 }
 
 nlohmann::json scores_to_json(const ImportanceScores& s, const ScoreRequest& request, double elapsed_s) {
@@ -97,10 +97,7 @@ ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t
             read_values(j["consecutive"][i], "consecutive[" + std::to_string(i) + "]", n - i));
     }
     const auto request = j.value("request", nlohmann::json::object());
-    s.plan.attn = DropPlan::parse_list(request.value("drop_attn_list", nlohmann::json()), "drop_attn_list",
-                                       static_cast<int64_t>(n));
-    s.plan.mlp = DropPlan::parse_list(request.value("drop_mlp_list", nlohmann::json()), "drop_mlp_list",
-                                      static_cast<int64_t>(n));
+    s.plan = drop_lists_from_json(request, static_cast<int64_t>(n), "score file: request");
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw_bad_input(std::string("malformed score file: ") + e.what());

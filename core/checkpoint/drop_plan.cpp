@@ -64,6 +64,7 @@ nlohmann::json drop_lists_json(const DropPlan& plan) {
 }
 
 DropPlan drop_lists_from_json(const nlohmann::json& object, int64_t num_layers, const std::string& where) {
+  if (!object.is_object()) throw_bad_input((where.empty() ? "drop lists" : where) + " must be a JSON object");
   DropPlan plan;
   for (const auto& [key, list] : {std::pair{"drop_attn_list", &plan.attn}, {"drop_mlp_list", &plan.mlp}})
     if (const auto* value = json_find(object, key))

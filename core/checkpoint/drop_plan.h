@@ -33,7 +33,8 @@ std::string format_indices(const std::set<int64_t>& indices);
 // The one JSON form of a plan: {"drop_attn_list": [...], "drop_mlp_list": [...]}, indices sorted.
 nlohmann::json drop_lists_json(const DropPlan& plan);
 // The plan in such an object (a config.json, a score request, a record); a missing list means none. Throws
-// BadInput as parse_list, naming the field after `where` ("where: drop_attn_list") when given.
+// BadInput when `object` is not an object, or as parse_list, naming the field after `where`
+// ("where: drop_attn_list") when given.
 DropPlan drop_lists_from_json(const nlohmann::json& object, int64_t num_layers,
                               const std::string& where = "");
 

@@ -157,10 +157,7 @@ ModelConfig parse_model_config(const nlohmann::json& config, const std::string& 
   read_token_ids(config, where, cfg);
   if (const auto* q = json_find(config, "quantization_config"))
     cfg.quantization = parse_quantization_config(*q, where);
-  for (const auto& [key, list] :
-       {std::pair{"drop_attn_list", &cfg.drops.attn}, {"drop_mlp_list", &cfg.drops.mlp}})
-    if (const auto* value = json_find(config, key))
-      *list = DropPlan::parse_list(*value, where + ": " + key, cfg.num_layers);
+  cfg.drops = drop_lists_from_json(config, cfg.num_layers, where);
   return cfg;
 }
 

@@ -88,27 +88,27 @@ ModelSummary summarize(const Checkpoint& checkpoint) {
 }
 
 nlohmann::json to_json(const ModelSummary& s) {
-  return {{"path", s.path},
-          {"family", s.family},
-          {"layers", s.layers},
-          {"hidden_size", s.hidden_size},
-          {"intermediate_size", s.intermediate_size},
-          {"heads", s.heads},
-          {"kv_heads", s.kv_heads},
-          {"head_dim", s.head_dim},
-          {"vocab_size", s.vocab_size},
-          {"max_position_embeddings", s.max_position_embeddings},
-          {"sliding_window", s.sliding_window},
-          {"rope", s.rope},
-          {"tied_embeddings", s.tied_embeddings},
-          {"stored_dtype", s.stored_dtype},
-          {"dtype", s.runtime_dtype},
-          {"parameters", s.parameters},
-          {"active_parameters", s.active_parameters},
-          {"drop_attn_list", std::vector<int64_t>(s.drops.attn.begin(), s.drops.attn.end())},
-          {"drop_mlp_list", std::vector<int64_t>(s.drops.mlp.begin(), s.drops.mlp.end())},
-          {"kv_bytes_per_token", s.kv_bytes_per_token},
-          {"kv_bytes_per_token_full", s.kv_bytes_per_token_full}};
+  nlohmann::json j = {{"path", s.path},
+                      {"family", s.family},
+                      {"layers", s.layers},
+                      {"hidden_size", s.hidden_size},
+                      {"intermediate_size", s.intermediate_size},
+                      {"heads", s.heads},
+                      {"kv_heads", s.kv_heads},
+                      {"head_dim", s.head_dim},
+                      {"vocab_size", s.vocab_size},
+                      {"max_position_embeddings", s.max_position_embeddings},
+                      {"sliding_window", s.sliding_window},
+                      {"rope", s.rope},
+                      {"tied_embeddings", s.tied_embeddings},
+                      {"stored_dtype", s.stored_dtype},
+                      {"dtype", s.runtime_dtype},
+                      {"parameters", s.parameters},
+                      {"active_parameters", s.active_parameters},
+                      {"kv_bytes_per_token", s.kv_bytes_per_token},
+                      {"kv_bytes_per_token_full", s.kv_bytes_per_token_full}};
+  j.update(drop_lists_json(s.drops));
+  return j;
 }
 
 }  // namespace llmdrop

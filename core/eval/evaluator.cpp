@@ -8,6 +8,7 @@
 #include <set>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/drop_plan.h"
 #include "checkpoint/tokenizer.h"
 #include "eval/loglikelihood.h"
 #include "eval/samples_log.h"
@@ -516,12 +517,11 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
        {{"model", model.checkpoint().dir.string()},
         {"model_fingerprint", options.samples_log.empty() ? "" : weights_fingerprint(model.checkpoint())},
         {"tasks", inputs},
-        {"drop_attn_list", std::vector<int64_t>(drops.attn.begin(), drops.attn.end())},
-        {"drop_mlp_list", std::vector<int64_t>(drops.mlp.begin(), drops.mlp.end())},
         {"dtype", std::string(c10::toString(model.dtype()))},
         {"num_fewshot", options.num_fewshot ? nlohmann::json(*options.num_fewshot) : nlohmann::json()},
         {"max_length", options.max_length},
         {"max_gen_toks", options.max_gen_toks ? nlohmann::json(*options.max_gen_toks) : nlohmann::json()}}}};
+  header["llmdrop_samples"].update(drop_lists_json(drops));
   SamplesLog log(options.samples_log, header, options.resume);
 
   EvalResults results;
@@ -584,20 +584,16 @@ nlohmann::json results_json(const EvalResults& results, const Model& model, cons
       out["group_subtasks"][t.name].push_back(s.name);
     }
   }
-  const auto& drops = model.drops();
-  const std::vector<int64_t> attn(drops.attn.begin(), drops.attn.end()),
-      mlp(drops.mlp.begin(), drops.mlp.end());
+  const nlohmann::json drop_lists = drop_lists_json(model.drops());
   out["config"] = {{"model", "llmdrop"},
                    {"model_args", "pretrained=" + model.checkpoint().dir.string()},
                    {"device", model.device().str()},
                    {"dtype", std::string(c10::toString(model.dtype()))},
                    {"batch_size", options.batch_size},
-                   {"limit", options.limit > 0 ? nlohmann::json(options.limit) : nlohmann::json()},
-                   {"drop_attn_list", attn},
-                   {"drop_mlp_list", mlp}};
+                   {"limit", options.limit > 0 ? nlohmann::json(options.limit) : nlohmann::json()}};
+  out["config"].update(drop_lists);
   out["model_name"] = model.checkpoint().dir.string();
-  out["drop_attn_list"] = attn;
-  out["drop_mlp_list"] = mlp;
+  out.update(drop_lists);
   out["date"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   out["total_evaluation_time_seconds"] = std::to_string(results.seconds);
   return out;

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 
+#include "checkpoint/drop_plan.h"
 #include "checkpoint/family.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -79,8 +80,7 @@ bool is_weight_file(const fs::path& p) {
 
 // LLM-Drop's modeling code registers these for llama and mistral.
 void add_drop_lists(nlohmann::json& config, const DropPlan& plan) {
-  config["drop_attn_list"] = std::vector<int64_t>(plan.attn.begin(), plan.attn.end());
-  config["drop_mlp_list"] = std::vector<int64_t>(plan.mlp.begin(), plan.mlp.end());
+  config.update(drop_lists_json(plan));
   const std::string type = config.value("model_type", "");
   static const std::map<std::string, std::string> families = {{"llama", "Llama"}, {"mistral", "Mistral"}};
   if (auto it = families.find(type); it != families.end())

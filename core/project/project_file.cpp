@@ -19,21 +19,14 @@ const nlohmann::json& field(const nlohmann::json& j, const std::string& name) {
   return j.at(name);
 }
 
-// Indices only: the layer count is checked when the model is opened.
-std::set<int64_t> layer_list(const nlohmann::json& j, const std::string& name) {
-  return DropPlan::parse_list(j.value(name, nlohmann::json()), "project file: " + name,
-                              std::numeric_limits<int64_t>::max());
-}
-
 }  // namespace
 
 nlohmann::json project_to_json(const Project& p) {
   nlohmann::json j = {{"format", kFormat},
                       {"model", p.model_dir},
-                      {"drop_attn_list", std::vector<int64_t>(p.plan.attn.begin(), p.plan.attn.end())},
-                      {"drop_mlp_list", std::vector<int64_t>(p.plan.mlp.begin(), p.plan.mlp.end())},
                       {"metric", to_string(p.metric)},
                       {"results", nlohmann::json::array()}};
+  j.update(drop_lists_json(p.plan));
   if (p.scores) {
     ScoreRequest request;
     request.model_dir = p.model_dir;
@@ -57,8 +50,8 @@ Project project_from_json(const nlohmann::json& j) {
   if (!model.is_string() || model.get<std::string>().empty())
     throw_bad_input("project file: field 'model' must name the model folder");
   p.model_dir = model.get<std::string>();
-  p.plan.attn = layer_list(j, "drop_attn_list");
-  p.plan.mlp = layer_list(j, "drop_mlp_list");
+  // Indices only: the layer count is checked when the model is opened.
+  p.plan = drop_lists_from_json(j, std::numeric_limits<int64_t>::max(), "project file");
   const nlohmann::json metric = j.value("metric", nlohmann::json("cosine"));
   if (!metric.is_string()) throw_bad_input("project file: field 'metric' must be a string");
   p.metric = parse_metric(metric.get<std::string>());

@@ -2,12 +2,12 @@
 // crash, no hang, no silent garbage. Each refusal is exit code 2 with one line naming the file and the field.
 #include <sys/stat.h>
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/process_run.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -15,30 +15,12 @@ using llmdrop::test::data_dir;
 using llmdrop::test::model_dir;
 
 namespace {
-struct Run {
-  int code = -1;
-  std::string out, err;
-  bool finished = false;
-};
+using Run = llmdrop::test::ProcessRun;
 
-// Every run is bounded: a hang (a FIFO read, /dev/zero) fails the test instead of blocking the suite.
+// A hang (a FIFO read, /dev/zero) fails the test after timeout_ms.
 Run run_cli(const QStringList& args, const QString& home, int timeout_ms = 120000) {
-  QProcess p;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("XDG_CACHE_HOME", home);
-  env.insert("HOME", home);
-  p.setProcessEnvironment(env);
-  p.start(QString::fromLocal8Bit(qgetenv("LLMDROP_CLI")), args);
-  Run r;
-  r.finished = p.waitForFinished(timeout_ms);
-  if (!r.finished) {
-    p.kill();
-    p.waitForFinished();
-  }
-  r.code = r.finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
+  return llmdrop::test::run_program("LLMDROP_CLI", args,
+                                    {{{"XDG_CACHE_HOME", home}, {"HOME", home}}, timeout_ms});
 }
 
 QString q(const fs::path& p) {

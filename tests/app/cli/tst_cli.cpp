@@ -8,6 +8,7 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
+#include "support/process_run.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -15,27 +16,13 @@ using llmdrop::test::data_dir;
 using llmdrop::test::model_dir;
 
 namespace {
-struct Run {
-  int code = -1;
-  std::string out, err;
-  nlohmann::json json() const { return nlohmann::json::parse(out); }
-};
+using Run = llmdrop::test::ProcessRun;
 
 // cache_dir keeps score caches of the test apart from the user's; `extra` adds environment variables.
 Run run_cli(const QStringList& args, const QString& cache_dir = {},
-            const std::vector<std::pair<QString, QString>>& extra = {}) {
-  QProcess p;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  if (!cache_dir.isEmpty()) env.insert("XDG_CACHE_HOME", cache_dir);
-  for (const auto& [name, value] : extra) env.insert(name, value);
-  p.setProcessEnvironment(env);
-  p.start(QString::fromLocal8Bit(qgetenv("LLMDROP_CLI")), args);
-  p.waitForFinished(300000);
-  Run r;
-  r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
+            std::vector<std::pair<QString, QString>> extra = {}) {
+  if (!cache_dir.isEmpty()) extra.emplace_back("XDG_CACHE_HOME", cache_dir);
+  return llmdrop::test::run_program("LLMDROP_CLI", args, {extra});
 }
 
 QString model(const char* name) {

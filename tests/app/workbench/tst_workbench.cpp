@@ -2,21 +2,19 @@
 // crash.
 #include <QImage>
 #include <QMap>
-#include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "support/process_run.h"
 #include "support/test_support.h"
 
 namespace {
 int run_workbench(const QStringList& args, QString* err = nullptr, QString* out = nullptr) {
-  QProcess p;
-  p.start(QString::fromLocal8Bit(qgetenv("LLMDROP_WORKBENCH")), args);
-  p.waitForFinished(300000);
-  if (err) *err = QString::fromLocal8Bit(p.readAllStandardError());
-  if (out) *out = QString::fromUtf8(p.readAllStandardOutput());
-  return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+  const auto run = llmdrop::test::run_program("LLMDROP_WORKBENCH", args);
+  if (err) *err = QString::fromStdString(run.err);
+  if (out) *out = QString::fromStdString(run.out);
+  return run.code;
 }
 }  // namespace
 

@@ -253,7 +253,7 @@ class AnalysisTest : public QObject {
     EXPECT_ERROR(BadInput, scores_from_json(j, 7), "must be a list of 7 numbers");
     broken = j;
     broken["request"] = 5;
-    EXPECT_ERROR(BadInput, scores_from_json(broken, 6), "malformed score file");
+    EXPECT_ERROR(BadInput, scores_from_json(broken, 6), "score file: request must be a JSON object");
   }
 
   void tokenIdsOutsideTheVocabularyAreRejected() {
