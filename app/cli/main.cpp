@@ -3,23 +3,34 @@
 #include <c10/util/Exception.h>
 
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/version.h"
 #include "util/error.h"
 
 namespace {
 
 void print_overview() {
-  std::cout
-      << "usage: llmdrop COMMAND [MODEL] [options]   (llmdrop COMMAND --help for details)\n\ncommands:\n";
+  std::cout << "usage: llmdrop COMMAND [MODEL] [options]   (llmdrop COMMAND --help for details)\n"
+               "       llmdrop --version\n\ncommands:\n";
   for (const auto& c : llmdrop::cli::commands())
     std::cout << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
 }
 
+// The first line of the message after "llmdrop: error: ", each further line (a hint, the places searched)
+// indented by two spaces, so that the error stays one block that scripts can find by its prefix.
 int fail(int code, const std::string& message) {
-  std::string line = message.substr(0, message.find('\n'));
-  std::cerr << "llmdrop: error: " << line << std::endl;
+  std::istringstream lines(message);
+  std::string line;
+  std::getline(lines, line);
+  std::cerr << "llmdrop: error: " << line << "\n";
+  while (std::getline(lines, line)) {
+    line.erase(0, line.find_first_not_of(" \t"));
+    if (!line.empty()) std::cerr << "  " << line << "\n";
+  }
+  std::cerr << std::flush;
   return code;
 }
 
@@ -31,6 +42,10 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string name = argv[1];
+  if (name == "--version" || name == "-V") {
+    std::cout << llmdrop::cli::version_text();
+    return 0;
+  }
   for (const auto& command : llmdrop::cli::commands()) {
     if (command.name != name) continue;
     llmdrop::cli::ArgParser parser(command.name, command.summary);

@@ -13,9 +13,10 @@
 namespace llmdrop::cli {
 
 void add_model_options(ArgParser& p) {
-  p.add_positional("MODEL",
-                   "Hugging Face model directory or cache entry (models--org--name); default: the "
-                   "bundled demo model");
+  p.add_positional(
+      "MODEL",
+      "Hugging Face model directory, cache entry (models--org--name) or repo id (org/name[@rev], "
+      "from the local Hugging Face cache); default: the bundled demo model");
   p.add_option("device", "DEVICE", "cpu, cuda or cuda:N", "cpu");
   p.add_option("dtype", "DTYPE",
                "float32, bfloat16, float16 or auto (float32 on cpu, checkpoint dtype on cuda)", "auto");
@@ -38,7 +39,12 @@ void add_no_cuda_graphs_flag(ArgParser& p) {
 }
 
 Checkpoint open_checkpoint(const ArgParser& p) {
-  if (const auto model = p.positional("MODEL")) return Checkpoint::open(*model);
+  if (const auto model = p.positional("MODEL")) {
+    std::error_code ec;
+    if (!std::filesystem::exists(*model, ec))
+      if (const auto cached = find_hf_cache_model(*model)) return Checkpoint::open(*cached);
+    return Checkpoint::open(*model);
+  }
   const auto demo = find_demo_model(executable_dir());
   if (!demo) throw UsageError("no MODEL given and the bundled demo model was not found");
   return Checkpoint::open(*demo);

@@ -30,7 +30,8 @@ void add_calibration_data_option(ArgParser& p);
 // --no-cuda-graphs, for the commands that decode.
 void add_no_cuda_graphs_flag(ArgParser& p);
 
-// MODEL, or the bundled demo model when none is given.
+// MODEL (a folder, or a repo id from the Hugging Face cache when no such folder exists), or the bundled demo
+// model when none is given.
 Checkpoint open_checkpoint(const ArgParser& p);
 
 // How a model of a given config runs: --device, --dtype and the drops.

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <set>
 
+#include "checkpoint/family.h"
+#include "checkpoint/quant_scheme.h"
 #include "util/error.h"
 #include "util/input.h"
 #include "util/sha256.h"
@@ -13,17 +15,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The commit refs/main names, when it is a plain snapshot name (a ref of "../../.." must not leave the
-// entry).
-std::string main_ref(const fs::path& entry) {
-  const fs::path ref = entry / "refs" / "main";
-  if (!is_plain_file(ref)) return "";
+// A name that stays one folder below its parent (a ref of "../../.." must not leave the entry).
+bool is_plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// The commit refs/<revision> names, when it is a plain snapshot name.
+std::string ref_commit(const fs::path& entry, const std::string& revision) {
+  const fs::path ref = entry / "refs" / revision;
+  if (!is_plain_name(revision) || !is_plain_file(ref)) return "";
   std::string commit = read_file(ref, 4096);
   while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();
-  const bool plain = !commit.empty() && std::all_of(commit.begin(), commit.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-  });
-  return plain ? commit : "";
+  return is_plain_name(commit) ? commit : "";
 }
 
 // Every decoder layer below num_hidden_layers must have weights unless both of its modules are dropped, and
@@ -52,15 +57,21 @@ void check_layers(const fs::path& dir, const ModelConfig& config, const TensorSt
 
 }  // namespace
 
-fs::path resolve_model_dir(const fs::path& path) {
+fs::path resolve_model_dir(const fs::path& path, const std::string& revision) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw_bad_input("model path " + path.string() + " does not exist");
   if (!fs::is_directory(path, ec)) throw_bad_input("model path " + path.string() + " is not a directory");
   if (fs::exists(path / "config.json", ec)) return path;
   const fs::path snapshots = path / "snapshots";
   if (fs::is_directory(snapshots, ec)) {
-    const std::string commit = main_ref(path);
+    const std::string commit = ref_commit(path, revision);
     if (!commit.empty() && fs::exists(snapshots / commit / "config.json", ec)) return snapshots / commit;
+    if (revision != "main") {
+      if (is_plain_name(revision) && fs::exists(snapshots / revision / "config.json", ec))
+        return snapshots / revision;  // a commit hash
+      throw_bad_input(path.string() + " holds no snapshot of revision '" + revision + "' (no refs/" +
+                      revision + ", no snapshots/" + revision + "/config.json)");
+    }
     fs::path newest;
     fs::file_time_type newest_time{};
     for (const auto& entry : fs::directory_iterator(snapshots, ec)) {
@@ -82,6 +93,21 @@ Checkpoint Checkpoint::open(const fs::path& path) {
   ckpt.tensors = TensorStore::open(ckpt.dir);
   check_layers(ckpt.dir, ckpt.config, *ckpt.tensors);
   return ckpt;
+}
+
+DropPlan modules_without_weights(const Checkpoint& checkpoint) {
+  DropPlan absent;
+  if (!checkpoint.tensors) return absent;
+  const ModelFamily& family = family_for(checkpoint.config.model_type);
+  const TensorStore& tensors = *checkpoint.tensors;
+  auto stored = [&](const std::string& weight) {
+    return tensors.contains(weight) || tensors.contains(packed_prefix(weight) + ".qweight");
+  };
+  for (int64_t i = 0; i < checkpoint.config.num_layers; ++i) {
+    if (!stored(family.attention(i).q)) absent.attn.insert(i);
+    if (!stored(family.mlp(i).gate)) absent.mlp.insert(i);
+  }
+  return absent;
 }
 
 std::string weights_fingerprint(const Checkpoint& checkpoint) {

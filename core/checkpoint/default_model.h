@@ -3,6 +3,7 @@
 // given, and the calibration text the workbench scores with by default.
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace llmdrop {
 
@@ -17,6 +18,13 @@ std::optional<std::filesystem::path> find_default_calibration(const std::filesys
 // The built-in evaluation tasks (resources/tasks): $LLMDROP_BUILTIN_TASKS, then <prefix>/share/llmdrop/tasks,
 // then the source tree.
 std::optional<std::filesystem::path> find_builtin_tasks(const std::filesystem::path& executable_dir);
+
+// A Hugging Face repo id ("org/name", or "org/name@revision"), found offline as transformers finds it: the
+// entry models--org--name of the hub cache ($HF_HUB_CACHE, else $HF_HOME/hub, else
+// $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub), at the snapshot refs/<revision> (default
+// main) names. nullopt when `name` is no repo id; BadInput naming the places searched when the cache lacks
+// it. Callers ask only for names that are not a local path.
+std::optional<std::filesystem::path> find_hf_cache_model(const std::string& name);
 
 // The folder of the running binary (Linux: /proc/self/exe).
 std::filesystem::path executable_dir();

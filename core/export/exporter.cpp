@@ -118,6 +118,7 @@ void write_safetensors(const fs::path& path, const std::map<std::string, at::Ten
       const at::Tensor c = t.contiguous();
       out.write(static_cast<const char*>(c.data_ptr()), static_cast<std::streamsize>(c.nbytes()));
     }
+    job.report(written, written, "written");
   });
 }
 

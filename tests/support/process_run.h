@@ -23,6 +23,11 @@ struct ProcessOptions {
   int timeout_ms = 300000;
 };
 
+// Whether `err` (a failed llmdrop's stderr) ends with its error: exactly one line starting "llmdrop: error:
+// ", followed by nothing but that error's continuation lines (a hint, the places searched), each indented by
+// two spaces. Progress lines may precede it.
+bool ends_with_one_error(const std::string& err);
+
 // `program_variable`: the environment variable CTest sets to the program (LLMDROP_CLI, LLMDROP_WORKBENCH).
 ProcessRun run_program(const char* program_variable, const QStringList& args,
                        const ProcessOptions& options = {});

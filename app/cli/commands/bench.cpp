@@ -173,8 +173,9 @@ void run_bench(const ArgParser& p) {
     configs.emplace_back(spec, parse_compare(spec, session.config().num_layers));
   std::vector<DropPlan> plans;
   for (const auto& config : configs) plans.push_back(config.second);
-  JobContext job = progress_printer("bench");
-  const nlohmann::json rows = speed_rows(configs, measure_speed(session, plans, options, job));
+  const nlohmann::json rows = speed_rows(configs, run_job("bench", [&](JobContext& job) {
+                                           return measure_speed(session, plans, options, job);
+                                         }));
   if (!bench.csv_file.empty()) write_csv(bench.csv_file, rows);
   if (p.flag("json"))
     return print_json({{"model", bench.source},

@@ -13,12 +13,13 @@ namespace {
 void run_dequantize(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const std::string out_dir = export_dir(p, ckpt);
-  JobContext job = progress_printer("dequantize");
-  export_dequantized(ckpt, out_dir,
-                     {{"tool", "llmdrop dequantize"},
-                      {"source", fs_absolute(ckpt.dir)},
-                      {"source_fingerprint", weights_fingerprint(ckpt)}},
-                     job);
+  run_job("dequantize", [&](JobContext& job) {
+    export_dequantized(ckpt, out_dir,
+                       {{"tool", "llmdrop dequantize"},
+                        {"source", fs_absolute(ckpt.dir)},
+                        {"source_fingerprint", weights_fingerprint(ckpt)}},
+                       job);
+  });
   if (p.flag("json")) return print_json({{"out", fs_absolute(out_dir)}});
   std::cout << "wrote " << fs_absolute(out_dir) << "\n";
 }

@@ -47,9 +47,9 @@ void run_generate(const ArgParser& p) {
   if (!std::isfinite(options.temperature) || options.temperature < 0)
     throw UsageError("--temperature must be a finite number >= 0");
   const auto session = open_session(ckpt, run_options(p, ckpt.config));
-  JobContext job = progress_printer("generate");
-  const auto new_ids =
-      session->run(job, [&](const Model& model) { return generate(model, prompt, options, job); });
+  const auto new_ids = run_job("generate", [&](JobContext& job) {
+    return session->run(job, [&](const Model& model) { return generate(model, prompt, options, job); });
+  });
   if (!tok) {
     if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}});
     for (size_t i = 0; i < new_ids.size(); ++i) std::cout << (i ? "," : "") << new_ids[i];

@@ -18,10 +18,11 @@ void run_perplexity(const ArgParser& p) {
   const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
   const auto tokens = tok.encode(read_file(p.value("data")));
   const auto session = open_session(ckpt, run_options(p, ckpt.config));
-  JobContext job = progress_printer("perplexity");
-  const auto r = session->run(job, [&](const Model& model) {
-    return perplexity(model, tokens, tok.bos_id(), p.integer("seq-len", 1, kMaxLength),
-                      p.integer("max-windows", 0, kMaxCount), job);
+  const auto r = run_job("perplexity", [&](JobContext& job) {
+    return session->run(job, [&](const Model& model) {
+      return perplexity(model, tokens, tok.bos_id(), p.integer("seq-len", 1, kMaxLength),
+                        p.integer("max-windows", 0, kMaxCount), job);
+    });
   });
   if (p.flag("json"))
     return print_json(

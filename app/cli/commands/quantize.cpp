@@ -44,9 +44,9 @@ void run_quantize(const ArgParser& p) {
     record["samples"] = request.samples;
     record["seq_len"] = request.seq_len;
   }
-  JobContext job = progress_printer("quantize");
   // No session: core/quant streams the layers one at a time and rewrites them in place, never a whole model.
-  const QuantizeResult r = quantize_checkpoint(ckpt, request, out_dir, record, job);
+  const QuantizeResult r = run_job(
+      "quantize", [&](JobContext& job) { return quantize_checkpoint(ckpt, request, out_dir, record, job); });
   const nlohmann::json out = {{"out", fs_absolute(out_dir)}, {"method", to_string(request.scheme.method)},
                               {"bits", request.scheme.bits}, {"group_size", request.scheme.group_size},
                               {"linears", r.linears},        {"tokens", r.tokens},

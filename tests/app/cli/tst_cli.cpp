@@ -2,6 +2,8 @@
 // the transformers fixtures and against each other.
 #include <QDir>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -55,6 +57,121 @@ class CliTest : public QObject {
       QVERIFY(r.out.find("--drop-attn") != std::string::npos);
       QVERIFY(r.out.find("--json") != std::string::npos);
     }
+  }
+
+  // --version / -V: CMake's project(VERSION) (given to this test by CMake as well), libtorch's and CUDA's.
+  void versionNamesTheBuildAndItsLibtorch() {
+    for (const char* flag : {"--version", "-V"}) {
+      const Run r = run_cli({flag});
+      QCOMPARE(r.code, 0);
+      const QStringList lines = QString::fromStdString(r.out).split('\n');
+      QCOMPARE(lines.size(), 3);  // two lines and the final newline
+      QCOMPARE(lines[0], QString("llmdrop " LLMDROP_EXPECTED_VERSION));
+      QVERIFY2(
+          QRegularExpression(R"(^libtorch \d+\.\d+\.\d+, CUDA (not available|available \(\d+ devices?\))$)")
+              .match(lines[1])
+              .hasMatch(),
+          r.out.c_str());
+    }
+  }
+
+  // Off a terminal, progress is a few lines with rate and time left (it was one line per 250 ms: 229 lines
+  // for the demo's held-out perplexity). 80 windows of about 0.1 s: the phase's first line, then one after
+  // each further 10 % once 2 s have passed (at most 9), and the final line.
+  void progressOffTerminalIsAFewLinesWithRateAndTimeLeft() {
+    const QString text = QString::fromStdString(
+        (data_dir() / ".." / ".." / "resources" / "text" / "demo_heldout.txt").string());
+    const Run r = run_cli({"perplexity", "--data", text, "--max-windows", "80"});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    const QStringList lines = QString::fromStdString(r.err).trimmed().split('\n');
+    const QStringList perplexity = lines.filter(QRegularExpression(R"(^\[perplexity\] )"));
+    QVERIFY2(perplexity.size() >= 3 && perplexity.size() <= 11, r.err.c_str());
+    QCOMPARE(lines.size() - perplexity.size(), 2);  // the load's first and final lines
+    QVERIFY2(!perplexity
+                  .filter(QRegularExpression(
+                      R"(^\[perplexity\] \d+/80 window \d+/80  \(\d+%, [\d.]+/s, \d+:\d\d left\)$)"))
+                  .isEmpty(),
+             r.err.c_str());
+    QVERIFY2(QRegularExpression(R"(^\[perplexity\] 80/80 done in \d+:\d\d \([\d.]+/s\)$)")
+                 .match(perplexity.last())
+                 .hasMatch(),
+             r.err.c_str());
+  }
+
+  // On a terminal (script(1) gives the command one), each job is one line rewritten in place: "\r" and
+  // clear-line before every state, a newline only after the final one.
+  void progressOnTerminalRewritesOneLine() {
+    if (QStandardPaths::findExecutable("script").isEmpty()) QSKIP("script(1) is not installed");
+    const QString text = QString::fromStdString(
+        (data_dir() / ".." / ".." / "resources" / "text" / "demo_heldout.txt").string());
+    QProcess p;
+    p.start("script", {"-qefc",
+                       QString::fromLocal8Bit(qgetenv("LLMDROP_CLI")) + " perplexity --data " + text +
+                           " --max-windows 20",
+                       "/dev/null"});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 0);
+    const std::string out = p.readAllStandardOutput().toStdString();
+    const QStringList lines = QString::fromStdString(out).split('\n');
+    const QStringList perplexity = lines.filter("[perplexity]");
+    QCOMPARE(perplexity.size(), 1);
+    QVERIFY2(perplexity[0].count("\r\x1b[K[perplexity] ") >= 3, out.c_str());
+    QVERIFY2(perplexity[0].contains(
+                 QRegularExpression(R"(\r\x1b\[K\[perplexity\] 20/20 done in \d+:\d\d \([\d.]+/s\)\r?$)")),
+             out.c_str());
+  }
+
+  // A Hugging Face repo id as transformers finds it offline: the hub cache ($HF_HUB_CACHE, else $HF_HOME/hub,
+  // else ~/.cache/huggingface/hub), refs/main → snapshots/<commit>, whose files are links; @revision picks
+  // another snapshot by ref or by commit. Not found: every place searched and what to do.
+  void repoIdResolvesThroughTheHuggingFaceCache() {
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString(), entry = root / "hub" / "models--org--tiny";
+    auto snapshot = [&](const std::string& commit, const char* fixture) {
+      fs::create_directories(entry / "snapshots" / commit);
+      for (const auto& file : fs::directory_iterator(model_dir(fixture)))
+        fs::create_symlink(file.path(), entry / "snapshots" / commit / file.path().filename());
+    };
+    snapshot("abc123", "llama");
+    snapshot("def456", "mistral");
+    llmdrop::test::write_file(entry / "refs" / "main", "abc123\n");
+    llmdrop::test::write_file(entry / "refs" / "v2", "def456");
+    auto info = [&](const QString& name, std::vector<std::pair<QString, QString>> env) {
+      const Run r = run_cli({"info", name, "--json"}, {}, std::move(env));
+      return r.code == 0 ? r.json() : nlohmann::json{{"code", r.code}, {"err", r.err}};
+    };
+    auto without_path = [](nlohmann::json j) {
+      j.erase("path");
+      return j;
+    };
+    const QString hub = QString::fromStdString((root / "hub").string());
+    const auto main = info("org/tiny", {{"HF_HUB_CACHE", hub}});
+    QCOMPARE(main.value("path", ""), (entry / "snapshots" / "abc123").string());
+    QCOMPARE(without_path(main), without_path(info(model("llama"), {})));
+    QCOMPARE(info("org/tiny", {{"HF_HUB_CACHE", ""}, {"HF_HOME", tmp.path()}}), main);
+    fs::create_directories(root / "home" / ".cache" / "huggingface");
+    fs::create_directory_symlink(root / "hub", root / "home" / ".cache" / "huggingface" / "hub");
+    const auto from_home = info("org/tiny", {{"HF_HUB_CACHE", ""},
+                                             {"HF_HOME", ""},
+                                             {"XDG_CACHE_HOME", ""},
+                                             {"HOME", QString::fromStdString((root / "home").string())}});
+    QCOMPARE(without_path(from_home), without_path(main));
+    for (const char* revision : {"org/tiny@v2", "org/tiny@def456"})
+      QCOMPARE(info(revision, {{"HF_HUB_CACHE", hub}}).value("family", ""), std::string("mistral"));
+
+    const Run missing = run_cli({"info", "org/none"}, {}, {{"HF_HUB_CACHE", hub}});
+    QCOMPARE(missing.code, 2);
+    QVERIFY2(llmdrop::test::ends_with_one_error(missing.err), missing.err.c_str());
+    for (const std::string& said :
+         {std::string("llmdrop: error: no model org/none: neither a folder nor in the Hugging Face cache\n"),
+          "\n  searched: " + (root / "hub" / "models--org--none").string() +
+              " (the hub cache, from $HF_HUB_CACHE)\n",
+          std::string("\n  download it first (huggingface-cli download org/none)")})
+      QVERIFY2(missing.err.find(said) != std::string::npos, missing.err.c_str());
+    const Run no_revision = run_cli({"info", "org/tiny@v3"}, {}, {{"HF_HUB_CACHE", hub}});
+    QCOMPARE(no_revision.code, 2);
+    QVERIFY2(no_revision.err.find("no snapshot of revision 'v3'") != std::string::npos,
+             no_revision.err.c_str());
   }
 
   void infoShowsKvBytesReducedByDroppedAttention() {
@@ -359,9 +476,8 @@ class CliTest : public QObject {
     const Run r = run_cli(args);
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.find(fragment.toStdString()) != std::string::npos, r.err.c_str());
-    // Exactly one error line, and it is the last thing printed (progress lines may precede it).
-    const size_t at = r.err.find("llmdrop: error: ");
-    QVERIFY2(at != std::string::npos && r.err.find('\n', at) == r.err.size() - 1, r.err.c_str());
+    // Exactly one error, and it is the last thing printed (progress lines may precede it).
+    QVERIFY2(llmdrop::test::ends_with_one_error(r.err), r.err.c_str());
   }
 
   // lm-eval-style evaluation: --json carries acc / acc_norm and, with --log-samples, every document's
