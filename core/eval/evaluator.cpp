@@ -1,5 +1,6 @@
 #include "eval/evaluator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "eval/text_ops.h"
 #include "model/generation.h"
 #include "model/model.h"
+#include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/input.h"
@@ -137,12 +139,11 @@ class TaskRunner {
       JobContext chunk_job(job, [&](const Progress& p) {
         job.report(finished + (p.total ? p.done * chunk_docs / p.total : 0), n, p.message);
       });
-      std::vector<nlohmann::json> records = evaluate_docs(name, data, docs, chunk_job);
-      for (size_t k = 0; k < docs.size(); ++k) {
-        log.append(records[k]);
-        result.records[docs[k]] = std::move(records[k]);
-      }
-      log.flush();
+      evaluate_docs(name, data, docs, chunk_job, [&](size_t k, nlohmann::json record) {
+        log.append(record);
+        log.flush();
+        result.records[docs[k]] = std::move(record);
+      });
       finished += chunk_docs;
       job.report(finished, n, "evaluating");
     }
@@ -314,8 +315,10 @@ class TaskRunner {
     return s;
   }
 
-  std::vector<nlohmann::json> evaluate_docs(const std::string& name, const TaskData& data,
-                                            const std::vector<int64_t>& docs, JobContext& job) const {
+  // Hands each document's record to `finished` (with its index in `docs`) as soon as its last request is
+  // scored or its answer generated, so that a cancelled run keeps every document it finished.
+  void evaluate_docs(const std::string& name, const TaskData& data, const std::vector<int64_t>& docs,
+                     JobContext& job, const std::function<void(size_t, nlohmann::json)>& finished) const {
     const Layout& layout = task_.layout_for(data.docs.front(), data.origin);
     std::vector<DocPrompts> prompts_of(docs.size());
     for (size_t k = 0; k < docs.size(); ++k) {
@@ -326,15 +329,14 @@ class TaskRunner {
         throw_bad_input(data.origin + ", document " + std::to_string(docs[k]) + ": " + e.what());
       }
     }
-    std::vector<nlohmann::json> records(docs.size());
-    for (size_t k = 0; k < docs.size(); ++k) records[k] = {{"task", name}, {"doc_id", docs[k]}};
+    auto record_of = [&](size_t k) { return nlohmann::json{{"task", name}, {"doc_id", docs[k]}}; };
 
     if (task_.output_type == OutputType::GenerateUntil) {
       for (size_t k = 0; k < docs.size(); ++k) {
         job.throw_if_cancelled();
         const std::string response = generate_until(prompts_of[k].prompt, job);
         job.report(static_cast<int64_t>(k + 1), static_cast<int64_t>(docs.size()), "generating");
-        nlohmann::json& r = records[k];
+        nlohmann::json r = record_of(k);
         r["response"] = response;
         r["target"] = prompts_of[k].target;
         for (const auto& filter : task_.filters) {
@@ -342,8 +344,9 @@ class TaskRunner {
           r["filtered"][filter.name] = filtered;
           r["exact_match"][filter.name] = task_.exact_match.matches(filtered, prompts_of[k].target) ? 1 : 0;
         }
+        finished(k, std::move(r));
       }
-      return records;
+      return;
     }
 
     // Token requests of every document, then one scoring pass over them all.
@@ -367,13 +370,9 @@ class TaskRunner {
       }
       span[k].second = requests.size();
     }
-    ScoringOptions scoring;
-    scoring.batch_size = options_.batch_size;
-    scoring.max_length = max_length_;
-    const std::vector<TokenScore> scores = score_requests(model_, requests, scoring, job);
-
-    for (size_t k = 0; k < docs.size(); ++k) {
-      nlohmann::json& r = records[k];
+    // The record of document k once all of its requests are scored.
+    auto scored_record = [&](size_t k, const std::vector<TokenScore>& scores) {
+      nlohmann::json r = record_of(k);
       const DocPrompts& p = prompts_of[k];
       std::vector<double> lls;
       std::vector<bool> greedy;
@@ -419,8 +418,22 @@ class TaskRunner {
         case OutputType::GenerateUntil:
           break;
       }
+      return r;
+    };
+    std::vector<size_t> unscored(docs.size()), doc_of(requests.size());  // requests left; owner
+    for (size_t k = 0; k < docs.size(); ++k) {
+      unscored[k] = span[k].second - span[k].first;
+      for (size_t i = span[k].first; i < span[k].second; ++i) doc_of[i] = k;
+      if (unscored[k] == 0) finished(k, scored_record(k, {}));  // an empty text: nothing to score
     }
-    return records;
+    ScoringOptions scoring;
+    scoring.batch_size = options_.batch_size;
+    scoring.max_length = max_length_;
+    score_requests(model_, requests, scoring, job,
+                   [&](const std::vector<size_t>& done, const std::vector<TokenScore>& scores) {
+                     for (size_t i : done)
+                       if (--unscored[doc_of[i]] == 0) finished(doc_of[i], scored_record(doc_of[i], scores));
+                   });
   }
 
   const Model& model_;
@@ -558,8 +571,11 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
       group.config = task_config(l.spec, runner.num_fewshot(), runner.max_gen_toks(), origin);
       results.tasks.push_back(std::move(group));
     }
+    results.seconds = seconds_since(start);
+    if (!options.results_file.empty())
+      write_file_atomically(options.results_file, results_json(results, model, options).dump(2) + "\n");
+    if (options.task_finished) options.task_finished(results);
   }
-  results.seconds = seconds_since(start);
   return results;
 }
 
@@ -596,6 +612,13 @@ nlohmann::json results_json(const EvalResults& results, const Model& model, cons
   out.update(drop_lists);
   out["date"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   out["total_evaluation_time_seconds"] = std::to_string(results.seconds);
+  out["tasks_complete"] = nlohmann::json::array();
+  out["tasks_incomplete"] = nlohmann::json::array();
+  for (const auto& name : options.tasks) {
+    const bool complete = std::any_of(results.tasks.begin(), results.tasks.end(),
+                                      [&](const TaskResult& t) { return t.name == name; });
+    out[complete ? "tasks_complete" : "tasks_incomplete"].push_back(name);
+  }
   return out;
 }
 

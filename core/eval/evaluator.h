@@ -1,10 +1,12 @@
 #pragma once
 // Runs lm-eval-style tasks on a loaded model: builds each document's prompts and requests exactly as lm-eval
 // does (docs/evaluation.md), scores them (loglikelihood.h) or generates, and aggregates lm-eval's metrics. A
-// per-sample log makes a cancelled run resumable.
+// per-sample log, written as documents finish, makes a cancelled run resumable mid-task; the results file,
+// rewritten as tasks finish, keeps every finished task.
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,6 +21,8 @@ namespace llmdrop {
 class Model;
 class Tokenizer;
 
+struct EvalResults;
+
 struct EvalOptions {
   std::vector<std::string> tasks;
   DataSources data;
@@ -29,6 +33,9 @@ struct EvalOptions {
   std::optional<int64_t> max_gen_toks;  // overrides generation tasks' max_gen_toks
   std::filesystem::path samples_log;    // per-sample JSON Lines; empty = none
   bool resume = false;                  // continue `samples_log`, skipping the documents it already has
+  std::filesystem::path results_file;   // results_json, written atomically after each task; empty = none
+  // Called after each task with every task finished so far: what a cancelled run keeps.
+  std::function<void(const EvalResults& finished)> task_finished;
 };
 
 struct TaskResult {
@@ -53,7 +60,8 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
                      JobContext& job = JobContext::silent());
 
 // lm-eval's results layout (results, groups, group_subtasks, configs, n-shot, n-samples, config) plus the
-// model's path and drop lists and the elapsed time.
+// model's path and drop lists, the elapsed time, and which of options.tasks the results hold
+// (`tasks_complete`) and which they lack (`tasks_incomplete`: an interrupted run's).
 nlohmann::json results_json(const EvalResults& results, const Model& model, const EvalOptions& options);
 
 // The few-shot examples of document `doc_index`: `first_n`, or our seeded sampler (docs/evaluation.md) over a

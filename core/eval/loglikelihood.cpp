@@ -26,7 +26,8 @@ constexpr int64_t kLogitRows = 2048;  // log-softmax rows at a time, bounding th
 }  // namespace
 
 std::vector<TokenScore> score_requests(const Model& model, const std::vector<TokenRequest>& requests,
-                                       const ScoringOptions& options, JobContext& job) {
+                                       const ScoringOptions& options, JobContext& job,
+                                       const ScoredFn& scored) {
   const int64_t max_length =
       options.max_length > 0 ? options.max_length : model.config().max_position_embeddings;
   if (options.batch_size < 1) throw_bad_input("batch size must be at least 1");
@@ -128,8 +129,14 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
       scores[owner[i]].loglikelihood += lp[i];
       scores[owner[i]].greedy = scores[owner[i]].greedy && gr[i];
     }
-    for (int64_t row = 0; row < b; ++row) done += static_cast<int64_t>(packs[first + row].requests.size());
+    std::vector<size_t> finished;
+    for (int64_t row = 0; row < b; ++row) {
+      const auto& members = packs[first + row].requests;
+      finished.insert(finished.end(), members.begin(), members.end());
+    }
+    done += static_cast<int64_t>(finished.size());
     first += b;
+    if (scored) scored(finished, scores);
     job.report(done, static_cast<int64_t>(requests.size()), "scoring");
   }
   return scores;

@@ -3,6 +3,7 @@
 // with every shared context computed once: requests with the same context are packed into one sequence
 // (context, then each continuation), and a mask lets each continuation see only the context and itself.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "jobs/job.h"
@@ -27,9 +28,15 @@ struct ScoringOptions {
   int64_t max_batch_tokens = 0;  // cap on batch × packed length; 0 = batch_size × max_length
 };
 
+// Called after each forward pass with the requests it finished (indices into the requests) and every score so
+// far (those of the finished requests are final), so that a caller can keep results before a cancellation.
+using ScoredFn =
+    std::function<void(const std::vector<size_t>& finished, const std::vector<TokenScore>& scores)>;
+
 // Input of each request = (context + continuation)[-(max_length+1):][:-1] as lm-eval builds it. Progress
 // counts requests; cancellable between batches.
 std::vector<TokenScore> score_requests(const Model& model, const std::vector<TokenRequest>& requests,
-                                       const ScoringOptions& options, JobContext& job = JobContext::silent());
+                                       const ScoringOptions& options, JobContext& job = JobContext::silent(),
+                                       const ScoredFn& scored = {});
 
 }  // namespace llmdrop

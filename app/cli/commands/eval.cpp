@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -10,7 +11,6 @@
 #include "eval/task.h"
 #include "model/model.h"
 #include "session/jobs.h"
-#include "util/atomic_file.h"
 
 namespace llmdrop::cli {
 
@@ -65,6 +65,50 @@ nlohmann::json task_summary(const TaskResult& t, bool with_items) {
   return j;
 }
 
+// The finished tasks of `results`: a table, or with --json their summaries and lm-eval's results.
+void print_results(const ArgParser& p, Session& session, const EvalResults& results,
+                   const EvalOptions& options) {
+  if (p.flag("json")) {
+    const nlohmann::json lm_eval = session.run(
+        JobContext::silent(), [&](const Model& model) { return results_json(results, model, options); });
+    nlohmann::json summary = {{"tasks", nlohmann::json::object()}, {"results", lm_eval}};
+    for (const auto& t : results.tasks) {
+      summary["tasks"][t.name] = task_summary(t, !options.samples_log.empty());
+      for (const auto& s : t.subtasks)
+        summary["tasks"][s.name] = task_summary(s, !options.samples_log.empty());
+    }
+    return print_json(summary);
+  }
+  if (results.tasks.empty()) return;
+  std::cout << "| task | shots | n | metric | value | stderr | seconds |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& t : results.tasks) print_task_rows(t, t.name);
+  std::cout << "total " << format_number(results.seconds, 1) << " s\n";
+}
+
+// After Ctrl-C: what is complete, where it was kept, and how to go on.
+void explain_interruption(const EvalResults& finished, const EvalOptions& options) {
+  std::string complete, incomplete;
+  for (const auto& name : options.tasks) {
+    const bool done = std::any_of(finished.tasks.begin(), finished.tasks.end(),
+                                  [&](const TaskResult& t) { return t.name == name; });
+    (done ? complete : incomplete) += ((done ? complete : incomplete).empty() ? "" : ", ") + name;
+  }
+  std::cerr << "llmdrop eval: interrupted with " << finished.tasks.size() << " of " << options.tasks.size()
+            << " tasks complete" << (complete.empty() ? "" : " (" + complete + ")")
+            << "; incomplete: " << incomplete << "\n";
+  if (!options.results_file.empty() && !finished.tasks.empty())
+    std::cerr << "  results of the complete tasks: " << options.results_file.string() << "\n";
+  else if (options.results_file.empty())
+    std::cerr << "  no --out FILE: what is printed above is all that is kept of the complete tasks\n";
+  if (!options.samples_log.empty())
+    std::cerr << "  every finished document: " << options.samples_log.string()
+              << "\n  to continue where it stopped, run the same command again with --resume\n";
+  else
+    std::cerr
+        << "  no --log-samples FILE: a new run starts the incomplete tasks over; with --log-samples FILE a "
+           "run keeps every finished document and --resume continues it mid-task\n";
+}
+
 void run_eval(const ArgParser& p) {
   EvalOptions options;
   std::stringstream names(p.value("tasks"));
@@ -83,55 +127,55 @@ void run_eval(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const RunOptions run = run_options(p, ckpt.config);
   options.batch_size = batch_size(p, run.device);
-  const std::string out = p.has("out") ? output_file(p, "out", &ckpt) : "";
+  if (p.has("out")) options.results_file = output_file(p, "out", &ckpt);
   if (p.has("log-samples")) options.samples_log = output_file(p, "log-samples", &ckpt);
   const auto session = open_session(ckpt, run);
+  EvalResults finished;  // every task finished so far: what Ctrl-C keeps
+  options.task_finished = [&](const EvalResults& so_far) { finished = so_far; };
   JobContext job = progress_printer("eval");
-  const EvalResults results = evaluate(*session, run.drops, options, job);
-  const nlohmann::json lm_eval = session->run(
-      JobContext::silent(), [&](const Model& model) { return results_json(results, model, options); });
-  if (!out.empty()) write_file_atomically(out, lm_eval.dump(2) + "\n");
-  if (p.flag("json")) {
-    nlohmann::json summary = {{"tasks", nlohmann::json::object()}, {"results", lm_eval}};
-    for (const auto& t : results.tasks) {
-      summary["tasks"][t.name] = task_summary(t, !options.samples_log.empty());
-      for (const auto& s : t.subtasks)
-        summary["tasks"][s.name] = task_summary(s, !options.samples_log.empty());
-    }
-    return print_json(summary);
+  try {
+    finished = evaluate(*session, run.drops, options, job);
+  } catch (const Error& e) {
+    if (e.kind() != Error::Kind::Cancelled) throw;
+    print_results(p, *session, finished, options);
+    explain_interruption(finished, options);
+    throw;
   }
-  std::cout << "| task | shots | n | metric | value | stderr | seconds |\n|---|---|---|---|---|---|---|\n";
-  for (const auto& t : results.tasks) print_task_rows(t, t.name);
-  std::cout << "total " << format_number(results.seconds, 1) << " s\n";
+  print_results(p, *session, finished, options);
 }
 
 }  // namespace
 
 Command eval_command() {
-  return {"eval",
-          "lm-eval-style evaluation (docs/evaluation.md): multiple choice, loglikelihood, perplexity, "
-          "generation.",
-          SharedOptions::Model,
-          [](ArgParser& p) {
-            p.add_option("tasks", "LIST",
-                         "comma-separated tasks, e.g. arc_easy,hellaswag (see llmdrop tasks)");
-            p.add_option("data-dir", "DIR",
-                         "folder holding the tasks' data folders (repeatable; also $LLMDROP_DATA_DIR, "
-                         "':'-separated)");
-            p.add_option("data", "TASK=FILE", "a task's evaluation file (repeatable)");
-            p.add_option("num-fewshot", "N", "few-shot examples per question (default: each task's own)");
-            p.add_option("limit", "N", "first N documents of each task (each MMLU subject); 0 = all", "0");
-            p.add_option("batch-size", "N", "packed sequences per forward pass; auto = 1 on cpu, 16 on cuda",
-                         "auto");
-            p.add_option("max-length", "N",
-                         "model context for truncation and windows (0 = max_position_embeddings)", "0");
-            p.add_option("max-gen-toks", "N",
-                         "new tokens at most for generation tasks (default: each task's own)");
-            p.add_option("out", "FILE", "write results in lm-eval's layout");
-            p.add_option("log-samples", "FILE", "per-document JSON Lines (doc id, lls, prediction, gold)");
-            p.add_flag("resume", "continue the --log-samples file of an interrupted run");
-          },
-          run_eval};
+  return {
+      "eval",
+      "lm-eval-style evaluation (docs/evaluation.md): multiple choice, loglikelihood, perplexity, "
+      "generation.",
+      SharedOptions::Model,
+      [](ArgParser& p) {
+        p.add_option("tasks", "LIST", "comma-separated tasks, e.g. arc_easy,hellaswag (see llmdrop tasks)");
+        p.add_option("data-dir", "DIR",
+                     "folder holding the tasks' data folders (repeatable; also $LLMDROP_DATA_DIR, "
+                     "':'-separated)");
+        p.add_option("data", "TASK=FILE", "a task's evaluation file (repeatable)");
+        p.add_option("num-fewshot", "N", "few-shot examples per question (default: each task's own)");
+        p.add_option("limit", "N", "first N documents of each task (each MMLU subject); 0 = all", "0");
+        p.add_option("batch-size", "N", "packed sequences per forward pass; auto = 1 on cpu, 16 on cuda",
+                     "auto");
+        p.add_option("max-length", "N",
+                     "model context for truncation and windows (0 = max_position_embeddings)", "0");
+        p.add_option("max-gen-toks", "N",
+                     "new tokens at most for generation tasks (default: each task's own)");
+        p.add_option("out", "FILE",
+                     "write results in lm-eval's layout (rewritten as each task finishes, so an "
+                     "interrupted run keeps the finished tasks)");
+        p.add_option("log-samples", "FILE",
+                     "per-document JSON Lines (doc id, lls, prediction, gold), written as documents "
+                     "finish");
+        p.add_flag("resume",
+                   "continue the --log-samples file of an interrupted run, skipping the documents it has");
+      },
+      run_eval};
 }
 
 }  // namespace llmdrop::cli
