@@ -62,6 +62,19 @@ nlohmann::json ScoreRequest::to_json() const {
   return j;
 }
 
+namespace {
+// A request's JSON without the paths that a non-empty content hash stands for.
+nlohmann::json identity_of(nlohmann::json request) {
+  for (const auto& [path, hash] : {std::pair{"data", "data_sha256"}, {"model", "model_fingerprint"}})
+    if (request.value(hash, "") != "") request.erase(path);
+  return request;
+}
+}  // namespace
+
+nlohmann::json ScoreRequest::identity() const {
+  return identity_of(to_json());
+}
+
 nlohmann::json scores_to_json(const ImportanceScores& s, const ScoreRequest& request, double elapsed_s) {
   nlohmann::json j = {{"format", "llmdrop-scores/1"}, {"request", request.to_json()},
                       {"tokens", s.tokens},           {"base_nll", s.base_nll},
@@ -109,7 +122,8 @@ std::optional<ImportanceScores> load_matching_scores(const fs::path& path, const
   if (!is_plain_file(path)) return std::nullopt;
   try {
     const nlohmann::json j = read_json_file(path, kMaxMetadataBytes);
-    if (j.value("request", nlohmann::json()) != request.to_json()) return std::nullopt;
+    const auto* stored = json_find(j, "request");
+    if (!stored || !stored->is_object() || identity_of(*stored) != request.identity()) return std::nullopt;
     return scores_from_json(j, layers);  // a file of another layer count is not these scores
   } catch (const std::exception&) {
     return std::nullopt;  // an unreadable cache entry is recomputed, not an error
@@ -120,7 +134,7 @@ fs::path score_cache_path(const ScoreRequest& request) {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   const char* home = std::getenv("HOME");
   const fs::path base = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : "/tmp") / ".cache";
-  return base / "llmdrop" / "scores" / (sha256_hex(request.to_json().dump()).substr(0, 24) + ".json");
+  return base / "llmdrop" / "scores" / (sha256_hex(request.identity().dump()).substr(0, 24) + ".json");
 }
 
 }  // namespace llmdrop

@@ -20,6 +20,9 @@ struct ScoreRequest {
   DropPlan plan;
 
   nlohmann::json to_json() const;
+  // What makes scores the same: to_json() without the paths where a content hash stands for them, so the
+  // same calibration text (or model) reached by another path finds its scores.
+  nlohmann::json identity() const;
 };
 
 // Per-layer values for JSON: NaN (a dropped module) becomes null.
@@ -28,11 +31,11 @@ nlohmann::json scores_to_json(const ImportanceScores& scores, const ScoreRequest
 // Throws BadInput naming what is missing or malformed; every per-layer list must have `layers` entries
 // (default: as many as the block scores have) and the consecutive matrix row i L−i entries.
 ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t> layers = std::nullopt);
-// Scores in `path` made for the same request (model fingerprint, data hash, n, seq_len, dtype, device,
-// flags) for a model of `layers` layers; nullopt for anything else, including a damaged file.
+// Scores in `path` made for a request of the same identity (model fingerprint, data hash, n, seq_len, dtype,
+// device, flags, plan) for a model of `layers` layers; nullopt for anything else, including a damaged file.
 std::optional<ImportanceScores> load_matching_scores(const std::filesystem::path& path,
                                                      const ScoreRequest& request, int64_t layers);
-// $XDG_CACHE_HOME/llmdrop/scores/<request hash>.json (or ~/.cache/...).
+// $XDG_CACHE_HOME/llmdrop/scores/<hash of the request's identity>.json (or ~/.cache/...).
 std::filesystem::path score_cache_path(const ScoreRequest& request);
 
 }  // namespace llmdrop

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <sstream>
 
+#include "model/cpu_compute.h"
 #include "model/device.h"
 #include "model/device_list.h"
 #ifdef LLMDROP_WITH_CUDA_KERNELS
@@ -145,7 +147,24 @@ Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, u
       family_(&family_for(config_.model_type)),
       device_(device),
       dtype_(dtype),
-      seed_(seed) {}
+      seed_(seed),
+      without_weights_(llmdrop::modules_without_weights(checkpoint_)) {}
+
+void Model::check_plan(const DropPlan& plan) const {
+  plan.validate(config_.num_layers);
+  DropPlan kept;  // modules the plan keeps that have no weights
+  std::set_difference(without_weights_.attn.begin(), without_weights_.attn.end(), plan.attn.begin(),
+                      plan.attn.end(), std::inserter(kept.attn, kept.attn.end()));
+  std::set_difference(without_weights_.mlp.begin(), without_weights_.mlp.end(), plan.mlp.begin(),
+                      plan.mlp.end(), std::inserter(kept.mlp, kept.mlp.end()));
+  if (kept.empty()) return;
+  std::string what;
+  if (!kept.attn.empty()) what = "the attention of layers " + format_indices(kept.attn);
+  if (!kept.mlp.empty())
+    what += (what.empty() ? "" : " and ") + std::string("the MLP of layers ") + format_indices(kept.mlp);
+  throw_bad_input(checkpoint_.dir.string() + " holds no weights for " + what +
+                  " (an export leaves out what it dropped): they stay dropped");
+}
 
 at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) const {
   if (!checkpoint_.tensors) {  // random weights, made where they will live
@@ -230,12 +249,13 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
   const c10::Device device = parse_device(options.device);
   const c10::ScalarType dtype = parse_dtype(options.dtype, cfg, device);
+  configure_cpu_compute();                         // GPU runs too: tokenizing, sampling and host-side work
   check_dtype(options.device, dtype_name(dtype));  // e.g. float16 on a CPU libtorch without half matmuls
-  DropPlan plan = options.drops ? *options.drops : cfg.drops;
-  plan.validate(cfg.num_layers);
+  const DropPlan plan = options.drops ? *options.drops : cfg.drops;
 
   c10::InferenceMode inference;
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
+  model->check_plan(plan);
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
   job.report(0, cfg.num_layers + 1, "embeddings");
   model->embedding_ =
@@ -275,7 +295,7 @@ std::unique_ptr<Model> Model::load_in_job(const Checkpoint& checkpoint, const st
 }
 
 void Model::set_drops(const DropPlan& plan, JobContext& job) {
-  plan.validate(config_.num_layers);
+  check_plan(plan);
   c10::InferenceMode inference;
   for (auto& layer : layers_) {
     job.throw_if_cancelled();

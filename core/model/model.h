@@ -65,6 +65,8 @@ class Model {
   c10::Device device() const { return device_; }
   c10::ScalarType dtype() const { return dtype_; }
   const DropPlan& drops() const { return drops_; }
+  // What every plan on this model drops: the modules its checkpoint has no weights for (an export's drops).
+  const DropPlan& modules_without_weights() const { return without_weights_; }
   const std::vector<DecoderLayer>& layers() const { return layers_; }
 
   // A model of `config`'s shape with random weights made on the device (normal, std 0.02; norms 1), for speed
@@ -112,6 +114,8 @@ class Model {
 
  private:
   Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, uint64_t seed = 0);
+  // BadInput for a layer index out of range or a kept module without weights.
+  void check_plan(const DropPlan& plan) const;
   at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
   void check_token_ids(const at::Tensor& ids) const;
   // Weights named `parts` (checkpoint name, rows) stacked into one (Σ rows, in_features) linear. Packed when
@@ -149,7 +153,8 @@ class Model {
   c10::Device device_;
   c10::ScalarType dtype_;
   DropPlan drops_;
-  uint64_t seed_ = 0;      // random weights (no checkpoint tensors)
+  uint64_t seed_ = 0;  // random weights (no checkpoint tensors)
+  DropPlan without_weights_;
   at::Tensor embedding_;   // (V, hidden)
   at::Tensor final_norm_;  // (hidden)
   at::Tensor lm_head_;     // (V, hidden); the embedding itself when tied

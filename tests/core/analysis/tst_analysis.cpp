@@ -238,6 +238,47 @@ class AnalysisTest : public QObject {
     QVERIFY(!load_matching_scores(file, request, layers).has_value());
   }
 
+  // The same calibration text and model reached by other paths find their scores; other content does not.
+  void scoreReuseFollowsContentNotPaths() {
+    const auto model = load_llama();
+    const ImportanceScores s = score_layers(*model, reference_blocks(), {});
+    const int64_t layers = model->config().num_layers;
+    ScoreRequest request;
+    request.model_dir = "/models/llama";
+    request.model_fingerprint = "weights-1";
+    request.data_path = "/data/calib.jsonl";
+    request.data_sha256 = "text-1";
+    request.samples = 4;
+    request.seq_len = 64;
+    QTemporaryDir tmp;
+    const fs::path file = tmp.filePath("scores.json").toStdString();
+    test::write_json(file, scores_to_json(s, request, 1.5));
+
+    ScoreRequest moved = request;
+    moved.data_path = "/elsewhere/copy-of-calib.jsonl";
+    moved.model_dir = "/cache/snapshots/abc";
+    QVERIFY(load_matching_scores(file, moved, layers).has_value());
+    QCOMPARE(score_cache_path(moved), score_cache_path(request));
+
+    ScoreRequest other_text = moved;
+    other_text.data_sha256 = "text-2";
+    QVERIFY(!load_matching_scores(file, other_text, layers).has_value());
+    QVERIFY(score_cache_path(other_text) != score_cache_path(request));
+    ScoreRequest other_weights = moved;
+    other_weights.model_fingerprint = "weights-2";
+    QVERIFY(!load_matching_scores(file, other_weights, layers).has_value());
+
+    // Without content hashes the paths are all there is to go by.
+    ScoreRequest unhashed = request;
+    unhashed.data_sha256.clear();
+    unhashed.model_fingerprint.clear();
+    test::write_json(file, scores_to_json(s, unhashed, 1.5));
+    QVERIFY(load_matching_scores(file, unhashed, layers).has_value());
+    ScoreRequest unhashed_moved = unhashed;
+    unhashed_moved.data_path = moved.data_path;
+    QVERIFY(!load_matching_scores(file, unhashed_moved, layers).has_value());
+  }
+
   void malformedScoreFilesAreExplained() {
     const auto model = load_llama();
     ScoreOptions options;

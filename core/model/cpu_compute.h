@@ -1,0 +1,31 @@
+#pragma once
+// How the CPU compute runs: its threads and its heap, decided once per process.
+//
+// Debian's libtorch runs element-wise work on its own pool and its GEMMs on OpenBLAS's pthread pool; glibc
+// maps every block above 32 MiB afresh and trims the heap after each large free, so each forward pass faults
+// its activations in page by page (GPTQ of the demo model: 56 million page faults, system time 113 % of user
+// on the 2-core machine). So freed activations stay in the heap for the next pass, and one pool does the
+// work: a separate OpenBLAS pool gets every core and libtorch's one thread (both at every core spin against
+// each other); without one, libtorch's pool gets every core. (OpenBLAS's idle workers still spin 2^28 cycles
+// before they sleep: read from the environment when it loads, and faster on an idle machine, 31 s against
+// 36 s for the demo's perplexity at 2^4.) benchmarks/bench_cpu measures all this against the defaults.
+#include <string>
+
+namespace llmdrop {
+
+struct CpuCompute {
+  int cores = 1;       // CPUs this process may run on (its affinity mask), or LLMDROP_THREADS
+  int intra_op = 1;    // libtorch's pool
+  int blas = 0;        // OpenBLAS's pool; 0 when the BLAS runs on libtorch's pool
+  bool tuned = false;  // false: the libraries' defaults were kept (benchmarks' reference)
+};
+
+enum class CpuPolicy { tuned, library_defaults };
+
+// The first call applies `policy` (Model::load calls it, so every front end, test and benchmark runs tuned);
+// later calls return what the first decided. Throws BadInput when LLMDROP_THREADS is not a number in 1..1024.
+const CpuCompute& configure_cpu_compute(CpuPolicy policy = CpuPolicy::tuned);
+// "2 cores: libtorch 1 thread, OpenBLAS 2 threads, heap kept"
+std::string describe(const CpuCompute& compute);
+
+}  // namespace llmdrop
