@@ -25,19 +25,18 @@ double percentile(std::vector<double> values, double q) {
   return values[lo] + (values[hi] - values[lo]) * (pos - double(lo));
 }
 
-// Prefill then `steps` greedy decode steps; returns the prefill time (the median of 3) and each step's time
-// (synchronised).
+// Prefill then `steps` greedy decode steps; returns the prefill time (the median of `timed_prefills`; 0
+// without) and each step's time (synchronised).
 std::pair<double, std::vector<double>> run_round(const Model& model, const at::Tensor& prompt, int64_t steps,
-                                                 bool cuda_graphs, JobContext& job) {
+                                                 int timed_prefills, bool cuda_graphs, JobContext& job) {
   const c10::Device device = model.device();
   KVCache cache = model.new_cache(prompt.size(0), prompt.size(1) + steps);
   // An untimed prefill of the same length first: a shape's first run pays for GEMM heuristics and kernel
   // loading, which is not the prefill speed. Then the median of 3, one prefill varying by ~10 % on a GPU
   // (tools/bench_speed_reference.py does the same).
-  model.forward(prompt, &cache, nullptr, /*last_only=*/true);
-  at::Tensor next;  // (B, 1)
+  at::Tensor next = model.forward(prompt, &cache, nullptr, /*last_only=*/true).argmax(-1);  // (B, 1)
   std::vector<double> prefills;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < timed_prefills; ++i) {
     cache.reset();
     synchronize(device);
     const auto start = Clock::now();
@@ -45,7 +44,7 @@ std::pair<double, std::vector<double>> run_round(const Model& model, const at::T
     synchronize(device);
     prefills.push_back(seconds_since(start));
   }
-  const double prefill = percentile(prefills, 0.5);
+  const double prefill = prefills.empty() ? 0 : percentile(prefills, 0.5);
   std::vector<double> step_seconds;
   DecodeGraph decoder(model, cache, cuda_graphs);
   for (int64_t s = 0; s < steps; ++s) {
@@ -82,7 +81,7 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
     JobContext quiet(job, {});
     try {
       run_round(model, random_ids(std::min<int64_t>(options.rounds.front().context, 32)),
-                options.warmup_steps, options.cuda_graphs, quiet);
+                options.warmup_steps, 3, options.cuda_graphs, quiet);
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
@@ -105,7 +104,7 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
     reset_peak_memory(device);
     try {
       const auto [prefill, steps] =
-          run_round(model, random_ids(round.context), round.new_tokens, options.cuda_graphs, job);
+          run_round(model, random_ids(round.context), round.new_tokens, 3, options.cuda_graphs, job);
       r.prefill_seconds = prefill;
       r.prefill_tokens_per_second = double(round.context * batch) / prefill;
       const double median = percentile(steps, 0.5);
@@ -125,6 +124,51 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
   job.report(static_cast<int64_t>(options.rounds.size()), static_cast<int64_t>(options.rounds.size()),
              "done");
   return results;
+}
+
+SpeedupMeasurement measure_speedup(Model& model, const DropPlan& baseline, const DropPlan& plan,
+                                   const SpeedupOptions& options, JobContext& job) {
+  if (options.round.context < 1 || options.round.new_tokens < 1 || options.min_pairs < 1 ||
+      options.max_pairs < options.min_pairs)
+    throw_bad_input("a speedup measurement needs a context, new tokens and at least one pair");
+  c10::InferenceMode inference;
+  at::manual_seed(0);
+  const at::Tensor prompt =  // (1, context)
+      at::randint(model.config().vocab_size, {1, options.round.context}, at::TensorOptions().dtype(at::kLong))
+          .to(model.device());
+  auto tokens_per_second = [&](const DropPlan& p) {
+    if (model.drops() != p) model.set_drops(p, job);
+    const auto steps = run_round(model, prompt, options.round.new_tokens, 0, true, job).second;
+    return 1.0 / percentile(steps, 0.5);
+  };
+  SpeedupMeasurement m;
+  std::vector<double> baseline_speeds, plan_speeds, ratios;
+  while (m.pairs < options.max_pairs && !m.settled) {
+    job.report(m.pairs, options.max_pairs, "pair " + std::to_string(m.pairs + 1));
+    double base = 0, with_plan = 0;
+    if (m.pairs % 2 == 0) {
+      base = tokens_per_second(baseline);
+      with_plan = tokens_per_second(plan);
+    } else {
+      with_plan = tokens_per_second(plan);
+      base = tokens_per_second(baseline);
+    }
+    baseline_speeds.push_back(base);
+    plan_speeds.push_back(with_plan);
+    ratios.push_back(with_plan / base);
+    ++m.pairs;
+    if (m.pairs < options.min_pairs) continue;
+    const std::vector<double> last(ratios.end() - options.min_pairs, ratios.end());
+    m.speedup = percentile(last, 0.5);
+    m.speedup_min = *std::min_element(last.begin(), last.end());
+    m.speedup_max = *std::max_element(last.begin(), last.end());
+    m.settled = m.spread() <= options.max_spread;
+  }
+  m.baseline_tokens_per_second = percentile(baseline_speeds, 0.5);
+  m.plan_tokens_per_second = percentile(plan_speeds, 0.5);
+  if (model.drops() != plan) model.set_drops(plan, job);
+  job.report(m.pairs, m.pairs, m.settled ? "settled" : "too noisy");
+  return m;
 }
 
 std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const std::vector<DropPlan>& plans,

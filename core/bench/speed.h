@@ -46,6 +46,30 @@ std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const
                                                              const SpeedOptions& options,
                                                              JobContext& job = JobContext::silent());
 
+// The decode speedup of `plan` over `baseline` on one model, measured so that a user can believe it: the two
+// plans alternate (baseline, plan; then plan, baseline; ...) so that a machine that speeds up or slows down
+// affects both alike; each measurement prefills `round.context` random tokens untimed and times
+// `round.new_tokens` decode steps (tokens/s from the median step). Pairs are added until the last
+// `min_pairs` ratios lie within `max_spread` of their median, or `max_pairs` have run: then `settled` is
+// false and the machine was too noisy to tell. The model is left at `plan`.
+struct SpeedupOptions {
+  SpeedRound round{64, 16};
+  int min_pairs = 3;
+  int max_pairs = 9;
+  double max_spread = 0.10;  // (largest − smallest ratio) / median
+};
+
+struct SpeedupMeasurement {
+  double baseline_tokens_per_second = 0, plan_tokens_per_second = 0;  // medians over the pairs
+  double speedup = 0, speedup_min = 0, speedup_max = 0;  // median and range of the last min_pairs ratios
+  int pairs = 0;
+  bool settled = false;
+  double spread() const { return speedup > 0 ? (speedup_max - speedup_min) / speedup : 0; }
+};
+
+SpeedupMeasurement measure_speedup(Model& model, const DropPlan& baseline, const DropPlan& plan,
+                                   const SpeedupOptions& options, JobContext& job = JobContext::silent());
+
 // LLM-Drop's default rounds.
 std::vector<SpeedRound> default_speed_rounds();
 

@@ -49,6 +49,12 @@ std::vector<std::vector<SpeedResult>> measure_speed(Session& session, const std:
   return session.run(job, [&](Model& model) { return measure_configurations(model, plans, options, job); });
 }
 
+SpeedupMeasurement measure_speedup(Session& session, const DropPlan& baseline, const DropPlan& plan,
+                                   const SpeedupOptions& options, JobContext& job) {
+  return session.run(
+      job, [&](Model& model) { return llmdrop::measure_speedup(model, baseline, plan, options, job); });
+}
+
 std::string generate_text(Session& session, const DropPlan& plan, const std::string& prompt,
                           int64_t max_new_tokens, JobContext& job) {
   const Tokenizer& tokenizer = session.tokenizer();

@@ -36,6 +36,10 @@ PerplexityResult text_perplexity(Session& session, const DropPlan& plan,
 // Every round for each plan in turn (the model is left at the last plan); results[plan][round].
 std::vector<std::vector<SpeedResult>> measure_speed(Session& session, const std::vector<DropPlan>& plans,
                                                     const SpeedOptions& options, JobContext& job);
+// The decode speedup of `plan` over `baseline`, interleaved until it settles (bench/speed.h); the session is
+// left at `plan`.
+SpeedupMeasurement measure_speedup(Session& session, const DropPlan& baseline, const DropPlan& plan,
+                                   const SpeedupOptions& options, JobContext& job);
 // The greedy continuation of `prompt` (BOS prepended when the model has one, stopping at EOS).
 std::string generate_text(Session& session, const DropPlan& plan, const std::string& prompt,
                           int64_t max_new_tokens, JobContext& job);

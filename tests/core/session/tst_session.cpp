@@ -11,6 +11,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/tokenizer.h"
+#include "export/exporter.h"
 #include "model/model.h"
 #include "session/jobs.h"
 #include "support/test_support.h"
@@ -148,6 +149,57 @@ class SessionTest : public QObject {
     QVERIFY(!session.scores("b").has_value());
     QCOMPARE(session.dtype(), std::string("float32"));
     QCOMPARE(session.device(), std::string("cpu"));
+  }
+
+  // The decode speedup alternates the two plans until the last pairs agree within the spread asked for, or
+  // says it could not settle; the session is left at the plan.
+  void speedupIsMeasuredInterleavedUntilSettled() {
+    Session session(Checkpoint::open(test::model_dir("llama")), {"cpu", "float32"}, {});
+    const DropPlan everything{{0, 1, 2, 3, 4, 5}, {0, 1, 2, 3, 4, 5}};
+    SpeedupOptions options;
+    options.round = {16, 8};
+    options.min_pairs = 3;
+    options.max_pairs = 6;
+    std::vector<Progress> reports;
+    JobContext job(JobContext::silent(), [&](const Progress& p) { reports.push_back(p); });
+    const SpeedupMeasurement m = measure_speedup(session, {}, everything, options, job);
+    QVERIFY(m.pairs >= options.min_pairs && m.pairs <= options.max_pairs);
+    QVERIFY(m.settled || m.pairs == options.max_pairs);
+    QCOMPARE(m.settled, m.spread() <= options.max_spread);
+    QVERIFY(m.speedup_min <= m.speedup && m.speedup <= m.speedup_max);
+    QVERIFY(m.baseline_tokens_per_second > 0 && m.plan_tokens_per_second > 0);
+    // Embeddings and the head alone decode faster than six layers more.
+    QVERIFY2(m.speedup_max > 1.0, qPrintable(QString::number(m.speedup_max)));
+    QCOMPARE(reports.back().message, std::string(m.settled ? "settled" : "too noisy"));
+    QCOMPARE(session.run(JobContext::silent(), [](Model& model) { return model.drops(); }), everything);
+
+    options.max_pairs = 2;  // fewer pairs than the agreement needs
+    EXPECT_ERROR(BadInput, measure_speedup(session, {}, everything, options, JobContext::silent()),
+                 "at least one pair");
+  }
+
+  // A pruned export holds no weights for what it dropped: its "full" model keeps them dropped, and a plan
+  // that would bring them back is refused by name instead of failing on a missing tensor.
+  void exportsKeepTheirDropsDropped() {
+    const Checkpoint source = Checkpoint::open(test::model_dir("llama"));
+    QTemporaryDir tmp;
+    const fs::path out = fs::path(tmp.path().toStdString()) / "pruned";
+    export_pruned(source, {{3}, {1}}, out, {});
+    const Checkpoint pruned = Checkpoint::open(out);
+    const DropPlan baseline = modules_without_weights(pruned);
+    QCOMPARE(baseline, (DropPlan{{3}, {1}}));
+    QCOMPARE(modules_without_weights(source), DropPlan{});
+    Session session(pruned, {"cpu", "float32"}, baseline);
+    Session reference(source, {"cpu", "float32"}, baseline);
+    QCOMPARE(text_perplexity(session, baseline, kText, 200, 64, JobContext::silent()).ppl,
+             text_perplexity(reference, baseline, kText, 200, 64, JobContext::silent()).ppl);
+    EXPECT_ERROR(BadInput, text_perplexity(session, {{3}, {}}, kText, 200, 64, JobContext::silent()),
+                 "holds no weights for the MLP of layers 1");
+    EXPECT_ERROR(BadInput, Session(pruned, {"cpu", "float32"}, {}),
+                 "holds no weights for the attention of layers 3 and the MLP of layers 1");
+    const DropPlan more{{2, 3}, {1}};
+    QCOMPARE(text_perplexity(session, more, kText, 200, 64, JobContext::silent()).ppl,
+             text_perplexity(reference, more, kText, 200, 64, JobContext::silent()).ppl);
   }
 };
 
