@@ -10,6 +10,7 @@
 #include <QTableWidget>
 
 #include "importance_heatmap.h"
+#include "sizing.h"
 
 namespace llmdrop::widgets {
 
@@ -32,10 +33,10 @@ CompareView::CompareView(QWidget* parent)
       pin_(new QPushButton(tr("Pin the current plan as A"), this)),
       run_(new QPushButton(tr("Measure perplexity and generate"), this)),
       prompt_(new QLineEdit(tr("Once upon a time"), this)),
-      caption_a_(new QLabel(this)),
-      caption_b_(new QLabel(this)),
-      difference_(new QLabel(this)),
-      message_(new QLabel(this)),
+      caption_a_(wrapping_label(this)),
+      caption_b_(wrapping_label(this)),
+      difference_(wrapping_label(this)),
+      message_(wrapping_label(this)),
       map_a_(new ImportanceHeatmap(this)),
       map_b_(new ImportanceHeatmap(this)),
       table_(new QTableWidget(Rows, 2, this)),
@@ -48,12 +49,14 @@ CompareView::CompareView(QWidget* parent)
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   for (int r = 0; r < Rows; ++r)
     for (int c = 0; c < 2; ++c) table_->setItem(r, c, new QTableWidgetItem);
+  // Every part keeps a height of its own (the page scrolls rather than overlapping them): the maps share
+  // what is left.
   for (auto* text : {text_a_, text_b_}) {
     text->setReadOnly(true);
-    text->setMaximumHeight(70);
+    text->setFixedHeight(3 * text->fontMetrics().lineSpacing() + 2 * text->frameWidth() + 8);
   }
-  for (auto* map : {map_a_, map_b_}) map->setMinimumHeight(210);
-  difference_->setWordWrap(true);
+  for (auto* map : {map_a_, map_b_}) map->setMinimumHeight(130);
+  table_->setFixedHeight(height_for_rows(table_, Rows));
   auto* controls = new QHBoxLayout;
   controls->addWidget(pin_);
   controls->addWidget(new QLabel(tr("Prompt"), this));
@@ -78,7 +81,6 @@ CompareView::CompareView(QWidget* parent)
   notes->addStretch(1);
   bottom->addLayout(notes, 1);
   layout->addLayout(bottom);
-  table_->setMaximumHeight(150);
   connect(pin_, &QPushButton::clicked, this, &CompareView::pinRequested);
   connect(run_, &QPushButton::clicked, this, &CompareView::runRequested);
 }
@@ -179,6 +181,10 @@ QString CompareView::cell_text(Row row, int column) const {
 
 QString CompareView::difference_text() const {
   return difference_->text();
+}
+
+const QWidget* CompareView::generation_box(int column) const {
+  return column == 0 ? text_a_ : text_b_;
 }
 
 QString CompareView::generation(int column) const {

@@ -42,6 +42,7 @@ class CompareView : public QWidget {
   QString cell_text(Row row, int column) const;  // column 0: A, 1: B
   QString difference_text() const;
   QString generation(int column) const;
+  const QWidget* generation_box(int column) const;  // where generation(column) is shown
   const ImportanceHeatmap* map(int column) const { return column == 0 ? map_a_ : map_b_; }
   QPushButton* pin_button() const { return pin_; }
   QPushButton* run_button() const { return run_; }

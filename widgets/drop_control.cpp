@@ -5,8 +5,16 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
 
 namespace llmdrop::widgets {
+
+namespace {
+QStandardItem* item_of(const QComboBox* combo, const QString& data) {
+  return qobject_cast<QStandardItemModel*>(combo->model())->item(combo->findData(data));
+}
+}  // namespace
 
 DropControl::DropControl(QWidget* parent)
     : QWidget(parent),
@@ -14,7 +22,8 @@ DropControl::DropControl(QWidget* parent)
       target_(new QComboBox(this)),
       strategy_(new QComboBox(this)),
       count_(new QSpinBox(this)),
-      drop_(new QPushButton(tr("Drop"), this)) {
+      add_(new QPushButton(tr("Add to plan"), this)),
+      replace_(new QPushButton(tr("Replace plan"), this)) {
   metric_->addItem(tr("cosine"), QStringLiteral("cosine"));
   metric_->addItem(tr("angular"), QStringLiteral("angular"));
   metric_->addItem(tr("NLL increase (measured)"), QStringLiteral("nll-delta"));
@@ -26,20 +35,66 @@ DropControl::DropControl(QWidget* parent)
   strategy_->addItem(tr("consecutive blocks"), QStringLiteral("consecutive"));
   strategy_->addItem(tr("iterative (re-score after each)"), QStringLiteral("iterative"));
   count_->setRange(1, 1);
-  auto* row = new QHBoxLayout(this);
-  row->setContentsMargins(0, 0, 0, 0);
-  row->addWidget(new QLabel(tr("Metric"), this));
-  row->addWidget(metric_);
-  row->addSpacing(16);
-  row->addWidget(drop_);
-  row->addWidget(count_);
-  row->addWidget(new QLabel(tr("least important"), this));
-  row->addWidget(target_);
-  row->addWidget(new QLabel(tr("by"), this));
-  row->addWidget(strategy_);
-  row->addStretch(1);
+  // The choices share the row's width and shrink (eliding their text) before the window must grow.
+  for (QComboBox* combo : {metric_, target_, strategy_}) {
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(8);
+  }
+  for (QComboBox* combo : {target_, strategy_})
+    combo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  metric_->setMinimumContentsLength(16);
+  add_->setToolTip(tr("Drop the N least important modules as well as those the plan drops already"));
+  replace_->setToolTip(tr("Make the plan exactly the N least important modules"));
+  auto* metric_row = new QHBoxLayout;
+  metric_row->addWidget(new QLabel(tr("Metric"), this));
+  metric_row->addWidget(metric_);
+  metric_row->addStretch(1);
+  auto* selection_row = new QHBoxLayout;
+  selection_row->addWidget(count_);
+  selection_row->addWidget(new QLabel(tr("least important"), this));
+  selection_row->addWidget(target_);
+  selection_row->addWidget(new QLabel(tr("by"), this));
+  selection_row->addWidget(strategy_);
+  selection_row->addWidget(add_);
+  selection_row->addWidget(replace_);
+  auto* rows = new QVBoxLayout(this);
+  rows->setContentsMargins(0, 0, 0, 0);
+  rows->addLayout(metric_row);
+  rows->addLayout(selection_row);
   connect(metric_, &QComboBox::currentIndexChanged, this, &DropControl::metricChanged);
-  connect(drop_, &QPushButton::clicked, this, &DropControl::dropRequested);
+  connect(target_, &QComboBox::currentIndexChanged, this, &DropControl::offer_possible_combinations);
+  connect(strategy_, &QComboBox::currentIndexChanged, this, &DropControl::offer_possible_combinations);
+  connect(add_, &QPushButton::clicked, this, &DropControl::addRequested);
+  connect(replace_, &QPushButton::clicked, this, &DropControl::replaceRequested);
+  offer_possible_combinations();
+}
+
+void DropControl::offer_possible_combinations() {
+  // Consecutive selection drops windows of whole blocks: with any other target it is not offered, nor any
+  // other target while it is chosen.
+  const bool blocks = target() == QLatin1String("block"),
+             consecutive = strategy() == QLatin1String("consecutive");
+  QStandardItem* consecutive_item = item_of(strategy_, QStringLiteral("consecutive"));
+  consecutive_item->setEnabled(blocks);
+  consecutive_item->setToolTip(blocks ? QString()
+                                      : tr("Consecutive selection drops whole blocks: choose blocks"));
+  for (int i = 0; i < target_->count(); ++i) {
+    if (target_->itemData(i).toString() == QLatin1String("block")) continue;
+    QStandardItem* item = item_of(target_, target_->itemData(i).toString());
+    item->setEnabled(!consecutive);
+    item->setToolTip(consecutive ? tr("Consecutive selection drops whole blocks: choose another strategy")
+                                 : QString());
+  }
+}
+
+bool DropControl::offers_target(const QString& target) const {
+  const int index = target_->findData(target);
+  return index >= 0 && item_of(target_, target)->isEnabled();
+}
+
+bool DropControl::offers_strategy(const QString& strategy) const {
+  const int index = strategy_->findData(strategy);
+  return index >= 0 && item_of(strategy_, strategy)->isEnabled();
 }
 
 void DropControl::set_layers(int layers) {
@@ -68,13 +123,17 @@ int DropControl::count() const {
 }
 
 void DropControl::set_request(const QString& target, int count, const QString& strategy) {
+  // The strategy first when it leaves the target's choice free, the target first otherwise: never an
+  // impossible pair on the way.
+  strategy_->setCurrentIndex(strategy_->findData(QStringLiteral("discrete")));
   target_->setCurrentIndex(std::max(0, target_->findData(target)));
   count_->setValue(count);
   strategy_->setCurrentIndex(std::max(0, strategy_->findData(strategy)));
 }
 
 void DropControl::set_busy(bool busy) {
-  drop_->setEnabled(!busy);
+  add_->setEnabled(!busy);
+  replace_->setEnabled(!busy);
 }
 
 }  // namespace llmdrop::widgets

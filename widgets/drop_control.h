@@ -1,7 +1,8 @@
 #pragma once
-// The importance map's controls: which metric colours it, and "drop the N least important" by target
+// The importance map's controls: which metric colours it, and the N least important modules by target
 // (attention, MLP, block, or attention and MLP ranked together) and strategy (discrete, consecutive,
-// iterative).
+// iterative), added to the plan or replacing it. Combinations that cannot be selected (consecutive selection
+// of anything but blocks) are not offered.
 #include <QWidget>
 
 #include "analysis/scores.h"
@@ -24,17 +25,24 @@ class DropControl : public QWidget {
   QString strategy() const;  // discrete | consecutive | iterative
   int count() const;
   void set_request(const QString& target, int count, const QString& strategy);
+  // Whether the user can choose this target, or this strategy, with the current choice of the other.
+  bool offers_target(const QString& target) const;
+  bool offers_strategy(const QString& strategy) const;
   void set_busy(bool busy);  // an iterative selection is running
-  QPushButton* drop_button() const { return drop_; }
+  QPushButton* add_button() const { return add_; }
+  QPushButton* replace_button() const { return replace_; }
 
  signals:
   void metricChanged();
-  void dropRequested();
+  void addRequested();      // drop the N least important as well
+  void replaceRequested();  // drop exactly the N least important
 
  private:
+  void offer_possible_combinations();  // after every change of target or strategy
+
   QComboBox *metric_, *target_, *strategy_;
   QSpinBox* count_;
-  QPushButton* drop_;
+  QPushButton *add_, *replace_;
 };
 
 }  // namespace llmdrop::widgets

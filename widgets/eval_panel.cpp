@@ -19,6 +19,7 @@
 #include "eval/evaluator.h"
 #include "eval/task.h"
 #include "plots.h"
+#include "sizing.h"
 
 namespace llmdrop::widgets {
 
@@ -28,7 +29,7 @@ EvalPanel::EvalPanel(QWidget* parent)
       data_dir_(new QLineEdit(this)),
       limit_(new QSpinBox(this)),
       run_(new QPushButton(tr("Evaluate"), this)),
-      message_(new QLabel(this)),
+      message_(wrapping_label(this)),
       table_(new QTableWidget(this)),
       chart_(new QCustomPlot(this)) {
   for (const auto& name : available_tasks()) {
@@ -57,18 +58,20 @@ EvalPanel::EvalPanel(QWidget* parent)
   form->addRow(tr("Documents"), limit_);
   form->addRow(run_);
   form->addRow(message_);
-  message_->setWordWrap(true);
   auto* settings = new QVBoxLayout;
   settings->addLayout(form);
   settings->addStretch();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  chart_->yAxis->setLabel(tr("accuracy"));
-  chart_->yAxis->setRange(0, 1.25);  // room above 1 for the legend
-  chart_->yAxis->ticker()->setTickCount(5);
-  chart_->legend->setVisible(true);
-  chart_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-  chart_->setMinimumHeight(160);
+  // Horizontal bars: a task's label reads left of its group, however many tasks there are.
+  chart_->xAxis->setLabel(tr("accuracy (fraction correct)"));
+  chart_->xAxis->setRange(0, 1);
+  chart_->xAxis->ticker()->setTickCount(5);
+  chart_->yAxis->setLabel(tr("task · metric"));
+  chart_->yAxis->setRangeReversed(true);  // the table's first row on top
+  chart_->yAxis->grid()->setVisible(false);
+  put_legend_below(chart_);
+  update_chart();
   auto* results = new QSplitter(Qt::Vertical, this);
   results->addWidget(table_);
   results->addWidget(chart_);
@@ -233,11 +236,19 @@ void EvalPanel::update_chart() {
     ticks << double(i + 1);
     labels << table_->verticalHeaderItem(rows[i])->text();
   }
+  // Every row its own line of text, and room for the legend.
+  chart_->setMinimumHeight(std::max(160, 80 + int(rows.size()) * (chart_->fontMetrics().height() + 6)));
+  if (rows.empty()) {
+    show_no_data(chart_, tr("No accuracies yet: tick tasks and press Evaluate"));
+    chart_->replot();
+    return;
+  }
+  show_data(chart_);
   auto* group = new QCPBarsGroup(chart_);
   const int runs = table_->columnCount();
   for (int c = 0; c < runs; ++c) {
     const QString run = table_->horizontalHeaderItem(c)->text();
-    auto* bars = new QCPBars(chart_->xAxis, chart_->yAxis);
+    auto* bars = new QCPBars(chart_->yAxis, chart_->xAxis);
     bars->setName(run);
     bars->setWidth(0.8 / std::max(1, runs));
     bars->setBarsGroup(group);
@@ -252,9 +263,8 @@ void EvalPanel::update_chart() {
   }
   QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
   ticker->addTicks(ticks, labels);
-  chart_->xAxis->setTicker(ticker);
-  chart_->xAxis->setTickLabelRotation(20);
-  chart_->xAxis->setRange(0.4, rows.size() + 0.6);
+  chart_->yAxis->setTicker(ticker);
+  chart_->yAxis->setRange(0.4, rows.size() + 0.6);
   chart_->replot();
 }
 

@@ -24,7 +24,11 @@ ImpactPanel::ImpactPanel(QWidget* parent)
       speedup_(new QLabel(this)),
       measured_(new QLabel(this)),
       perplexity_(new QLabel(this)) {
+  for (QLabel* value : {parameters_, kv_, speedup_, measured_, perplexity_})
+    value->setWordWrap(true);  // measurements and errors of any length
   auto* form = new QFormLayout(this);
+  // Each value under its label, across the dock's width: the measurements stay on one line or two.
+  form->setRowWrapPolicy(QFormLayout::WrapAllRows);
   form->addRow(tr("Parameters removed"), parameters_);
   form->addRow(tr("KV cache saved"), kv_);
   form->addRow(tr("Estimated decode speedup"), speedup_);
@@ -52,13 +56,29 @@ void ImpactPanel::show_measured_pending() {
   measured_->setText(tr("measuring…"));
 }
 
-void ImpactPanel::show_measured(double full, double with_drops, const QString& device, int64_t context) {
-  measured_->setText(tr("%1× (%2 → %3 tokens/s on %4 after %5 tokens)")
-                         .arg(with_drops / full, 0, 'f', 2)
-                         .arg(full, 0, 'f', 1)
-                         .arg(with_drops, 0, 'f', 1)
-                         .arg(device)
-                         .arg(context));
+// Short, so that the dock's rows keep one or two lines; the speeds behind the figure in the tooltip.
+void ImpactPanel::show_measured(const SpeedupMeasurement& m, const QString& device, int64_t context) {
+  measured_->setToolTip(tr("Decode tokens/s on %1 after %2 tokens of context, full model → plan: %3 → %4 "
+                           "(medians of %5 interleaved pairs of runs)")
+                            .arg(device)
+                            .arg(context)
+                            .arg(m.baseline_tokens_per_second, 0, 'f', 1)
+                            .arg(m.plan_tokens_per_second, 0, 'f', 1)
+                            .arg(m.pairs));
+  if (m.pairs == 1)  // the full model alone
+    return measured_->setText(
+        tr("1.00× (full model: %1 tokens/s on %2)").arg(m.baseline_tokens_per_second, 0, 'f', 1).arg(device));
+  if (!m.settled)
+    return measured_->setText(tr("too noisy to tell (%1–%2× over %3 pairs)")
+                                  .arg(m.speedup_min, 0, 'f', 2)
+                                  .arg(m.speedup_max, 0, 'f', 2)
+                                  .arg(m.pairs));
+  measured_->setText(tr("%1× (%2–%3 over %4 pairs on %5)")
+                         .arg(m.speedup, 0, 'f', 2)
+                         .arg(m.speedup_min, 0, 'f', 2)
+                         .arg(m.speedup_max, 0, 'f', 2)
+                         .arg(m.pairs)
+                         .arg(device));
 }
 
 void ImpactPanel::show_measured_failed(const QString& message) {
@@ -92,6 +112,9 @@ QString ImpactPanel::speedup_text() const {
 }
 QString ImpactPanel::perplexity_text() const {
   return perplexity_->text();
+}
+QString ImpactPanel::measured_tooltip() const {
+  return measured_->toolTip();
 }
 QString ImpactPanel::measured_text() const {
   return measured_->text();

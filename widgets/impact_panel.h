@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "analysis/impact.h"
+#include "bench/speed.h"
 
 class QLabel;
 
@@ -22,7 +23,8 @@ class ImpactPanel : public QWidget {
   void show_perplexity_failed(const QString& message);
   void show_measured_pending();
   // Decode tokens/s of the full model and with the drops, measured on `device` after `context` tokens.
-  void show_measured(double full, double with_drops, const QString& device, int64_t context);
+  // The measured decode speedup with its range, or that the machine was too noisy to tell.
+  void show_measured(const SpeedupMeasurement& measured, const QString& device, int64_t context);
   void show_measured_failed(const QString& message);
 
   QString parameters_text() const;
@@ -30,6 +32,7 @@ class ImpactPanel : public QWidget {
   QString speedup_text() const;
   QString perplexity_text() const;
   QString measured_text() const;
+  QString measured_tooltip() const;
 
  private:
   QLabel *parameters_, *kv_, *speedup_, *measured_, *perplexity_;

@@ -35,7 +35,6 @@ ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
   layout->addWidget(plot_);
   auto* scale = new QCPColorScale(plot_);
   plot_->plotLayout()->addElement(0, 1, scale);
-  scale->axis()->setLabel(tr("importance (1 − similarity)"));
   map_->setColorScale(scale);
   map_->setGradient(QCPColorGradient::gpThermal);
   map_->setInterpolate(false);
@@ -45,6 +44,7 @@ ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
   rows->addTick(1, tr("MLP"));
   rows->addTick(0, tr("Block"));
   plot_->yAxis->setTicker(rows);
+  plot_->yAxis->setLabel(tr("module"));
   plot_->xAxis->setLabel(tr("layer"));
   QSharedPointer<QCPAxisTickerFixed> layers(new QCPAxisTickerFixed);  // whole layers only
   layers->setTickStep(1.0);
@@ -53,7 +53,8 @@ ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
   // Importance spans orders of magnitude (the first layers dwarf the rest): a log colour scale keeps the
   // differences between the redundant layers visible.
   map_->setDataScaleType(QCPAxis::stLogarithmic);
-  scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  use_readable_log_ticks(scale->axis());
+  show_no_data(plot_, tr("No importance scores yet"));
   plot_->setMouseTracking(true);
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     ModuleKind kind;
@@ -99,10 +100,14 @@ void ImportanceHeatmap::set_scores(const ImportanceScores& scores, Metric metric
       if (!std::isnan(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
     }
   map_->setDataRange(std::isfinite(lo) ? QCPRange(lo, hi > lo ? hi : lo * 1.001) : QCPRange(1e-3, 1));
-  map_->colorScale()->axis()->setLabel(metric == Metric::NllDelta ? tr("importance (NLL increase)")
-                                       : metric == Metric::Angular
-                                           ? tr("importance (angular distance)")
-                                           : tr("importance (1 − cosine similarity)"));
+  if (std::isfinite(lo))
+    show_data(plot_);
+  else
+    show_no_data(plot_, tr("No importance scores yet"));
+  // Short: the scale is as tall as three rows of cells.
+  map_->colorScale()->axis()->setLabel(metric == Metric::NllDelta  ? tr("NLL increase")
+                                       : metric == Metric::Angular ? tr("angular distance")
+                                                                   : tr("1 − cosine"));
   plot_->xAxis->setRange(-0.5, layers - 0.5);
   plot_->yAxis->setRange(-0.5, 2.5);
   redraw_marks();
@@ -123,7 +128,7 @@ void ImportanceHeatmap::redraw_marks() {
       auto* mark = new QCPItemText(plot_);
       mark->position->setCoords(double(i), row_of(kind));
       mark->setText(QStringLiteral("✕"));
-      mark->setColor(Qt::white);
+      mark->setColor(mark_colour(kind, i));
       mark->setFont(QFont(font().family(), 14, QFont::Bold));
       marks_.push_back(mark);
     }
@@ -151,6 +156,21 @@ double ImportanceHeatmap::importance(ModuleKind kind, int64_t layer) const {
   const int r = kind == ModuleKind::Attn ? 0 : kind == ModuleKind::Mlp ? 1 : 2;
   if (importance_.empty() || layer < 0 || layer >= static_cast<int64_t>(importance_[r].size())) return NAN;
   return importance_[r][layer];
+}
+
+QColor ImportanceHeatmap::cell_colour(ModuleKind kind, int64_t layer) const {
+  const double v = importance(kind, layer);
+  if (std::isnan(v)) return Qt::white;  // unknown cells are transparent over the white plot
+  return QColor::fromRgba(map_->gradient().color(v, map_->dataRange(), true));
+}
+
+QColor ImportanceHeatmap::mark_colour(ModuleKind kind, int64_t layer) const {
+  // WCAG's relative luminance: black on cells brighter than the midpoint of contrast, white on darker ones.
+  const QColor cell = cell_colour(kind, layer);
+  auto linear = [](double c) { return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+  const double luminance =
+      0.2126 * linear(cell.redF()) + 0.7152 * linear(cell.greenF()) + 0.0722 * linear(cell.blueF());
+  return luminance > 0.179 ? Qt::black : Qt::white;
 }
 
 QString ImportanceHeatmap::cell_text(ModuleKind kind, int64_t layer) const {

@@ -1,6 +1,8 @@
 #pragma once
-// Importance as a heatmap: rows Attention / MLP / Block, one column per layer, colour = importance. Dropped
-// modules are crossed out; clicking a cell asks to toggle that module; hovering shows the exact value.
+// Importance as a heatmap: rows Attention / MLP / Block, one column per layer, colour = importance (a log
+// scale with several ticks). Dropped modules are crossed out in black or white, whichever the cell contrasts
+// with; clicking a cell asks to toggle that module; hovering shows the exact value. Without scores it says
+// so.
 #include <QWidget>
 #include <vector>
 
@@ -32,7 +34,10 @@ class ImportanceHeatmap : public QWidget {
   QPoint cell_center(ModuleKind kind, int64_t layer) const;  // in plot pixels
   double importance(ModuleKind kind, int64_t layer) const;   // NaN when unknown
   QString cell_text(ModuleKind kind, int64_t layer) const;   // what hovering shows
-  QWidget* plot_widget() const;                              // the plot itself (for clicks in tests)
+  QColor cell_colour(ModuleKind kind, int64_t layer) const;  // as drawn
+  // The colour of the ✕ on a dropped cell: black or white, whichever contrasts more with the cell.
+  QColor mark_colour(ModuleKind kind, int64_t layer) const;
+  QWidget* plot_widget() const;  // the plot itself (for clicks in tests)
   // The plot as a file, by extension: .png, .pdf or .svg. False (and `error`) when it cannot be written.
   bool save(const QString& path, QString* error = nullptr) const;
 

@@ -9,12 +9,14 @@
 #include <QVBoxLayout>
 
 #include "job_manager.h"
+#include "sizing.h"
 
 namespace llmdrop::widgets {
 
 namespace {
 enum Column { Title, Progress, Status, Cancel, Columns };
 constexpr int kBarSteps = 1000;
+constexpr int kRowsShown = 4;  // the table is never shorter: a few jobs at a glance
 }  // namespace
 
 JobsPanel::JobsPanel(JobManager* jobs, QWidget* parent)
@@ -23,11 +25,22 @@ JobsPanel::JobsPanel(JobManager* jobs, QWidget* parent)
       table_(new QTableWidget(0, Columns, this)),
       log_(new QPlainTextEdit(this)) {
   table_->setHorizontalHeaderLabels({tr("Job"), tr("Progress"), tr("Status"), QString()});
+  // Title and status share what the fixed columns leave: the table never scrolls sideways.
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+  table_->horizontalHeader()->setSectionResizeMode(Title, QHeaderView::Stretch);
   table_->horizontalHeader()->setSectionResizeMode(Status, QHeaderView::Stretch);
+  table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  table_->horizontalHeader()->resizeSection(Progress, 70);
+  table_->horizontalHeader()->resizeSection(Cancel, QPushButton(tr("Cancel")).sizeHint().width());
   table_->verticalHeader()->hide();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  // Long titles and statuses (paths, errors) end in "…" on one line; the tooltip has them whole.
+  table_->setWordWrap(false);
+  table_->setTextElideMode(Qt::ElideMiddle);
+  table_->setMinimumHeight(height_for_rows(table_, kRowsShown));
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(2000);
+  log_->setMinimumHeight(3 * log_->fontMetrics().lineSpacing() + 2 * log_->frameWidth() + 8);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(table_, 2);
@@ -55,7 +68,9 @@ void JobsPanel::on_started(int id, const QString& title) {
   r.row = table_->rowCount();
   r.clock.start();
   table_->insertRow(r.row);
-  table_->setItem(r.row, Title, new QTableWidgetItem(title));
+  auto* title_item = new QTableWidgetItem(title);
+  title_item->setToolTip(title);
+  table_->setItem(r.row, Title, title_item);
   r.bar = new QProgressBar(table_);
   r.bar->setRange(0, 0);  // busy until the first report
   table_->setCellWidget(r.row, Progress, r.bar);
@@ -95,7 +110,10 @@ void JobsPanel::on_finished(int id, const QString& status, const QString& log_li
 }
 
 void JobsPanel::set_status(int id, const QString& text) {
-  if (rows_.contains(id)) table_->item(rows_[id].row, Status)->setText(text);
+  if (!rows_.contains(id)) return;
+  QTableWidgetItem* item = table_->item(rows_[id].row, Status);
+  item->setText(text);
+  item->setToolTip(text);
 }
 
 void JobsPanel::log(const QString& line) {
@@ -105,6 +123,10 @@ void JobsPanel::log(const QString& line) {
 
 int JobsPanel::rows() const {
   return table_->rowCount();
+}
+
+int JobsPanel::visible_rows() const {
+  return table_->viewport()->height() / table_->verticalHeader()->defaultSectionSize();
 }
 
 QString JobsPanel::status_text(int id) const {

@@ -20,6 +20,7 @@ class JobsPanel : public QWidget {
   explicit JobsPanel(JobManager* jobs, QWidget* parent = nullptr);
 
   int rows() const;
+  int visible_rows() const;           // how many rows the table has room for, as laid out
   QString status_text(int id) const;  // "layer 3 · 40% · about 12 s left", "done in 1.2 s", "cancelled", …
   QPushButton* cancel_button(int id) const;
   QString log_text() const;

@@ -45,13 +45,13 @@ ModelSummaryWidget::ModelSummaryWidget(QWidget* parent) : QWidget(parent), form_
   add_field("dtype", tr("Stored dtype"));
   add_field("drops", tr("Dropped modules"));
   add_field("kv", tr("KV cache per token"));
-  fields_["path"]->setWordWrap(true);
   fields_["path"]->setTextInteractionFlags(Qt::TextSelectableByMouse);
   clear();
 }
 
 QLabel* ModelSummaryWidget::add_field(const QString& key, const QString& label) {
   auto* value = new QLabel(this);
+  value->setWordWrap(true);  // paths and long drop lists
   value->setObjectName(key);
   form_->addRow(label + QLatin1Char(':'), value);
   fields_.insert(key, value);

@@ -1,6 +1,7 @@
 #include "speed_panel.h"
 
 #include "plots.h"
+#include "sizing.h"
 
 #include <qcustomplot.h>
 
@@ -11,6 +12,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableWidget>
 
 namespace llmdrop::widgets {
@@ -25,7 +27,7 @@ SpeedPanel::SpeedPanel(QWidget* parent)
       new_tokens_(new QSpinBox(this)),
       measure_(new QPushButton(tr("Measure"), this)),
       clear_(new QPushButton(tr("Clear"), this)),
-      message_(new QLabel(this)),
+      message_(wrapping_label(this)),
       decode_plot_(new QCustomPlot(this)),
       memory_plot_(new QCustomPlot(this)),
       table_(new QTableWidget(0, Columns, this)) {
@@ -39,25 +41,36 @@ SpeedPanel::SpeedPanel(QWidget* parent)
   inputs->addRow(clear_);
   inputs->addRow(message_);
   decode_plot_->xAxis->setLabel(tr("context (tokens)"));
-  decode_plot_->yAxis->setLabel(tr("decode tokens/s"));
-  decode_plot_->legend->setVisible(true);
-  decode_plot_->setMinimumHeight(180);
-  memory_plot_->yAxis->setLabel(tr("KV cache (MiB), largest context"));
-  memory_plot_->setMinimumHeight(180);
+  decode_plot_->yAxis->setLabel(tr("decode speed (tokens/s)"));
+  put_legend_below(decode_plot_);
+  // Horizontal bars: each configuration's name reads left of its bar, however long.
+  memory_plot_->xAxis->setLabel(tr("KV cache at the largest context (MiB)"));
+  memory_plot_->yAxis->setLabel(tr("configuration"));
+  memory_plot_->yAxis->setRangeReversed(true);  // in the table's order, top to bottom
+  memory_plot_->yAxis->grid()->setVisible(false);
+  for (QCustomPlot* plot : {decode_plot_, memory_plot_}) plot->setMinimumHeight(150);
   table_->setHorizontalHeaderLabels({tr("Configuration"), tr("Context"), tr("Prefill tok/s"),
                                      tr("Decode tok/s"), tr("KV cache MiB"), tr("Decode speedup")});
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);  // no clipped header
   table_->horizontalHeader()->setSectionResizeMode(Config, QHeaderView::Stretch);
   table_->verticalHeader()->hide();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  auto* plots = new QHBoxLayout;
-  plots->addWidget(decode_plot_, 3);
-  plots->addWidget(memory_plot_, 2);
-  auto* right = new QVBoxLayout;
-  right->addLayout(plots, 2);
-  right->addWidget(table_, 1);
+  table_->setMinimumHeight(90);
+  auto* plots = new QSplitter(Qt::Horizontal, this);
+  plots->addWidget(decode_plot_);
+  plots->addWidget(memory_plot_);
+  plots->setStretchFactor(0, 3);
+  plots->setStretchFactor(1, 2);
+  auto* right = new QSplitter(Qt::Vertical, this);
+  right->addWidget(plots);
+  right->addWidget(table_);
+  right->setStretchFactor(0, 2);
+  right->setStretchFactor(1, 1);
+  right->setChildrenCollapsible(false);
   auto* layout = new QHBoxLayout(this);
   layout->addLayout(inputs);
-  layout->addLayout(right, 1);
+  layout->addWidget(right, 1);
+  render();
   connect(measure_, &QPushButton::clicked, this, &SpeedPanel::measureRequested);
   connect(clear_, &QPushButton::clicked, this, &SpeedPanel::clear_results);
 }
@@ -94,6 +107,10 @@ void SpeedPanel::show_message(const QString& message) {
   message_->setText(message);
 }
 
+QString SpeedPanel::message() const {
+  return message_->text();
+}
+
 namespace {
 bool same_rounds(const std::vector<SpeedResult>& measured, const std::vector<SpeedRound>& rounds) {
   if (measured.size() != rounds.size()) return false;
@@ -128,7 +145,10 @@ void SpeedPanel::add_results(const QStringList& labels,
     }
   }
   render();
-  message_->setText(tr("Measured %1 configurations").arg(results.size()));
+  const int measured = int(results.size()), shown = int(labels_.size());
+  const QString what =
+      measured == 1 ? tr("Measured 1 configuration") : tr("Measured %1 configurations").arg(measured);
+  message_->setText(shown == measured ? what : tr("%1 (%2 shown)").arg(what).arg(shown));
 }
 
 void SpeedPanel::clear_results() {
@@ -144,7 +164,16 @@ void SpeedPanel::render() {
   decode_plot_->clearGraphs();
   decode_plot_->clearPlottables();
   memory_plot_->clearPlottables();
-  auto* bars = new QCPBars(memory_plot_->xAxis, memory_plot_->yAxis);
+  if (results.empty()) {
+    show_no_data(decode_plot_, tr("No measurements yet: press Measure"));
+    show_no_data(memory_plot_, tr("No measurements yet"));
+    decode_plot_->replot();
+    memory_plot_->replot();
+    return;
+  }
+  show_data(decode_plot_);
+  show_data(memory_plot_);
+  auto* bars = new QCPBars(memory_plot_->yAxis, memory_plot_->xAxis);
   QSharedPointer<QCPAxisTickerText> names(new QCPAxisTickerText);
   double max_rate = 0, max_context = 0, max_kv = 0;
   for (size_t c = 0; c < results.size(); ++c) {
@@ -184,9 +213,9 @@ void SpeedPanel::render() {
   }
   decode_plot_->xAxis->setRange(0, max_context * 1.05 + 1);
   decode_plot_->yAxis->setRange(0, max_rate * 1.15 + 1e-9);
-  memory_plot_->xAxis->setTicker(names);
-  memory_plot_->xAxis->setRange(0.4, double(results.size()) + 0.6);
-  memory_plot_->yAxis->setRange(0, max_kv * 1.15 + 1e-9);
+  memory_plot_->yAxis->setTicker(names);
+  memory_plot_->yAxis->setRange(0.4, double(results.size()) + 0.6);
+  memory_plot_->xAxis->setRange(0, max_kv * 1.15 + 1e-9);
   decode_plot_->replot();
   memory_plot_->replot();
 }

@@ -28,6 +28,7 @@ class SpeedPanel : public QWidget {
   std::optional<std::vector<SpeedRound>> rounds(QString* error = nullptr) const;
   void set_running(bool running);
   void show_message(const QString& message);
+  QString message() const;
   // results[c][r]: configuration c (labels[c]), round r. Added to those shown; a label shown already is
   // replaced, and results for other rounds than those shown replace them all. The first configuration shown
   // is the baseline of the speedups.

@@ -41,8 +41,8 @@ void ImpactTracker::measure(const DropPlan& plan) {
   }
   sessions_->decode_speeds(plan, tr("Decode speed (%1)").arg(label), panel_,
                            {[this, device = sessions_->device(),
-                             context = sessions_->decode_context()](const DecodeSpeeds& measured) {
-                              panel_->show_measured(measured.full, measured.with_drops, device, context);
+                             context = sessions_->decode_context()](const SpeedupMeasurement& measured) {
+                              panel_->show_measured(measured, device, context);
                               if (shown_.decode_speed) shown_.decode_speed();
                             },
                             [this](const QString& error) { panel_->show_measured_failed(error); },

@@ -48,13 +48,35 @@ void ImportanceMap::status(const QString& message) const {
   window_->statusBar()->showMessage(message);
 }
 
-// The default map: 16 blocks of up to 256 tokens of the bundled text, LLM-Drop's similarities and the
-// consecutive-block matrix, with the checkpoint's drops.
+void ImportanceMap::set_calibration(Calibration calibration) {
+  calibration_ = std::move(calibration);
+  if (sessions_->has_model()) score();
+}
+
+QString ImportanceMap::calibration_text() const {
+  const std::filesystem::path data =
+      !calibration_.data.empty() ? calibration_.data : sessions_->bundled_text().value_or("");
+  const int64_t seq_len =
+      sessions_->has_model()
+          ? std::min<int64_t>(calibration_.seq_len, sessions_->checkpoint().config.max_position_embeddings)
+          : calibration_.seq_len;
+  return tr("%1 × %2 tokens of %3")
+      .arg(calibration_.samples)
+      .arg(seq_len)
+      .arg(QString::fromStdString(data.filename().string()));
+}
+
+// The map: the calibration's blocks (by default 16 of up to 256 tokens of the bundled text), LLM-Drop's
+// similarities and the consecutive-block matrix, with the checkpoint's drops.
 ScoreJob ImportanceMap::default_request() const {
   ScoreJob request;
-  if (const auto& text = sessions_->bundled_text()) request.data = *text;
+  if (!calibration_.data.empty())
+    request.data = calibration_.data;
+  else if (const auto& text = sessions_->bundled_text())
+    request.data = *text;
   const ModelConfig& config = sessions_->checkpoint().config;
-  request.seq_len = std::min<int64_t>(256, config.max_position_embeddings);
+  request.samples = calibration_.samples;
+  request.seq_len = std::min<int64_t>(calibration_.seq_len, config.max_position_embeddings);
   request.drops = config.drops;
   request.options.batch_size = 4;
   request.options.consecutive = true;
@@ -81,8 +103,9 @@ void ImportanceMap::choose_metric() {
 }
 
 void ImportanceMap::score() {
-  if (!sessions_->bundled_text()) return scoring_failed(tr("the bundled calibration text was not found"));
-  status(tr("Computing the importance map…"));
+  if (calibration_.data.empty() && !sessions_->bundled_text())
+    return scoring_failed(tr("the bundled calibration text was not found"));
+  status(tr("Computing the importance map on %1…").arg(calibration_text()));
   sessions_->score(default_request(), tr("Score %1").arg(sessions_->path()), heatmap_,
                    {[this](const ImportanceScores& scores) {
                       scores_ = scores;
@@ -93,7 +116,9 @@ void ImportanceMap::score() {
 }
 
 void ImportanceMap::scoring_failed(const QString& error) {
-  if (scores_) {  // the map still shows these
+  if (scores_ && heatmap_->isHidden()) {  // a model's first scores, then a job for a metric they lack
+    show();
+  } else if (scores_) {  // the map still shows these
     metric_ = heatmap_->metric();
     const QSignalBlocker quiet(control_);
     control_->set_metric(metric_);
@@ -119,18 +144,22 @@ void ImportanceMap::show() {
     status(tr("These scores have no %1 values: the map shows %2 (choose %1 to measure it)")
                .arg(metric_name(wanted), metric_name(metric_)));
   else
-    status(tr("Importance map of %1: click a cell to drop or restore that module").arg(sessions_->path()));
+    status(tr("Importance map of %1 on %2: click a cell to drop or restore that module")
+               .arg(sessions_->path(), calibration_text()));
+  heatmap_->setToolTip(tr("Scored on %1 (Edit → Calibration text…)").arg(calibration_text()));
   if (events_.ready) events_.ready();
 }
 
-void ImportanceMap::drop_least_important() {
+void ImportanceMap::select_least_important(Edit edit) {
   using Kind = SessionController::Kind;
   if (!scores_ || sessions_->running(Kind::Score) || sessions_->running(Kind::Select)) return;
   const int n = control_->count();
   const QString target_name = control_->target(), strategy_name = control_->strategy();
-  const QString text = tr("Drop %1 least important (%2, %3, %4)")
+  const QString text = (edit == Edit::Add ? tr("Add %1 least important (%2, %3, %4)")
+                                          : tr("Replace the plan with the %1 least important (%2, %3, %4)"))
                            .arg(n)
                            .arg(target_name, strategy_name, QString::fromUtf8(to_string(metric_)));
+  const DropPlan start = edit == Edit::Add ? plans_->plan() : DropPlan{};  // what the selection adds to
   auto cannot_drop = [this](const QString& error) {
     status(tr("Cannot drop: %1").arg(error));
     warn(window_, tr("Cannot drop"), error);
@@ -141,7 +170,7 @@ void ImportanceMap::drop_least_important() {
     selection.metric = metric_;
     if (strategy_name == "iterative") {
       ScoreJob request = default_request();
-      request.drops = plans_->plan();
+      request.drops = start;
       control_->set_busy(true);
       sessions_->select_iterative(request, target, n, selection, text, heatmap_,
                                   {[this, text](const DropPlan& plan) {
@@ -155,9 +184,10 @@ void ImportanceMap::drop_least_important() {
                                    [this] { control_->set_busy(false); }});
       return;
     }
-    ImportanceScores from_here = *scores_;  // rank what the current plan has not dropped yet
-    from_here.plan = plans_->plan();
+    ImportanceScores from_here = *scores_;  // rank what `start` has not dropped yet
+    from_here.plan = start;
     if (strategy_name == "consecutive") {
+      // The control does not offer it; a guard for callers that set the request directly.
       if (target_name != "block") throw_bad_input("consecutive selection drops whole blocks: choose blocks");
       plans_->push(select_consecutive(from_here, n, selection), text);
     } else {

@@ -1,14 +1,14 @@
-// llmdrop-workbench [MODEL | --project FILE] [--device DEVICE] [--screenshot FILE [--evaluate TASKS
-//                   --data-dir DIR --limit N | --compare N]] [--language LANG]
+// llmdrop-workbench [MODEL | --project FILE] [--device DEVICE] [--size WxH] [--tab PAGE]
+//                   [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N | --compare N]] [--language
+//                   LANG]
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDockWidget>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTimer>
 #include <QTranslator>
-#include <QUndoStack>
 #include <cstdio>
 #include <exception>
 
@@ -16,7 +16,9 @@
 #include "compare_view.h"
 #include "drop_control.h"
 #include "eval_panel.h"
+#include "help_menu.h"
 #include "main_window.h"
+#include "speed_panel.h"
 
 namespace {
 void install_translations(QApplication& app, const QString& language) {
@@ -30,14 +32,30 @@ void install_translations(QApplication& app, const QString& language) {
     app.installTranslator(qt);
 }
 
+// "1366x768" → that size; an invalid size otherwise.
+QSize parse_size(const QString& text) {
+  const auto match = QRegularExpression(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$")).match(text);
+  return match.hasMatch() ? QSize(match.captured(1).toInt(), match.captured(2).toInt()) : QSize();
+}
+
+// The page --tab names; nullptr when none has that name.
+QWidget* page_named(const llmdrop::workbench::MainWindow& window, const QString& name) {
+  if (name == QLatin1String("evaluation")) return window.eval_panel();
+  if (name == QLatin1String("speed")) return window.speed_panel();
+  if (name == QLatin1String("compare")) return window.compare_view();
+  return nullptr;
+}
+
 // Parses the command line, shows the window and runs the event loop; the exit code.
 int run(QApplication& app) {
   QApplication::setApplicationName(QStringLiteral("llmdrop-workbench"));
   QApplication::setOrganizationName(QStringLiteral("llmdrop"));
+  QApplication::setApplicationVersion(llmdrop::workbench::HelpMenu::version());
   QCommandLineParser cli;
   cli.setApplicationDescription(
       QStringLiteral("LLM-Drop Workbench: find and remove redundancy in language models"));
   cli.addHelpOption();
+  cli.addVersionOption();
   cli.addPositionalArgument(QStringLiteral("MODEL"),
                             QStringLiteral("Hugging Face model folder or cache entry"));
   QCommandLineOption screenshot(
@@ -68,7 +86,13 @@ int run(QApplication& app) {
   QCommandLineOption project(QStringLiteral("project"),
                              QStringLiteral("open this project file (File → Save project) instead of MODEL"),
                              QStringLiteral("FILE"));
-  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, device, project});
+  QCommandLineOption size(QStringLiteral("size"),
+                          QStringLiteral("window size in pixels (with --screenshot: 1366x768 unless given)"),
+                          QStringLiteral("WxH"));
+  QCommandLineOption tab(QStringLiteral("tab"),
+                         QStringLiteral("show this page: evaluation, speed or compare"),
+                         QStringLiteral("PAGE"));
+  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, device, project, size, tab});
   cli.process(app);
   install_translations(app, cli.value(language));
 
@@ -77,6 +101,22 @@ int run(QApplication& app) {
     std::fprintf(stderr, "llmdrop-workbench: %s\n", qPrintable(error));
     return 2;
   }
+  if (cli.isSet(size) || cli.isSet(screenshot)) {
+    const QSize wanted = parse_size(cli.isSet(size) ? cli.value(size) : QStringLiteral("1366x768"));
+    if (!wanted.isValid()) {
+      std::fprintf(stderr, "llmdrop-workbench: --size '%s' is not WIDTHxHEIGHT\n",
+                   qPrintable(cli.value(size)));
+      return 2;
+    }
+    window.resize(wanted);
+  }
+  QWidget* page = cli.isSet(tab) ? page_named(window, cli.value(tab)) : nullptr;
+  if (cli.isSet(tab) && !page) {
+    std::fprintf(stderr, "llmdrop-workbench: --tab '%s' is not evaluation, speed or compare\n",
+                 qPrintable(cli.value(tab)));
+    return 2;
+  }
+  if (page) window.show_tab(page);
   window.show();
   QStringList models = cli.positionalArguments();
   if (models.isEmpty() && !cli.isSet(project)) {  // start on the bundled demo model
@@ -89,7 +129,10 @@ int run(QApplication& app) {
       return 2;
     }
     const QString file = cli.value(screenshot);
-    auto save = [&window, file](int code) {
+    auto save = [&window, file, page](int code) {
+      if (page) window.show_tab(page);
+      // The page laid out and its plots drawn at their size: layout requests cascade over a few rounds.
+      for (int round = 0; round < 3; ++round) QApplication::processEvents();
       if (!window.grab().save(file)) {
         std::fprintf(stderr, "llmdrop-workbench: cannot write %s\n", qPrintable(file));
         code = 1;
@@ -114,17 +157,13 @@ int run(QApplication& app) {
                        });
     } else if (cli.isSet(compare)) {
       const int n = cli.value(compare).toInt();
-      window.resize(1280, 1150);
-      if (auto* jobs = window.findChild<QDockWidget*>(QStringLiteral("jobs")))
-        jobs->hide();  // room for both maps
       QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [&window, n] {
         auto* control = window.drop_control();
         control->set_request(QStringLiteral("attn"), n, QStringLiteral("discrete"));
-        control->drop_button()->click();
+        control->replace_button()->click();
         window.compare_view()->pin_button()->click();
-        window.undo_stack()->undo();
         control->set_request(QStringLiteral("block"), n, QStringLiteral("discrete"));
-        control->drop_button()->click();
+        control->replace_button()->click();
         window.show_tab(window.compare_view());
         window.compare_view()->run_button()->click();
       });

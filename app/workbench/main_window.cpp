@@ -1,17 +1,17 @@
 #include "main_window.h"
 
+#include <QCloseEvent>
 #include <QDockWidget>
-#include <QHBoxLayout>
-#include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
-#include <QVBoxLayout>
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/drop_plan.h"
+#include "close_guard.h"
 #include "compare_tab.h"
 #include "compare_view.h"
 #include "drop_control.h"
+#include "eliding_status_bar.h"
 #include "eval_panel.h"
 #include "evaluation_tab.h"
 #include "impact_panel.h"
@@ -25,6 +25,7 @@
 #include "speed_panel.h"
 #include "speed_tab.h"
 #include "util/atomic_file.h"
+#include "window_layout.h"
 #include "window_menus.h"
 
 namespace llmdrop::workbench {
@@ -65,34 +66,27 @@ MainWindow::MainWindow(QWidget* parent)
       evaluation_tab_(std::make_unique<EvaluationTab>(
           this, sessions_, eval_panel_, &plans_,
           EvaluationTab::Events{[this] { emit evaluationFinished(); },
-                                [this](const QString& error) { emit evaluationFailed(error); }})) {
+                                [this](const QString& error) { emit evaluationFailed(error); }})),
+      close_guard_(std::make_unique<CloseGuard>(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
-  auto* central = new QWidget(this);
-  auto* layout = new QVBoxLayout(central);
-  auto* top = new QHBoxLayout;
-  top->addWidget(summary_, 3);
-  top->addWidget(impact_, 2);
-  impact_->hide();
-  layout->addLayout(top);
-  layout->addWidget(drop_control_);
-  drop_control_->hide();
-  layout->addWidget(heatmap_, 1);
-  heatmap_->setMinimumHeight(220);
-  heatmap_->hide();
-  tabs_->addTab(eval_panel_, tr("Evaluation"));
-  tabs_->addTab(speed_panel_, tr("Speed"));
-  tabs_->addTab(compare_, tr("Compare"));
-  layout->addWidget(tabs_);
-  tabs_->hide();
-  setCentralWidget(central);
+  setStatusBar(new ElidingStatusBar(this));
+  WindowLayout::add_page(tabs_, eval_panel_, tr("Evaluation"));
+  WindowLayout::add_page(tabs_, speed_panel_, tr("Speed"));
+  WindowLayout::add_page(tabs_, compare_, tr("Compare"));
+  auto* jobs = new widgets::JobsPanel(sessions_->jobs(), this);
+  WindowLayout::arrange(this, {summary_, impact_, drop_control_, heatmap_, jobs, tabs_});
+  for (QWidget* shown_once_open : std::initializer_list<QWidget*>{impact_, drop_control_, heatmap_, tabs_})
+    shown_once_open->hide();
   if (const QString dirs = qEnvironmentVariable("LLMDROP_DATA_DIR"); !dirs.isEmpty())
     eval_panel_->set_data_dir(dirs.split(':').first());
   connect(this, &MainWindow::modelOpened, tabs_, &QWidget::show);
   connect(drop_control_, &widgets::DropControl::metricChanged, this,
           guarded(tr("Cannot show the metric"), [this] { map_->choose_metric(); }));
-  connect(drop_control_, &widgets::DropControl::dropRequested, this,
-          guarded(tr("Cannot drop"), [this] { map_->drop_least_important(); }));
+  connect(drop_control_, &widgets::DropControl::addRequested, this,
+          guarded(tr("Cannot drop"), [this] { map_->select_least_important(ImportanceMap::Edit::Add); }));
+  connect(drop_control_, &widgets::DropControl::replaceRequested, this,
+          guarded(tr("Cannot drop"), [this] { map_->select_least_important(ImportanceMap::Edit::Replace); }));
   connect(heatmap_, &widgets::ImportanceHeatmap::moduleToggled, this, [this](ModuleKind kind, qint64 layer) {
     report_errors(tr("Cannot change the plan"), [&] { plans_.toggle(kind, layer); });
   });
@@ -107,16 +101,16 @@ MainWindow::MainWindow(QWidget* parent)
   connect(eval_panel_, &widgets::EvalPanel::evaluateRequested, this, &MainWindow::evaluate);
   connect(sessions_, &SessionController::jobCancelled, this,
           [this] { statusBar()->showMessage(tr("Cancelled")); });
-  auto* jobs_dock = new QDockWidget(tr("Jobs"), this);
-  jobs_dock->setObjectName(QStringLiteral("jobs"));
-  jobs_dock->setWidget(new widgets::JobsPanel(sessions_->jobs(), jobs_dock));
-  addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
-  WindowMenus::add(this, jobs_dock);
+  WindowMenus::add(this, findChildren<QDockWidget*>());
   statusBar()->showMessage(tr("Open a Hugging Face model folder (File → Open model…)"));
-  resize(960, 720);
+  resize(WindowLayout::initial_size(this));
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!close_guard_->allow_close()) event->ignore();
+}
 
 QString MainWindow::report_errors(const QString& what, const std::function<void()>& action) {
   QString error;
@@ -156,6 +150,7 @@ bool MainWindow::save_project(const QString& path, QString* error) {
     // The model's folder is never written, whatever the file dialog was given.
     refuse_output_inside(path.toStdString(), saved.model_dir, "the model folder");
     llmdrop::save_project(saved, path.toStdString());
+    close_guard_->mark_saved();
     statusBar()->showMessage(tr("Saved %1").arg(path));
     return true;
   } catch (const std::exception& e) {
@@ -247,6 +242,7 @@ void MainWindow::on_model_opened(const Checkpoint& checkpoint) {
     for (const auto& column : project->results) eval_panel_->add_column(column);
   }
   plans_.reset(plan);
+  if (project) close_guard_->mark_saved();
   summary_->show_summary(sessions_->summary(plan));
   impact_tracker_->follow(plan);
   statusBar()->showMessage(tr("Opened %1").arg(sessions_->path()));
@@ -281,7 +277,7 @@ const QString& MainWindow::dtype() const {
 }
 
 void MainWindow::show_tab(QWidget* page) {
-  tabs_->setCurrentWidget(page);
+  WindowLayout::show_page(tabs_, page);
 }
 
 void MainWindow::apply_plan(const DropPlan& plan) {

@@ -12,6 +12,7 @@
 #include "project/project_file.h"
 #include "session/jobs.h"
 
+class QCloseEvent;
 class QTabWidget;
 class QUndoStack;
 
@@ -27,6 +28,7 @@ class ModelSummaryWidget;
 
 namespace llmdrop::workbench {
 
+class CloseGuard;
 class CompareTab;
 class EvaluationTab;
 class ImpactTracker;
@@ -46,7 +48,11 @@ class MainWindow : public QMainWindow {
   widgets::SpeedPanel* speed_panel() const { return speed_panel_; }
   widgets::CompareView* compare_view() const { return compare_; }
   SessionController* sessions() const { return sessions_; }
+  ImportanceMap* importance_map() const { return map_.get(); }
   void show_tab(QWidget* page);  // the evaluation, speed or compare page
+  QTabWidget* pages() const { return tabs_; }
+  // Changes no project file holds, and the question asked before closing with them (see CloseGuard).
+  CloseGuard* close_guard() const { return close_guard_.get(); }
   // Where the model runs in every job from now on: "cpu" or "cuda:N" (false and `error` when this build or
   // machine has no such device).
   bool set_device(const QString& device, QString* error = nullptr);
@@ -64,7 +70,8 @@ class MainWindow : public QMainWindow {
   // What the importance map is computed from: the bundled calibration text, the checkpoint's drops, and NLL
   // increases too when the map's metric is NLL-delta.
   ScoreJob default_score_request() const;
-  // The session as a project; save_project writes it atomically (false and `error` when it cannot).
+  // The session as a project; save_project writes it atomically (false and `error` when it cannot), and the
+  // window then has no unsaved changes.
   Project project() const;
   bool save_project(const QString& path, QString* error = nullptr);
   // Opens the project's model, then restores its plan, its saved scores (no rescoring; the metric falls back
@@ -101,6 +108,9 @@ class MainWindow : public QMainWindow {
   void exportFinished(const QString& dir);
   void exportFailed(const QString& message);
 
+ protected:
+  void closeEvent(QCloseEvent* event) override;  // asks first when there are unsaved changes
+
  private:
   void open_failed(const QString& what, const QString& error);  // the message, and openFailed
   // Where and in what precision every job runs from now on; false and `error` when not possible.
@@ -124,6 +134,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<CompareTab> compare_tab_;
   std::unique_ptr<SpeedTab> speed_tab_;
   std::unique_ptr<EvaluationTab> evaluation_tab_;
+  std::unique_ptr<CloseGuard> close_guard_;
   std::optional<Project> pending_project_;  // restored once its model is open
 };
 

@@ -229,55 +229,38 @@ void SessionController::select_iterative(const ScoreJob& request, const DropTarg
 void SessionController::held_out_perplexity(const DropPlan& plan, const QString& title, QObject* guard,
                                             Handlers<Perplexities> on) {
   const std::shared_ptr<Resident> resident = current_;
-  submit<Perplexities>(Kind::Perplexity, title,
-                       [ref = ref(*resident), plan, full = resident->full_perplexity,
-                        text = held_out_text()](JobContext& job) {
-                         const auto session = ref.get(plan, job);
-                         Perplexities measured{full, 0};
-                         if (measured.full == 0) measured.full = ref.perplexity(*session, {}, text, job);
-                         measured.with_drops =
-                             plan.empty() ? measured.full : ref.perplexity(*session, plan, text, job);
-                         return measured;
-                       },
-                       guard,
-                       {[resident, done = std::move(on.done)](const Perplexities& measured) {
-                          resident->full_perplexity = measured.full;
-                          if (done) done(measured);
-                        },
-                        std::move(on.failed), std::move(on.cancelled)});
-}
-
-void SessionController::decode_speeds(const DropPlan& plan, const QString& title, QObject* guard,
-                                      Handlers<DecodeSpeeds> on) {
-  const std::shared_ptr<Resident> resident = current_;
-  std::vector<DropPlan> plans;
-  if (resident->full_decode_speed == 0) plans.push_back({});
-  if (!plan.empty()) plans.push_back(plan);
-  if (plans.empty()) {  // no drops, and the full model is measured already
-    if (const auto it = tracked_.find(Kind::DecodeSpeed); it != tracked_.end()) jobs_->cancel(it->second);
-    if (on.done) on.done({resident->full_decode_speed, resident->full_decode_speed});
-    return;
-  }
-  SpeedOptions options;
-  options.rounds = {{decode_context(), kDecodeSteps}};
-  submit<DecodeSpeeds>(
-      Kind::DecodeSpeed, title,
-      [ref = ref(*resident), plans, options, full = resident->full_decode_speed](JobContext& job) {
-        const auto results = llmdrop::measure_speed(*ref.get(plans.front(), job), plans, options, job);
-        for (const auto& configuration : results)
-          if (configuration[0].out_of_memory) throw_runtime("out of memory");
-        DecodeSpeeds measured{full, 0};
-        if (measured.full == 0) measured.full = results.front()[0].decode_tokens_per_second;
-        measured.with_drops =
-            plans.back().empty() ? measured.full : results.back()[0].decode_tokens_per_second;
+  submit<Perplexities>(
+      Kind::Perplexity, title,
+      [ref = ref(*resident), plan, full = resident->full_perplexity,
+       baseline = modules_without_weights(resident->checkpoint), text = held_out_text()](JobContext& job) {
+        const auto session = ref.get(plan, job);
+        Perplexities measured{full, 0};
+        if (measured.full == 0) measured.full = ref.perplexity(*session, baseline, text, job);
+        measured.with_drops = plan == baseline ? measured.full : ref.perplexity(*session, plan, text, job);
         return measured;
       },
       guard,
-      {[resident, done = std::move(on.done)](const DecodeSpeeds& measured) {
-         resident->full_decode_speed = measured.full;
+      {[resident, done = std::move(on.done)](const Perplexities& measured) {
+         resident->full_perplexity = measured.full;
          if (done) done(measured);
        },
        std::move(on.failed), std::move(on.cancelled)});
+}
+
+void SessionController::decode_speeds(const DropPlan& plan, const QString& title, QObject* guard,
+                                      Handlers<SpeedupMeasurement> on) {
+  const std::shared_ptr<Resident> resident = current_;
+  // "Full": everything the checkpoint has weights for (an export's own drops stay dropped).
+  const DropPlan baseline = modules_without_weights(resident->checkpoint);
+  SpeedupOptions options;
+  options.round = {decode_context(), kDecodeSteps};
+  if (plan == baseline) options.min_pairs = 1;  // the speed alone; the ratio is 1
+  submit<SpeedupMeasurement>(
+      Kind::DecodeSpeed, title,
+      [ref = ref(*resident), baseline, plan, options](JobContext& job) {
+        return llmdrop::measure_speedup(*ref.get(plan, job), baseline, plan, options, job);
+      },
+      guard, std::move(on));
 }
 
 void SessionController::measure_speed(const std::vector<DropPlan>& plans, const SpeedOptions& options,

@@ -28,9 +28,6 @@ namespace llmdrop::workbench {
 struct Perplexities {
   double full = 0, with_drops = 0;  // of the held-out text
 };
-struct DecodeSpeeds {
-  double full = 0, with_drops = 0;  // decode tokens/s after decode_context() tokens
-};
 struct Comparison {
   double perplexity_a = 0, perplexity_b = 0;
   std::string text_a, text_b;  // greedy continuations of the prompt
@@ -90,7 +87,9 @@ class SessionController : public QObject {
   // The full model's values are measured once per session and remembered.
   void held_out_perplexity(const DropPlan& plan, const QString& title, QObject* guard,
                            Handlers<Perplexities> on);
-  void decode_speeds(const DropPlan& plan, const QString& title, QObject* guard, Handlers<DecodeSpeeds> on);
+  // The plan's decode speedup over the full model, measured interleaved (bench/speed.h's measure_speedup).
+  void decode_speeds(const DropPlan& plan, const QString& title, QObject* guard,
+                     Handlers<SpeedupMeasurement> on);
   void measure_speed(const std::vector<DropPlan>& plans, const SpeedOptions& options, const QString& title,
                      QObject* guard, Handlers<std::vector<std::vector<SpeedResult>>> on);
   // A's held-out perplexity and greedy continuation of `prompt` with plan `a`, then B's (the current model).
@@ -130,7 +129,7 @@ class SessionController : public QObject {
     Checkpoint checkpoint;
     SessionFuture session;
     std::shared_ptr<HeldOutText> held_out = std::make_shared<HeldOutText>();
-    double full_perplexity = 0, full_decode_speed = 0;
+    double full_perplexity = 0;
   };
   // What a job holds of a resident model, taken when it is submitted; get() runs on the worker.
   struct SessionRef {

@@ -1,14 +1,17 @@
 #include "window_menus.h"
 
 #include <QActionGroup>
-#include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QUndoStack>
 
+#include "calibration_dialog.h"
+#include "compare_view.h"
 #include "eval_panel.h"
+#include "help_menu.h"
 #include "importance_heatmap.h"
+#include "importance_map.h"
 #include "main_window.h"
 #include "messages.h"
 #include "model/device_list.h"
@@ -18,7 +21,7 @@
 
 namespace llmdrop::workbench {
 
-void WindowMenus::add(MainWindow* window, QDockWidget* jobs_dock) {
+void WindowMenus::add(MainWindow* window, const QList<QDockWidget*>& docks) {
   add_file_menu(window);
   QMenu* edit = window->menuBar()->addMenu(tr("&Edit"));
   QAction* undo = window->undo_stack()->createUndoAction(window, tr("&Undo"));
@@ -26,10 +29,42 @@ void WindowMenus::add(MainWindow* window, QDockWidget* jobs_dock) {
   QAction* redo = window->undo_stack()->createRedoAction(window, tr("&Redo"));
   redo->setShortcut(QKeySequence::Redo);
   edit->addActions({undo, redo});
+  edit->addSeparator();
+  edit->addAction(tr("&Calibration text…"), window, [window] {
+    if (!window->sessions()->has_model()) return;
+    ImportanceMap* map = window->importance_map();
+    const int64_t context = window->sessions()->checkpoint().config.max_position_embeddings;
+    if (const auto chosen = CalibrationDialog::ask(window, map->calibration(), context))
+      map->set_calibration(*chosen);
+  });
   add_choice_menu(window, tr("&Device"), available_devices(), &MainWindow::device, &MainWindow::set_device);
   add_choice_menu(window, tr("&Precision"), dtype_names(), &MainWindow::dtype, &MainWindow::set_dtype);
+  add_view_menu(window, docks);
+  HelpMenu::add(window);
+}
+
+void WindowMenus::add_view_menu(MainWindow* window, const QList<QDockWidget*>& docks) {
   QMenu* view = window->menuBar()->addMenu(tr("&View"));
-  view->addAction(jobs_dock->toggleViewAction());
+  for (QDockWidget* dock : docks) view->addAction(dock->toggleViewAction());
+  view->addSeparator();
+  const std::pair<QString, QWidget*> pages[] = {{tr("&Evaluation page"), window->eval_panel()},
+                                                {tr("&Speed page"), window->speed_panel()},
+                                                {tr("&Compare page"), window->compare_view()}};
+  int key = Qt::Key_1;
+  for (const auto& [title, page] : pages)
+    view->addAction(title, QKeySequence(Qt::CTRL | Qt::Key(key++)), window,
+                    [window, page = page] { window->show_tab(page); });
+}
+
+bool WindowMenus::save_project_as(MainWindow* window) {
+  if (!window->sessions()->has_model()) return false;
+  const QString file = QFileDialog::getSaveFileName(window, tr("Save the project"), {},
+                                                    tr("LLM-Drop projects (*.llmdrop.json)"));
+  if (file.isEmpty()) return false;
+  QString error;
+  if (window->save_project(file, &error)) return true;
+  warn(window, tr("Cannot save the project"), error);
+  return false;
 }
 
 void WindowMenus::add_file_menu(MainWindow* window) {
@@ -39,20 +74,14 @@ void WindowMenus::add_file_menu(MainWindow* window) {
                     const QString dir = QFileDialog::getExistingDirectory(window, tr("Open a model folder"));
                     if (!dir.isEmpty()) window->open_model(dir);
                   }));
-  file->addAction(tr("Open &project…"), window, window->guarded(tr("Cannot open project"), [window] {
-    const QString file = QFileDialog::getOpenFileName(window, tr("Open a project"), {},
-                                                      tr("LLM-Drop projects (*.llmdrop.json *.json)"));
-    if (!file.isEmpty()) window->open_project(file);
-  }));
-  file->addAction(tr("&Save project…"), QKeySequence::Save, window,
-                  window->guarded(tr("Cannot save the project"), [window] {
-                    if (!window->sessions()->has_model()) return;
-                    const QString file = QFileDialog::getSaveFileName(
-                        window, tr("Save the project"), {}, tr("LLM-Drop projects (*.llmdrop.json)"));
-                    QString error;
-                    if (!file.isEmpty() && !window->save_project(file, &error))
-                      warn(window, tr("Cannot save the project"), error);
+  file->addAction(tr("Open &project…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), window,
+                  window->guarded(tr("Cannot open project"), [window] {
+                    const QString file = QFileDialog::getOpenFileName(
+                        window, tr("Open a project"), {}, tr("LLM-Drop projects (*.llmdrop.json *.json)"));
+                    if (!file.isEmpty()) window->open_project(file);
                   }));
+  file->addAction(tr("&Save project…"), QKeySequence::Save, window,
+                  window->guarded(tr("Cannot save the project"), [window] { save_project_as(window); }));
   file->addSeparator();
   for (const bool pruned : {false, true})
     file->addAction(pruned ? tr("Export &pruned checkpoint…") : tr("&Export drop plan (config.json)…"),
@@ -93,7 +122,8 @@ void WindowMenus::add_file_menu(MainWindow* window) {
           if (!save(file, &error)) warn(window, tr("Cannot export the %1").arg(label), error);
         }));
   file->addSeparator();
-  file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+  // Closing the window (not quitting the application outright) asks about unsaved changes first.
+  file->addAction(tr("&Quit"), QKeySequence::Quit, window, &QWidget::close);
 }
 
 void WindowMenus::add_choice_menu(MainWindow* window, const QString& title,

@@ -1,5 +1,6 @@
 // The evaluation panel: a column per run, and a bar chart of the accuracy-type rows (a group per row, a bar
-// per run) that follows every new column and exports like every plot.
+// per run, every group labelled, the legend outside the bars, accuracy 0–1) that follows every new column and
+// exports like every plot; without accuracies it says so.
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -7,6 +8,7 @@
 #include <QtTest>
 
 #include "eval_panel.h"
+#include "plots.h"
 
 using llmdrop::widgets::EvalPanel;
 
@@ -47,6 +49,49 @@ class EvalPanelTest : public QObject {
     QVERIFY(!panel.save_chart(tmp.filePath("eval.gif"), &error));
     QVERIFY2(error.contains("unknown image format"), qPrintable(error));
     QCOMPARE(QDir(tmp.path()).entryList(QDir::Files).size(), 2);
+  }
+
+  void chartIsReadable() {
+    EvalPanel panel;
+    panel.resize(900, 600);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QWidget* chart = nullptr;
+    for (QWidget* child : panel.findChildren<QWidget*>())
+      if (child->inherits("QCustomPlot")) chart = child;
+    QVERIFY(chart);
+    const llmdrop::widgets::PlotReport empty = llmdrop::widgets::describe_plot(chart);
+    QVERIFY(!empty.has_data && !empty.message.isEmpty());
+    QVERIFY(!empty.axes_visible && !empty.legend_visible);  // no placeholder axis, no stray legend
+    // Nine accuracy rows, as the six default tasks give, for two runs.
+    const char* rows[] = {"arc_easy · acc",       "arc_easy · acc_norm", "hellaswag · acc",
+                          "hellaswag · acc_norm", "piqa · acc",          "piqa · acc_norm",
+                          "boolq · acc",          "winogrande · acc",    "mmlu · acc"};
+    for (const char* run : {"full", "attn 1,4 · mlp 2 dropped"}) {
+      llmdrop::ResultsColumn column{run, {}};
+      for (const char* row : rows) column.cells.emplace_back(row, "0.9900 ± 0.0100");
+      panel.add_column(column);
+    }
+    QApplication::processEvents();
+    const llmdrop::widgets::PlotReport report = llmdrop::widgets::describe_plot(chart);
+    QVERIFY(report.has_data && report.axes_visible);
+    QCOMPARE(report.value_lower, 0.0);
+    QCOMPARE(report.value_upper, 1.0);  // accuracy is a fraction: no room above 1
+    QVERIFY(!report.key_label.isEmpty() && report.value_label.contains("accuracy"));
+    QCOMPARE(report.category_labels, panel.chart_rows());  // every group of bars labelled
+    QCOMPARE(report.data_points.size(), 2 * 9);
+    QVERIFY(report.legend_visible);
+    QVERIFY(!report.legend.intersects(report.data_area));  // the legend covers no bar
+    for (const QPoint& point : report.data_points) QVERIFY(report.data_area.contains(point));
+    // Each label is drawn: ink just left of the data area at its row.
+    const QImage image = chart->grab().toImage();
+    for (int i = 0; i < report.category_positions.size(); ++i) {
+      bool ink = false;
+      for (int y = report.category_positions[i] - 3; y <= report.category_positions[i] + 3; ++y)
+        for (int x = report.data_area.left() - 40; x < report.data_area.left() - 6; ++x)
+          ink = ink || qGray(image.pixel(x, y)) < 128;
+      QVERIFY2(ink, qPrintable(report.category_labels[i]));
+    }
   }
 };
 

@@ -1,10 +1,13 @@
-// The importance heatmap: values as computed by core, clicks toggle exactly the module under the pointer.
+// The importance heatmap: values as computed by core, clicks toggle exactly the module under the pointer,
+// dropped modules marked visibly on every colour, a colour scale with several ticks, an empty state.
 #include <QDir>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 
 #include "importance_heatmap.h"
+#include "plots.h"
 
 using namespace llmdrop;
 using widgets::ImportanceHeatmap;
@@ -18,6 +21,16 @@ ImportanceScores four_layers() {
   for (auto* m : {&s.attn, &s.mlp, &s.block})
     for (double c : m->cosine) m->angular.push_back(std::acos(c) / M_PI);
   return s;
+}
+
+// WCAG's contrast ratio of two colours: 1 (none) to 21 (black on white).
+double contrast(const QColor& a, const QColor& b) {
+  auto luminance = [](const QColor& c) {
+    auto linear = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
+  };
+  const double la = luminance(a), lb = luminance(b);
+  return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 }  // namespace
 
@@ -91,6 +104,46 @@ class ImportanceHeatmapTest : public QObject {
     ModuleKind kind;
     int64_t layer;
     QVERIFY(!map.module_at(QPoint(10, 10), &kind, &layer));
+  }
+
+  // The ✕ on a dropped cell contrasts with it, whatever its colour (white on the darkest, black on the
+  // brightest): every cell dropped, each mark at least WCAG's 4.5:1 against its cell.
+  void dropMarksContrastWithEveryCell() {
+    ImportanceHeatmap map;
+    map.resize(800, 300);
+    map.set_scores(four_layers(), Metric::Cosine);
+    map.set_plan(DropPlan{{0, 1, 2, 3}, {0, 1, 2, 3}});
+    QSet<QRgb> marks;
+    for (ModuleKind kind : {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block})
+      for (int64_t layer = 0; layer < 4; ++layer) {
+        const QColor cell = map.cell_colour(kind, layer), mark = map.mark_colour(kind, layer);
+        QVERIFY2(contrast(cell, mark) >= 4.5,
+                 qPrintable(QString("%1: %2 on %3 (%4:1)")
+                                .arg(map.cell_text(kind, layer), mark.name(), cell.name())
+                                .arg(contrast(cell, mark), 0, 'f', 2)));
+        marks.insert(mark.rgb());
+      }
+    QCOMPARE(marks.size(), 2);  // the scale spans dark and bright cells: both kinds of mark are needed
+  }
+
+  // The log colour scale has at least four ticks, over decades and over a narrow range alike; without scores
+  // the map says so, with no axes or scale.
+  void colourScaleHasSeveralTicks() {
+    ImportanceHeatmap map;
+    map.resize(800, 300);
+    llmdrop::widgets::PlotReport empty = llmdrop::widgets::describe_plot(map.plot_widget());
+    QVERIFY(!empty.has_data);
+    QVERIFY(!empty.message.isEmpty());
+    QVERIFY(!empty.axes_visible && !empty.legend_visible && empty.colour_ticks.isEmpty());
+    ImportanceScores narrow = four_layers();
+    for (auto* m : {&narrow.attn, &narrow.mlp, &narrow.block}) m->cosine = {0.95, 0.94, 0.93, 0.935};
+    for (const ImportanceScores& scores : {four_layers(), narrow}) {
+      map.set_scores(scores, Metric::Cosine);
+      const llmdrop::widgets::PlotReport report = llmdrop::widgets::describe_plot(map.plot_widget());
+      QVERIFY(report.has_data && report.axes_visible);
+      QVERIFY2(report.colour_ticks.size() >= 4, qPrintable(QString::number(report.colour_ticks.size())));
+      QVERIFY(!report.key_label.isEmpty() && !report.value_label.isEmpty());
+    }
   }
 
   // Every plot format: the file holds that format's signature; an unknown one is refused and writes nothing.

@@ -1,5 +1,5 @@
 // The jobs panel: a row per job with progress, time left and a Cancel button that really cancels; the log
-// records how each job ended.
+// records how each job ended; however small, it has room for four jobs.
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
@@ -22,6 +22,15 @@ class JobsPanelTest : public QObject {
     QCOMPARE(JobsPanel::seconds_left(4, 4, 2.0), 0.0);
     QVERIFY(JobsPanel::seconds_left(0, 4, 2.0) < 0);  // nothing done yet: unknown
     QVERIFY(JobsPanel::seconds_left(3, 0, 2.0) < 0);  // no total: unknown
+  }
+
+  void smallestPanelShowsFourJobs() {
+    JobManager jobs;
+    JobsPanel panel(&jobs);
+    panel.resize(panel.minimumSizeHint());
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY2(panel.visible_rows() >= 4, qPrintable(QString::number(panel.visible_rows())));
   }
 
   void cancelButtonStopsTheJob() {

@@ -1,14 +1,22 @@
 // The main window in-process (offscreen): clicking heatmap cells edits the drop plan undoably, a project file
-// saved and reopened restores the same state, the export writes the plan without touching the model, and bad
-// input is an error the window survives.
+// saved and reopened restores the same state, the export writes the plan without touching the model, bad
+// input is an error the window survives, the window fits a 1366×768 screen with readable plots, and closing
+// with unsaved changes asks first.
 #include <QDir>
 #include <QFile>
+#include <QHeaderView>
 #include <QImage>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -17,16 +25,19 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/default_model.h"
+#include "close_guard.h"
 #include "compare_view.h"
 #include "drop_control.h"
 #include "eval_panel.h"
 #include "impact_panel.h"
 #include "importance_heatmap.h"
+#include "importance_map.h"
 #include "job_manager.h"
 #include "jobs_panel.h"
 #include "main_window.h"
 #include "model/device_list.h"
 #include "model_summary_widget.h"
+#include "plots.h"
 #include "session/jobs.h"
 #include "session_controller.h"
 #include "speed_panel.h"
@@ -34,7 +45,10 @@
 
 using llmdrop::DropPlan;
 using llmdrop::ModuleKind;
+using llmdrop::ScoreJob;
+using llmdrop::workbench::ImportanceMap;
 using llmdrop::workbench::MainWindow;
+namespace fs = std::filesystem;
 namespace widgets = llmdrop::widgets;
 
 namespace {
@@ -55,7 +69,17 @@ bool open_and_score(MainWindow& w, const QString& model) {
   w.show();
   QSignalSpy ready(&w, &MainWindow::scoresReady);
   w.open_model(model);
-  return ready.wait(120000);
+  if (!ready.wait(120000)) return false;
+  QApplication::processEvents();  // the map and its controls laid out, as before any click of a user's
+  return true;
+}
+
+// Shows the window with its frame (the platform's decorations included) as large as a 1366×768 screen.
+void show_on_1366x768(MainWindow& w) {
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  w.resize(QSize(1366, 768) - (w.frameGeometry().size() - w.size()));
+  QApplication::processEvents();
 }
 
 void click(MainWindow& w, ModuleKind kind, int64_t layer) {
@@ -124,8 +148,9 @@ class MainWindowTest : public QObject {
     QCOMPARE(w.drop_plan(), (DropPlan{{4}, {4}}));
   }
 
-  // "Drop N least important": discrete drops the N highest-similarity modules the heatmap shows (lowest
-  // importance), consecutive a window of blocks, iterative re-scores in a job; each is one undoable edit.
+  // "Add N least important": discrete drops the N highest-similarity modules the heatmap shows (lowest
+  // importance) as well as those dropped already, consecutive a window of blocks, iterative re-scores in a
+  // job; "Replace" makes the plan exactly the N least important; each is one undoable edit.
   void dropControlSelectsByStrategy() {
     MainWindow w;
     QVERIFY(open_and_score(w, kModel));
@@ -133,14 +158,14 @@ class MainWindowTest : public QObject {
     for (int64_t i = 0; i < kLayers; ++i) attn.push_back({w.heatmap()->importance(ModuleKind::Attn, i), i});
     std::sort(attn.begin(), attn.end());
     w.drop_control()->set_request("attn", 2, "discrete");
-    QTest::mouseClick(w.drop_control()->drop_button(), Qt::LeftButton);
+    QTest::mouseClick(w.drop_control()->add_button(), Qt::LeftButton);
     QCOMPARE(w.drop_plan(), (DropPlan{{attn[0].second, attn[1].second}, {}}));
     QCOMPARE(w.undo_stack()->count(), 1);
     w.undo_stack()->undo();
     QVERIFY(w.drop_plan().empty());
 
     w.drop_control()->set_request("block", 3, "consecutive");
-    QTest::mouseClick(w.drop_control()->drop_button(), Qt::LeftButton);
+    QTest::mouseClick(w.drop_control()->add_button(), Qt::LeftButton);
     const DropPlan window = w.drop_plan();
     QCOMPARE(window.attn.size(), size_t(3));
     QCOMPARE(window.attn, window.mlp);
@@ -149,15 +174,71 @@ class MainWindowTest : public QObject {
 
     QSignalSpy changed(&w, &MainWindow::planChanged);
     w.drop_control()->set_request("mlp", 2, "iterative");
-    QTest::mouseClick(w.drop_control()->drop_button(), Qt::LeftButton);
-    QVERIFY(!w.drop_control()->drop_button()->isEnabled());  // one selection at a time
+    QTest::mouseClick(w.drop_control()->add_button(), Qt::LeftButton);
+    QVERIFY(!w.drop_control()->add_button()->isEnabled());  // one selection at a time
     QVERIFY(changed.wait(120000));
     QCOMPARE(w.drop_plan().mlp.size(), size_t(2));
     QVERIFY(w.drop_plan().attn.empty());
-    QVERIFY(w.drop_control()->drop_button()->isEnabled());
+    QVERIFY(w.drop_control()->add_button()->isEnabled());
     QVERIFY2(w.undo_stack()->undoText().contains("iterative"), qPrintable(w.undo_stack()->undoText()));
     w.undo_stack()->undo();
     QVERIFY(w.drop_plan().empty());
+
+    // Add keeps what the plan drops; Replace does not.
+    std::vector<std::pair<double, int64_t>> mlp;
+    for (int64_t i = 0; i < kLayers; ++i) mlp.push_back({w.heatmap()->importance(ModuleKind::Mlp, i), i});
+    std::sort(mlp.begin(), mlp.end());
+    w.drop_control()->set_request("attn", 2, "discrete");
+    QTest::mouseClick(w.drop_control()->add_button(), Qt::LeftButton);
+    w.drop_control()->set_request("mlp", 1, "discrete");
+    QTest::mouseClick(w.drop_control()->add_button(), Qt::LeftButton);
+    QCOMPARE(w.drop_plan(), (DropPlan{{attn[0].second, attn[1].second}, {mlp[0].second}}));
+    QVERIFY2(w.undo_stack()->undoText().startsWith("Add 1 least important"),
+             qPrintable(w.undo_stack()->undoText()));
+    w.drop_control()->set_request("mlp", 2, "discrete");
+    QTest::mouseClick(w.drop_control()->replace_button(), Qt::LeftButton);
+    QCOMPARE(w.drop_plan(), (DropPlan{{}, {mlp[0].second, mlp[1].second}}));
+    w.undo_stack()->undo();
+    QCOMPARE(w.drop_plan(), (DropPlan{{attn[0].second, attn[1].second}, {mlp[0].second}}));
+  }
+
+  // Consecutive selection drops whole blocks: the control never offers it with another target, nor another
+  // target while it is chosen.
+  void impossibleSelectionsAreNotOffered() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    widgets::DropControl* control = w.drop_control();
+    control->set_request("attn", 2, "discrete");
+    QVERIFY(!control->offers_strategy("consecutive"));
+    QVERIFY(control->offers_strategy("iterative"));
+    control->set_request("block", 2, "discrete");
+    QVERIFY(control->offers_strategy("consecutive"));
+    control->set_request("block", 2, "consecutive");
+    QCOMPARE(control->strategy(), QString("consecutive"));
+    for (const char* target : {"attn", "mlp", "all"}) QVERIFY2(!control->offers_target(target), target);
+    QVERIFY(control->offers_target("block"));
+    control->set_request("mlp", 2, "discrete");
+    QVERIFY(control->offers_target("attn"));
+  }
+
+  // Cancelling the scoring job that measures NLL increases leaves the map as it was, and the selector says
+  // what the map shows.
+  void metricSelectorShowsTheMapsMetricAfterACancel() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    auto* jobs = w.findChild<widgets::JobsPanel*>();
+    QVERIFY(jobs);
+    QSignalSpy started(w.sessions()->jobs(), &widgets::JobManager::started);
+    QSignalSpy cancelled(w.sessions(), &llmdrop::workbench::SessionController::jobCancelled);
+    w.drop_control()->set_metric(llmdrop::Metric::NllDelta);
+    int score_job = -1;
+    for (const auto& job : started)
+      if (job.at(1).toString().startsWith("Score")) score_job = job.at(0).toInt();
+    QVERIFY(score_job > 0);
+    QTest::mouseClick(jobs->cancel_button(score_job), Qt::LeftButton);
+    QVERIFY(cancelled.wait(60000));
+    QCOMPARE(w.heatmap()->metric(), llmdrop::Metric::Cosine);
+    QCOMPARE(w.drop_control()->metric(), w.heatmap()->metric());
   }
 
   // NLL increase as the map's metric is measured on demand by a scoring job that drops each module alone; the
@@ -399,37 +480,75 @@ class MainWindowTest : public QObject {
     QCOMPARE(panel->parameters_text(), QString("0 (0.0 %)"));
   }
 
-  // The measured decode speedup follows the plan too: the full model measured once on the jobs' device, then
-  // each plan after a pause in editing, with the same context as the estimate.
+  // The map is scored on the calibration text, blocks and block length the user chose, and says so.
+  void mapIsScoredOnTheChosenCalibration() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    ImportanceMap* map = w.importance_map();
+    const int64_t context = w.sessions()->checkpoint().config.max_position_embeddings;
+    const int64_t default_length = std::min<int64_t>(256, context);
+    QCOMPARE(map->scores()->tokens, 16 * default_length);
+    QVERIFY2(
+        w.heatmap()->toolTip().contains(QString("16 × %1 tokens of demo_heldout.txt").arg(default_length)),
+        qPrintable(w.heatmap()->toolTip()));
+    const auto bundled_cosine = map->scores()->attn.cosine;
+
+    QSignalSpy ready(&w, &MainWindow::scoresReady);
+    const fs::path calib = llmdrop::test::data_dir() / "calibration" / "calib.jsonl";
+    map->set_calibration({calib, 3, 32});
+    QVERIFY(ready.wait(120000));
+    QCOMPARE(map->scores()->tokens, int64_t(3 * 32));
+    QVERIFY2(w.heatmap()->toolTip().contains("3 × 32 tokens of calib.jsonl"),
+             qPrintable(w.heatmap()->toolTip()));
+    QVERIFY(map->scores()->attn.cosine != bundled_cosine);  // another text, other similarities
+    // The same request the CLI makes for this text: the same scores.
+    ScoreJob request = map->default_request();
+    QCOMPARE(request.data, calib);
+    QCOMPARE(request.samples, int64_t(3));
+    QCOMPARE(request.seq_len, int64_t(32));
+  }
+
+  // The measured decode speedup follows the plan too: the full model's speed on the jobs' device, then each
+  // plan after a pause in editing, measured interleaved with the full model, with the same context as the
+  // estimate; a median and its range, or "too noisy to tell".
   void measuredSpeedupFollowsThePlan() {
     MainWindow w;
     QSignalSpy measured(&w, &MainWindow::decodeSpeedMeasured);
     QVERIFY(open_and_score(w, kModel));
     QVERIFY(measured.count() > 0 || measured.wait(60000));
     const widgets::ImpactPanel* panel = w.impact_panel();
-    // "1.00× (F → F tokens/s on cpu after 1024 tokens)"
-    const QRegularExpression format(
-        QString::fromUtf8(
-            "^(\\d+\\.\\d\\d)× \\((\\d+\\.\\d) → (\\d+\\.\\d) tokens/s on %1 after (\\d+) tokens\\)$")
-            .arg(w.device()));
-    auto match = format.match(panel->measured_text());
+    const QString number = QStringLiteral("(\\d+\\.\\d\\d)");
+    const QRegularExpression full_format(
+        QString::fromUtf8("^1\\.00× \\(full model: (\\d+\\.\\d) tokens/s on %1\\)$").arg(w.device()));
+    auto match = full_format.match(panel->measured_text());
     QVERIFY2(match.hasMatch(), qPrintable(panel->measured_text()));
-    QCOMPARE(match.captured(1), QString("1.00"));
-    const QString full = match.captured(2);
-    QVERIFY(full.toDouble() > 0);
-    QCOMPARE(match.captured(3), full);
-    QVERIFY2(panel->speedup_text().contains(QString(" at %1 tokens").arg(match.captured(4))),
-             qPrintable(panel->speedup_text()));
+    QVERIFY(match.captured(1).toDouble() > 0);
     measured.clear();
     click(w, ModuleKind::Block, 2);
     QCOMPARE(panel->measured_text(), QString("measuring…"));
     QVERIFY(measured.wait(60000));
-    match = format.match(panel->measured_text());
-    QVERIFY2(match.hasMatch(), qPrintable(panel->measured_text()));
-    QCOMPARE(match.captured(2), full);  // the full model is not measured again
-    const double with_drops = match.captured(3).toDouble();
-    QVERIFY(with_drops > 0);
-    QCOMPARE(match.captured(1), QString::number(with_drops / full.toDouble(), 'f', 2));
+    const QRegularExpression settled(
+        QString::fromUtf8("^%1× \\(%1–%1 over (\\d+) pairs on %2\\)$").arg(number, w.device()));
+    const QRegularExpression noisy(
+        QString::fromUtf8("^too noisy to tell \\(%1–%1× over (\\d+) pairs\\)$").arg(number));
+    const QString text = panel->measured_text();
+    if (match = settled.match(text); match.hasMatch()) {
+      const double median = match.captured(1).toDouble(), low = match.captured(2).toDouble(),
+                   high = match.captured(3).toDouble();
+      QVERIFY2(low <= median && median <= high, qPrintable(text));
+      QVERIFY2(high - low <= 0.10 * median + 0.01,
+               qPrintable(text));  // settled: within 10 % (2-digit rounding)
+      QVERIFY(match.captured(4).toInt() >= 3);
+    } else {
+      match = noisy.match(text);
+      QVERIFY2(match.hasMatch(), qPrintable(text));
+      QVERIFY2(match.captured(2).toDouble() > match.captured(1).toDouble(), qPrintable(text));
+      QCOMPARE(match.captured(3).toInt(), 9);
+    }
+    // The speeds behind the figure, at the estimate's context.
+    QVERIFY2(
+        panel->measured_tooltip().contains(QString("after %1 tokens").arg(w.sessions()->decode_context())),
+        qPrintable(panel->measured_tooltip()));
   }
 
   // Every job runs on the model loaded when it was opened: toggling modules (held-out perplexity and decode
@@ -652,6 +771,204 @@ class MainWindowTest : public QObject {
     QVERIFY(open_and_score(w, kModel));
     click(w, ModuleKind::Mlp, 2);
     QCOMPARE(w.drop_plan(), (DropPlan{{}, {2}}));
+  }
+
+  // On a 1366×768 screen every page fits: the window never grows past it, the jobs panel (room for four
+  // jobs) and the status bar are inside it, the compare view's texts sit clear of its maps, and long messages
+  // widen nothing.
+  void windowFitsA1366x768ScreenOnEveryPage() {
+    MainWindow w;
+    show_on_1366x768(w);
+    QSignalSpy ready(&w, &MainWindow::scoresReady);
+    w.open_model(kModel);
+    QVERIFY(ready.wait(120000));
+    auto* jobs = w.findChild<widgets::JobsPanel*>();
+    QVERIFY(jobs);
+    const QRect screen(0, 0, 1366, 768);
+    auto inside_window = [&w](const QWidget* part) {
+      return part->isVisible() && w.rect().contains(QRect(part->mapTo(&w, QPoint(0, 0)), part->size()));
+    };
+    const QString long_message = "Cannot open /a/very/long/path/" + QString("segment/").repeated(60) +
+                                 " because " + QString("it is a long explanation ").repeated(20);
+    for (int page = 0; page < w.pages()->count(); ++page) {
+      w.pages()->setCurrentIndex(page);
+      QApplication::processEvents();
+      const QByteArray name = w.pages()->tabText(page).toUtf8();
+      const QSize frame = w.frameGeometry().size();
+      QVERIFY2(frame.width() <= 1366 && frame.height() <= 768,
+               name + QByteArray(" frame %1x%2, minimum %3x%4")
+                          .replace("%1", QByteArray::number(frame.width()))
+                          .replace("%2", QByteArray::number(frame.height()))
+                          .replace("%3", QByteArray::number(w.minimumSizeHint().width()))
+                          .replace("%4", QByteArray::number(w.minimumSizeHint().height())));
+      QVERIFY2(inside_window(jobs), name);
+      QVERIFY2(inside_window(w.statusBar()), name);
+      QVERIFY2(jobs->visible_rows() >= 4, name + ": " + QByteArray::number(jobs->visible_rows()));
+      // The page needs no scrolling at this size.
+      const auto* area = qobject_cast<const QScrollArea*>(w.pages()->currentWidget());
+      QVERIFY2(area, name);
+      QVERIFY2(!area->verticalScrollBar()->isVisible() && !area->horizontalScrollBar()->isVisible(), name);
+    }
+    w.show_tab(w.compare_view());
+    QApplication::processEvents();
+    const widgets::CompareView* view = w.compare_view();
+    auto rect_in_view = [view](const QWidget* part) {
+      return QRect(part->mapTo(view, QPoint(0, 0)), part->size());
+    };
+    for (int map = 0; map < 2; ++map)
+      for (int box = 0; box < 2; ++box) {
+        QVERIFY(view->generation_box(box)->height() > 0);
+        QVERIFY2(!rect_in_view(view->map(map)).intersects(rect_in_view(view->generation_box(box))),
+                 qPrintable(QString("map %1, text %2").arg(map).arg(box)));
+        // Both fully shown: the page's scroll area clips neither.
+        const QWidget* viewport = qobject_cast<const QScrollArea*>(w.pages()->currentWidget())->viewport();
+        for (const QWidget* part : {static_cast<const QWidget*>(view->map(map)), view->generation_box(box)})
+          QVERIFY(part->isVisible() &&
+                  viewport->rect().contains(QRect(part->mapTo(viewport, QPoint(0, 0)), part->size())));
+      }
+    // Long messages in the status bar and in every page widen nothing.
+    const QSize before = w.size();
+    w.statusBar()->showMessage(long_message);
+    w.speed_panel()->show_message(long_message);
+    w.eval_panel()->show_message(long_message);
+    w.compare_view()->show_message(long_message);
+    for (int page = 0; page < w.pages()->count(); ++page) {
+      w.pages()->setCurrentIndex(page);
+      QApplication::processEvents();
+      QCOMPARE(w.size(), before);
+      const auto* area = qobject_cast<const QScrollArea*>(w.pages()->currentWidget());
+      QVERIFY2(!area->horizontalScrollBar()->isVisible(), qPrintable(w.pages()->tabText(page)));  // wrapped
+    }
+    QVERIFY(screen.size().expandedTo(w.minimumSizeHint()) == screen.size());
+  }
+
+  // Every plot says "no data yet" without data (no fake axis, no legend); with data its axes are labelled,
+  // its data lie inside its ranges, its legend lies outside the data, the accuracy axis is 0–1, every
+  // evaluation bar is labelled, and the colour scale has several ticks.
+  void plotsAreReadable() {
+    MainWindow w;
+    show_on_1366x768(w);
+    auto plots_in = [](const QWidget* parent) {
+      QList<const QWidget*> plots;
+      for (const QWidget* child : parent->findChildren<QWidget*>())
+        if (child->inherits("QCustomPlot")) plots << child;
+      return plots;
+    };
+    for (QWidget* page : QList<QWidget*>{w.eval_panel(), w.speed_panel()})
+      for (const QWidget* plot : plots_in(page)) {
+        const widgets::PlotReport report = widgets::describe_plot(plot);
+        QVERIFY(!report.has_data && !report.message.isEmpty());
+        QVERIFY(!report.axes_visible && !report.legend_visible);
+      }
+    QSignalSpy ready(&w, &MainWindow::scoresReady);
+    w.open_model(kModel);
+    QVERIFY(ready.wait(120000));
+    llmdrop::ResultsColumn full{"full", {}}, dropped{"attn 1,4 · mlp 2 dropped", {}};
+    for (const char* row :
+         {"arc_easy · acc", "arc_easy · acc_norm", "hellaswag · acc", "hellaswag · acc_norm", "piqa · acc",
+          "piqa · acc_norm", "boolq · acc", "winogrande · acc", "mmlu · acc"}) {
+      full.cells.emplace_back(row, "0.6100 ± 0.0100");
+      dropped.cells.emplace_back(row, "0.2500");
+    }
+    w.eval_panel()->add_column(full);
+    w.eval_panel()->add_column(dropped);
+    auto round = [](int64_t context, double decode, int64_t kv) {
+      llmdrop::SpeedResult r;
+      r.context = context, r.new_tokens = 4, r.decode_tokens_per_second = decode, r.kv_cache_bytes = kv;
+      r.prefill_tokens_per_second = 10 * decode;
+      return r;
+    };
+    w.speed_panel()->add_results(
+        {"full", "attn 1,4 · mlp 2 dropped"},
+        {{round(8, 300, 6 << 10), round(64, 250, 40 << 10), round(512, 120, 300 << 10)},
+         {round(8, 420, 4 << 10), round(64, 360, 27 << 10), round(512, 170, 200 << 10)}});
+    QCOMPARE(w.speed_panel()->message(), QString("Measured 2 configurations"));
+    w.speed_panel()->add_results(
+        {"mlp 0 dropped"}, {{round(8, 330, 6 << 10), round(64, 270, 40 << 10), round(512, 130, 300 << 10)}});
+    QCOMPARE(w.speed_panel()->message(), QString("Measured 1 configuration (3 shown)"));
+    for (QWidget* page : QList<QWidget*>{w.eval_panel(), w.speed_panel(), w.compare_view()}) {
+      w.show_tab(page);
+      QApplication::processEvents();
+      for (const QWidget* plot : plots_in(page) + QList<const QWidget*>{w.heatmap()->plot_widget()}) {
+        const widgets::PlotReport report = widgets::describe_plot(plot);
+        const QByteArray what = plot->parentWidget()->metaObject()->className();
+        QVERIFY2(report.has_data && report.axes_visible, what);
+        QVERIFY2(!report.key_label.isEmpty() && !report.value_label.isEmpty(), what);
+        for (const QPoint& point : report.data_points) QVERIFY2(report.data_area.contains(point), what);
+        if (report.legend_visible) QVERIFY2(!report.legend.intersects(report.data_area), what);
+      }
+    }
+    const widgets::PlotReport map = widgets::describe_plot(w.heatmap()->plot_widget());
+    QVERIFY2(map.colour_ticks.size() >= 4, qPrintable(QString::number(map.colour_ticks.size())));
+    const widgets::PlotReport chart = widgets::describe_plot(plots_in(w.eval_panel()).value(0));
+    QCOMPARE(chart.value_lower, 0.0);
+    QVERIFY(chart.value_upper <= 1.0);
+    QCOMPARE(chart.category_labels, w.eval_panel()->chart_rows());
+    QVERIFY(chart.legend_visible);
+    const QList<const QWidget*> speed_plots = plots_in(w.speed_panel());
+    QCOMPARE(speed_plots.size(), 2);
+    for (const QWidget* plot : speed_plots) {
+      const widgets::PlotReport report = widgets::describe_plot(plot);
+      QVERIFY(report.value_lower >= 0);
+      QVERIFY(report.data_points.size() == 9 || report.data_points.size() == 3);  // decode curves, KV bars
+    }
+    // No clipped column header in the speed table.
+    auto* table = w.speed_panel()->findChild<QTableWidget*>();
+    QVERIFY(table);
+    for (int c = 0; c < table->columnCount(); ++c)
+      QVERIFY2(table->horizontalHeader()->sectionSize(c) >= table->horizontalHeader()->sectionSizeHint(c),
+               qPrintable(table->horizontalHeaderItem(c)->text()));
+  }
+
+  // Closing with unsaved changes asks first (without blocking: the question is window-modal): Cancel keeps
+  // the window, Discard closes it; with everything saved it closes at once.
+  void closingWithUnsavedChangesAsks() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    QVERIFY(!w.close_guard()->unsaved());
+    click(w, ModuleKind::Attn, 2);
+    QVERIFY(w.close_guard()->unsaved());
+    QVERIFY(!w.close());
+    QMessageBox* question = w.close_guard()->question();
+    QVERIFY(question && question->isVisible());
+    QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
+    QApplication::processEvents();
+    QVERIFY(w.isVisible());
+    QTemporaryDir tmp;
+    QVERIFY(w.save_project(tmp.filePath("saved.llmdrop.json")));
+    QVERIFY(!w.close_guard()->unsaved());
+    click(w, ModuleKind::Attn, 3);
+    QVERIFY(!w.close());
+    QTest::mouseClick(w.close_guard()->question()->button(QMessageBox::Discard), Qt::LeftButton);
+    QApplication::processEvents();
+    QVERIFY(!w.isVisible());
+    MainWindow saved;
+    QVERIFY(open_and_score(saved, kModel));
+    QVERIFY(saved.close());  // nothing to save: no question
+  }
+
+  // Help: About says the version, the workflow is there in short, and the shortcuts are the menus' own.
+  void helpMenuExplainsTheWorkbench() {
+    MainWindow w;
+    w.show();
+    QMenu* help = nullptr;
+    for (QAction* menu : w.menuBar()->actions())
+      if (menu->text() == "&Help") help = menu->menu();
+    QVERIFY(help);
+    QStringList texts;
+    for (QAction* action : help->actions()) {
+      if (action->isSeparator()) continue;
+      action->trigger();
+      auto* box = w.findChild<QMessageBox*>("help");
+      QVERIFY2(box && box->isVisible(), qPrintable(action->text()));
+      texts << box->text();
+      box->close();
+      QApplication::processEvents();
+    }
+    const QString all = texts.join('\n');
+    QVERIFY2(all.contains(QRegularExpression("LLM-Drop Workbench \\d+\\.\\d+\\.\\d+")), qPrintable(all));
+    QVERIFY2(all.contains("Open model…: Ctrl+O") && all.contains("Undo: Ctrl+Z"), qPrintable(all));
+    QVERIFY2(all.contains("importance map") && all.contains("Compare"), qPrintable(all));
   }
 
   // A model that does not open leaves the one shown as it was: its map, its plan, its actions.
