@@ -81,6 +81,14 @@ void ImpactPanel::show_measured(const SpeedupMeasurement& m, const QString& devi
                          .arg(device));
 }
 
+void ImpactPanel::show_measured_so_far(const SpeedupMeasurement& m, const QString& device) {
+  measured_->setText(tr("%1× so far (%2 %3 on %4; measuring…)")
+                         .arg(m.speedup, 0, 'f', 2)
+                         .arg(m.pairs)
+                         .arg(m.pairs == 1 ? tr("pair") : tr("pairs"))
+                         .arg(device));
+}
+
 void ImpactPanel::show_measured_failed(const QString& message) {
   measured_->setText(tr("not available: %1").arg(message));
 }

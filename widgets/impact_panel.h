@@ -25,6 +25,8 @@ class ImpactPanel : public QWidget {
   // Decode tokens/s of the full model and with the drops, measured on `device` after `context` tokens.
   // The measured decode speedup with its range, or that the machine was too noisy to tell.
   void show_measured(const SpeedupMeasurement& measured, const QString& device, int64_t context);
+  // The figure while the pairs are still being measured.
+  void show_measured_so_far(const SpeedupMeasurement& so_far, const QString& device);
   void show_measured_failed(const QString& message);
 
   QString parameters_text() const;

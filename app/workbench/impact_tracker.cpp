@@ -46,7 +46,10 @@ void ImpactTracker::measure(const DropPlan& plan) {
                               if (shown_.decode_speed) shown_.decode_speed();
                             },
                             [this](const QString& error) { panel_->show_measured_failed(error); },
-                            {}});
+                            {}},
+                           [this, device = sessions_->device()](const SpeedupMeasurement& so_far) {
+                             panel_->show_measured_so_far(so_far, device);
+                           });
 }
 
 }  // namespace llmdrop::workbench

@@ -248,13 +248,27 @@ void SessionController::held_out_perplexity(const DropPlan& plan, const QString&
 }
 
 void SessionController::decode_speeds(const DropPlan& plan, const QString& title, QObject* guard,
-                                      Handlers<SpeedupMeasurement> on) {
+                                      Handlers<SpeedupMeasurement> on,
+                                      std::function<void(const SpeedupMeasurement&)> so_far) {
   const std::shared_ptr<Resident> resident = current_;
   // "Full": everything the checkpoint has weights for (an export's own drops stay dropped).
   const DropPlan baseline = modules_without_weights(resident->checkpoint);
   SpeedupOptions options;
   options.round = {decode_context(), kDecodeSteps};
   if (plan == baseline) options.min_pairs = 1;  // the speed alone; the ratio is 1
+  const int generation = ++decode_generation_;
+  if (so_far) {
+    // Delivered on the UI thread while `guard` lives and no newer measurement has started.
+    options.on_pair = [self = QPointer<SessionController>(this), watched = QPointer<QObject>(guard),
+                       generation, so_far](const SpeedupMeasurement& m) {
+      QMetaObject::invokeMethod(
+          self.data(),
+          [self, watched, generation, so_far, m] {
+            if (self && watched && self->decode_generation_ == generation) so_far(m);
+          },
+          Qt::QueuedConnection);
+    };
+  }
   submit<SpeedupMeasurement>(
       Kind::DecodeSpeed, title,
       [ref = ref(*resident), baseline, plan, options](JobContext& job) {

@@ -87,9 +87,11 @@ class SessionController : public QObject {
   // The full model's values are measured once per session and remembered.
   void held_out_perplexity(const DropPlan& plan, const QString& title, QObject* guard,
                            Handlers<Perplexities> on);
-  // The plan's decode speedup over the full model, measured interleaved (bench/speed.h's measure_speedup).
+  // The plan's decode speedup over the full model, measured interleaved (bench/speed.h's measure_speedup);
+  // `so_far` gets the figure after each pair until it settles.
   void decode_speeds(const DropPlan& plan, const QString& title, QObject* guard,
-                     Handlers<SpeedupMeasurement> on);
+                     Handlers<SpeedupMeasurement> on,
+                     std::function<void(const SpeedupMeasurement&)> so_far = {});
   void measure_speed(const std::vector<DropPlan>& plans, const SpeedOptions& options, const QString& title,
                      QObject* guard, Handlers<std::vector<std::vector<SpeedResult>>> on);
   // A's held-out perplexity and greedy continuation of `prompt` with plan `a`, then B's (the current model).
@@ -158,6 +160,7 @@ class SessionController : public QObject {
   std::optional<std::filesystem::path> bundled_text_;
   QString device_ = QStringLiteral("cpu"), dtype_ = QStringLiteral("auto");
   std::shared_ptr<Resident> current_, compare_a_;
+  int decode_generation_ = 0;  // decode_speeds calls: a superseded one's figures so far are not shown
 };
 
 }  // namespace llmdrop::workbench

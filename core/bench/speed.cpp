@@ -157,15 +157,15 @@ SpeedupMeasurement measure_speedup(Model& model, const DropPlan& baseline, const
     plan_speeds.push_back(with_plan);
     ratios.push_back(with_plan / base);
     ++m.pairs;
-    if (m.pairs < options.min_pairs) continue;
-    const std::vector<double> last(ratios.end() - options.min_pairs, ratios.end());
+    const std::vector<double> last(ratios.end() - std::min<int>(m.pairs, options.min_pairs), ratios.end());
     m.speedup = percentile(last, 0.5);
     m.speedup_min = *std::min_element(last.begin(), last.end());
     m.speedup_max = *std::max_element(last.begin(), last.end());
-    m.settled = m.spread() <= options.max_spread;
+    m.settled = m.pairs >= options.min_pairs && m.spread() <= options.max_spread;
+    m.baseline_tokens_per_second = percentile(baseline_speeds, 0.5);
+    m.plan_tokens_per_second = percentile(plan_speeds, 0.5);
+    if (options.on_pair && !m.settled && m.pairs < options.max_pairs) options.on_pair(m);
   }
-  m.baseline_tokens_per_second = percentile(baseline_speeds, 0.5);
-  m.plan_tokens_per_second = percentile(plan_speeds, 0.5);
   if (model.drops() != plan) model.set_drops(plan, job);
   job.report(m.pairs, m.pairs, m.settled ? "settled" : "too noisy");
   return m;

@@ -4,6 +4,7 @@
 // time; decode tok/s = batch / median step time; peak device memory from the allocator; out-of-memory is a
 // result, not a crash.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,11 +53,15 @@ std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const
 // `round.new_tokens` decode steps (tokens/s from the median step). Pairs are added until the last
 // `min_pairs` ratios lie within `max_spread` of their median, or `max_pairs` have run: then `settled` is
 // false and the machine was too noisy to tell. The model is left at `plan`.
+struct SpeedupMeasurement;
+
 struct SpeedupOptions {
   SpeedRound round{64, 16};
   int min_pairs = 3;
   int max_pairs = 9;
   double max_spread = 0.10;  // (largest − smallest ratio) / median
+  // After each pair that does not end the measurement: the figure so far (over every pair until min_pairs).
+  std::function<void(const SpeedupMeasurement&)> on_pair;
 };
 
 struct SpeedupMeasurement {

@@ -161,8 +161,18 @@ class SessionTest : public QObject {
     options.min_pairs = 3;
     options.max_pairs = 6;
     std::vector<Progress> reports;
+    std::vector<SpeedupMeasurement> so_far;
+    options.on_pair = [&](const SpeedupMeasurement& figure) { so_far.push_back(figure); };
     JobContext job(JobContext::silent(), [&](const Progress& p) { reports.push_back(p); });
     const SpeedupMeasurement m = measure_speedup(session, {}, everything, options, job);
+    // A figure after every pair but the last, none of them settled.
+    QCOMPARE(so_far.size(), size_t(m.pairs - 1));
+    for (size_t i = 0; i < so_far.size(); ++i) {
+      QCOMPARE(so_far[i].pairs, int(i + 1));
+      QVERIFY(!so_far[i].settled);
+      QVERIFY(so_far[i].speedup_min <= so_far[i].speedup && so_far[i].speedup <= so_far[i].speedup_max);
+    }
+    options.on_pair = {};
     QVERIFY(m.pairs >= options.min_pairs && m.pairs <= options.max_pairs);
     QVERIFY(m.settled || m.pairs == options.max_pairs);
     QCOMPARE(m.settled, m.spread() <= options.max_spread);
