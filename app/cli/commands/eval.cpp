@@ -7,6 +7,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "eval/dataset.h"
 #include "eval/evaluator.h"
 #include "eval/task.h"
 #include "model/model.h"
@@ -122,7 +123,12 @@ void run_eval(const ArgParser& p) {
   if (p.has("max-gen-toks")) options.max_gen_toks = p.integer("max-gen-toks", 1, kMaxLength);
   options.resume = p.flag("resume");
   if (options.resume && !p.has("log-samples")) throw UsageError("--resume needs --log-samples FILE");
-  for (const auto& name : options.tasks) find_task(name);  // a wrong name fails before the load
+  // A wrong name or missing data fails before the model loads (seconds to minutes on a large model); the
+  // evaluation reads the data again, a small cost beside scoring it.
+  for (const auto& name : options.tasks) {
+    const TaskSpec spec = find_task(name);
+    load_task_data(spec, options.data, options.num_fewshot.value_or(spec.num_fewshot));
+  }
 
   const Checkpoint ckpt = open_checkpoint(p);
   const RunOptions run = run_options(p, ckpt.config);
