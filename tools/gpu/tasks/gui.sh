@@ -1,5 +1,6 @@
-# build the workbench, screenshot the demo model on cuda:0 [carry .qt6 (fetch_qt.sh gui)]
-# Screenshot gui-cuda.png.
+# build the workbench, screenshot the demo model on cuda:0; `gui toggle`: also the 7B toggle latency [carry .qt6 (fetch_qt.sh gui)]
+# Screenshot gui-cuda.png; with `toggle`, toggle.log: bench_toggle_latency on the Llama-2-7B shape (random bf16
+# weights on cuda:0), the resident design beside --reload (a model load per job, the design before sessions).
 # Builds build-cuda-gui/ against python3's CUDA libtorch and runs it offscreen: it opens the demo model and
 # computes the importance map as a background job on the GPU, then saves the window. Also gui.log, build-gui.log.
 qt_env
@@ -18,8 +19,12 @@ build_gui() {
   cmake -S . -B build-cuda-gui -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMDROP_TESTS=OFF -DLLMDROP_GUI=ON \
     -DCMAKE_PREFIX_PATH="$LLMDROP_TORCH_PREFIX;$qt_lib/cmake;$qt/usr" \
     -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$qt_lib:$base_lib" &&
-    cmake --build build-cuda-gui --target llmdrop-workbench
+    cmake --build build-cuda-gui --target llmdrop-workbench bench_toggle_latency
 }
 logged build-gui.log build_gui
 build-cuda-gui/bin/llmdrop-workbench resources/models/demo --device cuda:0 --screenshot "$out/gui-cuda.png" 2>&1 |
   tee "$out/gui.log"
+if [ "${1:-}" = toggle ]; then
+  build-cuda-gui/bin/bench_toggle_latency --random-weights --shape llama2-7b --device cuda:0 --dtype bfloat16 \
+    --reload 2>&1 | tee "$out/toggle.log"
+fi
