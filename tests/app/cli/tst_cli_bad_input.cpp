@@ -355,6 +355,16 @@ class CliBadInputTest : public QObject {
     QVERIFY2(missing.err.find("[load]") == std::string::npos, missing.err.c_str());  // before the model loads
   }
 
+  // The CPU thread count a user sets must be a count: refused by name, not read as zero or ignored.
+  void badThreadCountIsRefused() {
+    for (const char* value : {"abc", "0", "100000"}) {
+      const Run r = llmdrop::test::run_program(
+          "LLMDROP_CLI", {"logprobs", q(model_dir("llama")), "--ids", "1,2,3"},
+          {{{"HOME", home()}, {"XDG_CACHE_HOME", home()}, {"LLMDROP_THREADS", value}}});
+      EXPECT_REFUSED(r, "LLMDROP_THREADS='" + std::string(value) + "' must be a thread count from 1 to 1024");
+    }
+  }
+
   // 14: the smaller ones.
   void smallerCases() {
     // "choices": null is no list of answers.
