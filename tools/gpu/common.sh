@@ -47,6 +47,8 @@ qt_env() {
   if [ ! -d "$qt" ]; then
     for deb in .qt6/debs/*.deb; do dpkg -x "$deb" "$qt" || return 1; done
   fi
+  # PCRE2 from the carried debs too: CMake's find_path / find_library read these (cmake/LlmdropDependencies.cmake).
+  export CMAKE_INCLUDE_PATH=$qt/usr/include CMAKE_LIBRARY_PATH=$qt_lib
   case ":${LD_LIBRARY_PATH:-}:" in
     *":$qt_lib:"*) ;;
     *) export LD_LIBRARY_PATH=$qt_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ;;
