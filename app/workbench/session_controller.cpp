@@ -36,17 +36,19 @@ SessionController::SessionController(QObject* parent, Residency residency)
       residency_(residency),
       bundled_text_(find_default_calibration(QCoreApplication::applicationDirPath().toStdString())) {}
 
-const SessionController::HeldOutText::Encoded& SessionController::HeldOutText::of(
-    const Checkpoint& checkpoint, const std::filesystem::path& text) {
+double SessionController::HeldOutText::perplexity(const Checkpoint& checkpoint, const Model& model,
+                                                  const std::filesystem::path& text, bool keep_states,
+                                                  JobContext& job) {
   const std::lock_guard lock(mutex_);
-  if (!encoded_) {
+  if (!measured_) {
     const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
     std::vector<int64_t> tokens = tokenizer.encode(read_file(text));
     if (static_cast<int64_t>(tokens.size()) > kHeldOutTokens)
       tokens.erase(tokens.begin(), tokens.end() - kHeldOutTokens);
-    encoded_ = Encoded{std::move(tokens), tokenizer.bos_id()};
+    const int64_t window = std::min(kWindow, checkpoint.config.max_position_embeddings);
+    measured_.emplace(tokens, tokenizer.bos_id(), window, 0, keep_states ? TextPerplexity::kKeptBytes : 0);
   }
-  return *encoded_;
+  return measured_->measure(model, job).ppl;
 }
 
 std::shared_ptr<Session> SessionController::SessionRef::get(const DropPlan& plan, JobContext& job) const {
@@ -64,14 +66,9 @@ std::shared_ptr<Session> SessionController::SessionRef::get(const DropPlan& plan
 // speed measured meanwhile would share the processor with it.
 double SessionController::SessionRef::perplexity(Session& session, const DropPlan& plan,
                                                  const std::filesystem::path& text, JobContext& job) const {
-  const int64_t window = std::min(kWindow, session.config().max_position_embeddings);
-  return session
-      .run(plan, job,
-           [&](Model& model) {
-             const HeldOutText::Encoded& encoded = held_out->of(session.checkpoint(), text);
-             return llmdrop::perplexity(model, encoded.tokens, encoded.bos, window, 0, job);
-           })
-      .ppl;
+  return session.run(plan, job, [&](Model& model) {
+    return held_out->perplexity(session.checkpoint(), model, text, !load_per_job, job);
+  });
 }
 
 SessionController::SessionRef SessionController::ref(const Resident& resident) const {

@@ -20,6 +20,7 @@
 
 #include "analysis/impact.h"
 #include "checkpoint/summary.h"
+#include "eval/perplexity.h"
 #include "job_manager.h"
 #include "session/jobs.h"
 
@@ -110,19 +111,19 @@ class SessionController : public QObject {
  private:
   using SessionFuture = std::shared_future<std::shared_ptr<Session>>;
   // The held-out text as a model reads it, encoded once (by the first job that needs it) with the tokenizer
-  // in the checkpoint's folder. Opened here rather than taken from the session: a session on random weights
-  // has none, though its checkpoint may name a folder that holds one (bench_toggle_latency --random-weights).
+  // in the checkpoint's folder, and measured as the plan changes by a TextPerplexity, which re-runs only the
+  // layers from the first one changed. The checkpoint is passed rather than taken from the session: a session
+  // on random weights has no tokenizer, though its checkpoint may name a folder that holds one
+  // (bench_toggle_latency --random-weights).
   class HeldOutText {
    public:
-    struct Encoded {
-      std::vector<int64_t> tokens;  // the last kHeldOutTokens
-      std::optional<int64_t> bos;
-    };
-    const Encoded& of(const Checkpoint& checkpoint, const std::filesystem::path& text);
+    // Under the model's current drops. `keep_states` false (LoadPerJob, a model per job): nothing is kept.
+    double perplexity(const Checkpoint& checkpoint, const Model& model, const std::filesystem::path& text,
+                      bool keep_states, JobContext& job);
 
    private:
     std::mutex mutex_;
-    std::optional<Encoded> encoded_;
+    std::optional<TextPerplexity> measured_;
   };
   // A model resident on the jobs' device: its checkpoint, its session (loading or loaded), and what has been
   // measured of it in full (0: not yet).

@@ -6,9 +6,12 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "util/error.h"
 #include "util/parse.h"
@@ -79,6 +82,37 @@ const CpuCompute& configure_cpu_compute(CpuPolicy policy) {
   static std::once_flag once;
   std::call_once(once, [policy] { decided = policy == CpuPolicy::tuned ? tune() : library_defaults(); });
   return decided;
+}
+
+void for_each_on_cores(int64_t n, const std::function<void(int64_t)>& work) {
+  const CpuCompute& c = configure_cpu_compute();
+  const auto set_blas = openblas_set();
+  const int64_t threads = c.tuned && set_blas && c.blas > 1 ? std::min<int64_t>(c.cores, n) : 1;
+  if (threads <= 1) {
+    for (int64_t i = 0; i < n; ++i) work(i);
+    return;
+  }
+  set_blas(1);
+  std::atomic<int64_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (int64_t i; (i = next++) < n;) {
+      try {
+        work(i);
+      } catch (...) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = n;  // the items not yet begun are skipped
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int64_t t = 1; t < threads; ++t) helpers.emplace_back(worker);
+  worker();
+  for (auto& helper : helpers) helper.join();
+  set_blas(c.blas);
+  if (failure) std::rethrow_exception(failure);
 }
 
 std::string describe(const CpuCompute& c) {

@@ -6,9 +6,12 @@
 // its activations in page by page (GPTQ of the demo model: 56 million page faults, system time 113 % of user
 // on the 2-core machine). So freed activations stay in the heap for the next pass, and one pool does the
 // work: a separate OpenBLAS pool gets every core and libtorch's one thread (both at every core spin against
-// each other); without one, libtorch's pool gets every core. (OpenBLAS's idle workers still spin 2^28 cycles
-// before they sleep: read from the environment when it loads, and faster on an idle machine, 31 s against
-// 36 s for the demo's perplexity at 2^4.) benchmarks/bench_cpu measures all this against the defaults.
+// each other); without one, libtorch's pool gets every core. OpenBLAS's idle workers spin (sched_yield) 2^28
+// cycles before they sleep, so work made of independent items runs an item per core with the BLAS
+// single-threaded instead (for_each_on_cores): the demo's perplexity took 49 s with a quarter of it in
+// system time, and takes 26 s with under 1 %. benchmarks/bench_cpu measures all this against the defaults.
+#include <cstdint>
+#include <functional>
 #include <string>
 
 namespace llmdrop {
@@ -27,5 +30,13 @@ enum class CpuPolicy { tuned, library_defaults };
 const CpuCompute& configure_cpu_compute(CpuPolicy policy = CpuPolicy::tuned);
 // "2 cores: libtorch 1 thread, OpenBLAS 2 threads, heap kept"
 std::string describe(const CpuCompute& compute);
+
+// Runs work(i) for every i in [0, n): independent items (a perplexity's windows) on one thread per core, the
+// BLAS single-threaded meanwhile. Items of a few hundred tokens use two cores better than one item's
+// GEMMs split in two (and no BLAS worker waits spinning between them). Without OpenBLAS, on one core, with
+// the libraries' defaults kept (CpuPolicy::library_defaults) or with one item: in order on the calling
+// thread. The first exception stops the items not yet begun and is rethrown. `work` runs on several threads
+// at once: what it shares needs a lock.
+void for_each_on_cores(int64_t n, const std::function<void(int64_t)>& work);
 
 }  // namespace llmdrop

@@ -42,12 +42,16 @@ int64_t sample(const at::Tensor& logits, const SamplingOptions& options, std::mt
 std::vector<double> next_token_logprobs(const Model& model, const std::vector<int64_t>& ids) {
   if (ids.size() < 2) throw_bad_input("need at least two token ids to score next-token log-probabilities");
   c10::InferenceMode inference;
-  at::Tensor logits = model.forward(as_batch(ids)).squeeze(0).to(at::kFloat);  // (T, V)
-  at::Tensor logp = at::log_softmax(logits, -1);
+  return next_token_logprobs(model.forward(as_batch(ids)), ids);
+}
+
+std::vector<double> next_token_logprobs(const at::Tensor& logits, const std::vector<int64_t>& ids) {
+  c10::InferenceMode inference;
   const auto n = static_cast<int64_t>(ids.size()) - 1;
+  at::Tensor logp = at::log_softmax(logits.squeeze(0).narrow(0, 0, n).to(at::kFloat), -1);  // (T-1, V)
   at::Tensor targets =
       at::tensor(std::vector<int64_t>(ids.begin() + 1, ids.end()), at::kLong).to(logp.device());
-  at::Tensor picked = logp.narrow(0, 0, n).gather(1, targets.unsqueeze(1)).squeeze(1).to(at::kDouble).cpu();
+  at::Tensor picked = logp.gather(1, targets.unsqueeze(1)).squeeze(1).to(at::kDouble).cpu();
   return {picked.data_ptr<double>(), picked.data_ptr<double>() + n};
 }
 

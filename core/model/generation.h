@@ -8,12 +8,18 @@
 
 #include "jobs/job.h"
 
+namespace at {
+class Tensor;
+}
+
 namespace llmdrop {
 
 class Model;
 
 // log p(ids[t+1] | ids[..t]) for every t, from one forward pass: ids.size()-1 values.
 std::vector<double> next_token_logprobs(const Model& model, const std::vector<int64_t>& ids);
+// The same from the pass's logits (1, T, V).
+std::vector<double> next_token_logprobs(const at::Tensor& logits, const std::vector<int64_t>& ids);
 
 struct SamplingOptions {
   int64_t max_new_tokens = 32;

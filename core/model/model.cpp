@@ -5,9 +5,11 @@
 #include <torch/version.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <iterator>
 #include <sstream>
+#include <stdexcept>
 
 #include "model/cpu_compute.h"
 #include "model/device.h"
@@ -117,27 +119,37 @@ at::Tensor attention_mask(int64_t start, int64_t t, int64_t window, c10::Device 
   return mask;
 }
 
-// softmax(q·kᵀ·scale + mask)·v, the eager formula of transformers (softmax in float32). `mask`: bool (true =
-// attend) or additive float; undefined with `causal` for a fresh causal sequence (T == S).
+// softmax(q·kᵀ·scale + mask)·v, the eager formula of transformers (softmax in float32), for q (B, H, T, D)
+// and k, v (B, KV, S, D) with H a multiple of KV. `mask`: bool (true = attend) or additive float; undefined
+// with `causal` for a fresh causal sequence (T == S).
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
                 bool causal, double scale) {
+  const int64_t b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3), kv = k.size(1), s = k.size(2);
 #if TORCH_VERSION_MAJOR >= 2
-  return at::scaled_dot_product_attention(
-      q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt, 0.0, causal, scale);
+  return at::scaled_dot_product_attention(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv),
+                                          mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
+                                          0.0, causal, scale);
 #else
-  at::Tensor scores = at::matmul(q, k.transpose(2, 3)) * scale;  // (B, H, T, S)
+  // The H / KV query heads that share a key/value head form one (H/KV·T, D) matrix: K and V are not copied
+  // per head, and each GEMM is H/KV times taller.
+  at::Tensor scores = at::matmul(q.reshape({b, kv, h / kv * t, d}), k.transpose(2, 3));  // (B, KV, H/KV·T, S)
+  scores.mul_(scale);
+  at::Tensor per_query = scores.view({b, kv, h / kv, t, s});
+  // A (B, 1, T, S) mask, made for (B, H, T, S) scores, applies alike to every head of a group.
+  const at::Tensor grouped_mask = mask.defined() && mask.dim() == 4 ? mask.unsqueeze(2) : mask;
   const float minus_inf = -std::numeric_limits<float>::infinity();
   if (causal)
-    scores = scores.masked_fill(
-        at::ones({q.size(2), k.size(2)}, q.options().dtype(at::kBool)).tril().logical_not(), minus_inf);
+    per_query.masked_fill_(at::ones({t, s}, q.options().dtype(at::kBool)).tril().logical_not(), minus_inf);
   else if (mask.defined() && mask.scalar_type() == at::kBool)
-    scores = scores.masked_fill(mask.logical_not(), minus_inf);
+    per_query.masked_fill_(grouped_mask.logical_not(), minus_inf);
   else if (mask.defined())
-    scores = scores + mask;
+    per_query.add_(grouped_mask);
   at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
-  return at::matmul(probs, v);
+  return at::matmul(probs, v).view({b, h, t, d});  // (B, KV, H/KV·T, D) → (B, H, T, D)
 #endif
 }
+
+std::atomic<uint64_t> next_serial{1};
 
 }  // namespace
 
@@ -148,6 +160,7 @@ Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, u
       device_(device),
       dtype_(dtype),
       seed_(seed),
+      serial_(next_serial++),
       without_weights_(llmdrop::modules_without_weights(checkpoint_)) {}
 
 void Model::check_plan(const DropPlan& plan) const {
@@ -341,8 +354,7 @@ at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x
   else if (in.cache)
     std::tie(k, v) = in.cache->append(layer.index, k, v);  // (B, KV, start+T, D)
   const at::Tensor& mask = in.masks.at(layer.sliding_window);
-  at::Tensor out = sdpa(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv), mask,
-                        in.causal && !mask.defined() && t > 1, 1.0 / std::sqrt(double(d)));
+  at::Tensor out = sdpa(q, k, v, mask, in.causal && !mask.defined() && t > 1, 1.0 / std::sqrt(double(d)));
   return out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
 }
 
@@ -375,9 +387,10 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   return out;
 }
 
-at::Tensor Model::run_layers(at::Tensor h, const AttentionInputs& inputs,
-                             HiddenStateObserver* observer) const {
-  for (const auto& layer : layers_) h = decoder_layer(layer, h, inputs, observer);
+at::Tensor Model::run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer,
+                             int64_t first) const {
+  for (auto layer = layers_.begin() + first; layer != layers_.end(); ++layer)
+    h = decoder_layer(*layer, h, inputs, observer);
   return rms_norm(h, final_norm_, config_.rms_norm_eps);
 }
 
@@ -394,12 +407,21 @@ Model::AttentionInputs Model::sequence_inputs(int64_t start, int64_t length) con
 }
 
 at::Tensor Model::embed(const at::Tensor& input_ids) const {
+  check_token_ids(input_ids);
   return at::embedding(embedding_, input_ids.to(device_, at::kLong));
 }
 
 at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer) const {
   c10::InferenceMode inference;
   return decoder_layer(layers_.at(static_cast<size_t>(i)), h, sequence_inputs(0, h.size(1)), observer);
+}
+
+at::Tensor Model::forward_from(int64_t first, const at::Tensor& h, HiddenStateObserver* observer) const {
+  if (first < 0 || first > config_.num_layers)
+    throw std::out_of_range("forward_from: layer " + std::to_string(first) + " of " +
+                            std::to_string(config_.num_layers));
+  c10::InferenceMode inference;
+  return logits(run_layers(h, sequence_inputs(0, h.size(1)), observer, first));  // (B, T, V)
 }
 
 void Model::check_token_ids(const at::Tensor& ids) const {
@@ -414,7 +436,6 @@ at::Tensor Model::forward(const at::Tensor& input_ids, KVCache* cache, HiddenSta
   const int64_t t = input_ids.size(1);
   if (t == 0) throw_bad_input("cannot run the model on an empty sequence");
   c10::InferenceMode inference;
-  check_token_ids(input_ids);
   AttentionInputs in = sequence_inputs(cache ? cache->length() : 0, t);
   in.cache = cache;
   at::Tensor h = run_layers(embed(input_ids), in, observer);

@@ -75,6 +75,8 @@ class Model {
   static std::unique_ptr<Model> random(const ModelConfig& config, const LoadOptions& options,
                                        uint64_t seed = 0, JobContext& job = JobContext::silent());
   bool has_random_weights() const { return !checkpoint_.tensors; }
+  // Distinct for every model made in this process (an address may be reused).
+  uint64_t serial() const { return serial_; }
 
   // Frees the weights of newly dropped modules and loads re-enabled ones from the (mapped) checkpoint.
   void set_drops(const DropPlan& plan, JobContext& job = JobContext::silent());
@@ -94,6 +96,9 @@ class Model {
                             const at::Tensor& visible, const at::Tensor& select) const;
   // (…, hidden) final hidden states → (…, V) logits in the model's dtype.
   at::Tensor logits(const at::Tensor& hidden) const;
+  // The rest of forward() from layer `first` on: h (B, T, hidden) is the residual stream entering that layer
+  // for fresh causal sequences; logits (B, T, V). forward_from(0, embed(ids)) is forward(ids).
+  at::Tensor forward_from(int64_t first, const at::Tensor& h, HiddenStateObserver* observer = nullptr) const;
 
   // One decode step with shapes that never change, so a CUDA graph can capture it: token (B, 1) on the
   // device, position a (1) long device tensor (the cache slot and RoPE position); attends over the whole
@@ -104,7 +109,7 @@ class Model {
   // Layer i alone on h (B, T, hidden) as fresh causal sequences; the observer sees its trace. For
   // quantization, which walks the layers with the calibration activations.
   at::Tensor layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer = nullptr) const;
-  // (B, T) token ids → (B, T, hidden) embeddings.
+  // (B, T) token ids → (B, T, hidden) embeddings; BadInput for an id outside the vocabulary.
   at::Tensor embed(const at::Tensor& input_ids) const;
   // Layer i's weights, for code that rewrites them in place (quantization).
   DecoderLayer& mutable_layer(int64_t i) { return layers_.at(static_cast<size_t>(i)); }
@@ -135,7 +140,9 @@ class Model {
     bool causal = false;                  // a fresh sequence: an undefined mask means causal (is_causal)
     std::map<int64_t, at::Tensor> masks;  // per sliding window (0 = none)
   };
-  at::Tensor run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer) const;
+  // Layers first… on h, then the final norm.
+  at::Tensor run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer,
+                        int64_t first = 0) const;
   at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,
                            HiddenStateObserver* observer) const;
   // Attention before its o projection: (B, T, H·D).
@@ -154,6 +161,7 @@ class Model {
   c10::ScalarType dtype_;
   DropPlan drops_;
   uint64_t seed_ = 0;  // random weights (no checkpoint tensors)
+  uint64_t serial_;
   DropPlan without_weights_;
   at::Tensor embedding_;   // (V, hidden)
   at::Tensor final_norm_;  // (hidden)

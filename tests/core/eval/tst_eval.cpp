@@ -18,6 +18,7 @@
 #include "eval/doc_template.h"
 #include "eval/evaluator.h"
 #include "eval/loglikelihood.h"
+#include "eval/perplexity.h"
 #include "eval/task.h"
 #include "eval/text_ops.h"
 #include "model/model.h"
@@ -523,6 +524,49 @@ class EvalTest : public QObject {
     }
     EXPECT_ERROR(BadInput, score_requests(*l.model, {{ids(2), ids(49)}}, ScoringOptions{1, max_length, 0}),
                  "does not fit the model's context of 48");
+  }
+
+  // TextPerplexity re-runs a changed plan from its first changed layer on the states it kept, and returns a
+  // plan measured last without running it: each value equals a model loaded afresh with that plan, measured
+  // in full, with all states kept and with every third layer's (a budget too small for all of them).
+  void perplexityOfChangingPlansEqualsAFreshMeasurement() {
+    const Loaded l = load(test::model_dir("llama"));
+    const std::string text =
+        "The licenses for most software are designed to take away your freedom to share and change it. By "
+        "contrast, the GNU General Public License is intended to guarantee your freedom to share and change "
+        "free software, to make sure the software is free for all its users.";
+    const std::vector<int64_t> tokens = l.tokenizer->encode(text);
+    const int64_t seq_len = 16, windows = (int64_t(tokens.size()) + seq_len - 2) / (seq_len - 1);
+    QVERIFY(windows >= 3 && int64_t(tokens.size()) % (seq_len - 1) != 0);  // a shorter last window too
+    const int64_t all_states =
+        windows * seq_len * l.model->config().hidden_size * 4 * 6;  // float32, 6 layers
+    TextPerplexity all(tokens, l.tokenizer->bos_id(), seq_len);
+    TextPerplexity thirds(tokens, l.tokenizer->bos_id(), seq_len, 0, all_states / 3);
+    const std::vector<DropPlan> plans = {{},       {{4}, {}},  {{4}, {2}},       {{4}, {}}, {{4}, {}},
+                                         {{}, {}}, {{5}, {0}}, {{1, 5}, {0, 3}}, {{}, {}}};
+    for (const DropPlan& plan : plans) {
+      l.model->set_drops(plan);
+      LoadOptions options;
+      options.dtype = "float32";
+      options.drops = plan;
+      const double fresh = perplexity(*Model::load(Checkpoint::open(test::model_dir("llama")), options),
+                                      tokens, l.tokenizer->bos_id(), seq_len)
+                               .ppl;
+      const std::string label = "plan " + drop_lists_json(plan).dump();
+      QVERIFY2(std::abs(all.measure(*l.model).ppl - fresh) < 1e-9 * fresh, label.c_str());
+      QVERIFY2(std::abs(thirds.measure(*l.model).ppl - fresh) < 1e-9 * fresh, label.c_str());
+    }
+    // Another model (the same weights, another serial) starts afresh; a cancelled measurement keeps nothing.
+    const Loaded other = load(test::model_dir("llama"));
+    QCOMPARE(all.measure(*other.model).ppl,
+             perplexity(*other.model, tokens, l.tokenizer->bos_id(), seq_len).ppl);
+    JobContext cancelling([&](const Progress& p) {
+      if (p.done >= 2) cancelling.cancel();  // two windows in
+    });
+    other.model->set_drops({{3}, {}});
+    EXPECT_ERROR(Cancelled, all.measure(*other.model, cancelling), "cancelled");
+    QCOMPARE(all.measure(*other.model).ppl,
+             perplexity(*other.model, tokens, l.tokenizer->bos_id(), seq_len).ppl);
   }
 
   void matchesTransformersOnTheProjectsEvalSet_data() {
