@@ -84,7 +84,7 @@ PerplexityResult TextPerplexity::measure(const Model& model, JobContext& job) {
   std::vector<double> window_nll(windows_.size(), 0.0);
   std::mutex progress_mutex;
   int64_t started = 0;
-  auto measure_window = [&](int64_t w) {
+  auto measure_window = [&](int64_t w, int64_t /*worker*/) {
     job.throw_if_cancelled();
     {
       const std::lock_guard lock(progress_mutex);
@@ -103,11 +103,7 @@ PerplexityResult TextPerplexity::measure(const Model& model, JobContext& job) {
       window_nll[static_cast<size_t>(w)] -= lp;
   };
   const auto n = static_cast<int64_t>(windows_.size());
-  if (model.device().is_cpu()) {
-    for_each_on_cores(n, measure_window);
-  } else {
-    for (int64_t w = 0; w < n; ++w) measure_window(w);
-  }
+  for_each_on_cores(n, model.device().is_cpu(), measure_window);
   PerplexityResult result;
   double nll_sum = 0;
   for (size_t w = 0; w < windows_.size(); ++w) {

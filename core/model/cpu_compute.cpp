@@ -84,34 +84,41 @@ const CpuCompute& configure_cpu_compute(CpuPolicy policy) {
   return decided;
 }
 
-void for_each_on_cores(int64_t n, const std::function<void(int64_t)>& work) {
+int64_t workers_for(int64_t n, bool on_cpu) {
   const CpuCompute& c = configure_cpu_compute();
-  const auto set_blas = openblas_set();
-  const int64_t threads = c.tuned && set_blas && c.blas > 1 ? std::min<int64_t>(c.cores, n) : 1;
-  if (threads <= 1) {
-    for (int64_t i = 0; i < n; ++i) work(i);
+  return on_cpu && c.tuned && openblas_set() && c.blas > 1
+             ? std::max<int64_t>(1, std::min<int64_t>(c.cores, n))
+             : 1;
+}
+
+void for_each_on_cores(int64_t n, bool on_cpu,
+                       const std::function<void(int64_t item, int64_t worker)>& work) {
+  const int64_t workers = workers_for(n, on_cpu);
+  if (workers == 1) {
+    for (int64_t i = 0; i < n; ++i) work(i, 0);
     return;
   }
+  const auto set_blas = openblas_set();
   set_blas(1);
-  std::atomic<int64_t> next{0};
+  std::atomic<bool> failed{false};
   std::exception_ptr failure;
   std::mutex failure_mutex;
-  auto worker = [&] {
-    for (int64_t i; (i = next++) < n;) {
+  auto worker = [&](int64_t w) {
+    for (int64_t i = w; i < n && !failed; i += workers) {
       try {
-        work(i);
+        work(i, w);
       } catch (...) {
         const std::lock_guard lock(failure_mutex);
         if (!failure) failure = std::current_exception();
-        next = n;  // the items not yet begun are skipped
+        failed = true;
       }
     }
   };
   std::vector<std::thread> helpers;
-  for (int64_t t = 1; t < threads; ++t) helpers.emplace_back(worker);
-  worker();
+  for (int64_t w = 1; w < workers; ++w) helpers.emplace_back(worker, w);
+  worker(0);
   for (auto& helper : helpers) helper.join();
-  set_blas(c.blas);
+  set_blas(configure_cpu_compute().blas);
   if (failure) std::rethrow_exception(failure);
 }
 

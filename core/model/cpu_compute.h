@@ -31,12 +31,15 @@ const CpuCompute& configure_cpu_compute(CpuPolicy policy = CpuPolicy::tuned);
 // "2 cores: libtorch 1 thread, OpenBLAS 2 threads, heap kept"
 std::string describe(const CpuCompute& compute);
 
-// Runs work(i) for every i in [0, n): independent items (a perplexity's windows) on one thread per core, the
-// BLAS single-threaded meanwhile. Items of a few hundred tokens use two cores better than one item's
-// GEMMs split in two (and no BLAS worker waits spinning between them). Without OpenBLAS, on one core, with
-// the libraries' defaults kept (CpuPolicy::library_defaults) or with one item: in order on the calling
-// thread. The first exception stops the items not yet begun and is rethrown. `work` runs on several threads
-// at once: what it shares needs a lock.
-void for_each_on_cores(int64_t n, const std::function<void(int64_t)>& work);
+// Runs work(i, worker) for every i in [0, n): independent items (a perplexity's windows, GPTQ's calibration
+// batches) on one thread per core, the BLAS single-threaded meanwhile. Items of a few hundred tokens use two
+// cores better than one item's GEMMs split in two (and no BLAS worker waits spinning between them). Worker w
+// of workers_for(n) takes items w, w + W, w + 2W… in order, so what a worker accumulates is the same on
+// every run. Without OpenBLAS, on one core, with the libraries' defaults kept (CpuPolicy::library_defaults)
+// or with one item, and for work on a GPU (on_cpu false): one worker, the calling thread. The first exception
+// stops the items not yet begun and is rethrown. `work` runs on several threads at once: what workers share
+// needs a lock.
+int64_t workers_for(int64_t n, bool on_cpu);
+void for_each_on_cores(int64_t n, bool on_cpu, const std::function<void(int64_t item, int64_t worker)>& work);
 
 }  // namespace llmdrop

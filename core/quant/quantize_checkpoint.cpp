@@ -13,6 +13,7 @@
 #include "checkpoint/quant_formats.h"
 #include "checkpoint/tokenizer.h"
 #include "export/tensor_export.h"
+#include "model/cpu_compute.h"
 #include "model/model.h"
 #include "quant/quantizer.h"
 
@@ -20,37 +21,66 @@ namespace llmdrop {
 
 namespace {
 
-using TraceFn = std::function<void(const LayerTrace&)>;
+// A batch's trace, with the batch's index and the worker (for_each_on_cores) that ran it, on that worker's
+// thread.
+using TraceFn = std::function<void(const LayerTrace&, int64_t batch, int64_t worker)>;
 
 struct TraceCallback : HiddenStateObserver {
-  explicit TraceCallback(TraceFn fn) : fn(std::move(fn)) {}
+  explicit TraceCallback(std::function<void(const LayerTrace&)> fn) : fn(std::move(fn)) {}
   void on_layer(const LayerTrace& trace) override { fn(trace); }
-  TraceFn fn;
+  std::function<void(const LayerTrace&)> fn;
 };
 
-// Layer i over the calibration activations h (n, T, hidden), batch_size blocks at a time; on_trace sees each
-// batch's trace. Returns the layer's outputs (n, T, hidden).
+int64_t batches(const at::Tensor& h, int64_t batch_size) {
+  return (h.size(0) + batch_size - 1) / batch_size;
+}
+
+int64_t workers(const at::Tensor& h, int64_t batch_size) {
+  return workers_for(batches(h, batch_size), h.is_cpu());
+}
+
+// Layer i over the calibration activations h (n, T, hidden), batch_size blocks at a time, the batches one per
+// core on a CPU; on_trace sees each batch's trace. Returns the layer's outputs (n, T, hidden).
 at::Tensor run_layer(const Model& model, int64_t i, const at::Tensor& h, int64_t batch_size, JobContext& job,
                      const TraceFn& on_trace) {
-  TraceCallback observer(on_trace);
-  std::vector<at::Tensor> outputs;
-  for (int64_t b = 0; b < h.size(0); b += batch_size) {
+  std::vector<at::Tensor> outputs(static_cast<size_t>(batches(h, batch_size)));
+  for_each_on_cores(batches(h, batch_size), h.is_cpu(), [&](int64_t b, int64_t worker) {
     job.throw_if_cancelled();
-    outputs.push_back(model.layer_forward(i, h.slice(0, b, std::min(b + batch_size, h.size(0))), &observer));
-  }
+    TraceCallback observer([&](const LayerTrace& t) { on_trace(t, b, worker); });
+    const int64_t begin = b * batch_size, end = std::min(begin + batch_size, h.size(0));
+    outputs[static_cast<size_t>(b)] = model.layer_forward(i, h.slice(0, begin, end), &observer);
+  });
   return at::cat(outputs);
 }
 
-// H = 2/n Σ x xᵀ over the inputs x of one linear layer (float32).
-struct Hessian {
-  at::Tensor sum;
-  int64_t tokens = 0;
-  void add(const at::Tensor& x) {
+// Per-batch captures of run_layer, in batch order.
+std::vector<at::Tensor> in_batch_order(const at::Tensor& h, int64_t batch_size) {
+  return std::vector<at::Tensor>(static_cast<size_t>(batches(h, batch_size)));
+}
+
+// H = 2/n Σ x xᵀ over the inputs x of one linear layer (float32): a partial sum per worker, added in worker
+// order.
+class Hessian {
+ public:
+  explicit Hessian(int64_t workers)
+      : sums_(static_cast<size_t>(workers)), tokens_(static_cast<size_t>(workers)) {}
+  void add(const at::Tensor& x, int64_t worker) {
     const at::Tensor rows = x.reshape({-1, x.size(-1)}).to(at::kFloat);  // (tokens, K)
+    at::Tensor& sum = sums_[static_cast<size_t>(worker)];
     sum = sum.defined() ? sum.addmm_(rows.t(), rows) : rows.t().mm(rows);
-    tokens += rows.size(0);
+    tokens_[static_cast<size_t>(worker)] += rows.size(0);
   }
-  at::Tensor value() const { return sum * (2.0 / double(tokens)); }
+  at::Tensor value() const {
+    at::Tensor total = sums_.front();
+    int64_t tokens = tokens_.front();
+    for (size_t w = 1; w < sums_.size(); ++w)
+      if (sums_[w].defined()) total = total + sums_[w], tokens += tokens_[w];
+    return total * (2.0 / double(tokens));
+  }
+
+ private:
+  std::vector<at::Tensor> sums_;
+  std::vector<int64_t> tokens_;
 };
 
 // Rows [begin, end) of a quantized weight: one of the projections fused at load.
@@ -146,8 +176,9 @@ class LayerQuantizer {
   LayerResult gptq(int64_t i, at::Tensor& h) {
     DecoderLayer& layer = model_.mutable_layer(i);
     auto run = [&](at::Tensor LayerTrace::*input, at::Tensor& w) {
-      Hessian hessian;
-      run_layer(model_, i, h, request_.batch_size, job_, [&](const LayerTrace& t) { hessian.add(t.*input); });
+      Hessian hessian(workers(h, request_.batch_size));
+      run_layer(model_, i, h, request_.batch_size, job_,
+                [&](const LayerTrace& t, int64_t, int64_t worker) { hessian.add(t.*input, worker); });
       QuantizedWeight q = quantize_gptq(w, hessian.value(), scheme_);
       install(w, q);
       return q;
@@ -161,7 +192,7 @@ class LayerQuantizer {
       r.gate_up = run(&LayerTrace::mlp_input, layer.mlp->gate_up.dense);
       r.down = run(&LayerTrace::mlp_hidden, layer.mlp->down.dense);
     }
-    h = run_layer(model_, i, h, request_.batch_size, job_, [](const LayerTrace&) {});
+    h = run_layer(model_, i, h, request_.batch_size, job_, [](const LayerTrace&, int64_t, int64_t) {});
     return r;
   }
 
@@ -173,11 +204,13 @@ class LayerQuantizer {
   LayerResult awq(int64_t i, at::Tensor& h) {
     DecoderLayer& layer = model_.mutable_layer(i);
     const at::Tensor input = h;
-    std::vector<at::Tensor> attn_in, heads, mlp_in, hidden;
+    std::vector<at::Tensor> attn_in = in_batch_order(h, request_.batch_size), heads = attn_in,
+                            mlp_in = attn_in, hidden = attn_in;
     auto flat = [](const at::Tensor& t) { return t.reshape({-1, t.size(-1)}); };
-    h = run_layer(model_, i, h, request_.batch_size, job_, [&](const LayerTrace& t) {
-      if (t.attn_input.defined()) attn_in.push_back(flat(t.attn_input)), heads.push_back(flat(t.attn_heads));
-      if (t.mlp_input.defined()) mlp_in.push_back(flat(t.mlp_input)), hidden.push_back(flat(t.mlp_hidden));
+    h = run_layer(model_, i, h, request_.batch_size, job_, [&](const LayerTrace& t, int64_t b, int64_t) {
+      const auto at = static_cast<size_t>(b);
+      if (t.attn_input.defined()) attn_in[at] = flat(t.attn_input), heads[at] = flat(t.attn_heads);
+      if (t.mlp_input.defined()) mlp_in[at] = flat(t.mlp_input), hidden[at] = flat(t.mlp_hidden);
     });
     const ModelConfig& c = model_.config();
     const int64_t q_rows = c.num_heads * c.head_dim, kv_rows = c.num_kv_heads * c.head_dim;
@@ -241,9 +274,10 @@ class LayerQuantizer {
     at::Tensor& qkv = model_.mutable_layer(i).attn->qkv.dense;
     const at::Tensor kept = qkv;
     qkv = candidate;
-    std::vector<at::Tensor> outputs;
-    run_layer(model_, i, input, request_.batch_size, job_,
-              [&](const LayerTrace& t) { outputs.push_back(t.attn_output); });
+    std::vector<at::Tensor> outputs = in_batch_order(input, request_.batch_size);
+    run_layer(model_, i, input, request_.batch_size, job_, [&](const LayerTrace& t, int64_t b, int64_t) {
+      outputs[static_cast<size_t>(b)] = t.attn_output;
+    });
     qkv = kept;
     return at::cat(outputs);
   }
