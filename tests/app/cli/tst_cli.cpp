@@ -329,6 +329,20 @@ class CliTest : public QObject {
     QCOMPARE(all.json()["windows"].get<size_t>(), (ids.size() + 14) / 15);
   }
 
+  // On two cores the windows run one per core (for_each_on_cores), on one in order: the same value to the
+  // last digit.
+  void perplexityIsTheSameOnOneCoreAndOnTwo() {
+    const QString text = QString::fromStdString(
+        (data_dir() / ".." / ".." / "resources" / "text" / "demo_heldout.txt").string());
+    const QStringList args = {"perplexity", model("llama"),  "--data", text,    "--seq-len",
+                              "32",         "--max-windows", "24",     "--json"};
+    const Run one = run_cli(args, {}, {{"LLMDROP_THREADS", "1"}}),
+              two = run_cli(args, {}, {{"LLMDROP_THREADS", "2"}});
+    QVERIFY2(one.code == 0 && two.code == 0, (one.err + two.err).c_str());
+    QCOMPARE(two.json()["windows"].get<int>(), 24);
+    QCOMPARE(two.out, one.out);
+  }
+
   void generateIsDeterministicAndWellFormed() {
     const QStringList args = {"generate", model("llama"), "--prompt", "The license", "--max-new-tokens",
                               "6",        "--greedy",     "--json"};
