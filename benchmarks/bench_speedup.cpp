@@ -1,7 +1,7 @@
 // The workbench's measured decode speedup, repeated: the same plan measured N times (measure_speedup, the
-// interleaved protocol the impact panel shows). Prints each measurement's median, range, pairs and whether it
-// settled, then the spread of the settled medians: a user who clicks the same plan twice should read the
-// same number, or be told the machine is too noisy to tell.
+// interleaved protocol the impact panel shows). Prints each measurement's speedup, 95 % interval, pairs and
+// whether it settled, then the spread of the settled figures: a user who clicks the same plan twice should
+// read the same number, or be told the machine is too noisy to tell.
 //
 //   bench_speedup [MODEL] [--device D] [--dtype T] [--repeats N] [--context N] [--steps N] [--drop-attn LIST]
 //                 [--drop-mlp LIST]
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     if (settled.empty()) return std::printf("\nno measurement settled: every one said too noisy\n"), 0;
     std::sort(settled.begin(), settled.end());
     const double median = settled[settled.size() / 2];
-    std::printf("\n%zu of %lld settled; their medians %.2f – %.2f×: spread %.1f %% of %.2f×\n",
+    std::printf("\n%zu of %lld settled; their speedups %.2f – %.2f×: spread %.1f %% of the median %.2f×\n",
                 settled.size(), static_cast<long long>(args->integers.at("repeats")), settled.front(),
                 settled.back(), 100 * (settled.back() - settled.front()) / median, median);
   } catch (const Error& e) {

@@ -59,7 +59,8 @@ void ImpactPanel::show_measured_pending() {
 // Short, so that the dock's rows keep one or two lines; the speeds behind the figure in the tooltip.
 void ImpactPanel::show_measured(const SpeedupMeasurement& m, const QString& device, int64_t context) {
   measured_->setToolTip(tr("Decode tokens/s on %1 after %2 tokens of context, full model → plan: %3 → %4 "
-                           "(medians of %5 interleaved pairs of runs)")
+                           "(medians over %5 interleaved pairs of runs, each from its fastest step; the "
+                           "range is the speedup's 95 % interval)")
                             .arg(device)
                             .arg(context)
                             .arg(m.baseline_tokens_per_second, 0, 'f', 1)

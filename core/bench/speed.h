@@ -50,23 +50,26 @@ std::vector<std::vector<SpeedResult>> measure_configurations(Model& model, const
 // The decode speedup of `plan` over `baseline` on one model, measured so that a user can believe it: the two
 // plans alternate (baseline, plan; then plan, baseline; ...) so that a machine that speeds up or slows down
 // affects both alike; each measurement prefills `round.context` random tokens untimed and times
-// `round.new_tokens` decode steps (tokens/s from the median step). Pairs are added until the last
-// `min_pairs` ratios lie within `max_spread` of their median, or `max_pairs` have run: then `settled` is
-// false and the machine was too noisy to tell. The model is left at `plan`.
+// `round.new_tokens` decode steps (tokens/s from the fastest step). The speedup is the geometric mean of the
+// pairs' ratios; pairs are added until at least `min_pairs` have run and its 95 % confidence interval is no
+// wider than `max_spread` of it, or `max_pairs` have run: then `settled` is false and the machine was too
+// noisy to tell. A quiet machine settles in three pairs; a noisy one takes more, or says so. The model is
+// left at `plan`.
 struct SpeedupMeasurement;
 
 struct SpeedupOptions {
   SpeedRound round{64, 16};
   int min_pairs = 3;
-  int max_pairs = 9;
-  double max_spread = 0.10;  // (largest − smallest ratio) / median
-  // After each pair that does not end the measurement: the figure so far (over every pair until min_pairs).
+  int max_pairs = 12;
+  double max_spread = 0.10;  // the 95 % interval's width / the speedup
+  // After each pair that does not end the measurement: the figure so far.
   std::function<void(const SpeedupMeasurement&)> on_pair;
 };
 
 struct SpeedupMeasurement {
-  double baseline_tokens_per_second = 0, plan_tokens_per_second = 0;  // medians over the pairs
-  double speedup = 0, speedup_min = 0, speedup_max = 0;  // median and range of the last min_pairs ratios
+  // Medians over the pairs of each round's fastest step.
+  double baseline_tokens_per_second = 0, plan_tokens_per_second = 0;
+  double speedup = 0, speedup_min = 0, speedup_max = 0;  // geometric mean of the ratios, its 95 % interval
   int pairs = 0;
   bool settled = false;
   double spread() const { return speedup > 0 ? (speedup_max - speedup_min) / speedup : 0; }
