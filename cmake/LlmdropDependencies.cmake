@@ -78,6 +78,20 @@ else()  # no pkg-config: look for the header and library directly
   message(STATUS "PCRE2: ${PCRE2_LIBRARY}")
 endif()
 
+# utf8proc normalizes text to NFC / NFKC as tokenizer.json normalizers ask (checkpoint/tokenizer_json.cpp):
+# Debian and Ubuntu's libutf8proc-dev.
+add_library(llmdrop_utf8proc INTERFACE)
+find_path(UTF8PROC_INCLUDE_DIR utf8proc.h)
+find_library(UTF8PROC_LIBRARY utf8proc)
+if(NOT UTF8PROC_INCLUDE_DIR OR NOT UTF8PROC_LIBRARY)
+  message(FATAL_ERROR
+    "utf8proc is missing: install libutf8proc-dev (`apt-get install libutf8proc-dev`), or set "
+    "UTF8PROC_INCLUDE_DIR (the folder of utf8proc.h) and UTF8PROC_LIBRARY (libutf8proc.so).")
+endif()
+target_include_directories(llmdrop_utf8proc SYSTEM INTERFACE "${UTF8PROC_INCLUDE_DIR}")
+target_link_libraries(llmdrop_utf8proc INTERFACE "${UTF8PROC_LIBRARY}")
+message(STATUS "utf8proc: ${UTF8PROC_LIBRARY}")
+
 set(_qt_components)
 if(LLMDROP_TESTS)
   list(APPEND _qt_components Core Test)

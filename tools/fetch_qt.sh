@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Here (Debian): downloads the Qt 6 Core/Test runtime and CMake files, and PCRE2, into .qt6/debs (git-ignored; carry ".qt6")
+# Here (Debian): downloads the Qt 6 Core/Test runtime and CMake files, PCRE2 and utf8proc, into .qt6/debs (git-ignored; carry ".qt6")
 # so that a GPU task can build the Qt Test suites against them (the GPU machine has no Qt); tools/gpu/common.sh
 # unpacks them there.  Usage: tools/fetch_qt.sh [gui]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .qt6/debs
 cd .qt6/debs
-# libpcre2-dev / libpcre2-8-0: PCRE2 for util/regex.cpp, which the GPU machine's image lacks as well.
+# libpcre2-dev / libpcre2-8-0 (util/regex.cpp) and libutf8proc-dev / libutf8proc2 (tokenizer.json's NFC):
+# the GPU machine's image lacks them as well.
 apt-get download qt6-base-dev qt6-base-dev-tools libqt6core6 libqt6test6 libicu72 libdouble-conversion3 \
-  libb2-1 libpcre2-16-0 qmake6 qmake6-bin libglib2.0-0 libpcre2-dev libpcre2-8-0 >/dev/null
+  libb2-1 libpcre2-16-0 qmake6 qmake6-bin libglib2.0-0 libpcre2-dev libpcre2-8-0 \
+  libutf8proc-dev libutf8proc2 >/dev/null
 # `fetch_qt.sh gui`: also what the workbench needs there (tools/gpu/run.sh gui): Gui/Widgets/PrintSupport/Svg,
 # QCustomPlot, the offscreen platform plugin, LinguistTools, and the libraries under them an Ubuntu image may
 # lack (never libc or libstdc++: the machine's own are newer).

@@ -15,7 +15,7 @@ sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 # (about 40x faster matrix products on the CPU).
 packages=(build-essential cmake ninja-build pkg-config dpkg-dev qt6-base-dev qt6-tools-dev qt6-l10n-tools
   qt6-tools-dev-tools qt6-svg-dev libqcustomplot-dev nlohmann-json3-dev libtorch-dev libprotobuf-dev protobuf-compiler
-  sentencepiece libopenblas0-pthread libgl-dev xvfb xauth libpcre2-dev clang libclang-rt-14-dev llvm)
+  sentencepiece libopenblas0-pthread libgl-dev xvfb xauth libpcre2-dev libutf8proc-dev clang libclang-rt-14-dev llvm)
 
 install_packages() {
   local missing=()

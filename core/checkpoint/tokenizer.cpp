@@ -3,10 +3,12 @@
 #include <sentencepiece_processor.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
 
 #include "checkpoint/model_config.h"
+#include "checkpoint/tokenizer_json.h"
 #include "util/error.h"
 #include "util/input.h"
 
@@ -210,6 +212,7 @@ void check_model_proto(const std::string& bytes, const fs::path& path) {
 }  // namespace
 
 struct Tokenizer::Impl {
+  std::optional<TokenizerJson> json;  // when the folder's tokenizer is tokenizer.json
   sentencepiece::SentencePieceProcessor processor;
 };
 
@@ -221,11 +224,8 @@ Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer Tokenizer::open(const fs::path& model_dir, const ModelConfig& config) {
   const fs::path path = model_dir / "tokenizer.model";
   if (!fs::exists(path)) {
-    if (fs::exists(model_dir / "tokenizer.json"))
-      throw_bad_input(
-          "this model's tokenizer is tokenizer.json (byte-level BPE, as in Llama-3 and Qwen2), which "
-          "is not supported yet; a sentencepiece tokenizer.model is needed");
-    throw_bad_input("no tokenizer.model in " + model_dir.string());
+    if (fs::exists(model_dir / "tokenizer.json")) return open_json(model_dir, config);
+    throw_bad_input("no tokenizer.model or tokenizer.json in " + model_dir.string());
   }
   // Read here, through the input layer (a regular file of bounded size), and checked before sentencepiece
   // sees it: sentencepiece trusts the file's normalizer rules.
@@ -248,7 +248,29 @@ Tokenizer Tokenizer::open(const fs::path& model_dir, const ModelConfig& config) 
   return tok;
 }
 
+Tokenizer Tokenizer::open_json(const fs::path& model_dir, const ModelConfig& config) {
+  Tokenizer tok;
+  tok.impl_->json = TokenizerJson::open(model_dir / "tokenizer.json");
+  const TokenizerJson& json = *tok.impl_->json;
+  // BOS: what the post-processor puts first (AutoTokenizer's add_special_tokens), unless
+  // tokenizer_config.json says add_bos_token false. EOS: config.json's, else tokenizer_config.json's.
+  nlohmann::json settings = nlohmann::json::object();
+  if (const fs::path file = model_dir / "tokenizer_config.json"; fs::exists(file)) {
+    settings = read_json_file(file);
+    if (!settings.is_object()) throw_bad_input(file.string() + " must be a JSON object");
+  }
+  const std::vector<int64_t> around = json.encode("", /*add_special_tokens=*/true);
+  if (!around.empty() && settings.value("add_bos_token", true) != false) tok.bos_ = around.front();
+  if (!config.eos_token_ids.empty()) {
+    tok.eos_ = config.eos_token_ids.front();
+  } else if (settings.contains("eos_token") && settings["eos_token"].is_string()) {
+    tok.eos_ = json.token_id(settings["eos_token"].get<std::string>());
+  }
+  return tok;
+}
+
 std::vector<int64_t> Tokenizer::encode(const std::string& text) const {
+  if (impl_->json) return impl_->json->encode(text);
   std::vector<int> ids;
   const auto status = impl_->processor.Encode(text, &ids);
   if (!status.ok()) throw_runtime("tokenizer: " + status.ToString());
@@ -256,6 +278,7 @@ std::vector<int64_t> Tokenizer::encode(const std::string& text) const {
 }
 
 std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
+  if (impl_->json) return impl_->json->decode(ids);
   std::vector<int> pieces;
   for (int64_t id : ids) {
     if (id < 0 || id >= vocab_size())
@@ -277,6 +300,7 @@ std::string Tokenizer::decode_continuation(const std::vector<int64_t>& prompt,
 }
 
 int64_t Tokenizer::vocab_size() const {
+  if (impl_->json) return impl_->json->vocab_size();
   return impl_->processor.GetPieceSize();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// The model's tokenizer (sentencepiece tokenizer.model). Byte-level BPE tokenizer.json models are detected
-// and refused with a clear message.
+// The model's tokenizer: sentencepiece's tokenizer.model, or, in a folder without one, a BPE tokenizer.json
+// (checkpoint/tokenizer_json: Llama 3, Qwen2, GPT-2 and SentencePiece-style fast tokenizers).
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -14,7 +14,9 @@ struct ModelConfig;
 
 class Tokenizer {
  public:
-  // Opens `model_dir`/tokenizer.model; bos/eos come from the model config when it has them.
+  // Opens `model_dir`/tokenizer.model (bos/eos from the model config when it has them), or else
+  // `model_dir`/tokenizer.json (BOS as its post-processor adds it, unless tokenizer_config.json's
+  // add_bos_token is false; EOS from the model config, else tokenizer_config.json).
   static Tokenizer open(const std::filesystem::path& model_dir, const ModelConfig& config);
   ~Tokenizer();
   Tokenizer(Tokenizer&&) noexcept;
@@ -32,6 +34,7 @@ class Tokenizer {
 
  private:
   Tokenizer();
+  static Tokenizer open_json(const std::filesystem::path& model_dir, const ModelConfig& config);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::optional<int64_t> bos_, eos_;

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "util/error.h"
+#include "util/utf8.h"
 
 namespace llmdrop {
 
@@ -49,59 +50,6 @@ pcre2_match_context* match_context() {
     return c;
   }();
   return context;
-}
-
-// Length of the valid UTF-8 sequence at s[i] (the strict Unicode table: no overlongs, surrogates or code
-// points past U+10FFFF, as PCRE2 checks), 0 when invalid.
-size_t utf8_length(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const auto cont = [&](size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
-  const unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if ((c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) > 0x9F)) return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if ((c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) > 0x8F)) return 0;
-    return 4;
-  }
-  return 0;
-}
-
-// `text` when it is valid UTF-8; otherwise a copy in `storage` with every invalid byte replaced by U+FFFD.
-std::string_view valid_utf8(std::string_view text, std::string& storage) {
-  size_t i = 0, n = 0;
-  while (i < text.size() && (n = utf8_length(text, i)) != 0) i += n;
-  if (i == text.size()) return text;
-  storage.assign(text.substr(0, i));
-  while (i < text.size()) {
-    n = utf8_length(text, i);
-    if (n == 0) {
-      storage += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      storage.append(text, i, n);
-      i += n;
-    }
-  }
-  return storage;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
 }
 
 bool is_digit(char c) {
@@ -221,6 +169,17 @@ std::vector<Regex::Match> Regex::find_all(std::string_view text) const {
   const std::string_view subject = valid_utf8(text, storage);
   impl_->for_each_match(subject, [&](const PCRE2_SIZE* ov) {
     found.push_back(impl_->to_match(subject, ov));
+    return true;
+  });
+  return found;
+}
+
+std::vector<std::pair<size_t, size_t>> Regex::spans(std::string_view text) const {
+  std::vector<std::pair<size_t, size_t>> found;
+  if (!impl_) return found;
+  if (!is_valid_utf8(text)) throw_bad_input(impl_->where + ": the text is not valid UTF-8");
+  impl_->for_each_match(text, [&](const PCRE2_SIZE* ov) {
+    found.emplace_back(ov[0], ov[1]);
     return true;
   });
   return found;

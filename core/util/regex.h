@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace llmdrop {
@@ -44,6 +45,9 @@ class Regex {
   // Python's re.finditer: every non-overlapping match, left to right; an empty match right after a non-empty
   // one counts (Python 3.7+).
   std::vector<Match> find_all(std::string_view text) const;
+  // The same matches as byte ranges [begin, end) of `text`, which must be valid UTF-8 (BadInput otherwise:
+  // offsets into a repaired copy would mean nothing).
+  std::vector<std::pair<size_t, size_t>> spans(std::string_view text) const;
 
   // Python's re.sub template: \1 … \99 and \g<1> / \g<name> insert a group (empty when it did not take part),
   // \n \t \r \f \v \a \b \\ and octal \0oo / \ooo are characters, "\" before another non-letter stays as is.

@@ -148,13 +148,31 @@ class ConfigTest : public QObject {
     qunsetenv("LLMDROP_DEMO_MODEL");
   }
 
-  void byteLevelTokenizerIsRefusedClearly() {
-    const fs::path d = dir("bpe");
+  // A folder without tokenizer.model opens through its tokenizer.json: BOS as the post-processor adds it
+  // (Llama 3's template; none for Qwen2), and a broken file is refused naming it and the field.
+  void tokenizerJsonOpensWithoutATokenizerModel() {
+    const auto reference = [](const char* name) {
+      return test::read_json(test::data_dir() / "tokenizer_json" / name / "reference.json")["cases"];
+    };
+    const auto texts = test::read_json(test::data_dir() / "tokenizer_json" / "texts.json");
+    QCOMPARE(texts[3].get<std::string>(), std::string("Hello world"));
+    for (const char* name : {"llama3", "qwen2"}) {
+      const fs::path d = dir((std::string("json-") + name).c_str());
+      test::copy_model("qwen2", d);
+      fs::remove(d / "tokenizer.model");
+      for (const char* file : {"tokenizer.json", "tokenizer_config.json"})
+        fs::copy_file(test::data_dir() / "tokenizer_json" / name / file, d / file);
+      const Tokenizer tok = Tokenizer::open(d, Checkpoint::open(d).config);
+      QCOMPARE(tok.encode("Hello world"), reference(name)[3]["ids"].get<std::vector<int64_t>>());
+      QCOMPARE(tok.decode(tok.encode("Hello world")), std::string("Hello world"));
+      QCOMPARE(tok.bos_id(), std::string(name) == "llama3" ? std::optional<int64_t>(1756) : std::nullopt);
+    }
+    const fs::path d = dir("json-broken");
     test::copy_model("qwen2", d);
     fs::remove(d / "tokenizer.model");
     test::write_file(d / "tokenizer.json", R"({"model": {"type": "BPE"}})");
-    const Checkpoint ckpt = Checkpoint::open(d);
-    EXPECT_ERROR(BadInput, Tokenizer::open(d, ckpt.config), "not supported yet");
+    EXPECT_ERROR(BadInput, Tokenizer::open(d, Checkpoint::open(d).config),
+                 (d / "tokenizer.json").string() + ": model: missing field 'vocab'");
   }
 
   void summaryCountsParametersAndKvBytes() {
