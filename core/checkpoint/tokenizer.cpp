@@ -299,6 +299,16 @@ std::string Tokenizer::decode_continuation(const std::vector<int64_t>& prompt,
   return full.compare(0, head.size(), head) == 0 ? full.substr(head.size()) : decode(new_ids);
 }
 
+std::string Tokenizer::kind() const {
+  return impl_->json ? "BPE tokenizer.json" : "sentencepiece tokenizer.model";
+}
+
+std::string Tokenizer::piece(int64_t id) const {
+  if (id < 0 || id >= vocab_size())
+    throw_bad_input("token id " + std::to_string(id) + " is outside the vocabulary");
+  return impl_->json ? impl_->json->token(id) : impl_->processor.IdToPiece(static_cast<int>(id));
+}
+
 int64_t Tokenizer::vocab_size() const {
   if (impl_->json) return impl_->json->vocab_size();
   return impl_->processor.GetPieceSize();

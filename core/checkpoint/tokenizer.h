@@ -29,6 +29,8 @@ class Tokenizer {
   std::string decode_continuation(const std::vector<int64_t>& prompt,
                                   const std::vector<int64_t>& new_ids) const;
   int64_t vocab_size() const;
+  std::string kind() const;             // "sentencepiece tokenizer.model" or "BPE tokenizer.json"
+  std::string piece(int64_t id) const;  // the vocabulary's text for `id` (e.g. "<s>")
   std::optional<int64_t> bos_id() const { return bos_; }
   std::optional<int64_t> eos_id() const { return eos_; }
 

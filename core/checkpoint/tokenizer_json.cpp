@@ -732,6 +732,13 @@ int64_t TokenizerJson::vocab_size() const {
   return static_cast<int64_t>(impl_->token_of.size());
 }
 
+std::string TokenizerJson::token(int64_t id) const {
+  if (id < 0 || id >= vocab_size())
+    throw_bad_input("token id " + std::to_string(id) + " is outside the vocabulary of " +
+                    std::to_string(vocab_size()));
+  return impl_->token_of[static_cast<size_t>(id)];
+}
+
 std::optional<int64_t> TokenizerJson::token_id(const std::string& token) const {
   for (const auto& a : impl_->added)
     if (a.content == token) return a.id;

@@ -32,6 +32,7 @@ class TokenizerJson {
   std::string decode(const std::vector<int64_t>& ids, bool skip_special_tokens = false) const;
   int64_t vocab_size() const;  // the model's pieces and the added tokens
   std::optional<int64_t> token_id(const std::string& token) const;
+  std::string token(int64_t id) const;  // the piece or added token; BadInput outside the vocabulary
 
  private:
   TokenizerJson();

@@ -302,6 +302,41 @@ class CliTest : public QObject {
     QCOMPARE(r.json()["ids"], c["ids"]);
   }
 
+  // tokenize --decode turns ids back into text, and info names the tokenizer and its special tokens: for the
+  // sentencepiece llama and for a copy of it whose tokenizer is the Llama 3-shaped tokenizer.json fixture.
+  void tokenizeDecodesAndInfoNamesTheTokenizer() {
+    QTemporaryDir tmp;
+    const std::filesystem::path json_model = tmp.path().toStdString();
+    for (const auto& f : std::filesystem::directory_iterator(model_dir("llama")))
+      if (f.path().filename() != "tokenizer.model")
+        std::filesystem::copy(f.path(), json_model / f.path().filename());
+    for (const char* f : {"tokenizer.json", "tokenizer_config.json"})
+      std::filesystem::copy(data_dir() / "tokenizer_json" / "llama3" / f, json_model / f);
+    const QString text = "The license grants the right to copy, 3 times: ünïcode 😀.";
+    struct Expected {
+      QString model, kind, bos;
+    };
+    for (const Expected& e :
+         {Expected{model("llama"), "sentencepiece tokenizer.model", "<s>"},
+          Expected{QString::fromStdString(json_model.string()), "BPE tokenizer.json", "<|begin_of_text|>"}}) {
+      const Run ids = run_cli({"tokenize", e.model, "--text", text, "--json"});
+      QCOMPARE(ids.code, 0);
+      QStringList list;
+      for (const int64_t id : ids.json()["ids"].get<std::vector<int64_t>>()) list << QString::number(id);
+      const Run back = run_cli({"tokenize", e.model, "--decode", list.join(","), "--json"});
+      QVERIFY2(back.code == 0, back.err.c_str());
+      QCOMPARE(QString::fromStdString(back.json()["text"].get<std::string>()), text);
+      const auto info = run_cli({"info", e.model, "--json"}).json()["tokenizer"];
+      QCOMPARE(QString::fromStdString(info["kind"].get<std::string>()), e.kind);
+      QCOMPARE(QString::fromStdString(info["bos"]["token"].get<std::string>()), e.bos);
+    }
+    const Run neither = run_cli({"tokenize", model("llama")});
+    QCOMPARE(neither.code, 2);
+    QVERIFY2(
+        neither.err.find("give --text TEXT (text to ids) or --decode IDS (ids to text)") != std::string::npos,
+        neither.err.c_str());
+  }
+
   void perplexityFollowsItsWindowDefinition() {
     // ppl over one window of seq_len must equal exp(-mean) of logprobs on [BOS] + first seq_len-1 tokens.
     QTemporaryDir tmp;
