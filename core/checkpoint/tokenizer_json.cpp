@@ -9,6 +9,8 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <queue>
+#include <tuple>
 #include <unordered_map>
 
 #include "util/error.h"
@@ -403,6 +405,7 @@ class BpeModel {
       if (const auto it = cache_.find(text); it != cache_.end()) return it->second;
     }
     std::vector<int64_t> ids = split(text);
+    if (text.size() > kCachedWordBytes) return ids;  // a long word (a whole text) would fill the cache
     const std::lock_guard lock(cache_mutex_);
     if (cache_.size() > kCacheWords) cache_.clear();
     cache_.emplace(text, ids);
@@ -410,7 +413,7 @@ class BpeModel {
   }
 
  private:
-  static constexpr size_t kCacheWords = 100000;
+  static constexpr size_t kCacheWords = 100000, kCachedWordBytes = 256;
   static uint64_t key(int64_t a, int64_t b) {
     return (static_cast<uint64_t>(a) << 32) | static_cast<uint32_t>(b);
   }
@@ -443,20 +446,51 @@ class BpeModel {
       if (!(fuse_unk && last_unk)) symbols.push_back(*unk);
       last_unk = true;
     }
-    // The lowest-ranked adjacent pair merges first (the leftmost among equals), until none merges.
-    while (symbols.size() > 1) {
-      size_t best = symbols.size();
-      const Merge* chosen = nullptr;
-      for (size_t i = 0; i + 1 < symbols.size(); ++i) {
-        const auto it = merges_.find(key(symbols[i], symbols[i + 1]));
-        if (it != merges_.end() && (!chosen || it->second.rank < chosen->rank))
-          chosen = &it->second, best = i;
-      }
-      if (!chosen) break;
-      symbols[best] = chosen->merged;
-      symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+    return merge_all(symbols);
+  }
+
+  // The lowest-ranked adjacent pair merges first (the leftmost among equals), until none merges: the symbols
+  // as a linked list and the candidate merges in a heap, so a word of n symbols takes O(n log n) (a
+  // SentencePiece-style tokenizer has no pre-tokenizer: a whole text is one word).
+  std::vector<int64_t> merge_all(const std::vector<int64_t>& ids) const {
+    struct Node {
+      int64_t id;
+      int64_t prev, next;  // -1: none
+      bool alive = true;
+    };
+    const auto n = static_cast<int64_t>(ids.size());
+    std::vector<Node> nodes;
+    nodes.reserve(ids.size());
+    for (int64_t i = 0; i < n; ++i)
+      nodes.push_back({ids[static_cast<size_t>(i)], i - 1, i + 1 < n ? i + 1 : -1});
+    using Candidate = std::tuple<int64_t, int64_t, int64_t>;  // rank, position of the left symbol, merged id
+    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap;
+    auto consider = [&](int64_t at) {
+      if (at < 0 || nodes[static_cast<size_t>(at)].next < 0) return;
+      const Node& left = nodes[static_cast<size_t>(at)];
+      const auto it = merges_.find(key(left.id, nodes[static_cast<size_t>(left.next)].id));
+      if (it != merges_.end()) heap.emplace(it->second.rank, at, it->second.merged);
+    };
+    for (int64_t i = 0; i + 1 < n; ++i) consider(i);
+    while (!heap.empty()) {
+      const auto [rank, at, merged] = heap.top();
+      heap.pop();
+      Node& left = nodes[static_cast<size_t>(at)];
+      if (!left.alive || left.next < 0) continue;
+      Node& right = nodes[static_cast<size_t>(left.next)];
+      const auto it = merges_.find(key(left.id, right.id));
+      if (it == merges_.end() || it->second.rank != rank || it->second.merged != merged) continue;  // stale
+      left.id = merged;
+      right.alive = false;
+      left.next = right.next;
+      if (right.next >= 0) nodes[static_cast<size_t>(right.next)].prev = at;
+      consider(left.prev);
+      consider(at);
     }
-    return symbols;
+    std::vector<int64_t> out;
+    for (const Node& node : nodes)
+      if (node.alive) out.push_back(node.id);
+    return out;
   }
 
   struct Merge {
