@@ -260,11 +260,14 @@ Tokenizer Tokenizer::open_json(const fs::path& model_dir, const ModelConfig& con
     if (!settings.is_object()) throw_bad_input(file.string() + " must be a JSON object");
   }
   const std::vector<int64_t> around = json.encode("", /*add_special_tokens=*/true);
-  if (!around.empty() && settings.value("add_bos_token", true) != false) tok.bos_ = around.front();
+  const std::string where = (model_dir / "tokenizer_config.json").string() + ": ";
+  const nlohmann::json* add_bos = json_find(settings, "add_bos_token");
+  if (!around.empty() && (!add_bos || json_bool(*add_bos, where + "add_bos_token")))
+    tok.bos_ = around.front();
   if (!config.eos_token_ids.empty()) {
     tok.eos_ = config.eos_token_ids.front();
-  } else if (settings.contains("eos_token") && settings["eos_token"].is_string()) {
-    tok.eos_ = json.token_id(settings["eos_token"].get<std::string>());
+  } else if (const nlohmann::json* eos = json_find(settings, "eos_token"); eos && eos->is_string()) {
+    tok.eos_ = json.token_id(eos->get<std::string>());
   }
   return tok;
 }

@@ -167,6 +167,14 @@ class ConfigTest : public QObject {
       QCOMPARE(tok.decode(tok.encode("Hello world")), std::string("Hello world"));
       QCOMPARE(tok.bos_id(), std::string(name) == "llama3" ? std::optional<int64_t>(1756) : std::nullopt);
     }
+    // tokenizer_config.json's add_bos_token: false drops the template's BOS; a value of another type is
+    // refused.
+    const fs::path llama3 = dir("json-llama3");
+    test::write_file(llama3 / "tokenizer_config.json", R"({"add_bos_token": false})");
+    QCOMPARE(Tokenizer::open(llama3, Checkpoint::open(llama3).config).bos_id(), std::nullopt);
+    test::write_file(llama3 / "tokenizer_config.json", R"({"add_bos_token": "yes"})");
+    EXPECT_ERROR(BadInput, Tokenizer::open(llama3, Checkpoint::open(llama3).config),
+                 "tokenizer_config.json: add_bos_token must be true or false");
     const fs::path d = dir("json-broken");
     test::copy_model("qwen2", d);
     fs::remove(d / "tokenizer.model");
