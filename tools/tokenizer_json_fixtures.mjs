@@ -170,8 +170,10 @@ function byteLevelTokenizer({ regex, splitFirst, merges, pairMerges, ignoreMerge
 }
 
 // SentencePiece-style BPE (Llama 2 / Mistral fast tokenizers): spaces become "▁" and one is prepended, no
-// pre-tokenizer, characters as base symbols with byte fallback for the rest.
-function sentencePieceTokenizer(merges) {
+// pre-tokenizer, characters as base symbols with byte fallback for the rest. `metaspace`: the newer layout,
+// a Metaspace pre-tokenizer (prepended to the input's first piece only, words split at "▁") and decoder, here
+// with a Lowercase normalizer.
+function sentencePieceTokenizer(merges, metaspace = false) {
   const words = corpus
     .replace(/ /g, "▁")
     .split(/(?=▁)/u)
@@ -186,19 +188,34 @@ function sentencePieceTokenizer(merges) {
   const specials = ["<unk>", "<s>", "</s>"];
   const bytes = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`);
   const vocab = vocabulary([...specials, ...bytes, ...base], learnt);
+  // The Metaspace one also carries added tokens with every option: stripping whitespace (Unicode's) to the
+  // left, right or both, a single-word one, one matched in the normalized (lowercased) text, one not.
+  let next = Object.keys(vocab).length;
+  const extras = metaspace
+    ? [
+        added(next++, "<mask>", true, { lstrip: true }),
+        added(next++, "<sep>", true, { rstrip: true }),
+        added(next++, "<|pad|>", true, { lstrip: true, rstrip: true }),
+        added(next++, "tok", false, { single_word: true }),
+        added(next++, "Foo Bar", false),
+        added(next++, "ABC", false, { normalized: false }),
+      ]
+    : [];
   return {
     version: "1.0",
     truncation: null,
     padding: null,
-    added_tokens: specials.map((s, i) => added(i, s)),
-    normalizer: {
-      type: "Sequence",
-      normalizers: [
-        { type: "Prepend", prepend: "▁" },
-        { type: "Replace", pattern: { String: " " }, content: "▁" },
-      ],
-    },
-    pre_tokenizer: null,
+    added_tokens: [...specials.map((s, i) => added(i, s)), ...extras],
+    normalizer: metaspace
+      ? { type: "Lowercase" }
+      : {
+          type: "Sequence",
+          normalizers: [
+            { type: "Prepend", prepend: "▁" },
+            { type: "Replace", pattern: { String: " " }, content: "▁" },
+          ],
+        },
+    pre_tokenizer: metaspace ? { type: "Metaspace", replacement: "▁", prepend_scheme: "first", split: true } : null,
     post_processor: {
       type: "TemplateProcessing",
       single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
@@ -212,12 +229,18 @@ function sentencePieceTokenizer(merges) {
     },
     decoder: {
       type: "Sequence",
-      decoders: [
-        { type: "Replace", pattern: { String: "▁" }, content: " " },
-        { type: "ByteFallback" },
-        { type: "Fuse" },
-        { type: "Strip", content: " ", start: 1, stop: 0 },
-      ],
+      decoders: metaspace
+        ? [
+            { type: "Metaspace", replacement: "▁", prepend_scheme: "first", split: true },
+            { type: "ByteFallback" },
+            { type: "Fuse" },
+          ]
+        : [
+            { type: "Replace", pattern: { String: "▁" }, content: " " },
+            { type: "ByteFallback" },
+            { type: "Fuse" },
+            { type: "Strip", content: " ", start: 1, stop: 0 },
+          ],
     },
     model: {
       type: "BPE",
@@ -266,6 +289,10 @@ const tokenizers = {
     json: sentencePieceTokenizer(1200),
     config: { bos_token: "<s>", eos_token: "</s>", unk_token: "<unk>", add_bos_token: true, add_eos_token: false },
   },
+  metaspace: {
+    json: sentencePieceTokenizer(1200, true),
+    config: { bos_token: "<s>", eos_token: "</s>", unk_token: "<unk>" },
+  },
 };
 
 // The texts: prose and code lines, scripts other than Latin, emoji, combining marks, whitespace runs, digit
@@ -306,6 +333,8 @@ const makers = [
   },
   () => pick(allSpecials) + pick(lines).slice(0, 50) + pick(allSpecials),
   () => pick(lines).toUpperCase() + " I'M HERE, YOU'LL SEE: it's 'quoted' 's",
+  () => pick(["ΟΔΟΣ", "ΣΟΦΟΣ Σ ΑΣ.", "İSTANBUL İi", "ǅungla ǈ", "Straße STRASSE", "ΌΣΟΣ’ ΑΣ'Σ"]) + pick([" ", ""]) + pick(lines).slice(0, 20),
+  () => pick(whitespace) + pick(allSpecials) + pick(whitespace) + pick(["tok", "a tok b", "toks", "xtok", "foo bar", "FOO BAR", "Foo Bar", "ABC", "abc"]) + pick(whitespace),
 ];
 const texts = ["", " ", "\n", "Hello world", " Hello  world ", "<|begin_of_text|>", "<s>hi</s>"];
 while (texts.length < 3100) texts.push(makers[texts.length % makers.length]());

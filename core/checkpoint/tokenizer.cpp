@@ -222,11 +222,10 @@ Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 
 Tokenizer Tokenizer::open(const fs::path& model_dir, const ModelConfig& config) {
+  // tokenizer.json first, as AutoTokenizer takes the fast tokenizer where there is one.
+  if (fs::exists(model_dir / "tokenizer.json")) return open_json(model_dir, config);
   const fs::path path = model_dir / "tokenizer.model";
-  if (!fs::exists(path)) {
-    if (fs::exists(model_dir / "tokenizer.json")) return open_json(model_dir, config);
-    throw_bad_input("no tokenizer.model or tokenizer.json in " + model_dir.string());
-  }
+  if (!fs::exists(path)) throw_bad_input("no tokenizer.json or tokenizer.model in " + model_dir.string());
   // Read here, through the input layer (a regular file of bounded size), and checked before sentencepiece
   // sees it: sentencepiece trusts the file's normalizer rules.
   const std::string bytes = read_file(path, kMaxMetadataBytes);

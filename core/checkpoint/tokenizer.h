@@ -1,6 +1,6 @@
 #pragma once
-// The model's tokenizer: sentencepiece's tokenizer.model, or, in a folder without one, a BPE tokenizer.json
-// (checkpoint/tokenizer_json: Llama 3, Qwen2, GPT-2 and SentencePiece-style fast tokenizers).
+// The model's tokenizer: a BPE tokenizer.json (checkpoint/tokenizer_json: Llama 3, Qwen2, GPT-2 and
+// SentencePiece-style fast tokenizers), or, in a folder without one, sentencepiece's tokenizer.model.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -14,9 +14,10 @@ struct ModelConfig;
 
 class Tokenizer {
  public:
-  // Opens `model_dir`/tokenizer.model (bos/eos from the model config when it has them), or else
-  // `model_dir`/tokenizer.json (BOS as its post-processor adds it, unless tokenizer_config.json's
-  // add_bos_token is false; EOS from the model config, else tokenizer_config.json).
+  // Opens `model_dir`/tokenizer.json where there is one, as AutoTokenizer prefers the fast tokenizer (BOS as
+  // its post-processor adds it, unless tokenizer_config.json's add_bos_token is false; EOS from the model
+  // config, else tokenizer_config.json); else `model_dir`/tokenizer.model (bos/eos from the model config
+  // when it has them).
   static Tokenizer open(const std::filesystem::path& model_dir, const ModelConfig& config);
   ~Tokenizer();
   Tokenizer(Tokenizer&&) noexcept;

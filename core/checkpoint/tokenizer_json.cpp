@@ -72,6 +72,16 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 // The fields of tokenizer.json read through the input layer's typed readers: a wrong or missing value is
 // BadInput "FILE: PATH …".
+// A pattern matching `text` literally.
+Regex literal_regex(const std::string& text, const std::string& where) {
+  std::string escaped;
+  for (const char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
+    escaped += c;
+  }
+  return Regex::compile(escaped, where);
+}
+
 class Reader {
  public:
   explicit Reader(std::string where) : where_(std::move(where)) {}
@@ -95,14 +105,8 @@ class Reader {
   // A pattern {"String": s} or {"Regex": r}: the regex itself, a literal string escaped.
   Regex pattern(const json& node, const std::string& path) const {
     const json& p = field(node, path, "pattern");
-    if (p.is_object() && p.contains("String") && p["String"].is_string()) {
-      std::string escaped;
-      for (const char c : p["String"].get<std::string>()) {
-        if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
-        escaped += c;
-      }
-      return Regex::compile(escaped, where_ + ": " + path + ".pattern");
-    }
+    if (p.is_object() && p.contains("String") && p["String"].is_string())
+      return literal_regex(p["String"].get<std::string>(), where_ + ": " + path + ".pattern");
     if (p.is_object() && p.contains("Regex") && p["Regex"].is_string())
       return Regex::compile(p["Regex"].get<std::string>(), where_ + ": " + path + ".pattern");
     fail(path + ".pattern", "must be {\"String\": …} or {\"Regex\": …}");
@@ -178,7 +182,8 @@ Behavior parse_behavior(const std::string& name, const Reader& r, const std::str
 }
 
 using Normalizer = std::function<void(std::string&)>;
-using PreTokenizer = std::function<std::vector<std::string>(const std::string&)>;
+// A piece of text → its words; `at_start`: the piece begins the whole input (Metaspace's "first" scheme).
+using PreTokenizer = std::function<std::vector<std::string>(const std::string&, bool at_start)>;
 using Decoder = std::function<void(std::vector<std::string>&)>;
 
 // The steps of a Sequence node: its list `key`, each element parsed by `parse`.
@@ -191,6 +196,24 @@ std::vector<Step> parse_steps(const json& node, const Reader& r, const std::stri
   for (size_t i = 0; i < list.size(); ++i)
     steps.push_back(parse(list[i], r, path + "." + key + "[" + std::to_string(i) + "]"));
   return steps;
+}
+
+// tokenizers' Lowercase: Rust's char::to_lowercase on each character, its full mapping (İ becomes i + U+0307)
+// and no context (a final Σ becomes σ, not ς).
+std::string lowercase(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    utf8proc_int32_t c = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                    static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+    if (n <= 0) throw_bad_input("the text is not valid UTF-8 (byte " + std::to_string(i) + ")");
+    if (c == 0x130)
+      out += "i\xCC\x87";
+    else
+      append_utf8(out, static_cast<uint32_t>(utf8proc_tolower(c)));
+    i += static_cast<size_t>(n);
+  }
+  return out;
 }
 
 Normalizer parse_normalizer(const json& node, const Reader& r, const std::string& path) {
@@ -223,6 +246,7 @@ Normalizer parse_normalizer(const json& node, const Reader& r, const std::string
       std::free(out);
     };
   }
+  if (type == "Lowercase") return [](std::string& s) { s = lowercase(s); };
   if (type == "Strip") {
     const bool left = r.boolean(node, path, "strip_left", true),
                right = r.boolean(node, path, "strip_right", true);
@@ -237,16 +261,46 @@ Normalizer parse_normalizer(const json& node, const Reader& r, const std::string
   r.fail(path, "is a normalizer of type '" + type + "', which is not supported");
 }
 
+struct Metaspace {
+  std::string replacement;
+  enum Scheme { always, first, never } scheme = always;
+  bool split = true;
+};
+
+// Metaspace's fields, shared by its pre-tokenizer and its decoder: prepend_scheme, or the older
+// add_prefix_space.
+Metaspace parse_metaspace(const json& node, const Reader& r, const std::string& path) {
+  Metaspace m;
+  m.replacement = r.string(node, path, "replacement");
+  if (utf8_length(m.replacement, 0) != m.replacement.size() || m.replacement.empty())
+    r.fail(path + ".replacement", "must be one character");
+  if (node.contains("prepend_scheme")) {
+    const std::string scheme = r.string(node, path, "prepend_scheme");
+    if (scheme == "always")
+      m.scheme = Metaspace::always;
+    else if (scheme == "first")
+      m.scheme = Metaspace::first;
+    else if (scheme == "never")
+      m.scheme = Metaspace::never;
+    else
+      r.fail(path + ".prepend_scheme", "must be always, first or never, not '" + scheme + "'");
+  } else {
+    m.scheme = r.boolean(node, path, "add_prefix_space", true) ? Metaspace::always : Metaspace::never;
+  }
+  m.split = r.boolean(node, path, "split", true);
+  return m;
+}
+
 PreTokenizer parse_pre_tokenizer(const json& node, const Reader& r, const std::string& path) {
   const std::string type = r.string(node, path, "type");
   if (type == "Sequence") {
     const auto steps = parse_steps<PreTokenizer>(node, r, path, "pretokenizers", parse_pre_tokenizer);
-    return [steps](const std::string& text) {
+    return [steps](const std::string& text, bool at_start) {
       std::vector<std::string> pieces{text};
       for (const auto& step : steps) {
         std::vector<std::string> next;
-        for (const auto& p : pieces)
-          for (auto& q : step(p)) next.push_back(std::move(q));
+        for (size_t i = 0; i < pieces.size(); ++i)
+          for (auto& q : step(pieces[i], at_start && i == 0)) next.push_back(std::move(q));
         pieces = std::move(next);
       }
       return pieces;
@@ -256,7 +310,7 @@ PreTokenizer parse_pre_tokenizer(const json& node, const Reader& r, const std::s
     const bool prefix = r.boolean(node, path, "add_prefix_space", true);
     std::optional<Regex> regex;
     if (r.boolean(node, path, "use_regex", true)) regex = Regex::compile(kByteLevelRegex, r.where());
-    return [prefix, regex](const std::string& text) {
+    return [prefix, regex](const std::string& text, bool) {
       const std::string spaced = prefix && !text.empty() && text[0] != ' ' ? " " + text : text;
       std::vector<std::string> pieces =
           regex ? split(spaced, *regex, Behavior::isolated, false) : std::vector<std::string>{spaced};
@@ -273,14 +327,28 @@ PreTokenizer parse_pre_tokenizer(const json& node, const Reader& r, const std::s
     const Regex regex = r.pattern(node, path);
     const Behavior behavior = parse_behavior(r.string(node, path, "behavior"), r, path);
     const bool invert = r.boolean(node, path, "invert", false);
-    return
-        [regex, behavior, invert](const std::string& text) { return split(text, regex, behavior, invert); };
+    return [regex, behavior, invert](const std::string& text, bool) {
+      return split(text, regex, behavior, invert);
+    };
   }
   if (type == "Digits") {
     const Regex digit = Regex::compile(R"(\p{N})", r.where());
     const Behavior behavior =
         r.boolean(node, path, "individual_digits", false) ? Behavior::isolated : Behavior::contiguous;
-    return [digit, behavior](const std::string& text) { return split(text, digit, behavior, false); };
+    return [digit, behavior](const std::string& text, bool) { return split(text, digit, behavior, false); };
+  }
+  if (type == "Metaspace") {
+    // Spaces become the replacement, one is prepended (always, or only to the input's first piece), and the
+    // words start at each replacement.
+    const Metaspace m = parse_metaspace(node, r, path);
+    const Regex marker = literal_regex(m.replacement, r.where());
+    return [m, marker](const std::string& text, bool at_start) {
+      std::string s = text;
+      replace_all(s, " ", m.replacement);
+      const bool prepend = m.scheme == Metaspace::always || (m.scheme == Metaspace::first && at_start);
+      if (prepend && s.compare(0, m.replacement.size(), m.replacement) != 0) s.insert(0, m.replacement);
+      return m.split ? split(s, marker, Behavior::merged_with_next, false) : std::vector<std::string>{s};
+    };
   }
   r.fail(path, "is a pre-tokenizer of type '" + type + "', which is not supported");
 }
@@ -357,6 +425,13 @@ Decoder parse_decoder(const json& node, const Reader& r, const std::string& path
     };
   }
   if (type == "ByteFallback") return byte_fallback;
+  if (type == "Metaspace") {
+    // The replacement reads as a space again; in the first token it is dropped unless nothing was prepended.
+    return [m = parse_metaspace(node, r, path)](std::vector<std::string>& tokens) {
+      for (size_t i = 0; i < tokens.size(); ++i)
+        replace_all(tokens[i], m.replacement, i == 0 && m.scheme != Metaspace::never ? "" : " ");
+    };
+  }
   if (type == "Fuse") {
     return [](std::vector<std::string>& tokens) {
       std::string all;
@@ -382,8 +457,42 @@ Decoder parse_decoder(const json& node, const Reader& r, const std::string& path
   r.fail(path, "is a decoder of type '" + type + "', which is not supported");
 }
 
+// Rust's char::is_whitespace (Unicode's White_Space), what an added token's lstrip / rstrip strip.
+bool is_white_space(utf8proc_int32_t c) {
+  return (c >= 0x9 && c <= 0xD) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+utf8proc_int32_t code_point(std::string_view s, size_t at, size_t n) {
+  utf8proc_int32_t c = -1;
+  utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + at), static_cast<utf8proc_ssize_t>(n),
+                   &c);
+  return c;
+}
+// Bytes of white space that `s` (valid UTF-8) ends with / begins with.
+size_t trailing_white_space(std::string_view s) {
+  size_t end = s.size();
+  while (end > 0) {
+    size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+    if (!is_white_space(code_point(s, start, end - start))) break;
+    end = start;
+  }
+  return s.size() - end;
+}
+size_t leading_white_space(std::string_view s) {
+  size_t at = 0;
+  while (at < s.size()) {
+    const size_t n = utf8_length(s, at);
+    if (n == 0 || !is_white_space(code_point(s, at, n))) break;
+    at += n;
+  }
+  return at;
+}
+
 struct AddedToken {
   std::string content;
+  std::string pattern;  // what is matched: the content, normalized for a `normalized` token
   int64_t id = 0;
   bool special = false, lstrip = false, rstrip = false, single_word = false, normalized = false;
 };
@@ -538,10 +647,10 @@ struct TokenizerJson::Impl {
     while (i < text.size()) {
       const AddedToken* found = nullptr;
       for (const auto& a : added) {
-        if (a.normalized != normalized || a.content.empty() ||
-            text.compare(i, a.content.size(), a.content) != 0)
+        if (a.normalized != normalized || a.pattern.empty() ||
+            text.compare(i, a.pattern.size(), a.pattern) != 0)
           continue;
-        if (a.single_word && (word_character_at(i, true) || word_character_at(i + a.content.size(), false)))
+        if (a.single_word && (word_character_at(i, true) || word_character_at(i + a.pattern.size(), false)))
           continue;
         found = &a;
         break;
@@ -552,15 +661,12 @@ struct TokenizerJson::Impl {
         i += n;
         continue;
       }
-      if (found->lstrip)
-        while (!pending.empty() && std::isspace(static_cast<unsigned char>(pending.back())))
-          pending.pop_back();
+      if (found->lstrip) pending.resize(pending.size() - trailing_white_space(pending));
       if (!pending.empty()) parts.push_back({std::move(pending), std::nullopt});
       pending.clear();
       parts.push_back({found->content, found->id});
-      i += found->content.size();
-      if (found->rstrip)
-        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      i += found->pattern.size();
+      if (found->rstrip) i += leading_white_space(std::string_view(text).substr(i));
     }
     if (!pending.empty()) parts.push_back({std::move(pending), std::nullopt});
     return parts;
@@ -653,9 +759,6 @@ TokenizerJson TokenizerJson::parse(std::string_view json_text, const std::string
       impl.added.push_back(std::move(a));
     }
   }
-  std::stable_sort(impl.added.begin(), impl.added.end(), [](const AddedToken& a, const AddedToken& b) {
-    return a.content.size() > b.content.size();
-  });
   impl.token_of.assign(static_cast<size_t>(size), "");
   impl.special.assign(static_cast<size_t>(size), false);
   for (const auto& [piece, id] : impl.model.vocab) impl.token_of[static_cast<size_t>(id)] = piece;
@@ -667,6 +770,15 @@ TokenizerJson TokenizerJson::parse(std::string_view json_text, const std::string
 
   if (root.contains("normalizer") && !root["normalizer"].is_null())
     impl.normalizer = parse_normalizer(root["normalizer"], r, "normalizer");
+  // A normalized token is matched in the normalized text, so by its normalized content (as tokenizers
+  // builds its matcher); the longest match wins.
+  for (auto& a : impl.added) {
+    a.pattern = a.content;
+    if (a.normalized && impl.normalizer) (*impl.normalizer)(a.pattern);
+  }
+  std::stable_sort(impl.added.begin(), impl.added.end(), [](const AddedToken& a, const AddedToken& b) {
+    return a.pattern.size() > b.pattern.size();
+  });
   if (root.contains("pre_tokenizer") && !root["pre_tokenizer"].is_null())
     impl.pre_tokenizer = parse_pre_tokenizer(root["pre_tokenizer"], r, "pre_tokenizer");
   if (root.contains("decoder") && !root["decoder"].is_null())
@@ -719,9 +831,11 @@ std::vector<int64_t> TokenizerJson::encode(std::string_view text, bool add_speci
   const Impl& impl = *impl_;
   std::vector<int64_t> ids;
   if (add_special_tokens) ids = impl.prefix;
+  bool at_start = true;  // no piece or added token came before
   for (const auto& raw : impl.cut_added(std::string(text), /*normalized=*/false)) {
     if (raw.id) {
       ids.push_back(*raw.id);
+      at_start = false;
       continue;
     }
     std::string normalized = raw.text;
@@ -729,12 +843,13 @@ std::vector<int64_t> TokenizerJson::encode(std::string_view text, bool add_speci
     for (const auto& part : impl.cut_added(normalized, /*normalized=*/true)) {
       if (part.id) {
         ids.push_back(*part.id);
-        continue;
+      } else {
+        const std::vector<std::string> words = impl.pre_tokenizer ? (*impl.pre_tokenizer)(part.text, at_start)
+                                                                  : std::vector<std::string>{part.text};
+        for (const auto& w : words)
+          for (const int64_t id : impl.model.word(w)) ids.push_back(id);
       }
-      const std::vector<std::string> words =
-          impl.pre_tokenizer ? (*impl.pre_tokenizer)(part.text) : std::vector<std::string>{part.text};
-      for (const auto& w : words)
-        for (const int64_t id : impl.model.word(w)) ids.push_back(id);
+      at_start = false;
     }
   }
   if (add_special_tokens) ids.insert(ids.end(), impl.suffix.begin(), impl.suffix.end());

@@ -1,5 +1,5 @@
 // tokenizer.json: TokenizerJson::parse on the input, then texts encoded (with and without special tokens) and
-// ids decoded. Seeds: the four fixtures of tests/data/tokenizer_json (CMakeLists.txt) and these: a small
+// ids decoded. Seeds: the five fixtures of tests/data/tokenizer_json (CMakeLists.txt) and these: a small
 // tokenizer with every supported component, its JSON variants, and the generated deep / odd JSON.
 #include "checkpoint/tokenizer_json.h"
 #include "fuzz_support.h"
@@ -10,8 +10,10 @@ const std::string kSmall = R"({
   "added_tokens": [{"id": 6, "content": "<s>", "special": true, "lstrip": true, "rstrip": true},
                    {"id": 7, "content": "ab", "special": false, "single_word": true, "normalized": true}],
   "normalizer": {"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Strip"},
-                 {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}, {"type": "Prepend", "prepend": "_"}]},
+                 {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}, {"type": "Prepend", "prepend": "_"},
+                 {"type": "Lowercase"}]},
   "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Digits", "individual_digits": true},
+                    {"type": "Metaspace", "replacement": "_", "prepend_scheme": "first", "split": true},
                     {"type": "Split", "pattern": {"Regex": "(?i:a)+|\\p{L}+"}, "behavior": "MergedWithNext",
                      "invert": true}, {"type": "ByteLevel", "add_prefix_space": true, "use_regex": true}]},
   "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>"}},
@@ -19,7 +21,8 @@ const std::string kSmall = R"({
                      "special_tokens": {"<s>": {"id": "<s>", "ids": [6], "tokens": ["<s>"]}}},
   "decoder": {"type": "Sequence", "decoders": [{"type": "ByteFallback"}, {"type": "Fuse"},
               {"type": "Replace", "pattern": {"String": "_"}, "content": " "},
-              {"type": "Strip", "content": " ", "start": 1, "stop": 1}, {"type": "ByteLevel"}]},
+              {"type": "Strip", "content": " ", "start": 1, "stop": 1}, {"type": "ByteLevel"},
+              {"type": "Metaspace", "replacement": "_", "add_prefix_space": true}]},
   "model": {"type": "BPE", "dropout": null, "unk_token": "<unk>", "fuse_unk": true, "byte_fallback": true,
             "ignore_merges": true, "vocab": {"<unk>": 0, "a": 1, "b": 2, "ab": 3, "<0x61>": 4, "Ġ": 5},
             "merges": ["a b", ["a", "b"]]}

@@ -148,9 +148,10 @@ class ConfigTest : public QObject {
     qunsetenv("LLMDROP_DEMO_MODEL");
   }
 
-  // A folder without tokenizer.model opens through its tokenizer.json: BOS as the post-processor adds it
-  // (Llama 3's template; none for Qwen2), and a broken file is refused naming it and the field.
-  void tokenizerJsonOpensWithoutATokenizerModel() {
+  // A folder's tokenizer.json is its tokenizer, with or without a tokenizer.model beside it (AutoTokenizer
+  // prefers the fast tokenizer): BOS as the post-processor adds it (Llama 3's template; none for Qwen2), and
+  // a broken file is refused naming it and the field.
+  void tokenizerJsonIsTheFoldersTokenizer() {
     const auto reference = [](const char* name) {
       return test::read_json(test::data_dir() / "tokenizer_json" / name / "reference.json")["cases"];
     };
@@ -159,10 +160,11 @@ class ConfigTest : public QObject {
     for (const char* name : {"llama3", "qwen2"}) {
       const fs::path d = dir((std::string("json-") + name).c_str());
       test::copy_model("qwen2", d);
-      fs::remove(d / "tokenizer.model");
+      if (std::string(name) == "qwen2") fs::remove(d / "tokenizer.model");  // llama3's folder keeps both
       for (const char* file : {"tokenizer.json", "tokenizer_config.json"})
         fs::copy_file(test::data_dir() / "tokenizer_json" / name / file, d / file);
       const Tokenizer tok = Tokenizer::open(d, Checkpoint::open(d).config);
+      QCOMPARE(tok.kind(), std::string("BPE tokenizer.json"));
       QCOMPARE(tok.encode("Hello world"), reference(name)[3]["ids"].get<std::vector<int64_t>>());
       QCOMPARE(tok.decode(tok.encode("Hello world")), std::string("Hello world"));
       QCOMPARE(tok.bos_id(), std::string(name) == "llama3" ? std::optional<int64_t>(1756) : std::nullopt);
@@ -194,7 +196,8 @@ class ConfigTest : public QObject {
     QCOMPARE(full.kv_bytes_per_token,
              int64_t(2 * 6 * 2 * 16 * 4));  // K,V · layers · kv heads · head dim · fp32
     const ModelSummary dropped = summarize(ckpt, DropPlan{{0, 3}, {5}}, "bfloat16");
-    QCOMPARE(dropped.active_parameters, total - 2 * (2 * 64 * 64 + 2 * 32 * 64) - 3 * 128 * 64);
+    // A dropped module's norm goes with it: input_layernorm of layers 0 and 3, post_attention_layernorm of 5.
+    QCOMPARE(dropped.active_parameters, total - 2 * (2 * 64 * 64 + 2 * 32 * 64 + 64) - (3 * 128 * 64 + 64));
     QCOMPARE(dropped.kv_bytes_per_token, int64_t(2 * 4 * 2 * 16 * 2));
   }
 };

@@ -43,8 +43,8 @@ const BadFile kBadFiles[] = {
      "pre_tokenizer.pattern: invalid regular expression '(unclosed'"},
     {"behavior", R"({"pre_tokenizer": {"type": "Split", "pattern": {"String": " "}, "behavior": "x"}})",
      "pre_tokenizer.behavior 'x' is not a split behavior"},
-    {"normalizer", R"({"normalizer": {"type": "Lowercase"}})",
-     "normalizer is a normalizer of type 'Lowercase', which is not supported"},
+    {"normalizer", R"({"normalizer": {"type": "BertNormalizer"}})",
+     "normalizer is a normalizer of type 'BertNormalizer', which is not supported"},
     {"post-processor", R"({"post_processor": {"type": "BertProcessing"}})",
      "post_processor is a post-processor of type 'BertProcessing', which is not supported"},
     {"added token id", R"({"added_tokens": [{"id": -1, "content": "x"}]})",
@@ -61,7 +61,8 @@ class TokenizerJsonTest : public QObject {
  private slots:
   void idsAndDecodingEqualTheLibrarys_data() {
     QTest::addColumn<QString>("name");
-    for (const char* name : {"gpt2", "llama3", "qwen2", "sentencepiece"}) QTest::newRow(name) << name;
+    for (const char* name : {"gpt2", "llama3", "qwen2", "sentencepiece", "metaspace"})
+      QTest::newRow(name) << name;
   }
 
   // Every text: ids without and with the post-processor's special tokens, decode with and without skipping
