@@ -70,7 +70,9 @@ void ModelSummaryWidget::show_summary(const ModelSummary& s) {
   fields_["heads"]->setText(tr("%1 / %2 (head dim %3)").arg(s.heads).arg(s.kv_heads).arg(s.head_dim));
   fields_["vocab"]->setText(QString::number(s.vocab_size));
   fields_["rope"]->setText(QString::fromStdString(s.rope));
-  fields_["window"]->setText(s.sliding_window ? QString::number(s.sliding_window) : tr("none"));
+  fields_["window"]->setText(
+      s.sliding_window ? tr("%1 (%2 of %3 layers)").arg(s.sliding_window).arg(s.sliding_layers).arg(s.layers)
+                       : tr("none"));
   fields_["parameters"]->setText(
       s.active_parameters == s.parameters
           ? format_count(s.parameters)

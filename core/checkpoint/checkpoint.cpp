@@ -104,8 +104,8 @@ DropPlan modules_without_weights(const Checkpoint& checkpoint) {
     return tensors.contains(weight) || tensors.contains(packed_prefix(weight) + ".qweight");
   };
   for (int64_t i = 0; i < checkpoint.config.num_layers; ++i) {
-    if (!stored(family.attention(i).q)) absent.attn.insert(i);
-    if (!stored(family.mlp(i).gate)) absent.mlp.insert(i);
+    if (!stored(family.attention(checkpoint.config, i).qkv.front().weight)) absent.attn.insert(i);
+    if (!stored(family.mlp(checkpoint.config, i).gate_up.front().weight)) absent.mlp.insert(i);
   }
   return absent;
 }

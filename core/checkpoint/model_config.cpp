@@ -1,5 +1,6 @@
 #include "checkpoint/model_config.h"
 
+#include <cmath>
 #include <sstream>
 
 #include "checkpoint/family.h"
@@ -66,7 +67,8 @@ std::vector<int64_t> token_ids(const nlohmann::json& value, const std::string& w
   return {json_int(value, what, 0, vocab_size - 1)};
 }
 
-RopeConfig parse_rope(const nlohmann::json& config, const std::string& where) {
+RopeConfig parse_rope(const nlohmann::json& config, const std::string& where, int64_t rotary_dim,
+                      int64_t max_positions) {
   // transformers 5: rope_parameters {rope_theta, rope_type, ...}; 4.x: rope_theta + rope_scaling
   // {rope_type|type, ...}
   RopeConfig rope;
@@ -80,6 +82,7 @@ RopeConfig parse_rope(const nlohmann::json& config, const std::string& where) {
   Fields p(params, where + " (rope parameters)");
   rope.theta = p.number("rope_theta", top.number("rope_theta", 10000.0, 0.0, 1e15), 0.0, 1e15);
   rope.type = p.string("rope_type", p.string("type", "default"));
+  if (rope.type == "su") rope.type = "longrope";  // Phi-3's first name for it
   if (rope.type == "default") return rope;
   if (rope.type == "linear") {
     rope.factor = p.number("factor", 1.0, 0.0, 1e6);
@@ -90,9 +93,32 @@ RopeConfig parse_rope(const nlohmann::json& config, const std::string& where) {
     rope.original_max_position = p.integer("original_max_position_embeddings", 8192, kMaxPositions);
     if (rope.high_freq_factor <= rope.low_freq_factor)
       p.fail("high_freq_factor", "must be larger than low_freq_factor");
+  } else if (rope.type == "longrope") {
+    // transformers: the pretrained context from original_max_position_embeddings (top level or with the rope
+    // parameters); factor = max_position_embeddings / it unless given; the attention factor from the paper.
+    rope.original_max_position = p.integer(
+        "original_max_position_embeddings",
+        top.integer("original_max_position_embeddings", max_positions, kMaxPositions), kMaxPositions);
+    rope.factor = p.number("factor", double(max_positions) / double(rope.original_max_position), 0.0, 1e6);
+    const double natural =
+        rope.factor <= 1.0
+            ? 1.0
+            : std::sqrt(1.0 + std::log(rope.factor) / std::log(double(rope.original_max_position)));
+    rope.attention_factor = p.number("attention_factor", natural, 0.0, 1e6);
+    for (const char* key : {"short_factor", "long_factor"}) {
+      if (!p.has(key)) p.fail(key, "is missing (longrope needs it)");
+      auto& factors = std::string(key) == "short_factor" ? rope.short_factor : rope.long_factor;
+      factors = json_number_list(params.at(key), where + " (rope parameters): field '" + key + "'");
+      if (static_cast<int64_t>(factors.size()) != rotary_dim / 2)
+        p.fail(key, "must list " + std::to_string(rotary_dim / 2) +
+                        " numbers (one per rotary frequency), not " + std::to_string(factors.size()));
+      for (double f : factors)
+        if (!(f > 0 && std::isfinite(f))) p.fail(key, "must hold positive numbers");
+    }
+    return rope;  // its factor is a context ratio and may be below 1
   } else {
     throw_bad_input(where + ": rope type '" + rope.type +
-                    "' is not supported (default, linear and llama3 are)");
+                    "' is not supported (default, linear, llama3 and longrope are)");
   }
   // transformers' rope validation asks for factor >= 1; below it positions are stretched, and a tiny factor
   // makes the rotation angles overflow into NaN.
@@ -137,9 +163,23 @@ ModelConfig parse_model_config(const nlohmann::json& config, const std::string& 
   cfg.max_position_embeddings = f.integer("max_position_embeddings", 4096, kMaxPositions);
   cfg.rms_norm_eps = f.number("rms_norm_eps", 1e-6, 0.0, 1.0);
   cfg.tie_word_embeddings = f.boolean("tie_word_embeddings", false);
-  const std::string act = f.string("hidden_act", "silu");
-  if (act != "silu" && act != "swish") f.fail("hidden_act", "'" + act + "' is not supported (silu is)");
-  cfg.rope = parse_rope(config, where);
+  // Gemma writes hidden_activation (and an older hidden_act beside it); the others hidden_act.
+  const char* act_key = f.has("hidden_activation") ? "hidden_activation" : "hidden_act";
+  cfg.arch.activation = f.string(act_key, "silu");
+  if (cfg.arch.activation == "swish") cfg.arch.activation = "silu";
+  if (cfg.arch.activation != "silu" && cfg.arch.activation != "gelu_pytorch_tanh")
+    f.fail(act_key, "'" + cfg.arch.activation + "' is not supported (silu and gelu_pytorch_tanh are)");
+  // partial_rotary_factor: top level (4.x) or with the rope parameters (5.x).
+  const nlohmann::json* rope_params = json_find(config, "rope_parameters");
+  const double partial =
+      rope_params && rope_params->is_object() && json_find(*rope_params, "partial_rotary_factor")
+          ? Fields(*rope_params, where + " (rope parameters)").number("partial_rotary_factor", 1.0, 0.0, 1.0)
+          : f.number("partial_rotary_factor", 1.0, 0.0, 1.0);
+  cfg.rotary_dim = static_cast<int64_t>(double(cfg.head_dim) * partial);
+  if (cfg.rotary_dim < 2 || cfg.rotary_dim % 2 != 0)
+    f.fail("partial_rotary_factor", "must leave an even number of rotary dims per head");
+  cfg.rope = parse_rope(config, where, cfg.rotary_dim, cfg.max_position_embeddings);
+  cfg.rope.partial_rotary_factor = partial;
   cfg.dtype = f.string("dtype", f.string("torch_dtype", ""));
 
   // Per-layer attention type (transformers 5 writes layer_types; families refine the default below).

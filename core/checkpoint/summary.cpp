@@ -1,5 +1,6 @@
 #include "checkpoint/summary.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -30,6 +31,8 @@ std::string describe_rope(const RopeConfig& rope) {
   std::ostringstream out;
   out << rope.type << " (theta " << rope.theta;
   if (rope.type != "default") out << ", factor " << rope.factor;
+  if (rope.type == "longrope") out << " beyond " << rope.original_max_position << " positions";
+  if (rope.partial_rotary_factor < 1) out << ", on " << rope.partial_rotary_factor * 100 << " % of each head";
   out << ")";
   return out.str();
 }
@@ -53,6 +56,8 @@ ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops,
   s.vocab_size = cfg.vocab_size;
   s.max_position_embeddings = cfg.max_position_embeddings;
   for (int64_t w : cfg.sliding_window) s.sliding_window = std::max(s.sliding_window, w);
+  s.sliding_layers =
+      std::count_if(cfg.sliding_window.begin(), cfg.sliding_window.end(), [](int64_t w) { return w > 0; });
   s.rope = describe_rope(cfg.rope);
   s.tied_embeddings = cfg.tie_word_embeddings || !store.contains(family.lm_head());
   s.stored_dtype = to_string(store.main_dtype());
@@ -62,16 +67,12 @@ ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops,
   for (const auto& name : store.names()) s.parameters += parameters_of(store, name, cfg);
   s.active_parameters = s.parameters;
   for (int64_t i = 0; i < cfg.num_layers; ++i) {
-    if (drops.attn_dropped(i)) {
-      const auto n = family.attention(i);
-      for (const auto& name : {n.q, n.k, n.v, n.o, n.q_bias, n.k_bias, n.v_bias, n.o_bias})
+    if (drops.attn_dropped(i))
+      for (const auto& name : family.attention(cfg, i).all())
         s.active_parameters -= weight_parameters(store, name, cfg);
-    }
-    if (drops.mlp_dropped(i)) {
-      const auto n = family.mlp(i);
-      for (const auto& name : {n.gate, n.up, n.down})
+    if (drops.mlp_dropped(i))
+      for (const auto& name : family.mlp(cfg, i).all())
         s.active_parameters -= weight_parameters(store, name, cfg);
-    }
   }
   s.drops = drops;
   const int64_t element = runtime_dtype == "float32" ? 4 : 2;
@@ -99,6 +100,7 @@ nlohmann::json to_json(const ModelSummary& s) {
                       {"vocab_size", s.vocab_size},
                       {"max_position_embeddings", s.max_position_embeddings},
                       {"sliding_window", s.sliding_window},
+                      {"sliding_window_layers", s.sliding_layers},
                       {"rope", s.rope},
                       {"tied_embeddings", s.tied_embeddings},
                       {"stored_dtype", s.stored_dtype},

@@ -14,7 +14,8 @@ struct ModelSummary {
   std::string family;
   int64_t layers = 0, hidden_size = 0, intermediate_size = 0, heads = 0, kv_heads = 0, head_dim = 0;
   int64_t vocab_size = 0, max_position_embeddings = 0, sliding_window = 0;
-  std::string rope;  // e.g. "llama3 (theta 500000, factor 8)"
+  int64_t sliding_layers = 0;  // layers that attend through the window (Gemma 2: every other one)
+  std::string rope;            // e.g. "llama3 (theta 500000, factor 8)"
   bool tied_embeddings = false;
   std::string stored_dtype;       // F32 / BF16 / F16 of the safetensors, and the linears' quantization
   std::string runtime_dtype;      // the dtype the numbers below assume

@@ -78,11 +78,12 @@ bool is_weight_file(const fs::path& p) {
          name.rfind("pytorch_model", 0) == 0;
 }
 
-// LLM-Drop's modeling code registers these for llama and mistral.
+// LLM-Drop's modeling code registers these for llama, mistral and gemma2.
 void add_drop_lists(nlohmann::json& config, const DropPlan& plan) {
   config.update(drop_lists_json(plan));
   const std::string type = config.value("model_type", "");
-  static const std::map<std::string, std::string> families = {{"llama", "Llama"}, {"mistral", "Mistral"}};
+  static const std::map<std::string, std::string> families = {
+      {"llama", "Llama"}, {"mistral", "Mistral"}, {"gemma2", "Gemma2"}};
   if (auto it = families.find(type); it != families.end())
     config["auto_map"] = {
         {"AutoConfig", "configuration_dropped_" + type + "." + it->second + "Config"},
@@ -161,13 +162,15 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
   const ModelFamily& family = family_for(cfg.model_type);
   std::set<std::string> dropped;
   for (int64_t i = 0; i < cfg.num_layers; ++i) {
-    if (plan.attn_dropped(i)) {
-      const auto n = family.attention(i);
-      dropped.insert({n.q, n.k, n.v, n.o, n.q_bias, n.k_bias, n.v_bias, n.o_bias});
-    }
-    if (plan.mlp_dropped(i)) {
-      const auto n = family.mlp(i);
-      dropped.insert({n.gate, n.up, n.down});
+    // A dropped module's tensors all go, its norms included (and any packed parts of its linears).
+    std::vector<std::string> names;
+    if (plan.attn_dropped(i)) names = family.attention(cfg, i).all();
+    if (plan.mlp_dropped(i))
+      for (const auto& name : family.mlp(cfg, i).all()) names.push_back(name);
+    for (const auto& name : names) {
+      dropped.insert(name);
+      if (const std::string prefix = packed_prefix(name); !prefix.empty())
+        for (const char* part : {".qweight", ".qzeros", ".scales", ".g_idx"}) dropped.insert(prefix + part);
     }
   }
   // Old layer index → new one, when whole blocks go (every tensor of a dropped block goes with it).

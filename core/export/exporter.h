@@ -12,10 +12,10 @@
 namespace llmdrop {
 
 // LLM-Drop style: OUT/config.json = the original config + sorted drop_attn_list / drop_mlp_list (+ the
-// auto_map LLM-Drop uses for llama and mistral); every other file of the source is symlinked. `record` goes
-// to OUT/drop_record.json. OUT must not exist or be empty.
-// BadInput when OUT cannot take an export of `source`: inside the source folder, or an existing file or
-// non-empty folder. Nothing is created; every export checks again before it writes.
+// auto_map LLM-Drop uses for llama, mistral and gemma2); every other file of the source is symlinked.
+// `record` goes to OUT/drop_record.json. OUT must not exist or be empty. BadInput when OUT cannot take an
+// export of `source`: inside the source folder, or an existing file or non-empty folder. Nothing is created;
+// every export checks again before it writes.
 void check_export_output(const Checkpoint& source, const std::filesystem::path& out);
 
 void export_drop_config(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,

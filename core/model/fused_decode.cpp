@@ -14,7 +14,9 @@ namespace llmdrop {
 bool Model::fused_decode_supported(const at::Tensor& token) const {
   const ModelConfig& c = config_;
   const int64_t widest_input = std::max({c.hidden_size, c.intermediate_size, c.num_heads * c.head_dim});
-  return cuda::element_type(embedding_) && token.size(0) == 1 &&
+  // The kernels compute Llama's layer: no extra norms, soft-caps or GELU, RoPE over whole heads.
+  return c.arch == Architecture{} && c.rotary_dim == c.head_dim && cuda::element_type(embedding_) &&
+         token.size(0) == 1 &&
          cuda::decode_attention_supports(static_cast<int>(c.head_dim), static_cast<int>(c.num_heads),
                                          static_cast<int>(c.num_kv_heads)) &&
          c.hidden_size % 8 == 0 && c.intermediate_size % 8 == 0 && widest_input <= 49152;
@@ -59,7 +61,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
       const AttentionWeights& w = *layer.attn;
       cuda::gemv(type,
                  with_weight({.x = data(x),
-                              .norm_weight = data(layer.attn_norm),
+                              .norm_weight = data(w.pre_norm),
                               .eps = eps,
                               .bias = data(w.qkv_bias),
                               .out = data(qkv),
@@ -101,7 +103,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
     if (layer.mlp) {
       cuda::gemv(type,
                  with_weight({.x = data(x),
-                              .norm_weight = data(layer.mlp_norm),
+                              .norm_weight = data(layer.mlp->pre_norm),
                               .eps = eps,
                               .out = data(act),
                               .n = inter,

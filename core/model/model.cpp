@@ -36,7 +36,8 @@ std::string shape_string(at::IntArrayRef shape) {
 }
 
 // LlamaRMSNorm of x, or of the residual sum x + delta (then returned too): normalise in float32, cast back,
-// then scale. On a GPU in 16 bits one kernel, the residual add included, instead of up to eight.
+// then scale. A float32 weight on 16-bit x scales before the cast, as Gemma's norm does. On a GPU in 16 bits
+// one kernel, the residual add included, instead of up to eight.
 struct Normed {
   at::Tensor sum, normed;
 };
@@ -64,25 +65,28 @@ Normed rms_norm(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& 
   }
 #endif
   Normed r{delta.defined() ? x + delta : x, {}};
+  const bool scale_in_float = weight.scalar_type() == at::kFloat && x.scalar_type() != at::kFloat;
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-  if (x.is_cuda()) {
+  if (x.is_cuda() && !scale_in_float) {
     r.normed = weight * at::rms_norm(r.sum, {x.size(-1)}, std::nullopt, eps);
     return r;
   }
 #endif
   at::Tensor xf = r.sum.to(at::kFloat);
   xf = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
-  r.normed = weight * xf.to(x.scalar_type());
+  r.normed = scale_in_float ? (xf * weight).to(x.scalar_type()) : weight * xf.to(x.scalar_type());
   return r;
 }
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   return rms_norm(x, {}, weight, eps).normed;
 }
 
-// (…, 2I) gate | up → (…, I) act_fn(gate) · up, rounded as transformers rounds it; on a GPU in 16 bits one
-// kernel instead of two.
-at::Tensor swiglu(const at::Tensor& gate_up) {
+// (…, 2I) gate | up → (…, I) act_fn(gate) · up, rounded as transformers rounds it; SiLU on a GPU in 16 bits
+// one kernel instead of two.
+at::Tensor gated(const at::Tensor& gate_up, const std::string& activation) {
   const int64_t inter = gate_up.size(-1) / 2;
+  if (activation == "gelu_pytorch_tanh")
+    return at::gelu(gate_up.narrow(-1, 0, inter), "tanh") * gate_up.narrow(-1, inter, inter);
 #ifdef LLMDROP_WITH_CUDA_KERNELS
   if (const auto type = cuda::element_type(gate_up); type && gate_up.is_contiguous()) {
     std::vector<int64_t> shape(gate_up.sizes().begin(), gate_up.sizes().end());
@@ -121,19 +125,16 @@ at::Tensor attention_mask(int64_t start, int64_t t, int64_t window, c10::Device 
 
 // softmax(q·kᵀ·scale + mask)·v, the eager formula of transformers (softmax in float32), for q (B, H, T, D)
 // and k, v (B, KV, S, D) with H a multiple of KV. `mask`: bool (true = attend) or additive float; undefined
-// with `causal` for a fresh causal sequence (T == S).
-at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
-                bool causal, double scale) {
+// with `causal` for a fresh causal sequence (T == S). With `softcap` > 0 the scores become
+// softcap·tanh(scores / softcap) before the mask (Gemma 2).
+at::Tensor eager_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                           const at::Tensor& mask, bool causal, double scale, double softcap) {
   const int64_t b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3), kv = k.size(1), s = k.size(2);
-#if TORCH_VERSION_MAJOR >= 2
-  return at::scaled_dot_product_attention(q, repeat_kv(k, h / kv), repeat_kv(v, h / kv),
-                                          mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
-                                          0.0, causal, scale);
-#else
   // The H / KV query heads that share a key/value head form one (H/KV·T, D) matrix: K and V are not copied
   // per head, and each GEMM is H/KV times taller.
   at::Tensor scores = at::matmul(q.reshape({b, kv, h / kv * t, d}), k.transpose(2, 3));  // (B, KV, H/KV·T, S)
   scores.mul_(scale);
+  if (softcap > 0) scores.div_(softcap).tanh_().mul_(softcap);
   at::Tensor per_query = scores.view({b, kv, h / kv, t, s});
   // A (B, 1, T, S) mask, made for (B, H, T, S) scores, applies alike to every head of a group.
   const at::Tensor grouped_mask = mask.defined() && mask.dim() == 4 ? mask.unsqueeze(2) : mask;
@@ -146,7 +147,20 @@ at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, c
     per_query.add_(grouped_mask);
   at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
   return at::matmul(probs, v).view({b, h, t, d});  // (B, KV, H/KV·T, D) → (B, H, T, D)
+}
+
+// eager_attention's result, through torch's fused kernels where they compute the same (no soft-cap).
+at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
+                bool causal, double scale, double softcap) {
+#if TORCH_VERSION_MAJOR >= 2
+  if (softcap == 0) {
+    const int64_t groups = q.size(1) / k.size(1);
+    return at::scaled_dot_product_attention(q, repeat_kv(k, groups), repeat_kv(v, groups),
+                                            mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
+                                            0.0, causal, scale);
+  }
 #endif
+  return eager_attention(q, k, v, mask, causal, scale, softcap);
 }
 
 std::atomic<uint64_t> next_serial{1};
@@ -182,7 +196,8 @@ void Model::check_plan(const DropPlan& plan) const {
 at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) const {
   if (!checkpoint_.tensors) {  // random weights, made where they will live
     const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
-    if (name.find("norm") != std::string::npos) return at::ones(shape, opts);
+    if (name.find("norm") != std::string::npos)  // a norm that scales by 1
+      return config_.arch.norm_plus_one ? at::zeros(shape, opts) : at::ones(shape, opts);
     if (shape.size() == 1) return at::zeros(shape, opts);  // biases
     at::manual_seed(seed_ ^ std::hash<std::string>{}(name));
     return at::randn(shape, opts).mul_(0.02);
@@ -227,26 +242,52 @@ LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t
   return {.dense = at::cat(dense).to(device_, dtype_, false, /*copy=*/true), .dtype = dtype_};
 }
 
+namespace {
+std::vector<std::pair<std::string, int64_t>> linear_parts(const std::vector<TensorPart>& parts) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const auto& part : parts) out.emplace_back(part.weight, part.rows);
+  return out;
+}
+}  // namespace
+
+at::Tensor Model::load_norm(const std::string& name, int64_t size) const {
+  if (name.empty()) return {};
+  const at::Tensor w = fetch(name, {size});
+  // Gemma: (1 + w) in float32, the form its norm multiplies by.
+  if (config_.arch.norm_plus_one) return (w.to(at::kFloat) + 1.0).to(device_);
+  return w.to(device_, dtype_, false, /*copy=*/true);
+}
+
+at::Tensor Model::stored_norm(const at::Tensor& runtime) const {
+  return config_.arch.norm_plus_one ? runtime.to(at::kFloat) - 1.0 : runtime;
+}
+
 AttentionWeights Model::load_attention(int64_t layer) const {
-  const auto names = family_->attention(layer);
-  const int64_t hidden = config_.hidden_size, d = config_.head_dim;
-  const int64_t q_rows = config_.num_heads * d, kv_rows = config_.num_kv_heads * d;
-  auto to_device = [&](const at::Tensor& t) { return t.to(device_, dtype_, false, /*copy=*/true); };
+  const auto names = family_->attention(config_, layer);
+  const int64_t hidden = config_.hidden_size, d = config_.head_dim, q_rows = config_.num_heads * d;
   AttentionWeights w;
-  w.qkv = load_linear({{names.q, q_rows}, {names.k, kv_rows}, {names.v, kv_rows}}, hidden);
-  if (config_.qkv_bias)
-    w.qkv_bias = to_device(at::cat(
-        {fetch(names.q_bias, {q_rows}), fetch(names.k_bias, {kv_rows}), fetch(names.v_bias, {kv_rows})}));
+  w.pre_norm = load_norm(names.pre_norm, hidden);
+  w.qkv = load_linear(linear_parts(names.qkv), hidden);
+  if (config_.qkv_bias) {
+    std::vector<at::Tensor> biases;
+    for (size_t i = 0; i < names.qkv.size(); ++i) biases.push_back(fetch(names.bias[i], {names.qkv[i].rows}));
+    w.qkv_bias = at::cat(biases).to(device_, dtype_, false, /*copy=*/true);
+  }
+  w.q_norm = load_norm(names.q_norm, d);
+  w.k_norm = load_norm(names.k_norm, d);
   w.o = load_linear({{names.o, hidden}}, q_rows);
-  if (config_.o_bias) w.o_bias = to_device(fetch(names.o_bias, {hidden}));
+  if (config_.o_bias) w.o_bias = fetch(names.o_bias, {hidden}).to(device_, dtype_, false, /*copy=*/true);
+  w.post_norm = load_norm(names.post_norm, hidden);
   return w;
 }
 
 MlpWeights Model::load_mlp(int64_t layer) const {
-  const auto names = family_->mlp(layer);
+  const auto names = family_->mlp(config_, layer);
   const int64_t hidden = config_.hidden_size, inter = config_.intermediate_size;
-  return {.gate_up = load_linear({{names.gate, inter}, {names.up, inter}}, hidden),
-          .down = load_linear({{names.down, hidden}}, inter)};
+  return {.pre_norm = load_norm(names.pre_norm, hidden),
+          .gate_up = load_linear(linear_parts(names.gate_up), hidden),
+          .down = load_linear({{names.down, hidden}}, inter),
+          .post_norm = load_norm(names.post_norm, hidden)};
 }
 
 std::unique_ptr<Model> Model::random(const ModelConfig& config, const LoadOptions& options, uint64_t seed,
@@ -273,21 +314,19 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   job.report(0, cfg.num_layers + 1, "embeddings");
   model->embedding_ =
       model->fetch(model->family_->embedding(), {vocab, hidden}).to(device, dtype, false, true);
-  model->final_norm_ = model->fetch(model->family_->final_norm(), {hidden}).to(device, dtype, false, true);
+  model->final_norm_ = model->load_norm(model->family_->final_norm(), hidden);
   const bool tied = cfg.tie_word_embeddings ||
                     (checkpoint.tensors && !checkpoint.tensors->contains(model->family_->lm_head()));
   model->lm_head_ =
       tied ? model->embedding_
            : model->fetch(model->family_->lm_head(), {vocab, hidden}).to(device, dtype, false, true);
-  model->inv_freq_ = rope_inverse_frequencies(cfg.rope, cfg.head_dim, device);
+  model->rotary_ = RotaryEmbedding(cfg.rope, cfg.rotary_dim, device);
   for (int64_t i = 0; i < cfg.num_layers; ++i) {
     job.throw_if_cancelled();
     job.report(i + 1, cfg.num_layers + 1, "layer " + std::to_string(i));
     DecoderLayer layer;
     layer.index = i;
     layer.sliding_window = cfg.sliding_window[i];
-    layer.attn_norm = model->fetch(model->family_->attn_norm(i), {hidden}).to(device, dtype, false, true);
-    layer.mlp_norm = model->fetch(model->family_->mlp_norm(i), {hidden}).to(device, dtype, false, true);
     if (!plan.attn_dropped(i)) layer.attn = model->load_attention(i);
     if (!plan.mlp_dropped(i)) layer.mlp = model->load_mlp(i);
     model->layers_.push_back(std::move(layer));
@@ -335,7 +374,7 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
     keys[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
     values[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
   }
-  return KVCache(std::move(keys), std::move(values), capacity, rope_tables(inv_freq_, 0, capacity, dtype_));
+  return KVCache(std::move(keys), std::move(values), capacity, rotary_.cache_tables(capacity, dtype_));
 }
 
 at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x,
@@ -344,8 +383,12 @@ at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x
   const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads,
                 d = config_.head_dim;
   at::Tensor qkv = linear(x, w.qkv, w.qkv_bias);  // (B, T, (H + 2KV)·D)
-  // RoPE on the query and key heads in one go.
-  at::Tensor qk = apply_rope(qkv.narrow(-1, 0, (h + kv) * d).view({b, t, h + kv, d}), in.rope);
+  at::Tensor qk = qkv.narrow(-1, 0, (h + kv) * d).view({b, t, h + kv, d});
+  if (w.q_norm.defined())  // Qwen3: each head's query and key normalised before RoPE
+    qk = at::cat({rms_norm(qk.narrow(2, 0, h), w.q_norm, config_.rms_norm_eps),
+                  rms_norm(qk.narrow(2, h, kv), w.k_norm, config_.rms_norm_eps)},
+                 2);
+  qk = apply_rope(qk, in.rope);                        // the query and key heads in one go
   at::Tensor q = qk.narrow(2, 0, h).transpose(1, 2);   // (B, H, T, D)
   at::Tensor k = qk.narrow(2, h, kv).transpose(1, 2);  // (B, KV, T, D)
   at::Tensor v = qkv.narrow(-1, (h + kv) * d, kv * d).view({b, t, kv, d}).transpose(1, 2);
@@ -354,7 +397,10 @@ at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x
   else if (in.cache)
     std::tie(k, v) = in.cache->append(layer.index, k, v);  // (B, KV, start+T, D)
   const at::Tensor& mask = in.masks.at(layer.sliding_window);
-  at::Tensor out = sdpa(q, k, v, mask, in.causal && !mask.defined() && t > 1, 1.0 / std::sqrt(double(d)));
+  const double scale =
+      config_.arch.attention_scale > 0 ? config_.arch.attention_scale : 1.0 / std::sqrt(double(d));
+  at::Tensor out =
+      sdpa(q, k, v, mask, in.causal && !mask.defined() && t > 1, scale, config_.arch.attn_logit_softcap);
   return out.transpose(1, 2).reshape({b, t, h * d});  // (B, T, H·D)
 }
 
@@ -363,23 +409,29 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
   LayerTrace trace;
   trace.layer = layer.index;
   trace.input = h;
-  // Residual line 1: m = h + Attn(LN1(h)), skipped when attention is dropped.
+  const double eps = config_.rms_norm_eps;
+  // Residual line 1: m = h + Attn(LN1(h)), skipped when attention is dropped. (Gemma 2 normalises the branch
+  // output too: m = h + LN(Attn(LN1(h))).)
   if (layer.attn) {
-    trace.attn_input = rms_norm(h, layer.attn_norm, config_.rms_norm_eps);
+    const AttentionWeights& w = *layer.attn;
+    trace.attn_input = rms_norm(h, w.pre_norm, eps);
     trace.attn_heads = attention_heads(layer, trace.attn_input, inputs);
-    trace.attn_output = linear(trace.attn_heads, layer.attn->o, layer.attn->o_bias);
+    trace.attn_output = linear(trace.attn_heads, w.o, w.o_bias);
+    if (w.post_norm.defined()) trace.attn_output = rms_norm(trace.attn_output, w.post_norm, eps);
   }
   // Residual line 2: m + MLP(LN2(m)), skipped when the MLP is dropped. Line 1's add and LN2 are one pass (one
   // kernel on a GPU).
-  const Normed mid = layer.mlp ? rms_norm(h, trace.attn_output, layer.mlp_norm, config_.rms_norm_eps)
+  const Normed mid = layer.mlp ? rms_norm(h, trace.attn_output, layer.mlp->pre_norm, eps)
                                : Normed{layer.attn ? h + trace.attn_output : h, {}};
   trace.mid = mid.sum;
   at::Tensor out = mid.sum;
   if (layer.mlp) {
     trace.mlp_input = mid.normed;
     const at::Tensor gate_up = linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
-    trace.mlp_hidden = swiglu(gate_up);
+    trace.mlp_hidden = gated_activation(gate_up);
     trace.mlp_output = linear(trace.mlp_hidden, layer.mlp->down);
+    if (layer.mlp->post_norm.defined())
+      trace.mlp_output = rms_norm(trace.mlp_output, layer.mlp->post_norm, eps);
     out = mid.sum + trace.mlp_output;
   }
   trace.output = out;
@@ -398,7 +450,7 @@ Model::AttentionInputs Model::sequence_inputs(int64_t start, int64_t length) con
   AttentionInputs in;
   in.start = start;
   in.causal = start == 0;
-  in.rope = rope_tables(inv_freq_, start, length, dtype_);  // (T, D) → (T, 1, D), over the heads
+  in.rope = rotary_.tables(start, length, dtype_);  // (T, D) → (T, 1, D), over the heads
   in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
   for (const auto& layer : layers_)
     if (!in.masks.count(layer.sliding_window))
@@ -408,7 +460,15 @@ Model::AttentionInputs Model::sequence_inputs(int64_t start, int64_t length) con
 
 at::Tensor Model::embed(const at::Tensor& input_ids) const {
   check_token_ids(input_ids);
-  return at::embedding(embedding_, input_ids.to(device_, at::kLong));
+  return embedding_lookup(input_ids.to(device_, at::kLong));
+}
+
+at::Tensor Model::embedding_lookup(const at::Tensor& ids) const {
+  at::Tensor h = at::embedding(embedding_, ids);
+  // Gemma: × √hidden, the factor rounded to the model's dtype first.
+  if (config_.arch.scale_embeddings)
+    h = h * at::scalar_tensor(std::sqrt(double(config_.hidden_size)), h.options());
+  return h;
 }
 
 at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer) const {
@@ -454,7 +514,7 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
   check_token_ids(input_ids);
   AttentionInputs in;
   at::Tensor pos = positions.to(device_, at::kLong);  // (B, T)
-  in.rope = rope_tables(inv_freq_, pos, dtype_);      // (B, T, D) → (B, T, 1, D), over the heads
+  in.rope = rotary_.tables(pos, dtype_);              // (B, T, D) → (B, T, 1, D), over the heads
   in.rope = {in.rope.cos.unsqueeze(-2), in.rope.signed_sin.unsqueeze(-2)};
   const at::Tensor see = visible.to(device_, at::kBool);  // (B, T, T)
   for (const auto& layer : layers_) {
@@ -464,7 +524,7 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
     if (window > 0) mask = mask & (pos.unsqueeze(2) - pos.unsqueeze(1) < window);
     in.masks[window] = mask.unsqueeze(1);  // (B, 1, T, T)
   }
-  at::Tensor h = run_layers(at::embedding(embedding_, input_ids.to(device_, at::kLong)), in, nullptr);
+  at::Tensor h = run_layers(embedding_lookup(input_ids.to(device_, at::kLong)), in, nullptr);
   return h.reshape({-1, h.size(-1)}).index_select(0, select.to(device_, at::kLong));  // (N, hidden)
 }
 
@@ -491,11 +551,17 @@ at::Tensor Model::decode_step(const at::Tensor& token, const at::Tensor& positio
             .masked_fill_(visible.logical_not().view({1, 1, 1, -1}),
                           -std::numeric_limits<float>::infinity());  // (1, 1, 1, S)
   }
-  return logits(run_layers(at::embedding(embedding_, token), in, nullptr));  // (B, 1, V)
+  return logits(run_layers(embedding_lookup(token), in, nullptr));  // (B, 1, V)
 }
 
 at::Tensor Model::logits(const at::Tensor& hidden) const {
-  return at::linear(hidden, lm_head_);
+  at::Tensor out = at::linear(hidden, lm_head_);
+  if (const double cap = config_.arch.final_logit_softcap; cap > 0) out = (out / cap).tanh_().mul_(cap);
+  return out;
+}
+
+at::Tensor Model::gated_activation(const at::Tensor& gate_up) const {
+  return gated(gate_up, config_.arch.activation);
 }
 
 int64_t Model::kv_bytes_per_token() const {
@@ -509,12 +575,12 @@ int64_t Model::resident_parameters() const {
   int64_t n = embedding_.numel() + final_norm_.numel();
   if (!lm_head_.is_same(embedding_)) n += lm_head_.numel();
   for (const auto& layer : layers_) {
-    n += layer.attn_norm.numel() + layer.mlp_norm.numel();
-    if (layer.attn)
-      n += layer.attn->qkv.parameters() + layer.attn->o.parameters() +
-           (layer.attn->qkv_bias.defined() ? layer.attn->qkv_bias.numel() : 0) +
-           (layer.attn->o_bias.defined() ? layer.attn->o_bias.numel() : 0);
-    if (layer.mlp) n += layer.mlp->gate_up.parameters() + layer.mlp->down.parameters();
+    auto count = [](const at::Tensor& t) { return t.defined() ? t.numel() : 0; };
+    if (const auto& a = layer.attn)
+      n += a->qkv.parameters() + a->o.parameters() + count(a->pre_norm) + count(a->qkv_bias) +
+           count(a->q_norm) + count(a->k_norm) + count(a->o_bias) + count(a->post_norm);
+    if (const auto& m = layer.mlp)
+      n += m->gate_up.parameters() + m->down.parameters() + count(m->pre_norm) + count(m->post_norm);
   }
   return n;
 }

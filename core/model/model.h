@@ -1,5 +1,6 @@
 #pragma once
-// The decoder-only transformer (Llama / Mistral / Qwen2) on libtorch, with LLM-Drop's module drops.
+// The decoder-only transformer (Llama, Mistral, Qwen2/3, Gemma 2, Phi-3) on libtorch, with LLM-Drop's module
+// drops.
 #include <ATen/core/Tensor.h>
 
 #include <map>
@@ -21,24 +22,28 @@ namespace llmdrop {
 class ModelFamily;
 
 // Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load. A quantized
-// checkpoint's linears stay packed (LinearWeight).
+// checkpoint's linears stay packed (LinearWeight). A branch owns its norms: a dropped branch keeps none.
+// Norm weights are in the model's dtype, or float32 (1 + w) for Gemma's norms (see Architecture).
 struct AttentionWeights {
-  LinearWeight qkv;     // (H*D + 2*KV*D, hidden)
-  at::Tensor qkv_bias;  // (H*D + 2*KV*D) or undefined
-  LinearWeight o;       // (hidden, H*D)
-  at::Tensor o_bias;    // (hidden) or undefined
+  at::Tensor pre_norm;        // (hidden)
+  LinearWeight qkv;           // (H*D + 2*KV*D, hidden)
+  at::Tensor qkv_bias;        // (H*D + 2*KV*D) or undefined
+  at::Tensor q_norm, k_norm;  // (D) per-head norms (Qwen3) or undefined
+  LinearWeight o;             // (hidden, H*D)
+  at::Tensor o_bias;          // (hidden) or undefined
+  at::Tensor post_norm;       // (hidden) on the branch output (Gemma 2) or undefined
 };
 
 struct MlpWeights {
+  at::Tensor pre_norm;   // (hidden)
   LinearWeight gate_up;  // (2*I, hidden)
   LinearWeight down;     // (hidden, I)
+  at::Tensor post_norm;  // (hidden) or undefined
 };
 
 struct DecoderLayer {
   int64_t index = 0;
   int64_t sliding_window = 0;            // 0 = full causal attention
-  at::Tensor attn_norm;                  // (hidden)
-  at::Tensor mlp_norm;                   // (hidden)
   std::optional<AttentionWeights> attn;  // empty when dropped: no weights, no KV cache
   std::optional<MlpWeights> mlp;         // empty when dropped
 };
@@ -94,8 +99,12 @@ class Model {
   // (normalised) hidden states (N, hidden) of the flat rows `select` (N) of the (B·T) tokens.
   at::Tensor forward_packed(const at::Tensor& input_ids, const at::Tensor& positions,
                             const at::Tensor& visible, const at::Tensor& select) const;
-  // (…, hidden) final hidden states → (…, V) logits in the model's dtype.
+  // (…, hidden) final hidden states → (…, V) logits in the model's dtype (soft-capped where the family does).
   at::Tensor logits(const at::Tensor& hidden) const;
+  // (…, 2I) gate | up → (…, I) act(gate) · up with the family's activation.
+  at::Tensor gated_activation(const at::Tensor& gate_up) const;
+  // A norm weight as the checkpoint stores it, from its runtime form (Gemma's 1 + w back to w).
+  at::Tensor stored_norm(const at::Tensor& runtime) const;
   // The rest of forward() from layer `first` on: h (B, T, hidden) is the residual stream entering that layer
   // for fresh causal sequences; logits (B, T, V). forward_from(0, embed(ids)) is forward(ids).
   at::Tensor forward_from(int64_t first, const at::Tensor& h, HiddenStateObserver* observer = nullptr) const;
@@ -130,6 +139,10 @@ class Model {
                            int64_t in_features) const;
   AttentionWeights load_attention(int64_t layer) const;
   MlpWeights load_mlp(int64_t layer) const;
+  // A norm weight in its runtime form; undefined for an empty name.
+  at::Tensor load_norm(const std::string& name, int64_t size) const;
+  // (B, T) ids on the device → (B, T, hidden), scaled where the family does.
+  at::Tensor embedding_lookup(const at::Tensor& ids) const;
   // What attention needs besides the hidden states: the cache and where the tokens start in it, RoPE tables,
   // and the mask for each sliding-window size in use (0 = none; undefined mask = every key visible).
   struct AttentionInputs {
@@ -166,7 +179,7 @@ class Model {
   at::Tensor embedding_;   // (V, hidden)
   at::Tensor final_norm_;  // (hidden)
   at::Tensor lm_head_;     // (V, hidden); the embedding itself when tied
-  at::Tensor inv_freq_;    // (head_dim/2) float32
+  RotaryEmbedding rotary_;
   std::vector<DecoderLayer> layers_;
 };
 

@@ -13,9 +13,19 @@
 
 namespace llmdrop {
 
-at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t head_dim, c10::Device device) {
-  auto exponents = at::arange(0, head_dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / head_dim;
-  at::Tensor inv_freq = 1.0 / at::pow(rope.theta, exponents);  // (head_dim/2)
+namespace {
+// 1 / (divisor · θ^(2i/dim)), rounded as transformers rounds it.
+at::Tensor longrope_frequencies(const std::vector<double>& divisors, const at::Tensor& powers) {
+  return 1.0 / (at::tensor(divisors, at::TensorOptions().dtype(at::kDouble)).to(at::kFloat) * powers);
+}
+}  // namespace
+
+at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t rotary_dim, c10::Device device) {
+  auto exponents =
+      at::arange(0, rotary_dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / rotary_dim;
+  const at::Tensor powers = at::pow(rope.theta, exponents);  // (rotary_dim/2)
+  if (rope.type == "longrope") return longrope_frequencies(rope.short_factor, powers).to(device);
+  at::Tensor inv_freq = 1.0 / powers;
   if (rope.type == "linear") {
     inv_freq = inv_freq / rope.factor;
   } else if (rope.type == "llama3") {
@@ -35,14 +45,54 @@ at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t head_dim, c1
   return inv_freq.to(device);
 }
 
-RopeTables rope_tables(const at::Tensor& inv_freq, const at::Tensor& positions, c10::ScalarType dtype) {
-  at::Tensor freqs = positions.to(inv_freq.device(), at::kFloat).unsqueeze(-1) * inv_freq;  // (…, head_dim/2)
-  at::Tensor sin = freqs.sin();
-  return {at::cat({freqs, freqs}, -1).cos().to(dtype), at::cat({-sin, sin}, -1).to(dtype)};  // (…, head_dim)
+RopeTables rope_tables(const at::Tensor& inv_freq, const at::Tensor& positions, c10::ScalarType dtype,
+                       double scale) {
+  at::Tensor freqs = positions.to(inv_freq.device(), at::kFloat).unsqueeze(-1) * inv_freq;  // (…, D/2)
+  at::Tensor cos = at::cat({freqs, freqs}, -1).cos(), sin = freqs.sin();
+  sin = at::cat({-sin, sin}, -1);  // (…, D)
+  if (scale != 1.0) cos = cos * scale, sin = sin * scale;
+  return {cos.to(dtype), sin.to(dtype)};
 }
 
-RopeTables rope_tables(const at::Tensor& inv_freq, int64_t start, int64_t length, c10::ScalarType dtype) {
-  return rope_tables(inv_freq, at::arange(start, start + length, inv_freq.options().dtype(at::kLong)), dtype);
+RopeTables rope_tables(const at::Tensor& inv_freq, int64_t start, int64_t length, c10::ScalarType dtype,
+                       double scale) {
+  return rope_tables(inv_freq, at::arange(start, start + length, inv_freq.options().dtype(at::kLong)), dtype,
+                     scale);
+}
+
+RotaryEmbedding::RotaryEmbedding(const RopeConfig& rope, int64_t rotary_dim, c10::Device device)
+    : inv_freq_(rope_inverse_frequencies(rope, rotary_dim, device)) {
+  if (rope.type != "longrope") return;
+  auto exponents =
+      at::arange(0, rotary_dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / rotary_dim;
+  long_inv_freq_ = longrope_frequencies(rope.long_factor, at::pow(rope.theta, exponents)).to(device);
+  original_max_position_ = rope.original_max_position;
+  attention_factor_ = rope.attention_factor;
+}
+
+const at::Tensor& RotaryEmbedding::frequencies_for(int64_t length) const {
+  return long_inv_freq_.defined() && length > original_max_position_ ? long_inv_freq_ : inv_freq_;
+}
+
+RopeTables RotaryEmbedding::tables(int64_t start, int64_t length, c10::ScalarType dtype) const {
+  return rope_tables(frequencies_for(start + length), start, length, dtype, attention_factor_);
+}
+
+RopeTables RotaryEmbedding::tables(const at::Tensor& positions, c10::ScalarType dtype) const {
+  const int64_t length = long_inv_freq_.defined() && positions.numel() > 0
+                             ? positions.max().item<int64_t>() + 1
+                             : 0;  // only LongRoPE asks
+  return rope_tables(frequencies_for(length), positions, dtype, attention_factor_);
+}
+
+RopeTables RotaryEmbedding::cache_tables(int64_t capacity, c10::ScalarType dtype) const {
+  RopeTables all = rope_tables(inv_freq_, 0, capacity, dtype, attention_factor_);
+  if (!long_inv_freq_.defined() || capacity <= original_max_position_) return all;
+  // Row p belongs to a call covering p + 1 positions: the long set from p = original_max_position on.
+  const RopeTables tail = rope_tables(long_inv_freq_, original_max_position_,
+                                      capacity - original_max_position_, dtype, attention_factor_);
+  return {at::cat({all.cos.narrow(0, 0, original_max_position_), tail.cos}),
+          at::cat({all.signed_sin.narrow(0, 0, original_max_position_), tail.signed_sin})};
 }
 
 #ifdef LLMDROP_WITH_CUDA_KERNELS
@@ -58,7 +108,9 @@ int64_t row_stride(const at::Tensor& x) {
 #endif
 
 at::Tensor apply_rope(const at::Tensor& x, const RopeTables& rope) {
-  const int64_t d = x.size(-1);
+  const int64_t d = rope.cos.size(-1);
+  if (d < x.size(-1))  // partial rotary: the dims past rotary_dim pass through
+    return at::cat({apply_rope(x.narrow(-1, 0, d), rope), x.narrow(-1, d, x.size(-1) - d)}, -1);
 #ifdef LLMDROP_WITH_CUDA_KERNELS
   // On a GPU in 16 bits: one kernel instead of four.
   const auto type = cuda::element_type(x);

@@ -223,7 +223,7 @@ class LayerQuantizer {
       at::Tensor s = search_scale(qkv, x, scheme_, [&](const at::Tensor& candidate) {
         return attention_output(i, input, candidate);
       });
-      layer.attn_norm = divide_last(layer.attn_norm, s);
+      layer.attn->pre_norm = divide_last(layer.attn->pre_norm, s);
       qkv = scale_columns(qkv, s);
       x = divide_last(x, s);
       if (kv_rows == q_rows) {  // v feeds o directly: fold o's scales into v's rows
@@ -249,9 +249,9 @@ class LayerQuantizer {
       const at::Tensor unquantized_down = down;
       at::Tensor s = search_scale(gate_up, x, scheme_, [&](const at::Tensor& candidate) {
         const at::Tensor gu = at::linear(x, candidate);
-        return at::linear(at::silu(gu.narrow(-1, 0, inter)) * gu.narrow(-1, inter, inter), unquantized_down);
+        return at::linear(model_.gated_activation(gu), unquantized_down);
       });
-      layer.mlp_norm = divide_last(layer.mlp_norm, s);
+      layer.mlp->pre_norm = divide_last(layer.mlp->pre_norm, s);
       gate_up = scale_columns(gate_up, s);
       x = divide_last(x, s);
       s = search_scale(down, x_down, scheme_,
@@ -288,33 +288,32 @@ class LayerQuantizer {
   JobContext& job_;
 };
 
-// The exported tensors of layer i: packed linears (q|k|v and gate|up split again) and, for AWQ, the
-// rescaled norms.
-void add_layer(TensorOverrides& out, const ModelFamily& family, const ModelConfig& c,
-               const DecoderLayer& layer, const LayerResult& r, const QuantScheme& scheme) {
+// The exported tensors of layer i: packed linears (q|k|v and gate|up split again into the checkpoint's parts)
+// and, for AWQ, the rescaled norms.
+void add_layer(TensorOverrides& out, const Model& model, const DecoderLayer& layer, const LayerResult& r,
+               const QuantScheme& scheme) {
   auto add = [&](const std::string& weight_name, const QuantizedWeight& q) {
     out.removed.insert(weight_name);
     const std::string prefix = packed_prefix(weight_name);
     for (auto& [name, t] : pack_linear(q, scheme, prefix)) out.added[name] = t;
   };
-  const int64_t i = layer.index, q_rows = c.num_heads * c.head_dim, kv_rows = c.num_kv_heads * c.head_dim;
+  auto add_parts = [&](const std::vector<TensorPart>& parts, const QuantizedWeight& q) {
+    int64_t first = 0;
+    for (const auto& part : parts) add(part.weight, rows(q, first, first + part.rows)), first += part.rows;
+  };
+  const ModelFamily& family = family_for(model.config().model_type);
+  const bool awq = scheme.method == QuantMethod::awq;
   if (r.qkv) {
-    const auto names = family.attention(i);
-    add(names.q, rows(*r.qkv, 0, q_rows));
-    add(names.k, rows(*r.qkv, q_rows, q_rows + kv_rows));
-    add(names.v, rows(*r.qkv, q_rows + kv_rows, q_rows + 2 * kv_rows));
+    const auto names = family.attention(model.config(), layer.index);
+    add_parts(names.qkv, *r.qkv);
     add(names.o, *r.o);
+    if (awq) out.added[names.pre_norm] = model.stored_norm(layer.attn->pre_norm).cpu();
   }
   if (r.gate_up) {
-    const auto names = family.mlp(i);
-    const int64_t inter = c.intermediate_size;
-    add(names.gate, rows(*r.gate_up, 0, inter));
-    add(names.up, rows(*r.gate_up, inter, 2 * inter));
+    const auto names = family.mlp(model.config(), layer.index);
+    add_parts(names.gate_up, *r.gate_up);
     add(names.down, *r.down);
-  }
-  if (scheme.method == QuantMethod::awq) {
-    out.added[family.attn_norm(i)] = layer.attn_norm.cpu();
-    out.added[family.mlp_norm(i)] = layer.mlp_norm.cpu();
+    if (awq) out.added[names.pre_norm] = model.stored_norm(layer.mlp->pre_norm).cpu();
   }
 }
 
@@ -357,7 +356,6 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
     h = model->embed(blocks);
     result.tokens = blocks.numel();
   }
-  const ModelFamily& family = family_for(c.model_type);
   TensorOverrides overrides;
   LayerQuantizer quantizer(*model, request, job);
   for (int64_t i = 0; i < c.num_layers; ++i) {
@@ -368,7 +366,7 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
     if (!request.drops.mlp_dropped(i)) only_this.mlp.erase(i);
     model->set_drops(only_this, job);
     const LayerResult r = quantizer.quantize(i, h);
-    add_layer(overrides, family, c, model->layers()[static_cast<size_t>(i)], r, request.scheme);
+    add_layer(overrides, *model, model->layers()[static_cast<size_t>(i)], r, request.scheme);
     result.linears += (r.qkv ? 4 : 0) + (r.gate_up ? 3 : 0);
   }
   model.reset();
@@ -392,8 +390,7 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
   const ModelConfig& c = quantized.config;
   if (!c.quantization) throw_bad_input("the model is not quantized (config.json has no quantization_config)");
   const ModelFamily& family = family_for(c.model_type);
-  const int64_t hidden = c.hidden_size, q_rows = c.num_heads * c.head_dim,
-                kv_rows = c.num_kv_heads * c.head_dim, inter = c.intermediate_size;
+  const int64_t hidden = c.hidden_size, q_rows = c.num_heads * c.head_dim, inter = c.intermediate_size;
   TensorOverrides overrides;
   auto dense = [&](const std::string& weight_name, int64_t n, int64_t k) {
     const std::string prefix = packed_prefix(weight_name);
@@ -404,14 +401,11 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
         unpack_linear(*quantized.tensors, prefix, *c.quantization, n, k).dequantize();
   };
   for (int64_t i = 0; i < c.num_layers; ++i) {
-    const auto a = family.attention(i);
-    const auto m = family.mlp(i);
-    dense(a.q, q_rows, hidden);
-    dense(a.k, kv_rows, hidden);
-    dense(a.v, kv_rows, hidden);
+    const auto a = family.attention(c, i);
+    const auto m = family.mlp(c, i);
+    for (const auto& part : a.qkv) dense(part.weight, part.rows, hidden);
     dense(a.o, hidden, q_rows);
-    dense(m.gate, inter, hidden);
-    dense(m.up, inter, hidden);
+    for (const auto& part : m.gate_up) dense(part.weight, part.rows, hidden);
     dense(m.down, hidden, inter);
   }
   overrides.config_patch = {{"quantization_config", nullptr}};

@@ -173,6 +173,14 @@ std::vector<int64_t> json_int_list(const nlohmann::json& value, const std::strin
   return out;
 }
 
+std::vector<double> json_number_list(const nlohmann::json& value, const std::string& what) {
+  if (!value.is_array()) throw_bad_input(what + " must be a list of numbers, not " + type_name(value));
+  std::vector<double> out;
+  for (size_t i = 0; i < value.size(); ++i)
+    out.push_back(json_number(value[i], what + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
 std::vector<std::string> json_string_list(const nlohmann::json& value, const std::string& what) {
   if (!value.is_array()) throw_bad_input(what + " must be a list of strings, not " + type_name(value));
   std::vector<std::string> out;

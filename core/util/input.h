@@ -45,6 +45,7 @@ std::string json_string(const nlohmann::json& value, const std::string& what);
 std::vector<int64_t> json_int_list(const nlohmann::json& value, const std::string& what, int64_t min,
                                    int64_t max);
 std::vector<std::string> json_string_list(const nlohmann::json& value, const std::string& what);
+std::vector<double> json_number_list(const nlohmann::json& value, const std::string& what);  // finite
 // object[key], or BadInput "WHERE: missing field 'KEY'" (also when `object` is not an object).
 const nlohmann::json& json_field(const nlohmann::json& object, const std::string& key,
                                  const std::string& where);

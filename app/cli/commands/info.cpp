@@ -47,7 +47,11 @@ void run_info(const ArgParser& p) {
             << "vocabulary:         " << s.vocab_size << "\n"
             << "tokenizer:          " << tokenizer_line << "\n"
             << "rope:               " << s.rope << "\n"
-            << "sliding window:     " << (s.sliding_window ? std::to_string(s.sliding_window) : "none")
+            << "sliding window:     "
+            << (s.sliding_window
+                    ? std::to_string(s.sliding_window) + " (" + std::to_string(s.sliding_layers) + " of " +
+                          std::to_string(s.layers) + " layers)"
+                    : "none")
             << "\n"
             << "tied embeddings:    " << (s.tied_embeddings ? "yes" : "no") << "\n"
             << "parameters:         " << s.parameters << " (" << s.active_parameters

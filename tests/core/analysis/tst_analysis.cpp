@@ -384,9 +384,9 @@ class AnalysisTest : public QObject {
   void impactEstimateMatchesHandCount() {
     const auto s = summarize(Checkpoint::open(test::model_dir("llama")), DropPlan{{1}, {}}, "float32");
     const llmdrop::PlanImpact impact = llmdrop::estimate_impact(s, 256);
-    const int64_t attention = 64 * 64 + 2 * (32 * 64) + 64 * 64;  // q, k, v, o = 12288
-    const int64_t layer = attention + 3 * 64 * 128 + 2 * 64;      // + MLP + two norms = 36992
-    const int64_t total = 2 * 384 * 64 + 64 + 6 * layer;          // + embedding, lm_head, norm
+    const int64_t attention = 64 * 64 + 2 * (32 * 64) + 64 * 64 + 64;  // q, k, v, o + its input norm = 12352
+    const int64_t layer = attention + 3 * 64 * 128 + 64;               // + MLP and its norm = 36992
+    const int64_t total = 2 * 384 * 64 + 64 + 6 * layer;               // + embedding, lm_head, norm
     QCOMPARE(impact.parameters_removed, attention);
     QCOMPARE(impact.parameters_removed_fraction, double(attention) / double(total));
     QCOMPARE(impact.kv_bytes_saved_per_token, int64_t(2 * 2 * 16 * 4));  // K and V of one layer, fp32
