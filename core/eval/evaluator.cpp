@@ -93,6 +93,8 @@ class TaskRunner {
     if (max_gen_toks_ < 1) throw_bad_input("max_gen_toks must be at least 1");
     if (num_fewshot_ > 0 && task.output_type == OutputType::LoglikelihoodRolling)
       throw_bad_input("task " + task.name + " scores whole texts and takes no few-shot examples");
+    // lm-eval's HF backend encodes with the tokenizer's special tokens (BOS) for the Gemma family only.
+    add_bos_ = model.config().model_type.find("gemma") != std::string::npos && tokenizer.bos_id().has_value();
     if (auto bos = tokenizer.bos_id())
       prefix_token_ = *bos;
     else if (auto eos = tokenizer.eos_id())
@@ -194,17 +196,24 @@ class TaskRunner {
   }
 
  private:
+  // lm-eval's HFLM.tok_encode: the text's tokens, after BOS where lm-eval adds special tokens.
+  Tokens encode(const std::string& text) const {
+    Tokens ids = tokenizer_.encode(text);
+    if (add_bos_) ids.insert(ids.begin(), *tokenizer_.bos_id());
+    return ids;
+  }
+
   // lm-eval's HFLM._encode_pair: trailing spaces of the context move to the continuation; the continuation's
   // tokens are those of encode(context + continuation) after encode(context)'s length.
   std::pair<Tokens, Tokens> encode_pair(std::string context, std::string continuation) const {
-    if (context.empty()) return {{prefix_token_}, tokenizer_.encode(continuation)};
+    if (context.empty()) return {{prefix_token_}, encode(continuation)};
     const std::string stripped = text::rstrip(context);
     if (stripped.size() < context.size()) {
       continuation = context.substr(stripped.size()) + continuation;
       context = stripped;
     }
-    Tokens ctx = tokenizer_.encode(context);
-    const Tokens whole = tokenizer_.encode(context + continuation);
+    Tokens ctx = encode(context);
+    const Tokens whole = encode(context + continuation);
     Tokens cont(whole.begin() + static_cast<std::ptrdiff_t>(std::min(ctx.size(), whole.size())), whole.end());
     if (ctx.empty()) ctx = {prefix_token_};
     return {ctx, cont};
@@ -294,7 +303,7 @@ class TaskRunner {
   }
 
   std::string generate_until(const std::string& prompt, JobContext& job) const {
-    Tokens ids = tokenizer_.encode(prompt);
+    Tokens ids = encode(prompt);
     const int64_t room = max_length_ - max_gen_toks_;
     if (room < 1) throw_bad_input("max_gen_toks leaves no room for the prompt in the model's context");
     if (static_cast<int64_t>(ids.size()) > room) ids.erase(ids.begin(), ids.end() - room);  // keep the end
@@ -356,7 +365,7 @@ class TaskRunner {
     for (size_t k = 0; k < docs.size(); ++k) {
       span[k].first = requests.size();
       if (task_.output_type == OutputType::LoglikelihoodRolling) {
-        const Tokens tokens = tokenizer_.encode(prompts_of[k].target);
+        const Tokens tokens = encode(prompts_of[k].target);
         token_count[k] = static_cast<int64_t>(tokens.size());
         for (auto& w : rolling_windows(tokens)) requests.push_back(std::move(w));
       } else {
@@ -444,6 +453,7 @@ class TaskRunner {
   int64_t num_fewshot_ = 0;
   int64_t max_gen_toks_ = 0;
   int64_t prefix_token_ = 0;
+  bool add_bos_ = false;  // Gemma: every encoded text starts with BOS
 };
 
 nlohmann::json task_config(const TaskSpec& task, int64_t num_fewshot, int64_t max_gen_toks,

@@ -16,6 +16,7 @@
 #include "analysis/importance.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/tokenizer.h"
+#include "eval/evaluator.h"
 #include "export/exporter.h"
 #include "model/generation.h"
 #include "model/model.h"
@@ -464,6 +465,40 @@ class FamiliesTest : public QObject {
           rtn);
     QVERIFY(gptq8 >= 0 && gptq8 < 0.2 * rtn);
     QVERIFY(awq >= 0 && awq < rtn);
+  }
+
+  // lm-eval's HF backend encodes with the tokenizer's special tokens for the Gemma family only: BOS before
+  // the context (and the whole text) of every request. Qwen3 gets none.
+  void gemmaIsEvaluatedWithBosAsLmEvalDoes() {
+    std::ifstream lines(test::data_dir() / "eval" / "hf" / "lambada_openai" / "test.jsonl");
+    std::string first;
+    std::getline(lines, first);
+    const nlohmann::json doc = nlohmann::json::parse(first);
+    const std::string text = doc["text"], context = text.substr(0, text.rfind(' ')),
+                      continuation = text.substr(text.rfind(' '));
+    for (const char* family : {"gemma2", "qwen3"}) {
+      const Checkpoint checkpoint = Checkpoint::open(dir(family));
+      const Tokenizer tokenizer = Tokenizer::open(dir(family), checkpoint.config);
+      const auto model = load(dir(family), {});
+      auto loglikelihood = [&](bool bos) {  // Σ log p(continuation tokens)
+        std::vector<int64_t> ctx = tokenizer.encode(context),
+                             whole = tokenizer.encode(context + continuation);
+        if (bos)
+          ctx.insert(ctx.begin(), *tokenizer.bos_id()), whole.insert(whole.begin(), *tokenizer.bos_id());
+        const auto lp = next_token_logprobs(*model, whole);
+        double sum = 0;
+        for (size_t t = ctx.size(); t < whole.size(); ++t) sum += lp[t - 1];
+        return sum;
+      };
+      EvalOptions options;
+      options.tasks = {"lambada_openai"};
+      options.data.data_dirs = {test::data_dir() / "eval" / "hf"};
+      options.limit = 1;
+      const double ll = evaluate(*model, tokenizer, options).tasks.at(0).records.at(0)["ll"].get<double>();
+      const bool gemma = std::string(family) == "gemma2";
+      QVERIFY2(std::abs(ll - loglikelihood(gemma)) < 1e-4, family);
+      QVERIFY2(std::abs(loglikelihood(true) - loglikelihood(false)) > 1e-3, family);  // BOS matters here
+    }
   }
 
   void unsupportedSettingsAreOneLine() {
