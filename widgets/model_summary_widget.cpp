@@ -39,6 +39,7 @@ ModelSummaryWidget::ModelSummaryWidget(QWidget* parent) : QWidget(parent), form_
   add_field("shape", tr("Hidden / intermediate"));
   add_field("heads", tr("Heads / KV heads"));
   add_field("vocab", tr("Vocabulary"));
+  add_field("architecture", tr("Computation"));
   add_field("rope", tr("Rotary embedding"));
   add_field("window", tr("Sliding window"));
   add_field("parameters", tr("Parameters"));
@@ -69,6 +70,7 @@ void ModelSummaryWidget::show_summary(const ModelSummary& s) {
   fields_["shape"]->setText(QStringLiteral("%1 / %2").arg(s.hidden_size).arg(s.intermediate_size));
   fields_["heads"]->setText(tr("%1 / %2 (head dim %3)").arg(s.heads).arg(s.kv_heads).arg(s.head_dim));
   fields_["vocab"]->setText(QString::number(s.vocab_size));
+  fields_["architecture"]->setText(QString::fromStdString(s.architecture));
   fields_["rope"]->setText(QString::fromStdString(s.rope));
   fields_["window"]->setText(
       s.sliding_window ? tr("%1 (%2 of %3 layers)").arg(s.sliding_window).arg(s.sliding_layers).arg(s.layers)

@@ -99,6 +99,8 @@ RopeConfig parse_rope(const nlohmann::json& config, const std::string& where, in
     rope.original_max_position = p.integer(
         "original_max_position_embeddings",
         top.integer("original_max_position_embeddings", max_positions, kMaxPositions), kMaxPositions);
+    if (rope.original_max_position < 2)
+      p.fail("original_max_position_embeddings", "must be at least 2 for longrope");
     rope.factor = p.number("factor", double(max_positions) / double(rope.original_max_position), 0.0, 1e6);
     const double natural =
         rope.factor <= 1.0

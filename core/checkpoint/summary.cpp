@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "checkpoint/family.h"
 
@@ -25,6 +26,27 @@ int64_t weight_parameters(const TensorStore& store, const std::string& name, con
   const std::string prefix = packed_prefix(name);
   if (store.contains(name) || prefix.empty()) return parameters_of(store, name, cfg);
   return parameters_of(store, prefix + ".qweight", cfg);
+}
+
+std::string describe_architecture(const ModelConfig& c) {
+  const Architecture& a = c.arch;
+  std::vector<std::string> parts;
+  if (a.qk_norm) parts.push_back("q/k norms");
+  if (a.post_norms) parts.push_back("post-norms");
+  if (a.norm_plus_one) parts.push_back("norms scale by 1 + w");
+  if (a.scale_embeddings) parts.push_back("embeddings × √hidden");
+  if (a.activation != "silu") parts.push_back(a.activation);
+  std::ostringstream out;
+  if (a.attention_scale > 0) out << "attention scale " << a.attention_scale, parts.push_back(out.str());
+  if (a.attn_logit_softcap > 0 || a.final_logit_softcap > 0) {
+    out.str("");
+    out << "soft-caps " << a.attn_logit_softcap << " (attention) / " << a.final_logit_softcap << " (logits)";
+    parts.push_back(out.str());
+  }
+  if (parts.empty()) return "as Llama";
+  std::string joined;
+  for (const auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
+  return joined;
 }
 
 std::string describe_rope(const RopeConfig& rope) {
@@ -59,6 +81,7 @@ ModelSummary summarize(const Checkpoint& checkpoint, const DropPlan& drops,
   s.sliding_layers =
       std::count_if(cfg.sliding_window.begin(), cfg.sliding_window.end(), [](int64_t w) { return w > 0; });
   s.rope = describe_rope(cfg.rope);
+  s.architecture = describe_architecture(cfg);
   s.tied_embeddings = cfg.tie_word_embeddings || !store.contains(family.lm_head());
   s.stored_dtype = to_string(store.main_dtype());
   if (cfg.quantization) s.stored_dtype += " + " + describe(*cfg.quantization);
@@ -102,6 +125,7 @@ nlohmann::json to_json(const ModelSummary& s) {
                       {"sliding_window", s.sliding_window},
                       {"sliding_window_layers", s.sliding_layers},
                       {"rope", s.rope},
+                      {"architecture", s.architecture},
                       {"tied_embeddings", s.tied_embeddings},
                       {"stored_dtype", s.stored_dtype},
                       {"dtype", s.runtime_dtype},

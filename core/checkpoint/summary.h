@@ -16,6 +16,7 @@ struct ModelSummary {
   int64_t vocab_size = 0, max_position_embeddings = 0, sliding_window = 0;
   int64_t sliding_layers = 0;  // layers that attend through the window (Gemma 2: every other one)
   std::string rope;            // e.g. "llama3 (theta 500000, factor 8)"
+  std::string architecture;    // what the family computes besides Llama's layer, e.g. "q/k norms"; or "llama"
   bool tied_embeddings = false;
   std::string stored_dtype;       // F32 / BF16 / F16 of the safetensors, and the linears' quantization
   std::string runtime_dtype;      // the dtype the numbers below assume

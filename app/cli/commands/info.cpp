@@ -46,6 +46,7 @@ void run_info(const ArgParser& p) {
             << ")\n"
             << "vocabulary:         " << s.vocab_size << "\n"
             << "tokenizer:          " << tokenizer_line << "\n"
+            << "computation:        " << s.architecture << "\n"
             << "rope:               " << s.rope << "\n"
             << "sliding window:     "
             << (s.sliding_window
