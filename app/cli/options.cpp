@@ -6,6 +6,7 @@
 #include "cli/progress.h"
 #include "export/exporter.h"
 #include "model/device.h"
+#include "model/shapes.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parse.h"
@@ -34,6 +35,20 @@ void add_calibration_data_option(ArgParser& p) {
                "calibration text: JSON array / JSON Lines with a \"text\" field, or plain .txt");
 }
 
+void add_random_weights_options(ArgParser& p, const std::string& what) {
+  p.add_flag("random-weights", "no checkpoint: random weights of --shape, made on the device, " + what);
+  std::string names;
+  for (const auto& name : shape_names()) names += (names.empty() ? "" : ", ") + name;
+  p.add_option("shape", "NAME", names, "llama2-7b");
+}
+
+void add_stream_layers_flag(ArgParser& p) {
+  p.add_flag(
+      "stream-layers",
+      "keep the decoder layers' weights in the checkpoint and bring one layer at a time to the device, "
+      "every sequence passing it before the next (for a model larger than the device's memory)");
+}
+
 void add_no_cuda_graphs_flag(ArgParser& p) {
   p.add_flag("no-cuda-graphs", "run the decode step eagerly instead of replaying a CUDA graph (comparison)");
 }
@@ -51,12 +66,13 @@ Checkpoint open_checkpoint(const ArgParser& p) {
 }
 
 SessionOptions RunOptions::session_options() const {
-  return {device.str(), dtype_name(dtype)};
+  return {device.str(), dtype_name(dtype), stream_layers};
 }
 
 RunOptions run_options(const ArgParser& p, const ModelConfig& config) {
   const c10::Device device = parse_device(p.value("device"));
-  RunOptions run{device, parse_dtype(p.value("dtype"), config, device), config.drops};
+  RunOptions run{device, parse_dtype(p.value("dtype"), config, device), config.drops,
+                 p.flag("stream-layers")};
   if (p.has("drop-attn")) run.drops.attn = DropPlan::parse_csv(p.value("drop-attn"), "--drop-attn");
   if (p.has("drop-mlp")) run.drops.mlp = DropPlan::parse_csv(p.value("drop-mlp"), "--drop-mlp");
   run.drops.validate(config.num_layers);

@@ -29,6 +29,11 @@ void add_json_flag(ArgParser& p);
 void add_calibration_data_option(ArgParser& p);
 // --no-cuda-graphs, for the commands that decode.
 void add_no_cuda_graphs_flag(ArgParser& p);
+// --random-weights and --shape NAME (the published shapes of model/shapes), for the commands that can run a
+// model of a shape without its checkpoint; `what` says what they then run on.
+void add_random_weights_options(ArgParser& p, const std::string& what);
+// --stream-layers, for the commands that walk the layers over many sequences (score, drop, perplexity).
+void add_stream_layers_flag(ArgParser& p);
 
 // MODEL (a folder, or a repo id from the Hugging Face cache when no such folder exists), or the bundled demo
 // model when none is given.
@@ -37,8 +42,9 @@ Checkpoint open_checkpoint(const ArgParser& p);
 // How a model of a given config runs: --device, --dtype and the drops.
 struct RunOptions {
   c10::Device device;
-  c10::ScalarType dtype;  // "auto" resolved for the model's config and the device
-  DropPlan drops;         // config.json's lists, each replaced by --drop-attn / --drop-mlp when given
+  c10::ScalarType dtype;       // "auto" resolved for the model's config and the device
+  DropPlan drops;              // config.json's lists, each replaced by --drop-attn / --drop-mlp when given
+  bool stream_layers = false;  // --stream-layers, where the command has it
 
   SessionOptions session_options() const;
 };

@@ -22,6 +22,7 @@ void add_calibration_options(ArgParser& p) {
   p.add_flag("no-norm",
              "LLM-Drop's layer_drop_norm=False: compare LN(h) with F(LN(h)) instead of h with h+F");
   p.add_flag("no-cache", "recompute even when scores for the same request are cached");
+  add_stream_layers_flag(p);
 }
 
 ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOptions& run, bool consecutive,

@@ -101,21 +101,28 @@ at::Tensor nll_sum(const at::Tensor& logits, const at::Tensor& ids) {
   return -logp.gather(-1, target).sum(at::kDouble);
 }
 
-// Mean NLL over all blocks with the model's current drops. Reports progress per batch as steps
-// [first_step, first_step + batches) of `total_steps`.
+// Mean NLL over all blocks with the model's current drops (layer by layer when the model streams). Reports
+// progress as steps [first_step, first_step + batches) of `total_steps`.
 double mean_nll(const Model& model, const at::Tensor& blocks, int64_t batch_size, JobContext& job,
                 int64_t first_step, int64_t total_steps, const std::string& what,
                 HiddenStateObserver* observer = nullptr, SimilarityObserver* similarity = nullptr) {
-  at::Tensor total;
   const int64_t n = blocks.size(0);
-  for (int64_t start = 0; start < n; start += batch_size) {
-    job.throw_if_cancelled();
-    job.report(first_step + start / batch_size, total_steps, what);
-    const at::Tensor ids = blocks.narrow(0, start, std::min(batch_size, n - start)).to(model.device());
-    const at::Tensor s = nll_sum(model.forward(ids, nullptr, observer), ids);
-    total = total.defined() ? total + s : s;
-    if (similarity) similarity->end_batch();
-  }
+  std::vector<at::Tensor> batches;  // (≤ batch_size, seq_len) each
+  for (int64_t start = 0; start < n; start += batch_size)
+    batches.push_back(blocks.narrow(0, start, std::min(batch_size, n - start)).to(model.device()));
+  const auto steps = static_cast<int64_t>(batches.size());
+  JobContext pass(job, [&](const Progress& p) {
+    job.report(first_step + (p.total > 0 ? p.done * steps / p.total : 0), total_steps, what);
+  });
+  at::Tensor total;
+  model.forward_batches(
+      batches, observer,
+      [&](size_t b, const at::Tensor& logits) {
+        const at::Tensor s = nll_sum(logits, batches[b]);
+        total = total.defined() ? total + s : s;
+        if (similarity) similarity->end_batch();
+      },
+      pass);
   return total.item<double>() / static_cast<double>(n * (blocks.size(1) - 1));
 }
 }  // namespace
@@ -206,6 +213,11 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
   if (blocks.dim() != 2 || blocks.size(0) < 1 || blocks.size(1) < 2)
     throw_bad_input("calibration blocks must be (n >= 1, seq_len >= 2)");
   if (options.batch_size < 1) throw_bad_input("batch size must be at least 1");
+  if (options.consecutive && model.streamed())
+    throw_bad_input(
+        "the consecutive-layer matrix needs every layer's hidden states at once, which streamed layers do "
+        "not "
+        "keep: score it without --stream-layers");
   const at::Tensor cpu_blocks =
       blocks.cpu();  // checked here: an id past the vocabulary is a device assert on a GPU
   if (cpu_blocks.min().item<int64_t>() < 0 || cpu_blocks.max().item<int64_t>() >= model.config().vocab_size)

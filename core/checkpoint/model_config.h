@@ -57,7 +57,8 @@ struct ModelConfig {
   bool o_bias = false;
   bool mlp_bias = false;
   RopeConfig rope;
-  int64_t rotary_dim = 0;  // dims of each head RoPE turns: head_dim unless partial_rotary_factor < 1
+  int64_t rotary_dim =
+      0;  // dims of each head RoPE turns: head_dim unless partial_rotary_factor < 1 (0: head_dim)
   Architecture arch;
   std::vector<int64_t> sliding_window;  // per layer; 0 = full causal attention
   std::string dtype;                    // float32 | bfloat16 | float16, or empty when config.json is silent

@@ -69,7 +69,9 @@ PerplexityResult TextPerplexity::measure(const Model& model, JobContext& job) {
     if (changed == layers) return *result_;
     first = changed / keep_every_ * keep_every_;
   }
-  if (first == 0 && kept_bytes_ > 0) {  // (re)start: size the kept states for this model
+  const bool keep_states = kept_bytes_ > 0 && !model.streamed();  // streamed: every window in one pass
+  if (!keep_states) first = 0;
+  if (first == 0 && keep_states) {  // (re)start: size the kept states for this model
     const int64_t window_bytes = static_cast<int64_t>(windows_.front().size()) * model.config().hidden_size *
                                  static_cast<int64_t>(c10::elementSize(model.dtype()));
     const int64_t all_bytes =
@@ -98,12 +100,27 @@ PerplexityResult TextPerplexity::measure(const Model& model, JobContext& job) {
                                  ? model.embed(at::tensor(ids, at::kLong).unsqueeze(0))  // (1, T, hidden)
                                  : kept_[static_cast<size_t>(w)][static_cast<size_t>(first / keep_every_)];
     std::optional<KeepLayerInputs> keep;
-    if (kept_bytes_ > 0) keep.emplace(kept_[static_cast<size_t>(w)], keep_every_);
+    if (keep_states) keep.emplace(kept_[static_cast<size_t>(w)], keep_every_);
     for (double lp : next_token_logprobs(model.forward_from(first, input, keep ? &*keep : nullptr), ids))
       window_nll[static_cast<size_t>(w)] -= lp;
   };
   const auto n = static_cast<int64_t>(windows_.size());
-  for_each_on_cores(n, model.device().is_cpu(), measure_window);
+  if (model.streamed()) {  // layer by layer, every window passing a layer before the next is loaded
+    std::vector<at::Tensor> batches;  // (1, T) per window
+    for (const auto& ids : windows_)
+      batches.push_back(at::tensor(ids, at::kLong).unsqueeze(0).to(model.device()));
+    JobContext pass(job, [&](const Progress& p) {
+      job.report(p.total > 0 ? p.done * total_windows_ / p.total : 0, total_windows_, p.message);
+    });
+    model.forward_batches(
+        batches, nullptr,
+        [&](size_t w, const at::Tensor& logits) {
+          for (double lp : next_token_logprobs(logits, windows_[w])) window_nll[w] -= lp;
+        },
+        pass);
+  } else {
+    for_each_on_cores(n, model.device().is_cpu(), measure_window);
+  }
   PerplexityResult result;
   double nll_sum = 0;
   for (size_t w = 0; w < windows_.size(); ++w) {

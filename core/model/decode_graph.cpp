@@ -30,7 +30,7 @@ struct DecodeGraph::Impl {
 #endif
 
   Impl(const Model& m, KVCache& c, bool use_graph)
-      : model(m), cache(c), want_graph(use_graph && m.device().is_cuda()) {}
+      : model(m), cache(c), want_graph(use_graph && m.device().is_cuda() && !m.streamed()) {}
 
   // The fixed-shape step, run eagerly or captured.
   void run() {

@@ -310,6 +310,7 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   c10::InferenceMode inference;
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
   model->check_plan(plan);
+  model->streamed_ = options.stream_layers;
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
   job.report(0, cfg.num_layers + 1, "embeddings");
   model->embedding_ =
@@ -320,15 +321,15 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   model->lm_head_ =
       tied ? model->embedding_
            : model->fetch(model->family_->lm_head(), {vocab, hidden}).to(device, dtype, false, true);
-  model->rotary_ = RotaryEmbedding(cfg.rope, cfg.rotary_dim, device);
+  model->rotary_ = RotaryEmbedding(cfg.rope, cfg.rotary_dim > 0 ? cfg.rotary_dim : cfg.head_dim, device);
   for (int64_t i = 0; i < cfg.num_layers; ++i) {
     job.throw_if_cancelled();
     job.report(i + 1, cfg.num_layers + 1, "layer " + std::to_string(i));
     DecoderLayer layer;
     layer.index = i;
     layer.sliding_window = cfg.sliding_window[i];
-    if (!plan.attn_dropped(i)) layer.attn = model->load_attention(i);
-    if (!plan.mlp_dropped(i)) layer.mlp = model->load_mlp(i);
+    if (!plan.attn_dropped(i) && !model->streamed_) layer.attn = model->load_attention(i);
+    if (!plan.mlp_dropped(i) && !model->streamed_) layer.mlp = model->load_mlp(i);
     model->layers_.push_back(std::move(layer));
   }
   model->drops_ = plan;
@@ -342,12 +343,21 @@ std::unique_ptr<Model> Model::load_in_job(const Checkpoint& checkpoint, const st
   options.device = device;
   options.dtype = dtype;
   options.drops = drops;
+  return load_in_job(checkpoint, options, job);
+}
+
+std::unique_ptr<Model> Model::load_in_job(const Checkpoint& checkpoint, const LoadOptions& options,
+                                          JobContext& job) {
   JobContext loading(job, [&job](const Progress& p) { job.report(0, 1, "loading: " + p.message); });
   return load(checkpoint, options, loading);
 }
 
 void Model::set_drops(const DropPlan& plan, JobContext& job) {
   check_plan(plan);
+  if (streamed_) {
+    drops_ = plan;
+    return;
+  }
   c10::InferenceMode inference;
   for (auto& layer : layers_) {
     job.throw_if_cancelled();
@@ -369,7 +379,7 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
   std::vector<at::Tensor> keys(layers_.size()), values(layers_.size());
   const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
   for (const auto& layer : layers_) {
-    if (!layer.attn) continue;
+    if (drops_.attn_dropped(layer.index)) continue;
     // Zeroed: decode_step attends over every slot (masked), and 0 × NaN garbage would still be NaN.
     keys[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
     values[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
@@ -441,9 +451,59 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
 
 at::Tensor Model::run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer,
                              int64_t first) const {
-  for (auto layer = layers_.begin() + first; layer != layers_.end(); ++layer)
-    h = decoder_layer(*layer, h, inputs, observer);
+  for (int64_t i = first; i < config_.num_layers; ++i) {
+    if (streamed_)
+      h = decoder_layer(load_layer(i), h, inputs, observer);
+    else
+      h = decoder_layer(layers_[static_cast<size_t>(i)], h, inputs, observer);
+  }
   return rms_norm(h, final_norm_, config_.rms_norm_eps);
+}
+
+DecoderLayer Model::load_layer(int64_t i) const {
+  DecoderLayer layer;
+  layer.index = i;
+  layer.sliding_window = config_.sliding_window[static_cast<size_t>(i)];
+  if (!drops_.attn_dropped(i)) layer.attn = load_attention(i);
+  if (!drops_.mlp_dropped(i)) layer.mlp = load_mlp(i);
+  return layer;
+}
+
+void Model::forward_batches(const std::vector<at::Tensor>& ids, HiddenStateObserver* observer,
+                            const std::function<void(size_t, const at::Tensor&)>& on_logits,
+                            JobContext& job) const {
+  for (const auto& batch : ids)
+    if (batch.dim() != 2 || batch.size(1) == 0) throw_bad_input("input ids must be (batch, length > 0)");
+  c10::InferenceMode inference;
+  if (!streamed_) {
+    for (size_t b = 0; b < ids.size(); ++b) {
+      job.throw_if_cancelled();
+      job.report(static_cast<int64_t>(b), static_cast<int64_t>(ids.size()), "batch " + std::to_string(b + 1));
+      on_logits(b, forward(ids[b], nullptr, observer));
+    }
+    job.report(static_cast<int64_t>(ids.size()), static_cast<int64_t>(ids.size()), "done");
+    return;
+  }
+  std::vector<at::Tensor> h;                  // (B, T, hidden) per batch, on the device
+  std::map<int64_t, AttentionInputs> inputs;  // per sequence length
+  for (const auto& batch : ids) {
+    h.push_back(embed(batch));
+    if (!inputs.count(batch.size(1))) inputs[batch.size(1)] = sequence_inputs(0, batch.size(1));
+  }
+  const int64_t layers = config_.num_layers;
+  for (int64_t i = 0; i < layers; ++i) {
+    job.throw_if_cancelled();
+    job.report(i, layers + 1, "layer " + std::to_string(i));
+    const DecoderLayer layer = load_layer(i);  // freed when the layer is done
+    for (auto& x : h) x = decoder_layer(layer, x, inputs.at(x.size(1)), observer);
+  }
+  job.report(layers, layers + 1, "head");
+  for (size_t b = 0; b < h.size(); ++b) {
+    job.throw_if_cancelled();
+    on_logits(b, logits(rms_norm(h[b], final_norm_, config_.rms_norm_eps)));
+    h[b] = at::Tensor();
+  }
+  job.report(layers + 1, layers + 1, "done");
 }
 
 Model::AttentionInputs Model::sequence_inputs(int64_t start, int64_t length) const {
@@ -473,7 +533,9 @@ at::Tensor Model::embedding_lookup(const at::Tensor& ids) const {
 
 at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer) const {
   c10::InferenceMode inference;
-  return decoder_layer(layers_.at(static_cast<size_t>(i)), h, sequence_inputs(0, h.size(1)), observer);
+  const AttentionInputs inputs = sequence_inputs(0, h.size(1));
+  if (streamed_) return decoder_layer(load_layer(i), h, inputs, observer);
+  return decoder_layer(layers_.at(static_cast<size_t>(i)), h, inputs, observer);
 }
 
 at::Tensor Model::forward_from(int64_t first, const at::Tensor& h, HiddenStateObserver* observer) const {
@@ -566,7 +628,7 @@ at::Tensor Model::gated_activation(const at::Tensor& gate_up) const {
 
 int64_t Model::kv_bytes_per_token() const {
   int64_t attention_layers = 0;
-  for (const auto& layer : layers_) attention_layers += layer.attn ? 1 : 0;
+  for (const auto& layer : layers_) attention_layers += drops_.attn_dropped(layer.index) ? 0 : 1;
   return 2 * attention_layers * config_.num_kv_heads * config_.head_dim *
          static_cast<int64_t>(dtype_size(dtype_));
 }

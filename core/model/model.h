@@ -3,6 +3,7 @@
 // drops.
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,6 +53,10 @@ struct LoadOptions {
   std::string device = "cpu";
   std::string dtype = "auto";
   std::optional<DropPlan> drops;  // overrides config.json's drop lists
+  // The decoder layers' weights stay in the (mapped) checkpoint and come to the device one layer at a time,
+  // only while that layer runs: a model larger than the device's memory can still be run (see
+  // forward_batches). Embeddings, the final norm and the head stay resident.
+  bool stream_layers = false;
 };
 
 class Model {
@@ -64,6 +69,8 @@ class Model {
   // generate, bench): its per-layer progress reads "loading: layer N" at 0 of 1.
   static std::unique_ptr<Model> load_in_job(const Checkpoint& checkpoint, const std::string& device,
                                             const std::string& dtype, const DropPlan& drops, JobContext& job);
+  static std::unique_ptr<Model> load_in_job(const Checkpoint& checkpoint, const LoadOptions& options,
+                                            JobContext& job);
 
   const ModelConfig& config() const { return config_; }
   const Checkpoint& checkpoint() const { return checkpoint_; }
@@ -72,7 +79,9 @@ class Model {
   const DropPlan& drops() const { return drops_; }
   // What every plan on this model drops: the modules its checkpoint has no weights for (an export's drops).
   const DropPlan& modules_without_weights() const { return without_weights_; }
+  // Resident layers: a streamed model's hold no weights (each is loaded while it runs).
   const std::vector<DecoderLayer>& layers() const { return layers_; }
+  bool streamed() const { return streamed_; }
 
   // A model of `config`'s shape with random weights made on the device (normal, std 0.02; norms 1), for speed
   // and memory studies without a checkpoint. Each tensor's values depend only on `seed` and its name, so
@@ -83,7 +92,8 @@ class Model {
   // Distinct for every model made in this process (an address may be reused).
   uint64_t serial() const { return serial_; }
 
-  // Frees the weights of newly dropped modules and loads re-enabled ones from the (mapped) checkpoint.
+  // Frees the weights of newly dropped modules and loads re-enabled ones from the (mapped) checkpoint (a
+  // streamed model only records the plan).
   void set_drops(const DropPlan& plan, JobContext& job = JobContext::silent());
 
   // A cache with a slot for every layer whose attention currently runs.
@@ -108,6 +118,15 @@ class Model {
   // The rest of forward() from layer `first` on: h (B, T, hidden) is the residual stream entering that layer
   // for fresh causal sequences; logits (B, T, V). forward_from(0, embed(ids)) is forward(ids).
   at::Tensor forward_from(int64_t first, const at::Tensor& h, HiddenStateObserver* observer = nullptr) const;
+
+  // Every batch of `ids` ((B, T) each) through the model as fresh causal sequences; `on_logits(b, logits)`
+  // receives batch b's (B, T, V) logits. Streamed, layer by layer: each layer is loaded once and every batch
+  // passes it before the next (LLM-Drop's order; the hidden states of all batches stay on the device), and
+  // the observer sees layer i of every batch before layer i + 1; else batch by batch, on_logits(b) before
+  // batch b + 1 starts. Progress per layer (streamed) or per batch; cancellable between them.
+  void forward_batches(const std::vector<at::Tensor>& ids, HiddenStateObserver* observer,
+                       const std::function<void(size_t, const at::Tensor&)>& on_logits,
+                       JobContext& job = JobContext::silent()) const;
 
   // One decode step with shapes that never change, so a CUDA graph can capture it: token (B, 1) on the
   // device, position a (1) long device tensor (the cache slot and RoPE position); attends over the whole
@@ -139,6 +158,8 @@ class Model {
                            int64_t in_features) const;
   AttentionWeights load_attention(int64_t layer) const;
   MlpWeights load_mlp(int64_t layer) const;
+  // Layer i with the current plan's modules loaded (what a streamed model runs).
+  DecoderLayer load_layer(int64_t i) const;
   // A norm weight in its runtime form; undefined for an empty name.
   at::Tensor load_norm(const std::string& name, int64_t size) const;
   // (B, T) ids on the device → (B, T, hidden), scaled where the family does.
@@ -174,6 +195,7 @@ class Model {
   c10::ScalarType dtype_;
   DropPlan drops_;
   uint64_t seed_ = 0;  // random weights (no checkpoint tensors)
+  bool streamed_ = false;
   uint64_t serial_;
   DropPlan without_weights_;
   at::Tensor embedding_;   // (V, hidden)

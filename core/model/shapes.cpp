@@ -21,6 +21,8 @@ const std::map<std::string, Shape>& shapes() {
   static const std::map<std::string, Shape> table = {
       {"llama2-7b", {"llama", 32000, 4096, 11008, 32, 32, 32, 4096, 10000.0, 1e-5}},
       {"llama2-13b", {"llama", 32000, 5120, 13824, 40, 40, 40, 4096, 10000.0, 1e-5}},
+      {"llama2-70b", {"llama", 32000, 8192, 28672, 80, 64, 8, 4096, 10000.0, 1e-5}},
+      {"llama3-70b", {"llama", 128256, 8192, 28672, 80, 64, 8, 8192, 500000.0, 1e-5}},
       {"mistral-7b", {"mistral", 32000, 4096, 14336, 32, 32, 8, 32768, 10000.0, 1e-5, 4096}},
       {"llama3-8b", {"llama", 128256, 4096, 14336, 32, 32, 8, 8192, 500000.0, 1e-5}},
       {"qwen2-7b", {"qwen2", 152064, 3584, 18944, 28, 28, 4, 32768, 1000000.0, 1e-6, 0, true}},
@@ -54,6 +56,7 @@ ModelConfig shape_config(const std::string& name) {
   c.num_heads = s.heads;
   c.num_kv_heads = s.kv_heads;
   c.head_dim = s.hidden / s.heads;
+  c.rotary_dim = c.head_dim;
   c.max_position_embeddings = s.max_position;
   c.rms_norm_eps = s.rms_norm_eps;
   c.qkv_bias = s.qkv_bias;

@@ -7,12 +7,19 @@
 #include "checkpoint/tokenizer.h"
 #include "model/generation.h"
 #include "model/model.h"
+#include "util/error.h"
 #include "util/input.h"
 
 namespace llmdrop {
 
 namespace {
 at::Tensor calibration(Session& session, const ScoreJob& request) {  // (samples, seq_len) token ids
+  if (request.data.empty()) {
+    if (request.samples < 1 || request.seq_len < 2)
+      throw_bad_input("random blocks need samples >= 1, seq_len >= 2");
+    at::manual_seed(0);
+    return at::randint(session.config().vocab_size, {request.samples, request.seq_len}, at::kLong);
+  }
   return calibration_blocks(session.tokenizer(), read_text_documents(request.data), request.samples,
                             request.seq_len);
 }

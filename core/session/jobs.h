@@ -17,7 +17,8 @@ namespace llmdrop {
 
 // Importance scoring on calibration text.
 struct ScoreJob {
-  std::filesystem::path data;  // calibration text (read_text_documents formats)
+  std::filesystem::path data;  // calibration text (read_text_documents formats); empty: random token ids
+                               // (seed 0), for timing a model without a tokenizer (random weights)
   int64_t samples = 16;
   int64_t seq_len = 256;
   DropPlan drops;  // the plan scored (modules already dropped score as such)

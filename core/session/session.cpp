@@ -9,9 +9,20 @@
 
 namespace llmdrop {
 
+namespace {
+LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
+  LoadOptions load;
+  load.device = options.device;
+  load.dtype = options.dtype;
+  load.drops = plan;
+  load.stream_layers = options.stream_layers;
+  return load;
+}
+}  // namespace
+
 Session::Session(Checkpoint checkpoint, const SessionOptions& options, const DropPlan& plan, JobContext& job)
     : checkpoint_(std::move(checkpoint)) {
-  model_ = Model::load_in_job(checkpoint_, options.device, options.dtype, plan, job);
+  model_ = Model::load_in_job(checkpoint_, load_options(options, plan), job);
   device_ = model_->device().str();
   dtype_ = dtype_name(model_->dtype());
 }
@@ -21,16 +32,6 @@ Session::Session(Checkpoint checkpoint, std::unique_ptr<Model> model)
   device_ = model_->device().str();
   dtype_ = dtype_name(model_->dtype());
 }
-
-namespace {
-LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
-  LoadOptions load;
-  load.device = options.device;
-  load.dtype = options.dtype;
-  load.drops = plan;
-  return load;
-}
-}  // namespace
 
 std::unique_ptr<Session> Session::load(Checkpoint checkpoint, const SessionOptions& options,
                                        const DropPlan& plan, JobContext& job) {

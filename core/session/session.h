@@ -27,6 +27,7 @@ class Tokenizer;
 struct SessionOptions {
   std::string device = "cpu";
   std::string dtype = "auto";  // float32 on a CPU, the checkpoint's dtype on a GPU
+  bool stream_layers = false;  // one decoder layer on the device at a time (LoadOptions::stream_layers)
 };
 
 class Session {

@@ -192,9 +192,7 @@ Command bench_command() {
   return {"bench", "Prefill and decode speed, latency and memory (LLM-Drop's benchmark_speed.py protocol).",
           SharedOptions::Model,
           [](ArgParser& p) {
-            p.add_flag("random-weights", "no checkpoint: random weights of --shape, made on the device");
-            p.add_option("shape", "NAME", "llama2-7b, llama2-13b, mistral-7b, llama3-8b, qwen2-7b or tiny",
-                         "llama2-7b");
+            add_random_weights_options(p, "for speed and memory");
             p.add_option("contexts", "LIST",
                          "prefill lengths, one round each; CONTEXT:N sets that round's new tokens",
                          "32,64,128,256,512");

@@ -39,6 +39,7 @@ Command perplexity_command() {
             p.add_option("data", "FILE", "plain text file");
             p.add_option("seq-len", "N", "window length including BOS", "256");
             p.add_option("max-windows", "N", "score at most N windows (0 = all)", "0");
+            add_stream_layers_flag(p);
           },
           run_perplexity};
 }

@@ -1,29 +1,64 @@
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "cli/scoring.h"
+#include "model/shapes.h"
+#include "session/jobs.h"
 
 namespace llmdrop::cli {
 
 namespace {
 
+// --random-weights: a model of --shape made on the device, scored on random token ids, for timing a shape
+// without a checkpoint (nothing is cached or written).
+ScoredModel score_random_model(const ArgParser& p, bool consecutive, double& seconds) {
+  if (p.positional("MODEL") || p.has("data") || p.has("out"))
+    throw UsageError("--random-weights scores random token ids of --shape: give no MODEL, --data or --out");
+  const ModelConfig shape = shape_config(p.value("shape"));
+  const RunOptions run = run_options(p, shape);
+  ScoreJob request;
+  request.samples = p.integer("samples", 1, kMaxCount);
+  request.seq_len = p.integer("seq-len", 2, kMaxLength);
+  request.drops = run.drops;
+  request.options.batch_size = p.integer("batch-size", 1, kMaxBatch);
+  request.options.layer_drop_norm = !p.flag("no-norm");
+  request.options.consecutive = consecutive;
+  request.options.nll_delta = parse_metric(p.value("metric")) == Metric::NllDelta;
+  const auto session = open_session(shape, run);
+  JobContext job = progress_printer("score");
+  const auto start = std::chrono::steady_clock::now();
+  ScoredModel scored;
+  scored.scores = score(*session, request, job);
+  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return scored;
+}
+
 void run_score(const ArgParser& p) {
-  const Checkpoint ckpt = open_checkpoint(p);
   const std::string target = p.value("target");
   const Metric metric = parse_metric(p.value("metric"));
   if (target != "all") parse_module_kind(target);
-  const std::string out_file = p.has("out") ? output_file(p, "out", &ckpt) : "";
-  const ScoredModel scored =
-      score_model(p, ckpt, run_options(p, ckpt.config), p.flag("consecutive"), out_file);
+  double seconds = 0;
+  ScoredModel scored;
+  if (p.flag("random-weights")) {
+    scored = score_random_model(p, p.flag("consecutive"), seconds);
+  } else {
+    if (p.has("shape")) throw UsageError("--shape needs --random-weights");
+    const Checkpoint ckpt = open_checkpoint(p);
+    const std::string out_file = p.has("out") ? output_file(p, "out", &ckpt) : "";
+    scored = score_model(p, ckpt, run_options(p, ckpt.config), p.flag("consecutive"), out_file);
+  }
   const ImportanceScores& s = scored.scores;
   nlohmann::json out = {{"target", target},
                         {"metric", to_string(metric)},
                         {"tokens", s.tokens},
                         {"base_nll", s.base_nll},
                         {"reused", scored.reused}};
+  if (p.flag("random-weights")) out["seconds"] = seconds;
   if (target == "all") {
     out["attn"] = target_json(s.attn, metric);
     out["mlp"] = target_json(s.mlp, metric);
@@ -54,6 +89,7 @@ Command score_command() {
             add_calibration_options(p);
             p.add_flag("consecutive", "also the matrix cos(h_i, h_{i+g}) for consecutive block drop");
             p.add_option("out", "FILE", "write the scores (with everything needed to reproduce them) here");
+            add_random_weights_options(p, "scored on random token ids (timing)");
           },
           run_score};
 }

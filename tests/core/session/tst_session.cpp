@@ -58,6 +58,42 @@ class SessionTest : public QObject {
     }
   }
 
+  // A session whose layers stream (one layer's weights on the device at a time, every sequence passing it
+  // before the next) gives the resident session's numbers on the demo model: similarities, NLL, perplexity
+  // and generated text, with and without drops.
+  void streamedLayersGiveTheResidentNumbers() {
+    const Checkpoint demo =
+        Checkpoint::open(test::data_dir() / ".." / ".." / "resources" / "models" / "demo");
+    Session resident(demo, {test::test_device(), "float32"}, {});
+    Session streamed(demo, {test::test_device(), "float32", /*stream_layers=*/true}, {});
+    QVERIFY(streamed.run(JobContext::silent(), [](const Model& m) { return m.resident_parameters(); }) <
+            resident.run(JobContext::silent(), [](const Model& m) { return m.resident_parameters(); }) / 2);
+    double worst = 0;
+    for (const DropPlan& plan : {DropPlan{}, DropPlan{{3, 7}, {5}}}) {
+      ScoreJob request = score_job(plan);
+      request.options.batch_size = 2;  // two batches of 3 blocks: the layer-major order spans batches
+      const auto a = score(resident, request, JobContext::silent());
+      const auto b = score(streamed, request, JobContext::silent());
+      worst = std::max(worst, std::abs(a.base_nll - b.base_nll));
+      for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp})
+        for (size_t i = 0; i < 12; ++i) {
+          const double x = a.of(kind).cosine[i], y = b.of(kind).cosine[i];
+          QVERIFY2(std::isnan(x) == std::isnan(y), qPrintable(QString("layer %1").arg(i)));
+          if (!std::isnan(x)) worst = std::max(worst, std::abs(x - y));
+        }
+      const double ppl_resident = text_perplexity(resident, plan, kText, 600, 128, JobContext::silent()).ppl;
+      const double ppl_streamed = text_perplexity(streamed, plan, kText, 600, 128, JobContext::silent()).ppl;
+      worst = std::max(worst, std::abs(ppl_resident - ppl_streamed) / ppl_resident);
+      QCOMPARE(generate_text(streamed, plan, "The file", 8, JobContext::silent()),
+               generate_text(resident, plan, "The file", 8, JobContext::silent()));
+    }
+    qInfo("largest difference streamed vs resident: %.3g", worst);
+    QVERIFY2(worst <= 1e-6, qPrintable(QString::number(worst)));
+    ScoreJob consecutive = score_job({});
+    consecutive.options.consecutive = true;
+    EXPECT_ERROR(BadInput, score(streamed, consecutive, JobContext::silent()), "without --stream-layers");
+  }
+
   // Jobs take turns in the order they were submitted; one cancelled while waiting leaves the queue at once
   // and does not hold up the ones behind it.
   void jobsRunOneAtATimeInOrder() {
