@@ -3,11 +3,16 @@
 #include <c10/util/Exception.h>
 #include <sys/resource.h>
 
+#include <climits>
+#include <fstream>
 #include <string>
 
 #ifdef LLMDROP_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <cuda_runtime_api.h>
 #endif
 
 namespace llmdrop {
@@ -45,6 +50,25 @@ void release_cached_memory(c10::Device device) {
   if (device.is_cuda()) c10::cuda::CUDACachingAllocator::emptyCache();
 #endif
   (void)device;
+}
+
+int64_t available_memory_bytes(c10::Device device) {
+#ifdef LLMDROP_WITH_CUDA
+  if (device.is_cuda()) {
+    const c10::DeviceIndex index = device.index() < 0 ? 0 : device.index();
+    const c10::cuda::CUDAGuard guard(index);
+    size_t free = 0, total = 0;
+    C10_CUDA_CHECK(cudaMemGetInfo(&free, &total));
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(index);
+    return static_cast<int64_t>(free) + stats.reserved_bytes[0].current - stats.allocated_bytes[0].current;
+  }
+#endif
+  (void)device;
+  std::ifstream meminfo("/proc/meminfo");
+  std::string line;
+  while (std::getline(meminfo, line))
+    if (line.rfind("MemAvailable:", 0) == 0) return std::stoll(line.substr(13)) * 1024;  // "… kB"
+  return INT64_MAX;  // unknown: do not refuse
 }
 
 bool is_out_of_memory(const std::exception& error) {

@@ -14,6 +14,8 @@
 #include "model/cpu_compute.h"
 #include "model/device.h"
 #include "model/device_list.h"
+#include "model/device_memory.h"
+#include "model/memory_plan.h"
 #ifdef LLMDROP_WITH_CUDA_KERNELS
 #include "model/cuda/elementwise.h"
 #include "model/cuda/tensor_kernels.h"
@@ -306,6 +308,9 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   configure_cpu_compute();                         // GPU runs too: tokenizing, sampling and host-side work
   check_dtype(options.device, dtype_name(dtype));  // e.g. float16 on a CPU libtorch without half matmuls
   const DropPlan plan = options.drops ? *options.drops : cfg.drops;
+  plan.validate(cfg.num_layers);
+  // Refused before anything is loaded when the weights cannot fit.
+  check_memory(memory_plan(cfg, dtype, plan, options.stream_layers), device, available_memory_bytes(device));
 
   c10::InferenceMode inference;
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));

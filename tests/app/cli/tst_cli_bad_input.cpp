@@ -365,6 +365,15 @@ class CliBadInputTest : public QObject {
     }
   }
 
+  // A model whose weights cannot fit is refused before anything is loaded: 70B in float32 (276 GB) on this
+  // machine, with what would fit (tst_engine checks the advice for given free memory).
+  void modelsThatCannotFitAreRefusedBeforeLoading() {
+    const Run r = run_cli({"score", "--random-weights", "--shape", "llama2-70b", "--samples", "1",
+                           "--seq-len", "2", "--dtype", "float32"},
+                          home());
+    EXPECT_REFUSED(r, "the model needs 275.9 GB of weights on cpu, which has", " GB free: use ");
+  }
+
   // 14: the smaller ones.
   void smallerCases() {
     // "choices": null is no list of answers.

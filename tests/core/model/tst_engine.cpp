@@ -12,6 +12,7 @@
 #include "model/decode_graph.h"
 #include "model/generation.h"
 #include "model/kv_cache.h"
+#include "model/memory_plan.h"
 #include "model/model.h"
 #include "model/shapes.h"
 #include "quant/quantize_checkpoint.h"
@@ -207,6 +208,29 @@ class EngineTest : public QObject {
     // Two attention branches (q, k, v, o and input norm) and one MLP branch (gate, up, down and its norm).
     QCOMPARE(full->resident_parameters() - m->resident_parameters(),
              int64_t(2 * (2 * 64 * 64 + 2 * 32 * 64 + 64) + 3 * 128 * 64 + 64));
+  }
+
+  // The weights a load needs, counted by hand for Llama-2-70B in bf16: 2 · 32000 · 8192 embedding and head
+  // parameters and the final norm; per layer q, o 8192², k, v 1024 · 8192, gate, up, down 28672 · 8192 and
+  // two norms. It is 138.0 GB, 2.8 GB one layer at a time; the refusal says which fits.
+  void memoryPlanCountsTheWeights() {
+    const ModelConfig c = shape_config("llama2-70b");
+    const int64_t fixed = 2 * 32000 * 8192 + 8192,
+                  layer = 2 * 8192 * 8192 + 2 * 1024 * 8192 + 3 * 28672 * 8192 + 2 * 8192;
+    const MemoryPlan full = memory_plan(c, at::kBFloat16, {}, false);
+    QCOMPARE(full.bytes(), 2 * (fixed + 80 * layer));
+    QCOMPARE(memory_plan(c, at::kBFloat16, {}, true).bytes(), 2 * (fixed + layer));
+    QCOMPARE(memory_plan(c, at::kBFloat16, {{0, 1}, {1}}, false).bytes(),
+             full.bytes() - 2 * (2 * (2 * 8192 * 8192 + 2 * 1024 * 8192 + 8192) + 3 * 28672 * 8192 + 8192));
+    const c10::Device gpu(c10::DeviceType::CUDA, 0);
+    EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(80e9)),
+                 "the model needs 138.0 GB of weights on cuda:0, which has 80.0 GB free: use --stream-layers "
+                 "(one layer at a time: 2.8 GB)");
+    EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(2e9)),
+                 "which has 2.0 GB free: use a smaller dtype");
+    EXPECT_ERROR(BadInput, check_memory(memory_plan(c, at::kBFloat16, {}, true), gpu, int64_t(2e9)),
+                 "even one layer at a time, the model needs 2.8 GB");
+    check_memory(full, gpu, int64_t(160e9));  // fits, with a tenth to spare
   }
 
   void runtimeDropTogglesNeedNoReload() {

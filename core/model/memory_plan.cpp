@@ -1,0 +1,55 @@
+#include "model/memory_plan.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "checkpoint/model_config.h"
+#include "util/error.h"
+
+namespace llmdrop {
+
+namespace {
+std::string gigabytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
+  return text;
+}
+}  // namespace
+
+MemoryPlan memory_plan(const ModelConfig& c, c10::ScalarType dtype, const DropPlan& drops, bool streamed) {
+  const double element = static_cast<double>(c10::elementSize(dtype));
+  // A packed linear holds bits/8 bytes per weight (its scales and zeros are a few percent more).
+  const double linear = c.quantization ? c.quantization->bits / 8.0 : element;
+  const int64_t hidden = c.hidden_size, q = c.num_heads * c.head_dim, kv = c.num_kv_heads * c.head_dim;
+  const double attention = linear * double(hidden) * double(2 * q + 2 * kv) +
+                           element * double(hidden + (c.arch.qk_norm ? 2 * c.head_dim : 0));
+  const double mlp = linear * 3.0 * double(hidden) * double(c.intermediate_size) + element * double(hidden);
+  MemoryPlan plan;
+  plan.streamed = streamed;
+  const double embedding = element * double(c.vocab_size) * double(hidden);
+  plan.fixed = static_cast<int64_t>(embedding * (c.tie_word_embeddings ? 1 : 2) + element * double(hidden));
+  for (int64_t i = 0; i < c.num_layers; ++i) {
+    const auto layer =
+        static_cast<int64_t>((drops.attn_dropped(i) ? 0 : attention) + (drops.mlp_dropped(i) ? 0 : mlp));
+    plan.largest_layer = std::max(plan.largest_layer, layer);
+    plan.layers += layer;
+  }
+  return plan;
+}
+
+void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available) {
+  const int64_t usable = available - available / 10;  // a tenth for activations and the allocator
+  if (plan.bytes() <= usable) return;
+  const std::string needs = gigabytes(plan.bytes()) + " of weights on " + device.str() + ", which has " +
+                            gigabytes(available) + " free";
+  if (plan.streamed) throw_bad_input("even one layer at a time, the model needs " + needs);
+  MemoryPlan streamed = plan;
+  streamed.streamed = true;
+  throw_bad_input("the model needs " + needs +
+                  (streamed.bytes() <= usable
+                       ? ": use --stream-layers (one layer at a time: " + gigabytes(streamed.bytes()) + ")"
+                       : ": use a smaller dtype or drop more modules"));
+}
+
+}  // namespace llmdrop

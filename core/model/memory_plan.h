@@ -1,0 +1,34 @@
+#pragma once
+// What a model will hold on its device, checked before anything is loaded: a load that cannot fit is refused
+// with one line that says what would fit, instead of failing halfway (or the system killing the process).
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <cstdint>
+#include <string>
+
+#include "checkpoint/drop_plan.h"
+
+namespace llmdrop {
+
+struct ModelConfig;
+
+struct MemoryPlan {
+  int64_t fixed = 0;          // embeddings, head and final norm
+  int64_t layers = 0;         // every kept module
+  int64_t largest_layer = 0;  // the most one streamed layer holds while it runs
+  bool streamed = false;
+  int64_t bytes() const { return fixed + (streamed ? largest_layer : layers); }
+};
+
+// Weight bytes of a model of `config` in `dtype` with `drops` (linears of a quantized checkpoint at its
+// bits).
+MemoryPlan memory_plan(const ModelConfig& config, c10::ScalarType dtype, const DropPlan& drops,
+                       bool streamed);
+
+// BadInput when `plan` needs more than `available` bytes (with a tenth kept for activations), naming what
+// would fit, e.g. "needs 138.0 GB of weights on cuda:0, which has 79.3 GB free: use --stream-layers (one
+// layer at a time: 3.2 GB)".
+void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available);
+
+}  // namespace llmdrop
