@@ -66,7 +66,10 @@ void ModelSummaryWidget::clear() {
 void ModelSummaryWidget::show_summary(const ModelSummary& s) {
   fields_["path"]->setText(QString::fromStdString(s.path));
   fields_["family"]->setText(QString::fromStdString(s.family));
-  fields_["layers"]->setText(QString::number(s.layers));
+  fields_["layers"]->setText(
+      s.streamed_layers
+          ? tr("%1, brought to the device one at a time (the model does not fit on it)").arg(s.layers)
+          : QString::number(s.layers));
   fields_["shape"]->setText(QStringLiteral("%1 / %2").arg(s.hidden_size).arg(s.intermediate_size));
   fields_["heads"]->setText(tr("%1 / %2 (head dim %3)").arg(s.heads).arg(s.kv_heads).arg(s.head_dim));
   fields_["vocab"]->setText(QString::number(s.vocab_size));

@@ -67,7 +67,7 @@ QString ImportanceMap::calibration_text() const {
 }
 
 // The map: the calibration's blocks (by default 16 of up to 256 tokens of the bundled text), LLM-Drop's
-// similarities and the consecutive-block matrix, with the checkpoint's drops.
+// similarities and the consecutive-block matrix (unless the layers stream), with the checkpoint's drops.
 ScoreJob ImportanceMap::default_request() const {
   ScoreJob request;
   if (!calibration_.data.empty())
@@ -79,7 +79,7 @@ ScoreJob ImportanceMap::default_request() const {
   request.seq_len = std::min<int64_t>(calibration_.seq_len, config.max_position_embeddings);
   request.drops = config.drops;
   request.options.batch_size = 4;
-  request.options.consecutive = true;
+  request.options.consecutive = !sessions_->streamed();  // it needs every layer's states at once
   request.options.nll_delta = metric_ == Metric::NllDelta;  // a forward pass per module: only when shown
   return request;
 }

@@ -245,7 +245,11 @@ void MainWindow::on_model_opened(const Checkpoint& checkpoint) {
   if (project) close_guard_->mark_saved();
   summary_->show_summary(sessions_->summary(plan));
   impact_tracker_->follow(plan);
-  statusBar()->showMessage(tr("Opened %1").arg(sessions_->path()));
+  statusBar()->showMessage(sessions_->streamed()
+                               ? tr("Opened %1: it does not fit on %2, so its layers stream one at a time "
+                                    "(slower)")
+                                     .arg(sessions_->path(), sessions_->device())
+                               : tr("Opened %1").arg(sessions_->path()));
   emit modelOpened(sessions_->path());
   map_->show_model(scores, metric);
 }

@@ -22,6 +22,13 @@ std::shared_ptr<Session> load_session(const Checkpoint& checkpoint, const Sessio
   return session;
 }
 
+// The workbench's sessions stream their layers only when the model would not fit on the device.
+SessionOptions with_streaming_if_needed(std::string device, std::string dtype) {
+  SessionOptions options{std::move(device), std::move(dtype)};
+  options.stream_if_needed = true;
+  return options;
+}
+
 std::shared_future<std::shared_ptr<Session>> ready(std::shared_ptr<Session> session) {
   std::promise<std::shared_ptr<Session>> loaded;
   loaded.set_value(std::move(session));
@@ -57,8 +64,8 @@ std::shared_ptr<Session> SessionController::SessionRef::get(const DropPlan& plan
     job.throw_if_cancelled();
   const std::shared_ptr<Session> resident = session.get();  // rethrows what stopped the load
   if (!load_per_job) return resident;
-  return load_session(resident->checkpoint(), {resident->device(), resident->dtype()}, plan, job,
-                      *models_loaded);
+  return load_session(resident->checkpoint(), with_streaming_if_needed(resident->device(), resident->dtype()),
+                      plan, job, *models_loaded);
 }
 
 // text_perplexity's measurement, on tokens encoded once per model instead of at every call (encoding the
@@ -98,7 +105,7 @@ bool SessionController::place(const QString& device, const QString& dtype, QStri
 void SessionController::reload(std::shared_ptr<Resident>& resident) {
   // A promise, so that the jobs submitted meanwhile wait for this load rather than start one of their own.
   auto loaded = std::make_shared<std::promise<std::shared_ptr<Session>>>();
-  const SessionOptions options{device_.toStdString(), dtype_.toStdString()};
+  const SessionOptions options = session_options();
   jobs_->start(tr("Load %1 on %2 (%3)").arg(resident->path, device_, dtype_),
                [loaded, checkpoint = resident->checkpoint, options, loads = models_loaded_](JobContext& job) {
                  try {
@@ -157,7 +164,7 @@ void SessionController::open(const QString& title, const QString& path,
     Checkpoint checkpoint;
     std::shared_ptr<Session> session;
   };
-  const SessionOptions options{device_.toStdString(), dtype_.toStdString()};
+  const SessionOptions options = session_options();
   submit<Opened>(
       Kind::Open, title,
       [make = std::move(make_checkpoint), options, loads = models_loaded_](JobContext& job) {
@@ -176,6 +183,16 @@ void SessionController::open(const QString& title, const QString& path,
        std::move(on.failed), std::move(on.cancelled)});
 }
 
+SessionOptions SessionController::session_options() const {
+  return with_streaming_if_needed(device_.toStdString(), dtype_.toStdString());
+}
+
+bool SessionController::streamed() const {
+  return current_ && current_->session.valid() &&
+         current_->session.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+         current_->session.get()->streamed();
+}
+
 const QString& SessionController::path() const {
   return current_->path;
 }
@@ -186,7 +203,9 @@ const Checkpoint& SessionController::checkpoint() const {
 
 ModelSummary SessionController::summary(const DropPlan& plan) const {
   const Checkpoint& c = checkpoint();
-  return summarize(c, plan, resolve_dtype(device_.toStdString(), dtype_.toStdString(), c.config));
+  ModelSummary s = summarize(c, plan, resolve_dtype(device_.toStdString(), dtype_.toStdString(), c.config));
+  s.streamed_layers = streamed();
+  return s;
 }
 
 PlanImpact SessionController::impact(const DropPlan& plan) const {

@@ -72,7 +72,9 @@ class SessionController : public QObject {
   void open(const QString& title, const QString& path, std::function<Checkpoint()> make_checkpoint,
             QObject* guard, Handlers<Checkpoint> on);
   bool has_model() const { return current_ != nullptr; }
-  const QString& path() const;                       // of the current model
+  const QString& path() const;  // of the current model
+  // Whether the current model's layers stream (it did not fit on the device); false while it loads.
+  bool streamed() const;
   const Checkpoint& checkpoint() const;              // of the current model
   ModelSummary summary(const DropPlan& plan) const;  // in the precision jobs run in
   PlanImpact impact(const DropPlan& plan) const;     // estimated after decode_context() tokens
@@ -127,6 +129,7 @@ class SessionController : public QObject {
   };
   // A model resident on the jobs' device: its checkpoint, its session (loading or loaded), and what has been
   // measured of it in full (0: not yet).
+  SessionOptions session_options() const;  // the device and precision chosen, streaming when needed
   struct Resident {
     QString path;
     Checkpoint checkpoint;

@@ -20,6 +20,7 @@ struct ModelSummary {
   bool tied_embeddings = false;
   std::string stored_dtype;       // F32 / BF16 / F16 of the safetensors, and the linears' quantization
   std::string runtime_dtype;      // the dtype the numbers below assume
+  bool streamed_layers = false;   // set by a front end whose model streams its layers (it did not fit)
   int64_t parameters = 0;         // in the checkpoint
   int64_t active_parameters = 0;  // without the dropped modules
   DropPlan drops;

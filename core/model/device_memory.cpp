@@ -3,7 +3,9 @@
 #include <c10/util/Exception.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -14,6 +16,9 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <cuda_runtime_api.h>
 #endif
+
+#include "util/error.h"
+#include "util/parse.h"
 
 namespace llmdrop {
 
@@ -52,7 +57,8 @@ void release_cached_memory(c10::Device device) {
   (void)device;
 }
 
-int64_t available_memory_bytes(c10::Device device) {
+namespace {
+int64_t device_free_bytes(c10::Device device) {
 #ifdef LLMDROP_WITH_CUDA
   if (device.is_cuda()) {
     const c10::DeviceIndex index = device.index() < 0 ? 0 : device.index();
@@ -69,6 +75,18 @@ int64_t available_memory_bytes(c10::Device device) {
   while (std::getline(meminfo, line))
     if (line.rfind("MemAvailable:", 0) == 0) return std::stoll(line.substr(13)) * 1024;  // "… kB"
   return INT64_MAX;  // unknown: do not refuse
+}
+}  // namespace
+
+int64_t available_memory_bytes(c10::Device device) {
+  int64_t limit = INT64_MAX;
+  if (const char* env = std::getenv("LLMDROP_MEMORY_LIMIT"); env && *env) {
+    const auto bytes = parse_int(env);
+    if (!bytes || *bytes < 1)
+      throw_bad_input(std::string("LLMDROP_MEMORY_LIMIT='") + env + "' must be a number of bytes");
+    limit = *bytes;
+  }
+  return std::min(limit, device_free_bytes(device));
 }
 
 bool is_out_of_memory(const std::exception& error) {

@@ -15,7 +15,8 @@ int64_t peak_memory_bytes(c10::Device device);
 void release_cached_memory(c10::Device device);  // after an out-of-memory, so the next attempt starts clean
 bool is_out_of_memory(const std::exception& error);
 // Bytes a new allocation can still take on `device`: on a GPU what the driver reports free plus what the
-// caching allocator holds unused; on the CPU the kernel's MemAvailable.
+// caching allocator holds unused; on the CPU the kernel's MemAvailable; at most $LLMDROP_MEMORY_LIMIT (bytes)
+// when set.
 int64_t available_memory_bytes(c10::Device device);
 
 }  // namespace llmdrop

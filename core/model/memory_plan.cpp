@@ -10,9 +10,12 @@
 namespace llmdrop {
 
 namespace {
-std::string gigabytes(int64_t bytes) {
+std::string gigabytes(int64_t bytes) {  // "138.0 GB", or "36 MB" below a gigabyte
   char text[32];
-  std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
+  if (bytes >= 1'000'000'000)
+    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
+  else
+    std::snprintf(text, sizeof text, "%.0f MB", static_cast<double>(bytes) / 1e6);
   return text;
 }
 }  // namespace
@@ -38,16 +41,19 @@ MemoryPlan memory_plan(const ModelConfig& c, c10::ScalarType dtype, const DropPl
   return plan;
 }
 
+bool fits(const MemoryPlan& plan, int64_t available) {
+  return plan.bytes() <= available - available / 10;
+}
+
 void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available) {
-  const int64_t usable = available - available / 10;  // a tenth for activations and the allocator
-  if (plan.bytes() <= usable) return;
+  if (fits(plan, available)) return;
   const std::string needs = gigabytes(plan.bytes()) + " of weights on " + device.str() + ", which has " +
                             gigabytes(available) + " free";
   if (plan.streamed) throw_bad_input("even one layer at a time, the model needs " + needs);
   MemoryPlan streamed = plan;
   streamed.streamed = true;
   throw_bad_input("the model needs " + needs +
-                  (streamed.bytes() <= usable
+                  (fits(streamed, available)
                        ? ": use --stream-layers (one layer at a time: " + gigabytes(streamed.bytes()) + ")"
                        : ": use a smaller dtype or drop more modules"));
 }

@@ -26,6 +26,8 @@ struct MemoryPlan {
 MemoryPlan memory_plan(const ModelConfig& config, c10::ScalarType dtype, const DropPlan& drops,
                        bool streamed);
 
+// Whether `plan` fits in `available` bytes with a tenth to spare (activations, the allocator).
+bool fits(const MemoryPlan& plan, int64_t available);
 // BadInput when `plan` needs more than `available` bytes (with a tenth kept for activations), naming what
 // would fit, e.g. "needs 138.0 GB of weights on cuda:0, which has 79.3 GB free: use --stream-layers (one
 // layer at a time: 3.2 GB)".

@@ -310,12 +310,15 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   const DropPlan plan = options.drops ? *options.drops : cfg.drops;
   plan.validate(cfg.num_layers);
   // Refused before anything is loaded when the weights cannot fit.
-  check_memory(memory_plan(cfg, dtype, plan, options.stream_layers), device, available_memory_bytes(device));
+  MemoryPlan memory = memory_plan(cfg, dtype, plan, options.stream_layers);
+  const int64_t available = available_memory_bytes(device);
+  if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
+  check_memory(memory, device, available);
 
   c10::InferenceMode inference;
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
   model->check_plan(plan);
-  model->streamed_ = options.stream_layers;
+  model->streamed_ = memory.streamed;
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
   job.report(0, cfg.num_layers + 1, "embeddings");
   model->embedding_ =

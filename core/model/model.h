@@ -57,6 +57,7 @@ struct LoadOptions {
   // only while that layer runs: a model larger than the device's memory can still be run (see
   // forward_batches). Embeddings, the final norm and the head stay resident.
   bool stream_layers = false;
+  bool stream_if_needed = false;  // stream only when the resident model would not fit (the workbench)
 };
 
 class Model {

@@ -16,6 +16,7 @@ LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
   load.dtype = options.dtype;
   load.drops = plan;
   load.stream_layers = options.stream_layers;
+  load.stream_if_needed = options.stream_if_needed;
   return load;
 }
 }  // namespace
@@ -25,12 +26,14 @@ Session::Session(Checkpoint checkpoint, const SessionOptions& options, const Dro
   model_ = Model::load_in_job(checkpoint_, load_options(options, plan), job);
   device_ = model_->device().str();
   dtype_ = dtype_name(model_->dtype());
+  streamed_ = model_->streamed();
 }
 
 Session::Session(Checkpoint checkpoint, std::unique_ptr<Model> model)
     : checkpoint_(std::move(checkpoint)), model_(std::move(model)) {
   device_ = model_->device().str();
   dtype_ = dtype_name(model_->dtype());
+  streamed_ = model_->streamed();
 }
 
 std::unique_ptr<Session> Session::load(Checkpoint checkpoint, const SessionOptions& options,

@@ -26,8 +26,9 @@ class Tokenizer;
 
 struct SessionOptions {
   std::string device = "cpu";
-  std::string dtype = "auto";  // float32 on a CPU, the checkpoint's dtype on a GPU
-  bool stream_layers = false;  // one decoder layer on the device at a time (LoadOptions::stream_layers)
+  std::string dtype = "auto";     // float32 on a CPU, the checkpoint's dtype on a GPU
+  bool stream_layers = false;     // one decoder layer on the device at a time (LoadOptions::stream_layers)
+  bool stream_if_needed = false;  // only when the model would not fit resident
 };
 
 class Session {
@@ -54,6 +55,7 @@ class Session {
   const Tokenizer& tokenizer() const;
   const std::string& device() const { return device_; }  // e.g. "cuda:0"
   const std::string& dtype() const { return dtype_; }    // resolved: "float32", "bfloat16" or "float16"
+  bool streamed() const { return streamed_; }            // the decoder layers stream (LoadOptions)
 
   // Runs `work(model)` once the jobs submitted before it have finished, with the model's drops set to `plan`.
   template <class Work>
@@ -88,6 +90,7 @@ class Session {
 
   Checkpoint checkpoint_;
   std::string device_, dtype_;
+  bool streamed_ = false;
   std::unique_ptr<Model> model_;
   mutable std::unique_ptr<Tokenizer> tokenizer_;
   mutable std::mutex tokenizer_mutex_;

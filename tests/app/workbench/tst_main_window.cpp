@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QImage>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -575,6 +576,21 @@ class MainWindowTest : public QObject {
     QVERIFY(w.set_dtype("bfloat16"));
     QVERIFY(impact.wait(60000));
     QCOMPARE(w.sessions()->models_loaded(), 2);
+  }
+
+  // A model that does not fit on the device (here: a memory limit below its weights) opens with its layers
+  // streaming, and the window says so; the map is scored as usual.
+  void modelTooLargeForTheDeviceStreamsItsLayers() {
+    qputenv("LLMDROP_MEMORY_LIMIT",
+            "500000");  // 0.5 MB: the test model needs 1.1 MB resident, 0.35 MB streamed
+    MainWindow w;
+    const bool scored = open_and_score(w, kModel);
+    qunsetenv("LLMDROP_MEMORY_LIMIT");
+    QVERIFY(scored);
+    QVERIFY(w.sessions()->streamed());
+    const auto* layers = w.findChild<QLabel*>("layers");
+    QVERIFY2(layers && layers->text().contains("one at a time"),
+             qPrintable(layers ? layers->text() : "none"));
   }
 
   void projectSaveAndReopenGivesTheSameState() {
