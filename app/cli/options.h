@@ -32,7 +32,7 @@ void add_no_cuda_graphs_flag(ArgParser& p);
 // --random-weights and --shape NAME (the published shapes of model/shapes), for the commands that can run a
 // model of a shape without its checkpoint; `what` says what they then run on.
 void add_random_weights_options(ArgParser& p, const std::string& what);
-// --stream-layers, for the commands that walk the layers over many sequences (score, drop, perplexity).
+// --stream-layers, for the commands that walk the layers over many sequences (score, drop, perplexity, eval).
 void add_stream_layers_flag(ArgParser& p);
 
 // MODEL (a folder, or a repo id from the Hugging Face cache when no such folder exists), or the bundled demo

@@ -22,6 +22,7 @@ struct Pack {
 };
 
 constexpr int64_t kLogitRows = 2048;  // log-softmax rows at a time, bounding the (rows, V) float32 buffer
+constexpr int64_t kStreamedWaveBytes = int64_t{2} << 30;  // hidden states per pass over streamed layers
 
 }  // namespace
 
@@ -69,19 +70,23 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
 
   c10::InferenceMode inference;
   std::vector<TokenScore> scores(requests.size(), TokenScore{0, true});
-  int64_t done = 0;
-  for (size_t first = 0; first < packs.size();) {
-    job.throw_if_cancelled();
+  const auto dev = model.device();
+  // A forward pass's rows: the packed inputs, and per selected row its target token and request.
+  struct Batch {
+    Model::PackedBatch input;
+    std::vector<int64_t> target;
+    std::vector<size_t> owner, finished;
+  };
+  // Packs [first, first + b) as one batch, each padded to the first (longest) one's length.
+  auto make_batch = [&](size_t first, int64_t b) {
     const int64_t t = packs[first].length;
-    const int64_t b = std::clamp<int64_t>(std::min(options.batch_size, max_tokens / std::max<int64_t>(t, 1)),
-                                          1, static_cast<int64_t>(packs.size() - first));
     // Row layout: token ids, RoPE positions, segment (0 = context, k = k-th continuation, -1 = padding).
     at::Tensor ids = at::zeros({b, t}, at::kLong), pos = at::zeros({b, t}, at::kLong),
                seg = at::full({b, t}, -1, at::kLong);
     auto ids_a = ids.accessor<int64_t, 2>(), pos_a = pos.accessor<int64_t, 2>(),
          seg_a = seg.accessor<int64_t, 2>();
-    std::vector<int64_t> select, target;
-    std::vector<size_t> owner;  // request of each selected row
+    Batch batch;
+    std::vector<int64_t> select;
     for (int64_t row = 0; row < b; ++row) {
       const Pack& pack = packs[first + row];
       const auto c = static_cast<int64_t>(pack.context.size());
@@ -97,21 +102,25 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
                               seg_a[row][offset + m] = int64_t(k) + 1;
           select.push_back(row * t + offset + m);
         }
-        target.insert(target.end(), cont.begin(), cont.end());
-        owner.insert(owner.end(), n, pack.requests[k]);
+        batch.target.insert(batch.target.end(), cont.begin(), cont.end());
+        batch.owner.insert(batch.owner.end(), n, pack.requests[k]);
         offset += n - 1;
       }
       for (int64_t i = offset; i < t; ++i) pos_a[row][i] = i;  // padding: sees the context and itself
+      batch.finished.insert(batch.finished.end(), pack.requests.begin(), pack.requests.end());
     }
     // visible[b][i][j]: j not after i, and j in the context or in i's own continuation.
-    const auto dev = model.device();
     at::Tensor seg_d = seg.to(dev), idx = at::arange(t, at::TensorOptions().dtype(at::kLong).device(dev));
     at::Tensor visible =
         (idx.unsqueeze(1) >= idx.unsqueeze(0)).unsqueeze(0) &
         ((seg_d.unsqueeze(1) == 0) | (seg_d.unsqueeze(2) == seg_d.unsqueeze(1)));  // (B, T, T)
-    at::Tensor hidden =
-        model.forward_packed(ids, pos, visible, at::tensor(select, at::kLong));  // (N, hidden)
-    at::Tensor targets = at::tensor(target, at::kLong).to(dev);
+    batch.input = {ids, pos, visible, at::tensor(select, at::kLong)};
+    return batch;
+  };
+  int64_t done = 0;
+  // The selected rows' final hidden states (N, hidden) → log-probabilities of their targets.
+  auto finish_batch = [&](const Batch& batch, const at::Tensor& hidden) {
+    at::Tensor targets = at::tensor(batch.target, at::kLong).to(dev);
     std::vector<at::Tensor> logp_parts, greedy_parts;
     for (int64_t start = 0; start < hidden.size(0); start += kLogitRows) {
       const int64_t rows = std::min(kLogitRows, hidden.size(0) - start);
@@ -125,19 +134,36 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
                token_greedy = at::cat(greedy_parts).cpu();
     const double* lp = token_logp.data_ptr<double>();
     const bool* gr = token_greedy.data_ptr<bool>();
-    for (size_t i = 0; i < owner.size(); ++i) {
-      scores[owner[i]].loglikelihood += lp[i];
-      scores[owner[i]].greedy = scores[owner[i]].greedy && gr[i];
+    for (size_t i = 0; i < batch.owner.size(); ++i) {
+      scores[batch.owner[i]].loglikelihood += lp[i];
+      scores[batch.owner[i]].greedy = scores[batch.owner[i]].greedy && gr[i];
     }
-    std::vector<size_t> finished;
-    for (int64_t row = 0; row < b; ++row) {
-      const auto& members = packs[first + row].requests;
-      finished.insert(finished.end(), members.begin(), members.end());
-    }
-    done += static_cast<int64_t>(finished.size());
-    first += b;
-    if (scored) scored(finished, scores);
+    done += static_cast<int64_t>(batch.finished.size());
+    if (scored) scored(batch.finished, scores);
     job.report(done, static_cast<int64_t>(requests.size()), "scoring");
+  };
+  // Batch by batch; when the layers stream, as many batches per pass over the layers as kStreamedWaveBytes of
+  // hidden states allow (each pass loads every layer once).
+  const int64_t row_bytes =
+      model.config().hidden_size * static_cast<int64_t>(c10::elementSize(model.dtype()));
+  JobContext layers(job, [](const Progress&) {});  // cancellation only: progress counts requests
+  for (size_t first = 0; first < packs.size();) {
+    job.throw_if_cancelled();
+    std::vector<Batch> wave;
+    int64_t wave_bytes = 0;
+    do {
+      const int64_t t = packs[first].length;
+      const int64_t b =
+          std::clamp<int64_t>(std::min(options.batch_size, max_tokens / std::max<int64_t>(t, 1)), 1,
+                              static_cast<int64_t>(packs.size() - first));
+      wave.push_back(make_batch(first, b));
+      first += static_cast<size_t>(b);
+      wave_bytes += b * t * row_bytes;
+    } while (model.streamed() && first < packs.size() && wave_bytes < kStreamedWaveBytes);
+    std::vector<Model::PackedBatch> inputs;
+    for (const auto& batch : wave) inputs.push_back(batch.input);
+    model.forward_packed_batches(
+        inputs, [&](size_t i, const at::Tensor& hidden) { finish_batch(wave[i], hidden); }, layers);
   }
   return scores;
 }

@@ -492,24 +492,27 @@ void Model::forward_batches(const std::vector<at::Tensor>& ids, HiddenStateObser
     job.report(static_cast<int64_t>(ids.size()), static_cast<int64_t>(ids.size()), "done");
     return;
   }
-  std::vector<at::Tensor> h;                  // (B, T, hidden) per batch, on the device
-  std::map<int64_t, AttentionInputs> inputs;  // per sequence length
-  for (const auto& batch : ids) {
-    h.push_back(embed(batch));
-    if (!inputs.count(batch.size(1))) inputs[batch.size(1)] = sequence_inputs(0, batch.size(1));
-  }
+  std::vector<Pass> passes;  // (B, T, hidden) per batch, on the device
+  for (const auto& batch : ids) passes.push_back({embed(batch), sequence_inputs(0, batch.size(1))});
+  run_layer_major(
+      passes, observer, [&](size_t b, const at::Tensor& h) { on_logits(b, logits(h)); }, job);
+}
+
+void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* observer,
+                            const std::function<void(size_t, const at::Tensor&)>& on_final,
+                            JobContext& job) const {
   const int64_t layers = config_.num_layers;
   for (int64_t i = 0; i < layers; ++i) {
     job.throw_if_cancelled();
     job.report(i, layers + 1, "layer " + std::to_string(i));
     const DecoderLayer layer = load_layer(i);  // freed when the layer is done
-    for (auto& x : h) x = decoder_layer(layer, x, inputs.at(x.size(1)), observer);
+    for (auto& pass : passes) pass.h = decoder_layer(layer, pass.h, pass.inputs, observer);
   }
   job.report(layers, layers + 1, "head");
-  for (size_t b = 0; b < h.size(); ++b) {
+  for (size_t b = 0; b < passes.size(); ++b) {
     job.throw_if_cancelled();
-    on_logits(b, logits(rms_norm(h[b], final_norm_, config_.rms_norm_eps)));
-    h[b] = at::Tensor();
+    on_final(b, rms_norm(passes[b].h, final_norm_, config_.rms_norm_eps));
+    passes[b] = Pass{};
   }
   job.report(layers + 1, layers + 1, "done");
 }
@@ -582,6 +585,12 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
         "packed input: ids and positions must be (batch, length), visible (batch, length, length)");
   c10::InferenceMode inference;
   check_token_ids(input_ids);
+  at::Tensor h = run_layers(embedding_lookup(input_ids.to(device_, at::kLong)),
+                            packed_inputs(positions, visible), nullptr);
+  return h.reshape({-1, h.size(-1)}).index_select(0, select.to(device_, at::kLong));  // (N, hidden)
+}
+
+Model::AttentionInputs Model::packed_inputs(const at::Tensor& positions, const at::Tensor& visible) const {
   AttentionInputs in;
   at::Tensor pos = positions.to(device_, at::kLong);  // (B, T)
   in.rope = rotary_.tables(pos, dtype_);              // (B, T, D) → (B, T, 1, D), over the heads
@@ -594,8 +603,35 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
     if (window > 0) mask = mask & (pos.unsqueeze(2) - pos.unsqueeze(1) < window);
     in.masks[window] = mask.unsqueeze(1);  // (B, 1, T, T)
   }
-  at::Tensor h = run_layers(embedding_lookup(input_ids.to(device_, at::kLong)), in, nullptr);
-  return h.reshape({-1, h.size(-1)}).index_select(0, select.to(device_, at::kLong));  // (N, hidden)
+  return in;
+}
+
+void Model::forward_packed_batches(const std::vector<PackedBatch>& batches,
+                                   const std::function<void(size_t, const at::Tensor&)>& on_hidden,
+                                   JobContext& job) const {
+  if (!streamed_) {
+    for (size_t b = 0; b < batches.size(); ++b) {
+      job.throw_if_cancelled();
+      const PackedBatch& p = batches[b];
+      on_hidden(b, forward_packed(p.ids, p.positions, p.visible, p.select));
+    }
+    return;
+  }
+  c10::InferenceMode inference;
+  std::vector<Pass> passes;
+  for (const auto& p : batches) {
+    if (p.ids.dim() != 2 || p.positions.sizes() != p.ids.sizes() || p.visible.dim() != 3)
+      throw_bad_input(
+          "packed input: ids and positions must be (batch, length), visible (batch, length, length)");
+    check_token_ids(p.ids);
+    passes.push_back({embedding_lookup(p.ids.to(device_, at::kLong)), packed_inputs(p.positions, p.visible)});
+  }
+  run_layer_major(
+      passes, nullptr,
+      [&](size_t b, const at::Tensor& h) {
+        on_hidden(b, h.reshape({-1, h.size(-1)}).index_select(0, batches[b].select.to(device_, at::kLong)));
+      },
+      job);
 }
 
 at::Tensor Model::decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const {

@@ -110,6 +110,14 @@ class Model {
   // (normalised) hidden states (N, hidden) of the flat rows `select` (N) of the (B·T) tokens.
   at::Tensor forward_packed(const at::Tensor& input_ids, const at::Tensor& positions,
                             const at::Tensor& visible, const at::Tensor& select) const;
+  struct PackedBatch {
+    at::Tensor ids, positions, visible, select;  // as forward_packed takes them
+  };
+  // forward_packed on each batch; `on_hidden(b, hidden)` receives batch b's (N, hidden). Layer by layer when
+  // the model streams, as forward_batches.
+  void forward_packed_batches(const std::vector<PackedBatch>& batches,
+                              const std::function<void(size_t, const at::Tensor&)>& on_hidden,
+                              JobContext& job = JobContext::silent()) const;
   // (…, hidden) final hidden states → (…, V) logits in the model's dtype (soft-capped where the family does).
   at::Tensor logits(const at::Tensor& hidden) const;
   // (…, 2I) gate | up → (…, I) act(gate) · up with the family's activation.
@@ -175,6 +183,16 @@ class Model {
     bool causal = false;                  // a fresh sequence: an undefined mask means causal (is_causal)
     std::map<int64_t, at::Tensor> masks;  // per sliding window (0 = none)
   };
+  // Attention inputs of packed sequences (see forward_packed).
+  AttentionInputs packed_inputs(const at::Tensor& positions, const at::Tensor& visible) const;
+  // Streamed: every batch's h (B, T, hidden) through each layer in turn, each layer loaded once; then
+  // on_final(b, final-normed h). Progress per layer.
+  struct Pass {
+    at::Tensor h;
+    AttentionInputs inputs;
+  };
+  void run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* observer,
+                       const std::function<void(size_t, const at::Tensor&)>& on_final, JobContext& job) const;
   // Layers first… on h, then the final norm.
   at::Tensor run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer,
                         int64_t first = 0) const;

@@ -180,6 +180,7 @@ Command eval_command() {
                      "finish");
         p.add_flag("resume",
                    "continue the --log-samples file of an interrupted run, skipping the documents it has");
+        add_stream_layers_flag(p);
       },
       run_eval};
 }

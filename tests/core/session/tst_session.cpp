@@ -60,7 +60,7 @@ class SessionTest : public QObject {
 
   // A session whose layers stream (one layer's weights on the device at a time, every sequence passing it
   // before the next) gives the resident session's numbers on the demo model: similarities, NLL, perplexity
-  // and generated text, with and without drops.
+  // generated text and lm-eval-style log-likelihoods, with and without drops.
   void streamedLayersGiveTheResidentNumbers() {
     const Checkpoint demo =
         Checkpoint::open(test::data_dir() / ".." / ".." / "resources" / "models" / "demo");
@@ -87,6 +87,20 @@ class SessionTest : public QObject {
       QCOMPARE(generate_text(streamed, plan, "The file", 8, JobContext::silent()),
                generate_text(resident, plan, "The file", 8, JobContext::silent()));
     }
+    // lm-eval-style loglikelihood requests, several batches per pass over the streamed layers.
+    EvalOptions eval;
+    eval.tasks = {"arc_easy", "hellaswag"};
+    eval.data.data_dirs = {test::data_dir() / "eval" / "hf"};
+    eval.limit = 12;
+    eval.batch_size = 2;
+    const EvalResults by_resident = evaluate(resident, {{3}, {}}, eval, JobContext::silent()),
+                      by_streamed = evaluate(streamed, {{3}, {}}, eval, JobContext::silent());
+    for (size_t t = 0; t < by_resident.tasks.size(); ++t)
+      for (size_t d = 0; d < by_resident.tasks[t].records.size(); ++d) {
+        const auto a = by_resident.tasks[t].records[d]["lls"].get<std::vector<double>>(),
+                   b = by_streamed.tasks[t].records[d]["lls"].get<std::vector<double>>();
+        for (size_t c = 0; c < a.size(); ++c) worst = std::max(worst, std::abs(a[c] - b[c]));
+      }
     qInfo("largest difference streamed vs resident: %.3g", worst);
     QVERIFY2(worst <= 1e-6, qPrintable(QString::number(worst)));
     // With too little memory for the resident model, a session that may stream does; one that may not is
