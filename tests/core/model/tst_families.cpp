@@ -348,6 +348,7 @@ class FamiliesTest : public QObject {
     const ReferenceResult want = Reference(name, weights_.at(name)).run(ids, drops);
     const auto got = next_token_logprobs(*load(dir(name), drops), ids);
     const double diff = max_difference(got, want.logprobs);
+    qInfo("%s drops %d: max |Δ log p| %.2g", name.c_str(), drop_set, diff);
     QVERIFY2(diff < 1e-4, ("max |Δ log p| " + std::to_string(diff)).c_str());
     // The numbers depend on the drops (the check can fail).
     if (drop_set > 0)
