@@ -99,7 +99,7 @@ std::string safetensors_bytes(const std::map<std::string, at::Tensor>& tensors) 
 std::map<std::string, at::Tensor> random_weights(const nlohmann::json& c, uint64_t seed) {
   at::manual_seed(seed);
   const std::string type = c["model_type"];
-  const int64_t d = c["head_dim"].is_number() ? c["head_dim"].get<int64_t>() : kHidden / 4;
+  const int64_t d = c.value("head_dim", kHidden / 4);
   const int64_t q = 4 * d, kv = 2 * d;
   std::map<std::string, at::Tensor> w;
   auto linear = [](int64_t out, int64_t in) {
@@ -167,7 +167,7 @@ class Reference {
 
   ReferenceResult run(const std::vector<int64_t>& ids, const DropPlan& drops) const {
     const int64_t t = static_cast<int64_t>(ids.size());
-    const int64_t d = c_["head_dim"].is_number() ? c_["head_dim"].get<int64_t>() : kHidden / 4;
+    const int64_t d = c_.value("head_dim", kHidden / 4);
     at::Tensor h = w_.at("model.embed_tokens.weight").index_select(0, at::tensor(ids));  // (T, hidden)
     if (type_ == "gemma2") h = h * std::sqrt(double(kHidden));
     ReferenceResult r;
