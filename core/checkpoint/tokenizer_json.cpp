@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -66,12 +67,18 @@ constexpr const char* kByteLevelRegex =
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   if (from.empty()) return;
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
+  std::string out;  // built once: replacing in place moves the tail at every hit (quadratic on a long text)
+  size_t at = 0;
+  for (size_t hit = text.find(from); hit != std::string::npos; hit = text.find(from, at)) {
+    out.append(text, at, hit - at);
+    out += to;
+    at = hit + from.size();
+  }
+  if (at == 0) return;  // no hit
+  out.append(text, at);
+  text = std::move(out);
 }
 
-// The fields of tokenizer.json read through the input layer's typed readers: a wrong or missing value is
-// BadInput "FILE: PATH …".
 // A pattern matching `text` literally.
 Regex literal_regex(const std::string& text, const std::string& where) {
   std::string escaped;
@@ -82,6 +89,8 @@ Regex literal_regex(const std::string& text, const std::string& where) {
   return Regex::compile(escaped, where);
 }
 
+// The fields of tokenizer.json read through the input layer's typed readers: a wrong or missing value is
+// BadInput "FILE: PATH …".
 class Reader {
  public:
   explicit Reader(std::string where) : where_(std::move(where)) {}
@@ -622,6 +631,8 @@ struct TokenizerJson::Impl {
   std::optional<Decoder> decoder;
   std::vector<int64_t> prefix, suffix;  // the post-processor's special tokens around a text
   std::optional<Regex> word_character;
+  std::array<std::array<bool, 256>, 2>
+      starts{};  // [normalized][byte]: an added token's pattern starts with it
 
   // `text` cut into added tokens (ids) and the pieces between them, for the tokens `normalized` selects.
   struct Part {
@@ -645,6 +656,12 @@ struct TokenizerJson::Impl {
       return word_character->search(std::string_view(text).substr(at, n)).has_value();
     };
     while (i < text.size()) {
+      // Up to the next byte a pattern starts with (a lead byte: the text between stays whole characters).
+      size_t next = i;
+      while (next < text.size() && !starts[normalized][static_cast<unsigned char>(text[next])]) ++next;
+      pending.append(text, i, next - i);
+      i = next;
+      if (i == text.size()) break;
       const AddedToken* found = nullptr;
       for (const auto& a : added) {
         if (a.normalized != normalized || a.pattern.empty() ||
@@ -775,6 +792,7 @@ TokenizerJson TokenizerJson::parse(std::string_view json_text, const std::string
   for (auto& a : impl.added) {
     a.pattern = a.content;
     if (a.normalized && impl.normalizer) (*impl.normalizer)(a.pattern);
+    if (!a.pattern.empty()) impl.starts[a.normalized][static_cast<unsigned char>(a.pattern[0])] = true;
   }
   std::stable_sort(impl.added.begin(), impl.added.end(), [](const AddedToken& a, const AddedToken& b) {
     return a.pattern.size() > b.pattern.size();
