@@ -3,6 +3,7 @@
 #  2. runs tools/eval_reference.py (float32, sentencepiece ids) for the demo model and the random model
 #     tests/data/models/llama-demo-vocab (tools/make_random_model.py) on tests/data/eval and on the subset of
 #     ../shared in .eval-data (tools/eval_data_subset.sh), and for the 256-token test llama on tests/data/eval;
+#     with AutoTokenizer for the tokenizer.json model when the `fixtures` task has made it;
 #  3. waits for the build, so that `test` or `tokens` can follow in the same device call.
 # In $OUT: eval_fixtures.tgz (tests/data/reference/eval), eval.log, build-cuda.log. TOKENIZER_MISMATCHES=1
 # also counts where transformers' tokenizer (lm-eval's) gives other ids than ours.
@@ -26,6 +27,12 @@ ref() { python3 tools/eval_reference.py --device cuda --tokenizer sentencepiece 
   # A 256-token context: left truncation of long prompts, rolling windows, gsm8k with 64 new tokens.
   ref --model tests/data/models/llama --data-dir tests/data/eval/shared --gsm8k-max-gen-toks 64 \
     --out tests/data/reference/eval/llama-testdata.json
+  # The Llama-3-style model with a tokenizer.json (made by `tools/gpu/run.sh fixtures`; #22): tokenized by
+  # AutoTokenizer, as lm-eval tokenizes it, on 200 documents of arc_easy and hellaswag.
+  if [ -d tests/data/models/llama3-tokenizer-json ]; then
+    ref --model tests/data/models/llama3-tokenizer-json --tokenizer auto --data-dir .eval-data \
+      --tasks arc_easy,hellaswag --limit 200 --out tests/data/reference/eval/llama3-tokenizer-json-shared.json
+  fi
   if [ -n "${TOKENIZER_MISMATCHES:-}" ]; then
     python3 tools/eval_reference.py --device cuda --model resources/models/demo --data-dir .eval-data --limit 200 \
       --mmlu-limit 4 --out /tmp/hf-tok.json 2>&1 | grep -i "mismatch\|tokenizer"
