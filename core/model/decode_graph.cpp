@@ -50,7 +50,17 @@ struct DecodeGraph::Impl {
         c10::cuda::CUDAStreamGuard guard(stream);
         graph = std::make_unique<at::cuda::CUDAGraph>();
         graph->capture_begin();
-        run();
+        try {
+          run();
+        } catch (...) {
+          // End the failed capture (and its allocator pool): left open, it would fail every later CUDA call
+          // of the process ("operation not permitted when stream is capturing").
+          try {
+            graph->capture_end();
+          } catch (...) {
+          }
+          throw;
+        }
         graph->capture_end();
       }
       c10::cuda::device_synchronize();
