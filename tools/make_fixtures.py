@@ -81,7 +81,7 @@ SPECS = {
         Phi3Config, rope("longrope", 10000.0, short_factor=[1.0 + 0.25 * i for i in range(6)],
                          long_factor=[2.0 + 1.5 * i for i in range(6)], original_max_position_embeddings=32),
         num_hidden_layers=4, num_key_value_heads=2, partial_rotary_factor=0.75, sliding_window=10,
-        original_max_position_embeddings=32, tie_word_embeddings=False), {}),
+        original_max_position_embeddings=32, tie_word_embeddings=False, pad_token_id=0), {}),
     "mistral-nemo": (MistralForCausalLM, lambda: make_config(
         MistralConfig, rope(), num_hidden_layers=4, num_key_value_heads=2, head_dim=32, sliding_window=None,
         tie_word_embeddings=False), {}),
