@@ -308,16 +308,14 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   configure_cpu_compute();                         // GPU runs too: tokenizing, sampling and host-side work
   check_dtype(options.device, dtype_name(dtype));  // e.g. float16 on a CPU libtorch without half matmuls
   const DropPlan plan = options.drops ? *options.drops : cfg.drops;
-  plan.validate(cfg.num_layers);
+  c10::InferenceMode inference;
+  std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
+  model->check_plan(plan);
   // Refused before anything is loaded when the weights cannot fit.
   MemoryPlan memory = memory_plan(cfg, dtype, plan, options.stream_layers);
   const int64_t available = available_memory_bytes(device);
   if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
   check_memory(memory, device, available);
-
-  c10::InferenceMode inference;
-  std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
-  model->check_plan(plan);
   model->streamed_ = memory.streamed;
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
   job.report(0, cfg.num_layers + 1, "embeddings");

@@ -14,6 +14,13 @@
 namespace llmdrop {
 
 namespace {
+// θ^(2i/dim) for i < dim/2, in float32: (dim/2).
+at::Tensor rope_powers(double theta, int64_t rotary_dim) {
+  const auto exponents =
+      at::arange(0, rotary_dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / rotary_dim;
+  return at::pow(theta, exponents);
+}
+
 // 1 / (divisor · θ^(2i/dim)), rounded as transformers rounds it.
 at::Tensor longrope_frequencies(const std::vector<double>& divisors, const at::Tensor& powers) {
   return 1.0 / (at::tensor(divisors, at::TensorOptions().dtype(at::kDouble)).to(at::kFloat) * powers);
@@ -21,9 +28,7 @@ at::Tensor longrope_frequencies(const std::vector<double>& divisors, const at::T
 }  // namespace
 
 at::Tensor rope_inverse_frequencies(const RopeConfig& rope, int64_t rotary_dim, c10::Device device) {
-  auto exponents =
-      at::arange(0, rotary_dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / rotary_dim;
-  const at::Tensor powers = at::pow(rope.theta, exponents);  // (rotary_dim/2)
+  const at::Tensor powers = rope_powers(rope.theta, rotary_dim);  // (rotary_dim/2)
   if (rope.type == "longrope") return longrope_frequencies(rope.short_factor, powers).to(device);
   at::Tensor inv_freq = 1.0 / powers;
   if (rope.type == "linear") {
@@ -63,9 +68,7 @@ RopeTables rope_tables(const at::Tensor& inv_freq, int64_t start, int64_t length
 RotaryEmbedding::RotaryEmbedding(const RopeConfig& rope, int64_t rotary_dim, c10::Device device)
     : inv_freq_(rope_inverse_frequencies(rope, rotary_dim, device)) {
   if (rope.type != "longrope") return;
-  auto exponents =
-      at::arange(0, rotary_dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / rotary_dim;
-  long_inv_freq_ = longrope_frequencies(rope.long_factor, at::pow(rope.theta, exponents)).to(device);
+  long_inv_freq_ = longrope_frequencies(rope.long_factor, rope_powers(rope.theta, rotary_dim)).to(device);
   original_max_position_ = rope.original_max_position;
   attention_factor_ = rope.attention_factor;
 }
