@@ -49,7 +49,9 @@ struct DecodeGraph::Impl {
         const auto stream = c10::cuda::getStreamFromPool(false, model.device().index());
         c10::cuda::CUDAStreamGuard guard(stream);
         graph = std::make_unique<at::cuda::CUDAGraph>();
-        graph->capture_begin();
+        // Thread-local: in the default global mode a synchronising call from any other thread (another
+        // session's job copying its inputs) invalidates this capture and fails itself.
+        graph->capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
         try {
           run();
         } catch (...) {
