@@ -12,10 +12,11 @@ jobs=${LLMDROP_JOBS:-$(nproc)}
 sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 
 # libopenblas0-pthread: Debian's libtorch calls the system BLAS; OpenBLAS takes over from the reference BLAS
-# (about 40x faster matrix products on the CPU).
+# (about 40x faster matrix products on the CPU). libgloo-dev: the headers of the Gloo that libtorch's c10d
+# links, for ranks on the CPU (data and tensor parallelism, the multi-rank tests).
 packages=(build-essential cmake ninja-build pkg-config dpkg-dev qt6-base-dev qt6-tools-dev qt6-l10n-tools
   qt6-tools-dev-tools qt6-svg-dev libqcustomplot-dev nlohmann-json3-dev libtorch-dev libprotobuf-dev protobuf-compiler
-  sentencepiece libopenblas0-pthread libgl-dev xvfb xauth libpcre2-dev libutf8proc-dev clang libclang-rt-14-dev llvm)
+  sentencepiece libopenblas0-pthread libgl-dev xvfb xauth libpcre2-dev libutf8proc-dev libgloo-dev clang libclang-rt-14-dev llvm)
 
 install_packages() {
   local missing=()

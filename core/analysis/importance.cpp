@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "distributed/communicator.h"
 #include "model/model.h"
 #include "util/error.h"
 
@@ -29,10 +30,23 @@ struct PairSums {
     }
   }
   void resize(size_t n) { cosine.resize(n), angular.resize(n); }
-  void finish(int64_t tokens, ModuleScores& out) const {
-    for (size_t i = 0; i < cosine.size(); ++i) {
-      out.cosine.push_back(cosine[i].defined() ? cosine[i].item<double>() / tokens : kNaN);
-      out.angular.push_back(angular[i].defined() ? angular[i].item<double>() / tokens : kNaN);
+  // The means over `tokens`, the ranks' sums merged first (then `device` is the ranks').
+  void finish(int64_t tokens, ModuleScores& out, const Communicator* ranks, c10::Device device) const {
+    const auto n = static_cast<int64_t>(cosine.size());
+    at::Tensor sums =
+        at::zeros({3, n}, at::TensorOptions().dtype(at::kDouble).device(device));  // cos, ang, seen
+    for (int64_t i = 0; i < n; ++i)
+      if (cosine[i].defined()) {
+        sums[0][i].copy_(cosine[i]);
+        sums[1][i].copy_(angular[i]);
+        sums[2][i].fill_(1);
+      }
+    if (ranks) ranks->all_reduce_sum(sums);
+    sums = sums.cpu();
+    const auto s = sums.accessor<double, 2>();
+    for (int64_t i = 0; i < n; ++i) {
+      out.cosine.push_back(s[2][i] > 0 ? s[0][i] / tokens : kNaN);
+      out.angular.push_back(s[2][i] > 0 ? s[1][i] / tokens : kNaN);
     }
   }
 };
@@ -75,13 +89,13 @@ class SimilarityObserver : public HiddenStateObserver {
     states_.clear();
   }
 
-  void finish(int64_t tokens, ImportanceScores& out) const {
-    block_.finish(tokens, out.block);
-    attn_.finish(tokens, out.attn);
-    mlp_.finish(tokens, out.mlp);
+  void finish(int64_t tokens, ImportanceScores& out, const Communicator* ranks, c10::Device device) const {
+    block_.finish(tokens, out.block, ranks, device);
+    attn_.finish(tokens, out.attn, ranks, device);
+    mlp_.finish(tokens, out.mlp, ranks, device);
     for (const auto& row : matrix_) {
       ModuleScores r;
-      row.finish(tokens, r);
+      row.finish(tokens, r, ranks, device);
       out.consecutive.push_back(r.cosine);
     }
   }
@@ -101,10 +115,11 @@ at::Tensor nll_sum(const at::Tensor& logits, const at::Tensor& ids) {
   return -logp.gather(-1, target).sum(at::kDouble);
 }
 
-// Mean NLL over all blocks with the model's current drops (layer by layer when the model streams). Reports
-// progress as steps [first_step, first_step + batches) of `total_steps`.
-double mean_nll(const Model& model, const at::Tensor& blocks, int64_t batch_size, JobContext& job,
-                int64_t first_step, int64_t total_steps, const std::string& what,
+// Mean NLL over all blocks with the model's current drops (layer by layer when the model streams), over every
+// rank's blocks when there are ranks. Reports progress as steps [first_step, first_step + batches) of
+// `total_steps`.
+double mean_nll(const Model& model, const at::Tensor& blocks, int64_t batch_size, const Communicator* ranks,
+                JobContext& job, int64_t first_step, int64_t total_steps, const std::string& what,
                 HiddenStateObserver* observer = nullptr, SimilarityObserver* similarity = nullptr) {
   const int64_t n = blocks.size(0);
   std::vector<at::Tensor> batches;  // (≤ batch_size, seq_len) each
@@ -114,16 +129,19 @@ double mean_nll(const Model& model, const at::Tensor& blocks, int64_t batch_size
   JobContext pass(job, [&](const Progress& p) {
     job.report(first_step + (p.total > 0 ? p.done * steps / p.total : 0), total_steps, what);
   });
-  at::Tensor total;
+  // NLL sum and predictions, in float64: (2)
+  at::Tensor total = at::zeros({2}, at::TensorOptions().dtype(at::kDouble).device(model.device()));
+  total[1].fill_(static_cast<double>(n * (blocks.size(1) - 1)));
   model.forward_batches(
       batches, observer,
       [&](size_t b, const at::Tensor& logits) {
-        const at::Tensor s = nll_sum(logits, batches[b]);
-        total = total.defined() ? total + s : s;
+        total[0] += nll_sum(logits, batches[b]);
         if (similarity) similarity->end_batch();
       },
       pass);
-  return total.item<double>() / static_cast<double>(n * (blocks.size(1) - 1));
+  if (ranks) ranks->all_reduce_sum(total);
+  total = total.cpu();
+  return total[0].item<double>() / total[1].item<double>();
 }
 }  // namespace
 
@@ -218,6 +236,11 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
         "the consecutive-layer matrix needs every layer's hidden states at once, which streamed layers do "
         "not "
         "keep: score it without --stream-layers");
+  const Communicator* ranks = options.data_parallel.get();
+  if (ranks && blocks.size(0) < ranks->size())
+    throw_bad_input("data parallelism over " + std::to_string(ranks->size()) + " ranks needs at least " +
+                    std::to_string(ranks->size()) + " calibration blocks; got " +
+                    std::to_string(blocks.size(0)));
   const at::Tensor cpu_blocks =
       blocks.cpu();  // checked here: an id past the vocabulary is a device assert on a GPU
   if (cpu_blocks.min().item<int64_t>() < 0 || cpu_blocks.max().item<int64_t>() >= model.config().vocab_size)
@@ -225,7 +248,10 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
                     "): the tokenizer does not match the model");
   c10::InferenceMode inference;
   const int64_t layers = model.config().num_layers;
-  const int64_t n = blocks.size(0), batches = (n + options.batch_size - 1) / options.batch_size;
+  const auto [first, end] = ranks ? rank_share(blocks.size(0), ranks->rank(), ranks->size())
+                                  : std::pair<int64_t, int64_t>{0, blocks.size(0)};
+  const at::Tensor mine = blocks.narrow(0, first, end - first);  // this rank's blocks
+  const int64_t n = mine.size(0), batches = (n + options.batch_size - 1) / options.batch_size;
   const DropPlan original = model.drops();
   int64_t passes = 1;
   if (options.nll_delta)
@@ -235,15 +261,15 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
 
   ImportanceScores scores;
   scores.plan = original;
-  scores.tokens = n * blocks.size(1);
+  scores.tokens = blocks.size(0) * blocks.size(1);
   SimilarityObserver observer(layers, options.layer_drop_norm, options.consecutive);
   int64_t pass = 0;
   auto run_pass = [&](const std::string& what, HiddenStateObserver* obs, SimilarityObserver* sim) {
-    return mean_nll(model, blocks, options.batch_size, job, batches * pass++, batches * passes, what, obs,
-                    sim);
+    return mean_nll(model, mine, options.batch_size, ranks, job, batches * pass++, batches * passes, what,
+                    obs, sim);
   };
   scores.base_nll = run_pass("similarities", &observer, &observer);
-  observer.finish(scores.tokens, scores);
+  observer.finish(scores.tokens, scores, ranks, model.device());
 
   if (options.nll_delta) {
     scores.block.nll_delta.assign(layers, kNaN);

@@ -2,12 +2,15 @@
 // Importance scores as plain data (torch-free, for the GUI): per-layer similarity of blocks, attention and
 // MLP.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "checkpoint/drop_plan.h"
 
 namespace llmdrop {
+
+class Communicator;
 
 enum class ModuleKind { Block, Attn, Mlp };
 enum class Metric { Cosine, Angular, NllDelta };
@@ -35,6 +38,9 @@ struct ScoreOptions {
   bool layer_drop_norm = true;  // LLM-Drop's default: cos(h, h + F(LN(h))); off: cos(LN(h), F(LN(h)))
   bool consecutive = false;
   bool nll_delta = false;
+  // Data parallel: this rank scores its contiguous share of the blocks on its own replica, and the ranks'
+  // sums are merged in float64, so every rank returns the scores of all the blocks.
+  std::shared_ptr<const Communicator> data_parallel;
 };
 
 // One value per layer; NaN where the module is already dropped.

@@ -22,6 +22,7 @@
 #endif
 #include "checkpoint/family.h"
 #include "checkpoint/quant_formats.h"
+#include "distributed/communicator.h"
 #include "model/rope.h"
 #include "util/error.h"
 
@@ -176,6 +177,7 @@ Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, u
       device_(device),
       dtype_(dtype),
       seed_(seed),
+      shard_{config_.num_heads, config_.num_kv_heads, config_.intermediate_size},
       serial_(next_serial++),
       without_weights_(llmdrop::modules_without_weights(checkpoint_)) {}
 
@@ -217,7 +219,8 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
 }
 
 LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
-                                int64_t in_features) const {
+                                int64_t in_features, int64_t shard_dim,
+                                const std::vector<int64_t>& sections) const {
   const bool quantized = config_.quantization && checkpoint_.tensors &&
                          std::all_of(parts.begin(), parts.end(), [&](const auto& part) {
                            return checkpoint_.tensors->contains(packed_prefix(part.first) + ".qweight");
@@ -241,7 +244,29 @@ LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t
   }
   std::vector<at::Tensor> dense;
   for (const auto& [name, rows] : parts) dense.push_back(fetch(name, {rows, in_features}));
-  return {.dense = at::cat(dense).to(device_, dtype_, false, /*copy=*/true), .dtype = dtype_};
+  const at::Tensor mine = shard_sections(at::cat(dense), shard_dim, sections);
+  return {.dense = mine.to(device_, dtype_, false, /*copy=*/true), .dtype = dtype_};
+}
+
+at::Tensor Model::shard_sections(const at::Tensor& full, int64_t dim,
+                                 const std::vector<int64_t>& sections) const {
+  if (!tensor_parallel_) return full;
+  const int64_t rank = tensor_parallel_->rank(), ranks = tensor_parallel_->size();
+  std::vector<at::Tensor> mine;
+  int64_t offset = 0;
+  for (const int64_t length : sections) {
+    mine.push_back(full.narrow(dim, offset + rank * length / ranks, length / ranks));
+    offset += length;
+  }
+  return mine.size() == 1 ? mine[0] : at::cat(mine, dim);
+}
+
+at::Tensor Model::row_parallel_linear(const at::Tensor& x, const LinearWeight& weight,
+                                      const at::Tensor& bias) const {
+  if (!tensor_parallel_) return linear(x, weight, bias);
+  at::Tensor partial = linear(x, weight, {});
+  tensor_parallel_->all_reduce_sum(partial);
+  return bias.defined() ? partial + bias : partial;
 }
 
 namespace {
@@ -266,18 +291,20 @@ at::Tensor Model::stored_norm(const at::Tensor& runtime) const {
 
 AttentionWeights Model::load_attention(int64_t layer) const {
   const auto names = family_->attention(config_, layer);
-  const int64_t hidden = config_.hidden_size, d = config_.head_dim, q_rows = config_.num_heads * d;
+  const int64_t hidden = config_.hidden_size, d = config_.head_dim, q_rows = config_.num_heads * d,
+                kv_rows = config_.num_kv_heads * d;
+  const std::vector<int64_t> qkv_sections{q_rows, kv_rows, kv_rows};
   AttentionWeights w;
   w.pre_norm = load_norm(names.pre_norm, hidden);
-  w.qkv = load_linear(linear_parts(names.qkv), hidden);
+  w.qkv = load_linear(linear_parts(names.qkv), hidden, 0, qkv_sections);
   if (config_.qkv_bias) {
     std::vector<at::Tensor> biases;
     for (size_t i = 0; i < names.qkv.size(); ++i) biases.push_back(fetch(names.bias[i], {names.qkv[i].rows}));
-    w.qkv_bias = at::cat(biases).to(device_, dtype_, false, /*copy=*/true);
+    w.qkv_bias = shard_sections(at::cat(biases), 0, qkv_sections).to(device_, dtype_, false, /*copy=*/true);
   }
   w.q_norm = load_norm(names.q_norm, d);
   w.k_norm = load_norm(names.k_norm, d);
-  w.o = load_linear({{names.o, hidden}}, q_rows);
+  w.o = load_linear({{names.o, hidden}}, q_rows, 1, {q_rows});
   if (config_.o_bias) w.o_bias = fetch(names.o_bias, {hidden}).to(device_, dtype_, false, /*copy=*/true);
   w.post_norm = load_norm(names.post_norm, hidden);
   return w;
@@ -287,8 +314,8 @@ MlpWeights Model::load_mlp(int64_t layer) const {
   const auto names = family_->mlp(config_, layer);
   const int64_t hidden = config_.hidden_size, inter = config_.intermediate_size;
   return {.pre_norm = load_norm(names.pre_norm, hidden),
-          .gate_up = load_linear(linear_parts(names.gate_up), hidden),
-          .down = load_linear({{names.down, hidden}}, inter),
+          .gate_up = load_linear(linear_parts(names.gate_up), hidden, 0, {inter, inter}),
+          .down = load_linear({{names.down, hidden}}, inter, 1, {inter}),
           .post_norm = load_norm(names.post_norm, hidden)};
 }
 
@@ -311,8 +338,13 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   c10::InferenceMode inference;
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
   model->check_plan(plan);
+  if (const auto& group = options.tensor_parallel) model->split_over(group);
   // Refused before anything is loaded when the weights cannot fit.
   MemoryPlan memory = memory_plan(cfg, dtype, plan, options.stream_layers);
+  if (model->tensor_parallel_) {  // this rank's share of each layer (norms, replicated, are negligible)
+    memory.layers /= model->tensor_parallel_->size();
+    memory.largest_layer /= model->tensor_parallel_->size();
+  }
   const int64_t available = available_memory_bytes(device);
   if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
   check_memory(memory, device, available);
@@ -380,6 +412,24 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
   drops_ = plan;
 }
 
+void Model::split_over(std::shared_ptr<const Communicator> group) {
+  const int64_t ranks = group->size();
+  if (config_.quantization)
+    throw_bad_input(
+        "tensor parallelism needs 16- or 32-bit weights: run a quantized checkpoint with data "
+        "parallelism or on one device");
+  if (config_.num_heads % ranks || config_.num_kv_heads % ranks || config_.intermediate_size % ranks)
+    throw_bad_input("tensor parallelism over " + std::to_string(ranks) +
+                    " ranks needs the attention heads (" + std::to_string(config_.num_heads) +
+                    "), key/value heads (" + std::to_string(config_.num_kv_heads) + ") and MLP width (" +
+                    std::to_string(config_.intermediate_size) + ") to divide by " + std::to_string(ranks));
+  if (group->device() != device_)
+    throw_bad_input("tensor-parallel rank " + std::to_string(group->rank()) + " is on " +
+                    group->device().str() + ", its model on " + device_.str());
+  shard_ = {config_.num_heads / ranks, config_.num_kv_heads / ranks, config_.intermediate_size / ranks};
+  tensor_parallel_ = std::move(group);
+}
+
 KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
   c10::InferenceMode inference;
   std::vector<at::Tensor> keys(layers_.size()), values(layers_.size());
@@ -387,8 +437,8 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
   for (const auto& layer : layers_) {
     if (drops_.attn_dropped(layer.index)) continue;
     // Zeroed: decode_step attends over every slot (masked), and 0 × NaN garbage would still be NaN.
-    keys[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
-    values[layer.index] = at::zeros({batch, config_.num_kv_heads, capacity, config_.head_dim}, opts);
+    keys[layer.index] = at::zeros({batch, shard_.kv_heads, capacity, config_.head_dim}, opts);
+    values[layer.index] = at::zeros({batch, shard_.kv_heads, capacity, config_.head_dim}, opts);
   }
   return KVCache(std::move(keys), std::move(values), capacity, rotary_.cache_tables(capacity, dtype_));
 }
@@ -396,8 +446,7 @@ KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
 at::Tensor Model::attention_heads(const DecoderLayer& layer, const at::Tensor& x,
                                   const AttentionInputs& in) const {
   const AttentionWeights& w = *layer.attn;
-  const int64_t b = x.size(0), t = x.size(1), h = config_.num_heads, kv = config_.num_kv_heads,
-                d = config_.head_dim;
+  const int64_t b = x.size(0), t = x.size(1), h = shard_.heads, kv = shard_.kv_heads, d = config_.head_dim;
   at::Tensor qkv = linear(x, w.qkv, w.qkv_bias);  // (B, T, (H + 2KV)·D)
   at::Tensor qk = qkv.narrow(-1, 0, (h + kv) * d).view({b, t, h + kv, d});
   if (w.q_norm.defined())  // Qwen3: each head's query and key normalised before RoPE
@@ -432,7 +481,7 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
     const AttentionWeights& w = *layer.attn;
     trace.attn_input = rms_norm(h, w.pre_norm, eps);
     trace.attn_heads = attention_heads(layer, trace.attn_input, inputs);
-    trace.attn_output = linear(trace.attn_heads, w.o, w.o_bias);
+    trace.attn_output = row_parallel_linear(trace.attn_heads, w.o, w.o_bias);
     if (w.post_norm.defined()) trace.attn_output = rms_norm(trace.attn_output, w.post_norm, eps);
   }
   // Residual line 2: m + MLP(LN2(m)), skipped when the MLP is dropped. Line 1's add and LN2 are one pass (one
@@ -445,7 +494,7 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
     trace.mlp_input = mid.normed;
     const at::Tensor gate_up = linear(trace.mlp_input, layer.mlp->gate_up);  // (B, T, 2I)
     trace.mlp_hidden = gated_activation(gate_up);
-    trace.mlp_output = linear(trace.mlp_hidden, layer.mlp->down);
+    trace.mlp_output = row_parallel_linear(trace.mlp_hidden, layer.mlp->down, {});
     if (layer.mlp->post_norm.defined())
       trace.mlp_output = rms_norm(trace.mlp_output, layer.mlp->post_norm, eps);
     out = mid.sum + trace.mlp_output;
@@ -671,8 +720,7 @@ at::Tensor Model::gated_activation(const at::Tensor& gate_up) const {
 int64_t Model::kv_bytes_per_token() const {
   int64_t attention_layers = 0;
   for (const auto& layer : layers_) attention_layers += drops_.attn_dropped(layer.index) ? 0 : 1;
-  return 2 * attention_layers * config_.num_kv_heads * config_.head_dim *
-         static_cast<int64_t>(dtype_size(dtype_));
+  return 2 * attention_layers * shard_.kv_heads * config_.head_dim * static_cast<int64_t>(dtype_size(dtype_));
 }
 
 int64_t Model::resident_parameters() const {

@@ -20,6 +20,7 @@
 
 namespace llmdrop {
 
+class Communicator;
 class ModelFamily;
 
 // Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load. A quantized
@@ -58,6 +59,9 @@ struct LoadOptions {
   // forward_batches). Embeddings, the final norm and the head stay resident.
   bool stream_layers = false;
   bool stream_if_needed = false;  // stream only when the resident model would not fit (the workbench)
+  // Tensor parallel: this rank holds its share of every layer (its query and key/value heads, its columns of
+  // gate|up and rows of down) on its device, and the ranks sum the o and down projections' partial outputs.
+  std::shared_ptr<const Communicator> tensor_parallel;
 };
 
 class Model {
@@ -83,6 +87,11 @@ class Model {
   // Resident layers: a streamed model's hold no weights (each is loaded while it runs).
   const std::vector<DecoderLayer>& layers() const { return layers_; }
   bool streamed() const { return streamed_; }
+  // This rank's heads, key/value heads and MLP width: the config's, divided by the tensor-parallel ranks.
+  struct Shard {
+    int64_t heads, kv_heads, intermediate;
+  };
+  const Shard& shard() const { return shard_; }
 
   // A model of `config`'s shape with random weights made on the device (normal, std 0.02; norms 1), for speed
   // and memory studies without a checkpoint. Each tensor's values depend only on `seed` and its name, so
@@ -156,6 +165,9 @@ class Model {
 
  private:
   Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, uint64_t seed = 0);
+  // Holds only this rank's share of each layer from now on (before any layer is loaded); BadInput when the
+  // heads or the MLP width do not divide by the ranks, or the checkpoint is quantized.
+  void split_over(std::shared_ptr<const Communicator> group);
   // BadInput for a layer index out of range or a kept module without weights.
   void check_plan(const DropPlan& plan) const;
   at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
@@ -163,12 +175,20 @@ class Model {
   // Weights named `parts` (checkpoint name, rows) stacked into one (Σ rows, in_features) linear. Packed when
   // the checkpoint packs them all with one g_idx (q|k|v and gate|up do, sharing their input): on the CPU, and
   // on a GPU in 16 bits where the 4-bit layout holds them. Else dense.
-  LinearWeight load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
-                           int64_t in_features) const;
+  // Under tensor parallelism the rank's share (shard_sections along `shard_dim` of `sections`).
+  LinearWeight load_linear(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t in_features,
+                           int64_t shard_dim, const std::vector<int64_t>& sections) const;
   AttentionWeights load_attention(int64_t layer) const;
   MlpWeights load_mlp(int64_t layer) const;
   // Layer i with the current plan's modules loaded (what a streamed model runs).
   DecoderLayer load_layer(int64_t i) const;
+  // This rank's part of a tensor made of `sections` along `dim` (q|k|v, gate|up; one section for o and down):
+  // the rank's slice of each section, concatenated. The tensor itself without tensor parallelism.
+  at::Tensor shard_sections(const at::Tensor& full, int64_t dim, const std::vector<int64_t>& sections) const;
+  // x @ weightᵀ (+ bias) for a weight whose input features are split over the tensor-parallel ranks (o,
+  // down): the ranks' partial products summed, then the bias.
+  at::Tensor row_parallel_linear(const at::Tensor& x, const LinearWeight& weight,
+                                 const at::Tensor& bias) const;
   // A norm weight in its runtime form; undefined for an empty name.
   at::Tensor load_norm(const std::string& name, int64_t size) const;
   // (B, T) ids on the device → (B, T, hidden), scaled where the family does.
@@ -215,6 +235,8 @@ class Model {
   DropPlan drops_;
   uint64_t seed_ = 0;  // random weights (no checkpoint tensors)
   bool streamed_ = false;
+  std::shared_ptr<const Communicator> tensor_parallel_;
+  Shard shard_;
   uint64_t serial_;
   DropPlan without_weights_;
   at::Tensor embedding_;   // (V, hidden)
