@@ -624,8 +624,11 @@ class BpeModel {
 struct TokenizerJson::Impl {
   BpeModel model;
   std::vector<std::string> token_of;  // id → piece or added token
-  std::vector<AddedToken> added;      // longest first
-  std::vector<bool> special;          // by id
+  // A normalized added token decodes to its normalized content (tokenizers 0.23: "Foo Bar" under Lowercase
+  // decodes to "foo bar").
+  std::map<int64_t, std::string> decoded_added;
+  std::vector<AddedToken> added;  // longest first
+  std::vector<bool> special;      // by id
   std::optional<Normalizer> normalizer;
   std::optional<PreTokenizer> pre_tokenizer;
   std::optional<Decoder> decoder;
@@ -791,7 +794,10 @@ TokenizerJson TokenizerJson::parse(std::string_view json_text, const std::string
   // builds its matcher); the longest match wins.
   for (auto& a : impl.added) {
     a.pattern = a.content;
-    if (a.normalized && impl.normalizer) (*impl.normalizer)(a.pattern);
+    if (a.normalized && impl.normalizer) {
+      (*impl.normalizer)(a.pattern);
+      impl.decoded_added[a.id] = a.pattern;
+    }
     if (!a.pattern.empty()) impl.starts[a.normalized][static_cast<unsigned char>(a.pattern[0])] = true;
   }
   std::stable_sort(impl.added.begin(), impl.added.end(), [](const AddedToken& a, const AddedToken& b) {
@@ -882,7 +888,9 @@ std::string TokenizerJson::decode(const std::vector<int64_t>& ids, bool skip_spe
       throw_bad_input("token id " + std::to_string(id) + " is outside the vocabulary of " +
                       std::to_string(impl.token_of.size()));
     if (skip_special_tokens && impl.special[static_cast<size_t>(id)]) continue;
-    tokens.push_back(impl.token_of[static_cast<size_t>(id)]);
+    const auto normalized = impl.decoded_added.find(id);
+    tokens.push_back(normalized != impl.decoded_added.end() ? normalized->second
+                                                            : impl.token_of[static_cast<size_t>(id)]);
   }
   if (!impl.decoder) {
     std::string joined;
