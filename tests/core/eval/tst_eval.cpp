@@ -594,6 +594,10 @@ class EvalTest : public QObject {
     for (const char* model : {"demo", "llama-demo-vocab"})
       for (const auto& task : kAllTasks)
         QTest::newRow((std::string(model) + " " + task).c_str()) << model << QString::fromStdString(task);
+    // The Llama-3-style model with a tokenizer.json, tokenized by AutoTokenizer in the reference (#22).
+    for (const char* task : {"arc_easy", "hellaswag"})
+      QTest::newRow((std::string("llama3-tokenizer-json ") + task).c_str())
+          << "llama3-tokenizer-json" << QString(task);
   }
   void matchesTransformersOnSharedData() {
     QFETCH(QString, model);
