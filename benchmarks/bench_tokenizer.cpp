@@ -1,8 +1,9 @@
 // Tokenizer speed: one text file encoded with a tokenizer.json, single-threaded, by ours (TokenizerJson) and,
-// in the same run, by Hugging Face tokenizers (tools/tokenizer_json_speed.mjs: the Rust library through its
-// Node bindings; skipped with a note when node or the bindings are missing —
-// tools/make_tokenizer_json_fixtures.sh installs them). Prints MB/s for both (best of --repeats, the word
-// cache cleared before each of ours) and whether the ids agree.
+// in the same run, by Hugging Face tokenizers: Python's where python3 has it (tools/tokenizer_json_speed.py,
+// the GPU machine), else the Rust library through its Node bindings (tools/tokenizer_json_speed.mjs, which
+// tools/make_tokenizer_json_fixtures.sh installs); a note when neither is there. Prints MB/s for both (best
+// of
+// --repeats, the word cache cleared before each of ours) and whether the ids agree.
 //
 //   bench_tokenizer [--tokenizer FILE] [--text FILE] [--repeats N]
 //   (defaults: the Llama 3-shaped fixture of tests/data/tokenizer_json, ../shared's WikiText-2 test set)
@@ -48,23 +49,31 @@ int main(int argc, char** argv) {
                 tokenizer_file.c_str(), static_cast<long long>(args->integers["repeats"]));
     std::printf("| tokenizer | seconds | MB/s | tokens |\n|---|---|---|---|\n");
     std::printf("| ours (TokenizerJson) | %.3f | %.2f | %zu |\n", best, mb / best, ids.size());
-    const std::string command = "node " + (source / "tools/tokenizer_json_speed.mjs").string() + " '" +
-                                tokenizer_file.string() + "' '" + text_file.string() + "' " +
-                                std::to_string(args->integers["repeats"]) + " 2>/dev/null";
-    FILE* pipe =
-        fs::exists(source / "node_modules/@anush008/tokenizers") ? popen(command.c_str(), "r") : nullptr;
-    std::string reply;
-    char buffer[4096];
-    while (pipe && std::fgets(buffer, sizeof buffer, pipe)) reply += buffer;
-    if (!pipe || pclose(pipe) != 0 || reply.empty()) {
+    // The reference's JSON line, or empty when it could not run.
+    auto reference = [&](const std::string& runner, const std::string& script) {
+      const std::string command = runner + " " + (source / "tools" / script).string() + " '" +
+                                  tokenizer_file.string() + "' '" + text_file.string() + "' " +
+                                  std::to_string(args->integers["repeats"]) + " 2>/dev/null";
+      FILE* pipe = popen(command.c_str(), "r");
+      std::string reply;
+      char buffer[4096];
+      while (pipe && std::fgets(buffer, sizeof buffer, pipe)) reply += buffer;
+      return pipe && pclose(pipe) == 0 ? reply : std::string();
+    };
+    std::string reply = reference("python3", "tokenizer_json_speed.py");
+    if (reply.empty() && fs::exists(source / "node_modules/@anush008/tokenizers"))
+      reply = reference("node", "tokenizer_json_speed.mjs");
+    if (reply.empty()) {
       std::printf(
-          "| Hugging Face tokenizers | not run: node or node_modules/@anush008/tokenizers missing |||\n");
+          "| Hugging Face tokenizers | not run: neither python3's tokenizers nor node's "
+          "@anush008/tokenizers |||\n");
       return 0;
     }
     const auto theirs = nlohmann::json::parse(reply);
     const double seconds = theirs["seconds"].get<double>();
-    std::printf("| Hugging Face tokenizers (Rust, via Node) | %.3f | %.2f | %lld |\n", seconds, mb / seconds,
-                theirs["tokens"].get<long long>());
+    std::printf("| Hugging Face %s | %.3f | %.2f | %lld |\n",
+                theirs.value("implementation", std::string("tokenizers (Rust, via Node)")).c_str(), seconds,
+                mb / seconds, theirs["tokens"].get<long long>());
     uint32_t hash = 0x811c9dc5;  // FNV-1a over the ids, as the reference script hashes them
     for (const int64_t id : ids)
       for (int b = 0; b < 4; ++b)
