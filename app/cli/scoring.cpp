@@ -23,12 +23,27 @@ void add_calibration_options(ArgParser& p) {
              "LLM-Drop's layer_drop_norm=False: compare LN(h) with F(LN(h)) instead of h with h+F");
   p.add_flag("no-cache", "recompute even when scores for the same request are cached");
   add_stream_layers_flag(p);
+  add_devices_options(p);
+}
+
+ImportanceScores score_on_ranks(
+    const Ranks& ranks, const RunOptions& run, const ScoreJob& request,
+    const std::function<std::unique_ptr<Session>(const SessionOptions&, JobContext&)>& open) {
+  return on_ranks<ImportanceScores>(ranks, "score",
+                                    [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
+                                      const auto session = open(ranks.session_options(run, rank), job);
+                                      ScoreJob mine = request;
+                                      if (rank && ranks.parallelism == Parallelism::Data)
+                                        mine.options.data_parallel = rank;
+                                      return score(*session, mine, job);
+                                    });
 }
 
 ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOptions& run, bool consecutive,
                         const std::string& out_file) {
   const std::string data = p.value("data");
   const SessionOptions runs_on = run.session_options();
+  const Ranks ranks = open_ranks(p, run);
   ScoredModel result;
   ScoreRequest& r = result.request;
   r.model_dir = fs_absolute(ckpt.dir);
@@ -37,7 +52,7 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
   r.data_sha256 = sha256_file(data);
   r.samples = p.integer("samples", 1, kMaxCount);
   r.seq_len = p.integer("seq-len", 1, kMaxLength);
-  r.device = runs_on.device;
+  r.device = ranks.describe(run);
   r.dtype = runs_on.dtype;
   r.layer_drop_norm = !p.flag("no-norm");
   r.consecutive = consecutive;
@@ -64,11 +79,13 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
   request.options.layer_drop_norm = r.layer_drop_norm;
   request.options.consecutive = consecutive;
   request.options.nll_delta = r.nll_delta;
-  JobContext job = progress_printer("score");  // the load and the scoring, as one job
   const auto start = std::chrono::steady_clock::now();
-  const auto session = open_session(ckpt, run, job);
-  result.scores = score(*session, request, job);
+  result.scores = score_on_ranks(ranks, run, request, [&](const SessionOptions& options, JobContext& job) {
+    return std::make_unique<Session>(ckpt, options, run.drops, job);  // the load and the scoring, one job
+  });
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.lead = ranks.lead();
+  if (!result.lead) return result;
   const std::string file = scores_to_json(result.scores, r, elapsed).dump(1) + "\n";
   if (!out_file.empty()) write_file_atomically(out_file, file);
   try {  // the cache only saves time: failing to write it must not lose the scores

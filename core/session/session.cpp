@@ -17,6 +17,7 @@ LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
   load.drops = plan;
   load.stream_layers = options.stream_layers;
   load.stream_if_needed = options.stream_if_needed;
+  load.tensor_parallel = options.tensor_parallel;
   return load;
 }
 }  // namespace

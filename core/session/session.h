@@ -21,6 +21,7 @@
 
 namespace llmdrop {
 
+class Communicator;
 class Model;
 class Tokenizer;
 
@@ -29,6 +30,8 @@ struct SessionOptions {
   std::string dtype = "auto";     // float32 on a CPU, the checkpoint's dtype on a GPU
   bool stream_layers = false;     // one decoder layer on the device at a time (LoadOptions::stream_layers)
   bool stream_if_needed = false;  // only when the model would not fit resident
+  // This rank's share of every layer (LoadOptions::tensor_parallel); the device must be the rank's.
+  std::shared_ptr<const Communicator> tensor_parallel;
 };
 
 class Session {

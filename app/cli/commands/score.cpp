@@ -29,11 +29,13 @@ ScoredModel score_random_model(const ArgParser& p, bool consecutive, double& sec
   request.options.layer_drop_norm = !p.flag("no-norm");
   request.options.consecutive = consecutive;
   request.options.nll_delta = parse_metric(p.value("metric")) == Metric::NllDelta;
-  const auto session = open_session(shape, run);
-  JobContext job = progress_printer("score");
   const auto start = std::chrono::steady_clock::now();
   ScoredModel scored;
-  scored.scores = score(*session, request, job);
+  const Ranks ranks = open_ranks(p, run);
+  scored.lead = ranks.lead();
+  scored.scores = score_on_ranks(ranks, run, request, [&](const SessionOptions& options, JobContext& job) {
+    return Session::random(shape, options, run.drops, job);
+  });
   seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return scored;
 }
@@ -52,6 +54,7 @@ void run_score(const ArgParser& p) {
     const std::string out_file = p.has("out") ? output_file(p, "out", &ckpt) : "";
     scored = score_model(p, ckpt, run_options(p, ckpt.config), p.flag("consecutive"), out_file);
   }
+  if (!scored.lead) return;
   const ImportanceScores& s = scored.scores;
   nlohmann::json out = {{"target", target},
                         {"metric", to_string(metric)},

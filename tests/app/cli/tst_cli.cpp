@@ -366,6 +366,65 @@ class CliTest : public QObject {
 
   // On two cores the windows run one per core (for_each_on_cores), on one in order: the same value to the
   // last digit.
+  // Issue #23, the CPU path of several ranks: two Gloo ranks of one process (--devices cpu,cpu), with data
+  // and with tensor parallelism, and two processes launched as torchrun launches them (WORLD_SIZE, RANK,
+  // MASTER_ADDR, MASTER_PORT; rendezvous in a TCPStore) give one rank's scores; rank 1 of a launch prints
+  // nothing. A device the machine lacks is one BadInput line.
+  void severalRanksGiveOneRanksScores() {
+    QTemporaryDir tmp;
+    const QString calib = QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string());
+    const QStringList args = {"score",     model("llama"), "--data", calib,        "--samples", "5",
+                              "--seq-len", "48",           "--json", "--no-cache", "--device",  "cpu"};
+    const Run one = run_cli(args, tmp.path());
+    QVERIFY2(one.code == 0, one.err.c_str());
+    auto largest_difference = [&](const Run& r) {
+      double worst = 0;
+      for (const char* kind : {"attn", "mlp", "block"})
+        worst = std::max(worst, max_abs_diff(one.json()[kind]["similarity"], r.json()[kind]["similarity"]));
+      return worst;
+    };
+    const Run data = run_cli(QStringList(args) << "--devices"
+                                               << "cpu,cpu",
+                             tmp.path());
+    QVERIFY2(data.code == 0, data.err.c_str());
+    QVERIFY(largest_difference(data) < 1e-12);
+    const Run tensor = run_cli(QStringList(args) << "--devices"
+                                                 << "cpu,cpu"
+                                                 << "--parallel"
+                                                 << "tensor",
+                               tmp.path());
+    QVERIFY2(tensor.code == 0, tensor.err.c_str());
+    QVERIFY2(largest_difference(tensor) < 1e-6, qPrintable(QString::number(largest_difference(tensor))));
+
+    const QString port = QString::number(20000 + QCoreApplication::applicationPid() % 20000);
+    auto launch_env = [&](const char* rank) {
+      return std::vector<std::pair<QString, QString>>{{"WORLD_SIZE", "2"},
+                                                      {"RANK", rank},
+                                                      {"MASTER_ADDR", "127.0.0.1"},
+                                                      {"MASTER_PORT", port},
+                                                      {"XDG_CACHE_HOME", tmp.path()}};
+    };
+    QProcess second;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const auto& [name, value] : launch_env("1")) env.insert(name, value);
+    second.setProcessEnvironment(env);
+    second.start(qEnvironmentVariable("LLMDROP_CLI"), args);
+    QVERIFY(second.waitForStarted());
+    const Run first = run_cli(args, {}, launch_env("0"));
+    QVERIFY(second.waitForFinished(120000));
+    QVERIFY2(first.code == 0, first.err.c_str());
+    QCOMPARE(second.exitCode(), 0);
+    QVERIFY(second.readAllStandardOutput().isEmpty());
+    QVERIFY(largest_difference(first) < 1e-12);
+
+    const Run missing = run_cli(QStringList(args) << "--devices"
+                                                  << "cuda:7",
+                                tmp.path());
+    QCOMPARE(missing.code, 2);
+    QVERIFY(llmdrop::test::ends_with_one_error(missing.err));
+    QVERIFY(missing.err.find("cuda:7") != std::string::npos);
+  }
+
   void perplexityIsTheSameOnOneCoreAndOnTwo() {
     const QString text = QString::fromStdString(
         (data_dir() / ".." / ".." / "resources" / "text" / "demo_heldout.txt").string());

@@ -1,0 +1,110 @@
+#include "cli/ranks.h"
+
+#include <cstdlib>
+#include <optional>
+
+#include "analysis/scores.h"
+#include "cli/progress.h"
+#include "model/device.h"
+#include "model/device_list.h"
+#include "util/error.h"
+
+namespace llmdrop::cli {
+
+void add_devices_options(ArgParser& p) {
+  p.add_option(
+      "devices", "LIST",
+      "several devices, one rank each: cuda:0,cuda:1 or all (every GPU, NCCL), or cpu,cpu (Gloo "
+      "ranks on the CPU); under torchrun (WORLD_SIZE > 1) this process is one rank, on cuda:LOCAL_RANK "
+      "(or the CPU with --device cpu)");
+  p.add_option(
+      "parallel", "HOW",
+      "with several ranks: data (a replica per rank, the samples split) or tensor (every layer's heads "
+      "and MLP split over the ranks)",
+      "data");
+}
+
+std::string Ranks::describe(const RunOptions& run) const {
+  if (!any()) return run.device.str();
+  std::string devices;
+  for (const auto& r : here) {
+    if (!devices.empty()) devices += ',';
+    devices += r->device().str();
+  }
+  if (launched) devices = std::to_string(here.front()->size()) + " ranks of a launch";
+  return devices + (parallelism == Parallelism::Tensor ? " (tensor parallel)" : " (data parallel)");
+}
+
+RunOptions Ranks::on(const RunOptions& run, const std::shared_ptr<Communicator>& rank) const {
+  RunOptions mine = run;
+  if (rank) mine.device = rank->device();
+  return mine;
+}
+
+SessionOptions Ranks::session_options(const RunOptions& run,
+                                      const std::shared_ptr<Communicator>& rank) const {
+  SessionOptions options = on(run, rank).session_options();
+  if (rank && parallelism == Parallelism::Tensor) options.tensor_parallel = rank;
+  return options;
+}
+
+Ranks open_ranks(const ArgParser& p, const RunOptions& run) {
+  Ranks ranks;
+  const std::string how = p.value("parallel");
+  if (how != "data" && how != "tensor")
+    throw UsageError("--parallel must be data or tensor, not '" + how + "'");
+  ranks.parallelism = how == "tensor" ? Parallelism::Tensor : Parallelism::Data;
+  const char* local_rank = std::getenv("LOCAL_RANK");
+  const c10::Device launched_on =
+      run.device.is_cpu() ? run.device : parse_device("cuda:" + std::string(local_rank ? local_rank : "0"));
+  if (auto rank = Communicator::from_environment(launched_on)) {
+    if (p.has("devices")) throw UsageError("under torchrun each process is one rank: give no --devices");
+    ranks.here = {*rank};
+    ranks.launched = true;
+    return ranks;
+  }
+  if (!p.has("devices")) {
+    if (p.has("parallel")) throw UsageError("--parallel needs --devices (or a torchrun launch)");
+    return ranks;
+  }
+  std::vector<c10::Device> devices;
+  const std::string list = p.value("devices");
+  if (list == "all") {
+    for (const auto& name : available_devices())
+      if (name != "cpu") devices.push_back(parse_device(name));
+    if (devices.empty()) throw_bad_input("--devices all: this build or machine has no GPU");
+  } else {
+    for (size_t start = 0; start <= list.size();) {
+      const size_t comma = std::min(list.find(',', start), list.size());
+      devices.push_back(parse_device(list.substr(start, comma - start)));
+      start = comma + 1;
+    }
+  }
+  ranks.here = Communicator::in_process(devices);
+  return ranks;
+}
+
+template <class Result>
+Result on_ranks(const Ranks& ranks, const std::string& what,
+                const std::function<Result(const std::shared_ptr<Communicator>&, JobContext&)>& work) {
+  if (!ranks.any()) return run_job(what, [&](JobContext& job) { return work(nullptr, job); });
+  // The lead rank reports (a launched process other than rank 0 prints nothing); the others follow its
+  // cancellation (Ctrl-C), at the same points, so that no rank is left waiting in a collective.
+  JobContext job = ranks.lead() ? progress_printer(what) : JobContext();
+  std::optional<Result> lead;
+  run_ranks(ranks.here, [&](const std::shared_ptr<Communicator>& rank) {
+    if (rank != ranks.here.front()) {
+      JobContext follower(job, {});
+      work(rank, follower);
+      return;
+    }
+    lead = work(rank, job);  // only this thread writes it
+  });
+  return std::move(*lead);
+}
+
+template ImportanceScores on_ranks<ImportanceScores>(
+    const Ranks&, const std::string&,
+    const std::function<ImportanceScores(const std::shared_ptr<Communicator>&, JobContext&)>&);
+
+}  // namespace llmdrop::cli

@@ -1,0 +1,49 @@
+#pragma once
+// Several devices for one command: --devices gives this process one rank per device (Gloo ranks on the CPU,
+// NCCL ranks on GPUs); under torchrun (WORLD_SIZE > 1) this process is one rank of a launch over processes or
+// hosts. --parallel says how a model spreads over the ranks: data (a replica per rank, the samples split) or
+// tensor (each layer split over the ranks).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/arg_parser.h"
+#include "cli/options.h"
+#include "distributed/communicator.h"
+#include "jobs/job.h"
+
+namespace llmdrop::cli {
+
+// --devices and --parallel.
+void add_devices_options(ArgParser& p);
+
+enum class Parallelism { Data, Tensor };
+
+struct Ranks {
+  std::vector<std::shared_ptr<Communicator>> here;  // this process's ranks; empty: one device, no ranks
+  Parallelism parallelism = Parallelism::Data;
+  bool launched = false;  // torchrun: the ranks are processes, `here` holds this one's
+
+  bool any() const { return !here.empty(); }
+  // Whether this process prints and writes the results: always, but under torchrun only rank 0.
+  bool lead() const { return !launched || here.front()->rank() == 0; }
+  // E.g. "cuda:0,cuda:1 (tensor parallel)", as a result records where it was computed; `run`'s device alone
+  // without ranks.
+  std::string describe(const RunOptions& run) const;
+  // `run` and its session options for one rank: its device, and its share of each layer with tensor
+  // parallelism.
+  RunOptions on(const RunOptions& run, const std::shared_ptr<Communicator>& rank) const;
+  SessionOptions session_options(const RunOptions& run, const std::shared_ptr<Communicator>& rank) const;
+};
+
+// The ranks --devices (or a torchrun launch) asks for; BadInput for a device this machine lacks.
+Ranks open_ranks(const ArgParser& p, const RunOptions& run);
+
+// Runs work(rank, job) on every rank of this process (each on a thread of its own when there are several),
+// or once with no rank; returns the lead rank's result. Only the lead's progress is printed, as `what`.
+template <class Result>
+Result on_ranks(const Ranks& ranks, const std::string& what,
+                const std::function<Result(const std::shared_ptr<Communicator>&, JobContext&)>& work);
+
+}  // namespace llmdrop::cli
