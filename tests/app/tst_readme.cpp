@@ -21,6 +21,8 @@ const std::vector<std::pair<QRegularExpression, QString>> kNotRun = {
     {QRegularExpression(R"(^tools/setup\.sh )"),
      "installs packages and builds: this test runs in that build"},
     {QRegularExpression(R"(--device cuda)"), "needs a CUDA GPU"},
+    {QRegularExpression(R"(--devices (cuda|all))"), "needs several CUDA GPUs"},
+    {QRegularExpression(R"(^torchrun )"), "needs torchrun (Python's torch) and several hosts"},
     {QRegularExpression(R"(^(build/bin/)?llmdrop-workbench (?!.*--screenshot))"),
      "opens the workbench's window and waits for its user"},
 };
