@@ -438,6 +438,7 @@ class TaskRunner {
     ScoringOptions scoring;
     scoring.batch_size = options_.batch_size;
     scoring.max_length = max_length_;
+    scoring.data_parallel = options_.data_parallel;
     score_requests(model_, requests, scoring, job,
                    [&](const std::vector<size_t>& done, const std::vector<TokenScore>& scores) {
                      for (size_t i : done)

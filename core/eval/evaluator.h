@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 
 namespace llmdrop {
 
+class Communicator;
 class Model;
 class Tokenizer;
 
@@ -36,6 +38,9 @@ struct EvalOptions {
   std::filesystem::path results_file;   // results_json, written atomically after each task; empty = none
   // Called after each task with every task finished so far: what a cancelled run keeps.
   std::function<void(const EvalResults& finished)> task_finished;
+  // Data parallel: this rank scores its share of the loglikelihood requests (ScoringOptions); generation
+  // runs whole on every rank. Only one rank should name a samples log or results file.
+  std::shared_ptr<const Communicator> data_parallel;
 };
 
 struct TaskResult {

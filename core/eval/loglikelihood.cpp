@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 
+#include "distributed/communicator.h"
 #include "model/model.h"
 #include "util/error.h"
 
@@ -23,6 +25,30 @@ struct Pack {
 
 constexpr int64_t kLogitRows = 2048;  // log-softmax rows at a time, bounding the (rows, V) float32 buffer
 constexpr int64_t kStreamedWaveBytes = int64_t{2} << 30;  // hidden states per pass over streamed layers
+
+// Every rank's scores in every rank's `scores` (each rank holds its own requests' and the initial values of
+// the others'), then `scored` with all of them.
+void merge_scores(std::vector<TokenScore>& scores, const Communicator& ranks, c10::Device device,
+                  const ScoredFn& scored) {
+  const auto n = static_cast<int64_t>(scores.size());
+  at::Tensor mine = at::zeros({2, n}, at::kDouble);  // log-likelihood, not greedy; 0 for another rank's
+  auto a = mine.accessor<double, 2>();
+  for (int64_t i = 0; i < n; ++i) {
+    const TokenScore& s = scores[static_cast<size_t>(i)];
+    a[0][i] = s.loglikelihood;
+    a[1][i] = s.greedy ? 0 : 1;
+  }
+  at::Tensor merged = mine.to(device);
+  ranks.all_reduce_sum(merged);
+  merged = merged.cpu();
+  auto m = merged.accessor<double, 2>();
+  std::vector<size_t> all(scores.size());
+  for (int64_t i = 0; i < n; ++i) {
+    scores[static_cast<size_t>(i)] = {m[0][i], m[1][i] == 0};
+    all[static_cast<size_t>(i)] = static_cast<size_t>(i);
+  }
+  if (scored) scored(all, scores);
+}
 
 }  // namespace
 
@@ -67,6 +93,17 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
   // Longest first, like lm-eval: an out-of-memory shows up at once, and batches hold similar lengths.
   std::stable_sort(packs.begin(), packs.end(),
                    [](const Pack& a, const Pack& b) { return a.length > b.length; });
+  const Communicator* ranks = options.data_parallel.get();
+  if (ranks) {  // this rank's packs: every size-th, from its rank on
+    std::vector<Pack> mine;
+    for (size_t i = static_cast<size_t>(ranks->rank()); i < packs.size();
+         i += static_cast<size_t>(ranks->size()))
+      mine.push_back(std::move(packs[i]));
+    packs = std::move(mine);
+  }
+  const ScoredFn report_batch = ranks ? ScoredFn() : scored;
+  const auto total = static_cast<int64_t>(std::accumulate(
+      packs.begin(), packs.end(), size_t{0}, [](size_t n, const Pack& p) { return n + p.requests.size(); }));
 
   c10::InferenceMode inference;
   std::vector<TokenScore> scores(requests.size(), TokenScore{0, true});
@@ -139,8 +176,8 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
       scores[batch.owner[i]].greedy = scores[batch.owner[i]].greedy && gr[i];
     }
     done += static_cast<int64_t>(batch.finished.size());
-    if (scored) scored(batch.finished, scores);
-    job.report(done, static_cast<int64_t>(requests.size()), "scoring");
+    if (report_batch) report_batch(batch.finished, scores);
+    job.report(done, total, "scoring");
   };
   // Batch by batch; when the layers stream, as many batches per pass over the layers as kStreamedWaveBytes of
   // hidden states allow (each pass loads every layer once).
@@ -165,6 +202,7 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
     model.forward_packed_batches(
         inputs, [&](size_t i, const at::Tensor& hidden) { finish_batch(wave[i], hidden); }, layers);
   }
+  if (ranks) merge_scores(scores, *ranks, dev, scored);
   return scores;
 }
 

@@ -4,12 +4,14 @@
 // (context, then each continuation), and a mask lets each continuation see only the context and itself.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "jobs/job.h"
 
 namespace llmdrop {
 
+class Communicator;
 class Model;
 
 struct TokenRequest {
@@ -26,10 +28,14 @@ struct ScoringOptions {
   int64_t batch_size = 16;       // packed sequences per forward pass
   int64_t max_length = 0;        // the model's context; 0 = max_position_embeddings
   int64_t max_batch_tokens = 0;  // cap on batch × packed length; 0 = batch_size × max_length
+  // Data parallel: this rank scores every size-th packed sequence (longest first, so the shares are alike)
+  // on its own replica; every rank returns every score.
+  std::shared_ptr<const Communicator> data_parallel;
 };
 
 // Called after each forward pass with the requests it finished (indices into the requests) and every score so
 // far (those of the finished requests are final), so that a caller can keep results before a cancellation.
+// With data parallelism, once at the end with every request.
 using ScoredFn =
     std::function<void(const std::vector<size_t>& finished, const std::vector<TokenScore>& scores)>;
 

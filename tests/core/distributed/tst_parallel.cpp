@@ -8,7 +8,9 @@
 
 #include "analysis/importance.h"
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/tokenizer.h"
 #include "distributed/communicator.h"
+#include "eval/evaluator.h"
 #include "model/generation.h"
 #include "model/model.h"
 #include "support/test_support.h"
@@ -140,6 +142,38 @@ class ParallelTest : public QObject {
       for (size_t i = 0; i < s.consecutive.size(); ++i)
         for (size_t g = 0; g < s.consecutive[i].size(); ++g)
           QVERIFY(std::abs(s.consecutive[i][g] - expected.consecutive[i][g]) < 1e-12);
+    }
+  }
+
+  // Each rank scores every other packed request sequence of arc_easy and hellaswag on its replica; the merged
+  // log-likelihoods give one model's, document by document, and so its predictions and accuracies.
+  void dataParallelEvaluationGivesOneModelsResults() {
+    const Checkpoint checkpoint = demo();
+    const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
+    EvalOptions options;
+    options.tasks = {"arc_easy", "hellaswag"};
+    options.data.data_dirs = {test::data_dir() / "eval" / "hf"};
+    options.batch_size = 1;
+    const auto whole = Model::load(checkpoint, float32({}));
+    const EvalResults expected = evaluate(*whole, tokenizer, options);
+    std::vector<EvalResults> results(2);
+    run_ranks(two_cpu_ranks(), [&](const std::shared_ptr<Communicator>& c) {
+      auto replica = Model::load(checkpoint, float32({}));
+      EvalOptions mine = options;
+      mine.data_parallel = c;
+      results[c->rank()] = evaluate(*replica, tokenizer, mine);
+    });
+    for (const EvalResults& r : results) {
+      QCOMPARE(r.tasks.size(), expected.tasks.size());
+      for (size_t t = 0; t < r.tasks.size(); ++t) {
+        QCOMPARE(r.tasks[t].metrics, expected.tasks[t].metrics);
+        QCOMPARE(r.tasks[t].records.size(), expected.tasks[t].records.size());
+        QVERIFY(r.tasks[t].records.size() >= 8);
+        for (size_t d = 0; d < r.tasks[t].records.size(); ++d) {
+          QCOMPARE(r.tasks[t].records[d]["pred"], expected.tasks[t].records[d]["pred"]);
+          QCOMPARE(r.tasks[t].records[d]["lls"], expected.tasks[t].records[d]["lls"]);
+        }
+      }
     }
   }
 
