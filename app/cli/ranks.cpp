@@ -1,10 +1,7 @@
 #include "cli/ranks.h"
 
 #include <cstdlib>
-#include <optional>
 
-#include "analysis/scores.h"
-#include "cli/progress.h"
 #include "model/device.h"
 #include "model/device_list.h"
 #include "util/error.h"
@@ -83,28 +80,5 @@ Ranks open_ranks(const ArgParser& p, const RunOptions& run) {
   ranks.here = Communicator::in_process(devices);
   return ranks;
 }
-
-template <class Result>
-Result on_ranks(const Ranks& ranks, const std::string& what,
-                const std::function<Result(const std::shared_ptr<Communicator>&, JobContext&)>& work) {
-  if (!ranks.any()) return run_job(what, [&](JobContext& job) { return work(nullptr, job); });
-  // The lead rank reports (a launched process other than rank 0 prints nothing); the others follow its
-  // cancellation (Ctrl-C), at the same points, so that no rank is left waiting in a collective.
-  JobContext job = ranks.lead() ? progress_printer(what) : JobContext();
-  std::optional<Result> lead;
-  run_ranks(ranks.here, [&](const std::shared_ptr<Communicator>& rank) {
-    if (rank != ranks.here.front()) {
-      JobContext follower(job, {});
-      work(rank, follower);
-      return;
-    }
-    lead = work(rank, job);  // only this thread writes it
-  });
-  return std::move(*lead);
-}
-
-template ImportanceScores on_ranks<ImportanceScores>(
-    const Ranks&, const std::string&,
-    const std::function<ImportanceScores(const std::shared_ptr<Communicator>&, JobContext&)>&);
 
 }  // namespace llmdrop::cli

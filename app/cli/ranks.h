@@ -5,11 +5,13 @@
 // tensor (each layer split over the ranks).
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/arg_parser.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "distributed/communicator.h"
 #include "jobs/job.h"
 
@@ -44,6 +46,21 @@ Ranks open_ranks(const ArgParser& p, const RunOptions& run);
 // or once with no rank; returns the lead rank's result. Only the lead's progress is printed, as `what`.
 template <class Result>
 Result on_ranks(const Ranks& ranks, const std::string& what,
-                const std::function<Result(const std::shared_ptr<Communicator>&, JobContext&)>& work);
+                const std::function<Result(const std::shared_ptr<Communicator>&, JobContext&)>& work) {
+  if (!ranks.any()) return run_job(what, [&](JobContext& job) { return work(nullptr, job); });
+  // The lead rank reports (a launched process other than rank 0 prints nothing); the others follow its
+  // cancellation (Ctrl-C), at the same points, so that no rank is left waiting in a collective.
+  JobContext job = ranks.lead() ? progress_printer(what) : JobContext();
+  std::optional<Result> lead;
+  run_ranks(ranks.here, [&](const std::shared_ptr<Communicator>& rank) {
+    if (rank != ranks.here.front()) {
+      JobContext follower(job, {});
+      work(rank, follower);
+      return;
+    }
+    lead = work(rank, job);  // only this thread writes it
+  });
+  return std::move(*lead);
+}
 
 }  // namespace llmdrop::cli

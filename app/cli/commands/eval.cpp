@@ -7,6 +7,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/ranks.h"
 #include "eval/dataset.h"
 #include "eval/evaluator.h"
 #include "eval/task.h"
@@ -135,19 +136,29 @@ void run_eval(const ArgParser& p) {
   options.batch_size = batch_size(p, run.device);
   if (p.has("out")) options.results_file = output_file(p, "out", &ckpt);
   if (p.has("log-samples")) options.samples_log = output_file(p, "log-samples", &ckpt);
-  const auto session = open_session(ckpt, run);
-  EvalResults finished;  // every task finished so far: what Ctrl-C keeps
-  options.task_finished = [&](const EvalResults& so_far) { finished = so_far; };
-  JobContext job = progress_printer("eval");
-  try {
-    finished = evaluate(*session, run.drops, options, job);
-  } catch (const Error& e) {
-    if (e.kind() != Error::Kind::Cancelled) throw;
-    print_results(p, *session, finished, options);
-    explain_interruption(finished, options);
-    throw;
-  }
-  print_results(p, *session, finished, options);
+  const Ranks ranks = open_ranks(p, run);
+  if (ranks.any() && options.resume)
+    throw UsageError("--resume runs on one device: the ranks would disagree on the documents left");
+  // Each rank evaluates on a session of its own; the lead prints (while its session lives) and writes.
+  on_ranks<bool>(ranks, "eval", [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
+    const bool leads = !rank || (rank == ranks.here.front() && ranks.lead());
+    EvalOptions mine = options;
+    if (rank && ranks.parallelism == Parallelism::Data) mine.data_parallel = rank;
+    if (!leads) mine.results_file.clear(), mine.samples_log.clear();
+    Session session(ckpt, ranks.session_options(run, rank), run.drops, job);
+    EvalResults finished;  // every task finished so far: what Ctrl-C keeps
+    mine.task_finished = [&](const EvalResults& so_far) { finished = so_far; };
+    try {
+      finished = evaluate(session, run.drops, mine, job);
+    } catch (const Error& e) {
+      if (e.kind() != Error::Kind::Cancelled || !leads) throw;
+      print_results(p, session, finished, mine);
+      explain_interruption(finished, mine);
+      throw;
+    }
+    if (leads) print_results(p, session, finished, mine);
+    return leads;
+  });
 }
 
 }  // namespace
@@ -181,6 +192,7 @@ Command eval_command() {
         p.add_flag("resume",
                    "continue the --log-samples file of an interrupted run, skipping the documents it has");
         add_stream_layers_flag(p);
+        add_devices_options(p);
       },
       run_eval};
 }
