@@ -6,6 +6,8 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/ranks.h"
+#include "model/device.h"
 #include "model/shapes.h"
 #include "session/jobs.h"
 #include "util/atomic_file.h"
@@ -52,34 +54,33 @@ std::vector<SpeedRound> parse_rounds(const ArgParser& p) {
   return rounds;
 }
 
-// What bench measures: random weights of --shape, or MODEL, with the drops given; --csv is checked before
-// the load.
+// What bench measures: random weights of --shape, or MODEL, with the drops given (opened once per rank);
+// --csv is checked before the load.
 struct BenchModel {
-  std::unique_ptr<Session> session;
-  DropPlan drops;
+  std::function<std::unique_ptr<Session>(const SessionOptions&, JobContext&)> open;
+  RunOptions run;
+  int64_t num_layers = 0;
   std::string source, csv_file;
 };
 
-BenchModel open_bench_session(const ArgParser& p) {
-  BenchModel bench;
+BenchModel open_bench_model(const ArgParser& p) {
   if (p.flag("random-weights")) {
     if (p.positional("MODEL")) throw UsageError("give either MODEL or --random-weights --shape NAME");
-    if (p.has("csv")) bench.csv_file = output_file(p, "csv", nullptr);
     const ModelConfig config = shape_config(p.value("shape"));
     const RunOptions run = run_options(p, config);
-    bench.session = open_session(config, run);
-    bench.drops = run.drops;
-    bench.source = "random " + p.value("shape");
-  } else {
-    if (p.has("shape")) throw UsageError("--shape needs --random-weights");
-    const Checkpoint ckpt = open_checkpoint(p);
-    if (p.has("csv")) bench.csv_file = output_file(p, "csv", &ckpt);
-    const RunOptions run = run_options(p, ckpt.config);
-    bench.session = open_session(ckpt, run);
-    bench.drops = run.drops;
-    bench.source = ckpt.dir.string();
+    return {[config, drops = run.drops](const SessionOptions& options, JobContext& job) {
+              return Session::random(config, options, drops, job);
+            },
+            run, config.num_layers, "random " + p.value("shape"),
+            p.has("csv") ? output_file(p, "csv", nullptr) : ""};
   }
-  return bench;
+  if (p.has("shape")) throw UsageError("--shape needs --random-weights");
+  const Checkpoint ckpt = open_checkpoint(p);
+  const RunOptions run = run_options(p, ckpt.config);
+  return {[ckpt, drops = run.drops](const SessionOptions& options, JobContext& job) {
+            return std::make_unique<Session>(ckpt, options, drops, job);
+          },
+          run, ckpt.config.num_layers, ckpt.dir.string(), p.has("csv") ? output_file(p, "csv", &ckpt) : ""};
 }
 
 // One row per configuration and round, with speedups and KV-cache size against the first configuration.
@@ -164,25 +165,30 @@ void run_bench(const ArgParser& p) {
   options.rounds = parse_rounds(p);
   options.batch_size = p.integer("batch-size", 1, kMaxBatch);
   options.cuda_graphs = !p.flag("no-cuda-graphs");
-  const BenchModel bench = open_bench_session(p);
-  Session& session = *bench.session;
+  const BenchModel bench = open_bench_model(p);
+  const Ranks ranks = open_ranks(p, bench.run);
+  if (ranks.any() && ranks.parallelism != Parallelism::Tensor)
+    throw UsageError("bench measures one model: with several devices give --parallel tensor");
   // The configurations: the model as given, then each --compare.
-  std::vector<std::pair<std::string, DropPlan>> configs = {{"full", bench.drops}};
-  if (!bench.drops.empty()) configs[0].first = "given";
+  std::vector<std::pair<std::string, DropPlan>> configs = {{"full", bench.run.drops}};
+  if (!bench.run.drops.empty()) configs[0].first = "given";
   for (const auto& spec : p.values("compare"))
-    configs.emplace_back(spec, parse_compare(spec, session.config().num_layers));
+    configs.emplace_back(spec, parse_compare(spec, bench.num_layers));
   std::vector<DropPlan> plans;
   for (const auto& config : configs) plans.push_back(config.second);
-  const nlohmann::json rows = speed_rows(configs, run_job("bench", [&](JobContext& job) {
-                                           return measure_speed(session, plans, options, job);
-                                         }));
+  // Every rank decodes the same tokens (its share of every layer); the lead's times are reported.
+  const nlohmann::json rows = speed_rows(
+      configs, on_ranks<std::vector<std::vector<SpeedResult>>>(
+                   ranks, "bench", [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
+                     const auto session = bench.open(ranks.session_options(bench.run, rank), job);
+                     return measure_speed(*session, plans, options, job);
+                   }));
+  if (!ranks.lead()) return;
   if (!bench.csv_file.empty()) write_csv(bench.csv_file, rows);
+  const std::string device = ranks.describe(bench.run), dtype = dtype_name(bench.run.dtype);
   if (p.flag("json"))
-    return print_json({{"model", bench.source},
-                       {"device", session.device()},
-                       {"dtype", session.dtype()},
-                       {"rounds", rows}});
-  std::cout << "model " << bench.source << " on " << session.device() << ", " << session.dtype() << "\n";
+    return print_json({{"model", bench.source}, {"device", device}, {"dtype", dtype}, {"rounds", rows}});
+  std::cout << "model " << bench.source << " on " << device << ", " << dtype << "\n";
   print_table(rows);
 }
 
@@ -204,6 +210,7 @@ Command bench_command() {
                 "speedups");
             p.add_option("csv", "FILE", "write benchmark_speed.py's columns (and ours) here");
             add_no_cuda_graphs_flag(p);
+            add_devices_options(p);
           },
           run_bench};
 }

@@ -352,7 +352,7 @@ class CliBadInputTest : public QObject {
     EXPECT_REFUSED(missing, "llmdrop: error: no data for task arc_easy: looked for\n",
                    "\n  " + path("no-data-here/arc_easy/test.jsonl").string(),
                    "\n  give --data-dir DIR (the folder holding arc_easy/) or --data arc_easy=FILE\n");
-    QVERIFY2(missing.err.find("[load]") == std::string::npos, missing.err.c_str());  // before the model loads
+    QVERIFY2(missing.err.find("loading") == std::string::npos, missing.err.c_str());  // before the model loads
   }
 
   // The CPU thread count a user sets must be a count: refused by name, not read as zero or ignored.
