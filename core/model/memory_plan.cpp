@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "checkpoint/model_config.h"
 #include "util/error.h"
@@ -45,17 +47,30 @@ bool fits(const MemoryPlan& plan, int64_t available) {
   return plan.bytes() <= available - available / 10;
 }
 
-void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available) {
+void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available, int gpus) {
   if (fits(plan, available)) return;
   const std::string needs = gigabytes(plan.bytes()) + " of weights on " + device.str() + ", which has " +
                             gigabytes(available) + " free";
   if (plan.streamed) throw_bad_input("even one layer at a time, the model needs " + needs);
   MemoryPlan streamed = plan;
   streamed.streamed = true;
-  throw_bad_input("the model needs " + needs +
-                  (fits(streamed, available)
-                       ? ": use --stream-layers (one layer at a time: " + gigabytes(streamed.bytes()) + ")"
-                       : ": use a smaller dtype or drop more modules"));
+  std::vector<std::string> ways;
+  if (fits(streamed, available))
+    ways.push_back("--stream-layers (one layer at a time: " + gigabytes(streamed.bytes()) + ")");
+  // The fewest GPUs that hold the layers split between them (each as free as this one).
+  for (int ranks = 2; device.is_cuda() && ranks <= gpus; ++ranks) {
+    MemoryPlan share = plan;
+    share.layers /= ranks;
+    if (!fits(share, available)) continue;
+    std::string devices;
+    for (int g = 0; g < ranks; ++g) devices += (g ? ",cuda:" : "cuda:") + std::to_string(g);
+    ways.push_back("--devices " + devices + " --parallel tensor (" + gigabytes(share.bytes()) + " each)");
+    break;
+  }
+  if (ways.empty())
+    throw_bad_input("the model needs " + needs + ": use a smaller dtype or drop more modules");
+  throw_bad_input("the model needs " + needs + ": use " + ways[0] +
+                  (ways.size() > 1 ? " or " + ways[1] : ""));
 }
 
 }  // namespace llmdrop

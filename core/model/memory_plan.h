@@ -30,7 +30,8 @@ MemoryPlan memory_plan(const ModelConfig& config, c10::ScalarType dtype, const D
 bool fits(const MemoryPlan& plan, int64_t available);
 // BadInput when `plan` needs more than `available` bytes (with a tenth kept for activations), naming what
 // would fit, e.g. "needs 138.0 GB of weights on cuda:0, which has 79.3 GB free: use --stream-layers (one
-// layer at a time: 3.2 GB)".
-void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available);
+// layer at a time: 3.2 GB) or --devices cuda:0,cuda:1 --parallel tensor (69.5 GB each)" on a machine with
+// `gpus` GPUs.
+void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available, int gpus = 1);
 
 }  // namespace llmdrop

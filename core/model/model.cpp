@@ -347,7 +347,7 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   }
   const int64_t available = available_memory_bytes(device);
   if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
-  check_memory(memory, device, available);
+  check_memory(memory, device, available, device.is_cuda() ? static_cast<int>(at::getNumGPUs()) : 1);
   model->streamed_ = memory.streamed;
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
   job.report(0, cfg.num_layers + 1, "embeddings");

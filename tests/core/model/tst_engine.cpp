@@ -228,6 +228,12 @@ class EngineTest : public QObject {
                  "(one layer at a time: 2.8 GB)");
     EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(2e9)),
                  "which has 2.0 GB free: use a smaller dtype");
+    // On a machine with two GPUs: the layers split over both fit too (0.5 GB of embeddings, head and norm
+    // on each, and half the layers: 69.5 GB); with 40 GB free, four GPUs are the fewest that hold them.
+    EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(80e9), 2),
+                 "(one layer at a time: 2.8 GB) or --devices cuda:0,cuda:1 --parallel tensor (69.5 GB each)");
+    EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(40e9), 8),
+                 "or --devices cuda:0,cuda:1,cuda:2,cuda:3 --parallel tensor (35.3 GB each)");
     EXPECT_ERROR(BadInput, check_memory(memory_plan(c, at::kBFloat16, {}, true), gpu, int64_t(2e9)),
                  "even one layer at a time, the model needs 2.8 GB");
     check_memory(full, gpu, int64_t(160e9));  // fits, with a tenth to spare
