@@ -115,6 +115,33 @@ class ParallelTest : public QObject {
     }
   }
 
+  // The same for every family: Qwen2's q|k|v biases, Qwen3's per-head norms, Gemma 2's post-norms,
+  // soft-capping and sliding window, Phi-3's fused q|k|v and gate|up checkpoints, Mistral-Nemo's head_dim.
+  void tensorParallelGivesOneModelsLogitsInEveryFamily_data() {
+    QTest::addColumn<QString>("family");
+    for (const char* name : {"qwen2", "qwen3", "gemma2", "phi3", "mistral-nemo"}) QTest::newRow(name) << name;
+  }
+  void tensorParallelGivesOneModelsLogitsInEveryFamily() {
+    QFETCH(QString, family);
+    const Checkpoint checkpoint = Checkpoint::open(test::model_dir(family.toStdString()));
+    at::manual_seed(3);
+    const at::Tensor ids = at::randint(checkpoint.config.vocab_size, {2, 24}, at::kLong);
+    const auto ranks = two_cpu_ranks();
+    for (const DropPlan& plan : {DropPlan{}, DropPlan{{1}, {0}}}) {
+      const at::Tensor expected = Model::load(checkpoint, float32(plan))->forward(ids);
+      std::vector<at::Tensor> logits(2);
+      run_ranks(ranks, [&](const std::shared_ptr<Communicator>& c) {
+        LoadOptions options = float32(plan);
+        options.tensor_parallel = c;
+        logits[c->rank()] = Model::load(checkpoint, options)->forward(ids);
+      });
+      for (const at::Tensor& l : logits) {
+        const double diff = (l - expected).abs().max().item<double>();
+        QVERIFY2(diff < 1e-4, qPrintable(family + ": " + QString::number(diff)));
+      }
+    }
+  }
+
   // Each rank scores its half of the blocks on its own replica; the merged sums give one rank's scores.
   void dataParallelGivesOneModelsScores() {
     const Checkpoint checkpoint = demo();
