@@ -44,6 +44,22 @@ at::Tensor random_ids(int64_t batch, int64_t length) {
   at::manual_seed(7);
   return at::randint(4096, {batch, length}, at::kLong);
 }
+
+// What work(model, options) gives on the demo model, and on each of two data-parallel ranks (a replica each,
+// options.data_parallel set).
+template <class Options, class Work>
+auto on_one_and_on_two_ranks(const Options& options, Work work) {
+  using Result = decltype(work(std::declval<Model&>(), options));
+  const auto whole = Model::load(demo(), float32({}));
+  std::pair<Result, std::vector<Result>> results{work(*whole, options), std::vector<Result>(2)};
+  run_ranks(two_cpu_ranks(), [&](const std::shared_ptr<Communicator>& c) {
+    auto replica = Model::load(demo(), float32({}));
+    Options mine = options;
+    mine.data_parallel = c;
+    results.second[c->rank()] = work(*replica, mine);
+  });
+  return results;
+}
 }  // namespace
 
 class ParallelTest : public QObject {
@@ -144,19 +160,11 @@ class ParallelTest : public QObject {
 
   // Each rank scores its half of the blocks on its own replica; the merged sums give one rank's scores.
   void dataParallelGivesOneModelsScores() {
-    const Checkpoint checkpoint = demo();
     const at::Tensor blocks = random_ids(5, 64);  // an odd count: the ranks get 3 and 2
     ScoreOptions options;
     options.consecutive = true;
-    const auto whole = Model::load(checkpoint, float32({}));
-    const ImportanceScores expected = score_layers(*whole, blocks, options);
-    std::vector<ImportanceScores> scores(2);
-    run_ranks(two_cpu_ranks(), [&](const std::shared_ptr<Communicator>& c) {
-      auto replica = Model::load(checkpoint, float32({}));
-      ScoreOptions mine = options;
-      mine.data_parallel = c;
-      scores[c->rank()] = score_layers(*replica, blocks, mine);
-    });
+    const auto [expected, scores] = on_one_and_on_two_ranks(
+        options, [&](Model& model, const ScoreOptions& o) { return score_layers(model, blocks, o); });
     for (const auto& s : scores) {
       QCOMPARE(s.tokens, expected.tokens);
       QVERIFY(std::abs(s.base_nll - expected.base_nll) < 1e-12);
@@ -181,15 +189,8 @@ class ParallelTest : public QObject {
     options.tasks = {"arc_easy", "hellaswag"};
     options.data.data_dirs = {test::data_dir() / "eval" / "hf"};
     options.batch_size = 1;
-    const auto whole = Model::load(checkpoint, float32({}));
-    const EvalResults expected = evaluate(*whole, tokenizer, options);
-    std::vector<EvalResults> results(2);
-    run_ranks(two_cpu_ranks(), [&](const std::shared_ptr<Communicator>& c) {
-      auto replica = Model::load(checkpoint, float32({}));
-      EvalOptions mine = options;
-      mine.data_parallel = c;
-      results[c->rank()] = evaluate(*replica, tokenizer, mine);
-    });
+    const auto [expected, results] = on_one_and_on_two_ranks(
+        options, [&](Model& model, const EvalOptions& o) { return evaluate(model, tokenizer, o); });
     for (const EvalResults& r : results) {
       QCOMPARE(r.tasks.size(), expected.tasks.size());
       for (size_t t = 0; t < r.tasks.size(); ++t) {
