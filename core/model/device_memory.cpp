@@ -14,6 +14,7 @@
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
 #endif
 
@@ -27,6 +28,26 @@ void synchronize(c10::Device device) {
   if (device.is_cuda()) c10::cuda::device_synchronize();
 #endif
   (void)device;
+}
+
+void synchronize_current_stream(c10::Device device) {
+#ifdef LLMDROP_WITH_CUDA
+  if (device.is_cuda()) c10::cuda::getCurrentCUDAStream(device.index()).synchronize();
+#endif
+  (void)device;
+}
+
+void on_side_stream(c10::Device device, const std::function<void()>& work) {
+#ifdef LLMDROP_WITH_CUDA
+  if (device.is_cuda()) {
+    const c10::cuda::CUDAStream side = c10::cuda::getStreamFromPool(false, device.index());
+    const c10::cuda::CUDAStreamGuard guard(side);
+    work();
+    side.synchronize();
+    return;
+  }
+#endif
+  work();
 }
 
 void reset_peak_memory(c10::Device device) {

@@ -5,10 +5,16 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 
 namespace llmdrop {
 
 void synchronize(c10::Device device);  // waits for queued work (no-op on the CPU)
+// Waits for the work queued on this thread's current stream only (no-op on the CPU).
+void synchronize_current_stream(c10::Device device);
+// Runs work() with a side stream of a GPU current, so that its copies overlap what other threads queue on
+// their streams, and waits for what it queued there; on the CPU just runs it.
+void on_side_stream(c10::Device device, const std::function<void()>& work);
 void reset_peak_memory(c10::Device device);
 // Peak bytes allocated on a CUDA device since reset_peak_memory; on the CPU the process's peak resident set.
 int64_t peak_memory_bytes(c10::Device device);

@@ -51,12 +51,12 @@ void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available,
   if (fits(plan, available)) return;
   const std::string needs = gigabytes(plan.bytes()) + " of weights on " + device.str() + ", which has " +
                             gigabytes(available) + " free";
-  if (plan.streamed) throw_bad_input("even one layer at a time, the model needs " + needs);
+  if (plan.streamed) throw_bad_input("even streaming its layers, the model needs " + needs);
   MemoryPlan streamed = plan;
   streamed.streamed = true;
   std::vector<std::string> ways;
   if (fits(streamed, available))
-    ways.push_back("--stream-layers (one layer at a time: " + gigabytes(streamed.bytes()) + ")");
+    ways.push_back("--stream-layers (two layers at a time: " + gigabytes(streamed.bytes()) + ")");
   // The fewest GPUs that hold the layers split between them (each as free as this one).
   for (int ranks = 2; device.is_cuda() && ranks <= gpus; ++ranks) {
     MemoryPlan share = plan;

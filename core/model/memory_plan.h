@@ -18,7 +18,8 @@ struct MemoryPlan {
   int64_t layers = 0;         // every kept module
   int64_t largest_layer = 0;  // the most one streamed layer holds while it runs
   bool streamed = false;
-  int64_t bytes() const { return fixed + (streamed ? largest_layer : layers); }
+  // Streamed: the layer running and the next one arriving.
+  int64_t bytes() const { return fixed + (streamed ? 2 * largest_layer : layers); }
 };
 
 // Weight bytes of a model of `config` in `dtype` with `drops` (linears of a quantized checkpoint at its

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <future>
 #include <iterator>
 #include <sstream>
 #include <stdexcept>
@@ -549,11 +550,25 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
                             const std::function<void(size_t, const at::Tensor&)>& on_final,
                             JobContext& job) const {
   const int64_t layers = config_.num_layers;
+  // Layer i + 1 comes to the device on a helper thread (on a GPU, on a side stream) while layer i runs.
+  auto prefetch = [this](int64_t i) {
+    return std::async(std::launch::async, [this, i] {
+      c10::InferenceMode inference;
+      DecoderLayer layer;
+      on_side_stream(device_, [&] { layer = load_layer(i); });
+      return layer;
+    });
+  };
+  std::future<DecoderLayer> next = prefetch(0);
   for (int64_t i = 0; i < layers; ++i) {
     job.throw_if_cancelled();
     job.report(i, layers + 1, "layer " + std::to_string(i));
-    const DecoderLayer layer = load_layer(i);  // freed when the layer is done
+    const DecoderLayer layer = next.get();
+    if (i + 1 < layers) next = prefetch(i + 1);
     for (auto& pass : passes) pass.h = decoder_layer(layer, pass.h, pass.inputs, observer);
+    // The layer's weights are freed below: its kernels must be done with them first (the next layer's
+    // copies, on their own stream, go on meanwhile).
+    synchronize_current_stream(device_);
   }
   job.report(layers, layers + 1, "head");
   for (size_t b = 0; b < passes.size(); ++b) {

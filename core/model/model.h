@@ -55,8 +55,8 @@ struct LoadOptions {
   std::string dtype = "auto";
   std::optional<DropPlan> drops;  // overrides config.json's drop lists
   // The decoder layers' weights stay in the (mapped) checkpoint and come to the device one layer at a time,
-  // only while that layer runs: a model larger than the device's memory can still be run (see
-  // forward_batches). Embeddings, the final norm and the head stay resident.
+  // while the layer before runs, and leave when it is done: a model larger than the device's memory can still
+  // be run (see forward_batches). Embeddings, the final norm and the head stay resident.
   bool stream_layers = false;
   bool stream_if_needed = false;  // stream only when the resident model would not fit (the workbench)
   // Tensor parallel: this rank holds its share of every layer (its query and key/value heads, its columns of

@@ -212,30 +212,32 @@ class EngineTest : public QObject {
 
   // The weights a load needs, counted by hand for Llama-2-70B in bf16: 2 · 32000 · 8192 embedding and head
   // parameters and the final norm; per layer q, o 8192², k, v 1024 · 8192, gate, up, down 28672 · 8192 and
-  // two norms. It is 138.0 GB, 2.8 GB one layer at a time; the refusal says which fits.
+  // two norms. It is 138.0 GB, 4.5 GB streamed (the layer running and the next one arriving); the refusal
+  // says which fits.
   void memoryPlanCountsTheWeights() {
     const ModelConfig c = shape_config("llama2-70b");
     const int64_t fixed = 2 * 32000 * 8192 + 8192,
                   layer = 2 * 8192 * 8192 + 2 * 1024 * 8192 + 3 * 28672 * 8192 + 2 * 8192;
     const MemoryPlan full = memory_plan(c, at::kBFloat16, {}, false);
     QCOMPARE(full.bytes(), 2 * (fixed + 80 * layer));
-    QCOMPARE(memory_plan(c, at::kBFloat16, {}, true).bytes(), 2 * (fixed + layer));
+    QCOMPARE(memory_plan(c, at::kBFloat16, {}, true).bytes(), 2 * (fixed + 2 * layer));
     QCOMPARE(memory_plan(c, at::kBFloat16, {{0, 1}, {1}}, false).bytes(),
              full.bytes() - 2 * (2 * (2 * 8192 * 8192 + 2 * 1024 * 8192 + 8192) + 3 * 28672 * 8192 + 8192));
     const c10::Device gpu(c10::DeviceType::CUDA, 0);
     EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(80e9)),
                  "the model needs 138.0 GB of weights on cuda:0, which has 80.0 GB free: use --stream-layers "
-                 "(one layer at a time: 2.8 GB)");
+                 "(two layers at a time: 4.5 GB)");
     EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(2e9)),
                  "which has 2.0 GB free: use a smaller dtype");
     // On a machine with two GPUs: the layers split over both fit too (0.5 GB of embeddings, head and norm
     // on each, and half the layers: 69.5 GB); with 40 GB free, four GPUs are the fewest that hold them.
-    EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(80e9), 2),
-                 "(one layer at a time: 2.8 GB) or --devices cuda:0,cuda:1 --parallel tensor (69.5 GB each)");
+    EXPECT_ERROR(
+        BadInput, check_memory(full, gpu, int64_t(80e9), 2),
+        "(two layers at a time: 4.5 GB) or --devices cuda:0,cuda:1 --parallel tensor (69.5 GB each)");
     EXPECT_ERROR(BadInput, check_memory(full, gpu, int64_t(40e9), 8),
                  "or --devices cuda:0,cuda:1,cuda:2,cuda:3 --parallel tensor (35.3 GB each)");
     EXPECT_ERROR(BadInput, check_memory(memory_plan(c, at::kBFloat16, {}, true), gpu, int64_t(2e9)),
-                 "even one layer at a time, the model needs 2.8 GB");
+                 "even streaming its layers, the model needs 4.5 GB");
     check_memory(full, gpu, int64_t(160e9));  // fits, with a tenth to spare
   }
 
