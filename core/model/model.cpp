@@ -9,6 +9,7 @@
 #include <cmath>
 #include <future>
 #include <iterator>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -204,6 +205,9 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
     if (name.find("norm") != std::string::npos)  // a norm that scales by 1
       return config_.arch.norm_plus_one ? at::zeros(shape, opts) : at::ones(shape, opts);
     if (shape.size() == 1) return at::zeros(shape, opts);  // biases
+    // The generator is the process's: ranks (and a streamed model's helper thread) take turns with it.
+    static std::mutex generator;
+    const std::lock_guard lock(generator);
     at::manual_seed(seed_ ^ std::hash<std::string>{}(name));
     return at::randn(shape, opts).mul_(0.02);
   }

@@ -205,6 +205,19 @@ class ParallelTest : public QObject {
     }
   }
 
+  // Replicas of random weights made side by side (each rank's load on its own thread) are the same model:
+  // data parallelism over them gives one model's numbers.
+  void randomWeightsAreTheSameOnEveryRank() {
+    const ModelConfig shape = demo().config;
+    const at::Tensor ids = random_ids(1, 16);
+    const at::Tensor expected = Model::random(shape, float32({}))->forward(ids);
+    std::vector<at::Tensor> logits(2);
+    run_ranks(two_cpu_ranks(), [&](const std::shared_ptr<Communicator>& c) {
+      logits[c->rank()] = Model::random(shape, float32({}))->forward(ids);
+    });
+    for (const at::Tensor& l : logits) QVERIFY(at::equal(l, expected));
+  }
+
   void whatCannotBeSplitIsRefused() {
     EXPECT_ERROR(BadInput, Communicator::in_process({c10::Device("cpu"), c10::Device("cuda:7")}),
                  "mixes the CPU and GPUs");
