@@ -30,7 +30,11 @@ struct DecodeGraph::Impl {
 #endif
 
   Impl(const Model& m, KVCache& c, bool use_graph)
-      : model(m), cache(c), want_graph(use_graph && m.device().is_cuda() && !m.streamed()) {}
+      // Not yet with tensor parallelism: a capture that failed on one rank only would leave the ranks'
+      // collectives out of step.
+      : model(m),
+        cache(c),
+        want_graph(use_graph && m.device().is_cuda() && !m.streamed() && m.tensor_parallel_ranks() == 1) {}
 
   // The fixed-shape step, run eagerly or captured.
   void run() {

@@ -417,6 +417,10 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
   drops_ = plan;
 }
 
+int64_t Model::tensor_parallel_ranks() const {
+  return tensor_parallel_ ? tensor_parallel_->size() : 1;
+}
+
 void Model::split_over(std::shared_ptr<const Communicator> group) {
   const int64_t ranks = group->size();
   if (config_.quantization)

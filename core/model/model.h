@@ -92,6 +92,7 @@ class Model {
     int64_t heads, kv_heads, intermediate;
   };
   const Shard& shard() const { return shard_; }
+  int64_t tensor_parallel_ranks() const;  // 1 without tensor parallelism
 
   // A model of `config`'s shape with random weights made on the device (normal, std 0.02; norms 1), for speed
   // and memory studies without a checkpoint. Each tensor's values depend only on `seed` and its name, so
