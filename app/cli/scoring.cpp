@@ -6,6 +6,7 @@
 
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "model/model.h"
 #include "session/jobs.h"
 #include "util/atomic_file.h"
 #include "util/sha256.h"
@@ -29,14 +30,21 @@ void add_calibration_options(ArgParser& p) {
 ImportanceScores score_on_ranks(
     const Ranks& ranks, const RunOptions& run, const ScoreJob& request,
     const std::function<std::unique_ptr<Session>(const SessionOptions&, JobContext&)>& open) {
-  return on_ranks<ImportanceScores>(ranks, "score",
-                                    [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
-                                      const auto session = open(ranks.session_options(run, rank), job);
-                                      ScoreJob mine = request;
-                                      if (rank && ranks.parallelism == Parallelism::Data)
-                                        mine.options.data_parallel = rank;
-                                      return score(*session, mine, job);
-                                    });
+  auto work = [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
+    const auto session = open(ranks.session_options(run, rank), job);
+    ScoreJob mine = request;
+    if (rank && ranks.parallelism == Parallelism::Data) mine.options.data_parallel = rank;
+    ImportanceScores scores = score(*session, mine, job);
+    const bool leads = !rank || (rank == ranks.here.front() && ranks.lead());
+    if (session->streamed() && leads) {  // how well the layers' loading hid behind the computation
+      const auto t = session->run(job, [](const Model& model) { return model.stream_times(); });
+      std::cerr << "[score] streamed layers: " << format_number(t.loading, 3) << " s loading them, "
+                << format_number(t.loading - t.waited, 3) << " s of it hidden behind the computation ("
+                << format_number(100 * (t.loading > 0 ? 1 - t.waited / t.loading : 1), 1) << " %)\n";
+    }
+    return scores;
+  };
+  return on_ranks<ImportanceScores>(ranks, "score", work);
 }
 
 ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOptions& run, bool consecutive,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <future>
 #include <iterator>
@@ -417,6 +418,10 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
   drops_ = plan;
 }
 
+Model::StreamTimes Model::stream_times() const {
+  return {double(loading_ns_) * 1e-9, double(waited_ns_) * 1e-9};
+}
+
 int64_t Model::tensor_parallel_ranks() const {
   return tensor_parallel_ ? tensor_parallel_->size() : 1;
 }
@@ -559,11 +564,17 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
                             JobContext& job) const {
   const int64_t layers = config_.num_layers;
   // Layer i + 1 comes to the device on a helper thread (on a GPU, on a side stream) while layer i runs.
-  auto prefetch = [this](int64_t i) {
-    return std::async(std::launch::async, [this, i] {
+  using Clock = std::chrono::steady_clock;
+  auto nanoseconds_since = [](Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  };
+  auto prefetch = [&, this](int64_t i) {
+    return std::async(std::launch::async, [&, this, i] {
       c10::InferenceMode inference;
+      const auto start = Clock::now();
       DecoderLayer layer;
       on_side_stream(device_, [&] { layer = load_layer(i); });
+      loading_ns_ += nanoseconds_since(start);
       return layer;
     });
   };
@@ -571,7 +582,9 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
   for (int64_t i = 0; i < layers; ++i) {
     job.throw_if_cancelled();
     job.report(i, layers + 1, "layer " + std::to_string(i));
+    const auto wait = Clock::now();
     const DecoderLayer layer = next.get();
+    waited_ns_ += nanoseconds_since(wait);
     if (i + 1 < layers) next = prefetch(i + 1);
     for (auto& pass : passes) pass.h = decoder_layer(layer, pass.h, pass.inputs, observer);
     // The layer's weights are freed below: its kernels must be done with them first (the next layer's

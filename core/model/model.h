@@ -3,6 +3,7 @@
 // drops.
 #include <ATen/core/Tensor.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -87,6 +88,12 @@ class Model {
   // Resident layers: a streamed model's hold no weights (each is loaded while it runs).
   const std::vector<DecoderLayer>& layers() const { return layers_; }
   bool streamed() const { return streamed_; }
+  // A streamed model's layer loads so far: their time on the helper thread, and how much of it the layers'
+  // computation waited for (the rest was hidden behind it).
+  struct StreamTimes {
+    double loading = 0, waited = 0;  // seconds
+  };
+  StreamTimes stream_times() const;
   // This rank's heads, key/value heads and MLP width: the config's, divided by the tensor-parallel ranks.
   struct Shard {
     int64_t heads, kv_heads, intermediate;
@@ -239,6 +246,7 @@ class Model {
   std::shared_ptr<const Communicator> tensor_parallel_;
   Shard shard_;
   uint64_t serial_;
+  mutable std::atomic<int64_t> loading_ns_{0}, waited_ns_{0};  // StreamTimes
   DropPlan without_weights_;
   at::Tensor embedding_;   // (V, hidden)
   at::Tensor final_norm_;  // (hidden)
