@@ -12,8 +12,8 @@ void add_devices_options(ArgParser& p) {
   p.add_option(
       "devices", "LIST",
       "several devices, one rank each: cuda:0,cuda:1 or all (every GPU, NCCL), or cpu,cpu (Gloo "
-      "ranks on the CPU); under torchrun (WORLD_SIZE > 1) this process is one rank, on cuda:LOCAL_RANK "
-      "(or the CPU with --device cpu)");
+      "ranks on the CPU); under torchrun (WORLD_SIZE > 1) this process is one rank: with --device cuda "
+      "on cuda:LOCAL_RANK, else on the CPU");
   p.add_option(
       "parallel", "HOW",
       "with several ranks: data (a replica per rank, the samples split) or tensor (every layer's heads "
