@@ -1,5 +1,7 @@
 #include "support/test_support.h"
 
+#include <QtTest>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -42,6 +44,11 @@ void copy_model(const std::string& name, const fs::path& target) {
 std::string test_device() {
   const char* env = std::getenv("LLMDROP_TEST_DEVICE");
   return env && *env ? env : "cpu";
+}
+
+void add_name_rows(const char* column, const std::vector<std::string>& names) {
+  QTest::addColumn<QString>(column);
+  for (const auto& name : names) QTest::newRow(name.c_str()) << QString::fromStdString(name);
 }
 
 }  // namespace llmdrop::test

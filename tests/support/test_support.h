@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,8 @@ void write_json(const std::filesystem::path& path, const nlohmann::json& j);
 void copy_model(const std::string& name, const std::filesystem::path& target);
 // The device the engine tests run on: $LLMDROP_TEST_DEVICE, default cpu.
 std::string test_device();
+// In a Qt Test data function: a QString column `column` and one row per name, named by it.
+void add_name_rows(const char* column, const std::vector<std::string>& names);
 
 }  // namespace llmdrop::test
 

@@ -1,7 +1,7 @@
 // tokenizer.json against Hugging Face tokenizers: the ids and decoded text that Python's tokenizers 0.23.2
 // gives for 3,100 texts (tokenizers and texts by tools/make_tokenizer_json_fixtures.sh, references by
-// tools/gpu/run.sh tokenizer_check → tests/data/tokenizer_json/), and files that are malformed or ask for what
-// is not supported refused with one line naming the field.
+// tools/gpu/run.sh tokenizer_check → tests/data/tokenizer_json/), and files that are malformed or ask for
+// what is not supported refused with one line naming the field.
 #include <QTemporaryDir>
 #include <QtTest>
 #include <nlohmann/json.hpp>
@@ -67,9 +67,7 @@ class TokenizerJsonTest : public QObject {
 
  private slots:
   void idsAndDecodingEqualTheLibrarys_data() {
-    QTest::addColumn<QString>("name");
-    for (const char* name : {"gpt2", "llama3", "qwen2", "sentencepiece", "metaspace"})
-      QTest::newRow(name) << name;
+    test::add_name_rows("name", {"gpt2", "llama3", "qwen2", "sentencepiece", "metaspace"});
   }
 
   // Every text: ids without and with the post-processor's special tokens, decode with and without skipping

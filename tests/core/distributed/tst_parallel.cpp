@@ -134,8 +134,7 @@ class ParallelTest : public QObject {
   // The same for every family: Qwen2's q|k|v biases, Qwen3's per-head norms, Gemma 2's post-norms,
   // soft-capping and sliding window, Phi-3's fused q|k|v and gate|up checkpoints, Mistral-Nemo's head_dim.
   void tensorParallelGivesOneModelsLogitsInEveryFamily_data() {
-    QTest::addColumn<QString>("family");
-    for (const char* name : {"qwen2", "qwen3", "gemma2", "phi3", "mistral-nemo"}) QTest::newRow(name) << name;
+    test::add_name_rows("family", {"qwen2", "qwen3", "gemma2", "phi3", "mistral-nemo"});
   }
   void tensorParallelGivesOneModelsLogitsInEveryFamily() {
     QFETCH(QString, family);

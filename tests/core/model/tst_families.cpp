@@ -364,9 +364,7 @@ class FamiliesTest : public QObject {
   // tools/make_fixtures.py (transformers 5.17, float32 eager, a dropped module's output replaced by zeros),
   // plus a Llama-3-style model whose tokenizer is a tokenizer.json.
   void matchesTransformers_data() {
-    QTest::addColumn<QString>("model");
-    for (const char* model : {"qwen3", "gemma2", "phi3", "mistral-nemo", "llama3-tokenizer-json"})
-      QTest::newRow(model) << model;
+    test::add_name_rows("model", {"qwen3", "gemma2", "phi3", "mistral-nemo", "llama3-tokenizer-json"});
   }
   void matchesTransformers() {
     QFETCH(QString, model);
@@ -428,8 +426,7 @@ class FamiliesTest : public QObject {
   }
 
   void greedyTokensMatchTheReference_data() {
-    QTest::addColumn<QString>("family");
-    for (const char* family : kFamilies) QTest::newRow(family) << family;
+    test::add_name_rows("family", {std::begin(kFamilies), std::end(kFamilies)});
   }
   void greedyTokensMatchTheReference() {
     QFETCH(QString, family);
