@@ -32,16 +32,12 @@ std::string Ranks::describe(const RunOptions& run) const {
   return devices + (parallelism == Parallelism::Tensor ? " (tensor parallel)" : " (data parallel)");
 }
 
-RunOptions Ranks::on(const RunOptions& run, const std::shared_ptr<Communicator>& rank) const {
-  RunOptions mine = run;
-  if (rank) mine.device = rank->device();
-  return mine;
-}
-
 SessionOptions Ranks::session_options(const RunOptions& run,
                                       const std::shared_ptr<Communicator>& rank) const {
-  SessionOptions options = on(run, rank).session_options();
-  if (rank && parallelism == Parallelism::Tensor) options.tensor_parallel = rank;
+  SessionOptions options = run.session_options();
+  if (!rank) return options;
+  options.device = rank->device().str();
+  if (parallelism == Parallelism::Tensor) options.tensor_parallel = rank;
   return options;
 }
 

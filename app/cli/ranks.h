@@ -30,12 +30,18 @@ struct Ranks {
   bool any() const { return !here.empty(); }
   // Whether this process prints and writes the results: always, but under torchrun only rank 0.
   bool lead() const { return !launched || here.front()->rank() == 0; }
+  // Whether `rank` (null without ranks) is the one that prints and writes.
+  bool leads(const std::shared_ptr<Communicator>& rank) const {
+    return !rank || (rank == here.front() && lead());
+  }
+  // The communicator a data-parallel job of `rank` splits its work over; null otherwise.
+  std::shared_ptr<const Communicator> data_parallel(const std::shared_ptr<Communicator>& rank) const {
+    return parallelism == Parallelism::Data ? rank : nullptr;
+  }
   // E.g. "cuda:0,cuda:1 (tensor parallel)", as a result records where it was computed; `run`'s device alone
   // without ranks.
   std::string describe(const RunOptions& run) const;
-  // `run` and its session options for one rank: its device, and its share of each layer with tensor
-  // parallelism.
-  RunOptions on(const RunOptions& run, const std::shared_ptr<Communicator>& rank) const;
+  // `run`'s session options for one rank: its device, and its share of each layer with tensor parallelism.
   SessionOptions session_options(const RunOptions& run, const std::shared_ptr<Communicator>& rank) const;
 };
 

@@ -33,10 +33,10 @@ ImportanceScores score_on_ranks(
   auto work = [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
     const auto session = open(ranks.session_options(run, rank), job);
     ScoreJob mine = request;
-    if (rank && ranks.parallelism == Parallelism::Data) mine.options.data_parallel = rank;
+    mine.options.data_parallel = ranks.data_parallel(rank);
     ImportanceScores scores = score(*session, mine, job);
-    const bool leads = !rank || (rank == ranks.here.front() && ranks.lead());
-    if (session->streamed() && leads) {  // how well the layers' loading hid behind the computation
+    if (session->streamed() &&
+        ranks.leads(rank)) {  // how well the layers' loading hid behind the computation
       const auto t = session->run(job, [](const Model& model) { return model.stream_times(); });
       std::cerr << "[score] streamed layers: " << format_number(t.loading, 3) << " s loading them, "
                 << format_number(t.loading - t.waited, 3) << " s of it hidden behind the computation ("

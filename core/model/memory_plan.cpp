@@ -59,8 +59,7 @@ void check_memory(const MemoryPlan& plan, c10::Device device, int64_t available,
     ways.push_back("--stream-layers (two layers at a time: " + gigabytes(streamed.bytes()) + ")");
   // The fewest GPUs that hold the layers split between them (each as free as this one).
   for (int ranks = 2; device.is_cuda() && ranks <= gpus; ++ranks) {
-    MemoryPlan share = plan;
-    share.layers /= ranks;
+    const MemoryPlan share = plan.split(ranks);
     if (!fits(share, available)) continue;
     std::string devices;
     for (int g = 0; g < ranks; ++g) devices += (g ? ",cuda:" : "cuda:") + std::to_string(g);

@@ -20,6 +20,14 @@ struct MemoryPlan {
   bool streamed = false;
   // Streamed: the layer running and the next one arriving.
   int64_t bytes() const { return fixed + (streamed ? 2 * largest_layer : layers); }
+  // One of `ranks` tensor-parallel ranks' share: its part of every layer (the layers' norms, whole on every
+  // rank, are negligible), the embeddings and head whole.
+  MemoryPlan split(int64_t ranks) const {
+    MemoryPlan share = *this;
+    share.layers /= ranks;
+    share.largest_layer /= ranks;
+    return share;
+  }
 };
 
 // Weight bytes of a model of `config` in `dtype` with `drops` (linears of a quantized checkpoint at its

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <future>
 #include <iterator>
@@ -27,6 +26,7 @@
 #include "checkpoint/quant_formats.h"
 #include "distributed/communicator.h"
 #include "model/rope.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -180,7 +180,7 @@ Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, u
       device_(device),
       dtype_(dtype),
       seed_(seed),
-      shard_{config_.num_heads, config_.num_kv_heads, config_.intermediate_size},
+      shard_{config_.num_heads, config_.num_kv_heads},
       serial_(next_serial++),
       without_weights_(llmdrop::modules_without_weights(checkpoint_)) {}
 
@@ -346,11 +346,8 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   model->check_plan(plan);
   if (const auto& group = options.tensor_parallel) model->split_over(group);
   // Refused before anything is loaded when the weights cannot fit.
-  MemoryPlan memory = memory_plan(cfg, dtype, plan, options.stream_layers);
-  if (model->tensor_parallel_) {  // this rank's share of each layer (norms, replicated, are negligible)
-    memory.layers /= model->tensor_parallel_->size();
-    memory.largest_layer /= model->tensor_parallel_->size();
-  }
+  MemoryPlan memory =
+      memory_plan(cfg, dtype, plan, options.stream_layers).split(model->tensor_parallel_ranks());
   const int64_t available = available_memory_bytes(device);
   if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
   check_memory(memory, device, available, device.is_cuda() ? static_cast<int>(at::getNumGPUs()) : 1);
@@ -419,7 +416,7 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
 }
 
 Model::StreamTimes Model::stream_times() const {
-  return {double(loading_ns_) * 1e-9, double(waited_ns_) * 1e-9};
+  return {stream_loading_, stream_waited_};
 }
 
 int64_t Model::tensor_parallel_ranks() const {
@@ -440,7 +437,7 @@ void Model::split_over(std::shared_ptr<const Communicator> group) {
   if (group->device() != device_)
     throw_bad_input("tensor-parallel rank " + std::to_string(group->rank()) + " is on " +
                     group->device().str() + ", its model on " + device_.str());
-  shard_ = {config_.num_heads / ranks, config_.num_kv_heads / ranks, config_.intermediate_size / ranks};
+  shard_ = {config_.num_heads / ranks, config_.num_kv_heads / ranks};
   tensor_parallel_ = std::move(group);
 }
 
@@ -564,17 +561,13 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
                             JobContext& job) const {
   const int64_t layers = config_.num_layers;
   // Layer i + 1 comes to the device on a helper thread (on a GPU, on a side stream) while layer i runs.
-  using Clock = std::chrono::steady_clock;
-  auto nanoseconds_since = [](Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-  };
-  auto prefetch = [&, this](int64_t i) {
-    return std::async(std::launch::async, [&, this, i] {
+  auto prefetch = [this](int64_t i) {
+    return std::async(std::launch::async, [this, i] {
       c10::InferenceMode inference;
       const auto start = Clock::now();
       DecoderLayer layer;
       on_side_stream(device_, [&] { layer = load_layer(i); });
-      loading_ns_ += nanoseconds_since(start);
+      stream_loading_ += seconds_since(start);
       return layer;
     });
   };
@@ -584,7 +577,7 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
     job.report(i, layers + 1, "layer " + std::to_string(i));
     const auto wait = Clock::now();
     const DecoderLayer layer = next.get();
-    waited_ns_ += nanoseconds_since(wait);
+    stream_waited_ += seconds_since(wait);
     if (i + 1 < layers) next = prefetch(i + 1);
     for (auto& pass : passes) pass.h = decoder_layer(layer, pass.h, pass.inputs, observer);
     // The layer's weights are freed below: its kernels must be done with them first (the next layer's

@@ -94,9 +94,9 @@ class Model {
     double loading = 0, waited = 0;  // seconds
   };
   StreamTimes stream_times() const;
-  // This rank's heads, key/value heads and MLP width: the config's, divided by the tensor-parallel ranks.
+  // This rank's attention heads and key/value heads: the config's, divided by the tensor-parallel ranks.
   struct Shard {
-    int64_t heads, kv_heads, intermediate;
+    int64_t heads, kv_heads;
   };
   const Shard& shard() const { return shard_; }
   int64_t tensor_parallel_ranks() const;  // 1 without tensor parallelism
@@ -246,7 +246,7 @@ class Model {
   std::shared_ptr<const Communicator> tensor_parallel_;
   Shard shard_;
   uint64_t serial_;
-  mutable std::atomic<int64_t> loading_ns_{0}, waited_ns_{0};  // StreamTimes
+  mutable std::atomic<double> stream_loading_{0}, stream_waited_{0};  // StreamTimes, seconds
   DropPlan without_weights_;
   at::Tensor embedding_;   // (V, hidden)
   at::Tensor final_norm_;  // (hidden)

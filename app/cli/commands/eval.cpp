@@ -141,9 +141,9 @@ void run_eval(const ArgParser& p) {
     throw UsageError("--resume runs on one device: the ranks would disagree on the documents left");
   // Each rank evaluates on a session of its own; the lead prints (while its session lives) and writes.
   on_ranks<bool>(ranks, "eval", [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
-    const bool leads = !rank || (rank == ranks.here.front() && ranks.lead());
+    const bool leads = ranks.leads(rank);
     EvalOptions mine = options;
-    if (rank && ranks.parallelism == Parallelism::Data) mine.data_parallel = rank;
+    mine.data_parallel = ranks.data_parallel(rank);
     if (!leads) mine.results_file.clear(), mine.samples_log.clear();
     Session session(ckpt, ranks.session_options(run, rank), run.drops, job);
     EvalResults finished;  // every task finished so far: what Ctrl-C keeps
