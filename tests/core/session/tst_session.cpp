@@ -102,11 +102,12 @@ class SessionTest : public QObject {
         for (size_t c = 0; c < a.size(); ++c) worst = std::max(worst, std::abs(a[c] - b[c]));
       }
     qInfo("largest difference streamed vs resident: %.3g", worst);
-    // Each layer was loaded on the helper thread while the one before ran; the computation waited for at most
-    // the whole of that time.
+    // Each layer was loaded on the helper thread while the one before ran: the computation waited for less
+    // than the loading took (loaded in turn, it would wait for all of it).
     const auto times = streamed.run(JobContext::silent(), [](const Model& m) { return m.stream_times(); });
+    qInfo("streamed layers: %.4f s loading, %.4f s waited for", times.loading, times.waited);
     QVERIFY(times.loading > 0);
-    QVERIFY2(times.waited >= 0 && times.waited <= times.loading,
+    QVERIFY2(times.waited >= 0 && times.waited < times.loading,
              qPrintable(QString("waited %1 s of %2 s").arg(times.waited).arg(times.loading)));
     QVERIFY2(worst <= 1e-6, qPrintable(QString::number(worst)));
     // With too little memory for the resident model, a session that may stream does; one that may not is
