@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Here (Debian): downloads the Qt 6 Core/Test runtime and CMake files, PCRE2 and utf8proc, into .qt6/debs (git-ignored; carry ".qt6")
-# so that a GPU task can build the Qt Test suites against them (the GPU machine has no Qt); tools/gpu/common.sh
-# unpacks them there.  Usage: tools/fetch_qt.sh [gui]
+# Here (Debian): downloads what the GPU machine's image lacks, as .deb files that tools/gpu/common.sh unpacks
+# there (all git-ignored):
+#   .qt6/deps  PCRE2 (util/regex.cpp) and utf8proc (tokenizer.json's NFC): every build needs them; 1.8 MB, so
+#              a task that builds only llmdrop or a benchmark carries ".qt6/deps";
+#   .qt6/debs  the Qt 6 Core/Test runtime and CMake files, for the Qt Test suites (carry ".qt6").
+# Usage: tools/fetch_qt.sh [gui]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p .qt6/debs
+mkdir -p .qt6/deps .qt6/debs
+(cd .qt6/deps && apt-get download libpcre2-dev libpcre2-8-0 libpcre2-16-0 libutf8proc-dev libutf8proc2 >/dev/null)
 cd .qt6/debs
-# libpcre2-dev / libpcre2-8-0 (util/regex.cpp) and libutf8proc-dev / libutf8proc2 (tokenizer.json's NFC):
-# the GPU machine's image lacks them as well.
 apt-get download qt6-base-dev qt6-base-dev-tools libqt6core6 libqt6test6 libicu72 libdouble-conversion3 \
-  libb2-1 libpcre2-16-0 qmake6 qmake6-bin libglib2.0-0 libpcre2-dev libpcre2-8-0 \
-  libutf8proc-dev libutf8proc2 >/dev/null
+  libb2-1 qmake6 qmake6-bin libglib2.0-0 >/dev/null
 # `fetch_qt.sh gui`: also what the workbench needs there (tools/gpu/run.sh gui): Gui/Widgets/PrintSupport/Svg,
 # QCustomPlot, the offscreen platform plugin, LinguistTools, and the libraries under them an Ubuntu image may
 # lack (never libc or libstdc++: the machine's own are newer).
@@ -25,4 +26,4 @@ if [ "${1:-}" = gui ]; then
     libgles-dev libgles1 libgles2 libdrm-dev >/dev/null
 fi
 ls | wc -l
-du -sh .
+du -sh . ../deps

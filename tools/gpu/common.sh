@@ -40,20 +40,24 @@ torch_env() {
   export LLMDROP_TORCH_PREFIX TORCH_CUDA_ARCH_LIST=9.0
 }
 
-# The machine has no Qt: the carried .qt6/debs (tools/fetch_qt.sh) are unpacked once into .qt6/root, whose
-# libraries go on the library path.
-qt_env() {
-  needs .qt6/debs tools/fetch_qt.sh || return 1
-  if [ ! -d "$qt" ]; then
-    for deb in .qt6/debs/*.deb; do dpkg -x "$deb" "$qt" || return 1; done
+# unpack FOLDER: the carried FOLDER/*.deb (tools/fetch_qt.sh) unpacked once into .qt6/root, whose headers and
+# libraries CMake's find_path / find_library and the loader then see.
+unpack() {
+  needs "$1" tools/fetch_qt.sh || return 1
+  if [ ! -e "$qt/.unpacked-$(basename "$1")" ]; then
+    for deb in "$1"/*.deb; do dpkg -x "$deb" "$qt" || return 1; done
+    touch "$qt/.unpacked-$(basename "$1")"
   fi
-  # PCRE2 from the carried debs too: CMake's find_path / find_library read these (cmake/LlmdropDependencies.cmake).
   export CMAKE_INCLUDE_PATH=$qt/usr/include CMAKE_LIBRARY_PATH=$qt_lib
   case ":${LD_LIBRARY_PATH:-}:" in
     *":$qt_lib:"*) ;;
     *) export LD_LIBRARY_PATH=$qt_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ;;
   esac
 }
+
+# The machine lacks PCRE2 and utf8proc (every build: carry .qt6/deps) and Qt (the test suites: carry .qt6).
+deps_env() { unpack .qt6/deps; }
+qt_env() { deps_env && unpack .qt6/debs; }
 
 # build_cuda [CMAKE_ARGS…]: core, the CLI, the benchmarks and the Qt Test suites into build-cuda/ (the `cuda`
 # preset: no GUI, Qt Core/Test from .qt6).
@@ -63,11 +67,11 @@ build_cuda() {
 }
 
 # build_targets TARGET…: only the named targets (llmdrop, bench_eval …) into build-cuda/, without the test
-# suites (no Qt needed).
+# suites (no Qt needed, only .qt6/deps).
 build_targets() {
   local targets=() t
   for t in "$@"; do targets+=(--target "$t"); done
-  torch_env && cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda "${targets[@]}"
+  torch_env && deps_env && cmake --preset cuda -DLLMDROP_TESTS=OFF && cmake --build --preset cuda "${targets[@]}"
 }
 
 # Writes $model7b unless this machine has it already.

@@ -1,4 +1,4 @@
-# multiple-choice scoring speed: bench_eval against transformers (Llama-2-7B shape)
+# multiple-choice scoring speed: bench_eval against transformers (Llama-2-7B shape) [carry .qt6/deps]
 # Table in bench_eval.log.
 # On the Llama-2-7B-shaped random model (bf16): hellaswag-shaped requests (tools/bench_eval_reference.py), scored
 # by transformers one by one as lm-eval's HF backend does with batch 1, then by bench_eval (batch 1 and 16).

@@ -1,4 +1,4 @@
-# importance scoring cost: bench_scoring against transformers and LLM-Drop's hooks
+# importance scoring cost: bench_scoring against transformers and LLM-Drop's hooks [carry .qt6/deps]
 # Tables in bench_scoring.log.
 # On the Llama-2-7B-shaped random model (bf16): bench_scoring (ours, 256 and 32 blocks of 2048 tokens), then
 # tools/bench_llmdrop_way.py (transformers' plain forward and LLM-Drop's host-side hooks, 32 blocks).

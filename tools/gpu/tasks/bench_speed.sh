@@ -1,4 +1,4 @@
-# decode / prefill speed: llmdrop bench against transformers (Llama-2-7B shape)
+# decode / prefill speed: llmdrop bench against transformers (Llama-2-7B shape) [carry .qt6/deps]
 # Table in speed.log.
 # `llmdrop bench --random-weights` (bf16, batch 1) for the full model and the last 8 attention layers / MLPs /
 # blocks dropped, then tools/bench_speed_reference.py (transformers on the same rounds and configurations, the

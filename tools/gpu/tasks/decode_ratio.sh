@@ -1,4 +1,4 @@
-# decode speed ours / transformers at 2048 context, repeated (REPEATS, 3), median
+# decode speed ours / transformers at 2048 context, repeated (REPEATS, 3), median [carry .qt6/deps]
 # Ratios in ratio.log.
 # Transformers' decode step is bound by Python on the CPU, so its speed moves from one run to the next (28-54
 # tok/s at 2048 over nine runs on the H200 machines), while ours moves by under 2 %: one run's ratio says little.

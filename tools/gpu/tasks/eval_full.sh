@@ -1,4 +1,4 @@
-# the demo model on every task's whole evaluation set [carry .eval-data (full)]
+# the demo model on every task's whole evaluation set [carry .qt6/deps .eval-data (full)]
 # Results: eval_full.json, eval_full.log.
 # .eval-data from `tools/eval_data_subset.sh full`; gsm8k only its first 200 questions (generation runs one
 # sequence at a time). Also eval_gsm8k.json and build-cli.log.

@@ -1,4 +1,4 @@
-# the demo model's quantization quality table, in float32 [carry out/quant-data]
+# the demo model's quantization quality table, in float32 [carry .qt6/deps out/quant-data]
 # Table in quality.md.
 # Held-out perplexity unquantized, RTN, GPTQ, AWQ, and GPTQ with 4 attention layers dropped: minutes instead of
 # the CPU's 40. The calibration file is not on that machine: carry a copy under an ignored path, e.g.

@@ -1,4 +1,4 @@
-# GPTQ / AWQ quantization time on the 7B shape, decode against bf16
+# GPTQ / AWQ quantization time on the 7B shape, decode against bf16 [carry .qt6/deps]
 # Table in quant_bench.log.
 # The random model gets the demo tokenizer; calibration: 128 blocks x 2048 tokens (the demo held-out text four
 # times over: only the time matters here). METHODS picks the methods (default "gptq awq"). Also

@@ -1,4 +1,4 @@
-# streamed scoring of the Llama-2-70B shape on one GPU, beside resident scoring of the 7B shape (#23)
+# streamed scoring of the Llama-2-70B shape on one GPU, beside resident scoring of the 7B shape (#23) [carry .qt6/deps]
 # stream_70b.log: `llmdrop score --random-weights --stream-layers` (bf16, --target all, 32 × 2048 random token
 # ids) on llama2-70b, and the same scoring of llama2-7b resident and streamed; JSON lines with "seconds", then
 # the per-parameter time ratio 70B-streamed / 7B-resident (parameters 68.98e9 and 6.74e9). Then the 7B as a bf16

@@ -1,4 +1,4 @@
-# bench_tokenizer on every tokenizer.json fixture: ours next to Python's tokenizers, single-threaded [carry .eval-data]
+# bench_tokenizer on every tokenizer.json fixture: ours next to Python's tokenizers, single-threaded [carry .qt6/deps .eval-data]
 # Builds bench_tokenizer into build-cuda/ and encodes WikiText-2 test (from .eval-data, tools/eval_data_subset.sh)
 # with each fixture of tests/data/tokenizer_json, ours and tools/tokenizer_json_speed.py in the same run, both
 # on one thread. Log: tokenizer_speed.log.
