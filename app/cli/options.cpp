@@ -70,7 +70,13 @@ SessionOptions RunOptions::session_options() const {
 }
 
 RunOptions run_options(const ArgParser& p, const ModelConfig& config) {
-  const c10::Device device = parse_device(p.value("device"));
+  // Several --devices and no --device: the first of them ("auto" then picks a GPU's dtype for GPUs).
+  std::string device_name = p.value("device");
+  if (!p.has("device") && p.has("devices")) {
+    const std::string list = p.value("devices");
+    device_name = list == "all" ? "cuda" : list.substr(0, list.find(','));
+  }
+  const c10::Device device = parse_device(device_name);
   RunOptions run{device, parse_dtype(p.value("dtype"), config, device), config.drops,
                  p.flag("stream-layers")};
   if (p.has("drop-attn")) run.drops.attn = DropPlan::parse_csv(p.value("drop-attn"), "--drop-attn");

@@ -9,19 +9,25 @@
 namespace llmdrop::cli {
 
 void add_devices_options(ArgParser& p) {
-  p.add_option(
-      "devices", "LIST",
-      "several devices, one rank each: cuda:0,cuda:1 or all (every GPU, NCCL), or cpu,cpu (Gloo "
-      "ranks on the CPU); under torchrun (WORLD_SIZE > 1) this process is one rank: with --device cuda "
-      "on cuda:LOCAL_RANK, else on the CPU");
+  p.add_option("devices", "LIST",
+               "several devices: cuda:0,cuda:1 or all (every GPU; NCCL ranks), or cpu,cpu (Gloo ranks on the "
+               "CPU); one rank each, or one model over them with --parallel layers; under torchrun "
+               "(WORLD_SIZE > 1) this process is one rank: with --device cuda "
+               "on cuda:LOCAL_RANK, else on the CPU");
   p.add_option(
       "parallel", "HOW",
-      "with several ranks: data (a replica per rank, the samples split) or tensor (every layer's heads "
-      "and MLP split over the ranks)",
+      "with several devices: data (a rank and a replica per device, the samples split), tensor (a rank "
+      "per device, every layer's heads and MLP split over them) or layers (one model, its layers in "
+      "contiguous ranges over the devices, balanced by bytes: for a model too large for one)",
       "data");
 }
 
 std::string Ranks::describe(const RunOptions& run) const {
+  if (!placement.empty()) {
+    std::string devices;
+    for (const auto& d : placement) devices += (devices.empty() ? "" : ",") + d;
+    return devices + " (layers placed)";
+  }
   if (!any()) return run.device.str();
   std::string devices;
   for (const auto& r : here) {
@@ -35,6 +41,7 @@ std::string Ranks::describe(const RunOptions& run) const {
 SessionOptions Ranks::session_options(const RunOptions& run,
                                       const std::shared_ptr<Communicator>& rank) const {
   SessionOptions options = run.session_options();
+  options.placement = placement;
   if (!rank) return options;
   options.device = rank->device().str();
   if (parallelism == Parallelism::Tensor) options.tensor_parallel = rank;
@@ -44,14 +51,18 @@ SessionOptions Ranks::session_options(const RunOptions& run,
 Ranks open_ranks(const ArgParser& p, const RunOptions& run) {
   Ranks ranks;
   const std::string how = p.value("parallel");
-  if (how != "data" && how != "tensor")
-    throw UsageError("--parallel must be data or tensor, not '" + how + "'");
-  ranks.parallelism = how == "tensor" ? Parallelism::Tensor : Parallelism::Data;
+  if (how != "data" && how != "tensor" && how != "layers")
+    throw UsageError("--parallel must be data, tensor or layers, not '" + how + "'");
+  ranks.parallelism = how == "tensor"   ? Parallelism::Tensor
+                      : how == "layers" ? Parallelism::Layers
+                                        : Parallelism::Data;
   const char* local_rank = std::getenv("LOCAL_RANK");
   const c10::Device launched_on =
       run.device.is_cpu() ? run.device : parse_device("cuda:" + std::string(local_rank ? local_rank : "0"));
   if (auto rank = Communicator::from_environment(launched_on)) {
     if (p.has("devices")) throw UsageError("under torchrun each process is one rank: give no --devices");
+    if (ranks.parallelism == Parallelism::Layers)
+      throw UsageError("--parallel layers runs one process over its --devices: not under torchrun");
     ranks.here = {*rank};
     ranks.launched = true;
     return ranks;
@@ -72,6 +83,11 @@ Ranks open_ranks(const ArgParser& p, const RunOptions& run) {
       devices.push_back(parse_device(list.substr(start, comma - start)));
       start = comma + 1;
     }
+  }
+  if (ranks.parallelism == Parallelism::Layers) {
+    if (devices.size() < 2) throw UsageError("--parallel layers needs at least two --devices");
+    for (const auto& d : devices) ranks.placement.push_back(d.str());
+    return ranks;
   }
   ranks.here = Communicator::in_process(devices);
   return ranks;

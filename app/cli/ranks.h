@@ -2,7 +2,8 @@
 // Several devices for one command: --devices gives this process one rank per device (Gloo ranks on the CPU,
 // NCCL ranks on GPUs); under torchrun (WORLD_SIZE > 1) this process is one rank of a launch over processes or
 // hosts. --parallel says how a model spreads over the ranks: data (a replica per rank, the samples split) or
-// tensor (each layer split over the ranks).
+// tensor (each layer split over the ranks); or, with no ranks, layers (one model whose layer ranges are
+// placed over the devices, one process).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,12 +21,13 @@ namespace llmdrop::cli {
 // --devices and --parallel.
 void add_devices_options(ArgParser& p);
 
-enum class Parallelism { Data, Tensor };
+enum class Parallelism { Data, Tensor, Layers };
 
 struct Ranks {
   std::vector<std::shared_ptr<Communicator>> here;  // this process's ranks; empty: one device, no ranks
   Parallelism parallelism = Parallelism::Data;
-  bool launched = false;  // torchrun: the ranks are processes, `here` holds this one's
+  bool launched = false;               // torchrun: the ranks are processes, `here` holds this one's
+  std::vector<std::string> placement;  // --parallel layers: the devices, in order (no ranks)
 
   bool any() const { return !here.empty(); }
   // Whether this process prints and writes the results: always, but under torchrun only rank 0.
@@ -39,9 +41,10 @@ struct Ranks {
     return parallelism == Parallelism::Data ? rank : nullptr;
   }
   // E.g. "cuda:0,cuda:1 (tensor parallel)", as a result records where it was computed; `run`'s device alone
-  // without ranks.
+  // without ranks or placement.
   std::string describe(const RunOptions& run) const;
-  // `run`'s session options for one rank: its device, and its share of each layer with tensor parallelism.
+  // `run`'s session options for one rank: its device, and its share of each layer with tensor parallelism;
+  // without a rank, the placement of the layers when there is one.
   SessionOptions session_options(const RunOptions& run, const std::shared_ptr<Communicator>& rank) const;
 };
 

@@ -19,7 +19,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct PairSums {
   std::vector<at::Tensor> cosine, angular;  // per layer, 0-d; undefined until the pair is seen
   void add(size_t layer, const at::Tensor& a, const at::Tensor& b) {
-    const at::Tensor cos = at::cosine_similarity(a.to(at::kFloat), b.to(at::kFloat), -1);  // (B, T)
+    // (B, T); b comes to a's device from a later layer's (layers placed over several devices)
+    const at::Tensor cos = at::cosine_similarity(a.to(at::kFloat), b.to(a.device(), at::kFloat), -1);
     const at::Tensor ang = at::arccos(cos.clamp(-1.0, 1.0)) / M_PI;
     if (!cosine[layer].defined()) {
       cosine[layer] = cos.sum(at::kDouble);
@@ -111,7 +112,7 @@ class SimilarityObserver : public HiddenStateObserver {
 at::Tensor nll_sum(const at::Tensor& logits, const at::Tensor& ids) {
   const int64_t t = ids.size(1);
   at::Tensor logp = at::log_softmax(logits.narrow(1, 0, t - 1).to(at::kFloat), -1);  // (B, T-1, V)
-  at::Tensor target = ids.narrow(1, 1, t - 1).unsqueeze(-1);                         // (B, T-1, 1)
+  at::Tensor target = ids.narrow(1, 1, t - 1).unsqueeze(-1).to(logp.device());       // (B, T-1, 1)
   return -logp.gather(-1, target).sum(at::kDouble);
 }
 
@@ -130,7 +131,7 @@ double mean_nll(const Model& model, const at::Tensor& blocks, int64_t batch_size
     job.report(first_step + (p.total > 0 ? p.done * steps / p.total : 0), total_steps, what);
   });
   // NLL sum and predictions, in float64: (2)
-  at::Tensor total = at::zeros({2}, at::TensorOptions().dtype(at::kDouble).device(model.device()));
+  at::Tensor total = at::zeros({2}, at::TensorOptions().dtype(at::kDouble).device(model.output_device()));
   total[1].fill_(static_cast<double>(n * (blocks.size(1) - 1)));
   model.forward_batches(
       batches, observer,

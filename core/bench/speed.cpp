@@ -38,7 +38,6 @@ double percentile(std::vector<double> values, double q) {
 // without) and each step's time (synchronised).
 std::pair<double, std::vector<double>> run_round(const Model& model, const at::Tensor& prompt, int64_t steps,
                                                  int timed_prefills, bool cuda_graphs, JobContext& job) {
-  const c10::Device device = model.device();
   KVCache cache = model.new_cache(prompt.size(0), prompt.size(1) + steps);
   // An untimed prefill of the same length first: a shape's first run pays for GEMM heuristics and kernel
   // loading, which is not the prefill speed. Then the median of 3, one prefill varying by ~10 % on a GPU
@@ -47,10 +46,10 @@ std::pair<double, std::vector<double>> run_round(const Model& model, const at::T
   std::vector<double> prefills;
   for (int i = 0; i < timed_prefills; ++i) {
     cache.reset();
-    synchronize(device);
+    model.synchronize();
     const auto start = Clock::now();
     next = model.forward(prompt, &cache, nullptr, /*last_only=*/true).argmax(-1);
-    synchronize(device);
+    model.synchronize();
     prefills.push_back(seconds_since(start));
   }
   const double prefill = prefills.empty() ? 0 : percentile(prefills, 0.5);
@@ -61,7 +60,7 @@ std::pair<double, std::vector<double>> run_round(const Model& model, const at::T
     const auto start = Clock::now();
     decoder.step(next);
     next = decoder.greedy_token();  // computed by the step itself: the next step copies nothing
-    synchronize(device);
+    model.synchronize();
     step_seconds.push_back(seconds_since(start));
   }
   return {prefill, step_seconds};
@@ -81,6 +80,15 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
       throw_bad_input("each round needs a context and new tokens of at least 1");
   c10::InferenceMode inference;
   const c10::Device device = model.device();
+  // Placed over several devices: each one's memory, and the peak of the fullest.
+  auto release_memory = [&] {
+    for (const c10::Device d : model.devices()) release_cached_memory(d);
+  };
+  auto fullest_peak = [&] {
+    int64_t most = 0;
+    for (const c10::Device d : model.devices()) most = std::max(most, peak_memory_bytes(d));
+    return most;
+  };
   const int64_t vocab = model.config().vocab_size, batch = options.batch_size;
   at::manual_seed(options.seed);
   auto random_ids = [&](int64_t length) {
@@ -95,7 +103,7 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
       throw;
     } catch (const std::exception& e) {
       if (!is_out_of_memory(e)) throw;
-      release_cached_memory(device);
+      release_memory();
     }
   }
   std::vector<SpeedResult> results;
@@ -109,8 +117,8 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
     r.context = round.context;
     r.new_tokens = round.new_tokens;
     r.kv_cache_bytes = model.kv_bytes_per_token() * batch * (round.context + round.new_tokens);
-    release_cached_memory(device);
-    reset_peak_memory(device);
+    release_memory();
+    for (const c10::Device d : model.devices()) reset_peak_memory(d);
     try {
       const auto [prefill, steps] =
           run_round(model, random_ids(round.context), round.new_tokens, 3, options.cuda_graphs, job);
@@ -120,13 +128,13 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
       r.decode_tokens_per_second = double(batch) / median;
       r.decode_p50_ms = median * 1e3;
       r.decode_p90_ms = percentile(steps, 0.9) * 1e3;
-      r.peak_memory_bytes = peak_memory_bytes(device);
+      r.peak_memory_bytes = fullest_peak();
     } catch (const Error&) {
       throw;  // cancelled or bad input
     } catch (const std::exception& e) {
       if (!is_out_of_memory(e)) throw;
       r.out_of_memory = true;
-      release_cached_memory(device);
+      release_memory();
     }
     results.push_back(r);
   }

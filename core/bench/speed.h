@@ -33,8 +33,8 @@ struct SpeedResult {
   bool out_of_memory = false;
   double prefill_seconds = 0, prefill_tokens_per_second = 0;
   double decode_tokens_per_second = 0, decode_p50_ms = 0, decode_p90_ms = 0;
-  int64_t peak_memory_bytes = 0;
-  int64_t kv_cache_bytes = 0;  // the cache of this round (context + new tokens, batch)
+  int64_t peak_memory_bytes = 0;  // the fullest device's when the layers are placed over several
+  int64_t kv_cache_bytes = 0;     // the cache of this round (context + new tokens, batch)
 };
 
 // One result per round; progress per round; cancellable between decode steps.

@@ -157,7 +157,7 @@ std::vector<TokenScore> score_requests(const Model& model, const std::vector<Tok
   int64_t done = 0;
   // The selected rows' final hidden states (N, hidden) → log-probabilities of their targets.
   auto finish_batch = [&](const Batch& batch, const at::Tensor& hidden) {
-    at::Tensor targets = at::tensor(batch.target, at::kLong).to(dev);
+    at::Tensor targets = at::tensor(batch.target, at::kLong).to(hidden.device());
     std::vector<at::Tensor> logp_parts, greedy_parts;
     for (int64_t start = 0; start < hidden.size(0); start += kLogitRows) {
       const int64_t rows = std::min(kLogitRows, hidden.size(0) - start);

@@ -34,12 +34,16 @@ struct DecodeGraph::Impl {
       // collectives out of step.
       : model(m),
         cache(c),
-        want_graph(use_graph && m.device().is_cuda() && !m.streamed() && m.tensor_parallel_ranks() == 1) {}
+        want_graph(use_graph && m.device().is_cuda() && !m.streamed() && m.tensor_parallel_ranks() == 1 &&
+                   !m.placed()) {}
 
   // The fixed-shape step, run eagerly or captured.
   void run() {
     logits = model.decode_step(token, position, cache);  // (B, 1, V)
-    at::argmax_out(token, logits, -1);
+    if (logits.device() == token.device())
+      at::argmax_out(token, logits, -1);
+    else  // layers placed over several devices: the logits come from the last
+      token.copy_(logits.argmax(-1));
     position.add_(1);
   }
 
@@ -105,9 +109,9 @@ at::Tensor DecodeGraph::step(const at::Tensor& token) {
     ++g.steps;
     return g.logits;
   }
-  if (!g.token.defined()) {
-    g.token = at::empty_like(token);
-    g.position = at::empty({1}, token.options().dtype(at::kLong));
+  if (!g.token.defined()) {  // on the input's device (`token` may come from the last of several)
+    g.token = at::empty(token.sizes(), token.options().device(g.model.device()));
+    g.position = at::empty({1}, g.token.options().dtype(at::kLong));
   }
   if (!token.is_same(g.token)) g.token.copy_(token);
   if (g.next_position != g.cache.length()) g.position.fill_(g.cache.length());

@@ -178,6 +178,8 @@ Model::Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, u
       config_(checkpoint_.config),
       family_(&family_for(config_.model_type)),
       device_(device),
+      head_device_(device),
+      layer_devices_(static_cast<size_t>(config_.num_layers), device),
       dtype_(dtype),
       seed_(seed),
       shard_{config_.num_heads, config_.num_kv_heads},
@@ -200,9 +202,9 @@ void Model::check_plan(const DropPlan& plan) const {
                   " (an export leaves out what it dropped): they stay dropped");
 }
 
-at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) const {
+at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape, c10::Device device) const {
   if (!checkpoint_.tensors) {  // random weights, made where they will live
-    const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
+    const auto opts = at::TensorOptions().dtype(dtype_).device(device);
     if (name.find("norm") != std::string::npos)  // a norm that scales by 1
       return config_.arch.norm_plus_one ? at::zeros(shape, opts) : at::ones(shape, opts);
     if (shape.size() == 1) return at::zeros(shape, opts);  // biases
@@ -225,14 +227,14 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape) con
 }
 
 LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t>>& parts,
-                                int64_t in_features, int64_t shard_dim,
-                                const std::vector<int64_t>& sections) const {
+                                int64_t in_features, int64_t shard_dim, const std::vector<int64_t>& sections,
+                                c10::Device device) const {
   const bool quantized = config_.quantization && checkpoint_.tensors &&
                          std::all_of(parts.begin(), parts.end(), [&](const auto& part) {
                            return checkpoint_.tensors->contains(packed_prefix(part.first) + ".qweight");
                          });
   const bool sixteen_bits = dtype_ == at::kHalf || dtype_ == at::kBFloat16;
-  if (quantized && (device_.is_cpu() || sixteen_bits)) {
+  if (quantized && (device.is_cpu() || sixteen_bits)) {
     std::vector<QuantizedWeight> q;
     for (const auto& [name, rows] : parts)
       q.push_back(
@@ -244,14 +246,27 @@ LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t
       fused.codes = at::cat(codes);
       fused.scales = at::cat(scales, 1);
       fused.zeros = at::cat(zeros, 1);
-      if (device_.is_cpu()) return {.packed = fused, .dtype = dtype_};
-      if (auto int4 = Int4Weight::from(fused)) return {.int4 = int4->to(device_), .dtype = dtype_};
+      if (device.is_cpu()) return {.packed = fused, .dtype = dtype_};
+      if (auto int4 = Int4Weight::from(fused)) return {.int4 = int4->to(device), .dtype = dtype_};
     }
   }
   std::vector<at::Tensor> dense;
-  for (const auto& [name, rows] : parts) dense.push_back(fetch(name, {rows, in_features}));
-  const at::Tensor mine = shard_sections(at::cat(dense), shard_dim, sections);
-  return {.dense = mine.to(device_, dtype_, false, /*copy=*/true), .dtype = dtype_};
+  for (const auto& [name, rows] : parts) dense.push_back(fetch(name, {rows, in_features}, device));
+  if (tensor_parallel_) dense = {shard_sections(at::cat(dense), shard_dim, sections)};
+  return {.dense = to_device(dense, dtype_, device), .dtype = dtype_};
+}
+
+at::Tensor Model::to_device(const std::vector<at::Tensor>& parts, at::ScalarType dtype,
+                            c10::Device device) const {
+  if (!streamed_ || !device.is_cuda() || !parts[0].device().is_cpu())
+    return (parts.size() == 1 ? parts[0] : at::cat(parts)).to(device, dtype, false, /*copy=*/true);
+  // Gathered from the mapped file straight into pinned memory: one host copy, and no fresh pageable pages
+  // (a page fault every 4 kB) on the way.
+  std::vector<int64_t> shape = parts[0].sizes().vec();
+  for (size_t i = 1; i < parts.size(); ++i) shape[0] += parts[i].size(0);
+  at::Tensor pinned = at::empty(shape, parts[0].options().pinned_memory(true));
+  at::cat_out(pinned, parts, 0);
+  return pinned.to(device, dtype, /*non_blocking=*/true, /*copy=*/true);
 }
 
 at::Tensor Model::shard_sections(const at::Tensor& full, int64_t dim,
@@ -283,12 +298,12 @@ std::vector<std::pair<std::string, int64_t>> linear_parts(const std::vector<Tens
 }
 }  // namespace
 
-at::Tensor Model::load_norm(const std::string& name, int64_t size) const {
+at::Tensor Model::load_norm(const std::string& name, int64_t size, c10::Device device) const {
   if (name.empty()) return {};
-  const at::Tensor w = fetch(name, {size});
+  const at::Tensor w = fetch(name, {size}, device);
   // Gemma: (1 + w) in float32, the form its norm multiplies by.
-  if (config_.arch.norm_plus_one) return (w.to(at::kFloat) + 1.0).to(device_);
-  return w.to(device_, dtype_, false, /*copy=*/true);
+  if (config_.arch.norm_plus_one) return to_device({w}, at::kFloat, device) + 1.0;
+  return to_device({w}, dtype_, device);
 }
 
 at::Tensor Model::stored_norm(const at::Tensor& runtime) const {
@@ -300,29 +315,32 @@ AttentionWeights Model::load_attention(int64_t layer) const {
   const int64_t hidden = config_.hidden_size, d = config_.head_dim, q_rows = config_.num_heads * d,
                 kv_rows = config_.num_kv_heads * d;
   const std::vector<int64_t> qkv_sections{q_rows, kv_rows, kv_rows};
+  const c10::Device device = layer_device(layer);
   AttentionWeights w;
-  w.pre_norm = load_norm(names.pre_norm, hidden);
-  w.qkv = load_linear(linear_parts(names.qkv), hidden, 0, qkv_sections);
+  w.pre_norm = load_norm(names.pre_norm, hidden, device);
+  w.qkv = load_linear(linear_parts(names.qkv), hidden, 0, qkv_sections, device);
   if (config_.qkv_bias) {
     std::vector<at::Tensor> biases;
-    for (size_t i = 0; i < names.qkv.size(); ++i) biases.push_back(fetch(names.bias[i], {names.qkv[i].rows}));
-    w.qkv_bias = shard_sections(at::cat(biases), 0, qkv_sections).to(device_, dtype_, false, /*copy=*/true);
+    for (size_t i = 0; i < names.qkv.size(); ++i)
+      biases.push_back(fetch(names.bias[i], {names.qkv[i].rows}, device));
+    w.qkv_bias = to_device({shard_sections(at::cat(biases), 0, qkv_sections)}, dtype_, device);
   }
-  w.q_norm = load_norm(names.q_norm, d);
-  w.k_norm = load_norm(names.k_norm, d);
-  w.o = load_linear({{names.o, hidden}}, q_rows, 1, {q_rows});
-  if (config_.o_bias) w.o_bias = fetch(names.o_bias, {hidden}).to(device_, dtype_, false, /*copy=*/true);
-  w.post_norm = load_norm(names.post_norm, hidden);
+  w.q_norm = load_norm(names.q_norm, d, device);
+  w.k_norm = load_norm(names.k_norm, d, device);
+  w.o = load_linear({{names.o, hidden}}, q_rows, 1, {q_rows}, device);
+  if (config_.o_bias) w.o_bias = to_device({fetch(names.o_bias, {hidden}, device)}, dtype_, device);
+  w.post_norm = load_norm(names.post_norm, hidden, device);
   return w;
 }
 
 MlpWeights Model::load_mlp(int64_t layer) const {
   const auto names = family_->mlp(config_, layer);
   const int64_t hidden = config_.hidden_size, inter = config_.intermediate_size;
-  return {.pre_norm = load_norm(names.pre_norm, hidden),
-          .gate_up = load_linear(linear_parts(names.gate_up), hidden, 0, {inter, inter}),
-          .down = load_linear({{names.down, hidden}}, inter, 1, {inter}),
-          .post_norm = load_norm(names.post_norm, hidden)};
+  const c10::Device device = layer_device(layer);
+  return {.pre_norm = load_norm(names.pre_norm, hidden, device),
+          .gate_up = load_linear(linear_parts(names.gate_up), hidden, 0, {inter, inter}, device),
+          .down = load_linear({{names.down, hidden}}, inter, 1, {inter}, device),
+          .post_norm = load_norm(names.post_norm, hidden, device)};
 }
 
 std::unique_ptr<Model> Model::random(const ModelConfig& config, const LoadOptions& options, uint64_t seed,
@@ -336,10 +354,13 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
                                    uint64_t seed) {
   const ModelConfig& cfg = checkpoint.config;
   if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
-  const c10::Device device = parse_device(options.device);
+  const bool placed = options.placement.size() > 1;
+  const c10::Device device = parse_device(placed ? options.placement.front() : options.device);
   const c10::ScalarType dtype = parse_dtype(options.dtype, cfg, device);
-  configure_cpu_compute();                         // GPU runs too: tokenizing, sampling and host-side work
-  check_dtype(options.device, dtype_name(dtype));  // e.g. float16 on a CPU libtorch without half matmuls
+  configure_cpu_compute();  // GPU runs too: tokenizing, sampling and host-side work
+  // e.g. float16 on a CPU libtorch without half matmuls
+  for (const auto& name : placed ? options.placement : std::vector{options.device})
+    check_dtype(name, dtype_name(dtype));
   const DropPlan plan = options.drops ? *options.drops : cfg.drops;
   c10::InferenceMode inference;
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
@@ -348,20 +369,27 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   // Refused before anything is loaded when the weights cannot fit.
   MemoryPlan memory =
       memory_plan(cfg, dtype, plan, options.stream_layers).split(model->tensor_parallel_ranks());
-  const int64_t available = available_memory_bytes(device);
-  if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
-  check_memory(memory, device, available, device.is_cuda() ? static_cast<int>(at::getNumGPUs()) : 1);
+  if (placed) {
+    model->place(memory, options);
+  } else {
+    const int64_t available = available_memory_bytes(device);
+    if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
+    check_memory(memory, device, available, device.is_cuda() ? static_cast<int>(at::getNumGPUs()) : 1);
+  }
   model->streamed_ = memory.streamed;
   const int64_t vocab = cfg.vocab_size, hidden = cfg.hidden_size;
+  const c10::Device head = model->head_device_;
   job.report(0, cfg.num_layers + 1, "embeddings");
-  model->embedding_ =
-      model->fetch(model->family_->embedding(), {vocab, hidden}).to(device, dtype, false, true);
-  model->final_norm_ = model->load_norm(model->family_->final_norm(), hidden);
+  const at::Tensor embedding = model->fetch(model->family_->embedding(), {vocab, hidden}, device);
+  model->embedding_ = embedding.to(device, dtype, false, true);
+  model->final_norm_ = model->load_norm(model->family_->final_norm(), hidden, head);
   const bool tied = cfg.tie_word_embeddings ||
                     (checkpoint.tensors && !checkpoint.tensors->contains(model->family_->lm_head()));
-  model->lm_head_ =
-      tied ? model->embedding_
-           : model->fetch(model->family_->lm_head(), {vocab, hidden}).to(device, dtype, false, true);
+  if (tied)  // the embeddings themselves, or their copy beside the last layers
+    model->lm_head_ = head == device ? model->embedding_ : embedding.to(head, dtype, false, true);
+  else
+    model->lm_head_ =
+        model->fetch(model->family_->lm_head(), {vocab, hidden}, head).to(head, dtype, false, true);
   model->rotary_ = RotaryEmbedding(cfg.rope, cfg.rotary_dim > 0 ? cfg.rotary_dim : cfg.head_dim, device);
   for (int64_t i = 0; i < cfg.num_layers; ++i) {
     job.throw_if_cancelled();
@@ -415,6 +443,32 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
   drops_ = plan;
 }
 
+void Model::place(const MemoryPlan& memory, const LoadOptions& options) {
+  if (options.stream_layers)
+    throw_bad_input("--stream-layers and layers placed over several devices do not combine: choose one");
+  if (options.tensor_parallel)
+    throw_bad_input("tensor parallelism and layers placed over several devices do not combine: choose one");
+  std::vector<c10::Device> devices;
+  for (const auto& name : options.placement) devices.push_back(parse_device(name));
+  const LayerPlacement placement = place_layers(memory, static_cast<int>(devices.size()));
+  check_placement(placement, devices, available_memory_bytes);
+  for (size_t i = 0; i < layer_devices_.size(); ++i)
+    layer_devices_[i] = devices[static_cast<size_t>(placement.device_of_layer[i])];
+  if (!layer_devices_.empty()) head_device_ = layer_devices_.back();
+}
+
+std::vector<c10::Device> Model::devices() const {
+  std::vector<c10::Device> out{device_};
+  for (const c10::Device d : layer_devices_)
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  if (std::find(out.begin(), out.end(), head_device_) == out.end()) out.push_back(head_device_);
+  return out;
+}
+
+void Model::synchronize() const {
+  for (const c10::Device d : devices()) llmdrop::synchronize(d);
+}
+
 Model::StreamTimes Model::stream_times() const {
   return {stream_loading_, stream_waited_};
 }
@@ -444,9 +498,9 @@ void Model::split_over(std::shared_ptr<const Communicator> group) {
 KVCache Model::new_cache(int64_t batch, int64_t capacity) const {
   c10::InferenceMode inference;
   std::vector<at::Tensor> keys(layers_.size()), values(layers_.size());
-  const auto opts = at::TensorOptions().dtype(dtype_).device(device_);
   for (const auto& layer : layers_) {
     if (drops_.attn_dropped(layer.index)) continue;
+    const auto opts = at::TensorOptions().dtype(dtype_).device(layer_device(layer.index));
     // Zeroed: decode_step attends over every slot (masked), and 0 × NaN garbage would still be NaN.
     keys[layer.index] = at::zeros({batch, shard_.kv_heads, capacity, config_.head_dim}, opts);
     values[layer.index] = at::zeros({batch, shard_.kv_heads, capacity, config_.head_dim}, opts);
@@ -517,13 +571,27 @@ at::Tensor Model::decoder_layer(const DecoderLayer& layer, const at::Tensor& h, 
 
 at::Tensor Model::run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer,
                              int64_t first) const {
+  std::optional<AttentionInputs> moved;  // the inputs on a later range's device (placement)
   for (int64_t i = first; i < config_.num_layers; ++i) {
+    const c10::Device device = layer_device(i);
+    if (h.device() != device) h = h.to(device);
+    if ((moved ? moved->device() : inputs.device()) != device) moved = inputs.to(device);
+    const AttentionInputs& in = moved ? *moved : inputs;
     if (streamed_)
-      h = decoder_layer(load_layer(i), h, inputs, observer);
+      h = decoder_layer(load_layer(i), h, in, observer);
     else
-      h = decoder_layer(layers_[static_cast<size_t>(i)], h, inputs, observer);
+      h = decoder_layer(layers_[static_cast<size_t>(i)], h, in, observer);
   }
-  return rms_norm(h, final_norm_, config_.rms_norm_eps);
+  return rms_norm(h.to(head_device_), final_norm_, config_.rms_norm_eps);
+}
+
+Model::AttentionInputs Model::AttentionInputs::to(c10::Device device) const {
+  AttentionInputs out = *this;
+  if (write_position.defined()) out.write_position = write_position.to(device);
+  out.rope = {rope.cos.to(device), rope.signed_sin.to(device)};
+  for (auto& [window, mask] : out.masks)
+    if (mask.defined()) mask = mask.to(device);
+  return out;
 }
 
 DecoderLayer Model::load_layer(int64_t i) const {
@@ -620,9 +688,10 @@ at::Tensor Model::embedding_lookup(const at::Tensor& ids) const {
 
 at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer) const {
   c10::InferenceMode inference;
-  const AttentionInputs inputs = sequence_inputs(0, h.size(1));
-  if (streamed_) return decoder_layer(load_layer(i), h, inputs, observer);
-  return decoder_layer(layers_.at(static_cast<size_t>(i)), h, inputs, observer);
+  const c10::Device device = layer_device(i);
+  const AttentionInputs inputs = sequence_inputs(0, h.size(1)).to(device);
+  if (streamed_) return decoder_layer(load_layer(i), h.to(device), inputs, observer);
+  return decoder_layer(layers_.at(static_cast<size_t>(i)), h.to(device), inputs, observer);
 }
 
 at::Tensor Model::forward_from(int64_t first, const at::Tensor& h, HiddenStateObserver* observer) const {
@@ -663,7 +732,7 @@ at::Tensor Model::forward_packed(const at::Tensor& input_ids, const at::Tensor& 
   check_token_ids(input_ids);
   at::Tensor h = run_layers(embedding_lookup(input_ids.to(device_, at::kLong)),
                             packed_inputs(positions, visible), nullptr);
-  return h.reshape({-1, h.size(-1)}).index_select(0, select.to(device_, at::kLong));  // (N, hidden)
+  return h.reshape({-1, h.size(-1)}).index_select(0, select.to(head_device_, at::kLong));  // (N, hidden)
 }
 
 Model::AttentionInputs Model::packed_inputs(const at::Tensor& positions, const at::Tensor& visible) const {

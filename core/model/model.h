@@ -23,6 +23,7 @@ namespace llmdrop {
 
 class Communicator;
 class ModelFamily;
+struct MemoryPlan;
 
 // Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load. A quantized
 // checkpoint's linears stay packed (LinearWeight). A branch owns its norms: a dropped branch keeps none.
@@ -63,6 +64,11 @@ struct LoadOptions {
   // Tensor parallel: this rank holds its share of every layer (its query and key/value heads, its columns of
   // gate|up and rows of down) on its device, and the ranks sum the o and down projections' partial outputs.
   std::shared_ptr<const Communicator> tensor_parallel;
+  // Several devices, one model (accelerate's device_map="auto"): the layers in contiguous ranges over these
+  // devices, balanced by bytes, the embeddings on the first and the head on the last; the hidden states move
+  // at a range's end, so one device works at a time. Replaces `device`; not with streaming or tensor
+  // parallelism.
+  std::vector<std::string> placement;
 };
 
 class Model {
@@ -80,7 +86,15 @@ class Model {
 
   const ModelConfig& config() const { return config_; }
   const Checkpoint& checkpoint() const { return checkpoint_; }
+  // Where the input ids go (the embeddings and the first layers).
   c10::Device device() const { return device_; }
+  // Where logits and final hidden states come out: device() unless the layers are placed over several.
+  c10::Device output_device() const { return head_device_; }
+  c10::Device layer_device(int64_t i) const { return layer_devices_.at(static_cast<size_t>(i)); }
+  // Every device the model uses, the input's first (one unless placed over several).
+  std::vector<c10::Device> devices() const;
+  bool placed() const { return devices().size() > 1; }  // layers over several devices
+  void synchronize() const;  // waits for the work queued on every device the model uses
   c10::ScalarType dtype() const { return dtype_; }
   const DropPlan& drops() const { return drops_; }
   // What every plan on this model drops: the modules its checkpoint has no weights for (an export's drops).
@@ -176,16 +190,20 @@ class Model {
   // Holds only this rank's share of each layer from now on (before any layer is loaded); BadInput when the
   // heads or the MLP width do not divide by the ranks, or the checkpoint is quantized.
   void split_over(std::shared_ptr<const Communicator> group);
+  // Places the layers over options.placement's devices (LoadOptions::placement), before any is loaded;
+  // BadInput when a device cannot hold its share or with streaming or tensor parallelism.
+  void place(const MemoryPlan& memory, const LoadOptions& options);
   // BadInput for a layer index out of range or a kept module without weights.
   void check_plan(const DropPlan& plan) const;
-  at::Tensor fetch(const std::string& name, std::vector<int64_t> shape) const;
+  // A checkpoint tensor (a view of the mapped file), or a random one made on `device`.
+  at::Tensor fetch(const std::string& name, std::vector<int64_t> shape, c10::Device device) const;
   void check_token_ids(const at::Tensor& ids) const;
   // Weights named `parts` (checkpoint name, rows) stacked into one (Σ rows, in_features) linear. Packed when
   // the checkpoint packs them all with one g_idx (q|k|v and gate|up do, sharing their input): on the CPU, and
   // on a GPU in 16 bits where the 4-bit layout holds them. Else dense.
   // Under tensor parallelism the rank's share (shard_sections along `shard_dim` of `sections`).
   LinearWeight load_linear(const std::vector<std::pair<std::string, int64_t>>& parts, int64_t in_features,
-                           int64_t shard_dim, const std::vector<int64_t>& sections) const;
+                           int64_t shard_dim, const std::vector<int64_t>& sections, c10::Device device) const;
   AttentionWeights load_attention(int64_t layer) const;
   MlpWeights load_mlp(int64_t layer) const;
   // Layer i with the current plan's modules loaded (what a streamed model runs).
@@ -197,8 +215,13 @@ class Model {
   // down): the ranks' partial products summed, then the bias.
   at::Tensor row_parallel_linear(const at::Tensor& x, const LinearWeight& weight,
                                  const at::Tensor& bias) const;
-  // A norm weight in its runtime form; undefined for an empty name.
-  at::Tensor load_norm(const std::string& name, int64_t size) const;
+  // `parts` stacked along dim 0 (q|k|v, gate|up; most weights are one part), owned by `device` in `dtype` (a
+  // copy: a checkpoint tensor is a view of the mapped file). A streamed model's go to a GPU through pinned
+  // memory, asynchronously on the current stream, so that they overlap the computation at the bus's speed
+  // instead of a pageable copy's.
+  at::Tensor to_device(const std::vector<at::Tensor>& parts, at::ScalarType dtype, c10::Device device) const;
+  // A norm weight in its runtime form on `device`; undefined for an empty name.
+  at::Tensor load_norm(const std::string& name, int64_t size, c10::Device device) const;
   // (B, T) ids on the device → (B, T, hidden), scaled where the family does.
   at::Tensor embedding_lookup(const at::Tensor& ids) const;
   // What attention needs besides the hidden states: the cache and where the tokens start in it, RoPE tables,
@@ -210,6 +233,8 @@ class Model {
     RopeTables rope;                      // broadcast over (B, T, heads, D)
     bool causal = false;                  // a fresh sequence: an undefined mask means causal (is_causal)
     std::map<int64_t, at::Tensor> masks;  // per sliding window (0 = none)
+    c10::Device device() const { return rope.cos.device(); }
+    AttentionInputs to(c10::Device device) const;  // the same on another device (placement)
   };
   // Attention inputs of packed sequences (see forward_packed).
   AttentionInputs packed_inputs(const at::Tensor& positions, const at::Tensor& visible) const;
@@ -221,7 +246,7 @@ class Model {
   };
   void run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* observer,
                        const std::function<void(size_t, const at::Tensor&)>& on_final, JobContext& job) const;
-  // Layers first… on h, then the final norm.
+  // Layers first… on h, then the final norm; h and the inputs move to each layer's device.
   at::Tensor run_layers(at::Tensor h, const AttentionInputs& inputs, HiddenStateObserver* observer,
                         int64_t first = 0) const;
   at::Tensor decoder_layer(const DecoderLayer& layer, const at::Tensor& h, const AttentionInputs& inputs,
@@ -238,7 +263,9 @@ class Model {
   Checkpoint checkpoint_;
   ModelConfig config_;
   const ModelFamily* family_;
-  c10::Device device_;
+  c10::Device device_;                      // the embeddings' (see device())
+  c10::Device head_device_;                 // the final norm's and the head's (see output_device())
+  std::vector<c10::Device> layer_devices_;  // per layer
   c10::ScalarType dtype_;
   DropPlan drops_;
   uint64_t seed_ = 0;  // random weights (no checkpoint tensors)

@@ -18,21 +18,28 @@ LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
   load.stream_layers = options.stream_layers;
   load.stream_if_needed = options.stream_if_needed;
   load.tensor_parallel = options.tensor_parallel;
+  load.placement = options.placement;
   return load;
+}
+
+std::string device_names(const Model& model) {  // "cuda:0", or "cuda:0,cuda:1" for placed layers
+  std::string names;
+  for (const c10::Device d : model.devices()) names += (names.empty() ? "" : ",") + d.str();
+  return names;
 }
 }  // namespace
 
 Session::Session(Checkpoint checkpoint, const SessionOptions& options, const DropPlan& plan, JobContext& job)
     : checkpoint_(std::move(checkpoint)) {
   model_ = Model::load_in_job(checkpoint_, load_options(options, plan), job);
-  device_ = model_->device().str();
+  device_ = device_names(*model_);
   dtype_ = dtype_name(model_->dtype());
   streamed_ = model_->streamed();
 }
 
 Session::Session(Checkpoint checkpoint, std::unique_ptr<Model> model)
     : checkpoint_(std::move(checkpoint)), model_(std::move(model)) {
-  device_ = model_->device().str();
+  device_ = device_names(*model_);
   dtype_ = dtype_name(model_->dtype());
   streamed_ = model_->streamed();
 }
@@ -55,7 +62,8 @@ Session::~Session() = default;
 
 const Tokenizer& Session::tokenizer() const {
   const std::lock_guard lock(tokenizer_mutex_);
-  if (!checkpoint_.tensors) throw_bad_input("a model with random weights has no tokenizer");
+  // Random weights of a shape alone have no folder (random weights beside a tokenizer's folder have one).
+  if (checkpoint_.dir.empty()) throw_bad_input("a model with random weights has no tokenizer");
   if (!tokenizer_)
     tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::open(checkpoint_.dir, checkpoint_.config));
   return *tokenizer_;

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "analysis/scores.h"
 #include "checkpoint/checkpoint.h"
@@ -32,6 +33,7 @@ struct SessionOptions {
   bool stream_if_needed = false;  // only when the model would not fit resident
   // This rank's share of every layer (LoadOptions::tensor_parallel); the device must be the rank's.
   std::shared_ptr<const Communicator> tensor_parallel;
+  std::vector<std::string> placement;  // the layers over these devices (LoadOptions::placement)
 };
 
 class Session {
@@ -56,7 +58,7 @@ class Session {
   const ModelConfig& config() const { return checkpoint_.config; }
   // The checkpoint's tokenizer, opened on first use; BadInput when it has none.
   const Tokenizer& tokenizer() const;
-  const std::string& device() const { return device_; }  // e.g. "cuda:0"
+  const std::string& device() const { return device_; }  // e.g. "cuda:0"; "cuda:0,cuda:1" when placed
   const std::string& dtype() const { return dtype_; }    // resolved: "float32", "bfloat16" or "float16"
   bool streamed() const { return streamed_; }            // the decoder layers stream (LoadOptions)
 

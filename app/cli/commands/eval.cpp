@@ -12,7 +12,9 @@
 #include "eval/evaluator.h"
 #include "eval/task.h"
 #include "model/model.h"
+#include "model/shapes.h"
 #include "session/jobs.h"
+#include "util/error.h"
 
 namespace llmdrop::cli {
 
@@ -111,6 +113,27 @@ void explain_interruption(const EvalResults& finished, const EvalOptions& option
            "run keeps every finished document and --resume continues it mid-task\n";
 }
 
+// MODEL, or with --random-weights a model of --shape with the bundled demo model's tokenizer (its 4,096 ids
+// lie in every published shape's vocabulary), for timing an evaluation of a shape; its scores are chance.
+Checkpoint eval_checkpoint(const ArgParser& p) {
+  if (!p.flag("random-weights")) {
+    if (p.has("shape")) throw UsageError("--shape needs --random-weights");
+    return open_checkpoint(p);
+  }
+  if (p.positional("MODEL")) throw UsageError("give either MODEL or --random-weights --shape NAME");
+  if (p.flag("resume"))
+    throw UsageError("--resume continues the evaluation of a checkpoint, not of random weights");
+  Checkpoint random = open_checkpoint(p);  // the demo model: its folder holds the tokenizer
+  const ModelConfig shape = shape_config(p.value("shape"));
+  if (shape.vocab_size < random.config.vocab_size)
+    throw_bad_input("--shape " + p.value("shape") + " has " + std::to_string(shape.vocab_size) +
+                    " token ids, fewer than the " + std::to_string(random.config.vocab_size) +
+                    " of the demo tokenizer that --random-weights evaluates with");
+  random.config = shape;
+  random.tensors.reset();
+  return random;
+}
+
 void run_eval(const ArgParser& p) {
   EvalOptions options;
   std::stringstream names(p.value("tasks"));
@@ -131,7 +154,7 @@ void run_eval(const ArgParser& p) {
     load_task_data(spec, options.data, options.num_fewshot.value_or(spec.num_fewshot));
   }
 
-  const Checkpoint ckpt = open_checkpoint(p);
+  const Checkpoint ckpt = eval_checkpoint(p);
   const RunOptions run = run_options(p, ckpt.config);
   options.batch_size = batch_size(p, run.device);
   if (p.has("out")) options.results_file = output_file(p, "out", &ckpt);
@@ -193,6 +216,7 @@ Command eval_command() {
                    "continue the --log-samples file of an interrupted run, skipping the documents it has");
         add_stream_layers_flag(p);
         add_devices_options(p);
+        add_random_weights_options(p, "tokenized by the bundled demo model's tokenizer (for timing)");
       },
       run_eval};
 }

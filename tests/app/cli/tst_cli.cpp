@@ -364,8 +364,6 @@ class CliTest : public QObject {
     QCOMPARE(all.json()["windows"].get<size_t>(), (ids.size() + 14) / 15);
   }
 
-  // On two cores the windows run one per core (for_each_on_cores), on one in order: the same value to the
-  // last digit.
   // Issue #23, the CPU path of several ranks: two Gloo ranks of one process (--devices cpu,cpu), with data
   // and with tensor parallelism, and two processes launched as torchrun launches them (WORLD_SIZE, RANK,
   // MASTER_ADDR, MASTER_PORT; rendezvous in a TCPStore) give one rank's scores; rank 1 of a launch prints
@@ -423,8 +421,33 @@ class CliTest : public QObject {
     QCOMPARE(missing.code, 2);
     QVERIFY(llmdrop::test::ends_with_one_error(missing.err));
     QVERIFY(missing.err.find("cuda:7") != std::string::npos);
+
+    // One model with its layers placed over the devices (--parallel layers): the same scores; not with
+    // streaming, and not over one device. (The GPU machine's `placement` task places over cuda:0 and the CPU,
+    // where the hidden states really move.)
+    const QStringList placed = QStringList(args) << "--devices"
+                                                 << "cpu,cpu"
+                                                 << "--parallel"
+                                                 << "layers";
+    const Run layers = run_cli(placed, tmp.path());
+    QVERIFY2(layers.code == 0, layers.err.c_str());
+    QVERIFY(largest_difference(layers) < 1e-12);
+    const Run streamed = run_cli(QStringList(placed) << "--stream-layers", tmp.path());
+    QCOMPARE(streamed.code, 2);
+    QVERIFY(llmdrop::test::ends_with_one_error(streamed.err));
+    QVERIFY(streamed.err.find("--stream-layers and layers placed over several devices do not combine") !=
+            std::string::npos);
+    const Run alone = run_cli(QStringList(args) << "--devices"
+                                                << "cpu"
+                                                << "--parallel"
+                                                << "layers",
+                              tmp.path());
+    QCOMPARE(alone.code, 2);
+    QVERIFY(alone.err.find("--parallel layers needs at least two --devices") != std::string::npos);
   }
 
+  // On two cores the windows run one per core (for_each_on_cores), on one in order: the same value to the
+  // last digit.
   void perplexityIsTheSameOnOneCoreAndOnTwo() {
     const QString text = QString::fromStdString(
         (data_dir() / ".." / ".." / "resources" / "text" / "demo_heldout.txt").string());

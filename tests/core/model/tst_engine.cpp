@@ -241,6 +241,40 @@ class EngineTest : public QObject {
     check_memory(full, gpu, int64_t(160e9));  // fits, with a tenth to spare
   }
 
+  // Issue #23's placement: contiguous layer ranges with as little as possible on the fullest device.
+  // Llama-2-70B in bf16 over two GPUs (embeddings E = 2 · 32000 · 8192 bytes on the first; the head, E again,
+  // and the final norm with the last layer; each layer L as counted above): 40 layers each, E + 40 L = 69.0
+  // GB on the first and 16 kB more on the second. Six layers of 4 bytes, embeddings and head of 10 over three
+  // devices: at most 16 on any (15 leaves the head no room), filled in order: {E, 0} 14, {1 … 4} 16, {5,
+  // head} 14.
+  void placementBalancesTheLayersByBytes() {
+    const MemoryPlan llama = memory_plan(shape_config("llama2-70b"), at::kBFloat16, {}, false);
+    const int64_t e = 2LL * 32000 * 8192,
+                  l = 2LL * (2 * 8192 * 8192 + 2 * 1024 * 8192 + 3 * 28672 * 8192 + 2 * 8192);
+    const LayerPlacement halves = place_layers(llama, 2);
+    QCOMPARE(halves.device_of_layer.size(), size_t(80));
+    for (size_t i = 0; i < 80; ++i) QCOMPARE(halves.device_of_layer[i], i < 40 ? 0 : 1);
+    QCOMPARE(halves.bytes, (std::vector<int64_t>{e + 40 * l, 40 * l + e + 2 * 8192}));
+
+    MemoryPlan small;
+    small.embedding = 10;
+    small.layer_bytes.assign(6, 4);
+    const LayerPlacement thirds = place_layers(small, 3);
+    QCOMPARE(thirds.device_of_layer, (std::vector<int>{0, 1, 1, 1, 1, 2}));
+    QCOMPARE(thirds.bytes, (std::vector<int64_t>{14, 16, 14}));
+
+    const std::vector<c10::Device> gpus{c10::Device("cuda:0"), c10::Device("cuda:1")};
+    auto free_bytes = [](int64_t bytes) { return [bytes](c10::Device) { return bytes; }; };
+    EXPECT_ERROR(BadInput, check_placement(halves, gpus, free_bytes(int64_t(60e9))),
+                 "placed over cuda:0,cuda:1, the model needs 69.0 GB of weights on cuda:0, which has 60.0 GB "
+                 "free: add a device, use --stream-layers or drop more modules");
+    check_placement(halves, gpus, free_bytes(int64_t(80e9)));  // 69.0 GB with a tenth of 80 to spare
+    // A device named twice holds both shares.
+    EXPECT_ERROR(BadInput,
+                 check_placement(halves, {c10::Device("cpu"), c10::Device("cpu")}, free_bytes(int64_t(80e9))),
+                 "the model needs 138.0 GB of weights on cpu, which has 80.0 GB free");
+  }
+
   void runtimeDropTogglesNeedNoReload() {
     const auto ref = test::read_json(test::data_dir() / "reference" / "llama.json");
     const auto ids = ref["ids"].get<std::vector<int64_t>>();
