@@ -23,11 +23,7 @@ void add_devices_options(ArgParser& p) {
 }
 
 std::string Ranks::describe(const RunOptions& run) const {
-  if (!placement.empty()) {
-    std::string devices;
-    for (const auto& d : placement) devices += (devices.empty() ? "" : ",") + d;
-    return devices + " (layers placed)";
-  }
+  if (!placement.empty()) return placement + " (layers placed)";
   if (!any()) return run.device.str();
   std::string devices;
   for (const auto& r : here) {
@@ -41,7 +37,7 @@ std::string Ranks::describe(const RunOptions& run) const {
 SessionOptions Ranks::session_options(const RunOptions& run,
                                       const std::shared_ptr<Communicator>& rank) const {
   SessionOptions options = run.session_options();
-  options.placement = placement;
+  if (!placement.empty()) options.device = placement;
   if (!rank) return options;
   options.device = rank->device().str();
   if (parallelism == Parallelism::Tensor) options.tensor_parallel = rank;
@@ -75,18 +71,14 @@ Ranks open_ranks(const ArgParser& p, const RunOptions& run) {
   const std::string list = p.value("devices");
   if (list == "all") {
     for (const auto& name : available_devices())
-      if (name != "cpu") devices.push_back(parse_device(name));
+      if (name != "cpu" && split_devices(name).size() == 1) devices.push_back(parse_device(name));
     if (devices.empty()) throw_bad_input("--devices all: this build or machine has no GPU");
   } else {
-    for (size_t start = 0; start <= list.size();) {
-      const size_t comma = std::min(list.find(',', start), list.size());
-      devices.push_back(parse_device(list.substr(start, comma - start)));
-      start = comma + 1;
-    }
+    for (const auto& name : split_devices(list)) devices.push_back(parse_device(name));
   }
   if (ranks.parallelism == Parallelism::Layers) {
     if (devices.size() < 2) throw UsageError("--parallel layers needs at least two --devices");
-    for (const auto& d : devices) ranks.placement.push_back(d.str());
+    for (const auto& d : devices) ranks.placement += (ranks.placement.empty() ? "" : ",") + d.str();
     return ranks;
   }
   ranks.here = Communicator::in_process(devices);

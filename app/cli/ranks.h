@@ -26,8 +26,8 @@ enum class Parallelism { Data, Tensor, Layers };
 struct Ranks {
   std::vector<std::shared_ptr<Communicator>> here;  // this process's ranks; empty: one device, no ranks
   Parallelism parallelism = Parallelism::Data;
-  bool launched = false;               // torchrun: the ranks are processes, `here` holds this one's
-  std::vector<std::string> placement;  // --parallel layers: the devices, in order (no ranks)
+  bool launched = false;  // torchrun: the ranks are processes, `here` holds this one's
+  std::string placement;  // --parallel layers: the devices, "cuda:0,cuda:1" (no ranks)
 
   bool any() const { return !here.empty(); }
   // Whether this process prints and writes the results: always, but under torchrun only rank 0.

@@ -37,7 +37,9 @@ void WindowMenus::add(MainWindow* window, const QList<QDockWidget*>& docks) {
     if (const auto chosen = CalibrationDialog::ask(window, map->calibration(), context))
       map->set_calibration(*chosen);
   });
-  add_choice_menu(window, tr("&Device"), available_devices(), &MainWindow::device, &MainWindow::set_device);
+  // Each device with its free memory; with several GPUs also all of them, the layers placed over them.
+  add_choice_menu(window, tr("&Device"), available_devices(), &MainWindow::device, &MainWindow::set_device,
+                  describe_device);
   add_choice_menu(window, tr("&Precision"), dtype_names(), &MainWindow::dtype, &MainWindow::set_dtype);
   add_view_menu(window, docks);
   HelpMenu::add(window);
@@ -129,23 +131,32 @@ void WindowMenus::add_file_menu(MainWindow* window) {
 void WindowMenus::add_choice_menu(MainWindow* window, const QString& title,
                                   const std::vector<std::string>& names,
                                   const QString& (MainWindow::*current)() const,
-                                  bool (MainWindow::*choose)(const QString&, QString*)) {
+                                  bool (MainWindow::*choose)(const QString&, QString*),
+                                  const std::function<std::string(const std::string&)>& label) {
   QMenu* menu = window->menuBar()->addMenu(title);
   auto* group = new QActionGroup(menu);
   for (const std::string& name : names) {
-    QAction* action = menu->addAction(QString::fromStdString(name));
+    const QString value = QString::fromStdString(name);
+    QAction* action = menu->addAction(value);
+    action->setData(value);
     action->setCheckable(true);
-    action->setChecked(action->text() == (window->*current)());
+    action->setChecked(value == (window->*current)());
     group->addAction(action);
-    QObject::connect(
-        action, &QAction::triggered, window,
-        window->guarded(tr("Cannot use %1").arg(action->text()), [window, action, group, current, choose] {
-          QString error;
-          if ((window->*choose)(action->text(), &error)) return;
-          warn(window, tr("Cannot use %1").arg(action->text()), error);
-          for (QAction* other : group->actions()) other->setChecked(other->text() == (window->*current)());
-        }));
+    QObject::connect(action, &QAction::triggered, window,
+                     window->guarded(tr("Cannot use %1").arg(value), [window, value, group, current, choose] {
+                       QString error;
+                       if ((window->*choose)(value, &error)) return;
+                       warn(window, tr("Cannot use %1").arg(value), error);
+                       for (QAction* other : group->actions())
+                         other->setChecked(other->data().toString() == (window->*current)());
+                     }));
   }
+  auto relabel = [group, label] {
+    for (QAction* action : group->actions())
+      action->setText(QString::fromStdString(label(action->data().toString().toStdString())));
+  };
+  relabel();
+  QObject::connect(menu, &QMenu::aboutToShow, menu, relabel);
 }
 
 }  // namespace llmdrop::workbench

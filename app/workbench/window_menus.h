@@ -4,6 +4,7 @@
 // through the window (MainWindow::guarded).
 #include <QCoreApplication>
 #include <QList>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,14 @@ class WindowMenus {
  private:
   static void add_file_menu(MainWindow* window);
   static void add_view_menu(MainWindow* window, const QList<QDockWidget*>& docks);
-  // `choose` applies one of `names` or says why it cannot; then the check mark goes back to `current`.
-  static void add_choice_menu(MainWindow* window, const QString& title, const std::vector<std::string>& names,
-                              const QString& (MainWindow::*current)() const,
-                              bool (MainWindow::*choose)(const QString&, QString*));
+  // `choose` applies one of `names` or says why it cannot; then the check mark goes back to `current`. Each
+  // entry reads label(name), made again whenever the menu opens (e.g. a device's free memory).
+  static void add_choice_menu(
+      MainWindow* window, const QString& title, const std::vector<std::string>& names,
+      const QString& (MainWindow::*current)() const, bool (MainWindow::*choose)(const QString&, QString*),
+      const std::function<std::string(const std::string&)>& label = [](const std::string& name) {
+        return name;
+      });
 };
 
 }  // namespace llmdrop::workbench

@@ -3,8 +3,12 @@
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "checkpoint/model_config.h"
 #include "model/device_list.h"
+#include "model/device_memory.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -34,20 +38,48 @@ c10::Device parse_device(const std::string& name) {
 
 std::vector<std::string> available_devices() {
   std::vector<std::string> devices = {"cpu"};
+  std::string gpus;
   if (at::hasCUDA())
-    for (size_t i = 0; i < at::getNumGPUs(); ++i) devices.push_back("cuda:" + std::to_string(i));
+    for (size_t i = 0; i < at::getNumGPUs(); ++i) {
+      devices.push_back("cuda:" + std::to_string(i));
+      gpus += (i ? "," : "") + devices.back();
+    }
+  if (devices.size() > 2) devices.push_back(gpus);
+  return devices;
+}
+
+std::vector<std::string> split_devices(const std::string& names) {
+  std::vector<std::string> devices;
+  for (size_t start = 0; start <= names.size();) {
+    const size_t comma = std::min(names.find(',', start), names.size());
+    devices.push_back(names.substr(start, comma - start));
+    start = comma + 1;
+  }
   return devices;
 }
 
 void check_device(const std::string& name) {
-  parse_device(name);
+  for (const auto& device : split_devices(name)) parse_device(device);
+}
+
+std::string describe_device(const std::string& name) {
+  const std::vector<std::string> devices = split_devices(name);
+  std::string free;
+  for (const auto& device : devices) {
+    char gigabytes[32];
+    std::snprintf(gigabytes, sizeof gigabytes, "%.1f",
+                  static_cast<double>(available_memory_bytes(parse_device(device))) / 1e9);
+    free += (free.empty() ? "" : " + ") + std::string(gigabytes);
+  }
+  return (devices.size() > 1 ? "all GPUs: " : "") + name + " (" + free + " GB free)";
 }
 
 std::vector<std::string> dtype_names() {
   return {"auto", "float32", "bfloat16", "float16"};
 }
 
-void check_dtype(const std::string& device, const std::string& dtype) {
+namespace {
+void check_dtype_on(const std::string& device, const std::string& dtype) {
   const c10::Device where = parse_device(device);
   const c10::ScalarType type = parse_dtype(dtype, ModelConfig{}, where);
   try {  // e.g. Debian's CPU libtorch 1.13 has no float16 matrix products
@@ -58,9 +90,14 @@ void check_dtype(const std::string& device, const std::string& dtype) {
                     " matrix products)");
   }
 }
+}  // namespace
+
+void check_dtype(const std::string& devices, const std::string& dtype) {
+  for (const auto& device : split_devices(devices)) check_dtype_on(device, dtype);
+}
 
 std::string resolve_dtype(const std::string& device, const std::string& dtype, const ModelConfig& config) {
-  return dtype_name(parse_dtype(dtype, config, parse_device(device)));
+  return dtype_name(parse_dtype(dtype, config, parse_device(split_devices(device).front())));
 }
 
 c10::ScalarType parse_dtype(const std::string& name, const ModelConfig& config, c10::Device device) {

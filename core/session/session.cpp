@@ -4,6 +4,7 @@
 
 #include "checkpoint/tokenizer.h"
 #include "model/device.h"
+#include "model/device_list.h"
 #include "model/model.h"
 #include "util/error.h"
 
@@ -12,13 +13,14 @@ namespace llmdrop {
 namespace {
 LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
   LoadOptions load;
-  load.device = options.device;
+  const std::vector<std::string> devices = split_devices(options.device);
+  load.device = devices.front();
+  if (devices.size() > 1) load.placement = devices;
   load.dtype = options.dtype;
   load.drops = plan;
   load.stream_layers = options.stream_layers;
   load.stream_if_needed = options.stream_if_needed;
   load.tensor_parallel = options.tensor_parallel;
-  load.placement = options.placement;
   return load;
 }
 

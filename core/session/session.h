@@ -27,13 +27,12 @@ class Model;
 class Tokenizer;
 
 struct SessionOptions {
-  std::string device = "cpu";
+  std::string device = "cpu";     // or several, "cuda:0,cuda:1": the layers placed over them (device_list.h)
   std::string dtype = "auto";     // float32 on a CPU, the checkpoint's dtype on a GPU
   bool stream_layers = false;     // one decoder layer on the device at a time (LoadOptions::stream_layers)
   bool stream_if_needed = false;  // only when the model would not fit resident
   // This rank's share of every layer (LoadOptions::tensor_parallel); the device must be the rank's.
   std::shared_ptr<const Communicator> tensor_parallel;
-  std::vector<std::string> placement;  // the layers over these devices (LoadOptions::placement)
 };
 
 class Session {

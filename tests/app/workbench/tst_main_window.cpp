@@ -455,6 +455,21 @@ class MainWindowTest : public QObject {
     QCOMPARE(w.device(), QString(has_cuda ? "cuda:0" : "cpu"));
     QVERIFY(w.set_device("cpu"));
     QVERIFY(open_and_score(w, kModel));  // jobs run on the chosen device
+
+    // The menu names each device with its free memory, made again as it opens.
+    QMenu* menu = nullptr;
+    for (QAction* entry : w.menuBar()->actions())
+      if (entry->text() == "&Device") menu = entry->menu();
+    QVERIFY(menu);
+    Q_EMIT menu->aboutToShow();
+    const QString cpu = menu->actions().front()->text();
+    QVERIFY2(QRegularExpression(R"(^cpu \(\d+\.\d GB free\)$)").match(cpu).hasMatch(), qPrintable(cpu));
+    QVERIFY(menu->actions().front()->isChecked());
+    // Several devices as one choice (the menu's "all GPUs" on a machine with several): one model, its layers
+    // placed over them; the map is scored there as on one.
+    QVERIFY2(w.set_device("cpu,cpu", &error), qPrintable(error));
+    QCOMPARE(w.device(), QString("cpu,cpu"));
+    QVERIFY(open_and_score(w, kModel));
   }
 
   // The impact panel follows the plan: estimate at once, held-out perplexity after a pause in editing.
