@@ -6,6 +6,7 @@
 
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "model/memory_plan.h"
 #include "model/model.h"
 #include "session/jobs.h"
 #include "util/atomic_file.h"
@@ -40,7 +41,11 @@ ImportanceScores score_on_ranks(
       const auto t = session->run(job, [](const Model& model) { return model.stream_times(); });
       std::cerr << "[score] streamed layers: " << format_number(t.loading, 3) << " s loading them, "
                 << format_number(t.loading - t.waited, 3) << " s of it hidden behind the computation ("
-                << format_number(100 * (t.loading > 0 ? 1 - t.waited / t.loading : 1), 1) << " %)\n";
+                << format_number(100 * (t.loading > 0 ? 1 - t.waited / t.loading : 1), 1) << " %)"
+                << (t.hidden_on_host > 0 ? "; the hidden states (" + gigabytes(t.hidden_on_host) +
+                                               ") waited in host memory between layers"
+                                         : "")
+                << "\n";
     }
     return scores;
   };

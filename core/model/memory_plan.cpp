@@ -12,8 +12,7 @@
 
 namespace llmdrop {
 
-namespace {
-std::string gigabytes(int64_t bytes) {  // "138.0 GB", or "36 MB" below a gigabyte
+std::string gigabytes(int64_t bytes) {
   char text[32];
   if (bytes >= 1'000'000'000)
     std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
@@ -21,7 +20,6 @@ std::string gigabytes(int64_t bytes) {  // "138.0 GB", or "36 MB" below a gigaby
     std::snprintf(text, sizeof text, "%.0f MB", static_cast<double>(bytes) / 1e6);
   return text;
 }
-}  // namespace
 
 MemoryPlan memory_plan(const ModelConfig& c, c10::ScalarType dtype, const DropPlan& drops, bool streamed) {
   const double element = static_cast<double>(c10::elementSize(dtype));

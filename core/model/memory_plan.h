@@ -35,6 +35,9 @@ struct MemoryPlan {
   }
 };
 
+// "138.0 GB", or "36 MB" below a gigabyte.
+std::string gigabytes(int64_t bytes);
+
 // Weight bytes of a model of `config` in `dtype` with `drops` (linears of a quantized checkpoint at its
 // bits).
 MemoryPlan memory_plan(const ModelConfig& config, c10::ScalarType dtype, const DropPlan& drops,

@@ -470,7 +470,7 @@ void Model::synchronize() const {
 }
 
 Model::StreamTimes Model::stream_times() const {
-  return {stream_loading_, stream_waited_};
+  return {stream_loading_, stream_waited_, stream_hidden_on_host_};
 }
 
 int64_t Model::tensor_parallel_ranks() const {
@@ -618,8 +618,11 @@ void Model::forward_batches(const std::vector<at::Tensor>& ids, HiddenStateObser
     job.report(static_cast<int64_t>(ids.size()), static_cast<int64_t>(ids.size()), "done");
     return;
   }
-  std::vector<Pass> passes;  // (B, T, hidden) per batch, on the device
-  for (const auto& batch : ids) passes.push_back({embed(batch), sequence_inputs(0, batch.size(1))});
+  std::vector<Pass> passes;
+  for (const auto& batch : ids) {
+    check_token_ids(batch);
+    passes.push_back({batch.to(device_, at::kLong), sequence_inputs(0, batch.size(1))});
+  }
   run_layer_major(
       passes, observer, [&](size_t b, const at::Tensor& h) { on_logits(b, logits(h)); }, job);
 }
@@ -639,6 +642,21 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
       return layer;
     });
   };
+  int64_t hidden_bytes = 0;
+  for (const auto& pass : passes)
+    hidden_bytes += pass.ids.numel() * config_.hidden_size * static_cast<int64_t>(c10::elementSize(dtype_));
+  const bool on_host = hidden_bytes > available_memory_bytes(device_) / 2;
+  stream_hidden_on_host_ = on_host ? hidden_bytes : 0;
+  // h to host memory, asynchronously (the end of each layer waits for the stream).
+  auto to_host = [&](const at::Tensor& h) {
+    at::Tensor parked = at::empty(h.sizes(), h.options().device(at::kCPU).pinned_memory(device_.is_cuda()));
+    return parked.copy_(h, /*non_blocking=*/true);
+  };
+  for (auto& pass : passes) {
+    pass.h = embedding_lookup(pass.ids);
+    if (on_host) pass.h = to_host(pass.h);
+    pass.ids.reset();
+  }
   std::future<DecoderLayer> next = prefetch(0);
   for (int64_t i = 0; i < layers; ++i) {
     job.throw_if_cancelled();
@@ -647,7 +665,11 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
     const DecoderLayer layer = next.get();
     stream_waited_ += seconds_since(wait);
     if (i + 1 < layers) next = prefetch(i + 1);
-    for (auto& pass : passes) pass.h = decoder_layer(layer, pass.h, pass.inputs, observer);
+    for (auto& pass : passes) {
+      const at::Tensor out =
+          decoder_layer(layer, pass.h.to(device_, /*non_blocking=*/true), pass.inputs, observer);
+      pass.h = on_host ? to_host(out) : out;
+    }
     // The layer's weights are freed below: its kernels must be done with them first (the next layer's
     // copies, on their own stream, go on meanwhile).
     synchronize_current_stream(device_);
@@ -655,7 +677,7 @@ void Model::run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* obse
   job.report(layers, layers + 1, "head");
   for (size_t b = 0; b < passes.size(); ++b) {
     job.throw_if_cancelled();
-    on_final(b, rms_norm(passes[b].h, final_norm_, config_.rms_norm_eps));
+    on_final(b, rms_norm(passes[b].h.to(device_), final_norm_, config_.rms_norm_eps));
     passes[b] = Pass{};
   }
   job.report(layers + 1, layers + 1, "done");
@@ -769,7 +791,7 @@ void Model::forward_packed_batches(const std::vector<PackedBatch>& batches,
       throw_bad_input(
           "packed input: ids and positions must be (batch, length), visible (batch, length, length)");
     check_token_ids(p.ids);
-    passes.push_back({embedding_lookup(p.ids.to(device_, at::kLong)), packed_inputs(p.positions, p.visible)});
+    passes.push_back({p.ids.to(device_, at::kLong), packed_inputs(p.positions, p.visible)});
   }
   run_layer_major(
       passes, nullptr,

@@ -103,9 +103,11 @@ class Model {
   const std::vector<DecoderLayer>& layers() const { return layers_; }
   bool streamed() const { return streamed_; }
   // A streamed model's layer loads so far: their time on the helper thread, and how much of it the layers'
-  // computation waited for (the rest was hidden behind it).
+  // computation waited for (the rest was hidden behind it); and the hidden states of its last pass over the
+  // layers that waited in host memory between layers (0 when they stayed on the device).
   struct StreamTimes {
     double loading = 0, waited = 0;  // seconds
+    int64_t hidden_on_host = 0;      // bytes
   };
   StreamTimes stream_times() const;
   // This rank's attention heads and key/value heads: the config's, divided by the tensor-parallel ranks.
@@ -239,10 +241,13 @@ class Model {
   // Attention inputs of packed sequences (see forward_packed).
   AttentionInputs packed_inputs(const at::Tensor& positions, const at::Tensor& visible) const;
   // Streamed: every batch's h (B, T, hidden) through each layer in turn, each layer loaded once; then
-  // on_final(b, final-normed h). Progress per layer.
+  // on_final(b, final-normed h). When the hidden states would take more than half of what the device has
+  // free, they wait between layers in host memory (pinned, for a GPU), each batch coming over for its turn.
+  // Progress per layer.
   struct Pass {
-    at::Tensor h;
+    at::Tensor ids;  // (B, T) on the device, checked; embedded by run_layer_major into h (B, T, hidden)
     AttentionInputs inputs;
+    at::Tensor h;
   };
   void run_layer_major(std::vector<Pass>& passes, HiddenStateObserver* observer,
                        const std::function<void(size_t, const at::Tensor&)>& on_final, JobContext& job) const;
@@ -274,6 +279,7 @@ class Model {
   Shard shard_;
   uint64_t serial_;
   mutable std::atomic<double> stream_loading_{0}, stream_waited_{0};  // StreamTimes, seconds
+  mutable std::atomic<int64_t> stream_hidden_on_host_{0};             // StreamTimes, bytes
   DropPlan without_weights_;
   at::Tensor embedding_;   // (V, hidden)
   at::Tensor final_norm_;  // (hidden)

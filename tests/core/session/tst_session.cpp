@@ -1,6 +1,7 @@
 // Sessions: one resident model serves every job; a job's plan is applied by freeing or loading only the
 // changed modules, and gives what a model freshly loaded with that plan gives. Jobs run one at a time, in
 // order.
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <atomic>
@@ -61,6 +62,33 @@ class SessionTest : public QObject {
   // A session whose layers stream (one layer's weights on the device at a time, every sequence passing it
   // before the next) gives the resident session's numbers on the demo model: similarities, NLL, perplexity
   // generated text and lm-eval-style log-likelihoods, with and without drops.
+  // Streamed, hidden states that would take more than half of the device's free memory wait between layers in
+  // host memory (LLMDROP_MEMORY_LIMIT stands for a small device: 16 MB holds the demo model's embeddings,
+  // head and two layers in float32, 12.9 MB, but not 64 × 128 hidden states of 256 floats, 8.4 MB, twice):
+  // the same scores as when they stay.
+  void streamedHiddenStatesWaitInHostMemoryWhenTheyCrowdTheDevice() {
+    const Checkpoint demo =
+        Checkpoint::open(test::data_dir() / ".." / ".." / "resources" / "models" / "demo");
+    ScoreJob request = score_job({});
+    request.samples = 64;
+    request.seq_len = 128;
+    const SessionOptions streamed{test::test_device(), "float32", /*stream_layers=*/true};
+    auto stream_times = [](Session& session) {
+      return session.run(JobContext::silent(), [](const Model& m) { return m.stream_times(); });
+    };
+    Session kept(demo, streamed, {});
+    const ImportanceScores on_device = score(kept, request, JobContext::silent());
+    QCOMPARE(stream_times(kept).hidden_on_host, int64_t(0));
+    qputenv("LLMDROP_MEMORY_LIMIT", "16000000");
+    const auto unset = qScopeGuard([] { qunsetenv("LLMDROP_MEMORY_LIMIT"); });
+    Session parked(demo, streamed, {});
+    const ImportanceScores on_host = score(parked, request, JobContext::silent());
+    QCOMPARE(stream_times(parked).hidden_on_host, int64_t(64 * 128 * 256 * 4));
+    QCOMPARE(on_host.base_nll, on_device.base_nll);
+    for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp})
+      QCOMPARE(on_host.of(kind).cosine, on_device.of(kind).cosine);
+  }
+
   void streamedLayersGiveTheResidentNumbers() {
     const Checkpoint demo =
         Checkpoint::open(test::data_dir() / ".." / ".." / "resources" / "models" / "demo");
