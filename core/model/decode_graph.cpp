@@ -12,6 +12,7 @@
 #include <c10/cuda/CUDAStream.h>
 #endif
 
+#include "distributed/communicator.h"
 #include "model/kv_cache.h"
 #include "model/model.h"
 
@@ -30,12 +31,19 @@ struct DecodeGraph::Impl {
 #endif
 
   Impl(const Model& m, KVCache& c, bool use_graph)
-      // Not yet with tensor parallelism: a capture that failed on one rank only would leave the ranks'
-      // collectives out of step.
-      : model(m),
-        cache(c),
-        want_graph(use_graph && m.device().is_cuda() && !m.streamed() && m.tensor_parallel_ranks() == 1 &&
-                   !m.placed()) {}
+      : model(m), cache(c), want_graph(use_graph && m.device().is_cuda() && !m.streamed() && !m.placed()) {}
+
+  // Whether every tensor-parallel rank captured its step: a graph replayed on some ranks only would leave the
+  // others' collectives waiting, so one failure sends all back to plain steps (the captured collectives never
+  // ran, so the ranks stay in step).
+  bool all_captured(bool captured) const {
+    const Communicator* ranks = model.tensor_parallel();
+    if (!ranks) return captured;
+    at::Tensor failures =
+        at::full({1}, captured ? 0.0 : 1.0, at::TensorOptions().dtype(at::kFloat).device(model.device()));
+    ranks->all_reduce_sum(failures);
+    return failures.item<float>() == 0;
+  }
 
   // The fixed-shape step, run eagerly or captured.
   void run() {
@@ -51,6 +59,7 @@ struct DecodeGraph::Impl {
   // Captures run() on a side stream (the first step ran uncaptured, which warmed up kernels and the
   // allocator). Returns false, leaving plain steps, when capture fails.
   bool capture() {
+    bool captured = false;
     try {
       c10::cuda::device_synchronize();  // the side stream must see the inputs written on the current one
       {
@@ -74,13 +83,14 @@ struct DecodeGraph::Impl {
         graph->capture_end();
       }
       c10::cuda::device_synchronize();
-      return true;
+      captured = true;
     } catch (const std::exception& e) {
       std::cerr << "llmdrop: CUDA graph capture failed, decoding without graphs: " << e.what() << "\n";
-      graph.reset();
-      want_graph = false;
-      return false;
     }
+    if (all_captured(captured)) return true;
+    graph.reset();
+    want_graph = false;
+    return false;
   }
 #endif
 };

@@ -355,6 +355,10 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   const ModelConfig& cfg = checkpoint.config;
   if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
   const bool placed = options.placement.size() > 1;
+  if (placed && options.stream_layers)
+    throw_bad_input("--stream-layers and layers placed over several devices do not combine: choose one");
+  if (placed && options.tensor_parallel)
+    throw_bad_input("tensor parallelism and layers placed over several devices do not combine: choose one");
   const c10::Device device = parse_device(placed ? options.placement.front() : options.device);
   const c10::ScalarType dtype = parse_dtype(options.dtype, cfg, device);
   configure_cpu_compute();  // GPU runs too: tokenizing, sampling and host-side work
@@ -444,10 +448,6 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
 }
 
 void Model::place(const MemoryPlan& memory, const LoadOptions& options) {
-  if (options.stream_layers)
-    throw_bad_input("--stream-layers and layers placed over several devices do not combine: choose one");
-  if (options.tensor_parallel)
-    throw_bad_input("tensor parallelism and layers placed over several devices do not combine: choose one");
   std::vector<c10::Device> devices;
   for (const auto& name : options.placement) devices.push_back(parse_device(name));
   const LayerPlacement placement = place_layers(memory, static_cast<int>(devices.size()));

@@ -116,6 +116,7 @@ class Model {
   };
   const Shard& shard() const { return shard_; }
   int64_t tensor_parallel_ranks() const;  // 1 without tensor parallelism
+  const Communicator* tensor_parallel() const { return tensor_parallel_.get(); }  // null without
 
   // A model of `config`'s shape with random weights made on the device (normal, std 0.02; norms 1), for speed
   // and memory studies without a checkpoint. Each tensor's values depend only on `seed` and its name, so
@@ -193,7 +194,7 @@ class Model {
   // heads or the MLP width do not divide by the ranks, or the checkpoint is quantized.
   void split_over(std::shared_ptr<const Communicator> group);
   // Places the layers over options.placement's devices (LoadOptions::placement), before any is loaded;
-  // BadInput when a device cannot hold its share or with streaming or tensor parallelism.
+  // BadInput when a device cannot hold its share.
   void place(const MemoryPlan& memory, const LoadOptions& options);
   // BadInput for a layer index out of range or a kept module without weights.
   void check_plan(const DropPlan& plan) const;

@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/ranks.h"
 #include "model/generation.h"
 #include "model/model.h"
 
@@ -46,10 +47,17 @@ void run_generate(const ArgParser& p) {
   if (!(options.top_p > 0 && options.top_p <= 1)) throw UsageError("--top-p must be in (0, 1]");
   if (!std::isfinite(options.temperature) || options.temperature < 0)
     throw UsageError("--temperature must be a finite number >= 0");
-  const auto session = open_session(ckpt, run_options(p, ckpt.config));
-  const auto new_ids = run_job("generate", [&](JobContext& job) {
-    return session->run(job, [&](const Model& model) { return generate(model, prompt, options, job); });
-  });
+  const RunOptions run = run_options(p, ckpt.config);
+  const Ranks ranks = open_ranks(p, run);
+  if (ranks.any() && ranks.parallelism == Parallelism::Data)
+    throw UsageError("generate continues one prompt: with several devices give --parallel tensor or layers");
+  // Every tensor-parallel rank decodes the same tokens (its share of every layer); the lead prints them.
+  const auto new_ids = on_ranks<std::vector<int64_t>>(
+      ranks, "generate", [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
+        Session session(ckpt, ranks.session_options(run, rank), run.drops, job);
+        return session.run(job, [&](const Model& model) { return generate(model, prompt, options, job); });
+      });
+  if (!ranks.lead()) return;
   if (!tok) {
     if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}});
     for (size_t i = 0; i < new_ids.size(); ++i) std::cout << (i ? "," : "") << new_ids[i];
@@ -76,6 +84,7 @@ Command generate_command() {
             p.add_option("top-p", "P", "nucleus sampling mass", "1.0");
             p.add_option("seed", "N", "random seed for sampling", "0");
             add_no_cuda_graphs_flag(p);
+            add_devices_options(p);
           },
           run_generate};
 }

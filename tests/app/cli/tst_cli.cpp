@@ -446,6 +446,27 @@ class CliTest : public QObject {
     QVERIFY(alone.err.find("--parallel layers needs at least two --devices") != std::string::npos);
   }
 
+  // Generation on several devices: two tensor-parallel Gloo ranks, and the layers placed over two devices,
+  // continue the prompt with one device's tokens; data parallelism has nothing to split and is refused.
+  void generateOnSeveralDevicesGivesOneDevicesTokens() {
+    const QStringList args = {"generate",         model("llama"), "--ids", "1,5,9,2",
+                              "--max-new-tokens", "12",           "--json"};
+    const Run one = run_cli(args);
+    QVERIFY2(one.code == 0, one.err.c_str());
+    QCOMPARE(one.json()["new_ids"].size(), size_t(12));
+    for (const char* how : {"tensor", "layers"}) {
+      const Run several = run_cli(QStringList(args) << "--devices"
+                                                    << "cpu,cpu"
+                                                    << "--parallel" << how);
+      QVERIFY2(several.code == 0, several.err.c_str());
+      QCOMPARE(several.json()["new_ids"], one.json()["new_ids"]);
+    }
+    const Run data = run_cli(QStringList(args) << "--devices"
+                                               << "cpu,cpu");
+    QCOMPARE(data.code, 2);
+    QVERIFY(data.err.find("give --parallel tensor or layers") != std::string::npos);
+  }
+
   // On two cores the windows run one per core (for_each_on_cores), on one in order: the same value to the
   // last digit.
   void perplexityIsTheSameOnOneCoreAndOnTwo() {
