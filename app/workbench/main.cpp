@@ -80,9 +80,11 @@ int run(QApplication& app) {
           "with --screenshot: after the importance map, compare plan A (the N least important attention "
           "layers) with plan B (the N least important blocks) in the compare view, then save"),
       QStringLiteral("N"));
-  QCommandLineOption device(QStringLiteral("device"),
-                            QStringLiteral("where jobs run: cpu (default) or cuda:N"),
-                            QStringLiteral("DEVICE"), QStringLiteral("cpu"));
+  QCommandLineOption device(
+      QStringLiteral("device"),
+      QStringLiteral(
+          "where jobs run: cpu (default), cuda:N, or several as cuda:0,cuda:1 (the layers placed over them)"),
+      QStringLiteral("DEVICE"), QStringLiteral("cpu"));
   QCommandLineOption project(QStringLiteral("project"),
                              QStringLiteral("open this project file (File → Save project) instead of MODEL"),
                              QStringLiteral("FILE"));
