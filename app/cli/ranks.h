@@ -15,6 +15,7 @@
 #include "cli/progress.h"
 #include "distributed/communicator.h"
 #include "jobs/job.h"
+#include "session/session.h"
 
 namespace llmdrop::cli {
 
@@ -70,6 +71,26 @@ Result on_ranks(const Ranks& ranks, const std::string& what,
     lead = work(rank, job);  // only this thread writes it
   });
   return std::move(*lead);
+}
+
+// A command that runs one model on `ckpt` (no samples to split): on run's device, on tensor-parallel ranks
+// (the lead's result) or with its layers placed over the devices; data parallelism is refused.
+template <class Result>
+Result on_one_model(const Ranks& ranks, const Checkpoint& ckpt, const RunOptions& run,
+                    const std::string& what, const std::function<Result(const Model&, JobContext&)>& work) {
+  if (ranks.any() && ranks.parallelism == Parallelism::Data)
+    throw UsageError(what + " runs one model: with several devices give --parallel tensor or layers");
+  if (!ranks.any()) {  // one process, one model: its load reported on its own ("[load] …")
+    JobContext loading = progress_printer("load");
+    const auto session = Session::load(ckpt, ranks.session_options(run, nullptr), run.drops, loading);
+    return run_job(what, [&](JobContext& job) {
+      return session->run(job, [&](const Model& model) { return work(model, job); });
+    });
+  }
+  return on_ranks<Result>(ranks, what, [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
+    Session session(ckpt, ranks.session_options(run, rank), run.drops, job);
+    return session.run(job, [&](const Model& model) { return work(model, job); });
+  });
 }
 
 }  // namespace llmdrop::cli

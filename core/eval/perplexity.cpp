@@ -119,7 +119,8 @@ PerplexityResult TextPerplexity::measure(const Model& model, JobContext& job) {
         },
         pass);
   } else {
-    for_each_on_cores(n, model.device().is_cpu(), measure_window);
+    // Tensor-parallel ranks run their collectives in the same order only when the windows go in turn.
+    for_each_on_cores(n, model.device().is_cpu() && model.tensor_parallel_ranks() == 1, measure_window);
   }
   PerplexityResult result;
   double nll_sum = 0;

@@ -49,14 +49,10 @@ void run_generate(const ArgParser& p) {
     throw UsageError("--temperature must be a finite number >= 0");
   const RunOptions run = run_options(p, ckpt.config);
   const Ranks ranks = open_ranks(p, run);
-  if (ranks.any() && ranks.parallelism == Parallelism::Data)
-    throw UsageError("generate continues one prompt: with several devices give --parallel tensor or layers");
   // Every tensor-parallel rank decodes the same tokens (its share of every layer); the lead prints them.
-  const auto new_ids = on_ranks<std::vector<int64_t>>(
-      ranks, "generate", [&](const std::shared_ptr<Communicator>& rank, JobContext& job) {
-        Session session(ckpt, ranks.session_options(run, rank), run.drops, job);
-        return session.run(job, [&](const Model& model) { return generate(model, prompt, options, job); });
-      });
+  const auto new_ids = on_one_model<std::vector<int64_t>>(
+      ranks, ckpt, run, "generate",
+      [&](const Model& model, JobContext& job) { return generate(model, prompt, options, job); });
   if (!ranks.lead()) return;
   if (!tok) {
     if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}});

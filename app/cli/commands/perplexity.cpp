@@ -5,6 +5,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/ranks.h"
 #include "eval/perplexity.h"
 #include "model/model.h"
 #include "util/input.h"
@@ -17,13 +18,14 @@ void run_perplexity(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const Tokenizer tok = Tokenizer::open(ckpt.dir, ckpt.config);
   const auto tokens = tok.encode(read_file(p.value("data")));
-  const auto session = open_session(ckpt, run_options(p, ckpt.config));
-  const auto r = run_job("perplexity", [&](JobContext& job) {
-    return session->run(job, [&](const Model& model) {
-      return perplexity(model, tokens, tok.bos_id(), p.integer("seq-len", 1, kMaxLength),
-                        p.integer("max-windows", 0, kMaxCount), job);
-    });
-  });
+  const RunOptions run = run_options(p, ckpt.config);
+  const Ranks ranks = open_ranks(p, run);
+  const auto r = on_one_model<PerplexityResult>(
+      ranks, ckpt, run, "perplexity", [&](const Model& model, JobContext& job) {
+        return perplexity(model, tokens, tok.bos_id(), p.integer("seq-len", 1, kMaxLength),
+                          p.integer("max-windows", 0, kMaxCount), job);
+      });
+  if (!ranks.lead()) return;
   if (p.flag("json"))
     return print_json(
         {{"ppl", r.ppl}, {"tokens", r.tokens}, {"windows", r.windows}, {"mean_nll", r.mean_nll}});
@@ -40,6 +42,7 @@ Command perplexity_command() {
             p.add_option("seq-len", "N", "window length including BOS", "256");
             p.add_option("max-windows", "N", "score at most N windows (0 = all)", "0");
             add_stream_layers_flag(p);
+            add_devices_options(p);
           },
           run_perplexity};
 }

@@ -446,25 +446,37 @@ class CliTest : public QObject {
     QVERIFY(alone.err.find("--parallel layers needs at least two --devices") != std::string::npos);
   }
 
-  // Generation on several devices: two tensor-parallel Gloo ranks, and the layers placed over two devices,
-  // continue the prompt with one device's tokens; data parallelism has nothing to split and is refused.
-  void generateOnSeveralDevicesGivesOneDevicesTokens() {
-    const QStringList args = {"generate",         model("llama"), "--ids", "1,5,9,2",
-                              "--max-new-tokens", "12",           "--json"};
-    const Run one = run_cli(args);
-    QVERIFY2(one.code == 0, one.err.c_str());
-    QCOMPARE(one.json()["new_ids"].size(), size_t(12));
+  // The commands that run one model (generate, perplexity) on several devices: two tensor-parallel Gloo ranks
+  // and the layers placed over two devices give one device's tokens and perplexity (the windows in turn under
+  // tensor parallelism: ranks running windows on two cores at once would mix their collectives); data
+  // parallelism has nothing to split and is refused.
+  void oneModelCommandsOnSeveralDevicesGiveOneDevicesResults() {
+    const QString text = QString::fromStdString(
+        (data_dir() / ".." / ".." / "resources" / "text" / "demo_heldout.txt").string());
+    const QStringList generate = {"generate",         model("llama"), "--ids", "1,5,9,2",
+                                  "--max-new-tokens", "12",           "--json"},
+                      perplexity = {"perplexity", model("llama"),  "--data", text,    "--seq-len",
+                                    "32",         "--max-windows", "8",      "--json"};
+    const Run tokens = run_cli(generate), ppl = run_cli(perplexity);
+    QVERIFY2(tokens.code == 0 && ppl.code == 0, (tokens.err + ppl.err).c_str());
+    QCOMPARE(tokens.json()["new_ids"].size(), size_t(12));
     for (const char* how : {"tensor", "layers"}) {
-      const Run several = run_cli(QStringList(args) << "--devices"
-                                                    << "cpu,cpu"
-                                                    << "--parallel" << how);
-      QVERIFY2(several.code == 0, several.err.c_str());
-      QCOMPARE(several.json()["new_ids"], one.json()["new_ids"]);
+      const QStringList several = {"--devices", "cpu,cpu", "--parallel", how};
+      const Run t = run_cli(QStringList(generate) << several),
+                q = run_cli(QStringList(perplexity) << several);
+      QVERIFY2(t.code == 0 && q.code == 0, (t.err + q.err).c_str());
+      QCOMPARE(t.json()["new_ids"], tokens.json()["new_ids"]);
+      const double one = ppl.json()["ppl"].get<double>(), theirs = q.json()["ppl"].get<double>();
+      QVERIFY2(std::abs(theirs - one) < 1e-6 * one,
+               qPrintable(QString("%1: %2 vs %3").arg(how).arg(theirs).arg(one)));
     }
-    const Run data = run_cli(QStringList(args) << "--devices"
-                                               << "cpu,cpu");
-    QCOMPARE(data.code, 2);
-    QVERIFY(data.err.find("give --parallel tensor or layers") != std::string::npos);
+    for (const QStringList& args : {generate, perplexity}) {
+      const Run data = run_cli(QStringList(args) << "--devices"
+                                                 << "cpu,cpu");
+      QCOMPARE(data.code, 2);
+      QVERIFY(data.err.find("runs one model: with several devices give --parallel tensor or layers") !=
+              std::string::npos);
+    }
   }
 
   // On two cores the windows run one per core (for_each_on_cores), on one in order: the same value to the
