@@ -6,6 +6,7 @@
 #include "cli/progress.h"
 #include "export/exporter.h"
 #include "model/device.h"
+#include "model/device_list.h"
 #include "model/shapes.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -74,7 +75,7 @@ RunOptions run_options(const ArgParser& p, const ModelConfig& config) {
   std::string device_name = p.value("device");
   if (!p.has("device") && p.has("devices")) {
     const std::string list = p.value("devices");
-    device_name = list == "all" ? "cuda" : list.substr(0, list.find(','));
+    device_name = list == "all" ? "cuda" : split_devices(list).front();
   }
   const c10::Device device = parse_device(device_name);
   RunOptions run{device, parse_dtype(p.value("dtype"), config, device), config.drops,

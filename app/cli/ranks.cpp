@@ -78,7 +78,7 @@ Ranks open_ranks(const ArgParser& p, const RunOptions& run) {
   }
   if (ranks.parallelism == Parallelism::Layers) {
     if (devices.size() < 2) throw UsageError("--parallel layers needs at least two --devices");
-    for (const auto& d : devices) ranks.placement += (ranks.placement.empty() ? "" : ",") + d.str();
+    ranks.placement = device_list(devices);
     return ranks;
   }
   ranks.here = Communicator::in_process(devices);

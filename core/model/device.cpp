@@ -4,11 +4,11 @@
 #include <ATen/Context.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "checkpoint/model_config.h"
 #include "model/device_list.h"
 #include "model/device_memory.h"
+#include "model/memory_plan.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -34,6 +34,12 @@ c10::Device parse_device(const std::string& name) {
     return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
   }
   throw_bad_input("device '" + name + "' is not cpu, cuda or cuda:N");
+}
+
+std::string device_list(const std::vector<c10::Device>& devices) {
+  std::string names;
+  for (const c10::Device d : devices) names += (names.empty() ? "" : ",") + d.str();
+  return names;
 }
 
 std::vector<std::string> available_devices() {
@@ -65,13 +71,9 @@ void check_device(const std::string& name) {
 std::string describe_device(const std::string& name) {
   const std::vector<std::string> devices = split_devices(name);
   std::string free;
-  for (const auto& device : devices) {
-    char gigabytes[32];
-    std::snprintf(gigabytes, sizeof gigabytes, "%.1f",
-                  static_cast<double>(available_memory_bytes(parse_device(device))) / 1e9);
-    free += (free.empty() ? "" : " + ") + std::string(gigabytes);
-  }
-  return (devices.size() > 1 ? "all GPUs: " : "") + name + " (" + free + " GB free)";
+  for (const auto& device : devices)
+    free += (free.empty() ? "" : " + ") + gigabytes(available_memory_bytes(parse_device(device)));
+  return (devices.size() > 1 ? "all GPUs: " : "") + name + " (" + free + " free)";
 }
 
 std::vector<std::string> dtype_names() {

@@ -16,7 +16,7 @@ std::vector<std::string> available_devices();
 std::vector<std::string> split_devices(const std::string& names);
 // Throws BadInput for a malformed name or a device this build or machine does not have (as parse_device).
 void check_device(const std::string& name);
-// For a menu: "cuda:0 (79.3 GB free)", "all GPUs: cuda:0,cuda:1 (79.3 + 79.3 GB free)", "cpu (24.7 GB
+// For a menu: "cuda:0 (79.3 GB free)", "all GPUs: cuda:0,cuda:1 (79.3 GB + 79.3 GB free)", "cpu (24.7 GB
 // free)": what a model's weights can take there now.
 std::string describe_device(const std::string& name);
 // The precisions a model can run in: "auto" (the checkpoint's on a GPU, float32 on the CPU), then the

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checkpoint/model_config.h"
+#include "model/device.h"
 #include "util/error.h"
 
 namespace llmdrop {
@@ -83,16 +84,12 @@ LayerPlacement place_layers(const MemoryPlan& plan, int devices) {
 void check_placement(const LayerPlacement& placement, const std::vector<c10::Device>& devices,
                      const std::function<int64_t(c10::Device)>& available) {
   std::map<std::string, int64_t> needs;
-  std::string names;
-  for (size_t d = 0; d < devices.size(); ++d) {
-    needs[devices[d].str()] += placement.bytes[d];
-    names += (d ? "," : "") + devices[d].str();
-  }
+  for (size_t d = 0; d < devices.size(); ++d) needs[devices[d].str()] += placement.bytes[d];
   for (const auto& [name, bytes] : needs) {
     const int64_t free = available(c10::Device(name));
     if (!fits(MemoryPlan{.fixed = bytes}, free))
-      throw_bad_input("placed over " + names + ", the model needs " + gigabytes(bytes) + " of weights on " +
-                      name + ", which has " + gigabytes(free) +
+      throw_bad_input("placed over " + device_list(devices) + ", the model needs " + gigabytes(bytes) +
+                      " of weights on " + name + ", which has " + gigabytes(free) +
                       " free: add a device, use --stream-layers or drop more modules");
   }
 }

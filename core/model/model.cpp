@@ -354,17 +354,17 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
                                    uint64_t seed) {
   const ModelConfig& cfg = checkpoint.config;
   if (cfg.mlp_bias) throw_bad_input("mlp_bias: true is not supported yet");
-  const bool placed = options.placement.size() > 1;
+  std::vector<c10::Device> devices;
+  for (const auto& name : split_devices(options.device)) devices.push_back(parse_device(name));
+  const bool placed = devices.size() > 1;
   if (placed && options.stream_layers)
     throw_bad_input("--stream-layers and layers placed over several devices do not combine: choose one");
   if (placed && options.tensor_parallel)
     throw_bad_input("tensor parallelism and layers placed over several devices do not combine: choose one");
-  const c10::Device device = parse_device(placed ? options.placement.front() : options.device);
+  const c10::Device device = devices.front();
   const c10::ScalarType dtype = parse_dtype(options.dtype, cfg, device);
-  configure_cpu_compute();  // GPU runs too: tokenizing, sampling and host-side work
-  // e.g. float16 on a CPU libtorch without half matmuls
-  for (const auto& name : placed ? options.placement : std::vector{options.device})
-    check_dtype(name, dtype_name(dtype));
+  configure_cpu_compute();                         // GPU runs too: tokenizing, sampling and host-side work
+  check_dtype(options.device, dtype_name(dtype));  // e.g. float16 on a CPU libtorch without half matmuls
   const DropPlan plan = options.drops ? *options.drops : cfg.drops;
   c10::InferenceMode inference;
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
@@ -374,7 +374,7 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   MemoryPlan memory =
       memory_plan(cfg, dtype, plan, options.stream_layers).split(model->tensor_parallel_ranks());
   if (placed) {
-    model->place(memory, options);
+    model->place(memory, devices);
   } else {
     const int64_t available = available_memory_bytes(device);
     if (options.stream_if_needed && !fits(memory, available)) memory.streamed = true;
@@ -447,9 +447,7 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
   drops_ = plan;
 }
 
-void Model::place(const MemoryPlan& memory, const LoadOptions& options) {
-  std::vector<c10::Device> devices;
-  for (const auto& name : options.placement) devices.push_back(parse_device(name));
+void Model::place(const MemoryPlan& memory, const std::vector<c10::Device>& devices) {
   const LayerPlacement placement = place_layers(memory, static_cast<int>(devices.size()));
   check_placement(placement, devices, available_memory_bytes);
   for (size_t i = 0; i < layer_devices_.size(); ++i)

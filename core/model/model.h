@@ -53,6 +53,10 @@ struct DecoderLayer {
 };
 
 struct LoadOptions {
+  // One device, or several as a list ("cuda:0,cuda:1", device_list.h): one model (accelerate's
+  // device_map="auto"), the layers in contiguous ranges over the devices, balanced by bytes, the embeddings
+  // on the first and the head on the last; the hidden states move at a range's end, so one device works at a
+  // time. Several devices do not combine with streaming or tensor parallelism.
   std::string device = "cpu";
   std::string dtype = "auto";
   std::optional<DropPlan> drops;  // overrides config.json's drop lists
@@ -64,11 +68,6 @@ struct LoadOptions {
   // Tensor parallel: this rank holds its share of every layer (its query and key/value heads, its columns of
   // gate|up and rows of down) on its device, and the ranks sum the o and down projections' partial outputs.
   std::shared_ptr<const Communicator> tensor_parallel;
-  // Several devices, one model (accelerate's device_map="auto"): the layers in contiguous ranges over these
-  // devices, balanced by bytes, the embeddings on the first and the head on the last; the hidden states move
-  // at a range's end, so one device works at a time. Replaces `device`; not with streaming or tensor
-  // parallelism.
-  std::vector<std::string> placement;
 };
 
 class Model {
@@ -193,9 +192,9 @@ class Model {
   // Holds only this rank's share of each layer from now on (before any layer is loaded); BadInput when the
   // heads or the MLP width do not divide by the ranks, or the checkpoint is quantized.
   void split_over(std::shared_ptr<const Communicator> group);
-  // Places the layers over options.placement's devices (LoadOptions::placement), before any is loaded;
-  // BadInput when a device cannot hold its share.
-  void place(const MemoryPlan& memory, const LoadOptions& options);
+  // Places the layers over `devices` (LoadOptions::device), before any is loaded; BadInput when a device
+  // cannot hold its share.
+  void place(const MemoryPlan& memory, const std::vector<c10::Device>& devices);
   // BadInput for a layer index out of range or a kept module without weights.
   void check_plan(const DropPlan& plan) const;
   // A checkpoint tensor (a view of the mapped file), or a random one made on `device`.

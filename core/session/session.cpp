@@ -4,7 +4,6 @@
 
 #include "checkpoint/tokenizer.h"
 #include "model/device.h"
-#include "model/device_list.h"
 #include "model/model.h"
 #include "util/error.h"
 
@@ -13,9 +12,7 @@ namespace llmdrop {
 namespace {
 LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
   LoadOptions load;
-  const std::vector<std::string> devices = split_devices(options.device);
-  load.device = devices.front();
-  if (devices.size() > 1) load.placement = devices;
+  load.device = options.device;
   load.dtype = options.dtype;
   load.drops = plan;
   load.stream_layers = options.stream_layers;
@@ -23,25 +20,19 @@ LoadOptions load_options(const SessionOptions& options, const DropPlan& plan) {
   load.tensor_parallel = options.tensor_parallel;
   return load;
 }
-
-std::string device_names(const Model& model) {  // "cuda:0", or "cuda:0,cuda:1" for placed layers
-  std::string names;
-  for (const c10::Device d : model.devices()) names += (names.empty() ? "" : ",") + d.str();
-  return names;
-}
 }  // namespace
 
 Session::Session(Checkpoint checkpoint, const SessionOptions& options, const DropPlan& plan, JobContext& job)
     : checkpoint_(std::move(checkpoint)) {
   model_ = Model::load_in_job(checkpoint_, load_options(options, plan), job);
-  device_ = device_names(*model_);
+  device_ = device_list(model_->devices());
   dtype_ = dtype_name(model_->dtype());
   streamed_ = model_->streamed();
 }
 
 Session::Session(Checkpoint checkpoint, std::unique_ptr<Model> model)
     : checkpoint_(std::move(checkpoint)), model_(std::move(model)) {
-  device_ = device_names(*model_);
+  device_ = device_list(model_->devices());
   dtype_ = dtype_name(model_->dtype());
   streamed_ = model_->streamed();
 }

@@ -242,7 +242,7 @@ class ParallelTest : public QObject {
     EXPECT_ERROR(BadInput, score_layers(*model, random_ids(2, 16), options), "at least 3 calibration blocks");
     // Layers placed over several devices are one model: not also split or streamed.
     LoadOptions placed = float32({});
-    placed.placement = {"cpu", "cpu"};
+    placed.device = "cpu,cpu";
     placed.tensor_parallel = three[0];
     EXPECT_ERROR(BadInput, Model::load(demo(), placed),
                  "tensor parallelism and layers placed over several devices do not combine");
