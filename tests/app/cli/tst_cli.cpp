@@ -432,6 +432,14 @@ class CliTest : public QObject {
     const Run layers = run_cli(placed, tmp.path());
     QVERIFY2(layers.code == 0, layers.err.c_str());
     QVERIFY(largest_difference(layers) < 1e-12);
+    // The layers really were placed (on the CPU both ranges are the same memory, so the scores alone cannot
+    // tell): a small device refuses the placement, counting both shares on it.
+    const Run crowded = run_cli(placed, tmp.path(), {{"LLMDROP_MEMORY_LIMIT", "1000"}});
+    QCOMPARE(crowded.code, 2);
+    QVERIFY(llmdrop::test::ends_with_one_error(crowded.err));
+    QVERIFY2(crowded.err.find("placed over cpu,cpu, the model needs") != std::string::npos &&
+                 crowded.err.find("of weights on cpu, which has 0 MB free") != std::string::npos,
+             crowded.err.c_str());
     const Run streamed = run_cli(QStringList(placed) << "--stream-layers", tmp.path());
     QCOMPARE(streamed.code, 2);
     QVERIFY(llmdrop::test::ends_with_one_error(streamed.err));
