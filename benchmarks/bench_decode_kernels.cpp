@@ -197,7 +197,8 @@ int main(int argc, char** argv) {
     const at::Tensor mask = at::zeros({1, 1, 1, capacity}, opts)
                                 .index_fill_(3, at::arange(context, capacity, opts.dtype(at::kLong)),
                                              -std::numeric_limits<float>::infinity());
-    const at::Tensor q = apply_rope(qkv.narrow(0, 0, heads * d).view({1, heads, 1, d}), rope);
+    const at::Tensor q = apply_rope(qkv.narrow(0, 0, heads * d).view({1, heads, 1, d}),
+                                    rope_tables(inv_freq, context - 1, 1, at::kBFloat16));  // (1, H, 1, D)
     auto aten = [&](int i) {
       const int64_t group = heads / kv_heads;
       auto expand = [&](const at::Tensor& t) {

@@ -66,6 +66,20 @@ std::pair<double, std::vector<double>> run_round(const Model& model, const at::T
   return {prefill, step_seconds};
 }
 
+// Bytes read + written per second by a 1 GiB copy on `device` (tools/bench_speed_reference.py measures it
+// the same way); 0 on the CPU.
+double copy_bandwidth(c10::Device device) {
+  if (!device.is_cuda()) return 0;
+  const at::Tensor from = at::empty({int64_t(1) << 30}, at::TensorOptions().dtype(at::kByte).device(device));
+  at::Tensor to = at::empty_like(from);
+  for (int i = 0; i < 3; ++i) to.copy_(from);
+  synchronize(device);
+  const auto start = Clock::now();
+  for (int i = 0; i < 10; ++i) to.copy_(from);
+  synchronize(device);
+  return 2.0 * 10 * double(from.numel()) / seconds_since(start);
+}
+
 }  // namespace
 
 std::vector<SpeedRound> default_speed_rounds() {
@@ -106,6 +120,8 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
       release_memory();
     }
   }
+  const double bandwidth = copy_bandwidth(device);
+  release_memory();
   std::vector<SpeedResult> results;
   for (size_t i = 0; i < options.rounds.size(); ++i) {
     const SpeedRound& round = options.rounds[i];
@@ -117,6 +133,10 @@ std::vector<SpeedResult> measure_speed(const Model& model, const SpeedOptions& o
     r.context = round.context;
     r.new_tokens = round.new_tokens;
     r.kv_cache_bytes = model.kv_bytes_per_token() * batch * (round.context + round.new_tokens);
+    r.decode_step_bytes = model.decode_weight_bytes() +
+                          model.kv_bytes_per_token() * batch * (round.context + round.new_tokens / 2);
+    r.copy_bandwidth = bandwidth;
+    r.roofline_tokens_per_second = double(batch) * bandwidth / double(r.decode_step_bytes);
     release_memory();
     for (const c10::Device d : model.devices()) reset_peak_memory(d);
     try {

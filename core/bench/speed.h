@@ -35,6 +35,11 @@ struct SpeedResult {
   double decode_tokens_per_second = 0, decode_p50_ms = 0, decode_p90_ms = 0;
   int64_t peak_memory_bytes = 0;  // the fullest device's when the layers are placed over several
   int64_t kv_cache_bytes = 0;     // the cache of this round (context + new tokens, batch)
+  // The decode roofline on a GPU: each step reads every weight (Model::decode_weight_bytes) and the cache up
+  // to its position (on average context + new tokens / 2) once, at the device's copy bandwidth (a 1 GiB
+  // device-to-device copy, bytes read + written per second, measured once per measure_speed); 0 on the CPU.
+  int64_t decode_step_bytes = 0;
+  double copy_bandwidth = 0, roofline_tokens_per_second = 0;
 };
 
 // One result per round; progress per round; cancellable between decode steps.

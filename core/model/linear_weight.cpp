@@ -11,19 +11,32 @@ namespace llmdrop {
 
 namespace {
 
-// Bit offset of code e (0…7) in its word: even codes in the low half, odd codes in the high half.
-int64_t code_shift(int64_t e) {
-  return (e % 2) * 16 + (e / 2) * 4;
+int64_t padded(int64_t k) {
+  return (k + Int4Weight::kSlice - 1) / Int4Weight::kSlice * Int4Weight::kSlice;
 }
 
+// Bit offset of the code of (column + 8·high, row r0 or r1 (second), column + odd) in its word.
 at::Tensor code_shifts() {
   std::vector<int64_t> shifts;
-  for (int64_t e = 0; e < 8; ++e) shifts.push_back(code_shift(e));
-  return at::tensor(shifts, at::kLong);
+  for (int64_t high = 0; high < 2; ++high)
+    for (int64_t second = 0; second < 2; ++second)
+      for (int64_t odd = 0; odd < 2; ++odd) shifts.push_back(8 * high + 4 * second + 16 * odd);
+  return at::tensor(shifts, at::kLong).view({2, 2, 2});
 }
 
-int64_t padded(int64_t k) {
-  return (k + Int4Weight::kBlock - 1) / Int4Weight::kBlock * Int4Weight::kBlock;
+// Row of each tile row: (tile, half, m) → half · N/2 + 8 · tile + m.
+at::Tensor tile_rows(int64_t n, c10::Device device) {
+  return at::arange(n, at::TensorOptions().dtype(at::kLong).device(device))
+      .view({2, n / Int4Weight::kTileRows, 8})
+      .permute({1, 0, 2})
+      .reshape({n});
+}
+
+// Codes (N, padded K) in row order ↔ dims (tile, half, r, slice, step, high, quad, odd), column
+// 64·slice + 16·step + 8·high + 2·quad + odd of row tile_rows; in word order (tile, slice, r, quad, step,
+// high, half, odd).
+std::vector<int64_t> code_dims(int64_t n, int64_t padded_k) {
+  return {n / Int4Weight::kTileRows, 2, 8, padded_k / Int4Weight::kSlice, 4, 2, 4, 2};
 }
 
 // The 16 bits of each float16 of t, as int64 (an int16 view, so negative for a set sign bit, masked).
@@ -43,7 +56,7 @@ at::Tensor to_int32(const at::Tensor& words) {  // unsigned 32-bit values in int
 #ifdef LLMDROP_WITH_CUDA_KERNELS
 // (N, K) in dtype by one kernel: unpacking through ATen makes int64 temporaries the size of the weight.
 at::Tensor dequantize_on_gpu(const Int4Weight& w, c10::ScalarType dtype) {
-  at::Tensor out = at::empty({w.words.size(0), w.in_features},
+  at::Tensor out = at::empty({w.out_features(), w.in_features},
                              w.words.options().dtype(dtype == at::kBFloat16 ? at::kBFloat16 : at::kHalf));
   cuda::dequantize_int4(*cuda::element_type(out),
                         {.words = w.words.data_ptr<int32_t>(),
@@ -62,10 +75,10 @@ at::Tensor dequantize_on_gpu(const Int4Weight& w, c10::ScalarType dtype) {
 
 std::optional<Int4Weight> Int4Weight::from(const QuantizedWeight& q) {
   const int64_t n = q.codes.size(0), k = q.codes.size(1), groups = q.scales.size(0);
-  if (q.bits != 4 || k % groups != 0) return std::nullopt;
+  if (q.bits != 4 || n % kTileRows != 0 || k % groups != 0) return std::nullopt;
   const int64_t group_size = k / groups;
   const bool power_of_two = (group_size & (group_size - 1)) == 0;
-  if (group_size % 8 != 0 || !(groups == 1 || power_of_two)) return std::nullopt;
+  if (group_size % 16 != 0 || !(groups == 1 || power_of_two)) return std::nullopt;
   const at::Tensor g_idx = q.g_idx.to(at::kLong).cpu();
   const at::Tensor order = std::get<1>(at::sort(g_idx, /*stable=*/c10::optional<bool>(true), 0));
   // Sorted, the groups must be runs of group_size columns: column j of the sorted order lies in group j /
@@ -77,33 +90,43 @@ std::optional<Int4Weight> Int4Weight::from(const QuantizedWeight& q) {
   Int4Weight w;
   w.in_features = k;
   w.group_size = group_size;
-  at::Tensor codes = q.codes.cpu().to(at::kLong);  // (N, K)
+  const at::Tensor rows = tile_rows(n, at::kCPU);
+  at::Tensor codes = q.codes.cpu().to(at::kLong).index_select(0, rows);  // (N, K), tile order
   if (!in_order) {
     codes = codes.index_select(1, order);
     w.input_order = order.to(at::kInt);
   }
-  const int64_t blocks = padded(k) / kBlock;
   codes = at::constant_pad_nd(codes, {0, padded(k) - k});  // (N, padded K), zero codes
-  // (N, block, word, lane, code) → (N, block, lane, word, code): a lane's 4 words are adjacent.
-  codes = codes.view({n, blocks, 4, 32, 8}).permute({0, 1, 3, 2, 4});
-  const at::Tensor words = codes.bitwise_left_shift(code_shifts()).sum(-1);  // disjoint bits: sum = or
-  w.words = to_int32(words.reshape({n, padded(k) / 8}));
+  codes = codes.view(code_dims(n, padded(k))).permute({0, 3, 2, 6, 4, 5, 1, 7});
+  const at::Tensor words =
+      codes.bitwise_left_shift(code_shifts()).sum({-3, -2, -1});  // disjoint bits: sum = or
+  w.words = to_int32(words.reshape({n / kTileRows, 2 * padded(k)}));
   const at::Tensor scale = half_bits(q.scales.t()), zero = half_bits((q.zeros.t() + 1024).to(at::kFloat));
-  w.scale_zero = to_int32(scale.bitwise_or(zero.bitwise_left_shift(16))).contiguous();  // (N, G)
+  const at::Tensor scale_zero =
+      scale.bitwise_or(zero.bitwise_left_shift(16)).index_select(0, rows);  // (N, G)
+  w.scale_zero = to_int32(scale_zero.view({n / kTileRows, kTileRows, groups}).transpose(1, 2)).contiguous();
   return w;
 }
 
 QuantizedWeight Int4Weight::unpack() const {
-  const int64_t n = words.size(0), blocks = padded(in_features) / kBlock;
+  const int64_t n = out_features(), groups = scale_zero.size(1);
   const at::Tensor bits = words.to(at::kLong).bitwise_and(int64_t(0xffffffff));
-  const at::Tensor shifts = code_shifts().to(words.device());
-  at::Tensor codes = bits.view({n, blocks, 32, 4, 1}).bitwise_right_shift(shifts).bitwise_and(0xf);
-  codes = codes.permute({0, 1, 3, 2, 4}).reshape({n, blocks * kBlock}).narrow(1, 0, in_features);
-  const at::Tensor sz = scale_zero.to(at::kLong);
+  const std::vector<int64_t> dims = code_dims(n, padded(in_features));
+  at::Tensor codes = bits.view({dims[0], dims[3], 8, 4, 4, 1, 1, 1})
+                         .bitwise_right_shift(code_shifts().to(words.device()))
+                         .bitwise_and(0xf);  // word order
+  codes = codes.permute({0, 6, 2, 1, 4, 5, 3, 7}).reshape({n, padded(in_features)}).narrow(1, 0, in_features);
+  const at::Tensor rows = tile_rows(n, words.device());
+  const at::Tensor sz = scale_zero.to(at::kLong).transpose(1, 2).reshape({n, groups});  // (N, G), tile order
   QuantizedWeight q;
   q.bits = 4;
-  q.scales = half_from_bits(sz).t().contiguous();  // (G, N)
-  q.zeros = (half_from_bits(sz.bitwise_right_shift(16)).to(at::kFloat) - 1024).to(at::kInt).t().contiguous();
+  q.scales = at::empty({n, groups}, at::TensorOptions().dtype(at::kHalf).device(words.device()))
+                 .index_copy_(0, rows, half_from_bits(sz))
+                 .t()
+                 .contiguous();  // (G, N)
+  const at::Tensor zeros = (half_from_bits(sz.bitwise_right_shift(16)).to(at::kFloat) - 1024).to(at::kInt);
+  q.zeros = at::empty_like(zeros).index_copy_(0, rows, zeros).t().contiguous();
+  codes = at::empty_like(codes).index_copy_(0, rows, codes);
   at::Tensor g_idx = at::arange(in_features, words.options()).floor_divide(group_size);
   if (input_order.defined()) {  // stored column j is input column order[j]
     const at::Tensor order = input_order.to(at::kLong);
@@ -136,8 +159,15 @@ at::Tensor LinearWeight::matrix() const {
 }
 
 int64_t LinearWeight::parameters() const {
-  if (int4) return int4->words.size(0) * int4->in_features;
+  if (int4) return int4->out_features() * int4->in_features;
   return packed ? packed->codes.numel() : dense.numel();
+}
+
+int64_t LinearWeight::bytes() const {
+  auto held = [](const at::Tensor& t) { return t.defined() ? int64_t(t.nbytes()) : 0; };
+  if (int4) return held(int4->words) + held(int4->scale_zero) + held(int4->input_order);
+  if (packed) return held(packed->codes) + held(packed->scales) + held(packed->zeros) + held(packed->g_idx);
+  return held(dense);
 }
 
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {

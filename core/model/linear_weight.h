@@ -10,23 +10,28 @@
 
 namespace llmdrop {
 
-// 4-bit codes laid out for model/cuda's matrix–vector kernel. The input columns are first put in group order
-// (act-order checkpoints: `input_order`), so each group of `group_size` columns is contiguous, then padded
-// with zero codes to blocks of 1024. In block b, lane l of a warp reads 16 bytes = 4 words; word w holds the
-// 8 codes of columns 1024b + 256w + 8l + e, e < 8, code e = 2j in bits 4j…4j+3 and e = 2j+1 in bits 16+4j…,
-// so that one mask turns a word into float16 pairs and the lanes' inputs are consecutive.
+// 4-bit codes laid out for model/cuda's matrix–vector kernel, which feeds them to the tensor cores as the A
+// operand of mma.m16n8k16. The input columns are first put in group order (act-order checkpoints:
+// `input_order`), so each group of `group_size` columns is contiguous, then padded with zero codes to slices
+// of 64. The rows go in tiles of 16: tile t's rows m < 8 are rows 8t + m, its rows m ≥ 8 rows N/2 + 8t + m −
+// 8 (for a gate | up weight, gate row i beside up row i). A tile is its slices in turn; in a slice, lane l of
+// a warp holds 4 words, word j the 8 codes of rows r0 = l / 4 and r1 = r0 + 8 at columns c = 64·slice + 16j +
+// 2·(l % 4) + {0, 1, 8, 9}: row r0's codes of columns c, c + 1 in bits 0…3, 16…19 and of c + 8, c + 9 in bits
+// 8…11, 24…27; row r1's 4 bits above each — one mask turns a pair into float16s.
 struct Int4Weight {
-  at::Tensor words;       // (N, padded K / 8) int32
-  at::Tensor scale_zero;  // (N, G) int32: float16 scale in the low half, float16 1024 + zero in the high half
+  at::Tensor words;        // (N / 16, 2 · padded K) int32, tile by tile
+  at::Tensor scale_zero;   // (N / 16, G, 16) int32: float16 scale in the low half, float16 1024 + zero in the
+                           // high half, for each tile's rows
   at::Tensor input_order;  // (K) int32: the input column of each stored column; undefined when in order
   int64_t in_features = 0, group_size = 0;
 
-  static constexpr int64_t kBlock = 1024;  // columns per block of the layout
-  // The layout of q, or nothing when it cannot hold it: not 4 bits, or groups that are not, once sorted, runs
-  // of 8, 16, 32… columns or one per row.
+  static constexpr int64_t kSlice = 64, kTileRows = 16;
+  // The layout of q, or nothing when it cannot hold it: not 4 bits, rows not in tiles of 16, or groups that
+  // are not, once sorted, runs of 16, 32, 64… columns or one per row.
   static std::optional<Int4Weight> from(const QuantizedWeight& q);
   QuantizedWeight unpack() const;  // the codes, scales, zeros and g_idx again, on this layout's device
   Int4Weight to(c10::Device device) const;
+  int64_t out_features() const { return words.size(0) * kTileRows; }
 };
 
 struct LinearWeight {
@@ -38,6 +43,7 @@ struct LinearWeight {
   // (N, K) in dtype: the dense weight, or the packed one dequantized now (float16 products, as loaders).
   at::Tensor matrix() const;
   int64_t parameters() const;
+  int64_t bytes() const;  // as held: 16-bit elements, or codes, scales and zeros
 };
 
 // x (…, K) → (…, N)

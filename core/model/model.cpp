@@ -841,6 +841,19 @@ int64_t Model::kv_bytes_per_token() const {
   return 2 * attention_layers * shard_.kv_heads * config_.head_dim * static_cast<int64_t>(dtype_size(dtype_));
 }
 
+int64_t Model::decode_weight_bytes() const {
+  auto held = [](const at::Tensor& t) { return t.defined() ? int64_t(t.nbytes()) : 0; };
+  int64_t n = held(final_norm_) + held(lm_head_);
+  for (const auto& layer : layers_) {
+    if (const auto& a = layer.attn)
+      n += a->qkv.bytes() + a->o.bytes() + held(a->pre_norm) + held(a->qkv_bias) + held(a->q_norm) +
+           held(a->k_norm) + held(a->o_bias) + held(a->post_norm);
+    if (const auto& m = layer.mlp)
+      n += m->gate_up.bytes() + m->down.bytes() + held(m->pre_norm) + held(m->post_norm);
+  }
+  return n;
+}
+
 int64_t Model::resident_parameters() const {
   int64_t n = embedding_.numel() + final_norm_.numel();
   if (!lm_head_.is_same(embedding_)) n += lm_head_.numel();

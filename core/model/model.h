@@ -186,6 +186,9 @@ class Model {
 
   int64_t kv_bytes_per_token() const;   // for the current drops and dtype
   int64_t resident_parameters() const;  // parameters held on the device now
+  // What one decode step reads of the weights: all of them as held (4-bit ones as codes and scales), but
+  // one row of the embedding table (the head once when tied). The decode roofline's numerator.
+  int64_t decode_weight_bytes() const;
 
  private:
   Model(Checkpoint checkpoint, c10::Device device, c10::ScalarType dtype, uint64_t seed = 0);

@@ -104,6 +104,9 @@ nlohmann::json speed_rows(const std::vector<std::pair<std::string, DropPlan>>& c
           {"decode_p90_ms", r.decode_p90_ms},
           {"peak_memory_bytes", r.peak_memory_bytes},
           {"kv_cache_bytes", r.kv_cache_bytes},
+          {"decode_step_bytes", r.decode_step_bytes},
+          {"copy_bandwidth_bytes_per_second", r.copy_bandwidth},
+          {"roofline_decode_tokens_per_second", r.roofline_tokens_per_second},
           {"decode_speedup",
            comparable ? nlohmann::json(r.decode_tokens_per_second / baseline[i].decode_tokens_per_second)
                       : nlohmann::json()},
@@ -139,13 +142,14 @@ void write_csv(const std::string& file, const nlohmann::json& rows) {
 
 void print_table(const nlohmann::json& rows) {
   std::cout << "| config | batch | context | new | prefill tok/s | decode tok/s | p50 ms | p90 ms | peak GiB "
-               "| KV MiB | decode speedup |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+               "| KV MiB | decode speedup | roofline tok/s | of roofline |\n"
+               "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows) {
     std::cout << "| " << r["config"].get<std::string>() << " | " << r["batch"] << " | " << r["context"]
               << " | " << r["new_tokens"] << " | ";
     if (r["out_of_memory"].get<bool>()) {
       std::cout << "OOM | OOM | | | | "
-                << format_number(r["kv_cache_bytes"].get<double>() / double(1 << 20), 1) << " | |\n";
+                << format_number(r["kv_cache_bytes"].get<double>() / double(1 << 20), 1) << " | | | |\n";
       continue;
     }
     std::cout << format_number(r["prefill_tokens_per_second"].get<double>(), 1) << " | "
@@ -156,7 +160,14 @@ void print_table(const nlohmann::json& rows) {
               << format_number(r["kv_cache_bytes"].get<double>() / double(1 << 20), 1) << " | "
               << (r["decode_speedup"].is_null() ? ""
                                                 : format_number(r["decode_speedup"].get<double>(), 2) + "x")
-              << " |\n";
+              << " | ";
+    // The roofline on a GPU only (the device copy bandwidth; tools/bench_speed_reference.py's definition).
+    const double roofline = r["roofline_decode_tokens_per_second"].get<double>();
+    if (roofline > 0)
+      std::cout << format_number(roofline, 1) << " | "
+                << format_number(100 * r["decode_tokens_per_second"].get<double>() / roofline, 0) << " % |\n";
+    else
+      std::cout << " | |\n";
   }
 }
 
@@ -188,7 +199,10 @@ void run_bench(const ArgParser& p) {
   const std::string device = ranks.describe(bench.run), dtype = dtype_name(bench.run.dtype);
   if (p.flag("json"))
     return print_json({{"model", bench.source}, {"device", device}, {"dtype", dtype}, {"rounds", rows}});
-  std::cout << "model " << bench.source << " on " << device << ", " << dtype << "\n";
+  std::cout << "model " << bench.source << " on " << device << ", " << dtype;
+  if (const double bandwidth = rows.front()["copy_bandwidth_bytes_per_second"].get<double>(); bandwidth > 0)
+    std::cout << "; device copy bandwidth " << format_number(bandwidth / 1e12, 2) << " TB/s";
+  std::cout << "\n";
   print_table(rows);
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "model/cuda/decode_kernels.h"
 #include "model/cuda/element_math.cuh"
@@ -36,35 +37,6 @@ __device__ __forceinline__ float dot8(const uint4& w, const uint4& x, float acc)
     acc = fmaf(a.y, b.y, acc);
   }
   return acc;
-}
-
-// acc[r] + Σ w·x over the 4 words of a 16-byte chunk of 4-bit codes per row r (Int4Weight's layout): chunk c
-// of a row holds columns 1024·(c / 32) + 256·word + 8·(c % 32) + e, weights as int4_pair makes them. xs: the
-// input in stored column order.
-template <typename T, int kRows>
-__device__ __forceinline__ void dot_int4(const uint4 (&w)[kRows], int c,
-                                         const int32_t* const (&scale_rows)[kRows], int group_shift, int k,
-                                         const uint4* xs, float (&acc)[kRows]) {
-#pragma unroll
-  for (int word = 0; word < 4; ++word) {
-    const int column = (c / kWarp) * 1024 + word * 256 + (c % kWarp) * 8;
-    if (column >= k) continue;  // padding
-    float x[8];
-    unpack8<T>(xs[column / 8], x);
-#pragma unroll
-    for (int r = 0; r < kRows; ++r) {
-      const uint32_t sz = static_cast<uint32_t>(__ldg(scale_rows[r] + (column >> group_shift)));
-      const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz & 0xffffu)));
-      const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz >> 16)));
-      const uint32_t codes = (&w[r].x)[word];
-#pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        const float2 f = __half22float2(int4_pair(codes, j, zero, scale));
-        acc[r] = fmaf(f.x, x[2 * j], acc[r]);
-        acc[r] = fmaf(f.y, x[2 * j + 1], acc[r]);
-      }
-    }
-  }
 }
 
 __device__ __forceinline__ float silu(float x) {
@@ -132,19 +104,19 @@ constexpr int kGemvThreads = kGemvWarps * kWarp;
 // place for rms_norm (then norm_chunks, the next K/8 chunks, holds the norm weight). The norm weight is read
 // while the predecessor still runs; the input, one read of the predecessor's output, after it. Input and norm
 // weight 16-byte aligned.
-template <typename T, GemvInput kInput>
+template <typename T, GemvInput kInput, int kThreads>
 __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) {
   const int k = static_cast<int>(a.k), chunks = k / 8;
   uint4* norm_chunks = x_chunks + chunks;
   if constexpr (kInput == GemvInput::rms_norm)
-    for (int c = threadIdx.x; c < chunks; c += kGemvThreads)
+    for (int c = threadIdx.x; c < chunks; c += kThreads)
       norm_chunks[c] = static_cast<const uint4*>(a.norm_weight)[c];
   wait_for_predecessor();
   allow_successor();
 
   const uint4* x = static_cast<const uint4*>(a.x);
   float squares = 0;
-  for (int c = threadIdx.x; c < chunks; c += kGemvThreads) {
+  for (int c = threadIdx.x; c < chunks; c += kThreads) {
     const uint4 chunk = x[c];
     x_chunks[c] = chunk;
     if constexpr (kInput == GemvInput::rms_norm) {
@@ -155,9 +127,9 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) 
     }
   }
   if constexpr (kInput == GemvInput::rms_norm) {
-    const float inv_rms = rsqrtf(block_sum<kGemvThreads>(squares) / k + a.eps);
+    const float inv_rms = rsqrtf(block_sum<kThreads>(squares) / k + a.eps);
     // Each thread rewrites the chunks it stored.
-    for (int c = threadIdx.x; c < chunks; c += kGemvThreads) {
+    for (int c = threadIdx.x; c < chunks; c += kThreads) {
       float v[8], g[8];
       unpack8<T>(x_chunks[c], v);
       unpack8<T>(norm_chunks[c], g);
@@ -169,6 +141,24 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) 
   __syncthreads();
 }
 
+// Output row `row` of a product y = W·x: bias added, stored or added to the residual line, rounded where
+// transformers rounds.
+template <typename T, GemvOutput kOutput>
+__device__ __forceinline__ void store_row(const GemvArgs& a, int64_t row, float y) {
+  T* out = static_cast<T*>(a.out);
+  if (a.bias) y += to_float(static_cast<const T*>(a.bias)[row]);
+  if constexpr (kOutput == GemvOutput::add_to)
+    out[row] = from_float<T>(to_float(out[row]) + rounded<T>(y));
+  else
+    out[row] = from_float<T>(y);
+}
+
+// act_fn(gate_proj(x)) * up_proj(x), each product rounded.
+template <typename T>
+__device__ __forceinline__ void store_swiglu(const GemvArgs& a, int64_t item, float gate, float up) {
+  static_cast<T*>(a.out)[item] = from_float<T>(rounded<T>(silu(rounded<T>(gate))) * rounded<T>(up));
+}
+
 // Lane 0 of a warp writes the kRows sums of item `item` (rows `rows`).
 template <typename T, GemvOutput kOutput, int kRows>
 __device__ __forceinline__ void write_output(const GemvArgs& a, int64_t item, const int64_t (&rows)[kRows],
@@ -176,20 +166,11 @@ __device__ __forceinline__ void write_output(const GemvArgs& a, int64_t item, co
 #pragma unroll
   for (int r = 0; r < kRows; ++r) acc[r] = warp_sum(acc[r]);
   if (threadIdx.x % kWarp != 0) return;
-  T* out = static_cast<T*>(a.out);
   if constexpr (kOutput == GemvOutput::swiglu) {
-    // act_fn(gate_proj(x)) * up_proj(x), each product rounded.
-    out[item] = from_float<T>(rounded<T>(silu(rounded<T>(acc[0]))) * rounded<T>(acc[1]));
+    store_swiglu<T>(a, item, acc[0], acc[1]);
   } else {
-    const T* bias = static_cast<const T*>(a.bias);
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) {
-      const float y = acc[r] + (bias ? to_float(bias[rows[r]]) : 0.0f);
-      if constexpr (kOutput == GemvOutput::add_to)
-        out[rows[r]] = from_float<T>(to_float(out[rows[r]]) + rounded<T>(y));
-      else
-        out[rows[r]] = from_float<T>(y);
-    }
+    for (int r = 0; r < kRows; ++r) store_row<T, kOutput>(a, rows[r], acc[r]);
   }
 }
 
@@ -223,34 +204,6 @@ struct DenseRows {
   }
 };
 
-// log2 of a 4-bit weight's group width: groups are a power of two wide, or one per row (then any shift past
-// the columns will do).
-__device__ __forceinline__ int group_shift_of(const GemvArgs& a) {
-  return a.group_size == a.k ? 30 : __ffs(static_cast<int>(a.group_size)) - 1;
-}
-
-// 4-bit weights (Int4Weight's layout), rows in pairs: a gate row and its up row, or rows 2i and 2i + 1,
-// padded to blocks of 1024 columns (32 chunks). The codes take more arithmetic per byte: 2 loads per row.
-template <typename T>
-struct Int4Rows {
-  static constexpr int kRows = 2, kLoads = 2, kMinBlocks = 2;
-  int row_chunks, k, groups, group_shift;
-  const int32_t* scale_zero;
-  __device__ explicit Int4Rows(const GemvArgs& a)
-      : row_chunks((static_cast<int>(a.k) + 1023) / 1024 * kWarp),
-        k(static_cast<int>(a.k)),
-        groups(static_cast<int>(a.k / a.group_size)),
-        group_shift(group_shift_of(a)),
-        scale_zero(a.scale_zero) {}
-  __device__ __forceinline__ void add(const uint4 (&w)[kRows], int c, const int64_t (&rows)[kRows],
-                                      const uint4* xs, float (&acc)[kRows]) const {
-    const int32_t* scale_rows[kRows];
-#pragma unroll
-    for (int r = 0; r < kRows; ++r) scale_rows[r] = scale_zero + rows[r] * groups;
-    dot_int4<T, kRows>(w, c, scale_rows, group_shift, k, xs, acc);
-  }
-};
-
 // As many blocks as stay resident; each warp walks its items (rows, gate/up pairs) in steps of Rows::kLoads
 // chunks per row, loading the next step — of this item or the next — before it computes this one, so its
 // loads stream without a gap between items. The first loads are issued before the input vector is ready (and
@@ -259,11 +212,8 @@ template <typename T, GemvInput kInput, GemvOutput kOutput, typename Rows>
 __global__ void __launch_bounds__(kGemvThreads, Rows::kMinBlocks) gemv_kernel(GemvArgs a) {
   constexpr int kRows = Rows::kRows, kLoads = Rows::kLoads;
   static_assert(kOutput != GemvOutput::swiglu || kRows == 2);
-  // stage_input's, and for a weight whose columns come in another order, in the norm weight's place once
-  // used, (K/8) chunks of the input in that order
-  extern __shared__ uint4 x_chunks[];
+  extern __shared__ uint4 x_chunks[];  // stage_input's
   const Rows format(a);
-  const int k = static_cast<int>(a.k), chunks = k / 8;
   const int steps = (format.row_chunks + kWarp * kLoads - 1) / (kWarp * kLoads);
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int64_t items = gemv_items<kOutput, kRows>(a), warps = int64_t(gridDim.x) * kGemvWarps;
@@ -282,15 +232,7 @@ __global__ void __launch_bounds__(kGemvThreads, Rows::kMinBlocks) gemv_kernel(Ge
   Step current, next;
   int64_t item = int64_t(blockIdx.x) * kGemvWarps + warp;
   if (item < items) load(current, item, 0);
-  stage_input<T, kInput>(a, x_chunks);
-  const uint4* xs = x_chunks;  // the input in the weight's column order
-  if (a.input_order) {
-    T* ordered = reinterpret_cast<T*>(x_chunks + chunks);
-    const T* input = reinterpret_cast<const T*>(x_chunks);
-    for (int j = threadIdx.x; j < k; j += kGemvThreads) ordered[j] = input[a.input_order[j]];
-    __syncthreads();
-    xs = x_chunks + chunks;
-  }
+  stage_input<T, kInput, kGemvThreads>(a, x_chunks);
 
   float acc[kRows] = {};
   for (int step = 0; item < items;) {
@@ -304,7 +246,7 @@ __global__ void __launch_bounds__(kGemvThreads, Rows::kMinBlocks) gemv_kernel(Ge
 #pragma unroll
     for (int i = 0; i < kLoads; ++i) {
       const int c = (step * kLoads + i) * kWarp + lane;
-      if (c < format.row_chunks) format.add(current[i], c, rows, xs, acc);
+      if (c < format.row_chunks) format.add(current[i], c, rows, x_chunks, acc);
     }
     if (next_step == 0) {
       write_output<T, kOutput>(a, item, rows, acc);
@@ -320,16 +262,15 @@ __global__ void __launch_bounds__(kGemvThreads, Rows::kMinBlocks) gemv_kernel(Ge
   }
 }
 
-// Shared memory: the input, then the norm weight or the input in a 4-bit weight's column order.
-size_t gemv_shared_bytes(const GemvArgs& a, size_t element) {
-  const bool second = a.input == GemvInput::rms_norm || (a.scale_zero && a.input_order);
-  return size_t(a.k) * element * (second ? 2 : 1);
+// Shared memory of stage_input: the input, then for rms_norm the norm weight.
+size_t staged_input_bytes(const GemvArgs& a, size_t element) {
+  return size_t(a.k) * element * (a.input == GemvInput::rms_norm ? 2 : 1);
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Rows>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
   auto kernel = gemv_kernel<T, kInput, kOutput, Rows>;
-  const size_t shared = gemv_shared_bytes(a, sizeof(T));
+  const size_t shared = staged_input_bytes(a, sizeof(T));
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
   int resident = 1;
@@ -340,9 +281,224 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
   launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(kGemvThreads), shared, stream, a);
 }
 
+// ---- 4-bit matrix–vector product on the tensor cores -----------------------------------------------------
+
+// Int4Weight's layout (model/linear_weight.h): tiles of 16 rows, each a run of 64-column slices; in a slice,
+// lane t of a warp holds 16 bytes, word j of them its part of the A operand of one mma.m16n8k16 over columns
+// 16j…16j+15. The input is every column of the B operand, so each output column holds W·x and the float32
+// accumulation is the tensor cores'. The codes enter as exact small integers code − zero; the scale is
+// applied in float32 once per group.
+constexpr int kInt4Warps = 8;
+constexpr int kInt4Threads = kInt4Warps * kWarp;
+constexpr int kInt4Depth = 4;  // 16-byte loads per lane in flight per batch (two batches at a time)
+
+template <typename T>
+__device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  if constexpr (std::is_same_v<T, __half>)
+    asm("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+        "{%0,%1,%2,%3};"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+  else
+    asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+        "{%0,%1,%2,%3};"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+__device__ __forceinline__ uint32_t as_bits(__half2 h) {
+  return *reinterpret_cast<const uint32_t*>(&h);
+}
+__device__ __forceinline__ uint32_t as_bits(__nv_bfloat162 h) {
+  return *reinterpret_cast<const uint32_t*>(&h);
+}
+template <typename P>
+__device__ __forceinline__ P from_bits(uint32_t bits) {
+  return *reinterpret_cast<const P*>(&bits);
+}
+
+// A word of Int4Weight's layout as the mma's A fragment of code − zero: word bits 8i…8i+3 and 16+8i… are row
+// r0's codes (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). The codes are
+// or-ed into the mantissa of 1024 (float16) or 128 (bfloat16), giving 1024 + code exactly, then the zero
+// subtracted, exactly. `zero0` / `zero1`: what to subtract for rows r0 / r1 (Int4Zeros).
+template <typename T>
+__device__ __forceinline__ void int4_fragment(uint32_t word, uint32_t zero0, uint32_t zero1,
+                                              uint32_t (&a)[4]) {
+  if constexpr (std::is_same_v<T, __half>) {
+    // Row r1's codes stay 4 bits up (1024 + 16·code), scaled back by the fused multiply-add: one shift less.
+    const __half2 sixteenth = __float2half2_rn(1.0f / 16);
+#pragma unroll
+    for (int i = 0; i < 2; ++i) {
+      const uint32_t w = word >> (8 * i);
+      a[2 * i] =
+          as_bits(__hsub2(from_bits<__half2>((w & 0x000f000fu) | 0x64006400u), from_bits<__half2>(zero0)));
+      a[2 * i + 1] = as_bits(
+          __hfma2(from_bits<__half2>((w & 0x00f000f0u) | 0x64006400u), sixteenth, from_bits<__half2>(zero1)));
+    }
+  } else {
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      const uint32_t codes = ((word >> (4 * i)) & 0x000f000fu) | 0x43004300u;  // bfloat16 128 + code
+      a[i] = as_bits(
+          __hsub2(from_bits<__nv_bfloat162>(codes), from_bits<__nv_bfloat162>(i % 2 ? zero1 : zero0)));
+    }
+  }
+}
+
+// What int4_fragment subtracts for a row of zero point `zero`: float16 1024 + zero (row r0) or −(64 + zero)
+// after the scaling by 1/16 (row r1); bfloat16 128 + zero for either.
+template <typename T>
+__device__ __forceinline__ uint32_t int4_zero(float zero, bool second_row) {
+  if constexpr (std::is_same_v<T, __half>)
+    return as_bits(__float2half2_rn(second_row ? -64.0f - zero : 1024.0f + zero));
+  else
+    return as_bits(__float2bfloat162_rn(128.0f + zero));
+}
+
+// log2 of a 4-bit weight's group width: groups are a power of two wide, or one per row (then any shift past
+// the columns will do).
+__device__ __forceinline__ int group_shift_of(const GemvArgs& a) {
+  return a.group_size == a.k ? 30 : __ffs(static_cast<int>(a.group_size)) - 1;
+}
+
+// Stored rows of a 4-bit product: the gate and up rows for swiglu.
+__host__ __device__ __forceinline__ int64_t int4_rows(const GemvArgs& a) {
+  return a.output == GemvOutput::swiglu ? 2 * a.n : a.n;
+}
+
+// Shared memory of int4_gemv_kernel: stage_input's, the B fragments (K rounded up to 64, elements of T), the
+// tile's scales and zeros (G·16 words), each warp's 16 sums.
+struct Int4Shared {
+  size_t fragments, scales, partials, total;
+  __host__ __device__ Int4Shared(const GemvArgs& a, size_t element) {
+    const int64_t staged = a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1);
+    fragments = (staged + 15) / 16 * 16;
+    scales = fragments + (a.k + 63) / 64 * 64 * element;
+    partials = scales + a.k / a.group_size * 16 * sizeof(int32_t);
+    total = partials + kInt4Warps * 16 * sizeof(float);
+  }
+};
+
+// One block per tile of 16 rows: tile row m < 8 is row 8·tile + m of the weight, row m ≥ 8 is row
+// N/2 + 8·tile + m − 8, so for swiglu a thread's two rows are a gate row and its up row. The block's warps
+// split the tile's slices; each keeps two batches of loads in flight, the first issued (with the tile's
+// scales) before the predecessor kernel has finished. Lane t's rows are r0 = t/4 and r1 = r0 + 8.
+template <typename T, GemvInput kInput, GemvOutput kOutput>
+__global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) {
+  extern __shared__ uint4 shared[];
+  const Int4Shared layout(a, sizeof(T));
+  uint4* x_chunks = shared;  // stage_input's
+  const uint4* fragments = shared + layout.fragments / 16;
+  int32_t* scales = reinterpret_cast<int32_t*>(shared + layout.scales / 16);  // (G, 16)
+  float* partials = reinterpret_cast<float*>(shared + layout.partials / 16);  // (warps, 16)
+  const int k = static_cast<int>(a.k), slices = (k + 63) / 64, groups = static_cast<int>(a.k / a.group_size);
+  const int group_shift = group_shift_of(a);
+  const int tile = blockIdx.x, lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  const int r0 = lane / 4, r1 = r0 + 8, quad = lane % 4;
+
+  const uint4* weight = static_cast<const uint4*>(a.weight) + int64_t(tile) * slices * kWarp;  // (slices, 32)
+  const int first = warp * slices / kInt4Warps, end = (warp + 1) * slices / kInt4Warps;
+  uint4 current[kInt4Depth], next[kInt4Depth];
+  auto load = [&](uint4(&w)[kInt4Depth], int from) {
+#pragma unroll
+    for (int i = 0; i < kInt4Depth; ++i)
+      if (from + i < end) w[i] = load_streaming(weight + (from + i) * kWarp + lane);
+  };
+  load(current, first);
+  const uint4* tile_scales = reinterpret_cast<const uint4*>(a.scale_zero + int64_t(tile) * groups * 16);
+  for (int i = threadIdx.x; i < groups * 4; i += kInt4Threads)
+    reinterpret_cast<uint4*>(scales)[i] = tile_scales[i];
+  stage_input<T, kInput, kInt4Threads>(a, x_chunks);
+
+  // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
+  // x[c + 8], x[c + 9] in the weight's column order, zero past K; a lane reads its slice's four steps as 32
+  // bytes.
+  {
+    const T* x = reinterpret_cast<const T*>(x_chunks);
+    T* out = reinterpret_cast<T*>(shared + layout.fragments / 16);
+    for (int i = threadIdx.x; i < slices * 16; i += kInt4Threads) {
+      const int c = i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2;
+#pragma unroll
+      for (int e = 0; e < 4; ++e) {
+        const int column = c + (e % 2) + (e / 2) * 8;
+        out[4 * i + e] = column < k ? x[a.input_order ? a.input_order[column] : column] : from_float<T>(0.0f);
+      }
+    }
+    __syncthreads();
+  }
+
+  float sum0 = 0, sum1 = 0;  // rows r0, r1, scaled
+  float d[4] = {};           // the current group's unscaled sums (columns 0 and 1 alike)
+  float scale0 = 0, scale1 = 0;
+  uint32_t zero0 = 0, zero1 = 0;
+  int group = -1;
+  auto finish_group = [&] {
+    sum0 = fmaf(d[0], scale0, sum0);
+    sum1 = fmaf(d[2], scale1, sum1);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) d[i] = 0;
+  };
+  for (int from = first; from < end; from += kInt4Depth) {
+    if (from + kInt4Depth < end) load(next, from + kInt4Depth);
+#pragma unroll
+    for (int i = 0; i < kInt4Depth; ++i) {
+      const int slice = from + i;
+      if (slice >= end) break;
+      const uint4 b01 = fragments[(slice * 4 + quad) * 2], b23 = fragments[(slice * 4 + quad) * 2 + 1];
+      const uint32_t b[8] = {b01.x, b01.y, b01.z, b01.w, b23.x, b23.y, b23.z, b23.w};
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        // Padding columns past K have zero inputs: any group's scale will do.
+        const int g = min(((slice * 4 + j) * 16) >> group_shift, groups - 1);
+        if (g != group) {
+          if (group >= 0) finish_group();
+          group = g;
+          const uint32_t sz0 = static_cast<uint32_t>(scales[g * 16 + r0]);
+          const uint32_t sz1 = static_cast<uint32_t>(scales[g * 16 + r1]);
+          scale0 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz0 & 0xffffu)));
+          scale1 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz1 & 0xffffu)));
+          zero0 = int4_zero<T>(__half2float(__ushort_as_half(static_cast<unsigned short>(sz0 >> 16))) - 1024,
+                               false);
+          zero1 = int4_zero<T>(__half2float(__ushort_as_half(static_cast<unsigned short>(sz1 >> 16))) - 1024,
+                               true);
+        }
+        uint32_t fragment[4];
+        int4_fragment<T>((&current[i].x)[j], zero0, zero1, fragment);
+        mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
+      }
+    }
+#pragma unroll
+    for (int i = 0; i < kInt4Depth; ++i) current[i] = next[i];
+  }
+  if (group >= 0) finish_group();
+
+  if (quad == 0) partials[warp * 16 + r0] = sum0, partials[warp * 16 + r1] = sum1;
+  __syncthreads();
+  const int m = threadIdx.x;
+  if (m >= 16) return;
+  float y = 0;
+#pragma unroll
+  for (int w = 0; w < kInt4Warps; ++w) y += partials[w * 16 + m];
+  if constexpr (kOutput == GemvOutput::swiglu) {
+    const float up = __shfl_down_sync(0xffffu, y, 8, 16);
+    if (m < 8) store_swiglu<T>(a, int64_t(tile) * 8 + m, y, up);
+  } else {
+    store_row<T, kOutput>(a, m < 8 ? int64_t(tile) * 8 + m : a.n / 2 + int64_t(tile) * 8 + m - 8, y);
+  }
+}
+
+template <typename T, GemvInput kInput, GemvOutput kOutput>
+void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
+  auto kernel = int4_gemv_kernel<T, kInput, kOutput>;
+  const size_t shared = Int4Shared(a, sizeof(T)).total;
+  if (shared > 48 * 1024)
+    cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
+  launch(kernel, dim3(static_cast<unsigned>(int4_rows(a) / 16)), dim3(kInt4Threads), shared, stream, a);
+}
+
 template <typename T, GemvInput kInput, GemvOutput kOutput>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  if (a.scale_zero) return launch_gemv<T, kInput, kOutput, Int4Rows<T>>(a, stream);
+  if (a.scale_zero) return launch_int4_gemv<T, kInput, kOutput>(a, stream);
   launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
 }
 
@@ -652,12 +808,10 @@ void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream) {
                                 " must be a multiple of 8 up to 49152");
   const bool one_group = args.group_size == args.k,
              power_of_two = (args.group_size & (args.group_size - 1)) == 0;
-  if (args.scale_zero &&
-      (args.group_size < 8 || args.k % args.group_size != 0 || !(one_group || power_of_two) ||
-       (args.output != GemvOutput::swiglu && args.n % 2 != 0)))
-    throw std::invalid_argument("gemv: 4-bit weights need groups of 8, 16, 32… columns dividing K (" +
-                                std::to_string(args.k) +
-                                "), or one group per row, and an even number of rows");
+  if (args.scale_zero && (args.group_size < 16 || args.k % args.group_size != 0 ||
+                          !(one_group || power_of_two) || int4_rows(args) % 16 != 0))
+    throw std::invalid_argument("gemv: 4-bit weights need groups of 16, 32, 64… columns dividing K (" +
+                                std::to_string(args.k) + "), or one group per row, and rows in tiles of 16");
   if (type == ElementType::bfloat16)
     gemv_typed<__nv_bfloat16>(args, stream);
   else

@@ -5,7 +5,6 @@
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -98,17 +97,6 @@ __device__ __forceinline__ uint4 pack8(const float in[8]) {
 #pragma unroll
   for (int i = 0; i < 8; ++i) p[i] = from_float<T>(in[i]);
   return v;
-}
-
-// The weights of codes 2j and 2j + 1 of a 32-bit word in Int4Weight's layout (model/linear_weight.h: code 2j
-// in bits 4j…4j+3, code 2j + 1 in bits 16+4j…): scale · (code − zero), each rounded once to float16 as the
-// GPTQ / AWQ loaders round it. `code | 0x6400` is the float16 1024 + code and zero_1024 holds 1024 + zero, so
-// the difference is exact.
-__host__ __device__ inline __half2 int4_pair(uint32_t codes, int j, __half2 zero_1024, __half2 scale) {
-  const uint32_t pair = ((codes >> (4 * j)) & 0x000f000fu) | 0x64006400u;
-  __half2 v;
-  memcpy(&v, &pair, sizeof v);
-  return __hmul2(__hsub2(v, zero_1024), scale);
 }
 
 // Throws what the last launch reported, naming the kernel (host code).

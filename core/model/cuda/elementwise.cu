@@ -108,35 +108,49 @@ __global__ void __launch_bounds__(kNormThreads) rms_norm_kernel(RmsNormArgs a) {
   }
 }
 
-// Each thread one run of 8 columns of a row (one word of codes, one group), grid-stride. Column run c of a
-// 1024-column block lies in word 4·(c % 32) + c / 32 of it: 256·word + 8·lane (Int4Weight's layout).
+// The weights of the codes in bits 4j…4j+3 and 16+4j…16+4j+3 of a word of Int4Weight's layout (one row, two
+// adjacent columns): scale · (code − zero), each rounded once to float16 as the GPTQ / AWQ loaders round it.
+// `code | 0x6400` is the float16 1024 + code and zero_1024 holds 1024 + zero, so the difference is exact.
+__device__ __forceinline__ __half2 int4_pair(uint32_t codes, int j, __half2 zero_1024, __half2 scale) {
+  const uint32_t pair = ((codes >> (4 * j)) & 0x000f000fu) | 0x64006400u;
+  return __hmul2(__hsub2(*reinterpret_cast<const __half2*>(&pair), zero_1024), scale);
+}
+
+// Each thread one word of codes (Int4Weight's layout, model/linear_weight.h), grid-stride: word (tile, slice,
+// lane, step) holds rows 8·tile + r and N/2 + 8·tile + r (r = lane / 4), columns
+// c = 64·slice + 16·step + 2·(lane % 4) + {0, 1, 8, 9}.
 template <typename T>
 __global__ void __launch_bounds__(kThreads) dequantize_int4_kernel(Int4DequantizeArgs a) {
-  const int64_t runs = a.k / 8, row_words = (a.k + 1023) / 1024 * 128, groups = a.k / a.group_size;
-  for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < a.n * runs;
+  const int64_t slices = (a.k + 63) / 64, tile_words = slices * 128, groups = a.k / a.group_size;
+  for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < a.n / 16 * tile_words;
        i += int64_t(gridDim.x) * kThreads) {
-    const int64_t row = i / runs, first = (i % runs) * 8;
-    const int within = static_cast<int>(first % 1024) / 8;  // run in the block
-    const uint32_t codes =
-        static_cast<uint32_t>(a.words[row * row_words + first / 1024 * 128 + within % 32 * 4 + within / 32]);
-    const uint32_t sz = static_cast<uint32_t>(a.scale_zero[row * groups + first / a.group_size]);
-    const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz & 0xffffu)));
-    const __half2 zero =
-        __half2half2(__ushort_as_half(static_cast<unsigned short>(sz >> 16)));  // 1024 + zero
-    Vec<T, 8> result;
+    const int64_t tile = i / tile_words, within = i % tile_words;
+    const int lane = static_cast<int>(within / 4 % 32), step = static_cast<int>(within % 4);
+    const int64_t first = within / 128 * 64 + step * 16 + lane % 4 * 2;
+    const uint32_t codes = static_cast<uint32_t>(a.words[i]);
 #pragma unroll
-    for (int j = 0; j < 4; ++j) {
-      const float2 w = __half22float2(int4_pair(codes, j, zero, scale));
-      result.v[2 * j] = from_float<T>(w.x);
-      result.v[2 * j + 1] = from_float<T>(w.y);
-    }
-    T* out = static_cast<T*>(a.out) + row * a.k;
-    if (!a.input_order) {
-      *reinterpret_cast<Vec<T, 8>*>(out + first) = result;
-      continue;
-    }
+    for (int high = 0; high < 2; ++high) {
+      const int64_t column = first + 8 * high;  // and column + 1
+      if (column >= a.k) continue;              // padding
 #pragma unroll
-    for (int e = 0; e < 8; ++e) out[a.input_order[first + e]] = result.v[e];
+      for (int half = 0; half < 2; ++half) {
+        const int m = half * 8 + lane / 4;
+        const int64_t row = half * (a.n / 2) + tile * 8 + lane / 4;
+        const uint32_t sz =
+            static_cast<uint32_t>(a.scale_zero[(tile * groups + column / a.group_size) * 16 + m]);
+        const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz & 0xffffu)));
+        const __half2 zero =
+            __half2half2(__ushort_as_half(static_cast<unsigned short>(sz >> 16)));  // 1024 + zero
+        const float2 w = __half22float2(int4_pair(codes, 2 * high + half, zero, scale));
+        T* out = static_cast<T*>(a.out) + row * a.k;
+        if (a.input_order) {
+          out[a.input_order[column]] = from_float<T>(w.x);
+          out[a.input_order[column + 1]] = from_float<T>(w.y);
+        } else {
+          *reinterpret_cast<Vec<T, 2>*>(out + column) = Vec<T, 2>{{from_float<T>(w.x), from_float<T>(w.y)}};
+        }
+      }
+    }
   }
 }
 
@@ -173,11 +187,14 @@ void launch_swiglu(const void* gate_up, void* out, int64_t rows, int64_t inter, 
 }  // namespace
 
 void dequantize_int4(ElementType type, const Int4DequantizeArgs& args, cudaStream_t stream) {
-  if (args.k % 8 != 0 || args.group_size % 8 != 0 || args.k % args.group_size != 0 || !aligned16(args.out))
+  if (args.k % 8 != 0 || args.group_size % 16 != 0 || args.k % args.group_size != 0 || args.n % 16 != 0 ||
+      !aligned16(args.out))
     throw std::invalid_argument(
-        "dequantize_int4: K and the group size must be multiples of 8, the output 16-byte aligned");
+        "dequantize_int4: K a multiple of 8, groups of a multiple of 16 columns dividing it, rows in tiles "
+        "of 16, "
+        "the output 16-byte aligned");
   if (args.n == 0) return;
-  const unsigned grid = grid_for(args.n * args.k / 8);
+  const unsigned grid = grid_for(args.n * ((args.k + 63) / 64 * 64) / 8);
   if (type == ElementType::bfloat16)
     dequantize_int4_kernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(args);
   else

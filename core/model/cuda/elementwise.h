@@ -46,10 +46,10 @@ void swiglu(ElementType type, const void* gate_up, void* out, int64_t rows, int6
 // scale · (code − zero) rounded once to float16, as QuantizedWeight::dequantize and the GPTQ / AWQ loaders
 // compute it, then converted to the element type; stored column j lands in column input_order[j] (or j).
 struct Int4DequantizeArgs {
-  const int32_t* words = nullptr;        // (N, padded K / 8)
-  const int32_t* scale_zero = nullptr;   // (N, G)
+  const int32_t* words = nullptr;        // (N / 16, 2 · padded K)
+  const int32_t* scale_zero = nullptr;   // (N / 16, G, 16)
   const int32_t* input_order = nullptr;  // (K), or null when in order
-  int64_t n = 0, k = 0, group_size = 0;  // K a multiple of 8, group_size of 8
+  int64_t n = 0, k = 0, group_size = 0;  // K a multiple of 8, group_size of 16
   void* out = nullptr;                   // (N, K), 16-byte aligned
 };
 void dequantize_int4(ElementType type, const Int4DequantizeArgs& args, cudaStream_t stream);

@@ -731,6 +731,18 @@ class CliTest : public QObject {
       const int64_t context = row["context"], new_tokens = row["new_tokens"];
       QCOMPARE(new_tokens, context == 16 ? int64_t(6) : int64_t(4));
       QCOMPARE(row["kv_cache_bytes"].get<int64_t>(), int64_t(1024 * expected) * (context + new_tokens));
+      // What a decode step reads, by hand in float32: a layer is q|k|v 128×64, o 64×64, gate|up 256×64, down
+      // 64×128 and two norms of 64 (the attention's share 128×64 + 64×64 + 64); the head 512×64 and the final
+      // norm; the cache to the middle of the decode.
+      const int64_t layer = 128 * 64 + 64 * 64 + 256 * 64 + 64 * 128 + 2 * 64,
+                    attention = 128 * 64 + 64 * 64 + 64;
+      const int64_t weights = 4 * layer + 512 * 64 + 64 -
+                              (config == "attn=0,1"  ? 2 * attention
+                               : config == "block=2" ? layer
+                                                     : 0);
+      QCOMPARE(row["decode_step_bytes"].get<int64_t>(),
+               4 * weights + int64_t(1024 * expected) * (context + new_tokens / 2));
+      QCOMPARE(row["roofline_decode_tokens_per_second"].get<double>(), 0.0);  // a GPU's figure
     }
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));

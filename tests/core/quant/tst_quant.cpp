@@ -276,26 +276,35 @@ class QuantTest : public QObject {
   }
 
   // The 4-bit layout the GPU kernel reads (model/linear_weight.h), against hand-computed words, and holding
-  // any grouping GPTQ writes — act-order's shuffled columns, K not a multiple of its 1024-column blocks.
+  // any grouping GPTQ writes — act-order's shuffled columns, K not a multiple of its 64-column slices.
   void int4LayoutMatchesHandComputedWords() {
     QuantizedWeight q;
     q.bits = 4;
-    q.codes = at::zeros({2, 1056}, at::kByte);  // 2 rows, groups of 32
-    q.codes[0].slice(0, 0, 8).copy_(at::arange(1, 9));
-    q.codes[1][272] = 5;   // block 0, word 1, lane 2: word 2·4 + 1 of row 1, code 0 (bits 0…3)
-    q.codes[1][1049] = 9;  // block 1, word 0, lane 3: word 128 + 3·4 of row 1, code 1 (bits 16…19)
-    q.scales = at::full({33, 2}, 0.5, at::kHalf);
-    q.zeros = at::full({33, 2}, 3, at::kInt);
-    q.g_idx = at::arange(1056, at::kInt).floor_divide(32);
+    q.codes = at::zeros({32, 80}, at::kByte);  // 2 tiles of 16 rows, 2 slices (80 columns padded to 128)
+    // Tile 0, slice 0, step 0, lane 0: row 0's columns 0, 1 in bits 0…3, 16…19 and 8, 9 in bits 8…11,
+    // 24…27; row N/2 = 16 (the tile's row 8) 4 bits above.
+    q.codes[0][0] = 1, q.codes[0][1] = 2, q.codes[0][8] = 3, q.codes[0][9] = 4, q.codes[16][0] = 5;
+    q.codes[3][35] = 6;  // tile 0, step 2, lane 3·4 + 1 (quad 1: column 34 + 1): word 13·4 + 2, bits 16…19
+    q.codes[9][70] = 7;  // tile 1 (row 8 + 1), slice 1, step 0, lane 1·4 + 3: word 128 + 7·4, bits 0…3
+    q.codes[31][79] =
+        9;  // tile 1, row 16 + 8 + 7, slice 1, column 64 + 8 + 2·3 + 1: word 128 + 31·4, bits 28…
+    q.scales = at::full({5, 32}, 0.5, at::kHalf);  // groups of 16
+    q.zeros = at::full({5, 32}, 3, at::kInt);
+    q.zeros[2][17] = 7;  // row 17: tile 0, its row 8 + 1
+    q.g_idx = at::arange(80, at::kInt).floor_divide(16);
     const auto w = Int4Weight::from(q);
     QVERIFY(w.has_value());
-    QCOMPARE(w->words.sizes().vec(), (std::vector<int64_t>{2, 2048 / 8}));  // padded to 2 blocks
+    QCOMPARE(w->words.sizes().vec(), (std::vector<int64_t>{2, 2 * 128}));
     QVERIFY(!w->input_order.defined());
-    QCOMPARE(uint32_t(w->words[0][0].item<int32_t>()), 0x86427531u);  // codes 1,3,5,7 low; 2,4,6,8 high
-    QCOMPARE(w->words[1][9].item<int32_t>(), 5);
-    QCOMPARE(w->words[1][140].item<int32_t>(), 9 << 16);
-    QCOMPARE(w->words.ne(0).sum().item<int64_t>(), int64_t(3));
-    QCOMPARE(uint32_t(w->scale_zero[1][7].item<int32_t>()), 0x64033800u);  // float16 1027 | float16 0.5
+    QCOMPARE(uint32_t(w->words[0][0].item<int32_t>()), 0x04020351u);
+    QCOMPARE(uint32_t(w->words[0][54].item<int32_t>()), 0x00060000u);
+    QCOMPARE(uint32_t(w->words[1][156].item<int32_t>()), 0x00000007u);
+    QCOMPARE(uint32_t(w->words[1][252].item<int32_t>()), 0x90000000u);
+    QCOMPARE(w->words.ne(0).sum().item<int64_t>(), int64_t(4));
+    QCOMPARE(w->scale_zero.sizes().vec(), (std::vector<int64_t>{2, 5, 16}));
+    QCOMPARE(uint32_t(w->scale_zero[0][2][9].item<int32_t>()), 0x64073800u);  // float16 1031 | float16 0.5
+    QCOMPARE(uint32_t(w->scale_zero[1][4][0].item<int32_t>()), 0x64033800u);  // float16 1027 | float16 0.5
+    QCOMPARE(w->out_features(), int64_t(32));
   }
   void int4LayoutHoldsAnyGptqGrouping_data() {
     QTest::addColumn<int>("group");
@@ -327,10 +336,16 @@ class QuantTest : public QObject {
       const LinearWeight linear{.int4 = held, .dtype = dtype};
       QVERIFY(at::equal(linear.matrix().cpu(), q.dequantize().to(dtype)));
     }
-    // What it cannot hold: other widths, and groups that are not runs of a multiple of 8 columns.
+    // What it cannot hold: other widths, rows not in tiles of 16, and groups that are not runs of a multiple
+    // of 16 columns.
     QuantizedWeight three = q;
     three.bits = 3;
     QVERIFY(!Int4Weight::from(three));
+    QuantizedWeight ragged = q;
+    ragged.codes = q.codes.narrow(0, 0, 40);
+    ragged.scales = q.scales.narrow(1, 0, 40);
+    ragged.zeros = q.zeros.narrow(1, 0, 40);
+    QVERIFY(!Int4Weight::from(ragged));
     QuantizedWeight uneven = q;
     uneven.g_idx = (at::arange(k, at::kInt) * 7).floor_divide(k).clamp_max(q.scales.size(0) - 1);
     if (q.scales.size(0) > 1) QVERIFY(!Int4Weight::from(uneven));

@@ -1,26 +1,62 @@
-# 4-bit decode: engine test, RTN 7B decode against bf16, kernel bench [carry .qt6]
-# Table in int4_bench.log.
-# Builds build-cuda/ (as `build`), runs tst_engine's 16/4-bit decode step test on cuda (under compute-sanitizer
-# when SANITIZE names a test function), quantizes the Llama-2-7B-shaped random model with round-to-nearest (the
-# GPTQ layout in seconds; quant_speed times GPTQ), benches its decode against bf16 (CONTEXTS overrides the
-# rounds), then bench_decode_kernels (each 4-bit product against cuBLAS on the dequantized weights). Goes on
-# past a failing step. Also engine.log, kernels.log (blocking.log, sanitize.log).
+# 4-bit decode (#24): layout and kernel tests, kernel bench, decode table with rooflines, token checks [carry .qt6]
+# STEPS picks among "tests kernels models tokens" (default: all), after a build of tst_quant, tst_engine,
+# bench_decode_kernels and llmdrop into build-cuda/:
+#   tests    the 4-bit tests on cuda: tst_quant's layout and dequantization, tst_engine's decode steps against
+#            float32;
+#   kernels  bench_decode_kernels (each product against cuBLAS on the dequantized weights);
+#   models   the Llama-2-7B-shaped random model quantized with round-to-nearest (group 128) and GPTQ act-order
+#            (group 128, a short calibration: only the layout matters here); bf16 / 4-bit g128 / 4-bit act-order
+#            g128 decode at CONTEXTS (default 128 and 2048, 64 new tokens) with each one's roofline;
+#   tokens   64 greedy tokens of 4-bit models (the demo model's GPTQ act-order and AWQ, the 7B's RTN) against the
+#            same model dequantized to float16, in float16 and bfloat16 (16-bit vs 4-bit decode kernels).
+# Goes on past a failing step. Logs: build-cuda.log, quant.log, engine.log, kernels.log, int4_bench.log,
+# tokens.log.
 set +e
-logged build-cuda.log build_cuda
-export LLMDROP_TEST_DATA=$PWD/tests/data LLMDROP_TEST_DEVICE=cuda
-if [ -n "${SANITIZE:-}" ]; then
-  CUDA_LAUNCH_BLOCKING=1 build-cuda/bin/tst_engine "$SANITIZE" >"$out/blocking.log" 2>&1
-  grep -E "FAIL|Totals|what|frame #[0-9]:" "$out/blocking.log" | head -20 | cut -c1-300
-  timeout 150 compute-sanitizer --print-limit 5 build-cuda/bin/tst_engine "$SANITIZE" >"$out/sanitize.log" 2>&1
-  grep -vE "^(PASS|QINFO)" "$out/sanitize.log" | head -40 | cut -c1-300
+steps=" ${STEPS:-tests kernels models tokens} "
+torch_env && qt_env && export LLMDROP_QT_PREFIX=$qt_lib/cmake
+logged build-cuda.log bash -c "cmake --preset cuda && cmake --build --preset cuda -j $(nproc) \
+  --target tst_quant tst_engine bench_decode_kernels llmdrop"
+if [[ $steps == *" tests "* ]]; then
+  export LLMDROP_TEST_DATA=$PWD/tests/data LLMDROP_TEST_DEVICE=cuda
+  build-cuda/bin/tst_quant >"$out/quant.log" 2>&1
+  grep -E "FAIL|Totals|what" "$out/quant.log" | cut -c1-300
+  build-cuda/bin/tst_engine sixteenBitDecodeStepIsAsAccurateAsTheCachedForward >"$out/engine.log" 2>&1
+  grep -E "QINFO|FAIL|Totals|what" "$out/engine.log" | cut -c1-400
 fi
-build-cuda/bin/tst_engine sixteenBitDecodeStepIsAsAccurateAsTheCachedForward >"$out/engine.log" 2>&1
-grep -E "QINFO|FAIL|Totals|what" "$out/engine.log" | cut -c1-400
+[[ $steps == *" kernels "* ]] && build-cuda/bin/bench_decode_kernels 2>&1 | tee "$out/kernels.log"
+[[ $steps == *" models "* || $steps == *" tokens "* ]] || exit 0
+
 write_model7b
 cp resources/models/demo/tokenizer.model $model7b/
-/usr/bin/time -f "rtn: %e s wall" "$llmdrop" quantize $model7b --method rtn --device cuda --dtype bfloat16 \
-  --out $model7b-rtn 2>&1 | tail -2
-for m in $model7b $model7b-rtn; do
-  "$llmdrop" bench $m --device cuda --contexts "${CONTEXTS:-128,2048:128}" 2>/dev/null | grep -E "^\| (config|full)"
-done | tee "$out/int4_bench.log"
-build-cuda/bin/bench_decode_kernels 2>&1 | tee "$out/kernels.log"
+for i in 1 2 3 4; do cat resources/text/demo_heldout.txt; done >/dev/shm/calibration.txt
+/usr/bin/time -f "rtn g128: %e s wall" "$llmdrop" quantize $model7b --method rtn --group-size 128 --device cuda \
+  --dtype bfloat16 --out $model7b-rtn 2>&1 | tail -1
+[[ $steps == *" models "* ]] && /usr/bin/time -f "gptq act-order g128 (8 x 512 tokens): %e s wall" \
+  "$llmdrop" quantize $model7b --method gptq --desc-act --group-size 128 --data /dev/shm/calibration.txt --samples 8 --seq-len 512 --device cuda \
+  --dtype bfloat16 --out $model7b-gptq-act 2>&1 | tail -1
+if [[ $steps == *" models "* ]]; then
+  for m in $model7b $model7b-rtn $model7b-gptq-act; do
+    "$llmdrop" bench $m --device cuda --dtype bfloat16 --contexts "${CONTEXTS:-128:64,2048:64}" 2>/dev/null |
+      grep -E "^(model|\| (config|full))"
+  done | tee "$out/int4_bench.log"
+fi
+[[ $steps == *" tokens "* ]] || exit 0
+
+# Greedy tokens: each 4-bit model against itself dequantized to float16, both in DTYPE on their 16-bit / 4-bit
+# decode kernels.
+"$llmdrop" quantize resources/models/demo --method gptq --desc-act --group-size 32 --samples 16 --seq-len 256 \
+  --data resources/text/demo_heldout.txt --device cuda --dtype float32 --out /dev/shm/demo-gptq >/dev/null 2>&1
+"$llmdrop" quantize resources/models/demo --method awq --group-size 64 --samples 16 --seq-len 256 \
+  --data resources/text/demo_heldout.txt --device cuda --dtype float32 --out /dev/shm/demo-awq >/dev/null 2>&1
+ids=$(python3 -c "import random; random.seed(7); print(','.join(str(random.randrange(3, 4000)) for _ in range(16)))")
+for m in /dev/shm/demo-gptq /dev/shm/demo-awq $model7b-rtn; do
+  "$llmdrop" dequantize $m --out $m-dense >/dev/null 2>&1 || echo "dequantize $m failed"
+  for dtype in float16 bfloat16; do
+    a=$("$llmdrop" generate $m --ids "$ids" --max-new-tokens 64 --device cuda --dtype $dtype --json 2>/dev/null |
+      python3 -c "import json,sys; print(json.load(sys.stdin)['new_ids'])" 2>&1)
+    b=$("$llmdrop" generate $m-dense --ids "$ids" --max-new-tokens 64 --device cuda --dtype $dtype --json 2>/dev/null |
+      python3 -c "import json,sys; print(json.load(sys.stdin)['new_ids'])" 2>&1)
+    if [ "$a" = "$b" ]; then verdict=equal; else verdict="DIFFER: $a vs $b"; fi
+    echo "$(basename $m) $dtype, 64 greedy tokens, 4-bit vs dequantized: $verdict"
+  done
+done | tee "$out/tokens.log"
