@@ -132,8 +132,10 @@ int main(int argc, char** argv) {
       const int64_t n = swiglu ? c.rows / 2 : c.rows;
       const at::Tensor residual = at::randn({n}, opts);
       at::Tensor out = residual.clone();
+      const at::Tensor tile_counters = at::zeros({2}, opts.dtype(at::kInt));
       auto ours = [&](int i) {
         cuda::GemvArgs args = weight_args[i % copies];
+        args.tile_counters = static_cast<unsigned*>(tile_counters.data_ptr());
         args.x = x.data_ptr();
         args.norm_weight = norm_weight.data_ptr();
         args.eps = float(eps);

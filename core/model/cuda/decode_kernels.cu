@@ -366,48 +366,68 @@ __host__ __device__ __forceinline__ int64_t int4_rows(const GemvArgs& a) {
   return a.output == GemvOutput::swiglu ? 2 * a.n : a.n;
 }
 
-// Shared memory of int4_gemv_kernel: stage_input's, the B fragments (K rounded up to 64, elements of T), the
-// tile's scales and zeros (G·16 words), each warp's 16 sums.
+// Shared memory of int4_gemv_kernel: stage_input's, the B fragments (K rounded up to 64, elements of T), two
+// tiles' scales and zeros (G·16 words each), two tiles' sums of each warp (16 each).
 struct Int4Shared {
   size_t fragments, scales, partials, total;
   __host__ __device__ Int4Shared(const GemvArgs& a, size_t element) {
     const int64_t staged = a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1);
     fragments = (staged + 15) / 16 * 16;
     scales = fragments + (a.k + 63) / 64 * 64 * element;
-    partials = scales + a.k / a.group_size * 16 * sizeof(int32_t);
-    total = partials + kInt4Warps * 16 * sizeof(float);
+    partials = scales + 2 * (a.k / a.group_size) * 16 * sizeof(int32_t);
+    total = partials + 2 * kInt4Warps * 16 * sizeof(float);
   }
 };
 
-// One block per tile of 16 rows: tile row m < 8 is row 8·tile + m of the weight, row m ≥ 8 is row
+// 16 bytes from global to shared memory without passing through registers (completed by cp_async_wait).
+__device__ __forceinline__ void cp_async16(void* shared, const void* global) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(
+                   static_cast<unsigned>(__cvta_generic_to_shared(shared))),
+               "l"(global));
+}
+__device__ __forceinline__ void cp_async_wait() {
+  asm volatile("cp.async.wait_all;" ::: "memory");
+}
+
+// As many blocks as stay resident, each taking tiles of 16 rows until none is left: its first two by number,
+// then the next free one (tile_counters). Tile row m < 8 is row 8·tile + m of the weight, row m ≥ 8 is row
 // N/2 + 8·tile + m − 8, so for swiglu a thread's two rows are a gate row and its up row. The block's warps
-// split the tile's slices; each keeps two batches of loads in flight, the first issued (with the tile's
-// scales) before the predecessor kernel has finished. Lane t's rows are r0 = t/4 and r1 = r0 + 8.
+// split each tile's slices, and each warp keeps two batches of loads in flight, crossing from one tile into
+// the next; the first batch (and the first tile's scales) is issued before the predecessor kernel has
+// finished. The input is staged once per block. Per tile one barrier: the warps' sums of tile i are added up
+// by warp 0 after it while the others go on with tile i + 1 (sums and scales alternate between two buffers).
+// Lane t's rows are r0 = t/4 and r1 = r0 + 8.
 template <typename T, GemvInput kInput, GemvOutput kOutput>
 __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) {
   extern __shared__ uint4 shared[];
+  __shared__ int claimed[2];  // the tile after next, by tile parity
   const Int4Shared layout(a, sizeof(T));
   uint4* x_chunks = shared;  // stage_input's
   const uint4* fragments = shared + layout.fragments / 16;
-  int32_t* scales = reinterpret_cast<int32_t*>(shared + layout.scales / 16);  // (G, 16)
-  float* partials = reinterpret_cast<float*>(shared + layout.partials / 16);  // (warps, 16)
+  int32_t* scales = reinterpret_cast<int32_t*>(shared + layout.scales / 16);  // (2, G, 16)
+  float* partials = reinterpret_cast<float*>(shared + layout.partials / 16);  // (2, warps, 16)
   const int k = static_cast<int>(a.k), slices = (k + 63) / 64, groups = static_cast<int>(a.k / a.group_size);
-  const int group_shift = group_shift_of(a);
-  const int tile = blockIdx.x, lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  const int tiles = static_cast<int>(int4_rows(a) / 16), group_shift = group_shift_of(a);
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int r0 = lane / 4, r1 = r0 + 8, quad = lane % 4;
-
-  const uint4* weight = static_cast<const uint4*>(a.weight) + int64_t(tile) * slices * kWarp;  // (slices, 32)
   const int first = warp * slices / kInt4Warps, end = (warp + 1) * slices / kInt4Warps;
+
+  const uint4* weight = static_cast<const uint4*>(a.weight);  // (tiles, slices, 32)
   uint4 current[kInt4Depth], next[kInt4Depth];
-  auto load = [&](uint4(&w)[kInt4Depth], int from) {
+  auto load = [&](uint4(&w)[kInt4Depth], int tile, int from) {
+    const uint4* tile_weight = weight + int64_t(tile) * slices * kWarp;
 #pragma unroll
     for (int i = 0; i < kInt4Depth; ++i)
-      if (from + i < end) w[i] = load_streaming(weight + (from + i) * kWarp + lane);
+      if (from + i < end) w[i] = load_streaming(tile_weight + (from + i) * kWarp + lane);
   };
-  load(current, first);
-  const uint4* tile_scales = reinterpret_cast<const uint4*>(a.scale_zero + int64_t(tile) * groups * 16);
-  for (int i = threadIdx.x; i < groups * 4; i += kInt4Threads)
-    reinterpret_cast<uint4*>(scales)[i] = tile_scales[i];
+  auto copy_scales = [&](int tile, int parity) {  // (G, 16) words of the tile
+    const int32_t* from = a.scale_zero + int64_t(tile) * groups * 16;
+    int32_t* to = scales + parity * groups * 16;
+    for (int i = threadIdx.x; i < groups * 4; i += kInt4Threads) cp_async16(to + 4 * i, from + 4 * i);
+  };
+  int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
+  load(current, tile, first);
+  copy_scales(tile, 0);
   stage_input<T, kInput, kInt4Threads>(a, x_chunks);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
@@ -424,66 +444,92 @@ __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) 
         out[4 * i + e] = column < k ? x[a.input_order ? a.input_order[column] : column] : from_float<T>(0.0f);
       }
     }
+    cp_async_wait();
     __syncthreads();
   }
 
-  float sum0 = 0, sum1 = 0;  // rows r0, r1, scaled
-  float d[4] = {};           // the current group's unscaled sums (columns 0 and 1 alike)
-  float scale0 = 0, scale1 = 0;
-  uint32_t zero0 = 0, zero1 = 0;
-  int group = -1;
-  auto finish_group = [&] {
-    sum0 = fmaf(d[0], scale0, sum0);
-    sum1 = fmaf(d[2], scale1, sum1);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) d[i] = 0;
-  };
-  for (int from = first; from < end; from += kInt4Depth) {
-    if (from + kInt4Depth < end) load(next, from + kInt4Depth);
-#pragma unroll
-    for (int i = 0; i < kInt4Depth; ++i) {
-      const int slice = from + i;
-      if (slice >= end) break;
-      const uint4 b01 = fragments[(slice * 4 + quad) * 2], b23 = fragments[(slice * 4 + quad) * 2 + 1];
-      const uint32_t b[8] = {b01.x, b01.y, b01.z, b01.w, b23.x, b23.y, b23.z, b23.w};
-#pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        // Padding columns past K have zero inputs: any group's scale will do.
-        const int g = min(((slice * 4 + j) * 16) >> group_shift, groups - 1);
-        if (g != group) {
-          if (group >= 0) finish_group();
-          group = g;
-          const uint32_t sz0 = static_cast<uint32_t>(scales[g * 16 + r0]);
-          const uint32_t sz1 = static_cast<uint32_t>(scales[g * 16 + r1]);
-          scale0 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz0 & 0xffffu)));
-          scale1 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz1 & 0xffffu)));
-          zero0 = int4_zero<T>(__half2float(__ushort_as_half(static_cast<unsigned short>(sz0 >> 16))) - 1024,
-                               false);
-          zero1 = int4_zero<T>(__half2float(__ushort_as_half(static_cast<unsigned short>(sz1 >> 16))) - 1024,
-                               true);
-        }
-        uint32_t fragment[4];
-        int4_fragment<T>((&current[i].x)[j], zero0, zero1, fragment);
-        mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
-      }
-    }
-#pragma unroll
-    for (int i = 0; i < kInt4Depth; ++i) current[i] = next[i];
-  }
-  if (group >= 0) finish_group();
+  for (int parity = 0; tile < tiles; parity ^= 1) {
+    // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
+    if (threadIdx.x == 0)
+      claimed[parity] = next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
+    if (next_tile < tiles) copy_scales(next_tile, parity ^ 1);
+    const int32_t* tile_scales = scales + parity * groups * 16;
 
-  if (quad == 0) partials[warp * 16 + r0] = sum0, partials[warp * 16 + r1] = sum1;
-  __syncthreads();
-  const int m = threadIdx.x;
-  if (m >= 16) return;
-  float y = 0;
+    float sum0 = 0, sum1 = 0;  // rows r0, r1, scaled
+    float d[4] = {};           // the current group's unscaled sums (columns 0 and 1 alike)
+    float scale0 = 0, scale1 = 0;
+    uint32_t zero0 = 0, zero1 = 0;
+    int group = -1;
+    auto finish_group = [&] {
+      sum0 = fmaf(d[0], scale0, sum0);
+      sum1 = fmaf(d[2], scale1, sum1);
 #pragma unroll
-  for (int w = 0; w < kInt4Warps; ++w) y += partials[w * 16 + m];
-  if constexpr (kOutput == GemvOutput::swiglu) {
-    const float up = __shfl_down_sync(0xffffu, y, 8, 16);
-    if (m < 8) store_swiglu<T>(a, int64_t(tile) * 8 + m, y, up);
-  } else {
-    store_row<T, kOutput>(a, m < 8 ? int64_t(tile) * 8 + m : a.n / 2 + int64_t(tile) * 8 + m - 8, y);
+      for (int i = 0; i < 4; ++i) d[i] = 0;
+    };
+    for (int from = first; from < end; from += kInt4Depth) {
+      if (from + kInt4Depth < end)
+        load(next, tile, from + kInt4Depth);
+      else if (next_tile < tiles)
+        load(next, next_tile, first);
+#pragma unroll
+      for (int i = 0; i < kInt4Depth; ++i) {
+        const int slice = from + i;
+        if (slice >= end) break;
+        const uint4 b01 = fragments[(slice * 4 + quad) * 2], b23 = fragments[(slice * 4 + quad) * 2 + 1];
+        const uint32_t b[8] = {b01.x, b01.y, b01.z, b01.w, b23.x, b23.y, b23.z, b23.w};
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+          // Padding columns past K have zero inputs: any group's scale will do.
+          const int g = min(((slice * 4 + j) * 16) >> group_shift, groups - 1);
+          if (g != group) {
+            if (group >= 0) finish_group();
+            group = g;
+            const uint32_t sz0 = static_cast<uint32_t>(tile_scales[g * 16 + r0]);
+            const uint32_t sz1 = static_cast<uint32_t>(tile_scales[g * 16 + r1]);
+            scale0 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz0 & 0xffffu)));
+            scale1 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz1 & 0xffffu)));
+            zero0 = int4_zero<T>(
+                __half2float(__ushort_as_half(static_cast<unsigned short>(sz0 >> 16))) - 1024, false);
+            zero1 = int4_zero<T>(
+                __half2float(__ushort_as_half(static_cast<unsigned short>(sz1 >> 16))) - 1024, true);
+          }
+          uint32_t fragment[4];
+          int4_fragment<T>((&current[i].x)[j], zero0, zero1, fragment);
+          mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
+        }
+      }
+#pragma unroll
+      for (int i = 0; i < kInt4Depth; ++i) current[i] = next[i];
+    }
+    if (group >= 0) finish_group();
+    float* tile_partials = partials + parity * kInt4Warps * 16;
+    if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
+    cp_async_wait();
+    __syncthreads();
+
+    const int done = tile;
+    tile = next_tile;
+    next_tile = claimed[parity];
+    if (threadIdx.x >= 16) continue;
+    const int m = threadIdx.x;
+    float y = 0;
+#pragma unroll
+    for (int w = 0; w < kInt4Warps; ++w) y += tile_partials[w * 16 + m];
+    if constexpr (kOutput == GemvOutput::swiglu) {
+      const float up = __shfl_down_sync(0xffffu, y, 8, 16);
+      if (m < 8) store_swiglu<T>(a, int64_t(done) * 8 + m, y, up);
+    } else {
+      store_row<T, kOutput>(a, m < 8 ? int64_t(done) * 8 + m : a.n / 2 + int64_t(done) * 8 + m - 8, y);
+    }
+  }
+  // The last block out leaves the counters at zero for the next launch (and the next graph replay).
+  if (threadIdx.x == 0) {
+    __threadfence();
+    if (atomicAdd(a.tile_counters + 1, 1u) == gridDim.x - 1) {
+      a.tile_counters[0] = 0;
+      a.tile_counters[1] = 0;
+      __threadfence();
+    }
   }
 }
 
@@ -493,7 +539,11 @@ void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
   const size_t shared = Int4Shared(a, sizeof(T)).total;
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
-  launch(kernel, dim3(static_cast<unsigned>(int4_rows(a) / 16)), dim3(kInt4Threads), shared, stream, a);
+  int resident = 1;
+  cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, kInt4Threads, shared);
+  const int64_t blocks =
+      std::min<int64_t>(int4_rows(a) / 16, int64_t(multiprocessors()) * std::max(resident, 1));
+  launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(kInt4Threads), shared, stream, a);
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput>
@@ -808,6 +858,8 @@ void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream) {
                                 " must be a multiple of 8 up to 49152");
   const bool one_group = args.group_size == args.k,
              power_of_two = (args.group_size & (args.group_size - 1)) == 0;
+  if (args.scale_zero && !args.tile_counters)
+    throw std::invalid_argument("gemv: 4-bit weights need tile_counters");
   if (args.scale_zero && (args.group_size < 16 || args.k % args.group_size != 0 ||
                           !(one_group || power_of_two) || int4_rows(args) % 16 != 0))
     throw std::invalid_argument("gemv: 4-bit weights need groups of 16, 32, 64… columns dividing K (" +

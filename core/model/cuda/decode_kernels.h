@@ -39,6 +39,7 @@ struct GemvArgs {
   const int32_t* scale_zero = nullptr;
   const int32_t* input_order = nullptr;
   int64_t group_size = 0;
+  unsigned* tile_counters = nullptr;  // 4-bit: 2 words, zero before each call and left zero after it
 };
 // Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large, an
 // odd number of 4-bit rows).
