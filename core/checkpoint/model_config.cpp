@@ -207,6 +207,12 @@ ModelConfig read_model_config(const fs::path& model_dir) {
   const fs::path config_path = model_dir / "config.json";
   if (!fs::exists(config_path)) throw_bad_input("no config.json in " + model_dir.string());
   ModelConfig cfg = parse_model_config(read_json_file(config_path), config_path.string());
+  // GPTQModel's rules apply in the file's order, which nlohmann::json's objects do not keep.
+  if (cfg.quantization && !cfg.quantization->dynamic.empty()) {
+    const auto ordered = nlohmann::ordered_json::parse(read_file(config_path, kMaxMetadataBytes));
+    cfg.quantization->dynamic = parse_quant_rules(ordered.at("quantization_config").at("dynamic"),
+                                                  config_path.string() + ": quantization_config.dynamic");
+  }
   // generation_config.json, when present, holds the ids generation uses.
   const fs::path gen_path = model_dir / "generation_config.json";
   std::error_code ec;

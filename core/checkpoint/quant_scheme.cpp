@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 #include "util/input.h"
+#include "util/regex.h"
 
 namespace llmdrop {
 
@@ -38,6 +39,83 @@ void QuantScheme::validate() const {
   if (method == QuantMethod::rtn && desc_act) throw_bad_input("act-order needs GPTQ");
   if (method == QuantMethod::awq && mse) throw_bad_input("--mse is a GPTQ option; AWQ searches its clipping");
   if (!(damp_percent > 0 && damp_percent < 1)) throw_bad_input("dampening must lie in (0, 1)");
+  if (method == QuantMethod::awq && !dynamic.empty())
+    throw_bad_input("per-module precision is written in GPTQModel's `dynamic` form: use GPTQ or RTN");
+  for (const QuantRule& rule : dynamic) Regex::compile(rule.pattern, "quantization rule");
+}
+
+std::optional<QuantScheme> QuantScheme::for_module(const std::string& name) const {
+  for (const QuantRule& rule : dynamic) {
+    // Python's re.match: anchored at the start only.
+    if (!Regex::compile("\\A(?:" + rule.pattern + ")", "quantization rule '" + rule.pattern + "'")
+             .search(name))
+      continue;
+    if (rule.skip) return std::nullopt;
+    QuantScheme s = *this;
+    s.dynamic.clear();
+    if (rule.bits) s.bits = *rule.bits;
+    if (rule.group_size) s.group_size = *rule.group_size;
+    if (rule.desc_act) s.desc_act = *rule.desc_act;
+    if (rule.sym) s.sym = *rule.sym;
+    s.validate();
+    return s;
+  }
+  QuantScheme s = *this;
+  s.dynamic.clear();
+  return s;
+}
+
+QuantScheme QuantScheme::packed_as(const std::string& name) const {
+  if (auto s = for_module(name)) return *s;
+  throw_bad_input(name + " is stored packed, but quantization_config.dynamic leaves it unquantized");
+}
+
+template <typename Json>
+std::vector<QuantRule> parse_quant_rules(const Json& dynamic, const std::string& where) {
+  if (!dynamic.is_object()) throw_bad_input(where + ": must be an object of pattern → overrides");
+  std::vector<QuantRule> rules;
+  for (auto it = dynamic.begin(); it != dynamic.end(); ++it) {
+    QuantRule rule;
+    rule.pattern = it.key();
+    if (rule.pattern.starts_with("-:")) rule.skip = true;
+    if (rule.pattern.starts_with("-:") || rule.pattern.starts_with("+:"))
+      rule.pattern = rule.pattern.substr(2);
+    const std::string field = where + "['" + it.key() + "']";
+    const auto& overrides = it.value();
+    if (!overrides.is_object()) throw_bad_input(field + ": must be an object");
+    for (auto o = overrides.begin(); o != overrides.end(); ++o) {
+      const std::string key = o.key(), what = field + "." + key;
+      const nlohmann::json value(o.value());
+      if (key == "bits")
+        rule.bits = static_cast<int>(json_int(value, what, 1, 64));
+      else if (key == "group_size")
+        rule.group_size = json_int(value, what, -1, 1 << 24);
+      else if (key == "desc_act")
+        rule.desc_act = json_bool(value, what);
+      else if (key == "sym")
+        rule.sym = json_bool(value, what);
+      // Other fields (e.g. GPTQModel's damp_percent, mse) change how a module was quantized, not how it is
+      // stored.
+    }
+    Regex::compile(rule.pattern, field);
+    rules.push_back(rule);
+  }
+  return rules;
+}
+template std::vector<QuantRule> parse_quant_rules(const nlohmann::json&, const std::string&);
+template std::vector<QuantRule> parse_quant_rules(const nlohmann::ordered_json&, const std::string&);
+
+nlohmann::json quant_rules_json(const std::vector<QuantRule>& rules) {
+  nlohmann::json dynamic = nlohmann::json::object();
+  for (const QuantRule& rule : rules) {
+    nlohmann::json overrides = nlohmann::json::object();
+    if (rule.bits) overrides["bits"] = *rule.bits;
+    if (rule.group_size) overrides["group_size"] = *rule.group_size;
+    if (rule.desc_act) overrides["desc_act"] = *rule.desc_act;
+    if (rule.sym) overrides["sym"] = *rule.sym;
+    dynamic[(rule.skip ? "-:" : "+:") + rule.pattern] = overrides;
+  }
+  return dynamic;
 }
 
 std::string packed_prefix(const std::string& weight_name) {
@@ -51,6 +129,7 @@ std::string describe(const QuantScheme& s) {
   text += s.group_size > 0 ? "group " + std::to_string(s.group_size) : "per row";
   if (s.desc_act) text += ", act-order";
   if (s.mse) text += ", range search";
+  if (!s.dynamic.empty()) text += ", " + std::to_string(s.dynamic.size()) + " per-module rules";
   return text;
 }
 
@@ -58,9 +137,13 @@ nlohmann::json quantization_config_json(const QuantScheme& s) {
   if (s.method == QuantMethod::awq)
     return {{"quant_method", "awq"},      {"version", "gemm"},  {"bits", s.bits},
             {"group_size", s.group_size}, {"zero_point", true}, {"modules_to_not_convert", nullptr}};
-  return {{"quant_method", "gptq"},  {"bits", s.bits},         {"group_size", s.group_size},
-          {"desc_act", s.desc_act},  {"sym", s.sym},           {"damp_percent", s.damp_percent},
-          {"true_sequential", true}, {"static_groups", false}, {"checkpoint_format", "gptq"}};
+  nlohmann::json config = {
+      {"quant_method", "gptq"},  {"bits", s.bits},         {"group_size", s.group_size},
+      {"desc_act", s.desc_act},  {"sym", s.sym},           {"damp_percent", s.damp_percent},
+      {"true_sequential", true}, {"static_groups", false}, {"checkpoint_format", "gptq"},
+      {"lm_head", false}};
+  if (!s.dynamic.empty()) config["dynamic"] = quant_rules_json(s.dynamic);
+  return config;
 }
 
 QuantScheme parse_quantization_config(const nlohmann::json& config, const std::string& where) {
@@ -96,6 +179,10 @@ QuantScheme parse_quantization_config(const nlohmann::json& config, const std::s
   s.bits = static_cast<int>(json_int(config.at("bits"), field + ".bits", 1, 64));
   if (const auto* g = json_find(config, "group_size"))
     s.group_size = json_int(*g, field + ".group_size", -1, 1 << 24);
+  if (const auto* d = json_find(config, "dynamic"); d && !d->is_null())
+    s.dynamic = parse_quant_rules(*d, field + ".dynamic");
+  if (const auto* head = json_find(config, "lm_head"); head && json_bool(*head, field + ".lm_head"))
+    fail("a quantized lm_head is not supported");
   s.validate();
   return s;
 }

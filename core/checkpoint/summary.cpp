@@ -17,7 +17,9 @@ int64_t parameters_of(const TensorStore& store, const std::string& name, const M
   const int64_t n = store.info(name).numel();
   if (!cfg.quantization) return n;
   auto ends = [&](const std::string& suffix) { return name.ends_with(suffix); };
-  if (ends(".qweight")) return n * 32 / cfg.quantization->bits;
+  if (ends(".qweight"))
+    return n * 32 /
+           cfg.quantization->packed_as(name.substr(0, name.size() - std::string(".qweight").size())).bits;
   return ends(".qzeros") || ends(".scales") || ends(".g_idx") ? 0 : n;
 }
 

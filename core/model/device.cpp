@@ -10,6 +10,7 @@
 #include "model/device_memory.h"
 #include "model/memory_plan.h"
 #include "util/error.h"
+#include "util/parse.h"
 
 namespace llmdrop {
 
@@ -55,13 +56,7 @@ std::vector<std::string> available_devices() {
 }
 
 std::vector<std::string> split_devices(const std::string& names) {
-  std::vector<std::string> devices;
-  for (size_t start = 0; start <= names.size();) {
-    const size_t comma = std::min(names.find(',', start), names.size());
-    devices.push_back(names.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return devices;
+  return split_commas(names);
 }
 
 void check_device(const std::string& name) {

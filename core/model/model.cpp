@@ -217,7 +217,8 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape, c10
   const std::string prefix = packed_prefix(name);
   if (config_.quantization && shape.size() == 2 && !prefix.empty() && !checkpoint_.tensors->contains(name) &&
       checkpoint_.tensors->contains(prefix + ".qweight"))
-    return unpack_linear(*checkpoint_.tensors, prefix, *config_.quantization, shape[0], shape[1])
+    return unpack_linear(*checkpoint_.tensors, prefix, config_.quantization->packed_as(prefix), shape[0],
+                         shape[1])
         .dequantize();
   const TensorInfo& info = checkpoint_.tensors->info(name);
   if (info.shape != shape)
@@ -236,10 +237,15 @@ LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t
   const bool sixteen_bits = dtype_ == at::kHalf || dtype_ == at::kBFloat16;
   if (quantized && (device.is_cpu() || sixteen_bits)) {
     std::vector<QuantizedWeight> q;
-    for (const auto& [name, rows] : parts)
-      q.push_back(
-          unpack_linear(*checkpoint_.tensors, packed_prefix(name), *config_.quantization, rows, in_features));
-    if (std::all_of(q.begin(), q.end(), [&](const auto& p) { return at::equal(p.g_idx, q[0].g_idx); })) {
+    for (const auto& [name, rows] : parts) {
+      const std::string prefix = packed_prefix(name);
+      q.push_back(unpack_linear(*checkpoint_.tensors, prefix, config_.quantization->packed_as(prefix), rows,
+                                in_features));
+    }
+    // Parts fuse when stored alike (a checkpoint's per-module rules may give q, k and v different
+    // precisions).
+    if (std::all_of(q.begin(), q.end(),
+                    [&](const auto& p) { return p.bits == q[0].bits && at::equal(p.g_idx, q[0].g_idx); })) {
       QuantizedWeight fused = q[0];
       std::vector<at::Tensor> codes, scales, zeros;
       for (const auto& p : q) codes.push_back(p.codes), scales.push_back(p.scales), zeros.push_back(p.zeros);

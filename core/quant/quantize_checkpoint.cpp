@@ -6,7 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
+#include <string_view>
+#include <tuple>
 
 #include "analysis/calibration.h"
 #include "checkpoint/family.h"
@@ -14,8 +17,11 @@
 #include "checkpoint/tokenizer.h"
 #include "export/tensor_export.h"
 #include "model/cpu_compute.h"
+#include "model/device.h"
+#include "model/device_memory.h"
 #include "model/model.h"
 #include "quant/quantizer.h"
+#include "util/parse.h"
 
 namespace llmdrop {
 
@@ -134,10 +140,29 @@ at::Tensor divide_rows(const at::Tensor& w, const at::Tensor& s) {
   return (w.to(at::kFloat) / s.unsqueeze(1)).to(w.scalar_type());
 }
 
-// One layer's quantized linears, fused as the model holds them.
+// One layer's quantized linears, fused as the model holds them, and the scheme of each branch (none: the
+// branch stays unquantized).
 struct LayerResult {
   std::optional<QuantizedWeight> qkv, o, gate_up, down;
+  std::optional<QuantScheme> attn_scheme, mlp_scheme;
 };
+
+// The scheme of one branch of layer i after the request's per-module rules: its linears' (which must agree),
+// or none when the rules leave them unquantized.
+std::optional<QuantScheme> branch_scheme(const QuantScheme& base, const std::vector<std::string>& weights) {
+  std::optional<QuantScheme> first;
+  for (size_t w = 0; w < weights.size(); ++w) {
+    const std::optional<QuantScheme> s = base.for_module(packed_prefix(weights[w]));
+    if (w == 0) first = s;
+    const bool same = s.has_value() == first.has_value() &&
+                      (!s || (s->bits == first->bits && s->group_size == first->group_size &&
+                              s->desc_act == first->desc_act && s->sym == first->sym));
+    if (!same)
+      throw_bad_input("the per-module rules give " + packed_prefix(weights[w]) + " another precision than " +
+                      packed_prefix(weights[0]) + ": a branch's linears are quantized alike");
+  }
+  return first;
+}
 
 class LayerQuantizer {
  public:
@@ -146,54 +171,74 @@ class LayerQuantizer {
 
   // Quantizes layer i in place; h (n, T, hidden) becomes the next layer's input.
   LayerResult quantize(int64_t i, at::Tensor& h) {
+    const ModelConfig& c = model_.config();
+    const ModelFamily& family = family_for(c.model_type);
+    const DecoderLayer& layer = model_.layers()[static_cast<size_t>(i)];
+    LayerResult r;
+    auto weights = [](const std::vector<TensorPart>& parts, const std::string& last) {
+      std::vector<std::string> names;
+      for (const auto& part : parts) names.push_back(part.weight);
+      names.push_back(last);
+      return names;
+    };
+    if (layer.attn) {
+      const auto names = family.attention(c, i);
+      r.attn_scheme = branch_scheme(scheme_, weights(names.qkv, names.o));
+    }
+    if (layer.mlp) {
+      const auto names = family.mlp(c, i);
+      r.mlp_scheme = branch_scheme(scheme_, weights(names.gate_up, names.down));
+    }
     switch (scheme_.method) {
       case QuantMethod::rtn:
-        return rtn(i);
+        rtn(i, r);
+        break;
       case QuantMethod::gptq:
-        return gptq(i, h);
+        gptq(i, h, r);
+        break;
       case QuantMethod::awq:
-        return awq(i, h);
+        awq(i, h, r);
+        break;
     }
-    return {};
+    return r;
   }
 
  private:
-  LayerResult rtn(int64_t i) {
+  void rtn(int64_t i, LayerResult& r) {
     DecoderLayer& layer = model_.mutable_layer(i);
-    LayerResult r;
-    auto run = [&](at::Tensor& w) {
-      QuantizedWeight q = quantize_rtn(w, scheme_);
+    auto run = [&](at::Tensor& w, const QuantScheme& scheme) {
+      QuantizedWeight q = quantize_rtn(w, scheme);
       install(w, q);
       return q;
     };
-    if (layer.attn) r.qkv = run(layer.attn->qkv.dense), r.o = run(layer.attn->o.dense);
-    if (layer.mlp) r.gate_up = run(layer.mlp->gate_up.dense), r.down = run(layer.mlp->down.dense);
-    return r;
+    if (r.attn_scheme)
+      r.qkv = run(layer.attn->qkv.dense, *r.attn_scheme), r.o = run(layer.attn->o.dense, *r.attn_scheme);
+    if (r.mlp_scheme)
+      r.gate_up = run(layer.mlp->gate_up.dense, *r.mlp_scheme),
+      r.down = run(layer.mlp->down.dense, *r.mlp_scheme);
   }
 
   // True-sequential GPTQ: q|k|v, then o, then gate|up, then down, each on inputs produced by the layer with
   // everything before it already quantized.
-  LayerResult gptq(int64_t i, at::Tensor& h) {
+  void gptq(int64_t i, at::Tensor& h, LayerResult& r) {
     DecoderLayer& layer = model_.mutable_layer(i);
-    auto run = [&](at::Tensor LayerTrace::*input, at::Tensor& w) {
+    auto run = [&](at::Tensor LayerTrace::*input, at::Tensor& w, const QuantScheme& scheme) {
       Hessian hessian(workers(h, request_.batch_size));
       run_layer(model_, i, h, request_.batch_size, job_,
                 [&](const LayerTrace& t, int64_t, int64_t worker) { hessian.add(t.*input, worker); });
-      QuantizedWeight q = quantize_gptq(w, hessian.value(), scheme_);
+      QuantizedWeight q = quantize_gptq(w, hessian.value(), scheme);
       install(w, q);
       return q;
     };
-    LayerResult r;
-    if (layer.attn) {
-      r.qkv = run(&LayerTrace::attn_input, layer.attn->qkv.dense);
-      r.o = run(&LayerTrace::attn_heads, layer.attn->o.dense);
+    if (r.attn_scheme) {
+      r.qkv = run(&LayerTrace::attn_input, layer.attn->qkv.dense, *r.attn_scheme);
+      r.o = run(&LayerTrace::attn_heads, layer.attn->o.dense, *r.attn_scheme);
     }
-    if (layer.mlp) {
-      r.gate_up = run(&LayerTrace::mlp_input, layer.mlp->gate_up.dense);
-      r.down = run(&LayerTrace::mlp_hidden, layer.mlp->down.dense);
+    if (r.mlp_scheme) {
+      r.gate_up = run(&LayerTrace::mlp_input, layer.mlp->gate_up.dense, *r.mlp_scheme);
+      r.down = run(&LayerTrace::mlp_hidden, layer.mlp->down.dense, *r.mlp_scheme);
     }
     h = run_layer(model_, i, h, request_.batch_size, job_, [](const LayerTrace&, int64_t, int64_t) {});
-    return r;
   }
 
   // AWQ as AutoAWQ runs it: the inputs of every linear captured from the original layer (whose outputs feed
@@ -201,7 +246,7 @@ class LayerQuantizer {
   // (awq_clip: a finer search than AutoAWQ's), then group-wise quantization. The q|k|v scales watch the
   // attention output, gate|up's the MLP output; o's (only when v and o have matching shapes, as in AutoAWQ)
   // and down's watch their own outputs.
-  LayerResult awq(int64_t i, at::Tensor& h) {
+  void awq(int64_t i, at::Tensor& h, LayerResult& r) {
     DecoderLayer& layer = model_.mutable_layer(i);
     const at::Tensor input = h;
     std::vector<at::Tensor> attn_in = in_batch_order(h, request_.batch_size), heads = attn_in,
@@ -215,8 +260,7 @@ class LayerQuantizer {
     const ModelConfig& c = model_.config();
     const int64_t q_rows = c.num_heads * c.head_dim, kv_rows = c.num_kv_heads * c.head_dim;
     const int64_t inter = c.intermediate_size;
-    LayerResult r;
-    if (layer.attn) {
+    if (r.attn_scheme) {
       at::Tensor &qkv = layer.attn->qkv.dense, &o = layer.attn->o.dense;
       at::Tensor x = at::cat(attn_in), x_o = at::cat(heads);
       job_.throw_if_cancelled();
@@ -242,7 +286,7 @@ class LayerQuantizer {
       install(qkv, *r.qkv);
       install(o, *r.o);
     }
-    if (layer.mlp) {
+    if (r.mlp_scheme) {
       at::Tensor &gate_up = layer.mlp->gate_up.dense, &down = layer.mlp->down.dense;
       at::Tensor x = at::cat(mlp_in), x_down = at::cat(hidden);
       job_.throw_if_cancelled();
@@ -266,7 +310,6 @@ class LayerQuantizer {
       install(gate_up, *r.gate_up);
       install(down, *r.down);
     }
-    return r;
   }
 
   // Layer i's attention output on `input` with q|k|v = candidate.
@@ -290,34 +333,134 @@ class LayerQuantizer {
 
 // The exported tensors of layer i: packed linears (q|k|v and gate|up split again into the checkpoint's parts)
 // and, for AWQ, the rescaled norms.
-void add_layer(TensorOverrides& out, const Model& model, const DecoderLayer& layer, const LayerResult& r,
-               const QuantScheme& scheme) {
-  auto add = [&](const std::string& weight_name, const QuantizedWeight& q) {
+void add_layer(TensorOverrides& out, const Model& model, const DecoderLayer& layer, const LayerResult& r) {
+  auto add = [&](const std::string& weight_name, const QuantizedWeight& q, const QuantScheme& scheme) {
     out.removed.insert(weight_name);
     const std::string prefix = packed_prefix(weight_name);
     for (auto& [name, t] : pack_linear(q, scheme, prefix)) out.added[name] = t;
   };
-  auto add_parts = [&](const std::vector<TensorPart>& parts, const QuantizedWeight& q) {
+  auto add_parts = [&](const std::vector<TensorPart>& parts, const QuantizedWeight& q, const QuantScheme& s) {
     int64_t first = 0;
-    for (const auto& part : parts) add(part.weight, rows(q, first, first + part.rows)), first += part.rows;
+    for (const auto& part : parts) add(part.weight, rows(q, first, first + part.rows), s), first += part.rows;
   };
   const ModelFamily& family = family_for(model.config().model_type);
-  const bool awq = scheme.method == QuantMethod::awq;
   if (r.qkv) {
     const auto names = family.attention(model.config(), layer.index);
-    add_parts(names.qkv, *r.qkv);
-    add(names.o, *r.o);
-    if (awq) out.added[names.pre_norm] = model.stored_norm(layer.attn->pre_norm).cpu();
+    add_parts(names.qkv, *r.qkv, *r.attn_scheme);
+    add(names.o, *r.o, *r.attn_scheme);
+    if (r.attn_scheme->method == QuantMethod::awq)
+      out.added[names.pre_norm] = model.stored_norm(layer.attn->pre_norm).cpu();
   }
   if (r.gate_up) {
     const auto names = family.mlp(model.config(), layer.index);
-    add_parts(names.gate_up, *r.gate_up);
-    add(names.down, *r.down);
-    if (awq) out.added[names.pre_norm] = model.stored_norm(layer.mlp->pre_norm).cpu();
+    add_parts(names.gate_up, *r.gate_up, *r.mlp_scheme);
+    add(names.down, *r.down, *r.mlp_scheme);
+    if (r.mlp_scheme->method == QuantMethod::awq)
+      out.added[names.pre_norm] = model.stored_norm(layer.mlp->pre_norm).cpu();
   }
 }
 
+// Python-regex text that matches `text` literally.
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    if (std::string_view(".^$*+?()[]{}|\\").find(ch) != std::string_view::npos) out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+// The module-name pattern of a branch over `layers` (every layer: any index), from its name in layer 0, e.g.
+// model\.layers\.(?:3|4)\.self_attn\.
+std::string branch_pattern(const std::string& layer0_branch, const std::vector<int64_t>& layers, bool all) {
+  const size_t at = layer0_branch.find(".0.");
+  if (at == std::string::npos) throw_bad_input("cannot tell the layer index in module " + layer0_branch);
+  std::string indices = "\\d+";
+  if (!all) {
+    indices = "(?:";
+    for (size_t i = 0; i < layers.size(); ++i) indices += (i ? "|" : "") + std::to_string(layers[i]);
+    indices += ")";
+  }
+  return escaped(layer0_branch.substr(0, at)) + "\\." + indices + "\\." +
+         escaped(layer0_branch.substr(at + 3)) + "\\.";
+}
+
 }  // namespace
+
+std::vector<QuantRule> module_rules(const ModelConfig& c, const QuantScheme& base,
+                                    const std::vector<ModuleChoice>& choices) {
+  struct Outcome {
+    bool skip = false;
+    int bits = 0;
+    int64_t group_size = 0;
+    bool operator==(const Outcome&) const = default;
+    bool operator<(const Outcome& o) const {
+      return std::tie(skip, bits, group_size) < std::tie(o.skip, o.bits, o.group_size);
+    }
+  };
+  const Outcome plain{false, base.bits, base.group_size};
+  std::vector<Outcome> attn(static_cast<size_t>(c.num_layers), plain), mlp = attn;
+  for (const ModuleChoice& choice : choices) {
+    const std::string& text = choice.selection;
+    if (text == "lm_head") {
+      if (!choice.skip) throw_bad_input("lm_head stays 16-bit (it is never quantized): only --skip takes it");
+      continue;
+    }
+    // [layers.I[-J]][.]attn|mlp, or layers.I[-J] alone
+    int64_t first = 0, last = c.num_layers - 1;
+    std::string branch = text;
+    if (text.starts_with("layers.")) {
+      const size_t dot = text.find('.', 7);
+      const std::string span = text.substr(7, dot == std::string::npos ? std::string::npos : dot - 7);
+      branch = dot == std::string::npos ? "" : text.substr(dot + 1);
+      const size_t dash = span.find('-');
+      const auto from = parse_int(span.substr(0, dash));
+      const auto to = dash == std::string::npos ? from : parse_int(span.substr(dash + 1));
+      if (!from || !to || *from < 0 || *to < *from || *to >= c.num_layers)
+        throw_bad_input("'" + text + "': layers are 0 to " + std::to_string(c.num_layers - 1) +
+                        ", as layers.I or layers.I-J");
+      first = *from, last = *to;
+    }
+    if (branch != "" && branch != "attn" && branch != "mlp")
+      throw_bad_input("'" + text + "' selects nothing: use attn, mlp, layers.I[-J][.attn|.mlp] or lm_head");
+    for (int64_t i = first; i <= last; ++i)
+      for (auto* outcomes : {&attn, &mlp}) {
+        if ((outcomes == &attn && branch == "mlp") || (outcomes == &mlp && branch == "attn")) continue;
+        Outcome& o = (*outcomes)[static_cast<size_t>(i)];
+        if (choice.skip) o.skip = true;
+        if (choice.bits) o.bits = *choice.bits;
+        if (choice.group_size) o.group_size = *choice.group_size;
+      }
+  }
+  const ModelFamily& family = family_for(c.model_type);
+  std::vector<QuantRule> rules;
+  for (const bool is_attn : {true, false}) {
+    const std::vector<Outcome>& outcomes = is_attn ? attn : mlp;
+    const std::string weight = is_attn ? family.attention(c, 0).o : family.mlp(c, 0).down;
+    const std::string prefix = packed_prefix(weight), branch = prefix.substr(0, prefix.rfind('.'));
+    std::map<Outcome, std::vector<int64_t>> layers;
+    for (int64_t i = 0; i < c.num_layers; ++i)
+      if (!(outcomes[static_cast<size_t>(i)] == plain)) layers[outcomes[static_cast<size_t>(i)]].push_back(i);
+    for (const auto& [o, which] : layers) {
+      QuantRule rule{.pattern = branch_pattern(branch, which, int64_t(which.size()) == c.num_layers),
+                     .skip = o.skip};
+      if (!o.skip) {
+        if (o.bits != base.bits) rule.bits = o.bits;
+        if (o.group_size != base.group_size) rule.group_size = o.group_size;
+        QuantScheme check = base;
+        check.bits = o.bits, check.group_size = o.group_size, check.dynamic.clear();
+        check.validate();
+        if (o.group_size > 0 &&
+            (c.hidden_size % o.group_size != 0 || c.intermediate_size % o.group_size != 0 ||
+             c.num_heads * c.head_dim % o.group_size != 0))
+          throw_bad_input("group size " + std::to_string(o.group_size) +
+                          " does not divide the layers' input sizes");
+      }
+      rules.push_back(rule);
+    }
+  }
+  return rules;
+}
 
 QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeRequest& request,
                                    const std::filesystem::path& out, const nlohmann::json& record,
@@ -337,6 +480,8 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
   c10::InferenceMode inference;
   const auto start = std::chrono::steady_clock::now();
   const bool calibrated = request.scheme.method != QuantMethod::rtn;
+  const c10::Device device = parse_device(request.device);
+  reset_peak_memory(device);
 
   // Every module dropped at first: the model holds embeddings, norms and the head; layers come one by one.
   DropPlan none_loaded;
@@ -366,12 +511,13 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
     if (!request.drops.mlp_dropped(i)) only_this.mlp.erase(i);
     model->set_drops(only_this, job);
     const LayerResult r = quantizer.quantize(i, h);
-    add_layer(overrides, *model, model->layers()[static_cast<size_t>(i)], r, request.scheme);
+    add_layer(overrides, *model, model->layers()[static_cast<size_t>(i)], r);
     result.linears += (r.qkv ? 4 : 0) + (r.gate_up ? 3 : 0);
   }
   model.reset();
   h = at::Tensor();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.peak_memory_bytes = peak_memory_bytes(device);
 
   overrides.config_patch = {{"quantization_config", quantization_config_json(request.scheme)},
                             {"dtype", "float16"},
@@ -398,7 +544,7 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
     for (const char* part : {".qweight", ".qzeros", ".scales", ".g_idx"})
       overrides.removed.insert(prefix + part);
     overrides.added[weight_name] =
-        unpack_linear(*quantized.tensors, prefix, *c.quantization, n, k).dequantize();
+        unpack_linear(*quantized.tensors, prefix, c.quantization->packed_as(prefix), n, k).dequantize();
   };
   for (int64_t i = 0; i < c.num_layers; ++i) {
     const auto a = family.attention(c, i);

@@ -16,7 +16,7 @@
 namespace llmdrop {
 
 struct QuantizeRequest {
-  QuantScheme scheme;
+  QuantScheme scheme;          // per-module rules in scheme.dynamic (module_rules)
   std::filesystem::path data;  // calibration text (read_text_documents formats); unused by rtn
   int64_t samples = 128;       // calibration blocks of seq_len tokens
   int64_t seq_len = 2048;
@@ -30,7 +30,25 @@ struct QuantizeResult {
   int64_t linears = 0;  // linear layers quantized (q, k, v, o, gate, up, down count one each)
   int64_t tokens = 0;   // calibration tokens
   double seconds = 0;   // quantization, without writing
+  // The device's peak during the quantization: allocated bytes on a GPU, the process's resident set on the
+  // CPU.
+  int64_t peak_memory_bytes = 0;
 };
+
+// A per-module choice (the quantize command's --bits attn=8, --group-size layers.0-3.mlp=64, --skip mlp):
+// which branches, and what they get.
+struct ModuleChoice {
+  std::string selection;  // attn, mlp, layers.I or layers.I-J (optionally .attn / .mlp), or lm_head
+  std::optional<int> bits;
+  std::optional<int64_t> group_size;
+  bool skip = false;  // left unquantized (lm_head always is)
+};
+// The choices as GPTQModel `dynamic` rules on this checkpoint's module names: every layer's attention and MLP
+// get `base`, then each choice that selects them in turn (a skip wins over the others); one rule per branch
+// kind and outcome other than `base`, over the layers that have it, so that no two rules overlap. BadInput
+// for a selection that names nothing, a layer past the model, or an outcome no format holds.
+std::vector<QuantRule> module_rules(const ModelConfig& config, const QuantScheme& base,
+                                    const std::vector<ModuleChoice>& choices);
 
 // Writes OUT (must not exist or be empty) as export_pruned does; `record` goes to OUT/drop_record.json.
 // Progress per layer; cancellable between layers and batches; a cancelled or failed run leaves nothing.

@@ -1,5 +1,6 @@
 #include "util/parse.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace llmdrop {
@@ -38,6 +39,16 @@ std::optional<std::vector<int64_t>> parse_int_list(const std::string& text) {
   }
   if (out.empty() || (!text.empty() && text.back() == ',')) return std::nullopt;
   return out;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> items;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
 }
 
 }  // namespace llmdrop

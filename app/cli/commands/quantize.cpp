@@ -4,24 +4,55 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "model/memory_plan.h"
 #include "quant/quantize_checkpoint.h"
+#include "util/parse.h"
 #include "util/sha256.h"
 
 namespace llmdrop::cli {
 
 namespace {
 
+// --bits / --group-size: N for every module, SELECTION=N for some (repeatable, later ones winning); the plain
+// value into `base`, the others into `choices`.
+template <typename T>
+void parse_per_module(const ArgParser& p, const std::string& option, long long min, long long max, T& base,
+                      std::vector<ModuleChoice>& choices, std::optional<T> ModuleChoice::*field) {
+  std::vector<std::string> values = p.values(option);
+  if (values.empty()) values = {p.value(option)};
+  for (const std::string& value : values) {
+    const size_t eq = value.find('=');
+    const auto n = parse_int(eq == std::string::npos ? value : value.substr(eq + 1));
+    if (!n || *n < min || *n > max)
+      throw UsageError("--" + option + " expects N or SELECTION=N (e.g. attn=8), got '" + value + "'");
+    if (eq == std::string::npos) {
+      base = static_cast<T>(*n);
+    } else {
+      ModuleChoice choice{.selection = value.substr(0, eq)};
+      choice.*field = static_cast<T>(*n);
+      choices.push_back(choice);
+    }
+  }
+}
+
 void run_quantize(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const std::string out_dir = export_dir(p, ckpt);
   QuantizeRequest request;
   request.scheme.method = parse_quant_method(p.value("method"));
-  request.scheme.bits = static_cast<int>(p.integer("bits", 1, 64));
-  request.scheme.group_size = p.integer("group-size", -1, kMaxLength);
+  std::vector<ModuleChoice> choices;
+  parse_per_module(p, "bits", 1, 64, request.scheme.bits, choices, &ModuleChoice::bits);
+  parse_per_module(p, "group-size", -1, kMaxLength, request.scheme.group_size, choices,
+                   &ModuleChoice::group_size);
+  if (p.has("skip"))
+    for (const std::string& selection : split_commas(p.value("skip")))
+      choices.push_back({.selection = selection, .skip = true});
   request.scheme.sym = p.flag("sym");
   request.scheme.desc_act = p.flag("desc-act");
   request.scheme.mse = p.flag("mse");
   request.scheme.damp_percent = p.number("damp");
+  request.scheme.validate();
+  request.scheme.dynamic = module_rules(ckpt.config, request.scheme, choices);
   request.scheme.validate();
   if (request.scheme.method != QuantMethod::rtn && !p.has("data"))
     throw UsageError("--data FILE (calibration text) is required for " + to_string(request.scheme.method));
@@ -50,12 +81,13 @@ void run_quantize(const ArgParser& p) {
   const nlohmann::json out = {{"out", fs_absolute(out_dir)}, {"method", to_string(request.scheme.method)},
                               {"bits", request.scheme.bits}, {"group_size", request.scheme.group_size},
                               {"linears", r.linears},        {"tokens", r.tokens},
-                              {"seconds", r.seconds}};
+                              {"seconds", r.seconds},        {"peak_memory_bytes", r.peak_memory_bytes}};
   if (p.flag("json")) return print_json(out);
   std::cout << "quantized " << r.linears << " linear layers (" << to_string(request.scheme.method) << ", "
             << request.scheme.bits << " bits, group " << request.scheme.group_size << ") on " << r.tokens
-            << " calibration tokens in " << r.seconds << " s\nwrote " << out["out"].get<std::string>()
-            << "\n";
+            << " calibration tokens in " << r.seconds << " s, peak memory " << gigabytes(r.peak_memory_bytes)
+            << (request.device == "cpu" ? " (resident set)" : "") << "\nwrote "
+            << out["out"].get<std::string>() << "\n";
 }
 
 }  // namespace
@@ -66,9 +98,16 @@ Command quantize_command() {
       SharedOptions::Model,
       [](ArgParser& p) {
         p.add_option("method", "METHOD", "gptq, awq or rtn (round-to-nearest, GPTQ format)", "gptq");
-        p.add_option("bits", "N", "2, 3, 4 or 8 (awq: 4)", "4");
-        p.add_option("group-size", "N", "input columns per scale and zero: -1 (per row), 32, 64 or 128",
+        p.add_option("bits", "N",
+                     "2, 3, 4 or 8 (awq: 4); SELECTION=N for some modules (repeatable): attn, mlp, "
+                     "layers.I or layers.I-J, optionally .attn / .mlp, e.g. --bits 4 --bits attn=8",
+                     "4");
+        p.add_option("group-size", "N",
+                     "input columns per scale and zero: -1 (per row), 32, 64 or 128; SELECTION=N as --bits",
                      "128");
+        p.add_option("skip", "LIST",
+                     "modules left unquantized, e.g. lm_head,layers.0.mlp (lm_head always is); written with "
+                     "the per-module precision as GPTQModel's `dynamic` rules");
         p.add_flag("desc-act", "GPTQ act-order: columns by decreasing Hessian diagonal (writes g_idx)");
         p.add_flag("mse", "GPTQ/RTN: shrink each group's range to the least |error|^2.4 (GPTQ's mse option)");
         p.add_flag("sym", "GPTQ symmetric grid (zero point in the middle)");

@@ -566,6 +566,18 @@ class CliTest : public QObject {
                                                     "--bits",   "3",
                                                     "--out",    "/tmp/never-written"}
                                      << "4 bits";
+    QTest::newRow("per-module bits on nothing")
+        << QStringList{"quantize", model("llama"), "--method", "rtn",
+                       "--bits",   "heads=8",      "--out",    "/tmp/never-written"}
+        << "'heads' selects nothing";
+    QTest::newRow("per-module bits without a number")
+        << QStringList{"quantize", model("llama"), "--method", "rtn",
+                       "--bits",   "attn=",        "--out",    "/tmp/never-written"}
+        << "--bits expects N or SELECTION=N";
+    QTest::newRow("per-module precision with AWQ")
+        << QStringList{"quantize", model("llama"), "--method", "awq",
+                       "--skip",   "layers.0.mlp", "--out",    "/tmp/never-written"}
+        << "use GPTQ or RTN";
     QTest::newRow("unknown quantization method")
         << QStringList{"quantize", model("llama"), "--method", "hqq", "--out", "/tmp/never-written"}
         << "'hqq'";
@@ -592,6 +604,30 @@ class CliTest : public QObject {
     QCOMPARE(p.exitCode(), 130);
     QVERIFY2(err.find("cancelled") != std::string::npos, err.c_str());
     QVERIFY(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+  }
+
+  // --bits / --group-size per module and --skip: written as GPTQModel's dynamic rules; the checkpoint runs.
+  void quantizeWritesPerModulePrecision() {
+    QTemporaryDir tmp;
+    const QString q = tmp.path() + "/q";
+    const Run quantized = run_cli({"quantize", model("llama"), "--method", "rtn", "--bits", "4", "--bits",
+                                   "attn=8", "--group-size", "32", "--group-size", "layers.4-5.mlp=64",
+                                   "--skip", "lm_head,layers.0.mlp", "--out", q, "--json"});
+    QVERIFY2(quantized.code == 0, quantized.err.c_str());
+    QCOMPARE(quantized.json()["linears"].get<int>(), 6 * 7 - 3);
+    QVERIFY(quantized.json()["peak_memory_bytes"].get<int64_t>() > 0);
+    const auto config = llmdrop::test::read_json(q.toStdString() + "/config.json")["quantization_config"];
+    QCOMPARE(config["bits"].get<int>(), 4);
+    QCOMPARE(config["lm_head"].get<bool>(), false);
+    QCOMPARE(config["dynamic"],
+             nlohmann::json::parse("{\"+:model\\\\.layers\\\\.\\\\d+\\\\.self_attn\\\\.\": {\"bits\": 8},"
+                                   "\"+:model\\\\.layers\\\\.(?:4|5)\\\\.mlp\\\\.\": {\"group_size\": 64},"
+                                   "\"-:model\\\\.layers\\\\.(?:0)\\\\.mlp\\\\.\": {}}"));
+    const Run info = run_cli({"info", q});
+    QVERIFY2(info.out.find("GPTQ 4-bit, group 32, 3 per-module rules") != std::string::npos,
+             info.out.c_str());
+    const Run generated = run_cli({"generate", q, "--prompt", "The", "--max-new-tokens", "4", "--json"});
+    QVERIFY2(generated.code == 0, generated.err.c_str());
   }
 
   // quantize → the packed checkpoint runs (perplexity close to the original at 8 bits) → dequantize gives the

@@ -463,6 +463,113 @@ class QuantTest : public QObject {
     QVERIFY(distance < (bits == 8 ? 0.25 : 1.0) * rtn_distance);
   }
 
+  // Per-module precision as GPTQModel's `dynamic` rules: our choices become rules that do not overlap, and
+  // rules as GPTQModel writes them (first match decides, "-:" leaves a module unquantized) apply as vLLM
+  // applies them.
+  void perModuleRulesAreGptqModelsDynamic() {
+    const ModelConfig c = Checkpoint::open(test::model_dir("llama")).config;  // 6 layers
+    const QuantScheme base = scheme(QuantMethod::rtn, 4, 32);
+    const std::vector<QuantRule> rules = module_rules(c, base,
+                                                      {{.selection = "attn", .bits = 8},
+                                                       {.selection = "layers.0.mlp", .skip = true},
+                                                       {.selection = "layers.4-5.mlp", .group_size = 64},
+                                                       {.selection = "lm_head", .skip = true}});
+    const std::vector<QuantRule> expected = {
+        {.pattern = "model\\.layers\\.\\d+\\.self_attn\\.", .bits = 8},
+        {.pattern = "model\\.layers\\.(?:4|5)\\.mlp\\.", .group_size = 64},
+        {.pattern = "model\\.layers\\.(?:0)\\.mlp\\.", .skip = true}};
+    QCOMPARE(rules, expected);
+    QuantScheme mixed = base;
+    mixed.dynamic = rules;
+    QCOMPARE(mixed.for_module("model.layers.3.self_attn.q_proj")->bits, 8);
+    QCOMPARE(mixed.for_module("model.layers.3.self_attn.q_proj")->group_size, int64_t(32));
+    QVERIFY(!mixed.for_module("model.layers.0.mlp.down_proj"));
+    QCOMPARE(mixed.for_module("model.layers.5.mlp.gate_proj")->group_size, int64_t(64));
+    QCOMPARE(mixed.for_module("model.layers.5.mlp.gate_proj")->bits, 4);
+    QCOMPARE(mixed.for_module("model.layers.45.mlp.up_proj")->group_size, int64_t(32));  // not layer 4 or 5
+    QVERIFY(mixed.for_module("model.layers.1.mlp.up_proj")->dynamic.empty());
+    // Written and read back as quantization_config.dynamic.
+    const QuantScheme back = parse_quantization_config(quantization_config_json(mixed), "config.json");
+    QCOMPARE(back.dynamic.size(), size_t(3));
+    for (const std::string name : {"model.layers.0.mlp.down_proj", "model.layers.2.self_attn.o_proj",
+                                   "model.layers.4.mlp.up_proj", "model.layers.2.mlp.up_proj"}) {
+      QCOMPARE(back.for_module(name).has_value(), mixed.for_module(name).has_value());
+      if (back.for_module(name))
+        QCOMPARE(back.for_module(name)->bits * 1000 + back.for_module(name)->group_size,
+                 mixed.for_module(name)->bits * 1000 + mixed.for_module(name)->group_size);
+    }
+    // A config as GPTQModel writes one (its TinyLlama example), in the file's order: layers 2 and up left
+    // unquantized, layer 1 in 8 bits, group 32.
+    const auto tinyllama = nlohmann::ordered_json::parse(
+        "{\n"
+        "        \"-:model\\\\.layers\\\\.([2-9]\\\\d*|[1-9]\\\\d+)\\\\..*\": {},\n"
+        "        \".*\\\\.1\\\\..*\": {\"bits\": 8, \"group_size\": 32, \"desc_act\": false}}");
+    QuantScheme theirs = scheme(QuantMethod::gptq, 4, 128, true);
+    theirs.dynamic = parse_quant_rules(tinyllama, "dynamic");
+    QCOMPARE(theirs.for_module("model.layers.1.self_attn.q_proj")->bits, 8);
+    QCOMPARE(theirs.for_module("model.layers.1.self_attn.q_proj")->desc_act, false);
+    QCOMPARE(theirs.for_module("model.layers.0.mlp.down_proj")->bits, 4);
+    QCOMPARE(theirs.for_module("model.layers.0.mlp.down_proj")->desc_act, true);
+    QVERIFY(!theirs.for_module("model.layers.2.mlp.down_proj"));
+    QVERIFY(!theirs.for_module("model.layers.12.mlp.down_proj"));
+    // The first match decides, whatever comes after it.
+    QuantScheme ordered = base;
+    ordered.dynamic = parse_quant_rules(
+        nlohmann::ordered_json::parse("{\"+:.*\": {\"bits\": 8}, \"-:model\\\\.layers\\\\.0\\\\.\": {}}"),
+        "dynamic");
+    QCOMPARE(ordered.for_module("model.layers.0.mlp.down_proj")->bits, 8);
+    // What cannot be: a selection of nothing, a layer past the model, bits for lm_head, bad patterns.
+    EXPECT_ERROR(BadInput, module_rules(c, base, {{.selection = "heads", .bits = 8}}), "selects nothing");
+    EXPECT_ERROR(BadInput, module_rules(c, base, {{.selection = "layers.6.mlp", .bits = 8}}),
+                 "layers are 0 to 5");
+    EXPECT_ERROR(BadInput, module_rules(c, base, {{.selection = "lm_head", .bits = 8}}),
+                 "lm_head stays 16-bit");
+    EXPECT_ERROR(BadInput, module_rules(c, base, {{.selection = "mlp", .bits = 5}}), "2, 3, 4 or 8 bits");
+    EXPECT_ERROR(BadInput, parse_quant_rules(nlohmann::json::parse("{\"+:(\": {}}"), "dynamic"),
+                 "invalid regular expression");
+  }
+
+  // Attention in 8 bits, the MLPs in 4, layer 0's MLP left in 16: each linear loads as its own rule says, and
+  // the summary counts every weight once.
+  void mixedPrecisionCheckpointsRoundTrip() {
+    QTemporaryDir tmp;
+    const fs::path out = fs::path(tmp.path().toStdString()) / "mixed";
+    const Checkpoint original = Checkpoint::open(test::model_dir("llama"));
+    QuantizeRequest r = request(scheme(QuantMethod::rtn, 4, 32));
+    r.scheme.dynamic =
+        module_rules(original.config, r.scheme,
+                     {{.selection = "attn", .bits = 8}, {.selection = "layers.0.mlp", .skip = true}});
+    quantize_checkpoint(original, r, out, {});
+    const Checkpoint mixed = Checkpoint::open(out);
+    QCOMPARE(mixed.config.quantization->dynamic, r.scheme.dynamic);
+    QVERIFY(mixed.tensors->contains("model.layers.0.mlp.down_proj.weight"));
+    QVERIFY(!mixed.tensors->contains("model.layers.0.mlp.down_proj.qweight"));
+    QVERIFY(mixed.tensors->contains("model.layers.1.mlp.down_proj.qweight"));
+    QCOMPARE(mixed.tensors->info("model.layers.2.self_attn.o_proj.qweight").shape,
+             (std::vector<int64_t>{64 * 8 / 32, 64}));  // 8 bits: 4 codes per int32
+    QCOMPARE(mixed.tensors->info("model.layers.2.mlp.down_proj.qweight").shape,
+             (std::vector<int64_t>{128 * 4 / 32, 64}));
+    LoadOptions options;
+    options.device = test::test_device();
+    options.dtype = "float32";
+    const auto loaded = Model::load(mixed, options), full = Model::load(original, options);
+    auto expected = [](const at::Tensor& w, int bits) {
+      return quantize_rtn(w.cpu(), scheme(QuantMethod::rtn, bits, 32)).dequantize().to(at::kFloat);
+    };
+    for (int64_t i : {0, 3}) {
+      const DecoderLayer &got = loaded->layers()[static_cast<size_t>(i)],
+                         &want = full->layers()[static_cast<size_t>(i)];
+      QVERIFY(at::equal(got.attn->qkv.matrix().cpu(), expected(want.attn->qkv.matrix(), 8)));
+      QVERIFY(at::equal(got.attn->o.matrix().cpu(), expected(want.attn->o.matrix(), 8)));
+      const at::Tensor down = want.mlp->down.matrix().cpu();
+      QVERIFY(at::equal(got.mlp->down.matrix().cpu(),
+                        i == 0 ? down.to(at::kHalf).to(at::kFloat) : expected(down, 4)));
+    }
+    const ModelSummary plain = summarize(original, {}, "float32"), packed = summarize(mixed, {}, "float32");
+    QCOMPARE(packed.active_parameters, plain.active_parameters);
+    QCOMPARE(packed.stored_dtype, std::string("F16 + GPTQ 4-bit, group 32, 2 per-module rules"));
+  }
+
   void layerByLayerForwardIsTheModelsForward() {
     // What quantization walks: embed, then each layer alone on the previous one's output.
     LoadOptions options;
