@@ -27,6 +27,21 @@ DropControl::DropControl(QWidget* parent)
   metric_->addItem(tr("cosine"), QStringLiteral("cosine"));
   metric_->addItem(tr("angular"), QStringLiteral("angular"));
   metric_->addItem(tr("NLL increase (measured)"), QStringLiteral("nll-delta"));
+  metric_->addItem(tr("KL divergence (measured)"), QStringLiteral("kl"));
+  metric_->addItem(tr("JS divergence (measured)"), QStringLiteral("js"));
+  // What each metric means, in words a teacher can read aloud.
+  const QStringList explanations = {
+      tr("How alike a module's input and output are (LLM-Drop): a module that barely changes the residual "
+         "stream is redundant."),
+      tr("The same comparison as an angle (arccos(cos)/π, ShortGPT): 0 for no change, 1 for the opposite "
+         "direction."),
+      tr("Leave the module out and measure how much worse the model predicts the next token (mean NLL)."),
+      tr("Leave the module out and measure how far the predicted next-token distribution moves (FinerCut's "
+         "KL divergence)."),
+      tr("As KL, but symmetric and bounded by ln 2 (Jensen–Shannon divergence)."),
+  };
+  for (int i = 0; i < metric_->count() && i < explanations.size(); ++i)
+    metric_->setItemData(i, explanations[i], Qt::ToolTipRole);
   target_->addItem(tr("attention layers"), QStringLiteral("attn"));
   target_->addItem(tr("MLP layers"), QStringLiteral("mlp"));
   target_->addItem(tr("blocks"), QStringLiteral("block"));

@@ -15,9 +15,19 @@ namespace {
 constexpr ModuleKind kRows[] = {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block};
 
 const std::vector<double>& values(const ModuleScores& scores, Metric metric) {
-  return metric == Metric::NllDelta  ? scores.nll_delta
-         : metric == Metric::Angular ? scores.angular
-                                     : scores.cosine;
+  switch (metric) {
+    case Metric::NllDelta:
+      return scores.nll_delta;
+    case Metric::Kl:
+      return scores.kl;
+    case Metric::Js:
+      return scores.js;
+    case Metric::Angular:
+      return scores.angular;
+    case Metric::Cosine:
+      break;
+  }
+  return scores.cosine;
 }
 
 }  // namespace
@@ -106,6 +116,8 @@ void ImportanceHeatmap::set_scores(const ImportanceScores& scores, Metric metric
     show_no_data(plot_, tr("No importance scores yet"));
   // Short: the scale is as tall as three rows of cells.
   map_->colorScale()->axis()->setLabel(metric == Metric::NllDelta  ? tr("NLL increase")
+                                       : metric == Metric::Kl      ? tr("KL divergence")
+                                       : metric == Metric::Js      ? tr("JS divergence")
                                        : metric == Metric::Angular ? tr("angular distance")
                                                                    : tr("1 − cosine"));
   plot_->xAxis->setRange(-0.5, layers - 0.5);

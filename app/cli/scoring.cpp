@@ -19,8 +19,11 @@ void add_calibration_options(ArgParser& p) {
   p.add_option("samples", "N", "calibration blocks", "256");
   p.add_option("seq-len", "N", "tokens per block", "2048");
   p.add_option("batch-size", "N", "blocks per forward pass (does not change the numbers)", "1");
-  p.add_option("metric", "METRIC", "cosine, angular or nll-delta (measured effect of dropping each module)",
-               "cosine");
+  p.add_option(
+      "metric", "METRIC",
+      "cosine, angular, or a measured effect of leaving each module out: nll-delta (NLL increase), kl "
+      "or js (FinerCut: KL / Jensen-Shannon divergence of the next-token distribution)",
+      "cosine");
   p.add_flag("no-norm",
              "LLM-Drop's layer_drop_norm=False: compare LN(h) with F(LN(h)) instead of h with h+F");
   p.add_flag("no-cache", "recompute even when scores for the same request are cached");
@@ -69,7 +72,9 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
   r.dtype = runs_on.dtype;
   r.layer_drop_norm = !p.flag("no-norm");
   r.consecutive = consecutive;
-  r.nll_delta = parse_metric(p.value("metric")) == Metric::NllDelta;
+  const Metric metric = parse_metric(p.value("metric"));
+  r.nll_delta = metric == Metric::NllDelta;
+  r.divergence = metric == Metric::Kl || metric == Metric::Js;
   r.plan = run.drops;
   const auto cache = score_cache_path(r);
   if (!p.flag("no-cache")) {
@@ -92,6 +97,7 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
   request.options.layer_drop_norm = r.layer_drop_norm;
   request.options.consecutive = consecutive;
   request.options.nll_delta = r.nll_delta;
+  request.options.divergence = r.divergence;
   const auto start = std::chrono::steady_clock::now();
   result.scores = score_on_ranks(ranks, run, request, [&](const SessionOptions& options, JobContext& job) {
     return std::make_unique<Session>(ckpt, options, run.drops, job);  // the load and the scoring, one job

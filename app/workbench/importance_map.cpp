@@ -21,6 +21,10 @@ QString metric_name(Metric metric) {
       return QObject::tr("angular distance");
     case Metric::NllDelta:
       return QObject::tr("NLL increase");
+    case Metric::Kl:
+      return QObject::tr("KL divergence");
+    case Metric::Js:
+      return QObject::tr("JS divergence");
     case Metric::Cosine:
       break;
   }
@@ -79,8 +83,9 @@ ScoreJob ImportanceMap::default_request() const {
   request.seq_len = std::min<int64_t>(calibration_.seq_len, config.max_position_embeddings);
   request.drops = config.drops;
   request.options.batch_size = 4;
-  request.options.consecutive = !sessions_->streamed();  // it needs every layer's states at once
+  request.options.consecutive = !sessions_->streamed();     // it needs every layer's states at once
   request.options.nll_delta = metric_ == Metric::NllDelta;  // a forward pass per module: only when shown
+  request.options.divergence = metric_ == Metric::Kl || metric_ == Metric::Js;
   return request;
 }
 

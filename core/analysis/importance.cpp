@@ -78,26 +78,34 @@ class SimilarityObserver : public HiddenStateObserver {
     }
   }
 
-  // After each batch: fold the batch's layer states into the consecutive matrix, then let them go.
+  // After each batch: fold the batch's layer states into the consecutive matrices (every token, and each
+  // block's last token), then let them go.
   void end_batch() {
     if (!consecutive_) return;
     const size_t n = states_.size();  // L + 1
-    if (matrix_.empty()) matrix_.assign(n - 1, {});
+    if (matrix_.empty()) matrix_.assign(n - 1, {}), last_.assign(n - 1, {});
     for (size_t i = 0; i + 1 < n; ++i) {
-      if (matrix_[i].cosine.empty()) matrix_[i].resize(n - 1 - i);
-      for (size_t j = i + 1; j < n; ++j) matrix_[i].add(j - i - 1, states_[i], states_[j]);
+      if (matrix_[i].cosine.empty()) matrix_[i].resize(n - 1 - i), last_[i].resize(n - 1 - i);
+      for (size_t j = i + 1; j < n; ++j) {
+        matrix_[i].add(j - i - 1, states_[i], states_[j]);
+        last_[i].add(j - i - 1, states_[i].select(1, -1), states_[j].select(1, -1));  // (B, hidden)
+      }
     }
     states_.clear();
   }
 
-  void finish(int64_t tokens, ImportanceScores& out, const Communicator* ranks, c10::Device device) const {
+  // tokens: of all the blocks; blocks: how many (the last-token matrix's count).
+  void finish(int64_t tokens, int64_t blocks, ImportanceScores& out, const Communicator* ranks,
+              c10::Device device) const {
     block_.finish(tokens, out.block, ranks, device);
     attn_.finish(tokens, out.attn, ranks, device);
     mlp_.finish(tokens, out.mlp, ranks, device);
-    for (const auto& row : matrix_) {
-      ModuleScores r;
-      row.finish(tokens, r, ranks, device);
-      out.consecutive.push_back(r.cosine);
+    for (size_t i = 0; i < matrix_.size(); ++i) {
+      ModuleScores all, last;
+      matrix_[i].finish(tokens, all, ranks, device);
+      last_[i].finish(blocks, last, ranks, device);
+      out.consecutive.push_back(all.cosine);
+      out.last_token_angular.push_back(last.angular);
     }
   }
 
@@ -105,8 +113,39 @@ class SimilarityObserver : public HiddenStateObserver {
   bool norm_, consecutive_;
   PairSums block_, attn_, mlp_;
   std::vector<at::Tensor> states_;  // (B, T, hidden) inputs of every layer of the current batch
-  std::vector<PairSums> matrix_;
+  std::vector<PairSums> matrix_, last_;
 };
+
+// FinerCut's measure on one batch of blocks ids (B, T): for every module not yet dropped, the sums over
+// tokens of KL(p ‖ q) and of the Jensen–Shannon divergence, p the next-token distribution with the model's
+// drops and q the one without the module, added to sums (2 [kl, js], 3 [block, attn, mlp], L) in float64. One
+// full pass keeps each layer's input h_i and mid-residual m_i; leaving a module of layer i out then runs only
+// what follows it: the later layers from h_i (block), from m_i (MLP), or from layer i's MLP applied to h_i
+// (attention).
+void add_divergences(const Model& model, const at::Tensor& ids, at::Tensor& sums) {
+  struct Capture : HiddenStateObserver {
+    std::vector<at::Tensor> input, mid;
+    void on_layer(const LayerTrace& t) override { input.push_back(t.input), mid.push_back(t.mid); }
+  } capture;
+  const at::Tensor log_p =
+      at::log_softmax(model.forward(ids, nullptr, &capture).to(at::kFloat), -1);  // (B,T,V)
+  const at::Tensor p = log_p.exp();
+  const DropPlan& plan = model.drops();
+  auto add = [&](int64_t kind, int64_t i, const at::Tensor& logits) {
+    const at::Tensor log_q = at::log_softmax(logits.to(log_p.device(), at::kFloat), -1);
+    const at::Tensor log_m = at::logaddexp(log_p, log_q) - std::log(2.0);
+    sums[0][kind][i] += (p * (log_p - log_q)).sum(at::kDouble);
+    sums[1][kind][i] +=
+        0.5 * ((p * (log_p - log_m)).sum(at::kDouble) + (log_q.exp() * (log_q - log_m)).sum(at::kDouble));
+  };
+  for (int64_t i = 0; i < model.config().num_layers; ++i) {
+    const auto at = static_cast<size_t>(i);
+    const bool attn = !plan.attn_dropped(i), mlp = !plan.mlp_dropped(i);
+    if (attn || mlp) add(0, i, model.forward_from(i + 1, capture.input[at]));
+    if (attn) add(1, i, model.forward_from(i + 1, model.layer_forward(i, capture.input[at], nullptr, true)));
+    if (mlp) add(2, i, model.forward_from(i + 1, capture.mid[at]));
+  }
+}
 
 // Sum of next-token NLL over a batch of blocks: (B, T) → scalar float64 tensor; T-1 predictions per block.
 at::Tensor nll_sum(const at::Tensor& logits, const at::Tensor& ids) {
@@ -166,6 +205,10 @@ const char* to_string(Metric metric) {
       return "angular";
     case Metric::NllDelta:
       return "nll-delta";
+    case Metric::Kl:
+      return "kl";
+    case Metric::Js:
+      return "js";
   }
   return "?";
 }
@@ -194,30 +237,36 @@ Metric parse_metric(const std::string& name) {
   if (name == "cosine") return Metric::Cosine;
   if (name == "angular") return Metric::Angular;
   if (name == "nll-delta") return Metric::NllDelta;
-  throw_bad_input("metric '" + name + "' is not cosine, angular or nll-delta");
+  if (name == "kl") return Metric::Kl;
+  if (name == "js") return Metric::Js;
+  throw_bad_input("metric '" + name + "' is not cosine, angular, nll-delta, kl or js");
 }
+
+namespace {
+// The measured effect of leaving each module out (higher: more important), or BadInput when not computed.
+const std::vector<double>& removal_effect(const ModuleScores& s, Metric metric) {
+  const std::vector<double>& values = metric == Metric::NllDelta ? s.nll_delta
+                                      : metric == Metric::Kl     ? s.kl
+                                                                 : s.js;
+  if (values.empty())
+    throw_bad_input(std::string(to_string(metric)) + " scores were not computed for these scores");
+  return values;
+}
+}  // namespace
 
 std::vector<double> ModuleScores::similarity(Metric metric) const {
   std::vector<double> out;
-  switch (metric) {
-    case Metric::Cosine:
-      return cosine;
-    case Metric::Angular:
-      for (double a : angular) out.push_back(1.0 - a);
-      return out;
-    case Metric::NllDelta:
-      if (nll_delta.empty()) throw_bad_input("nll-delta scores were not computed for these scores");
-      for (double d : nll_delta) out.push_back(-d);
-      return out;
+  if (measured_by_removal(metric)) {
+    for (double d : removal_effect(*this, metric)) out.push_back(-d);
+    return out;
   }
+  if (metric == Metric::Cosine) return cosine;
+  for (double a : angular) out.push_back(1.0 - a);
   return out;
 }
 
 std::vector<double> ModuleScores::importance(Metric metric) const {
-  if (metric == Metric::NllDelta) {
-    if (nll_delta.empty()) throw_bad_input("nll-delta scores were not computed for these scores");
-    return nll_delta;
-  }
+  if (measured_by_removal(metric)) return removal_effect(*this, metric);
   std::vector<double> out;
   for (double s : similarity(metric)) out.push_back(1.0 - s);
   return out;
@@ -254,7 +303,11 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
   const at::Tensor mine = blocks.narrow(0, first, end - first);  // this rank's blocks
   const int64_t n = mine.size(0), batches = (n + options.batch_size - 1) / options.batch_size;
   const DropPlan original = model.drops();
-  int64_t passes = 1;
+  if (options.divergence && model.streamed())
+    throw_bad_input(
+        "kl and js run the layers after each module from its inputs, which streamed layers do not keep: "
+        "score them with the model resident");
+  int64_t passes = 1 + (options.divergence ? 1 : 0);
   if (options.nll_delta)
     for (int64_t i = 0; i < layers; ++i)
       passes += !(original.attn_dropped(i) && original.mlp_dropped(i)) + !original.attn_dropped(i) +
@@ -270,7 +323,31 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
                     obs, sim);
   };
   scores.base_nll = run_pass("similarities", &observer, &observer);
-  observer.finish(scores.tokens, scores, ranks, model.device());
+  observer.finish(scores.tokens, blocks.size(0), scores, ranks, model.device());
+
+  if (options.divergence) {
+    at::Tensor sums =
+        at::zeros({2, 3, layers}, at::TensorOptions().dtype(at::kDouble).device(model.output_device()));
+    for (int64_t start = 0, b = 0; start < n; start += options.batch_size, ++b) {
+      job.throw_if_cancelled();
+      job.report(batches * pass + b, batches * passes, "kl and js");
+      add_divergences(
+          model, mine.narrow(0, start, std::min(options.batch_size, n - start)).to(model.device()), sums);
+    }
+    ++pass;
+    if (ranks) ranks->all_reduce_sum(sums);
+    sums = sums.cpu();
+    const auto s = sums.accessor<double, 3>();
+    for (int64_t k = 0; k < 3; ++k) {
+      ModuleScores& target = k == 0 ? scores.block : k == 1 ? scores.attn : scores.mlp;
+      const auto kind = static_cast<ModuleKind>(k);
+      for (int64_t i = 0; i < layers; ++i) {
+        const bool dropped = is_dropped(original, kind, i);
+        target.kl.push_back(dropped ? kNaN : s[0][k][i] / double(scores.tokens));
+        target.js.push_back(dropped ? kNaN : s[1][k][i] / double(scores.tokens));
+      }
+    }
+  }
 
   if (options.nll_delta) {
     scores.block.nll_delta.assign(layers, kNaN);

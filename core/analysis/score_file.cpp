@@ -25,7 +25,8 @@ std::vector<double> read_values(const nlohmann::json& j, const std::string& what
 
 nlohmann::json module_json(const ModuleScores& m) {
   nlohmann::json j = {{"cosine", layer_values_json(m.cosine)}, {"angular", layer_values_json(m.angular)}};
-  if (!m.nll_delta.empty()) j["nll_delta"] = layer_values_json(m.nll_delta);
+  for (const auto& [key, values] : {std::pair{"nll_delta", &m.nll_delta}, {"kl", &m.kl}, {"js", &m.js}})
+    if (!values->empty()) j[key] = layer_values_json(*values);
   return j;
 }
 
@@ -35,7 +36,8 @@ ModuleScores module_from_json(const nlohmann::json& j, const std::string& name, 
   ModuleScores out;
   out.cosine = read_values(m.value("cosine", nlohmann::json()), name + ".cosine", layers);
   out.angular = read_values(m.value("angular", nlohmann::json()), name + ".angular", layers);
-  if (m.contains("nll_delta")) out.nll_delta = read_values(m["nll_delta"], name + ".nll_delta", layers);
+  for (const auto& [key, values] : {std::pair{"nll_delta", &out.nll_delta}, {"kl", &out.kl}, {"js", &out.js}})
+    if (m.contains(key)) *values = read_values(m[key], name + "." + key, layers);
   return out;
 }
 }  // namespace
@@ -57,7 +59,8 @@ nlohmann::json ScoreRequest::to_json() const {
                       {"device", device},
                       {"layer_drop_norm", layer_drop_norm},
                       {"consecutive", consecutive},
-                      {"nll_delta", nll_delta}};
+                      {"nll_delta", nll_delta},
+                      {"divergence", divergence}};
   j.update(drop_lists_json(plan));
   return j;
 }
@@ -80,10 +83,12 @@ nlohmann::json scores_to_json(const ImportanceScores& s, const ScoreRequest& req
                       {"tokens", s.tokens},           {"base_nll", s.base_nll},
                       {"elapsed_s", elapsed_s},       {"block", module_json(s.block)},
                       {"attn", module_json(s.attn)},  {"mlp", module_json(s.mlp)}};
-  if (!s.consecutive.empty()) {
-    j["consecutive"] = nlohmann::json::array();
-    for (const auto& row : s.consecutive) j["consecutive"].push_back(layer_values_json(row));
-  }
+  for (const auto& [key, matrix] :
+       {std::pair{"consecutive", &s.consecutive}, {"last_token_angular", &s.last_token_angular}})
+    if (!matrix->empty()) {
+      j[key] = nlohmann::json::array();
+      for (const auto& row : *matrix) j[key].push_back(layer_values_json(row));
+    }
   return j;
 }
 
@@ -102,12 +107,13 @@ ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t
     s.mlp = module_from_json(j, "mlp", n);
     s.tokens = j.value("tokens", int64_t{0});
     s.base_nll = j.value("base_nll", 0.0);
-    if (j.contains("consecutive")) {
-      if (!j["consecutive"].is_array() || j["consecutive"].size() != n)
-        throw_bad_input("score file: 'consecutive' must have one row per layer");
+    for (const auto& [key, matrix] :
+         {std::pair{"consecutive", &s.consecutive}, {"last_token_angular", &s.last_token_angular}}) {
+      if (!j.contains(key)) continue;
+      if (!j[key].is_array() || j[key].size() != n)
+        throw_bad_input(std::string("score file: '") + key + "' must have one row per layer");
       for (size_t i = 0; i < n; ++i)
-        s.consecutive.push_back(
-            read_values(j["consecutive"][i], "consecutive[" + std::to_string(i) + "]", n - i));
+        matrix->push_back(read_values(j[key][i], std::string(key) + "[" + std::to_string(i) + "]", n - i));
     }
     const auto request = j.value("request", nlohmann::json::object());
     s.plan = drop_lists_from_json(request, static_cast<int64_t>(n), "score file: request");

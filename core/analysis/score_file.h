@@ -16,7 +16,7 @@ struct ScoreRequest {
   std::string data_path, data_sha256;
   int64_t samples = 0, seq_len = 0;
   std::string dtype, device;
-  bool layer_drop_norm = true, consecutive = false, nll_delta = false;
+  bool layer_drop_norm = true, consecutive = false, nll_delta = false, divergence = false;
   DropPlan plan;
 
   nlohmann::json to_json() const;

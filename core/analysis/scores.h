@@ -13,7 +13,7 @@ namespace llmdrop {
 class Communicator;
 
 enum class ModuleKind { Block, Attn, Mlp };
-enum class Metric { Cosine, Angular, NllDelta };
+enum class Metric { Cosine, Angular, NllDelta, Kl, Js };
 const char* to_string(ModuleKind kind);
 // A block counts as dropped when both its attention and its MLP are.
 inline bool is_dropped(const DropPlan& plan, ModuleKind kind, int64_t layer) {
@@ -31,13 +31,19 @@ const char* to_string(Metric metric);
 // `plan` with one module dropped, or restored when it already is; a block drops or restores both modules.
 DropPlan toggled(DropPlan plan, ModuleKind kind, int64_t layer);
 ModuleKind parse_module_kind(const std::string& name);  // block | attn | mlp
-Metric parse_metric(const std::string& name);           // cosine | angular | nll-delta
+Metric parse_metric(const std::string& name);           // cosine | angular | nll-delta | kl | js
+// Whether a metric is measured by leaving each module out (a forward pass per module), not by similarity.
+inline bool measured_by_removal(Metric metric) {
+  return metric == Metric::NllDelta || metric == Metric::Kl || metric == Metric::Js;
+}
 
 struct ScoreOptions {
   int64_t batch_size = 1;
   bool layer_drop_norm = true;  // LLM-Drop's default: cos(h, h + F(LN(h))); off: cos(LN(h), F(LN(h)))
   bool consecutive = false;
   bool nll_delta = false;
+  // FinerCut's measure: KL(p ‖ p without the module) and the Jensen–Shannon divergence, per token, averaged.
+  bool divergence = false;
   // Data parallel: this rank scores its contiguous share of the blocks on its own replica, and the ranks'
   // sums are merged in float64, so every rank returns the scores of all the blocks.
   std::shared_ptr<const Communicator> data_parallel;
@@ -48,6 +54,7 @@ struct ModuleScores {
   std::vector<double> cosine;
   std::vector<double> angular;
   std::vector<double> nll_delta;  // empty unless requested
+  std::vector<double> kl, js;     // empty unless requested (ScoreOptions::divergence)
 
   // Higher = more redundant (what selection drops first).
   std::vector<double> similarity(Metric metric) const;
@@ -58,9 +65,12 @@ struct ModuleScores {
 struct ImportanceScores {
   ModuleScores block, attn, mlp;
   std::vector<std::vector<double>> consecutive;  // [i][g-1] = mean cos(h_i, h_{i+g}), g = 1..L-i
-  double base_nll = 0;                           // mean next-token NLL with the current drops
-  int64_t tokens = 0;                            // tokens the similarities average over
-  DropPlan plan;                                 // drops in place while scoring
+  // With the consecutive matrix, Gromov et al.'s d(i, i+g) = arccos(cos(h_i, h_{i+g})) / π on the last token
+  // of each block, averaged over the blocks: [i][g-1].
+  std::vector<std::vector<double>> last_token_angular;
+  double base_nll = 0;  // mean next-token NLL with the current drops
+  int64_t tokens = 0;   // tokens the similarities average over
+  DropPlan plan;        // drops in place while scoring
 
   const ModuleScores& of(ModuleKind kind) const;
 };

@@ -712,12 +712,14 @@ at::Tensor Model::embedding_lookup(const at::Tensor& ids) const {
   return h;
 }
 
-at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer) const {
+at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer,
+                                bool without_attention) const {
   c10::InferenceMode inference;
   const c10::Device device = layer_device(i);
   const AttentionInputs inputs = sequence_inputs(0, h.size(1)).to(device);
-  if (streamed_) return decoder_layer(load_layer(i), h.to(device), inputs, observer);
-  return decoder_layer(layers_.at(static_cast<size_t>(i)), h.to(device), inputs, observer);
+  DecoderLayer layer = streamed_ ? load_layer(i) : layers_.at(static_cast<size_t>(i));  // tensors shared
+  if (without_attention) layer.attn.reset();
+  return decoder_layer(layer, h.to(device), inputs, observer);
 }
 
 at::Tensor Model::forward_from(int64_t first, const at::Tensor& h, HiddenStateObserver* observer) const {

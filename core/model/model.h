@@ -177,8 +177,10 @@ class Model {
   at::Tensor decode_step(const at::Tensor& token, const at::Tensor& position, KVCache& cache) const;
 
   // Layer i alone on h (B, T, hidden) as fresh causal sequences; the observer sees its trace. For
-  // quantization, which walks the layers with the calibration activations.
-  at::Tensor layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer = nullptr) const;
+  // quantization, which walks the layers with the calibration activations, and for measures that leave one
+  // module out (without_attention: as if the attention were dropped, its weights kept).
+  at::Tensor layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer = nullptr,
+                           bool without_attention = false) const;
   // (B, T) token ids → (B, T, hidden) embeddings; BadInput for an id outside the vocabulary.
   at::Tensor embed(const at::Tensor& input_ids) const;
   // Layer i's weights, for code that rewrites them in place (quantization).

@@ -29,6 +29,7 @@ DropPlan select_on_data(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
   request.options.batch_size = batch_size(p, run.device);
   request.options.layer_drop_norm = !p.flag("no-norm");
   request.options.nll_delta = selection.metric == Metric::NllDelta;
+  request.options.divergence = selection.metric == Metric::Kl || selection.metric == Metric::Js;
   record["data"] = fs_absolute(request.data);
   record["data_sha256"] = sha256_file(request.data);  // a missing file fails before the load
   const auto session = open_session(ckpt, run);

@@ -28,7 +28,9 @@ ScoredModel score_random_model(const ArgParser& p, bool consecutive, double& sec
   request.options.batch_size = p.integer("batch-size", 1, kMaxBatch);
   request.options.layer_drop_norm = !p.flag("no-norm");
   request.options.consecutive = consecutive;
-  request.options.nll_delta = parse_metric(p.value("metric")) == Metric::NllDelta;
+  const Metric metric = parse_metric(p.value("metric"));
+  request.options.nll_delta = metric == Metric::NllDelta;
+  request.options.divergence = metric == Metric::Kl || metric == Metric::Js;
   const auto start = std::chrono::steady_clock::now();
   ScoredModel scored;
   const Ranks ranks = open_ranks(p, run);

@@ -4,6 +4,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -135,6 +136,50 @@ class AnalysisTest : public QObject {
     QCOMPARE(s.tokens, int64_t(4 * 64));
   }
 
+  // Gromov et al.'s span distance d(i, i+g) = arccos(cos(h_i, h_{i+g})) / π on each block's last token,
+  // against the same states captured by hand and computed in float64 (h_L: the last layer's output, before
+  // the norm).
+  void lastTokenAngularIsGromovsDistance() {
+    const auto model = load_llama();
+    const at::Tensor blocks = reference_blocks();  // (4, 64)
+    ScoreOptions options;
+    options.consecutive = true;
+    options.batch_size = 3;
+    const ImportanceScores s = score_layers(*model, blocks, options);
+    struct LastStates : HiddenStateObserver {
+      std::vector<at::Tensor> states;  // (hidden) float64: layer inputs, then the last output
+      void on_layer(const LayerTrace& t) override {
+        states.push_back(t.input[0][-1].to(at::kDouble));
+        if (t.layer == 5) states.push_back(t.output[0][-1].to(at::kDouble));
+      }
+    };
+    const int64_t layers = 6;
+    std::vector<std::vector<double>> sums(layers, std::vector<double>(layers + 1, 0.0));
+    for (int64_t b = 0; b < blocks.size(0); ++b) {
+      LastStates last;
+      model->forward(blocks.slice(0, b, b + 1), nullptr, &last);
+      for (int64_t i = 0; i < layers; ++i)
+        for (int64_t j = i + 1; j <= layers; ++j) {
+          const at::Tensor &a = last.states[static_cast<size_t>(i)], &c = last.states[static_cast<size_t>(j)];
+          const double cos = (a.dot(c) / (a.norm() * c.norm())).item<double>();
+          sums[static_cast<size_t>(i)][static_cast<size_t>(j)] +=
+              std::acos(std::clamp(cos, -1.0, 1.0)) / M_PI;
+        }
+    }
+    QCOMPARE(s.last_token_angular.size(), size_t(layers));
+    double worst = 0;
+    for (int64_t i = 0; i < layers; ++i) {
+      QCOMPARE(s.last_token_angular[static_cast<size_t>(i)].size(), size_t(layers - i));
+      for (int64_t g = 1; i + g <= layers; ++g)
+        worst = std::max(worst,
+                         std::abs(s.last_token_angular[static_cast<size_t>(i)][static_cast<size_t>(g - 1)] -
+                                  sums[static_cast<size_t>(i)][static_cast<size_t>(i + g)] / 4));
+    }
+    qInfo("last-token angular distance, max |Δ| against float64 by hand: %.3g", worst);
+    QVERIFY(worst <= 1e-6);
+    QVERIFY(s.last_token_angular[0][0] > 0);
+  }
+
   void batchSizeDoesNotChangeTheNumbers() {
     const auto model = load_llama();
     const at::Tensor blocks = reference_blocks();
@@ -164,6 +209,49 @@ class AnalysisTest : public QObject {
     qInfo("max |Δ nll-delta| = %.3g", worst);
     QVERIFY(worst <= 1e-4);
     QVERIFY(model->drops().empty());  // restored
+  }
+
+  // FinerCut's KL / JS per module (computed from each layer's captured inputs), against loading the model
+  // with that module dropped and comparing its next-token distributions with the full model's in float64.
+  // With layer 2's attention already dropped: its scores are NaN and the others are measured with it dropped.
+  void divergencesMatchDroppingEachModule() {
+    const at::Tensor blocks = reference_blocks().slice(0, 0, 2);  // (2, 64)
+    const DropPlan given{{2}, {}};
+    const auto model = load_llama();
+    model->set_drops(given);
+    ScoreOptions options;
+    options.divergence = true;
+    options.batch_size = 2;
+    const ImportanceScores s = score_layers(*model, blocks, options);
+    auto log_probs = [&](const DropPlan& plan) {
+      model->set_drops(plan);
+      return at::log_softmax(model->forward(blocks).to(at::kDouble), -1);  // (2, 64, V)
+    };
+    const at::Tensor log_p = log_probs(given);
+    double worst = 0;
+    for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp})
+      for (int64_t i = 0; i < 6; ++i) {
+        const ModuleScores& m = s.of(kind);
+        if (is_dropped(given, kind, i)) {
+          QVERIFY(std::isnan(m.kl[static_cast<size_t>(i)]) && std::isnan(m.js[static_cast<size_t>(i)]));
+          continue;
+        }
+        DropPlan without = given;
+        if (kind != ModuleKind::Mlp) without.attn.insert(i);
+        if (kind != ModuleKind::Attn) without.mlp.insert(i);
+        const at::Tensor log_q = log_probs(without), p = log_p.exp(), q = log_q.exp();
+        const at::Tensor log_m = ((p + q) / 2).log();
+        const double kl = (p * (log_p - log_q)).sum(-1).mean().item<double>();
+        const double js =
+            (0.5 * (p * (log_p - log_m)).sum(-1) + 0.5 * (q * (log_q - log_m)).sum(-1)).mean().item<double>();
+        worst = std::max({worst, std::abs(m.kl[static_cast<size_t>(i)] - kl) / std::max(kl, 1e-3),
+                          std::abs(m.js[static_cast<size_t>(i)] - js) / std::max(js, 1e-3)});
+        QVERIFY(kl > 0 && js > 0 && js <= std::log(2.0));
+      }
+    qInfo("KL / JS per module against dropping it, max relative |Δ| %.3g", worst);
+    QVERIFY(worst <= 1e-4);
+    // Which modules matter: the first block changes the distribution most (as in the hook-based references).
+    QVERIFY(s.block.kl[0] > s.block.kl[4]);
   }
 
   void selectionsMatchLlmDrop() {
@@ -225,6 +313,7 @@ class AnalysisTest : public QObject {
     QVERIFY(back.has_value());
     QCOMPARE(back->attn.cosine, s.attn.cosine);
     QCOMPARE(back->consecutive, s.consecutive);
+    QCOMPARE(back->last_token_angular, s.last_token_angular);
     // A tampered file of another layer count, under the same request, is not reused.
     QVERIFY(!load_matching_scores(file, request, layers + 1).has_value());
     nlohmann::json shorter = scores_to_json(s, request, 1.5);
