@@ -3,7 +3,9 @@
 # there (all git-ignored):
 #   .qt6/deps  PCRE2 (util/regex.cpp) and utf8proc (tokenizer.json's NFC): every build needs them; 1.8 MB, so
 #              a task that builds only llmdrop or a benchmark carries ".qt6/deps";
-#   .qt6/debs  the Qt 6 Core/Test runtime and CMake files, for the Qt Test suites (carry ".qt6").
+#   .qt6/debs  the Qt 6 Core/Test runtime and CMake files, for the Qt Test suites (carry ".qt6/debs" and
+#              ".qt6/deps");
+#   .qt6/gui   with `gui`: what the workbench needs besides (tools/gpu/run.sh gui).
 # Usage: tools/fetch_qt.sh [gui]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,8 @@ apt-get download qt6-base-dev qt6-base-dev-tools libqt6core6 libqt6test6 libicu7
 # QCustomPlot, the offscreen platform plugin, LinguistTools, and the libraries under them an Ubuntu image may
 # lack (never libc or libstdc++: the machine's own are newer).
 if [ "${1:-}" = gui ]; then
+  mkdir -p ../gui
+  cd ../gui
   apt-get download libqt6gui6 libqt6widgets6 libqt6printsupport6 libqt6concurrent6 libqt6svg6 qt6-svg-dev \
     libqt6opengl6 qt6-qpa-plugins libqcustomplot2.1-qt6 libqcustomplot-dev qt6-tools-dev qt6-tools-dev-tools \
     qt6-l10n-tools libqt6dbus6 libqt6network6 libqt6xml6 libqt6sql6 libqt6qml6 libqt6core5compat6 libxkbcommon0 \

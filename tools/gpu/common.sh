@@ -55,9 +55,11 @@ unpack() {
   esac
 }
 
-# The machine lacks PCRE2 and utf8proc (every build: carry .qt6/deps) and Qt (the test suites: carry .qt6).
+# The machine lacks PCRE2 and utf8proc (every build: carry .qt6/deps) and Qt (the test suites: carry .qt6/debs
+# too; the workbench: .qt6/gui as well).
 deps_env() { unpack .qt6/deps; }
 qt_env() { deps_env && unpack .qt6/debs; }
+gui_env() { qt_env && unpack .qt6/gui; }
 
 # build_cuda [CMAKE_ARGS…]: core, the CLI, the benchmarks and the Qt Test suites into build-cuda/ (the `cuda`
 # preset: no GUI, Qt Core/Test from .qt6).

@@ -1,4 +1,4 @@
-# regenerate the analysis reference; check a pruned export in transformers [carry .qt6]
+# regenerate the analysis reference; check a pruned export in transformers [carry .qt6/debs .qt6/deps]
 # tools/make_analysis_fixtures.py writes tests/data/reference/analysis.json and tests/data/calibration/calib.jsonl
 # (both returned in $OUT); after a build, tools/check_pruned_export.py loads a `drop --prune-weights` export
 # with plain transformers. Log: analysis.log.

@@ -1,4 +1,4 @@
-# engine suite on cuda, bench_decode_kernels, llmdrop bench on the 7B shape [carry .qt6]
+# engine suite on cuda, bench_decode_kernels, llmdrop bench on the 7B shape [carry .qt6/debs .qt6/deps]
 # Builds build-cuda/ (as `build`), runs tst_engine on cuda (the fused 16-bit decode step against float32),
 # bench_decode_kernels (each fused kernel against cuBLAS / SDPA) and `llmdrop bench` on the Llama-2-7B shape
 # (bf16, batch 1) for the full model and the last 8 blocks / attention layers / MLPs dropped. Goes on past a

@@ -1,4 +1,4 @@
-# regenerate tests/data/reference/eval with transformers [carry .qt6 .eval-data]
+# regenerate tests/data/reference/eval with transformers [carry .qt6/debs .qt6/deps .eval-data]
 #  1. builds build-cuda/ with the test suites in the background (as `build`);
 #  2. runs tools/eval_reference.py (float32, sentencepiece ids) for the demo model and the random model
 #     tests/data/models/llama-demo-vocab (tools/make_random_model.py) on tests/data/eval and on the subset of

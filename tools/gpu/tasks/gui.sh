@@ -1,10 +1,10 @@
-# build the workbench, screenshot the demo model on cuda:0; `gui toggle`: also the 7B toggle latency [carry .qt6 (fetch_qt.sh gui)]
+# build the workbench, screenshot the demo model on cuda:0; `gui toggle`: also the 7B toggle latency [carry .qt6/debs .qt6/deps .qt6/gui (fetch_qt.sh gui): 71 MB with the tree, over the 64 MiB a call carries]
 # Screenshot gui-cuda.png; with `toggle`, toggle.log: bench_toggle_latency on the Llama-2-7B shape (a bf16
 # checkpoint of random weights written by transformers, on cuda:0), the resident design beside --reload (a
 # model load per job, the design before sessions).
 # Builds build-cuda-gui/ against python3's CUDA libtorch and runs it offscreen: it opens the demo model and
 # computes the importance map as a background job on the GPU, then saves the window. Also gui.log, build-gui.log.
-qt_env
+gui_env
 base_lib=$qt/lib/x86_64-linux-gnu  # Debian puts some libraries (libdbus) under /lib
 export LD_LIBRARY_PATH=$qt_lib:$base_lib${LD_LIBRARY_PATH#"$qt_lib"}  # qt_env put $qt_lib first; $base_lib next
 # fontconfig is pointed at the carried DejaVu fonts by a fonts.conf of our own (the carried one names

@@ -1,4 +1,4 @@
-# build and run every test suite, the engines on cuda [carry .qt6]
+# build and run every test suite, the engines on cuda [carry .qt6/debs .qt6/deps]
 # Logs: build-cuda.log, ctest-cuda.log.
 # Fails unless every suite passes.
 qt_env
