@@ -29,6 +29,7 @@ DropControl::DropControl(QWidget* parent)
   metric_->addItem(tr("NLL increase (measured)"), QStringLiteral("nll-delta"));
   metric_->addItem(tr("KL divergence (measured)"), QStringLiteral("kl"));
   metric_->addItem(tr("JS divergence (measured)"), QStringLiteral("js"));
+  metric_->addItem(tr("last-token angle (blocks)"), QStringLiteral("angular-last"));
   // What each metric means, in words a teacher can read aloud.
   const QStringList explanations = {
       tr("How alike a module's input and output are (LLM-Drop): a module that barely changes the residual "
@@ -39,6 +40,8 @@ DropControl::DropControl(QWidget* parent)
       tr("Leave the module out and measure how far the predicted next-token distribution moves (FinerCut's "
          "KL divergence)."),
       tr("As KL, but symmetric and bounded by ln 2 (Jensen–Shannon divergence)."),
+      tr("The angle between the states before and after a span of blocks, on each text's last token only "
+         "(Gromov et al.): the span whose ends point the same way can go. Blocks only."),
   };
   for (int i = 0; i < metric_->count() && i < explanations.size(); ++i)
     metric_->setItemData(i, explanations[i], Qt::ToolTipRole);

@@ -14,28 +14,13 @@ namespace llmdrop::widgets {
 namespace {
 constexpr ModuleKind kRows[] = {ModuleKind::Attn, ModuleKind::Mlp, ModuleKind::Block};
 
-const std::vector<double>& values(const ModuleScores& scores, Metric metric) {
-  switch (metric) {
-    case Metric::NllDelta:
-      return scores.nll_delta;
-    case Metric::Kl:
-      return scores.kl;
-    case Metric::Js:
-      return scores.js;
-    case Metric::Angular:
-      return scores.angular;
-    case Metric::Cosine:
-      break;
-  }
-  return scores.cosine;
-}
-
 }  // namespace
 
+// Every row, or for angular-last (blocks only) some.
 bool ImportanceHeatmap::has_metric(const ImportanceScores& scores, Metric metric) {
-  for (ModuleKind kind : kRows)
-    if (values(scores.of(kind), metric).empty()) return false;
-  return true;
+  int rows = 0;
+  for (ModuleKind kind : kRows) rows += scores.of(kind).has(metric) ? 1 : 0;
+  return metric == Metric::AngularLast ? rows > 0 : rows == 3;
 }
 
 ImportanceHeatmap::ImportanceHeatmap(QWidget* parent)
@@ -92,9 +77,9 @@ void ImportanceHeatmap::set_scores(const ImportanceScores& scores, Metric metric
   importance_.clear();
   size_t longest = 0;
   for (ModuleKind kind : kRows) {
-    // Scores lacking the metric altogether show an empty map rather than throw from a slot.
-    importance_.push_back(has_metric(scores, metric) ? scores.of(kind).importance(metric)
-                                                     : std::vector<double>());
+    // Scores lacking the metric show empty rows rather than throw from a slot.
+    importance_.push_back(scores.of(kind).has(metric) ? scores.of(kind).importance(metric)
+                                                      : std::vector<double>());
     longest = std::max(longest, importance_.back().size());
   }
   for (auto& row : importance_) row.resize(longest, NAN);  // rows of unequal length: unknown cells are NaN
@@ -115,11 +100,12 @@ void ImportanceHeatmap::set_scores(const ImportanceScores& scores, Metric metric
   else
     show_no_data(plot_, tr("No importance scores yet"));
   // Short: the scale is as tall as three rows of cells.
-  map_->colorScale()->axis()->setLabel(metric == Metric::NllDelta  ? tr("NLL increase")
-                                       : metric == Metric::Kl      ? tr("KL divergence")
-                                       : metric == Metric::Js      ? tr("JS divergence")
-                                       : metric == Metric::Angular ? tr("angular distance")
-                                                                   : tr("1 − cosine"));
+  map_->colorScale()->axis()->setLabel(metric == Metric::NllDelta      ? tr("NLL increase")
+                                       : metric == Metric::Kl          ? tr("KL divergence")
+                                       : metric == Metric::Js          ? tr("JS divergence")
+                                       : metric == Metric::AngularLast ? tr("last-token angle")
+                                       : metric == Metric::Angular     ? tr("angular distance")
+                                                                       : tr("1 − cosine"));
   plot_->xAxis->setRange(-0.5, layers - 0.5);
   plot_->yAxis->setRange(-0.5, 2.5);
   redraw_marks();

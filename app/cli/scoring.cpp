@@ -22,7 +22,8 @@ void add_calibration_options(ArgParser& p) {
   p.add_option(
       "metric", "METRIC",
       "cosine, angular, or a measured effect of leaving each module out: nll-delta (NLL increase), kl "
-      "or js (FinerCut: KL / Jensen-Shannon divergence of the next-token distribution)",
+      "or js (FinerCut: KL / Jensen-Shannon divergence of the next-token distribution); angular-last (Gromov "
+      "et al.: the angle between the last token's states around each span of blocks)",
       "cosine");
   p.add_flag("no-norm",
              "LLM-Drop's layer_drop_norm=False: compare LN(h) with F(LN(h)) instead of h with h+F");
@@ -117,6 +118,7 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
 }
 
 nlohmann::json target_json(const ModuleScores& m, Metric metric) {
+  if (!m.has(metric)) return {{"similarity", nullptr}, {"importance", nullptr}};  // e.g. angular-last's attn
   return {{"similarity", layer_values_json(m.similarity(metric))},
           {"importance", layer_values_json(m.importance(metric))}};
 }

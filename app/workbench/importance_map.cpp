@@ -25,6 +25,8 @@ QString metric_name(Metric metric) {
       return QObject::tr("KL divergence");
     case Metric::Js:
       return QObject::tr("JS divergence");
+    case Metric::AngularLast:
+      return QObject::tr("last-token angular distance");
     case Metric::Cosine:
       break;
   }

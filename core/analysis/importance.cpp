@@ -106,6 +106,7 @@ class SimilarityObserver : public HiddenStateObserver {
       last_[i].finish(blocks, last, ranks, device);
       out.consecutive.push_back(all.cosine);
       out.last_token_angular.push_back(last.angular);
+      out.block.angular_last.push_back(last.angular.front());  // d(i, i+1)
     }
   }
 
@@ -209,6 +210,8 @@ const char* to_string(Metric metric) {
       return "kl";
     case Metric::Js:
       return "js";
+    case Metric::AngularLast:
+      return "angular-last";
   }
   return "?";
 }
@@ -239,7 +242,8 @@ Metric parse_metric(const std::string& name) {
   if (name == "nll-delta") return Metric::NllDelta;
   if (name == "kl") return Metric::Kl;
   if (name == "js") return Metric::Js;
-  throw_bad_input("metric '" + name + "' is not cosine, angular, nll-delta, kl or js");
+  if (name == "angular-last") return Metric::AngularLast;
+  throw_bad_input("metric '" + name + "' is not cosine, angular, nll-delta, kl, js or angular-last");
 }
 
 namespace {
@@ -254,6 +258,23 @@ const std::vector<double>& removal_effect(const ModuleScores& s, Metric metric) 
 }
 }  // namespace
 
+bool ModuleScores::has(Metric metric) const {
+  switch (metric) {
+    case Metric::Cosine:
+    case Metric::Angular:
+      return !cosine.empty();
+    case Metric::NllDelta:
+      return !nll_delta.empty();
+    case Metric::Kl:
+      return !kl.empty();
+    case Metric::Js:
+      return !js.empty();
+    case Metric::AngularLast:
+      return !angular_last.empty();
+  }
+  return false;
+}
+
 std::vector<double> ModuleScores::similarity(Metric metric) const {
   std::vector<double> out;
   if (measured_by_removal(metric)) {
@@ -261,7 +282,10 @@ std::vector<double> ModuleScores::similarity(Metric metric) const {
     return out;
   }
   if (metric == Metric::Cosine) return cosine;
-  for (double a : angular) out.push_back(1.0 - a);
+  if (metric == Metric::AngularLast && angular_last.empty())
+    throw_bad_input(
+        "angular-last scores whole blocks, with the consecutive matrices (score with --consecutive)");
+  for (double a : metric == Metric::AngularLast ? angular_last : angular) out.push_back(1.0 - a);
   return out;
 }
 
@@ -324,6 +348,8 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
   };
   scores.base_nll = run_pass("similarities", &observer, &observer);
   observer.finish(scores.tokens, blocks.size(0), scores, ranks, model.device());
+  for (size_t i = 0; i < scores.block.angular_last.size(); ++i)
+    if (is_dropped(original, ModuleKind::Block, static_cast<int64_t>(i))) scores.block.angular_last[i] = kNaN;
 
   if (options.divergence) {
     at::Tensor sums =

@@ -117,6 +117,9 @@ ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t
     }
     const auto request = j.value("request", nlohmann::json::object());
     s.plan = drop_lists_from_json(request, static_cast<int64_t>(n), "score file: request");
+    for (size_t i = 0; i < s.last_token_angular.size(); ++i)  // d(i, i+1), NaN for a dropped block
+      s.block.angular_last.push_back(
+          is_dropped(s.plan, ModuleKind::Block, int64_t(i)) ? std::nan("") : s.last_token_angular[i].front());
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw_bad_input(std::string("malformed score file: ") + e.what());

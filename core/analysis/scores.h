@@ -13,7 +13,7 @@ namespace llmdrop {
 class Communicator;
 
 enum class ModuleKind { Block, Attn, Mlp };
-enum class Metric { Cosine, Angular, NllDelta, Kl, Js };
+enum class Metric { Cosine, Angular, NllDelta, Kl, Js, AngularLast };
 const char* to_string(ModuleKind kind);
 // A block counts as dropped when both its attention and its MLP are.
 inline bool is_dropped(const DropPlan& plan, ModuleKind kind, int64_t layer) {
@@ -31,10 +31,15 @@ const char* to_string(Metric metric);
 // `plan` with one module dropped, or restored when it already is; a block drops or restores both modules.
 DropPlan toggled(DropPlan plan, ModuleKind kind, int64_t layer);
 ModuleKind parse_module_kind(const std::string& name);  // block | attn | mlp
-Metric parse_metric(const std::string& name);           // cosine | angular | nll-delta | kl | js
+// cosine | angular | nll-delta | kl | js | angular-last
+Metric parse_metric(const std::string& name);
 // Whether a metric is measured by leaving each module out (a forward pass per module), not by similarity.
 inline bool measured_by_removal(Metric metric) {
   return metric == Metric::NllDelta || metric == Metric::Kl || metric == Metric::Js;
+}
+// angular-last compares the states around spans of whole blocks: it needs the consecutive matrices.
+inline bool needs_consecutive(Metric metric) {
+  return metric == Metric::AngularLast;
 }
 
 struct ScoreOptions {
@@ -55,7 +60,12 @@ struct ModuleScores {
   std::vector<double> angular;
   std::vector<double> nll_delta;  // empty unless requested
   std::vector<double> kl, js;     // empty unless requested (ScoreOptions::divergence)
+  // Blocks only, with the consecutive matrices: d(i, i+1) on each block's last token (Gromov et al.).
+  std::vector<double> angular_last;
 
+  // Whether these scores have the metric's values (the measured ones only when requested; angular-last for
+  // blocks only, with the consecutive matrices).
+  bool has(Metric metric) const;
   // Higher = more redundant (what selection drops first).
   std::vector<double> similarity(Metric metric) const;
   // Higher = more important.

@@ -71,18 +71,46 @@ DropPlan select_discrete(const ImportanceScores& scores, const DropTarget& targe
   return plan;
 }
 
+namespace {
+// The window [i, i+n) of the most similar ends: the highest `similarity(i)`; -1 when the guards leave none.
+template <typename Similarity>
+int64_t best_window(int64_t layers, int64_t n, const SelectionOptions& options, Similarity similarity) {
+  int64_t best = -1;
+  double best_similarity = -std::numeric_limits<double>::infinity();
+  for (int64_t i = 0; i + n <= layers; ++i) {
+    if (!allowed(i, layers, options) || !allowed(i + n - 1, layers, options)) continue;
+    if (similarity(i) > best_similarity) best = i, best_similarity = similarity(i);
+  }
+  return best;
+}
+}  // namespace
+
+std::vector<Span> closest_spans(const ImportanceScores& scores, const SelectionOptions& options) {
+  const auto layers = static_cast<int64_t>(scores.last_token_angular.size());
+  if (layers == 0)
+    throw_bad_input(
+        "angular-last needs the last-token matrix of the consecutive scores (score with --consecutive)");
+  std::vector<Span> spans;
+  for (int64_t n = 1; n <= layers; ++n) {
+    const auto distance = [&](int64_t i) { return scores.last_token_angular[i][n - 1]; };
+    const int64_t first = best_window(layers, n, options, [&](int64_t i) { return -distance(i); });
+    if (first >= 0) spans.push_back({first, n, distance(first)});
+  }
+  return spans;
+}
+
 DropPlan select_consecutive(const ImportanceScores& scores, int64_t n, const SelectionOptions& options) {
   const auto layers = static_cast<int64_t>(scores.consecutive.size());
   if (layers == 0)
     throw_bad_input("consecutive selection needs the consecutive matrix (score with --consecutive)");
   if (n < 1 || n > layers) throw_bad_input("n must lie in [1, " + std::to_string(layers) + "]");
-  int64_t best = -1;
-  double best_similarity = -std::numeric_limits<double>::infinity();
-  for (int64_t i = 0; i + n <= layers; ++i) {
-    if (!allowed(i, layers, options) || !allowed(i + n - 1, layers, options)) continue;
-    const double similarity = scores.consecutive[i][n - 1];  // cos(h_i, h_{i+n})
-    if (similarity > best_similarity) best = i, best_similarity = similarity;
-  }
+  const bool last_token = options.metric == Metric::AngularLast;
+  if (last_token && scores.last_token_angular.empty())
+    throw_bad_input("angular-last needs the last-token matrix of the consecutive scores: score again");
+  const int64_t best = best_window(layers, n, options, [&](int64_t i) {
+    return last_token ? -scores.last_token_angular[i][n - 1]  // d(h_i, h_{i+n}) on the last token
+                      : scores.consecutive[i][n - 1];         // cos(h_i, h_{i+n})
+  });
   if (best < 0) throw_bad_input("no window of " + std::to_string(n) + " blocks satisfies the keep guards");
   DropPlan plan = scores.plan;
   for (int64_t i = best; i < best + n; ++i) drop(plan, ModuleKind::Block, i);

@@ -35,8 +35,18 @@ struct SelectionOptions {
 DropPlan select_discrete(const ImportanceScores& scores, const DropTarget& target, int64_t n,
                          const SelectionOptions& options);
 // Consecutive: the window of n whole blocks [i, i+n) with the highest cos(h_i, h_{i+n}) (gap n; LLM-Drop's
-// script reads gap n+1, see docs). Needs scores.consecutive.
+// script reads gap n+1, see docs), or with metric angular-last Gromov et al.'s (closest_spans). Needs
+// scores.consecutive.
 DropPlan select_consecutive(const ImportanceScores& scores, int64_t n, const SelectionOptions& options);
+// Gromov et al.'s span choice: for each span length n = 1 … L, the window [first, first + n) of whole blocks
+// (within the keep guards) whose last-token states are closest, d(first, first + n) =
+// arccos(cos(h_first, h_first+n)) / π on each block's last token. Needs scores.last_token_angular.
+struct Span {
+  int64_t first = 0, n = 0;
+  double distance = 0;
+};
+std::vector<Span> closest_spans(const ImportanceScores& scores, const SelectionOptions& options);
+
 // Iterative: drop the most redundant module, re-score with it dropped, repeat n times. Leaves the model's
 // drops as they were.
 DropPlan select_iterative(Model& model, const at::Tensor& blocks, const DropTarget& target, int64_t n,

@@ -83,7 +83,8 @@ void run_drop(const ArgParser& p) {
     if (p.has("scores")) {
       scores = read_scores(p, ckpt, run.drops, record);
     } else if (p.has("data")) {
-      const ScoredModel scored = score_model(p, ckpt, run, strategy == Strategy::Consecutive, "");
+      const ScoredModel scored = score_model(
+          p, ckpt, run, strategy == Strategy::Consecutive || needs_consecutive(selection.metric), "");
       scores = scored.scores;
       record["scores_request"] = scored.request.to_json();
     } else {

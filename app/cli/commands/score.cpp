@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "analysis/selection.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/output.h"
@@ -48,13 +49,14 @@ void run_score(const ArgParser& p) {
   if (target != "all") parse_module_kind(target);
   double seconds = 0;
   ScoredModel scored;
+  const bool consecutive = p.flag("consecutive") || needs_consecutive(metric);
   if (p.flag("random-weights")) {
-    scored = score_random_model(p, p.flag("consecutive"), seconds);
+    scored = score_random_model(p, consecutive, seconds);
   } else {
     if (p.has("shape")) throw UsageError("--shape needs --random-weights");
     const Checkpoint ckpt = open_checkpoint(p);
     const std::string out_file = p.has("out") ? output_file(p, "out", &ckpt) : "";
-    scored = score_model(p, ckpt, run_options(p, ckpt.config), p.flag("consecutive"), out_file);
+    scored = score_model(p, ckpt, run_options(p, ckpt.config), consecutive, out_file);
   }
   if (!scored.lead) return;
   const ImportanceScores& s = scored.scores;
@@ -72,7 +74,26 @@ void run_score(const ArgParser& p) {
     out.update(target_json(s.of(parse_module_kind(target)), metric));
   }
   if (!s.consecutive.empty()) out["consecutive"] = scores_to_json(s, scored.request, 0)["consecutive"];
+  std::vector<Span> spans;
+  if (metric == Metric::AngularLast) {
+    out["last_token_angular"] = scores_to_json(s, scored.request, 0)["last_token_angular"];
+    spans = closest_spans(s, {});
+    out["spans"] = nlohmann::json::array();
+    for (const Span& span : spans)
+      out["spans"].push_back({{"n", span.n}, {"first", span.first}, {"distance", span.distance}});
+  }
   if (p.flag("json")) return print_json(out);
+  if (metric == Metric::AngularLast) {  // Gromov et al.'s choice for each span length
+    std::cout << "    n  blocks        d(first, first+n) on the last token\n";
+    for (const Span& span : spans) {
+      char line[96];
+      std::snprintf(line, sizeof line, "%5lld  [%3lld, %3lld)  %9.6f\n", static_cast<long long>(span.n),
+                    static_cast<long long>(span.first), static_cast<long long>(span.first + span.n),
+                    span.distance);
+      std::cout << line;
+    }
+    return;
+  }
   std::cout << "layer  similarity (" << to_string(metric) << "; higher = more redundant)\n"
             << "       block      attn       mlp\n";
   const auto block = s.block.similarity(metric), attn = s.attn.similarity(metric),

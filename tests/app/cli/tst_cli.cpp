@@ -744,6 +744,25 @@ class CliTest : public QObject {
     QCOMPARE(listed.json().size(), size_t(12));
   }
 
+  // angular-last: Gromov et al.'s span choice for every n, and the consecutive drop it implies.
+  void angularLastChoosesSpans() {
+    const QString data = QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string());
+    const Run scored = run_cli({"score", model("llama"), "--metric", "angular-last", "--data", data,
+                                "--samples", "4", "--seq-len", "32", "--no-cache", "--json"});
+    QVERIFY2(scored.code == 0, scored.err.c_str());
+    const auto spans = scored.json()["spans"];
+    QCOMPARE(spans.size(), size_t(6));
+    QCOMPARE(spans[2]["n"].get<int>(), 3);
+    QVERIFY(scored.json()["attn"]["similarity"].is_null());  // blocks only
+    QTemporaryDir tmp;
+    const Run dropped = run_cli({"drop", model("llama"), "--target", "block", "--n", "3", "--strategy",
+                                 "consecutive", "--metric", "angular-last", "--data", data, "--samples", "4",
+                                 "--seq-len", "32", "--out", tmp.path() + "/d", "--json"});
+    QVERIFY2(dropped.code == 0, dropped.err.c_str());
+    const int first = spans[2]["first"].get<int>();
+    QCOMPARE(dropped.json()["drop_attn_list"], nlohmann::json::array({first, first + 1, first + 2}));
+  }
+
   // Speed benchmark: LLM-Drop's rounds for the full model and each --compare configuration; the KV cache of a
   // configuration shrinks by exactly its dropped attention layers.
   void benchComparesDropConfigurations() {

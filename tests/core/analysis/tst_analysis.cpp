@@ -178,6 +178,26 @@ class AnalysisTest : public QObject {
     qInfo("last-token angular distance, max |Δ| against float64 by hand: %.3g", worst);
     QVERIFY(worst <= 1e-6);
     QVERIFY(s.last_token_angular[0][0] > 0);
+    // The span choice: for each n the window whose ends are closest by hand; --keep-first moves it off layer
+    // 0.
+    SelectionOptions options_last;
+    options_last.metric = Metric::AngularLast;
+    const std::vector<Span> spans = closest_spans(s, options_last);
+    QCOMPARE(spans.size(), size_t(layers));
+    for (int64_t n = 1; n <= layers; ++n) {
+      int64_t best = 0;
+      for (int64_t i = 1; i + n <= layers; ++i)
+        if (sums[size_t(i)][size_t(i + n)] < sums[size_t(best)][size_t(best + n)]) best = i;
+      QCOMPARE(spans[size_t(n - 1)].first, best);
+      QCOMPARE(spans[size_t(n - 1)].n, n);
+    }
+    DropPlan want;
+    for (int64_t i = spans[1].first; i < spans[1].first + 2; ++i) want.attn.insert(i), want.mlp.insert(i);
+    QCOMPARE(select_consecutive(s, 2, options_last), want);
+    options_last.keep_first = true;
+    for (const Span& span : closest_spans(s, options_last)) QVERIFY(span.first > 0);
+    QCOMPARE(s.block.angular_last[2], s.last_token_angular[2][0]);
+    QVERIFY(s.block.has(Metric::AngularLast) && !s.attn.has(Metric::AngularLast));
   }
 
   void batchSizeDoesNotChangeTheNumbers() {
