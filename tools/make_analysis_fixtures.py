@@ -4,7 +4,10 @@ compute them (forward hooks on the decoder layers and their attention / MLP / no
 analysis tests. Run on the GPU machine (tools/gpu/run.sh analysis); computes on the CPU in fp32, eager attention.
 
 Writes tests/data/calibration/calib.jsonl (the calibration documents, taken from resources/text/demo_heldout.txt)
-and tests/data/reference/analysis.json.
+and tests/data/reference/analysis.json: similarities, the consecutive matrix and its last-token angular version
+(Gromov et al.: arccos(cos(h_i, h_{i+g}))/pi on each block's last token, averaged over the blocks), the NLL
+increase and FinerCut's KL / JS divergences of each module dropped (the module's output zeroed by a hook, as
+LLM-Drop's modeling code skips it), and drop selections.
 """
 import argparse
 import json
@@ -92,16 +95,19 @@ def mean_cos(pairs):
 
 @torch.no_grad()
 def score(model, blocks, drop_attn=(), drop_mlp=(), consecutive=False):
+    """The scores with these modules dropped; out["log_probs"]: each block's next-token log-probabilities
+    (T, V) in float64, for the divergences (not written)."""
     rec = Recorder(model, drop_attn, drop_mlp)
-    nll, states_by_batch = 0.0, []
+    nll, states_by_batch, log_probs = 0.0, [], []
     for b in range(blocks.shape[0]):  # batch size 1, as LLM-Drop
         rec.states = []
         logits = model(blocks[b:b + 1]).logits.float()
         nll += F.cross_entropy(logits[0, :-1], blocks[b, 1:], reduction="sum").item()
+        log_probs.append(F.log_softmax(logits[0].double(), -1))
         states_by_batch.append(rec.states)
     rec.remove()
     n = len(model.model.layers)
-    out = {"base_nll": nll / (blocks.shape[0] * (blocks.shape[1] - 1))}
+    out = {"base_nll": nll / (blocks.shape[0] * (blocks.shape[1] - 1)), "log_probs": log_probs}
     for kind in ("block", "attn", "mlp"):
         for norm in ("norm", "no-norm"):
             key = kind if kind == "block" else f"{kind}_{norm}"
@@ -122,7 +128,21 @@ def score(model, blocks, drop_attn=(), drop_mlp=(), consecutive=False):
                 row.append(mean_cos([(s[i], s[j]) for s in states_by_batch])[0])
             matrix.append(row)
         out["consecutive"] = matrix
+        out["last_token_angular"] = [[mean_cos([(s[i][:, -1], s[j][:, -1]) for s in states_by_batch])[1]
+                                      for j in range(i + 1, n + 1)] for i in range(n)]
     return out
+
+
+def divergences(base_log_probs, dropped_log_probs):
+    """Mean over every token of every block of KL(p || q) and of the Jensen-Shannon divergence."""
+    kl = js = tokens = 0.0
+    for log_p, log_q in zip(base_log_probs, dropped_log_probs):
+        p, q = log_p.exp(), log_q.exp()
+        log_m = torch.log((p + q) / 2)
+        kl += (p * (log_p - log_q)).sum().item()
+        js += (0.5 * (p * (log_p - log_m)).sum() + 0.5 * (q * (log_q - log_m)).sum()).item()
+        tokens += log_p.shape[0]
+    return kl / tokens, js / tokens
 
 
 def top(similarity, k, excluded=()):
@@ -150,10 +170,16 @@ def main():
 
     base = score(model, blocks, consecutive=True)
     # SLEB-style measured effect: mean NLL with one module dropped, minus the base.
+    # FinerCut's measure from the same runs: KL / JS of the next-token distributions.
     nll_delta = {"attn": [], "mlp": [], "block": []}
+    divergence = {"kl": {"attn": [], "mlp": [], "block": []}, "js": {"attn": [], "mlp": [], "block": []}}
     for i in range(n):
         for kind, da, dm in (("attn", (i,), ()), ("mlp", (), (i,)), ("block", (i,), (i,))):
-            nll_delta[kind].append(score(model, blocks, da, dm)["base_nll"] - base["base_nll"])
+            without = score(model, blocks, da, dm)
+            nll_delta[kind].append(without["base_nll"] - base["base_nll"])
+            kl, js = divergences(base["log_probs"], without["log_probs"])
+            divergence["kl"][kind].append(kl)
+            divergence["js"][kind].append(js)
 
     selections = {
         "discrete_attn_2": {"drop_attn_list": top(base["attn_norm"]["cosine"], 2), "drop_mlp_list": []},
@@ -172,9 +198,11 @@ def main():
         sims = score(model, blocks, tuple(dropped))["attn_norm"]["cosine"]
         dropped.append(top(sims, 1, excluded=dropped)[0])
     selections["iterative_attn_2"] = {"drop_attn_list": sorted(dropped), "drop_mlp_list": []}
+    base.pop("log_probs")
 
     out = {"model": os.path.relpath(args.model, ROOT), "samples": SAMPLES, "seq_len": SEQ_LEN,
-           "blocks": blocks.tolist(), "scores": base, "nll_delta": nll_delta, "selections": selections}
+           "blocks": blocks.tolist(), "scores": base, "nll_delta": nll_delta, "divergence": divergence,
+           "selections": selections}
     with open(os.path.join(ROOT, "tests/data/reference/analysis.json"), "w") as f:
         json.dump(out, f, indent=1)
     print(json.dumps(selections))
