@@ -37,5 +37,6 @@ Command bench_command();
 Command quantize_command();
 Command dequantize_command();
 Command tasks_command();
+Command lens_command();
 
 }  // namespace llmdrop::cli

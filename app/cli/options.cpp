@@ -110,6 +110,16 @@ std::vector<int64_t> token_ids(const ArgParser& p, int64_t vocab_size) {
   return *ids;
 }
 
+std::vector<int64_t> prompt_ids(const ArgParser& p, const Checkpoint& checkpoint,
+                                const Tokenizer* tokenizer) {
+  if (p.has("ids") == p.has("prompt")) throw UsageError("give either --prompt TEXT or --ids IDS");
+  if (p.has("ids")) return token_ids(p, checkpoint.config.vocab_size);
+  std::vector<int64_t> prompt;
+  if (tokenizer->bos_id()) prompt.push_back(*tokenizer->bos_id());
+  for (int64_t id : tokenizer->encode(p.value("prompt"))) prompt.push_back(id);
+  return prompt;
+}
+
 int64_t batch_size(const ArgParser& p, c10::Device device) {
   if (p.value("batch-size") == "auto") return device.is_cpu() ? 1 : 16;
   return p.integer("batch-size", 1, kMaxBatch);

@@ -12,6 +12,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/drop_plan.h"
+#include "checkpoint/tokenizer.h"
 #include "cli/arg_parser.h"
 #include "session/session.h"
 
@@ -60,6 +61,9 @@ std::unique_ptr<Session> open_session(const ModelConfig& shape, const RunOptions
 
 // --ids as token ids of the model's vocabulary.
 std::vector<int64_t> token_ids(const ArgParser& p, int64_t vocab_size);
+// A prompt as exact token ids (--ids; no tokenizer needed, nothing prepended) or as text (--prompt: BOS, when
+// the tokenizer has one, then its ids); UsageError unless exactly one is given.
+std::vector<int64_t> prompt_ids(const ArgParser& p, const Checkpoint& checkpoint, const Tokenizer* tokenizer);
 
 // --batch-size, where "auto" is 1 on a CPU and 16 on a GPU: batching pays on a GPU; on a CPU padding and the
 // quadratic attention of long packed rows cost more.

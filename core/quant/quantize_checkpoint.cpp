@@ -442,8 +442,9 @@ std::vector<QuantRule> module_rules(const ModelConfig& c, const QuantScheme& bas
     for (int64_t i = 0; i < c.num_layers; ++i)
       if (!(outcomes[static_cast<size_t>(i)] == plain)) layers[outcomes[static_cast<size_t>(i)]].push_back(i);
     for (const auto& [o, which] : layers) {
-      QuantRule rule{.pattern = branch_pattern(branch, which, int64_t(which.size()) == c.num_layers),
-                     .skip = o.skip};
+      QuantRule rule;
+      rule.pattern = branch_pattern(branch, which, int64_t(which.size()) == c.num_layers);
+      rule.skip = o.skip;
       if (!o.skip) {
         if (o.bits != base.bits) rule.bits = o.bits;
         if (o.group_size != base.group_size) rule.group_size = o.group_size;

@@ -16,23 +16,13 @@ namespace llmdrop::cli {
 
 namespace {
 
-// The prompt as exact token ids (--ids; no tokenizer needed, nothing prepended) or as text.
-std::vector<int64_t> generation_prompt(const ArgParser& p, const Checkpoint& ckpt, const Tokenizer* tok) {
-  if (p.has("ids") == p.has("prompt")) throw UsageError("give either --prompt TEXT or --ids IDS");
-  if (p.has("ids")) return token_ids(p, ckpt.config.vocab_size);
-  std::vector<int64_t> prompt;
-  if (tok->bos_id()) prompt.push_back(*tok->bos_id());
-  for (int64_t id : tok->encode(p.value("prompt"))) prompt.push_back(id);
-  return prompt;
-}
-
 void run_generate(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   // With --ids a checkpoint without tokenizer.model (a random-weight model) still generates ids.
   std::optional<Tokenizer> tok;
   if (!p.has("ids") || std::filesystem::exists(ckpt.dir / "tokenizer.model"))
     tok.emplace(Tokenizer::open(ckpt.dir, ckpt.config));
-  const std::vector<int64_t> prompt = generation_prompt(p, ckpt, tok ? &*tok : nullptr);
+  const std::vector<int64_t> prompt = prompt_ids(p, ckpt, tok ? &*tok : nullptr);
   SamplingOptions options;
   options.max_new_tokens = p.integer("max-new-tokens", 0, kMaxLength);
   options.greedy = p.flag("greedy") || !(p.has("temperature") || p.has("top-p"));

@@ -744,6 +744,27 @@ class CliTest : public QObject {
     QCOMPARE(listed.json().size(), size_t(12));
   }
 
+  // The logit lens from the command line: a row per sub-layer, a cell per position, top-k most probable
+  // first.
+  void lensShowsEverySublayer() {
+    const Run r = run_cli(
+        {"lens", model("llama"), "--ids", "1,306,107,338", "--top-k", "3", "--drop-mlp", "2", "--json"});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    const auto rows = r.json()["rows"];
+    QCOMPARE(rows.size(), size_t(12));
+    QCOMPARE(rows[5]["sublayer"].get<std::string>(), std::string("mlp"));
+    QCOMPARE(rows[5]["dropped"].get<bool>(), true);  // layer 2's MLP
+    for (const auto& row : rows)
+      for (const auto& cell : row["positions"]) {
+        QCOMPARE(cell["ids"].size(), size_t(3));
+        QVERIFY(cell["probs"][0].get<double>() >= cell["probs"][1].get<double>());
+      }
+    QCOMPARE(rows[0]["positions"].size(), size_t(4));
+    const Run text = run_cli({"lens", model("llama"), "--prompt", "The quick brown fox"});
+    QVERIFY2(text.code == 0 && text.out.find("5 mlp") != std::string::npos, text.out.c_str());
+    QCOMPARE(run_cli({"lens", model("llama")}).code, 2);  // neither --prompt nor --ids
+  }
+
   // angular-last: Gromov et al.'s span choice for every n, and the consecutive drop it implies.
   void angularLastChoosesSpans() {
     const QString data = QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string());

@@ -12,6 +12,7 @@
 #include "analysis/calibration.h"
 #include "analysis/impact.h"
 #include "analysis/importance.h"
+#include "analysis/lens.h"
 #include "analysis/score_file.h"
 #include "analysis/selection.h"
 #include "checkpoint/checkpoint.h"
@@ -272,6 +273,31 @@ class AnalysisTest : public QObject {
     QVERIFY(worst <= 1e-4);
     // Which modules matter: the first block changes the distribution most (as in the hook-based references).
     QVERIFY(s.block.kl[0] > s.block.kl[4]);
+  }
+
+  // The logit lens: after the last MLP it is the model's own prediction; a dropped sub-layer passes the
+  // stream unchanged, so its row repeats the one before.
+  void logitLensEndsAtTheModelsPrediction() {
+    const auto model = load_llama();
+    model->set_drops(DropPlan{{3}, {}});
+    const std::vector<int64_t> ids = {1, 306, 107, 338, 263, 124};
+    const std::vector<LensRow> rows = logit_lens(*model, ids, 5);
+    QCOMPARE(rows.size(), size_t(12));
+    const at::Tensor probs =
+        at::softmax(model->forward(at::tensor(ids).unsqueeze(0)).squeeze(0).to(at::kDouble), -1);
+    const auto [top, top_ids] = probs.topk(5, -1);
+    const LensRow& last = rows.back();
+    QVERIFY(last.after_mlp && last.layer == 5 && !last.dropped);
+    for (int64_t t = 0; t < int64_t(ids.size()); ++t)
+      for (int64_t j = 0; j < 5; ++j) {
+        QCOMPARE(last.predictions[size_t(t)].ids[size_t(j)], top_ids[t][j].item<int64_t>());
+        QVERIFY(std::abs(last.predictions[size_t(t)].probs[size_t(j)] - top[t][j].item<double>()) < 1e-9);
+      }
+    const LensRow &before = rows[5], &dropped = rows[6];  // layer 2's MLP, then layer 3's attention
+    QVERIFY(dropped.dropped && !dropped.after_mlp && dropped.layer == 3);
+    QCOMPARE(dropped.predictions[2].ids, before.predictions[2].ids);
+    EXPECT_ERROR(BadInput, logit_lens(*model, {}, 5), "non-empty prompt");
+    EXPECT_ERROR(BadInput, logit_lens(*model, ids, 0), "top-k");
   }
 
   void selectionsMatchLlmDrop() {
