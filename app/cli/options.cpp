@@ -110,6 +110,18 @@ std::vector<int64_t> token_ids(const ArgParser& p, int64_t vocab_size) {
   return *ids;
 }
 
+void add_prompt_options(ArgParser& p) {
+  p.add_option("prompt", "TEXT", "the prompt (BOS prepended when the tokenizer has one)");
+  p.add_option("ids", "IDS", "the prompt as token ids instead (nothing prepended; no tokenizer needed)");
+}
+
+std::optional<Tokenizer> prompt_tokenizer(const ArgParser& p, const Checkpoint& checkpoint) {
+  const bool has_tokenizer = std::filesystem::exists(checkpoint.dir / "tokenizer.json") ||
+                             std::filesystem::exists(checkpoint.dir / "tokenizer.model");
+  if (p.has("ids") && !has_tokenizer) return std::nullopt;
+  return Tokenizer::open(checkpoint.dir, checkpoint.config);
+}
+
 std::vector<int64_t> prompt_ids(const ArgParser& p, const Checkpoint& checkpoint,
                                 const Tokenizer* tokenizer) {
   if (p.has("ids") == p.has("prompt")) throw UsageError("give either --prompt TEXT or --ids IDS");

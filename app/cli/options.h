@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,11 @@ std::unique_ptr<Session> open_session(const ModelConfig& shape, const RunOptions
 
 // --ids as token ids of the model's vocabulary.
 std::vector<int64_t> token_ids(const ArgParser& p, int64_t vocab_size);
+// --prompt TEXT or --ids IDS, for commands that run a model on one prompt.
+void add_prompt_options(ArgParser& p);
+// The checkpoint's tokenizer, or none with --ids when the checkpoint has none (a random-weight model still
+// runs on ids).
+std::optional<Tokenizer> prompt_tokenizer(const ArgParser& p, const Checkpoint& checkpoint);
 // A prompt as exact token ids (--ids; no tokenizer needed, nothing prepended) or as text (--prompt: BOS, when
 // the tokenizer has one, then its ids); UsageError unless exactly one is given.
 std::vector<int64_t> prompt_ids(const ArgParser& p, const Checkpoint& checkpoint, const Tokenizer* tokenizer);

@@ -104,13 +104,13 @@ DropPlan select_consecutive(const ImportanceScores& scores, int64_t n, const Sel
   if (layers == 0)
     throw_bad_input("consecutive selection needs the consecutive matrix (score with --consecutive)");
   if (n < 1 || n > layers) throw_bad_input("n must lie in [1, " + std::to_string(layers) + "]");
-  const bool last_token = options.metric == Metric::AngularLast;
-  if (last_token && scores.last_token_angular.empty())
-    throw_bad_input("angular-last needs the last-token matrix of the consecutive scores: score again");
-  const int64_t best = best_window(layers, n, options, [&](int64_t i) {
-    return last_token ? -scores.last_token_angular[i][n - 1]  // d(h_i, h_{i+n}) on the last token
-                      : scores.consecutive[i][n - 1];         // cos(h_i, h_{i+n})
-  });
+  int64_t best = -1;
+  if (options.metric == Metric::AngularLast) {  // Gromov et al.'s span of this length
+    for (const Span& span : closest_spans(scores, options))
+      if (span.n == n) best = span.first;
+  } else {
+    best = best_window(layers, n, options, [&](int64_t i) { return scores.consecutive[i][n - 1]; });  // cos
+  }
   if (best < 0) throw_bad_input("no window of " + std::to_string(n) + " blocks satisfies the keep guards");
   DropPlan plan = scores.plan;
   for (int64_t i = best; i < best + n; ++i) drop(plan, ModuleKind::Block, i);

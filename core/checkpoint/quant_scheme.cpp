@@ -45,14 +45,14 @@ void QuantScheme::validate() const {
 }
 
 std::optional<QuantScheme> QuantScheme::for_module(const std::string& name) const {
+  QuantScheme s = *this;
+  s.dynamic.clear();
   for (const QuantRule& rule : dynamic) {
     // Python's re.match: anchored at the start only.
     if (!Regex::compile("\\A(?:" + rule.pattern + ")", "quantization rule '" + rule.pattern + "'")
              .search(name))
       continue;
     if (rule.skip) return std::nullopt;
-    QuantScheme s = *this;
-    s.dynamic.clear();
     if (rule.bits) s.bits = *rule.bits;
     if (rule.group_size) s.group_size = *rule.group_size;
     if (rule.desc_act) s.desc_act = *rule.desc_act;
@@ -60,8 +60,6 @@ std::optional<QuantScheme> QuantScheme::for_module(const std::string& name) cons
     s.validate();
     return s;
   }
-  QuantScheme s = *this;
-  s.dynamic.clear();
   return s;
 }
 

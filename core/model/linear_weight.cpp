@@ -163,11 +163,16 @@ int64_t LinearWeight::parameters() const {
   return packed ? packed->codes.numel() : dense.numel();
 }
 
+int64_t held_bytes(const at::Tensor& t) {
+  return t.defined() ? static_cast<int64_t>(t.nbytes()) : 0;
+}
+
 int64_t LinearWeight::bytes() const {
-  auto held = [](const at::Tensor& t) { return t.defined() ? int64_t(t.nbytes()) : 0; };
-  if (int4) return held(int4->words) + held(int4->scale_zero) + held(int4->input_order);
-  if (packed) return held(packed->codes) + held(packed->scales) + held(packed->zeros) + held(packed->g_idx);
-  return held(dense);
+  if (int4) return held_bytes(int4->words) + held_bytes(int4->scale_zero) + held_bytes(int4->input_order);
+  if (packed)
+    return held_bytes(packed->codes) + held_bytes(packed->scales) + held_bytes(packed->zeros) +
+           held_bytes(packed->g_idx);
+  return held_bytes(dense);
 }
 
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {

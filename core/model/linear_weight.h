@@ -34,6 +34,9 @@ struct Int4Weight {
   int64_t out_features() const { return words.size(0) * kTileRows; }
 };
 
+// Bytes `t` holds, 0 when undefined.
+int64_t held_bytes(const at::Tensor& t);
+
 struct LinearWeight {
   at::Tensor dense = {};                       // (N, K) in the model's dtype; undefined when packed
   std::optional<QuantizedWeight> packed = {};  // on the CPU

@@ -850,14 +850,13 @@ int64_t Model::kv_bytes_per_token() const {
 }
 
 int64_t Model::decode_weight_bytes() const {
-  auto held = [](const at::Tensor& t) { return t.defined() ? int64_t(t.nbytes()) : 0; };
-  int64_t n = held(final_norm_) + held(lm_head_);
+  int64_t n = held_bytes(final_norm_) + held_bytes(lm_head_);
   for (const auto& layer : layers_) {
     if (const auto& a = layer.attn)
-      n += a->qkv.bytes() + a->o.bytes() + held(a->pre_norm) + held(a->qkv_bias) + held(a->q_norm) +
-           held(a->k_norm) + held(a->o_bias) + held(a->post_norm);
+      n += a->qkv.bytes() + a->o.bytes() + held_bytes(a->pre_norm) + held_bytes(a->qkv_bias) +
+           held_bytes(a->q_norm) + held_bytes(a->k_norm) + held_bytes(a->o_bias) + held_bytes(a->post_norm);
     if (const auto& m = layer.mlp)
-      n += m->gate_up.bytes() + m->down.bytes() + held(m->pre_norm) + held(m->post_norm);
+      n += m->gate_up.bytes() + m->down.bytes() + held_bytes(m->pre_norm) + held_bytes(m->post_norm);
   }
   return n;
 }

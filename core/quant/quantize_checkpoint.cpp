@@ -360,6 +360,14 @@ void add_layer(TensorOverrides& out, const Model& model, const DecoderLayer& lay
   }
 }
 
+// BadInput unless `group_size` columns (−1: a row) divide every linear's input size.
+void check_group_size(const ModelConfig& c, int64_t group_size) {
+  if (group_size > 0 && (c.hidden_size % group_size != 0 || c.intermediate_size % group_size != 0 ||
+                         c.num_heads * c.head_dim % group_size != 0))
+    throw_bad_input("the group size must divide the layers' input sizes, which " +
+                    std::to_string(group_size) + " does not");
+}
+
 // Python-regex text that matches `text` literally.
 std::string escaped(const std::string& text) {
   std::string out;
@@ -451,11 +459,7 @@ std::vector<QuantRule> module_rules(const ModelConfig& c, const QuantScheme& bas
         QuantScheme check = base;
         check.bits = o.bits, check.group_size = o.group_size, check.dynamic.clear();
         check.validate();
-        if (o.group_size > 0 &&
-            (c.hidden_size % o.group_size != 0 || c.intermediate_size % o.group_size != 0 ||
-             c.num_heads * c.head_dim % o.group_size != 0))
-          throw_bad_input("group size " + std::to_string(o.group_size) +
-                          " does not divide the layers' input sizes");
+        check_group_size(c, o.group_size);
       }
       rules.push_back(rule);
     }
@@ -474,10 +478,7 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
     throw_bad_input(
         "quantized formats pack 32 values at a time: hidden, intermediate and key/value sizes "
         "must be multiples of 32");
-  if (request.scheme.group_size > 0 && (c.hidden_size % request.scheme.group_size != 0 ||
-                                        c.intermediate_size % request.scheme.group_size != 0 ||
-                                        c.num_heads * c.head_dim % request.scheme.group_size != 0))
-    throw_bad_input("the group size must divide the layers' input sizes");
+  check_group_size(c, request.scheme.group_size);
   c10::InferenceMode inference;
   const auto start = std::chrono::steady_clock::now();
   const bool calibrated = request.scheme.method != QuantMethod::rtn;

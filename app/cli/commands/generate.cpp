@@ -1,5 +1,4 @@
 #include <cmath>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -18,10 +17,7 @@ namespace {
 
 void run_generate(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
-  // With --ids a checkpoint without tokenizer.model (a random-weight model) still generates ids.
-  std::optional<Tokenizer> tok;
-  if (!p.has("ids") || std::filesystem::exists(ckpt.dir / "tokenizer.model"))
-    tok.emplace(Tokenizer::open(ckpt.dir, ckpt.config));
+  const std::optional<Tokenizer> tok = prompt_tokenizer(p, ckpt);
   const std::vector<int64_t> prompt = prompt_ids(p, ckpt, tok ? &*tok : nullptr);
   SamplingOptions options;
   options.max_new_tokens = p.integer("max-new-tokens", 0, kMaxLength);
@@ -60,9 +56,7 @@ void run_generate(const ArgParser& p) {
 Command generate_command() {
   return {"generate", "Continue a prompt (BOS is prepended when the model has one).", SharedOptions::Model,
           [](ArgParser& p) {
-            p.add_option("prompt", "TEXT", "the prompt");
-            p.add_option("ids", "IDS",
-                         "the prompt as token ids instead (nothing prepended; no tokenizer needed)");
+            add_prompt_options(p);
             p.add_option("max-new-tokens", "N", "tokens to generate at most", "32");
             p.add_flag("greedy",
                        "always take the most likely token (default unless sampling options are given)");

@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -16,10 +15,7 @@ namespace {
 
 void run_lens(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
-  std::optional<Tokenizer> tok;  // with --ids a checkpoint without a tokenizer still shows ids
-  if (!p.has("ids") || std::filesystem::exists(ckpt.dir / "tokenizer.model") ||
-      std::filesystem::exists(ckpt.dir / "tokenizer.json"))
-    tok.emplace(Tokenizer::open(ckpt.dir, ckpt.config));
+  const std::optional<Tokenizer> tok = prompt_tokenizer(p, ckpt);
   const std::vector<int64_t> prompt = prompt_ids(p, ckpt, tok ? &*tok : nullptr);
   const int64_t k = p.integer("top-k", 1, ckpt.config.vocab_size);
   const auto session = open_session(ckpt, run_options(p, ckpt.config));
@@ -77,8 +73,7 @@ Command lens_command() {
       "applied), at every position of a prompt.",
       SharedOptions::Model,
       [](ArgParser& p) {
-        p.add_option("prompt", "TEXT", "the prompt (BOS prepended when the tokenizer has one)");
-        p.add_option("ids", "IDS", "the prompt as token ids instead, e.g. 1,450,4996");
+        add_prompt_options(p);
         p.add_option("top-k", "K", "predictions per cell (--json)", "5");
       },
       run_lens};

@@ -73,10 +73,11 @@ void run_score(const ArgParser& p) {
   } else {
     out.update(target_json(s.of(parse_module_kind(target)), metric));
   }
-  if (!s.consecutive.empty()) out["consecutive"] = scores_to_json(s, scored.request, 0)["consecutive"];
+  const nlohmann::json written = scores_to_json(s, scored.request, 0);
+  if (written.contains("consecutive")) out["consecutive"] = written["consecutive"];
   std::vector<Span> spans;
   if (metric == Metric::AngularLast) {
-    out["last_token_angular"] = scores_to_json(s, scored.request, 0)["last_token_angular"];
+    out["last_token_angular"] = written["last_token_angular"];
     spans = closest_spans(s, {});
     out["spans"] = nlohmann::json::array();
     for (const Span& span : spans)
