@@ -849,30 +849,34 @@ int64_t Model::kv_bytes_per_token() const {
   return 2 * attention_layers * shard_.kv_heads * config_.head_dim * static_cast<int64_t>(dtype_size(dtype_));
 }
 
-int64_t Model::decode_weight_bytes() const {
-  int64_t n = held_bytes(final_norm_) + held_bytes(lm_head_);
-  for (const auto& layer : layers_) {
+namespace {
+// Σ over the layers' weights held now: `linear` of each linear layer, `tensor` of each norm and bias.
+template <typename Linear, typename Tensor>
+int64_t sum_over_layers(const std::vector<DecoderLayer>& layers, Linear linear, Tensor tensor) {
+  int64_t n = 0;
+  for (const auto& layer : layers) {
     if (const auto& a = layer.attn)
-      n += a->qkv.bytes() + a->o.bytes() + held_bytes(a->pre_norm) + held_bytes(a->qkv_bias) +
-           held_bytes(a->q_norm) + held_bytes(a->k_norm) + held_bytes(a->o_bias) + held_bytes(a->post_norm);
+      n += linear(a->qkv) + linear(a->o) + tensor(a->pre_norm) + tensor(a->qkv_bias) + tensor(a->q_norm) +
+           tensor(a->k_norm) + tensor(a->o_bias) + tensor(a->post_norm);
     if (const auto& m = layer.mlp)
-      n += m->gate_up.bytes() + m->down.bytes() + held_bytes(m->pre_norm) + held_bytes(m->post_norm);
+      n += linear(m->gate_up) + linear(m->down) + tensor(m->pre_norm) + tensor(m->post_norm);
   }
   return n;
+}
+}  // namespace
+
+int64_t Model::decode_weight_bytes() const {
+  return held_bytes(final_norm_) + held_bytes(lm_head_) +
+         sum_over_layers(
+             layers_, [](const LinearWeight& w) { return w.bytes(); }, held_bytes);
 }
 
 int64_t Model::resident_parameters() const {
   int64_t n = embedding_.numel() + final_norm_.numel();
   if (!lm_head_.is_same(embedding_)) n += lm_head_.numel();
-  for (const auto& layer : layers_) {
-    auto count = [](const at::Tensor& t) { return t.defined() ? t.numel() : 0; };
-    if (const auto& a = layer.attn)
-      n += a->qkv.parameters() + a->o.parameters() + count(a->pre_norm) + count(a->qkv_bias) +
-           count(a->q_norm) + count(a->k_norm) + count(a->o_bias) + count(a->post_norm);
-    if (const auto& m = layer.mlp)
-      n += m->gate_up.parameters() + m->down.parameters() + count(m->pre_norm) + count(m->post_norm);
-  }
-  return n;
+  return n + sum_over_layers(
+                 layers_, [](const LinearWeight& w) { return w.parameters(); },
+                 [](const at::Tensor& t) { return t.defined() ? t.numel() : int64_t(0); });
 }
 
 }  // namespace llmdrop
