@@ -148,19 +148,25 @@ int main(int argc, char** argv) {
       };
       const at::Tensor input = c.input == cuda::GemvInput::rms_norm ? rms_norm(x, norm_weight, eps) : x;
       auto aten = [&](int i) { return at::matmul(dense[i % copies], input); };
-      // The same function in ATen, once, for the deviation.
-      out.copy_(residual);
-      ours(0);
-      at::Tensor want = aten(0);
+      at::Tensor want = aten(0);  // the same function in ATen, for the deviation
       if (swiglu) want = at::silu(want.narrow(0, 0, n)) * want.narrow(0, n, n);
       if (c.output == cuda::GemvOutput::add_to) want = residual + want;
-      const double deviation = relative_deviation(out, want);
-      const double t_ours = time_per_call(repeats, ours), t_aten = time_per_call(repeats, aten);
+      const double t_aten = time_per_call(repeats, aten);
       const std::string name = c.name + std::string(format == Format::bf16   ? ""
                                                     : format == Format::int4 ? ", 4-bit"
                                                                              : ", 4-bit act-order");
-      print_row(name.c_str(), std::to_string(c.rows) + "×" + std::to_string(c.k), bytes, t_ours, t_aten,
-                deviation);
+      // 4-bit: the default launch shape (-1), then each shape.
+      const int shapes = format == Format::bf16 ? 0 : int(cuda::int4_gemv_shapes().size());
+      for (int shape = -1; shape < shapes; ++shape) {
+        for (cuda::GemvArgs& args : weight_args) args.int4_shape = shape;
+        out.copy_(residual);
+        ours(0);
+        const double deviation = relative_deviation(out, want);
+        const double t_ours = time_per_call(repeats, ours);
+        const std::string label = shape < 0 ? name : "  " + cuda::int4_gemv_shapes()[shape];
+        print_row(label.c_str(), std::to_string(c.rows) + "×" + std::to_string(c.k), bytes, t_ours, t_aten,
+                  deviation);
+      }
     }
 
   // Decode attention over `context` cached positions (capacity 2304), against SDPA with an additive mask.

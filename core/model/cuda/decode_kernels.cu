@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 
 #include "model/cuda/decode_kernels.h"
@@ -288,9 +289,18 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // 16j…16j+15. The input is every column of the B operand, so each output column holds W·x and the float32
 // accumulation is the tensor cores'. The codes enter as exact small integers code − zero; the scale is
 // applied in float32 once per group.
-constexpr int kInt4Warps = 8;
-constexpr int kInt4Threads = kInt4Warps * kWarp;
-constexpr int kInt4Depth = 4;  // 16-byte loads per lane in flight per batch (two batches at a time)
+//
+// A launch shape: kWarps warps per block split each tile's slices; each warp keeps two batches of kDepth
+// 16-byte loads per lane in flight. Registers: the two batches take 8·kDepth per thread; at least kMinBlocks
+// blocks stay resident per multiprocessor.
+template <int kWarps_, int kDepth_>
+struct Int4Shape {
+  static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
+  static constexpr int kMinBlocks = std::max(1, 65536 / (kThreads * (kDepth <= 4 ? 80 : 128)));
+};
+// int4_gemv_shapes()'s order.
+using Int4Shapes =
+    std::tuple<Int4Shape<8, 4>, Int4Shape<8, 8>, Int4Shape<16, 4>, Int4Shape<16, 8>, Int4Shape<4, 8>>;
 
 template <typename T>
 __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
@@ -370,12 +380,12 @@ __host__ __device__ __forceinline__ int64_t int4_rows(const GemvArgs& a) {
 // tiles' scales and zeros (G·16 words each), two tiles' sums of each warp (16 each).
 struct Int4Shared {
   size_t fragments, scales, partials, total;
-  __host__ __device__ Int4Shared(const GemvArgs& a, size_t element) {
+  __host__ __device__ Int4Shared(const GemvArgs& a, size_t element, int warps) {
     const int64_t staged = a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1);
     fragments = (staged + 15) / 16 * 16;
     scales = fragments + (a.k + 63) / 64 * 64 * element;
     partials = scales + 2 * (a.k / a.group_size) * 16 * sizeof(int32_t);
-    total = partials + 2 * kInt4Warps * 16 * sizeof(float);
+    total = partials + 2 * warps * 16 * sizeof(float);
   }
 };
 
@@ -397,11 +407,12 @@ __device__ __forceinline__ void cp_async_wait() {
 // finished. The input is staged once per block. Per tile one barrier: the warps' sums of tile i are added up
 // by warp 0 after it while the others go on with tile i + 1 (sums and scales alternate between two buffers).
 // Lane t's rows are r0 = t/4 and r1 = r0 + 8.
-template <typename T, GemvInput kInput, GemvOutput kOutput>
-__global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) {
+template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape>
+__global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_kernel(GemvArgs a) {
+  constexpr int kWarps = Shape::kWarps, kThreads = Shape::kThreads, kDepth = Shape::kDepth;
   extern __shared__ uint4 shared[];
   __shared__ int claimed[2];  // the tile after next, by tile parity
-  const Int4Shared layout(a, sizeof(T));
+  const Int4Shared layout(a, sizeof(T), kWarps);
   uint4* x_chunks = shared;  // stage_input's
   const uint4* fragments = shared + layout.fragments / 16;
   int32_t* scales = reinterpret_cast<int32_t*>(shared + layout.scales / 16);  // (2, G, 16)
@@ -410,25 +421,25 @@ __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) 
   const int tiles = static_cast<int>(int4_rows(a) / 16), group_shift = group_shift_of(a);
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int r0 = lane / 4, r1 = r0 + 8, quad = lane % 4;
-  const int first = warp * slices / kInt4Warps, end = (warp + 1) * slices / kInt4Warps;
+  const int first = warp * slices / kWarps, end = (warp + 1) * slices / kWarps;
 
   const uint4* weight = static_cast<const uint4*>(a.weight);  // (tiles, slices, 32)
-  uint4 current[kInt4Depth], next[kInt4Depth];
-  auto load = [&](uint4(&w)[kInt4Depth], int tile, int from) {
+  uint4 current[kDepth], next[kDepth];
+  auto load = [&](uint4(&w)[kDepth], int tile, int from) {
     const uint4* tile_weight = weight + int64_t(tile) * slices * kWarp;
 #pragma unroll
-    for (int i = 0; i < kInt4Depth; ++i)
+    for (int i = 0; i < kDepth; ++i)
       if (from + i < end) w[i] = load_streaming(tile_weight + (from + i) * kWarp + lane);
   };
   auto copy_scales = [&](int tile, int parity) {  // (G, 16) words of the tile
     const int32_t* from = a.scale_zero + int64_t(tile) * groups * 16;
     int32_t* to = scales + parity * groups * 16;
-    for (int i = threadIdx.x; i < groups * 4; i += kInt4Threads) cp_async16(to + 4 * i, from + 4 * i);
+    for (int i = threadIdx.x; i < groups * 4; i += kThreads) cp_async16(to + 4 * i, from + 4 * i);
   };
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
   load(current, tile, first);
   copy_scales(tile, 0);
-  stage_input<T, kInput, kInt4Threads>(a, x_chunks);
+  stage_input<T, kInput, kThreads>(a, x_chunks);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
   // x[c + 8], x[c + 9] in the weight's column order, zero past K; a lane reads its slice's four steps as 32
@@ -436,7 +447,7 @@ __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) 
   {
     const T* x = reinterpret_cast<const T*>(x_chunks);
     T* out = reinterpret_cast<T*>(shared + layout.fragments / 16);
-    for (int i = threadIdx.x; i < slices * 16; i += kInt4Threads) {
+    for (int i = threadIdx.x; i < slices * 16; i += kThreads) {
       const int c = i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2;
 #pragma unroll
       for (int e = 0; e < 4; ++e) {
@@ -466,13 +477,13 @@ __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) 
 #pragma unroll
       for (int i = 0; i < 4; ++i) d[i] = 0;
     };
-    for (int from = first; from < end; from += kInt4Depth) {
-      if (from + kInt4Depth < end)
-        load(next, tile, from + kInt4Depth);
+    for (int from = first; from < end; from += kDepth) {
+      if (from + kDepth < end)
+        load(next, tile, from + kDepth);
       else if (next_tile < tiles)
         load(next, next_tile, first);
 #pragma unroll
-      for (int i = 0; i < kInt4Depth; ++i) {
+      for (int i = 0; i < kDepth; ++i) {
         const int slice = from + i;
         if (slice >= end) break;
         const uint4 b01 = fragments[(slice * 4 + quad) * 2], b23 = fragments[(slice * 4 + quad) * 2 + 1];
@@ -499,10 +510,10 @@ __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) 
         }
       }
 #pragma unroll
-      for (int i = 0; i < kInt4Depth; ++i) current[i] = next[i];
+      for (int i = 0; i < kDepth; ++i) current[i] = next[i];
     }
     if (group >= 0) finish_group();
-    float* tile_partials = partials + parity * kInt4Warps * 16;
+    float* tile_partials = partials + parity * kWarps * 16;
     if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
     cp_async_wait();
     __syncthreads();
@@ -514,7 +525,7 @@ __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) 
     const int m = threadIdx.x;
     float y = 0;
 #pragma unroll
-    for (int w = 0; w < kInt4Warps; ++w) y += tile_partials[w * 16 + m];
+    for (int w = 0; w < kWarps; ++w) y += tile_partials[w * 16 + m];
     if constexpr (kOutput == GemvOutput::swiglu) {
       const float up = __shfl_down_sync(0xffffu, y, 8, 16);
       if (m < 8) store_swiglu<T>(a, int64_t(done) * 8 + m, y, up);
@@ -533,22 +544,38 @@ __global__ void __launch_bounds__(kInt4Threads, 3) int4_gemv_kernel(GemvArgs a) 
   }
 }
 
-template <typename T, GemvInput kInput, GemvOutput kOutput>
+template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape>
 void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
-  auto kernel = int4_gemv_kernel<T, kInput, kOutput>;
-  const size_t shared = Int4Shared(a, sizeof(T)).total;
+  auto kernel = int4_gemv_kernel<T, kInput, kOutput, Shape>;
+  const size_t shared = Int4Shared(a, sizeof(T), Shape::kWarps).total;
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
   int resident = 1;
-  cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, kInt4Threads, shared);
+  cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, Shape::kThreads, shared);
   const int64_t blocks =
       std::min<int64_t>(int4_rows(a) / 16, int64_t(multiprocessors()) * std::max(resident, 1));
-  launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(kInt4Threads), shared, stream, a);
+  launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(Shape::kThreads), shared, stream, a);
+}
+
+// The default shape: 16 warps when there are fewer tiles than 3 blocks per multiprocessor would take one each
+// (their slices over more warps: fewer batches per tile), else 8.
+int default_int4_shape(const GemvArgs& a) {
+  return int4_rows(a) / 16 < 3 * multiprocessors() ? 2 : 0;
+}
+
+template <typename T, GemvInput kInput, GemvOutput kOutput, size_t... I>
+void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequence<I...>) {
+  const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
+  ((shape == int(I) ? launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>>(a, stream)
+                    : void()),
+   ...);
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  if (a.scale_zero) return launch_int4_gemv<T, kInput, kOutput>(a, stream);
+  if (a.scale_zero)
+    return launch_int4_gemv<T, kInput, kOutput>(a, stream,
+                                                std::make_index_sequence<std::tuple_size_v<Int4Shapes>>());
   launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
 }
 
@@ -858,6 +885,8 @@ void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream) {
                                 " must be a multiple of 8 up to 49152");
   const bool one_group = args.group_size == args.k,
              power_of_two = (args.group_size & (args.group_size - 1)) == 0;
+  if (args.int4_shape >= int(std::tuple_size_v<Int4Shapes>))
+    throw std::invalid_argument("gemv: no 4-bit launch shape " + std::to_string(args.int4_shape));
   if (args.scale_zero && !args.tile_counters)
     throw std::invalid_argument("gemv: 4-bit weights need tile_counters");
   if (args.scale_zero && (args.group_size < 16 || args.k % args.group_size != 0 ||
@@ -869,6 +898,15 @@ void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream) {
   else
     gemv_typed<__half>(args, stream);
   check_launch("gemv");
+}
+
+std::vector<std::string> int4_gemv_shapes() {
+  return std::apply(
+      [](auto... shape) {
+        return std::vector<std::string>{(std::to_string(decltype(shape)::kWarps) + " warps, " +
+                                         std::to_string(decltype(shape)::kDepth) + " loads")...};
+      },
+      Int4Shapes());
 }
 
 bool decode_attention_supports(int head_dim, int heads, int kv_heads) {

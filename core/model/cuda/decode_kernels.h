@@ -6,6 +6,8 @@
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace llmdrop::cuda {
 
@@ -40,7 +42,10 @@ struct GemvArgs {
   const int32_t* input_order = nullptr;
   int64_t group_size = 0;
   unsigned* tile_counters = nullptr;  // 4-bit: 2 words, zero before each call and left zero after it
+  int int4_shape = -1;                // 4-bit: an index into int4_gemv_shapes(), or -1 for the default
 };
+// The 4-bit kernel's launch shapes (warps per block, loads in flight per lane), for benchmarks to compare.
+std::vector<std::string> int4_gemv_shapes();
 // Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large, an
 // odd number of 4-bit rows).
 void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);

@@ -116,41 +116,51 @@ __device__ __forceinline__ __half2 int4_pair(uint32_t codes, int j, __half2 zero
   return __hmul2(__hsub2(*reinterpret_cast<const __half2*>(&pair), zero_1024), scale);
 }
 
-// Each thread one word of codes (Int4Weight's layout, model/linear_weight.h), grid-stride: word (tile, slice,
-// lane, step) holds rows 8·tile + r and N/2 + 8·tile + r (r = lane / 4), columns
-// c = 64·slice + 16·step + 2·(lane % 4) + {0, 1, 8, 9}.
+// One warp per (tile, slice), grid-stride: lane l's 4 words hold rows m0 = l / 4 and m1 = m0 + 8 of the tile
+// at columns 64·slice + 16j + 2·(l % 4) + {0, 1, 8, 9} (word j); the warp assembles the tile's 16 × 64 block
+// in shared memory and writes it out 16 bytes at a time. Tile row m < 8 is row 8·tile + m, m ≥ 8 row N/2 +
+// 8·tile
+// + m − 8.
 template <typename T>
 __global__ void __launch_bounds__(kThreads) dequantize_int4_kernel(Int4DequantizeArgs a) {
-  const int64_t slices = (a.k + 63) / 64, tile_words = slices * 128, groups = a.k / a.group_size;
-  for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < a.n / 16 * tile_words;
-       i += int64_t(gridDim.x) * kThreads) {
-    const int64_t tile = i / tile_words, within = i % tile_words;
-    const int lane = static_cast<int>(within / 4 % 32), step = static_cast<int>(within % 4);
-    const int64_t first = within / 128 * 64 + step * 16 + lane % 4 * 2;
-    const uint32_t codes = static_cast<uint32_t>(a.words[i]);
+  constexpr int kWarps = kThreads / 32,
+                kStride = 64 + 8;  // a row of the block, padded against bank conflicts
+  __shared__ alignas(16) T blocks[kWarps][16 * kStride];
+  const int lane = threadIdx.x % 32, m0 = lane / 4;
+  T* block = blocks[threadIdx.x / 32];
+  const int64_t slices = (a.k + 63) / 64, groups = a.k / a.group_size, items = a.n / 16 * slices;
+  for (int64_t item = (int64_t(blockIdx.x) * kThreads + threadIdx.x) / 32; item < items;
+       item += int64_t(gridDim.x) * kWarps) {
+    const int64_t tile = item / slices, slice = item % slices;
+    const uint4 words = reinterpret_cast<const uint4*>(a.words)[item * 32 + lane];
 #pragma unroll
-    for (int high = 0; high < 2; ++high) {
-      const int64_t column = first + 8 * high;  // and column + 1
-      if (column >= a.k) continue;              // padding
+    for (int j = 0; j < 4; ++j) {
+      const int64_t first = slice * 64 + 16 * j;
+      if (first >= a.k) break;  // padding
+      const int32_t* sz = a.scale_zero + (tile * groups + first / a.group_size) * 16;
 #pragma unroll
-      for (int half = 0; half < 2; ++half) {
-        const int m = half * 8 + lane / 4;
-        const int64_t row = half * (a.n / 2) + tile * 8 + lane / 4;
-        const uint32_t sz =
-            static_cast<uint32_t>(a.scale_zero[(tile * groups + column / a.group_size) * 16 + m]);
-        const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(sz & 0xffffu)));
-        const __half2 zero =
-            __half2half2(__ushort_as_half(static_cast<unsigned short>(sz >> 16)));  // 1024 + zero
-        const float2 w = __half22float2(int4_pair(codes, 2 * high + half, zero, scale));
-        T* out = static_cast<T*>(a.out) + row * a.k;
-        if (a.input_order) {
-          out[a.input_order[column]] = from_float<T>(w.x);
-          out[a.input_order[column + 1]] = from_float<T>(w.y);
-        } else {
-          *reinterpret_cast<Vec<T, 2>*>(out + column) = Vec<T, 2>{{from_float<T>(w.x), from_float<T>(w.y)}};
+      for (int half = 0; half < 2; ++half) {  // rows m0, m1
+        const int m = m0 + 8 * half;
+        const uint32_t bits = static_cast<uint32_t>(sz[m]);
+        const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
+        const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits >> 16)));
+#pragma unroll
+        for (int high = 0; high < 2; ++high) {  // columns +0, +1 and +8, +9
+          const float2 w = __half22float2(int4_pair((&words.x)[j], 2 * high + half, zero, scale));
+          *reinterpret_cast<Vec<T, 2>*>(block + m * kStride + 16 * j + 8 * high + lane % 4 * 2) =
+              Vec<T, 2>{{from_float<T>(w.x), from_float<T>(w.y)}};
         }
       }
     }
+    __syncwarp();
+    const int chunks = static_cast<int>(min(int64_t(64), a.k - slice * 64) / 8);  // per row
+    for (int i = lane; i < 16 * chunks; i += 32) {
+      const int m = i / chunks, c = i % chunks;
+      const int64_t row = (m < 8 ? 0 : a.n / 2) + tile * 8 + m % 8;
+      *reinterpret_cast<uint4*>(static_cast<T*>(a.out) + row * a.k + slice * 64 + 8 * c) =
+          *reinterpret_cast<const uint4*>(block + m * kStride + 8 * c);
+    }
+    __syncwarp();
   }
 }
 
@@ -194,7 +204,7 @@ void dequantize_int4(ElementType type, const Int4DequantizeArgs& args, cudaStrea
         "of 16, "
         "the output 16-byte aligned");
   if (args.n == 0) return;
-  const unsigned grid = grid_for(args.n * ((args.k + 63) / 64 * 64) / 8);
+  const unsigned grid = grid_for(args.n / 16 * ((args.k + 63) / 64) * 32);
   if (type == ElementType::bfloat16)
     dequantize_int4_kernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(args);
   else

@@ -335,6 +335,15 @@ class QuantTest : public QObject {
     for (const auto dtype : {at::kHalf, at::kBFloat16, at::kFloat}) {
       const LinearWeight linear{.int4 = held, .dtype = dtype};
       QVERIFY(at::equal(linear.matrix().cpu(), q.dequantize().to(dtype)));
+      // The layer's product (on a GPU, act-order gathers the input's columns into the stored order): the
+      // product with the dense matrix, up to the order of the sums. (ATen's CPU build multiplies float only.)
+      if (!held.words.is_cuda() && dtype != at::kFloat) continue;
+      const at::Tensor input = at::randn({3, k}).to(held.words.device(), dtype);
+      const at::Tensor want = at::linear(input.to(at::kFloat), q.dequantize().to(input.device(), at::kFloat));
+      const double deviation =
+          (llmdrop::linear(input, linear).to(at::kFloat) - want).abs().max().item<double>() /
+          want.abs().max().item<double>();
+      QVERIFY2(deviation < (dtype == at::kFloat ? 1e-5 : 1e-2), std::to_string(deviation).c_str());
     }
     // What it cannot hold: other widths, rows not in tiles of 16, and groups that are not runs of a multiple
     // of 16 columns.
