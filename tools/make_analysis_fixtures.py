@@ -7,7 +7,10 @@ Writes tests/data/calibration/calib.jsonl (the calibration documents, taken from
 and tests/data/reference/analysis.json: similarities, the consecutive matrix and its last-token angular version
 (Gromov et al.: arccos(cos(h_i, h_{i+g}))/pi on each block's last token, averaged over the blocks), the NLL
 increase and FinerCut's KL / JS divergences of each module dropped (the module's output zeroed by a hook, as
-LLM-Drop's modeling code skips it), and drop selections.
+LLM-Drop's modeling code skips it), drop selections, Gromov's span choice for every span length, and the logit
+lens (final norm and head after every attention and MLP sub-layer: top-5 ids and probabilities) on a prompt.
+Run once per model: the hidden-size-256 test model (analysis.json) and the demo model (--model
+resources/models/demo --out tests/data/reference/analysis_demo.json).
 """
 import argparse
 import json
@@ -145,6 +148,30 @@ def divergences(base_log_probs, dropped_log_probs):
     return kl / tokens, js / tokens
 
 
+@torch.no_grad()
+def logit_lens(model, ids, k=5):
+    """Rows in layer order, attention then MLP: the residual stream after the sub-layer (m = h + attn, then
+    the block output) through the final norm and the head, float64 softmax; each position's top k."""
+    streams = []
+    handles = []
+    for layer in model.model.layers:
+        # m = h + self_attn(...): the post-attention norm's input.
+        handles.append(layer.post_attention_layernorm.register_forward_hook(
+            lambda mod, inputs, out: streams.append(inputs[0])))
+        handles.append(layer.register_forward_hook(
+            lambda mod, args, out: streams.append(out[0] if isinstance(out, tuple) else out)))
+    model(torch.tensor([ids]))
+    for h in handles:
+        h.remove()
+    rows = []
+    for r, h in enumerate(streams):
+        probs = F.softmax(model.lm_head(model.model.norm(h))[0].double(), -1)  # (T, V)
+        top_probs, top_ids = probs.topk(k, -1)
+        rows.append({"layer": r // 2, "after": "mlp" if r % 2 else "attn", "ids": top_ids.tolist(),
+                     "probs": top_probs.tolist()})
+    return rows
+
+
 def top(similarity, k, excluded=()):
     order = sorted((i for i, s in enumerate(similarity) if s is not None and i not in excluded),
                    key=lambda i: -similarity[i])
@@ -154,6 +181,7 @@ def top(similarity, k, excluded=()):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=os.path.join(ROOT, "tests/data/models/llama"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "tests/data/reference/analysis.json"))
     args = ap.parse_args()
     torch.manual_seed(0)
     text = open(os.path.join(ROOT, "resources/text/demo_heldout.txt"), encoding="utf-8").read()
@@ -199,11 +227,16 @@ def main():
         dropped.append(top(sims, 1, excluded=dropped)[0])
     selections["iterative_attn_2"] = {"drop_attn_list": sorted(dropped), "drop_mlp_list": []}
     base.pop("log_probs")
+    # Gromov et al.: for each span length g, the window [i, i + g) whose ends are closest on the last token.
+    last = base["last_token_angular"]
+    spans = {str(g): min(range(n - g + 1), key=lambda i: last[i][g - 1]) for g in range(1, n + 1)}
+    lens_ids = blocks[0, :12].tolist()
 
     out = {"model": os.path.relpath(args.model, ROOT), "samples": SAMPLES, "seq_len": SEQ_LEN,
            "blocks": blocks.tolist(), "scores": base, "nll_delta": nll_delta, "divergence": divergence,
-           "selections": selections}
-    with open(os.path.join(ROOT, "tests/data/reference/analysis.json"), "w") as f:
+           "selections": selections, "angular_last_spans": spans,
+           "lens": {"ids": lens_ids, "rows": logit_lens(model, lens_ids)}}
+    with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
     print(json.dumps(selections))
     print("attn (norm):", [round(x, 6) for x in base["attn_norm"]["cosine"]])

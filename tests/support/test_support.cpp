@@ -20,6 +20,10 @@ fs::path model_dir(const std::string& name) {
   return data_dir() / "models" / name;
 }
 
+fs::path demo_model_dir() {
+  return data_dir() / ".." / ".." / "resources" / "models" / "demo";
+}
+
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path.string());

@@ -11,6 +11,7 @@ namespace llmdrop::test {
 
 std::filesystem::path data_dir();                          // tests/data
 std::filesystem::path model_dir(const std::string& name);  // tests/data/models/NAME
+std::filesystem::path demo_model_dir();                    // resources/models/demo
 nlohmann::json read_json(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);  // creates missing folders
 void write_json(const std::filesystem::path& path, const nlohmann::json& j);

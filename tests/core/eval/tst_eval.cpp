@@ -50,10 +50,6 @@ Loaded load(const fs::path& dir) {
   return l;
 }
 
-fs::path demo_dir() {
-  return test::data_dir() / ".." / ".." / "resources" / "models" / "demo";
-}
-
 fs::path shared_eval_dir() {
   if (const char* env = std::getenv("LLMDROP_SHARED_DATA"); env && *env) return env;
   return test::data_dir() / ".." / ".." / ".." / "shared" / "data";
@@ -580,7 +576,7 @@ class EvalTest : public QObject {
     QFETCH(QString, model);
     QFETCH(QString, layout);
     const std::string name = model.toStdString();
-    const fs::path dir = name == "demo" ? demo_dir() : test::model_dir(name);
+    const fs::path dir = name == "demo" ? test::demo_model_dir() : test::model_dir(name);
     // The 256-token test llama generates 64 tokens at most (256 would leave no room for the prompt).
     std::map<std::string, int64_t> max_gen_toks;
     if (name == "llama") max_gen_toks["gsm8k"] = 64;
@@ -609,7 +605,7 @@ class EvalTest : public QObject {
              " (set LLMDROP_SHARED_DATA): the self-contained eval set covers the same code")
                 .c_str());
     const std::string name = model.toStdString();
-    const fs::path dir = name == "demo" ? demo_dir() : test::model_dir(name);
+    const fs::path dir = name == "demo" ? test::demo_model_dir() : test::model_dir(name);
     std::map<std::string, int64_t> limits;
     limits["wikitext"] = 8;  // of 62 pages: whole pages of rolling windows are slow on a CPU
     compare_with_reference(dir, test::data_dir() / "reference" / "eval" / (name + "-shared.json"), data_dirs,
@@ -621,7 +617,7 @@ class EvalTest : public QObject {
   // the samples log; --resume scores only the documents the log lacks and ends with the uninterrupted run's
   // numbers.
   void interruptedAfterFirstTaskKeepsItAndResumesMidTask() {
-    const Loaded l = load(demo_dir());
+    const Loaded l = load(test::demo_model_dir());
     QTemporaryDir tmp;
     const fs::path root = tmp.path().toStdString(), log = root / "samples.jsonl",
                    results_file = root / "results.json";
@@ -683,7 +679,7 @@ class EvalTest : public QObject {
   }
 
   void samplesLogSurvivesAKilledWriteAndBelongsToItsRun() {
-    const Loaded l = load(demo_dir());
+    const Loaded l = load(test::demo_model_dir());
     QTemporaryDir tmp;
     const fs::path log = fs::path(tmp.path().toStdString()) / "samples.jsonl";
     EvalOptions options;
@@ -716,7 +712,7 @@ class EvalTest : public QObject {
   }
 
   void resultsFollowLmEvalsLayout() {
-    const Loaded l = load(demo_dir());
+    const Loaded l = load(test::demo_model_dir());
     EvalOptions options;
     options.tasks = {"arc_easy", "mmlu"};
     options.data.data_dirs = {test::data_dir() / "eval" / "hf"};
@@ -740,7 +736,7 @@ class EvalTest : public QObject {
   // A Hugging Face "all" split (one file, a subject field per record) gives the same subtasks and numbers as
   // one file per subject.
   void mmluFromOneFileGroupsBySubject() {
-    const Loaded l = load(demo_dir());
+    const Loaded l = load(test::demo_model_dir());
     QTemporaryDir tmp;
     const fs::path source = test::data_dir() / "eval" / "hf" / "mmlu",
                    merged = fs::path(tmp.path().toStdString()) / "mmlu";
@@ -771,7 +767,7 @@ class EvalTest : public QObject {
   }
 
   void badDataIsReportedClearly() {
-    const Loaded l = load(demo_dir());
+    const Loaded l = load(test::demo_model_dir());
     QTemporaryDir tmp;
     const fs::path root = tmp.path().toStdString();
     EvalOptions options;
