@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -21,7 +22,10 @@ DropControl::DropControl(QWidget* parent)
       metric_(new QComboBox(this)),
       target_(new QComboBox(this)),
       strategy_(new QComboBox(this)),
+      tasks_(new QLineEdit(QStringLiteral("hellaswag,arc_easy"), this)),
+      task_limit_(new QSpinBox(this)),
       count_(new QSpinBox(this)),
+      task_fields_(new QWidget(this)),
       add_(new QPushButton(tr("Add to plan"), this)),
       replace_(new QPushButton(tr("Replace plan"), this)) {
   metric_->addItem(tr("cosine"), QStringLiteral("cosine"));
@@ -30,6 +34,7 @@ DropControl::DropControl(QWidget* parent)
   metric_->addItem(tr("KL divergence (measured)"), QStringLiteral("kl"));
   metric_->addItem(tr("JS divergence (measured)"), QStringLiteral("js"));
   metric_->addItem(tr("last-token angle (blocks)"), QStringLiteral("angular-last"));
+  metric_->addItem(tr("task NLL increase (measured)"), QStringLiteral("task"));
   // What each metric means, in words a teacher can read aloud.
   const QStringList explanations = {
       tr("How alike a module's input and output are (LLM-Drop): a module that barely changes the residual "
@@ -42,6 +47,8 @@ DropControl::DropControl(QWidget* parent)
       tr("As KL, but symmetric and bounded by ln 2 (Jensen–Shannon divergence)."),
       tr("The angle between the states before and after a span of blocks, on each text's last token only "
          "(Gromov et al.): the span whose ends point the same way can go. Blocks only."),
+      tr("Leave the module out and measure how much worse the model finds each task's correct answers (mean "
+         "NLL per answer token): which layers matter for which task, one set of rows per task."),
   };
   for (int i = 0; i < metric_->count() && i < explanations.size(); ++i)
     metric_->setItemData(i, explanations[i], Qt::ToolTipRole);
@@ -63,9 +70,22 @@ DropControl::DropControl(QWidget* parent)
   metric_->setMinimumContentsLength(16);
   add_->setToolTip(tr("Drop the N least important modules as well as those the plan drops already"));
   replace_->setToolTip(tr("Make the plan exactly the N least important modules"));
+  tasks_->setToolTip(tr("Comma-separated task names (Evaluation tab's data folder)"));
+  task_limit_->setRange(0, 100000);
+  task_limit_->setValue(200);
+  task_limit_->setSpecialValueText(tr("all"));
+  task_limit_->setToolTip(tr("Documents per task (each MMLU subject)"));
+  auto* task_row = new QHBoxLayout(task_fields_);
+  task_row->setContentsMargins(0, 0, 0, 0);
+  task_row->addWidget(new QLabel(tr("tasks"), task_fields_));
+  task_row->addWidget(tasks_, 1);
+  task_row->addWidget(new QLabel(tr("documents"), task_fields_));
+  task_row->addWidget(task_limit_);
+  task_fields_->hide();
   auto* metric_row = new QHBoxLayout;
   metric_row->addWidget(new QLabel(tr("Metric"), this));
   metric_row->addWidget(metric_);
+  metric_row->addWidget(task_fields_, 1);
   metric_row->addStretch(1);
   auto* selection_row = new QHBoxLayout;
   selection_row->addWidget(count_);
@@ -79,7 +99,12 @@ DropControl::DropControl(QWidget* parent)
   rows->setContentsMargins(0, 0, 0, 0);
   rows->addLayout(metric_row);
   rows->addLayout(selection_row);
-  connect(metric_, &QComboBox::currentIndexChanged, this, &DropControl::metricChanged);
+  connect(metric_, &QComboBox::currentIndexChanged, this, [this] {
+    task_fields_->setVisible(metric() == Metric::Task);
+    emit metricChanged();
+  });
+  connect(tasks_, &QLineEdit::editingFinished, this, &DropControl::metricChanged);
+  connect(task_limit_, &QSpinBox::editingFinished, this, &DropControl::metricChanged);
   connect(target_, &QComboBox::currentIndexChanged, this, &DropControl::offer_possible_combinations);
   connect(strategy_, &QComboBox::currentIndexChanged, this, &DropControl::offer_possible_combinations);
   connect(add_, &QPushButton::clicked, this, &DropControl::addRequested);
@@ -126,6 +151,23 @@ Metric DropControl::metric() const {
 void DropControl::set_metric(Metric metric) {
   const int index = metric_->findData(QString::fromUtf8(to_string(metric)));
   if (index >= 0) metric_->setCurrentIndex(index);
+  task_fields_->setVisible(this->metric() == Metric::Task);
+}
+
+std::vector<std::string> DropControl::tasks() const {
+  std::vector<std::string> names;
+  for (const QString& name : tasks_->text().split(',', Qt::SkipEmptyParts))
+    if (!name.trimmed().isEmpty()) names.push_back(name.trimmed().toStdString());
+  return names;
+}
+
+int DropControl::task_limit() const {
+  return task_limit_->value();
+}
+
+void DropControl::set_tasks(const QString& tasks, int limit) {
+  tasks_->setText(tasks);
+  task_limit_->setValue(limit);
 }
 
 QString DropControl::target() const {

@@ -5,9 +5,13 @@
 // of anything but blocks) are not offered.
 #include <QWidget>
 
+#include <string>
+#include <vector>
+
 #include "analysis/scores.h"
 
 class QComboBox;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 
@@ -21,6 +25,11 @@ class DropControl : public QWidget {
   void set_layers(int layers);  // the largest N
   Metric metric() const;
   void set_metric(Metric metric);
+  // Task importance: the tasks named (comma-separated, as `llmdrop tasks` lists them) and the documents per
+  // task (0: all). Shown while that metric is chosen; changing them is a change of metric.
+  std::vector<std::string> tasks() const;
+  int task_limit() const;
+  void set_tasks(const QString& tasks, int limit);
   QString target() const;    // attn | mlp | block | all
   QString strategy() const;  // discrete | consecutive | iterative
   int count() const;
@@ -41,7 +50,9 @@ class DropControl : public QWidget {
   void offer_possible_combinations();  // after every change of target or strategy
 
   QComboBox *metric_, *target_, *strategy_;
-  QSpinBox* count_;
+  QLineEdit* tasks_;
+  QSpinBox *task_limit_, *count_;
+  QWidget* task_fields_;
   QPushButton *add_, *replace_;
 };
 

@@ -1,6 +1,8 @@
 #include "cli/options.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <sstream>
 
 #include "checkpoint/default_model.h"
 #include "cli/progress.h"
@@ -34,6 +36,22 @@ void add_json_flag(ArgParser& p) {
 void add_calibration_data_option(ArgParser& p) {
   p.add_option("data", "FILE",
                "calibration text: JSON array / JSON Lines with a \"text\" field, or plain .txt");
+}
+
+void add_task_data_dir_option(ArgParser& p) {
+  p.add_option("data-dir", "DIR",
+               "folder holding the tasks' data folders (repeatable; also $LLMDROP_DATA_DIR, ':'-separated)");
+}
+
+std::vector<std::filesystem::path> task_data_dirs(const ArgParser& p) {
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& dir : p.values("data-dir")) dirs.emplace_back(dir);
+  if (const char* env = std::getenv("LLMDROP_DATA_DIR"); env && *env) {
+    std::stringstream list(env);
+    for (std::string dir; std::getline(list, dir, ':');)
+      if (!dir.empty()) dirs.emplace_back(dir);
+  }
+  return dirs;
 }
 
 void add_random_weights_options(ArgParser& p, const std::string& what) {

@@ -29,6 +29,10 @@ void add_model_options(ArgParser& p);
 void add_json_flag(ArgParser& p);
 // --data FILE: calibration text, for the commands that run the model on it.
 void add_calibration_data_option(ArgParser& p);
+// --data-dir DIR (repeatable): where tasks' data folders are, for the commands that run lm-eval-style tasks.
+void add_task_data_dir_option(ArgParser& p);
+// The folders of --data-dir, then those of $LLMDROP_DATA_DIR (':'-separated).
+std::vector<std::filesystem::path> task_data_dirs(const ArgParser& p);
 // --no-cuda-graphs, for the commands that decode.
 void add_no_cuda_graphs_flag(ArgParser& p);
 // --random-weights and --shape NAME (the published shapes of model/shapes), for the commands that can run a

@@ -23,8 +23,12 @@ void add_calibration_options(ArgParser& p) {
       "metric", "METRIC",
       "cosine, angular, or a measured effect of leaving each module out: nll-delta (NLL increase), kl "
       "or js (FinerCut: KL / Jensen-Shannon divergence of the next-token distribution); angular-last (Gromov "
-      "et al.: the angle between the last token's states around each span of blocks)",
+      "et al.: the angle between the last token's states around each span of blocks); task:NAME[,NAME…] "
+      "(the NLL increase on each task's gold answers, e.g. task:hellaswag,arc_easy)",
       "cosine");
+  p.add_option("limit", "N", "task:NAME: the first N documents of each task (each MMLU subject); 0 = all",
+               "0");
+  add_task_data_dir_option(p);
   p.add_flag("no-norm",
              "LLM-Drop's layer_drop_norm=False: compare LN(h) with F(LN(h)) instead of h with h+F");
   p.add_flag("no-cache", "recompute even when scores for the same request are cached");
@@ -77,6 +81,12 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
   r.nll_delta = metric == Metric::NllDelta;
   r.divergence = metric == Metric::Kl || metric == Metric::Js;
   r.plan = run.drops;
+  const std::vector<std::string> tasks = metric_tasks(p.value("metric"));
+  if (metric == Metric::Task && tasks.empty()) throw UsageError("name the tasks: --metric task:NAME[,NAME…]");
+  DataSources task_data;
+  task_data.data_dirs = task_data_dirs(p);
+  for (const std::string& task : tasks) r.tasks[task] = task_inputs_json(task, task_data);  // fails early
+  r.task_limit = p.integer("limit", 0, kMaxCount);
   const auto cache = score_cache_path(r);
   if (!p.flag("no-cache")) {
     for (const auto& candidate : {std::filesystem::path(out_file), cache}) {
@@ -99,6 +109,10 @@ ScoredModel score_model(const ArgParser& p, const Checkpoint& ckpt, const RunOpt
   request.options.consecutive = consecutive;
   request.options.nll_delta = r.nll_delta;
   request.options.divergence = r.divergence;
+  request.tasks = tasks;
+  request.task_limit = r.task_limit;
+  request.task_data = task_data;
+  request.task_batch_size = batch_size(p, run.device);
   const auto start = std::chrono::steady_clock::now();
   result.scores = score_on_ranks(ranks, run, request, [&](const SessionOptions& options, JobContext& job) {
     return std::make_unique<Session>(ckpt, options, run.drops, job);  // the load and the scoring, one job

@@ -13,13 +13,19 @@ EvaluationTab::EvaluationTab(QMainWindow* window, SessionController* sessions, w
                              const PlanHistory* plans, Events events)
     : window_(window), sessions_(sessions), panel_(panel), plans_(plans), events_(std::move(events)) {}
 
+DataSources EvaluationTab::data() const {
+  DataSources data;
+  if (!panel_->data_dir().isEmpty()) data.data_dirs.emplace_back(panel_->data_dir().toStdString());
+  return data;
+}
+
 void EvaluationTab::evaluate() {
   using Kind = SessionController::Kind;
   if (sessions_->running(Kind::Evaluate) || sessions_->running(Kind::Open) || !sessions_->has_model()) return;
   EvalOptions options;
   for (const QString& task : panel_->selected_tasks()) options.tasks.push_back(task.toStdString());
   if (options.tasks.empty()) return panel_->show_message(tr("Tick at least one task."));
-  if (!panel_->data_dir().isEmpty()) options.data.data_dirs.emplace_back(panel_->data_dir().toStdString());
+  options.data = data();
   options.limit = panel_->limit();
   options.batch_size = sessions_->device() == QLatin1String("cpu") ? 1 : 16;  // batches pay on a GPU only
   const QString label = PlanHistory::label(plans_->plan()), path = sessions_->path();

@@ -4,6 +4,8 @@
 #include <QCoreApplication>
 #include <functional>
 
+#include "eval/dataset.h"
+
 class QMainWindow;
 
 namespace llmdrop::widgets {
@@ -28,6 +30,7 @@ class EvaluationTab {
   EvaluationTab(QMainWindow* window, SessionController* sessions, widgets::EvalPanel* panel,
                 const PlanHistory* plans, Events events);
   void evaluate();
+  DataSources data() const;  // where the tasks' data is: the panel's data folder
 
  private:
   QMainWindow* window_;

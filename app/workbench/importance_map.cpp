@@ -27,15 +27,22 @@ QString metric_name(Metric metric) {
       return QObject::tr("JS divergence");
     case Metric::AngularLast:
       return QObject::tr("last-token angular distance");
+    case Metric::Task:
+      return QObject::tr("task NLL increase");
     case Metric::Cosine:
       break;
   }
   return QObject::tr("cosine similarity");
 }
 
-// NLL increases are measured only when asked for: scores may lack them.
-bool has_metric(const ImportanceScores& scores, Metric metric) {
-  return widgets::ImportanceHeatmap::has_metric(scores, metric);
+// NLL increases are measured only when asked for: scores may lack them, or have them for other tasks.
+bool has_metric(const ImportanceScores& scores, Metric metric, const widgets::DropControl& control) {
+  if (metric != Metric::Task) return widgets::ImportanceHeatmap::has_metric(scores, metric);
+  const std::vector<std::string> wanted = control.tasks();
+  if (wanted.size() != scores.tasks.size()) return false;
+  for (size_t i = 0; i < wanted.size(); ++i)
+    if (scores.tasks[i].task != wanted[i] || scores.tasks[i].limit != control.task_limit()) return false;
+  return true;
 }
 
 }  // namespace
@@ -88,6 +95,12 @@ ScoreJob ImportanceMap::default_request() const {
   request.options.consecutive = !sessions_->streamed();     // it needs every layer's states at once
   request.options.nll_delta = metric_ == Metric::NllDelta;  // a forward pass per module: only when shown
   request.options.divergence = metric_ == Metric::Kl || metric_ == Metric::Js;
+  if (metric_ == Metric::Task) {
+    request.tasks = control_->tasks();
+    request.task_limit = control_->task_limit();
+    if (events_.task_data) request.task_data = events_.task_data();
+    request.task_batch_size = 4;
+  }
   return request;
 }
 
@@ -104,7 +117,7 @@ void ImportanceMap::choose_metric() {
   metric_ = control_->metric();
   // A running scoring job shows its map in the new metric.
   if (!scores_ || sessions_->running(SessionController::Kind::Score)) return;
-  if (!has_metric(*scores_, metric_)) return score();
+  if (!has_metric(*scores_, metric_, *control_)) return score();
   heatmap_->set_scores(*scores_, metric_);
   if (events_.redrawn) events_.redrawn();
 }
@@ -116,7 +129,8 @@ void ImportanceMap::score() {
   sessions_->score(default_request(), tr("Score %1").arg(sessions_->path()), heatmap_,
                    {[this](const ImportanceScores& scores) {
                       scores_ = scores;
-                      if (!has_metric(scores, metric_)) return score();  // the metric changed meanwhile
+                      if (!has_metric(scores, metric_, *control_))
+                        return score();  // the metric changed meanwhile
                       show();
                     },
                     [this](const QString& error) { scoring_failed(error); }, [this] { scoring_failed({}); }});
@@ -175,6 +189,10 @@ void ImportanceMap::select_least_important(Edit edit) {
     const DropTarget target = parse_drop_target(target_name.toStdString());
     SelectionOptions selection;
     selection.metric = metric_;
+    if (metric_ == Metric::Task && strategy_name == "iterative")
+      throw_bad_input(
+          "iterative selection re-scores calibration text: choose discrete or consecutive to drop "
+          "by a task's importance");
     if (strategy_name == "iterative") {
       ScoreJob request = default_request();
       request.drops = start;
@@ -191,7 +209,9 @@ void ImportanceMap::select_least_important(Edit edit) {
                                    [this] { control_->set_busy(false); }});
       return;
     }
-    ImportanceScores from_here = *scores_;  // rank what `start` has not dropped yet
+    // Rank what `start` has not dropped yet (by the first task's NLL increases for task importance).
+    ImportanceScores from_here =
+        metric_ == Metric::Task ? scores_->for_task(scores_->tasks.front().task) : *scores_;
     from_here.plan = start;
     if (strategy_name == "consecutive") {
       // The control does not offer it; a guard for callers that set the request directly.

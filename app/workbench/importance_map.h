@@ -33,6 +33,7 @@ class ImportanceMap {
     std::function<void()> ready;                         // a model's map is shown
     std::function<void()> redrawn;                       // the map shows another metric of the same scores
     std::function<void(const QString& message)> failed;  // the scores could not be computed
+    std::function<DataSources()> task_data;              // where task importance finds the tasks' data
   };
   // `window`'s status bar and message boxes report.
   ImportanceMap(QMainWindow* window, SessionController* sessions, widgets::ImportanceHeatmap* heatmap,
@@ -52,7 +53,7 @@ class ImportanceMap {
   QString calibration_text() const;
 
   // What the map is computed from: the calibration, the checkpoint's drops, and NLL increases too when the
-  // metric is NLL-delta.
+  // metric is NLL-delta (on the control's tasks for task importance).
   ScoreJob default_request() const;
   const std::optional<ImportanceScores>& scores() const { return scores_; }
   Metric metric() const { return metric_; }

@@ -19,6 +19,8 @@
 #include "importance_heatmap.h"
 #include "importance_map.h"
 #include "jobs_panel.h"
+#include "lens_grid.h"
+#include "lens_tab.h"
 #include "messages.h"
 #include "model_summary_widget.h"
 #include "session_controller.h"
@@ -42,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
       drop_control_(new widgets::DropControl(this)),
       speed_panel_(new widgets::SpeedPanel(this)),
       compare_(new widgets::CompareView(this)),
+      lens_(new widgets::LensGrid(this)),
       tabs_(new QTabWidget(this)),
       plans_(this,
              [this](const DropPlan& plan) {
@@ -55,7 +58,8 @@ MainWindow::MainWindow(QWidget* parent)
                                   emit scoresReady();
                                 },
                                 [this] { compare_->set_scores(*map_->scores(), map_->metric()); },
-                                [this](const QString& error) { emit scoreFailed(error); }})),
+                                [this](const QString& error) { emit scoreFailed(error); },
+                                [this] { return evaluation_tab_->data(); }})),
       impact_tracker_(std::make_unique<ImpactTracker>(
           sessions_, impact_,
           ImpactTracker::Shown{[this] { emit impactUpdated(); }, [this] { emit decodeSpeedMeasured(); }})),
@@ -67,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent)
           this, sessions_, eval_panel_, &plans_,
           EvaluationTab::Events{[this] { emit evaluationFinished(); },
                                 [this](const QString& error) { emit evaluationFailed(error); }})),
+      lens_tab_(std::make_unique<LensTab>(this, sessions_, lens_, &plans_, [this] { emit lensShown(); })),
       close_guard_(std::make_unique<CloseGuard>(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
@@ -74,6 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
   WindowLayout::add_page(tabs_, eval_panel_, tr("Evaluation"));
   WindowLayout::add_page(tabs_, speed_panel_, tr("Speed"));
   WindowLayout::add_page(tabs_, compare_, tr("Compare"));
+  WindowLayout::add_page(tabs_, lens_, tr("Lens"));
   auto* jobs = new widgets::JobsPanel(sessions_->jobs(), this);
   WindowLayout::arrange(this, {summary_, impact_, drop_control_, heatmap_, jobs, tabs_});
   for (QWidget* shown_once_open : std::initializer_list<QWidget*>{impact_, drop_control_, heatmap_, tabs_})
@@ -99,6 +105,8 @@ MainWindow::MainWindow(QWidget* parent)
   connect(speed_panel_, &widgets::SpeedPanel::measureRequested, this,
           guarded(tr("Cannot measure the speed"), [this] { speed_tab_->measure(); }));
   connect(eval_panel_, &widgets::EvalPanel::evaluateRequested, this, &MainWindow::evaluate);
+  connect(lens_, &widgets::LensGrid::lensRequested, this,
+          guarded(tr("Cannot compute the logit lens"), [this] { lens_tab_->show_lens(); }));
   connect(sessions_, &SessionController::jobCancelled, this,
           [this] { statusBar()->showMessage(tr("Cancelled")); });
   WindowMenus::add(this, findChildren<QDockWidget*>());
@@ -223,6 +231,7 @@ ScoreJob MainWindow::default_score_request() const {
 
 void MainWindow::on_model_opened(const Checkpoint& checkpoint) {
   const std::optional<Project> project = std::exchange(pending_project_, std::nullopt);
+  lens_tab_->model_changed();
   const int64_t layers = checkpoint.config.num_layers;
   DropPlan plan = checkpoint.config.drops;
   std::optional<ImportanceScores> scores;
@@ -290,6 +299,7 @@ void MainWindow::apply_plan(const DropPlan& plan) {
   emit planChanged();
   summary_->show_summary(sessions_->summary(plan));
   impact_tracker_->follow(plan);
+  lens_tab_->follow_plan();
 }
 
 void MainWindow::evaluate() {

@@ -21,6 +21,7 @@ class CompareView;
 class DropControl;
 class EvalPanel;
 class ImpactPanel;
+class LensGrid;
 class SpeedPanel;
 class ImportanceHeatmap;
 class ModelSummaryWidget;
@@ -31,6 +32,7 @@ namespace llmdrop::workbench {
 class CloseGuard;
 class CompareTab;
 class EvaluationTab;
+class LensTab;
 class ImpactTracker;
 class ImportanceMap;
 class SessionController;
@@ -47,6 +49,7 @@ class MainWindow : public QMainWindow {
   widgets::DropControl* drop_control() const { return drop_control_; }
   widgets::SpeedPanel* speed_panel() const { return speed_panel_; }
   widgets::CompareView* compare_view() const { return compare_; }
+  widgets::LensGrid* lens_view() const { return lens_; }
   SessionController* sessions() const { return sessions_; }
   ImportanceMap* importance_map() const { return map_.get(); }
   void show_tab(QWidget* page);  // the evaluation, speed or compare page
@@ -105,6 +108,7 @@ class MainWindow : public QMainWindow {
   void planChanged();
   void speedMeasured();
   void comparisonMeasured();
+  void lensShown();
   void exportFinished(const QString& dir);
   void exportFailed(const QString& message);
 
@@ -127,6 +131,7 @@ class MainWindow : public QMainWindow {
   widgets::DropControl* drop_control_;
   widgets::SpeedPanel* speed_panel_;
   widgets::CompareView* compare_;
+  widgets::LensGrid* lens_;
   QTabWidget* tabs_;
   PlanHistory plans_;
   std::unique_ptr<ImportanceMap> map_;
@@ -134,6 +139,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<CompareTab> compare_tab_;
   std::unique_ptr<SpeedTab> speed_tab_;
   std::unique_ptr<EvaluationTab> evaluation_tab_;
+  std::unique_ptr<LensTab> lens_tab_;
   std::unique_ptr<CloseGuard> close_guard_;
   std::optional<Project> pending_project_;  // restored once its model is open
 };

@@ -333,6 +333,16 @@ void SessionController::evaluate(const DropPlan& plan, const EvalOptions& option
       guard, std::move(on));
 }
 
+void SessionController::logit_lens(const DropPlan& plan, const std::string& prompt, int64_t k,
+                                   const QString& title, QObject* guard, Handlers<LensView> on) {
+  submit<LensView>(
+      Kind::Lens, title,
+      [ref = ref(*current_), plan, prompt, k](JobContext& job) {
+        return llmdrop::logit_lens(*ref.get(plan, job), plan, prompt, k, job);
+      },
+      guard, std::move(on));
+}
+
 void SessionController::export_plan(const DropPlan& plan, const std::filesystem::path& dir, bool pruned,
                                     const nlohmann::json& record, const QString& title, QObject* guard,
                                     Handlers<std::filesystem::path> on) {

@@ -44,7 +44,7 @@ class SessionController : public QObject {
   enum class Residency { Resident, LoadPerJob };
   // The jobs the window starts. One of each kind is tracked: a newer one supersedes (cancels) the older,
   // whose handlers then never run.
-  enum class Kind { Open, Score, Select, Perplexity, DecodeSpeed, Speed, Compare, Evaluate, Export };
+  enum class Kind { Open, Score, Select, Perplexity, DecodeSpeed, Speed, Compare, Evaluate, Lens, Export };
   // The held-out measurement: the last kHeldOutTokens tokens of the bundled text in windows of kWindow
   // tokens.
   static constexpr int64_t kHeldOutTokens = 2048, kWindow = 256;
@@ -102,6 +102,9 @@ class SessionController : public QObject {
                QObject* guard, Handlers<Comparison> on);
   void evaluate(const DropPlan& plan, const EvalOptions& options, const QString& title, QObject* guard,
                 Handlers<EvalResults> on);
+  // The logit lens of `prompt` with the plan's drops: the top `k` after every attention and MLP.
+  void logit_lens(const DropPlan& plan, const std::string& prompt, int64_t k, const QString& title,
+                  QObject* guard, Handlers<LensView> on);
   // Writes the plan (or a pruned checkpoint) of the current checkpoint to `dir`; needs no model.
   void export_plan(const DropPlan& plan, const std::filesystem::path& dir, bool pruned,
                    const nlohmann::json& record, const QString& title, QObject* guard,

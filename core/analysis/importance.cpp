@@ -3,7 +3,9 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "distributed/communicator.h"
@@ -212,6 +214,8 @@ const char* to_string(Metric metric) {
       return "js";
     case Metric::AngularLast:
       return "angular-last";
+    case Metric::Task:
+      return "task";
   }
   return "?";
 }
@@ -243,15 +247,31 @@ Metric parse_metric(const std::string& name) {
   if (name == "kl") return Metric::Kl;
   if (name == "js") return Metric::Js;
   if (name == "angular-last") return Metric::AngularLast;
-  throw_bad_input("metric '" + name + "' is not cosine, angular, nll-delta, kl, js or angular-last");
+  if (name == "task" || !metric_tasks(name).empty()) return Metric::Task;  // "task": the kind, no names yet
+  throw_bad_input("metric '" + name +
+                  "' is not cosine, angular, nll-delta, kl, js, angular-last or task:NAME");
+}
+
+std::vector<std::string> metric_tasks(const std::string& name) {
+  const std::string prefix = "task:";
+  if (name.rfind(prefix, 0) != 0) return {};
+  std::vector<std::string> tasks;
+  for (size_t start = prefix.size(); start <= name.size();) {
+    const size_t end = std::min(name.find(',', start), name.size());
+    const std::string task = name.substr(start, end - start);
+    if (task.empty() || std::find(tasks.begin(), tasks.end(), task) != tasks.end())
+      throw_bad_input("metric '" + name + "': name each task once, as task:NAME or task:NAME,NAME");
+    tasks.push_back(task);
+    start = end + 1;
+  }
+  return tasks;
 }
 
 namespace {
 // The measured effect of leaving each module out (higher: more important), or BadInput when not computed.
 const std::vector<double>& removal_effect(const ModuleScores& s, Metric metric) {
-  const std::vector<double>& values = metric == Metric::NllDelta ? s.nll_delta
-                                      : metric == Metric::Kl     ? s.kl
-                                                                 : s.js;
+  // A task's NLL increases stand in nll_delta of ImportanceScores::for_task's view.
+  const std::vector<double>& values = metric == Metric::Kl ? s.kl : metric == Metric::Js ? s.js : s.nll_delta;
   if (values.empty())
     throw_bad_input(std::string(to_string(metric)) + " scores were not computed for these scores");
   return values;
@@ -264,6 +284,7 @@ bool ModuleScores::has(Metric metric) const {
     case Metric::Angular:
       return !cosine.empty();
     case Metric::NllDelta:
+    case Metric::Task:
       return !nll_delta.empty();
     case Metric::Kl:
       return !kl.empty();
@@ -300,6 +321,58 @@ const ModuleScores& ImportanceScores::of(ModuleKind kind) const {
   return kind == ModuleKind::Block ? block : kind == ModuleKind::Attn ? attn : mlp;
 }
 
+ImportanceScores ImportanceScores::for_task(const std::string& task) const {
+  for (const TaskImportance& t : tasks)
+    if (t.task == task) {
+      ImportanceScores view = *this;
+      for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp}) {
+        const ModuleScores& from = kind == ModuleKind::Block  ? t.block
+                                   : kind == ModuleKind::Attn ? t.attn
+                                                              : t.mlp;
+        ModuleScores& to = kind == ModuleKind::Block  ? view.block
+                           : kind == ModuleKind::Attn ? view.attn
+                                                      : view.mlp;
+        to.nll_delta = from.nll_delta;
+      }
+      return view;
+    }
+  throw_bad_input("these scores have no importance for task " + task + " (score with --metric task:" + task +
+                  ")");
+}
+
+namespace {
+// Leaves each module that `original` keeps out in turn (blocks, then attention, then MLP, per layer) and
+// calls measure(kind, layer) with it left out; the model's plan is `original` again afterwards, also when
+// something throws.
+void for_each_removal(Model& model, const DropPlan& original, JobContext& job,
+                      const std::function<void(ModuleKind, int64_t)>& measure) {
+  try {
+    for (int64_t i = 0; i < model.config().num_layers; ++i)
+      for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp}) {
+        if (is_dropped(original, kind, i)) continue;
+        model.set_drops(toggled(original, kind, i), job);
+        measure(kind, i);
+      }
+  } catch (...) {
+    model.set_drops(original);
+    throw;
+  }
+  model.set_drops(original);
+}
+
+int64_t removals(const DropPlan& original, int64_t layers) {
+  int64_t n = 0;
+  for (int64_t i = 0; i < layers; ++i)
+    for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp})
+      n += !is_dropped(original, kind, i);
+  return n;
+}
+
+ModuleScores& scores_of(ModuleScores& block, ModuleScores& attn, ModuleScores& mlp, ModuleKind kind) {
+  return kind == ModuleKind::Block ? block : kind == ModuleKind::Attn ? attn : mlp;
+}
+}  // namespace
+
 ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const ScoreOptions& options,
                               JobContext& job) {
   if (blocks.dim() != 2 || blocks.size(0) < 1 || blocks.size(1) < 2)
@@ -331,11 +404,8 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
     throw_bad_input(
         "kl and js run the layers after each module from its inputs, which streamed layers do not keep: "
         "score them with the model resident");
-  int64_t passes = 1 + (options.divergence ? 1 : 0);
-  if (options.nll_delta)
-    for (int64_t i = 0; i < layers; ++i)
-      passes += !(original.attn_dropped(i) && original.mlp_dropped(i)) + !original.attn_dropped(i) +
-                !original.mlp_dropped(i);
+  const int64_t passes =
+      1 + (options.divergence ? 1 : 0) + (options.nll_delta ? removals(original, layers) : 0);
 
   ImportanceScores scores;
   scores.plan = original;
@@ -376,37 +446,44 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
   }
 
   if (options.nll_delta) {
-    scores.block.nll_delta.assign(layers, kNaN);
-    scores.attn.nll_delta.assign(layers, kNaN);
-    scores.mlp.nll_delta.assign(layers, kNaN);
-    try {
-      for (int64_t i = 0; i < layers; ++i) {
-        for (ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp}) {
-          DropPlan plan = original;
-          const bool attn = kind != ModuleKind::Mlp, mlp = kind != ModuleKind::Attn;
-          if ((kind == ModuleKind::Attn && original.attn_dropped(i)) ||
-              (kind == ModuleKind::Mlp && original.mlp_dropped(i)) ||
-              (kind == ModuleKind::Block && original.attn_dropped(i) && original.mlp_dropped(i)))
-            continue;
-          if (attn) plan.attn.insert(i);
-          if (mlp) plan.mlp.insert(i);
-          model.set_drops(plan, job);
-          const double nll =
-              run_pass(std::string(to_string(kind)) + " " + std::to_string(i) + " dropped", nullptr, nullptr);
-          auto& target = kind == ModuleKind::Block  ? scores.block
-                         : kind == ModuleKind::Attn ? scores.attn
-                                                    : scores.mlp;
-          target.nll_delta[i] = nll - scores.base_nll;
-        }
-      }
-    } catch (...) {
-      model.set_drops(original);
-      throw;
-    }
-    model.set_drops(original);
+    for (ModuleScores* m : {&scores.block, &scores.attn, &scores.mlp}) m->nll_delta.assign(layers, kNaN);
+    for_each_removal(model, original, job, [&](ModuleKind kind, int64_t i) {
+      const double nll =
+          run_pass(std::string(to_string(kind)) + " " + std::to_string(i) + " dropped", nullptr, nullptr);
+      scores_of(scores.block, scores.attn, scores.mlp, kind).nll_delta[static_cast<size_t>(i)] =
+          nll - scores.base_nll;
+    });
   }
   job.report(batches * passes, batches * passes, "scored");
   return scores;
+}
+
+TaskImportance task_importance(Model& model, const std::string& task, int64_t limit, const GoldRequests& gold,
+                               const ScoringOptions& scoring, JobContext& job) {
+  if (gold.requests.empty()) throw_bad_input("task " + task + " gave no gold answers to score");
+  c10::InferenceMode inference;
+  const DropPlan original = model.drops();
+  const int64_t layers = model.config().num_layers, steps = 1 + removals(original, layers);
+  int64_t step = 0;
+  TaskImportance result{.task = task, .limit = limit, .documents = gold.documents};
+  for (const TokenRequest& r : gold.requests) result.tokens += static_cast<int64_t>(r.continuation.size());
+  auto mean_nll = [&](const std::string& what) {
+    JobContext pass(job, [&](const Progress& p) {
+      job.report(step * 100 + (p.total > 0 ? p.done * 100 / p.total : 0), steps * 100, task + ": " + what);
+    });
+    double total = 0;
+    for (const TokenScore& s : score_requests(model, gold.requests, scoring, pass)) total -= s.loglikelihood;
+    ++step;
+    return total / double(result.tokens);
+  };
+  result.base_nll = mean_nll("with every module");
+  for (ModuleScores* m : {&result.block, &result.attn, &result.mlp}) m->nll_delta.assign(layers, kNaN);
+  for_each_removal(model, original, job, [&](ModuleKind kind, int64_t i) {
+    const double nll = mean_nll(std::string(to_string(kind)) + " " + std::to_string(i) + " dropped");
+    scores_of(result.block, result.attn, result.mlp, kind).nll_delta[static_cast<size_t>(i)] =
+        nll - result.base_nll;
+  });
+  return result;
 }
 
 }  // namespace llmdrop

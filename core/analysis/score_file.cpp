@@ -61,6 +61,10 @@ nlohmann::json ScoreRequest::to_json() const {
                       {"consecutive", consecutive},
                       {"nll_delta", nll_delta},
                       {"divergence", divergence}};
+  if (!tasks.empty()) {
+    j["tasks"] = tasks;
+    j["task_limit"] = task_limit;
+  }
   j.update(drop_lists_json(plan));
   return j;
 }
@@ -89,6 +93,15 @@ nlohmann::json scores_to_json(const ImportanceScores& s, const ScoreRequest& req
       j[key] = nlohmann::json::array();
       for (const auto& row : *matrix) j[key].push_back(layer_values_json(row));
     }
+  for (const TaskImportance& t : s.tasks)
+    j["tasks"].push_back({{"task", t.task},
+                          {"limit", t.limit},
+                          {"documents", t.documents},
+                          {"tokens", t.tokens},
+                          {"base_nll", t.base_nll},
+                          {"block", module_json(t.block)},
+                          {"attn", module_json(t.attn)},
+                          {"mlp", module_json(t.mlp)}});
   return j;
 }
 
@@ -117,6 +130,20 @@ ImportanceScores scores_from_json(const nlohmann::json& j, std::optional<int64_t
     }
     const auto request = j.value("request", nlohmann::json::object());
     s.plan = drop_lists_from_json(request, static_cast<int64_t>(n), "score file: request");
+    for (const auto& t : j.value("tasks", nlohmann::json::array())) {
+      TaskImportance task{.task = t.at("task").get<std::string>(),
+                          .limit = t.at("limit").get<int64_t>(),
+                          .documents = t.at("documents").get<int64_t>(),
+                          .tokens = t.at("tokens").get<int64_t>(),
+                          .base_nll = t.at("base_nll").get<double>()};
+      for (const auto& [name, m] :
+           {std::pair{"block", &task.block}, {"attn", &task.attn}, {"mlp", &task.mlp}}) {
+        if (!t.contains(name) || !t[name].contains("nll_delta"))
+          throw_bad_input("score file: task " + task.task + " has no " + name + " nll_delta");
+        m->nll_delta = read_values(t[name]["nll_delta"], "tasks." + task.task + "." + name, n);
+      }
+      s.tasks.push_back(std::move(task));
+    }
     for (size_t i = 0; i < s.last_token_angular.size(); ++i)  // d(i, i+1), NaN for a dropped block
       s.block.angular_last.push_back(
           is_dropped(s.plan, ModuleKind::Block, int64_t(i)) ? std::nan("") : s.last_token_angular[i].front());

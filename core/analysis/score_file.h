@@ -18,6 +18,10 @@ struct ScoreRequest {
   std::string dtype, device;
   bool layer_drop_norm = true, consecutive = false, nll_delta = false, divergence = false;
   DropPlan plan;
+  // Metric task:NAME: each task's definition and data (eval/evaluator.h task_inputs_json) by name, and the
+  // documents per subtask (0: all).
+  nlohmann::json tasks = nlohmann::json::object();
+  int64_t task_limit = 0;
 
   nlohmann::json to_json() const;
   // What makes scores the same: to_json() without the paths where a content hash stands for them, so the

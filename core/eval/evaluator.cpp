@@ -154,6 +154,34 @@ class TaskRunner {
     return result;
   }
 
+  // The requests of documents [0, n) that score their gold answers: a multiple-choice document's gold choice,
+  // a loglikelihood document's target, a rolling document's windows, a generation document's reference
+  // after its prompt.
+  std::vector<TokenRequest> gold_requests(const TaskData& data, int64_t n) const {
+    const Layout& layout = task_.layout_for(data.docs.front(), data.origin);
+    std::vector<TokenRequest> requests;
+    for (int64_t k = 0; k < n; ++k) {
+      DocPrompts p;
+      try {
+        p = prompts(data, k, layout);
+      } catch (const Error& e) {
+        if (e.kind() != Error::Kind::BadInput) throw;
+        throw_bad_input(data.origin + ", document " + std::to_string(k) + ": " + e.what());
+      }
+      if (task_.output_type == OutputType::LoglikelihoodRolling) {
+        for (auto& w : rolling_windows(encode(p.target))) requests.push_back(std::move(w));
+        continue;
+      }
+      const auto& [context, continuation] =
+          task_.output_type == OutputType::GenerateUntil    ? std::pair{p.prompt, p.target}
+          : task_.output_type == OutputType::MultipleChoice ? p.pairs[static_cast<size_t>(p.gold)]
+                                                            : p.pairs.front();
+      auto [c, t] = encode_pair(context, continuation);
+      if (!t.empty()) requests.push_back({std::move(c), std::move(t)});
+    }
+    return requests;
+  }
+
   void aggregate(const std::vector<nlohmann::json>& records, std::map<std::string, double>& metrics) const {
     auto put = [&](const std::string& metric, const std::string& filter, const std::vector<double>& values) {
       const MeanStderr m = mean_stderr(values);
@@ -504,6 +532,22 @@ std::vector<int64_t> fewshot_indices(const std::string& sampler, uint64_t seed, 
   return {pool.begin(), pool.begin() + k};
 }
 
+namespace {
+// What a task's results depend on: its definition's and its data files' hashes.
+nlohmann::json task_inputs_json(const TaskSpec& spec, const std::vector<TaskData>& data) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& d : data)
+    for (const auto& file : d.files)
+      files.push_back({{"file", file.string()}, {"sha256", sha256_file(file)}});
+  return {{"definition_sha256", sha256_file(spec.source)}, {"data", files}};
+}
+}  // namespace
+
+nlohmann::json task_inputs_json(const std::string& task, const DataSources& data) {
+  const TaskSpec spec = find_task(task);
+  return task_inputs_json(spec, load_task_data(spec, data, spec.num_fewshot));
+}
+
 EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalOptions& options,
                      JobContext& job) {
   const auto start = Clock::now();
@@ -529,13 +573,7 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
   // What the records depend on: a resumed log must match all of it.
   nlohmann::json inputs = nlohmann::json::object();
   if (!options.samples_log.empty())
-    for (const auto& l : loaded) {
-      nlohmann::json files = nlohmann::json::array();
-      for (const auto& d : l.data)
-        for (const auto& file : d.files)
-          files.push_back({{"file", file.string()}, {"sha256", sha256_file(file)}});
-      inputs[l.spec.name] = {{"definition_sha256", sha256_file(l.spec.source)}, {"data", files}};
-    }
+    for (const auto& l : loaded) inputs[l.spec.name] = task_inputs_json(l.spec, l.data);
   nlohmann::json header = {
       {"llmdrop_samples",
        {{"model", model.checkpoint().dir.string()},
@@ -588,6 +626,24 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
     if (options.task_finished) options.task_finished(results);
   }
   return results;
+}
+
+GoldRequests gold_requests(const Model& model, const Tokenizer& tokenizer, const EvalOptions& options) {
+  if (options.limit < 0) throw_bad_input("limit must not be negative");
+  GoldRequests gold;
+  for (const auto& name : options.tasks) {
+    const TaskSpec spec = find_task(name);
+    const std::vector<TaskData> data =
+        load_task_data(spec, options.data, options.num_fewshot.value_or(spec.num_fewshot));
+    const TaskRunner runner(model, tokenizer, spec, options);
+    for (const auto& d : data) {
+      const int64_t n =
+          options.limit > 0 ? std::min<int64_t>(options.limit, d.docs.size()) : int64_t(d.docs.size());
+      for (auto& r : runner.gold_requests(d, n)) gold.requests.push_back(std::move(r));
+      gold.documents += n;
+    }
+  }
+  return gold;
 }
 
 nlohmann::json results_json(const EvalResults& results, const Model& model, const EvalOptions& options) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "eval/dataset.h"
+#include "eval/loglikelihood.h"
 #include "eval/task.h"
 #include "jobs/job.h"
 
@@ -63,6 +64,18 @@ struct EvalResults {
 
 EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalOptions& options,
                      JobContext& job = JobContext::silent());
+
+// The requests that score each document's gold answer (the gold choice, the target, the reference text) for
+// the tasks, data, few-shot setting and limit of `options`: what task-specific importance measures
+// (analysis/importance.h).
+struct GoldRequests {
+  std::vector<TokenRequest> requests;
+  int64_t documents = 0;
+};
+GoldRequests gold_requests(const Model& model, const Tokenizer& tokenizer, const EvalOptions& options);
+// What `task`'s results depend on: its definition's and its data files' paths and hashes (BadInput when the
+// task or its data cannot be found).
+nlohmann::json task_inputs_json(const std::string& task, const DataSources& data);
 
 // lm-eval's results layout (results, groups, group_subtasks, configs, n-shot, n-samples, config) plus the
 // model's path and drop lists, the elapsed time, and which of options.tasks the results hold

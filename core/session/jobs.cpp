@@ -27,8 +27,21 @@ at::Tensor calibration(Session& session, const ScoreJob& request) {  // (samples
 
 ImportanceScores score(Session& session, const ScoreJob& request, JobContext& job) {
   const at::Tensor blocks = calibration(session, request);
-  return session.run(request.drops, job,
-                     [&](Model& model) { return score_layers(model, blocks, request.options, job); });
+  return session.run(request.drops, job, [&](Model& model) {
+    ImportanceScores scores = score_layers(model, blocks, request.options, job);
+    for (const std::string& task : request.tasks) {
+      EvalOptions eval;
+      eval.tasks = {task};
+      eval.data = request.task_data;
+      eval.limit = request.task_limit;
+      ScoringOptions scoring;
+      scoring.batch_size = request.task_batch_size;
+      scoring.data_parallel = request.options.data_parallel;
+      scores.tasks.push_back(task_importance(model, task, request.task_limit,
+                                             gold_requests(model, session.tokenizer(), eval), scoring, job));
+    }
+    return scores;
+  });
 }
 
 DropPlan select_iterative(Session& session, const ScoreJob& request, const DropTarget& target, int64_t n,
@@ -79,6 +92,26 @@ std::string generate_text(Session& session, const DropPlan& plan, const std::str
 EvalResults evaluate(Session& session, const DropPlan& plan, const EvalOptions& options, JobContext& job) {
   const Tokenizer& tokenizer = session.tokenizer();
   return session.run(plan, job, [&](Model& model) { return evaluate(model, tokenizer, options, job); });
+}
+
+LensView logit_lens(Session& session, const DropPlan& plan, const std::string& prompt, int64_t k,
+                    JobContext& job) {
+  const Tokenizer& tokenizer = session.tokenizer();
+  std::vector<int64_t> ids;
+  if (tokenizer.bos_id()) ids.push_back(*tokenizer.bos_id());
+  for (int64_t id : tokenizer.encode(prompt)) ids.push_back(id);
+  LensView view;
+  view.rows = session.run(plan, job, [&](Model& model) { return logit_lens(model, ids, k); });
+  // As text after what comes before (a word's leading space kept); the first position as its piece.
+  view.prompt.push_back(tokenizer.piece(ids.front()));
+  for (size_t t = 1; t < ids.size(); ++t)
+    view.prompt.push_back(tokenizer.decode_continuation({ids.begin(), ids.begin() + t}, {ids[t]}));
+  for (const LensRow& row : view.rows)
+    for (const LensPrediction& p : row.predictions)
+      for (int64_t id : p.ids)
+        if (!view.token_text.count(id))
+          view.token_text[id] = tokenizer.decode_continuation({ids.front()}, {id});
+  return view;
 }
 
 }  // namespace llmdrop

@@ -3,9 +3,11 @@
 // turn in the session's queue, and returns a typed value. Progress and cancellation through `job`.
 // Torch-free.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "analysis/lens.h"
 #include "analysis/scores.h"
 #include "analysis/selection.h"
 #include "bench/speed.h"
@@ -23,6 +25,12 @@ struct ScoreJob {
   int64_t seq_len = 256;
   DropPlan drops;  // the plan scored (modules already dropped score as such)
   ScoreOptions options;
+  // Metric task:NAME: each task's NLL increases on its first `task_limit` documents (0: all) per subtask,
+  // from `task_data`, scored `task_batch_size` sequences at a time.
+  std::vector<std::string> tasks;
+  int64_t task_limit = 0;
+  DataSources task_data;
+  int64_t task_batch_size = 16;
 };
 
 ImportanceScores score(Session& session, const ScoreJob& request, JobContext& job);
@@ -45,5 +53,15 @@ SpeedupMeasurement measure_speedup(Session& session, const DropPlan& baseline, c
 std::string generate_text(Session& session, const DropPlan& plan, const std::string& prompt,
                           int64_t max_new_tokens, JobContext& job);
 EvalResults evaluate(Session& session, const DropPlan& plan, const EvalOptions& options, JobContext& job);
+
+// The logit lens (analysis/lens.h) of `prompt` (BOS prepended when the model has one) under `plan`, with the
+// text of every token it shows.
+struct LensView {
+  std::vector<LensRow> rows;
+  std::vector<std::string> prompt;            // each position's token
+  std::map<int64_t, std::string> token_text;  // every predicted id's text
+};
+LensView logit_lens(Session& session, const DropPlan& plan, const std::string& prompt, int64_t k,
+                    JobContext& job);
 
 }  // namespace llmdrop

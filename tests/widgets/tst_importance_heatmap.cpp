@@ -69,6 +69,45 @@ class ImportanceHeatmapTest : public QObject {
     QCOMPARE(clicked.size(), size_t(3));
   }
 
+  // Task importance: a set of rows per task, labelled with the task, each with that task's NLL increases;
+  // clicking a cell of the second set toggles that module.
+  void taskImportanceShowsRowsPerTask() {
+    ImportanceScores scores = four_layers();
+    for (const char* name : {"hellaswag", "arc_easy"}) {
+      TaskImportance t{.task = name};
+      const double scale = t.task == "hellaswag" ? 1.0 : 10.0;
+      t.attn.nll_delta = {0.01 * scale, 0.02 * scale, 0.03 * scale, 0.04 * scale};
+      t.mlp.nll_delta = {0.5 * scale, 0.06 * scale, 0.07 * scale, 0.08 * scale};
+      t.block.nll_delta = {1.0 * scale, 0.1 * scale, 0.2 * scale, 0.3 * scale};
+      scores.tasks.push_back(t);
+    }
+    QVERIFY(ImportanceHeatmap::has_metric(scores, Metric::Task));
+    QVERIFY(!ImportanceHeatmap::has_metric(four_layers(), Metric::Task));
+    ImportanceHeatmap map;
+    map.resize(800, 500);
+    map.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&map));
+    map.set_scores(scores, Metric::Task);
+    QCOMPARE(map.metric(), Metric::Task);
+    QCOMPARE(map.row_sets(), 2);
+    QCOMPARE(map.importance(ModuleKind::Mlp, 0, 0), 0.5);
+    QCOMPARE(map.importance(ModuleKind::Block, 3, 1), 3.0);
+    QVERIFY(map.cell_text(ModuleKind::Attn, 1, 1).startsWith("arc_easy: Attention 1: importance 0.2"));
+    ModuleKind kind;
+    int64_t layer;
+    int set = -1;
+    QVERIFY(map.module_at(map.cell_center(ModuleKind::Mlp, 2, 1), &kind, &layer, &set));
+    QVERIFY(kind == ModuleKind::Mlp && layer == 2 && set == 1);
+    std::vector<std::pair<ModuleKind, qint64>> clicked;
+    connect(&map, &ImportanceHeatmap::moduleToggled,
+            [&](ModuleKind k, qint64 l) { clicked.emplace_back(k, l); });
+    QTest::mouseClick(map.plot_widget(), Qt::LeftButton, {}, map.cell_center(ModuleKind::Attn, 3, 1));
+    QCOMPARE(clicked.size(), size_t(1));
+    QVERIFY(clicked[0] == std::make_pair(ModuleKind::Attn, qint64(3)));
+    // One colour scale for both: the larger task's cells are the hotter ones.
+    QVERIFY(map.cell_colour(ModuleKind::Block, 0, 1) != map.cell_colour(ModuleKind::Block, 0, 0));
+  }
+
   void droppedModulesAreMarked() {
     ImportanceHeatmap map;
     map.set_scores(four_layers(), Metric::Cosine);

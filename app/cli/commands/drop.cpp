@@ -71,6 +71,11 @@ void run_drop(const ArgParser& p) {
   selection.keep_last = p.flag("keep-last");
   if (strategy == Strategy::Consecutive && (target.joint || target.kind != ModuleKind::Block))
     throw UsageError("--strategy consecutive drops whole blocks: use --target block");
+  const std::vector<std::string> tasks = metric_tasks(p.value("metric"));
+  if (tasks.size() > 1) throw UsageError("drop by one task's importance: --metric task:NAME");
+  if (!tasks.empty() && strategy == Strategy::Iterative)
+    throw UsageError(
+        "--strategy iterative re-scores calibration text: use discrete or consecutive with task:NAME");
   const RunOptions run = run_options(p, ckpt.config);
   DropPlan plan;
   nlohmann::json record = {{"target", p.value("target")},        {"n", n},
@@ -90,6 +95,7 @@ void run_drop(const ArgParser& p) {
     } else {
       throw UsageError("give --scores FILE (from llmdrop score) or --data FILE");
     }
+    if (!tasks.empty()) scores = scores.for_task(tasks.front());  // its NLL increases decide
     plan = strategy == Strategy::Consecutive ? select_consecutive(scores, n, selection)
                                              : select_discrete(scores, target, n, selection);
     record["similarity"] = {{"block", target_json(scores.block, selection.metric)["similarity"]},

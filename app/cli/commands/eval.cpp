@@ -23,12 +23,7 @@ namespace {
 // --data-dir (then $LLMDROP_DATA_DIR) and --data TASK=FILE.
 DataSources data_sources(const ArgParser& p) {
   DataSources sources;
-  for (const auto& dir : p.values("data-dir")) sources.data_dirs.emplace_back(dir);
-  if (const char* env = std::getenv("LLMDROP_DATA_DIR"); env && *env) {
-    std::stringstream dirs(env);
-    for (std::string dir; std::getline(dirs, dir, ':');)
-      if (!dir.empty()) sources.data_dirs.emplace_back(dir);
-  }
+  sources.data_dirs = task_data_dirs(p);
   for (const auto& spec : p.values("data")) {
     const size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
@@ -194,9 +189,7 @@ Command eval_command() {
       SharedOptions::Model,
       [](ArgParser& p) {
         p.add_option("tasks", "LIST", "comma-separated tasks, e.g. arc_easy,hellaswag (see llmdrop tasks)");
-        p.add_option("data-dir", "DIR",
-                     "folder holding the tasks' data folders (repeatable; also $LLMDROP_DATA_DIR, "
-                     "':'-separated)");
+        add_task_data_dir_option(p);
         p.add_option("data", "TASK=FILE", "a task's evaluation file (repeatable)");
         p.add_option("num-fewshot", "N", "few-shot examples per question (default: each task's own)");
         p.add_option("limit", "N", "first N documents of each task (each MMLU subject); 0 = all", "0");

@@ -18,8 +18,9 @@ namespace {
 // --random-weights: a model of --shape made on the device, scored on random token ids, for timing a shape
 // without a checkpoint (nothing is cached or written).
 ScoredModel score_random_model(const ArgParser& p, bool consecutive, double& seconds) {
-  if (p.positional("MODEL") || p.has("data") || p.has("out"))
-    throw UsageError("--random-weights scores random token ids of --shape: give no MODEL, --data or --out");
+  if (p.positional("MODEL") || p.has("data") || p.has("out") || !metric_tasks(p.value("metric")).empty())
+    throw UsageError(
+        "--random-weights scores random token ids of --shape: give no MODEL, --data, --out or task metric");
   const ModelConfig shape = shape_config(p.value("shape"));
   const RunOptions run = run_options(p, shape);
   ScoreJob request;
@@ -83,7 +84,23 @@ void run_score(const ArgParser& p) {
     for (const Span& span : spans)
       out["spans"].push_back({{"n", span.n}, {"first", span.first}, {"distance", span.distance}});
   }
+  if (metric == Metric::Task) out["tasks"] = written["tasks"];
   if (p.flag("json")) return print_json(out);
+  if (metric == Metric::Task) {  // each task's NLL increases, one table per task
+    for (const TaskImportance& t : s.tasks) {
+      std::cout << t.task << ": " << t.documents << " documents, " << t.tokens
+                << " gold-answer tokens, NLL per token " << format_number(t.base_nll, 4) << "\n"
+                << "layer  NLL increase when left out (higher = more important)\n"
+                << "       block      attn       mlp\n";
+      for (size_t i = 0; i < t.block.nll_delta.size(); ++i) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%5zu  %9.6f  %9.6f  %9.6f\n", i, t.block.nll_delta[i],
+                      t.attn.nll_delta[i], t.mlp.nll_delta[i]);
+        std::cout << line;
+      }
+    }
+    return;
+  }
   if (metric == Metric::AngularLast) {  // Gromov et al.'s choice for each span length
     std::cout << "    n  blocks        d(first, first+n) on the last token\n";
     for (const Span& span : spans) {

@@ -784,6 +784,58 @@ class CliTest : public QObject {
     QCOMPARE(dropped.json()["drop_attn_list"], nlohmann::json::array({first, first + 1, first + 2}));
   }
 
+  // task:NAME: one row set per task (NLL increases per gold-answer token, NaN → null for a dropped module),
+  // cached like the other scores; drop --metric task:NAME drops that task's least important modules.
+  void taskMetricScoresEachTask() {
+    const QString data = QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string());
+    const QString tasks_data = QString::fromStdString((data_dir() / "eval" / "hf").string());
+    QTemporaryDir cache;
+    qputenv("XDG_CACHE_HOME", cache.path().toUtf8());
+    // The calibration, the tasks' documents and the plan both commands share.
+    const QStringList shared = {"--limit",   "3", "--data-dir", tasks_data, "--data",      data,
+                                "--samples", "2", "--seq-len",  "32",       "--drop-attn", "4"};
+    const QStringList score =
+        QStringList{"score", model("llama"), "--metric", "task:arc_easy,hellaswag", "--json"} + shared;
+    const Run scored = run_cli(score);
+    QVERIFY2(scored.code == 0, scored.err.c_str());
+    const auto tasks = scored.json()["tasks"];
+    QCOMPARE(tasks.size(), size_t(2));
+    QCOMPARE(tasks[0]["task"], "arc_easy");
+    QCOMPARE(tasks[1]["task"], "hellaswag");
+    QCOMPARE(tasks[1]["documents"].get<int>(), 3);
+    QVERIFY(tasks[1]["attn"]["nll_delta"][4].is_null());  // dropped
+    QCOMPARE(tasks[1]["mlp"]["nll_delta"].size(), size_t(6));
+    QVERIFY(!scored.json()["reused"].get<bool>());
+    const Run again = run_cli(score);
+    QVERIFY(again.json()["reused"].get<bool>());
+    QCOMPARE(again.json()["tasks"], tasks);
+    // Its table, and the drop it implies: the two MLPs whose loss hurts arc_easy's answers least.
+    QStringList text = score;
+    text.removeAll("--json");
+    const Run table = run_cli(text);
+    QVERIFY(table.out.find("hellaswag: 3 documents") != std::string::npos);
+    std::vector<std::pair<double, int>> by_importance;
+    for (int i = 0; i < 6; ++i) by_importance.push_back({tasks[0]["mlp"]["nll_delta"][i].get<double>(), i});
+    std::sort(by_importance.begin(), by_importance.end());
+    QTemporaryDir tmp;
+    const Run dropped = run_cli(QStringList{"drop", model("llama"), "--target", "mlp", "--n", "2", "--metric",
+                                            "task:arc_easy", "--out", tmp.path() + "/d", "--json"} +
+                                shared);
+    QVERIFY2(dropped.code == 0, dropped.err.c_str());
+    QCOMPARE(dropped.json()["drop_mlp_list"],
+             nlohmann::json::array({std::min(by_importance[0].second, by_importance[1].second),
+                                    std::max(by_importance[0].second, by_importance[1].second)}));
+    qunsetenv("XDG_CACHE_HOME");
+    for (const QStringList& bad : {QStringList{"score", model("llama"), "--metric", "task:", "--data", data},
+                                   QStringList{"score", model("llama"), "--metric", "task:no_such_task",
+                                               "--data", data, "--data-dir", tasks_data},
+                                   QStringList{"drop", model("llama"), "--target", "mlp", "--n", "1",
+                                               "--metric", "task:arc_easy,hellaswag", "--data", data}}) {
+      const Run r = run_cli(bad);
+      QVERIFY2(r.code != 0 && r.err.find("llmdrop:") != std::string::npos, r.err.c_str());
+    }
+  }
+
   // Speed benchmark: LLM-Drop's rounds for the full model and each --compare configuration; the KV cache of a
   // configuration shrinks by exactly its dropped attention layers.
   void benchComparesDropConfigurations() {

@@ -36,6 +36,7 @@
 #include "importance_map.h"
 #include "job_manager.h"
 #include "jobs_panel.h"
+#include "lens_grid.h"
 #include "main_window.h"
 #include "model/device_list.h"
 #include "model_summary_widget.h"
@@ -268,6 +269,51 @@ class MainWindowTest : public QObject {
     QCOMPARE(ready.count(), 1);
     QCOMPARE(w.heatmap()->importance(ModuleKind::Attn, 1),
              reference.attn.importance(llmdrop::Metric::Cosine)[1]);
+  }
+
+  // Task importance: the map shows a set of rows per named task, each the task's NLL increases as a fresh
+  // session measures them; a drop by it follows the first task.
+  void taskImportanceShowsRowsPerTask() {
+    MainWindow w;
+    w.eval_panel()->set_data_dir(
+        QString::fromStdString((llmdrop::test::data_dir() / "eval" / "hf").string()));
+    QVERIFY(open_and_score(w, kModel));
+    QSignalSpy ready(&w, &MainWindow::scoresReady);
+    w.drop_control()->set_tasks("arc_easy,hellaswag", 2);
+    w.drop_control()->set_metric(llmdrop::Metric::Task);
+    QVERIFY(ready.wait(120000));
+    QCOMPARE(w.heatmap()->row_sets(), 2);
+    const llmdrop::ScoreJob request = w.default_score_request();
+    QCOMPARE(request.tasks, (std::vector<std::string>{"arc_easy", "hellaswag"}));
+    llmdrop::Session fresh(llmdrop::Checkpoint::open(kModel.toStdString()), {"cpu", "auto"}, request.drops);
+    const llmdrop::ImportanceScores reference = llmdrop::score(fresh, request, llmdrop::JobContext::silent());
+    QCOMPARE(reference.tasks.size(), size_t(2));
+    for (int set = 0; set < 2; ++set)
+      for (int64_t layer = 0; layer < kLayers; ++layer) {
+        const double want = reference.tasks[size_t(set)].mlp.nll_delta[size_t(layer)];
+        QVERIFY2(std::abs(w.heatmap()->importance(ModuleKind::Mlp, layer, set) - want) <=
+                     1e-9 * (1 + std::abs(want)),
+                 qPrintable(w.heatmap()->cell_text(ModuleKind::Mlp, layer, set)));
+      }
+    QVERIFY(w.heatmap()->cell_text(ModuleKind::Attn, 0, 1).startsWith("hellaswag: "));
+  }
+
+  // The lens page: a row per sub-layer, the last one the model's own prediction, computed again when the plan
+  // changes (the dropped row marked).
+  void lensFollowsThePlan() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    QSignalSpy shown(&w, &MainWindow::lensShown);
+    w.lens_view()->set_prompt("The license");
+    QTest::mouseClick(w.lens_view()->show_button(), Qt::LeftButton);
+    QVERIFY(shown.wait(60000));
+    QCOMPARE(w.lens_view()->rows(), int(2 * kLayers));
+    QVERIFY(w.lens_view()->positions() > 1);
+    QVERIFY(!w.lens_view()->row_label(4).contains("dropped"));
+    click(w, ModuleKind::Attn, 2);  // layer 2's attention: row 4
+    QVERIFY(shown.wait(60000));
+    QVERIFY(w.lens_view()->row_label(4).contains("dropped"));
+    QCOMPARE(w.lens_view()->cell_text(4, 1), w.lens_view()->cell_text(3, 1));  // the stream passes unchanged
   }
 
   // The speed panel measures the full model and the current plan in one job: a row per configuration and

@@ -18,6 +18,7 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/summary.h"
 #include "checkpoint/tokenizer.h"
+#include "eval/evaluator.h"
 #include "eval/perplexity.h"
 #include "export/exporter.h"
 #include "model/generation.h"
@@ -214,7 +215,9 @@ class AnalysisTest : public QObject {
                         std::abs(a.mlp.cosine[i] - b.mlp.cosine[i]),
                         std::abs(a.block.angular[i] - b.block.angular[i])});
     qInfo("batch 1 vs batch 4: max |Δ| = %.3g", worst);
-    QVERIFY(worst <= 1e-9);
+    // Float32 GEMMs may block a batch of 4 differently from one row (5.6e-8 on an AMD EPYC, 0 on others); a
+    // batching mistake (padding, masks, mixed-up rows) is orders of magnitude larger.
+    QVERIFY(worst <= 1e-6);
   }
 
   void nllDeltaMatchesDroppingEachModule() {
@@ -273,6 +276,92 @@ class AnalysisTest : public QObject {
     QVERIFY(worst <= 1e-4);
     // Which modules matter: the first block changes the distribution most (as in the hook-based references).
     QVERIFY(s.block.kl[0] > s.block.kl[4]);
+  }
+
+  // task:NAME: the gold requests are the gold choices the evaluator scores (their loglikelihoods are its
+  // lls[gold]), and each module's NLL increase per gold-answer token equals a plain forward of context +
+  // answer with that module dropped, summed by hand in float64. A dropped module is NaN; the plan is kept;
+  // the task's values survive a score file.
+  void taskImportanceIsTheNllIncreaseOnGoldAnswers() {
+    const Checkpoint ckpt = Checkpoint::open(test::model_dir("llama"));
+    const Tokenizer tokenizer = Tokenizer::open(ckpt.dir, ckpt.config);
+    const auto model = load_llama();
+    EvalOptions eval;
+    eval.tasks = {"arc_easy"};
+    eval.data.data_dirs = {test::data_dir() / "eval" / "hf"};
+    eval.limit = 4;
+    const GoldRequests gold = gold_requests(*model, tokenizer, eval);
+    QCOMPARE(gold.documents, int64_t(4));
+    QCOMPARE(gold.requests.size(), size_t(4));
+    const TaskResult evaluated = evaluate(*model, tokenizer, eval).tasks.at(0);
+    auto answer_nll = [&](const TokenRequest& r) {  // −log p(answer | context), float64 by hand
+      std::vector<int64_t> ids = r.context;
+      ids.insert(ids.end(), r.continuation.begin(), r.continuation.end());
+      const at::Tensor log_p =
+          at::log_softmax(model->forward(at::tensor(ids).unsqueeze(0))[0].to(at::kDouble), -1);  // (T, V)
+      double nll = 0;
+      for (size_t j = 0; j < r.continuation.size(); ++j)
+        nll -= log_p[int64_t(r.context.size() + j) - 1][r.continuation[j]].item<double>();
+      return nll;
+    };
+    for (size_t k = 0; k < 4; ++k) {
+      const auto& record = evaluated.records[k];
+      const double lls_gold = record["lls"][record["gold"].get<size_t>()].get<double>();
+      QVERIFY(std::abs(-answer_nll(gold.requests[k]) - lls_gold) < 1e-4);
+    }
+    int64_t tokens = 0;
+    for (const auto& r : gold.requests) tokens += int64_t(r.continuation.size());
+    auto mean_nll = [&](const DropPlan& plan) {
+      model->set_drops(plan);
+      double total = 0;
+      for (const auto& r : gold.requests) total += answer_nll(r);
+      return total / double(tokens);
+    };
+    const DropPlan given{{1}, {}};
+    model->set_drops(given);
+    ScoringOptions scoring;
+    scoring.batch_size = 3;
+    const TaskImportance t = task_importance(*model, "arc_easy", 4, gold, scoring);
+    QCOMPARE(model->drops(), given);
+    QCOMPARE(t.tokens, tokens);
+    const double base = mean_nll(given);
+    double worst = std::abs(t.base_nll - base);
+    for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp})
+      for (int64_t i = 0; i < 6; ++i) {
+        const ModuleScores& m = kind == ModuleKind::Block  ? t.block
+                                : kind == ModuleKind::Attn ? t.attn
+                                                           : t.mlp;
+        if (is_dropped(given, kind, i)) {
+          QVERIFY(std::isnan(m.nll_delta[size_t(i)]));
+          continue;
+        }
+        worst =
+            std::max(worst, std::abs(m.nll_delta[size_t(i)] - (mean_nll(toggled(given, kind, i)) - base)));
+      }
+    qInfo("arc_easy gold answers: %lld tokens, NLL %.4f; NLL increases against dropping by hand max |Δ| %.3g",
+          static_cast<long long>(tokens), base, worst);
+    QVERIFY(worst <= 1e-5);
+
+    // In a score file, and as the scores selection reads (for_task).
+    ImportanceScores scores;
+    scores.block.cosine = scores.attn.cosine = scores.mlp.cosine = std::vector<double>(6, 0.5);
+    scores.block.angular = scores.attn.angular = scores.mlp.angular = std::vector<double>(6, 0.2);
+    scores.plan = given;
+    scores.tasks = {t};
+    ScoreRequest request;
+    request.plan = given;
+    request.tasks = {{"arc_easy", task_inputs_json("arc_easy", eval.data)}};
+    request.task_limit = 4;
+    const ImportanceScores back = scores_from_json(scores_to_json(scores, request, 0), 6);
+    QCOMPARE(back.tasks.size(), size_t(1));
+    QCOMPARE(back.tasks[0].task, std::string("arc_easy"));
+    QCOMPARE(back.tasks[0].documents, int64_t(4));
+    QCOMPARE(back.tasks[0].mlp.nll_delta, t.mlp.nll_delta);
+    const ImportanceScores view = back.for_task("arc_easy");
+    QCOMPARE(view.attn.importance(Metric::Task)[3], t.attn.nll_delta[3]);
+    EXPECT_ERROR(BadInput, back.for_task("hellaswag"), "no importance for task hellaswag");
+    EXPECT_ERROR(BadInput, metric_tasks("task:arc_easy,,x"), "name each task once");
+    QCOMPARE(metric_tasks("task:arc_easy,hellaswag"), (std::vector<std::string>{"arc_easy", "hellaswag"}));
   }
 
   // The logit lens: after the last MLP it is the model's own prediction; a dropped sub-layer passes the
