@@ -503,6 +503,10 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
     h = model->embed(blocks);
     result.tokens = blocks.numel();
   }
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  result.load_seconds = since(start);
   TensorOverrides overrides;
   LayerQuantizer quantizer(*model, request, job);
   for (int64_t i = 0; i < c.num_layers; ++i) {
@@ -511,14 +515,20 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
     DropPlan only_this = none_loaded;
     if (!request.drops.attn_dropped(i)) only_this.attn.erase(i);
     if (!request.drops.mlp_dropped(i)) only_this.mlp.erase(i);
+    const auto layer_start = std::chrono::steady_clock::now();
     model->set_drops(only_this, job);
+    synchronize(device);
+    result.layer_load_seconds += since(layer_start);
+    const auto quantize_start = std::chrono::steady_clock::now();
     const LayerResult r = quantizer.quantize(i, h);
+    synchronize(device);
+    result.quantize_seconds += since(quantize_start);
     add_layer(overrides, *model, model->layers()[static_cast<size_t>(i)], r);
     result.linears += (r.qkv ? 4 : 0) + (r.gate_up ? 3 : 0);
   }
   model.reset();
   h = at::Tensor();
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = since(start);
   result.peak_memory_bytes = peak_memory_bytes(device);
 
   overrides.config_patch = {{"quantization_config", quantization_config_json(request.scheme)},
@@ -528,7 +538,9 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
   // Layers, then writing as one more step.
   JobContext writing(
       job, [&](const Progress& p) { job.report(c.num_layers, c.num_layers + 1, "writing " + p.message); });
+  const auto write_start = std::chrono::steady_clock::now();
   export_pruned(checkpoint, request.drops, out, record, writing, overrides);
+  result.write_seconds = since(write_start);
   job.report(c.num_layers + 1, c.num_layers + 1, "written");
   return result;
 }

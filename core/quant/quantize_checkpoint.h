@@ -30,6 +30,9 @@ struct QuantizeResult {
   int64_t linears = 0;  // linear layers quantized (q, k, v, o, gate, up, down count one each)
   int64_t tokens = 0;   // calibration tokens
   double seconds = 0;   // quantization, without writing
+  // Where the time went: the model without its layers and the calibration's embeddings; each layer's
+  // weights read in; the layers' quantization (calibration passes included); writing the checkpoint.
+  double load_seconds = 0, layer_load_seconds = 0, quantize_seconds = 0, write_seconds = 0;
   // The device's peak during the quantization: allocated bytes on a GPU, the process's resident set on the
   // CPU.
   int64_t peak_memory_bytes = 0;

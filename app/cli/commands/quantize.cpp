@@ -78,16 +78,25 @@ void run_quantize(const ArgParser& p) {
   // No session: core/quant streams the layers one at a time and rewrites them in place, never a whole model.
   const QuantizeResult r = run_job(
       "quantize", [&](JobContext& job) { return quantize_checkpoint(ckpt, request, out_dir, record, job); });
-  const nlohmann::json out = {{"out", fs_absolute(out_dir)}, {"method", to_string(request.scheme.method)},
-                              {"bits", request.scheme.bits}, {"group_size", request.scheme.group_size},
-                              {"linears", r.linears},        {"tokens", r.tokens},
-                              {"seconds", r.seconds},        {"peak_memory_bytes", r.peak_memory_bytes}};
+  const nlohmann::json out = {{"out", fs_absolute(out_dir)},
+                              {"method", to_string(request.scheme.method)},
+                              {"bits", request.scheme.bits},
+                              {"group_size", request.scheme.group_size},
+                              {"linears", r.linears},
+                              {"tokens", r.tokens},
+                              {"seconds", r.seconds},
+                              {"peak_memory_bytes", r.peak_memory_bytes},
+                              {"load_seconds", r.load_seconds},
+                              {"layer_load_seconds", r.layer_load_seconds},
+                              {"quantize_seconds", r.quantize_seconds},
+                              {"write_seconds", r.write_seconds}};
   if (p.flag("json")) return print_json(out);
   std::cout << "quantized " << r.linears << " linear layers (" << to_string(request.scheme.method) << ", "
             << request.scheme.bits << " bits, group " << request.scheme.group_size << ") on " << r.tokens
             << " calibration tokens in " << r.seconds << " s, peak memory " << gigabytes(r.peak_memory_bytes)
-            << (request.device == "cpu" ? " (resident set)" : "") << "\nwrote "
-            << out["out"].get<std::string>() << "\n";
+            << (request.device == "cpu" ? " (resident set)" : "") << " (loading " << r.load_seconds
+            << " s, layer weights " << r.layer_load_seconds << " s, quantizing " << r.quantize_seconds
+            << " s)\nwrote " << out["out"].get<std::string>() << " in " << r.write_seconds << " s\n";
 }
 
 }  // namespace

@@ -30,10 +30,10 @@ write_model7b
 cp resources/models/demo/tokenizer.model $model7b/
 for i in 1 2 3 4; do cat resources/text/demo_heldout.txt; done >/dev/shm/calibration.txt
 /usr/bin/time -f "rtn g128: %e s wall" "$llmdrop" quantize $model7b --method rtn --group-size 128 --device cuda \
-  --dtype bfloat16 --out $model7b-rtn 2>&1 | tail -1
+  --dtype bfloat16 --out $model7b-rtn 2>&1 | tail -3
 [[ $steps == *" models "* ]] && /usr/bin/time -f "gptq act-order g128 (8 x 512 tokens): %e s wall" \
   "$llmdrop" quantize $model7b --method gptq --desc-act --group-size 128 --data /dev/shm/calibration.txt --samples 8 --seq-len 512 --device cuda \
-  --dtype bfloat16 --out $model7b-gptq-act 2>&1 | tail -1
+  --dtype bfloat16 --out $model7b-gptq-act 2>&1 | tail -3
 if [[ $steps == *" models "* ]]; then
   for m in $model7b $model7b-rtn $model7b-gptq-act; do
     "$llmdrop" bench $m --device cuda --dtype bfloat16 --contexts "${CONTEXTS:-128:64,2048:64}" 2>/dev/null |
