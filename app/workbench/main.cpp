@@ -1,6 +1,6 @@
 // llmdrop-workbench [MODEL | --project FILE] [--device DEVICE] [--size WxH] [--tab PAGE]
-//                   [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N | --compare N]] [--language
-//                   LANG]
+//                   [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N | --compare N |
+//                   --task-importance TASKS --data-dir DIR --limit N | --lens PROMPT]] [--language LANG]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
@@ -17,6 +17,7 @@
 #include "drop_control.h"
 #include "eval_panel.h"
 #include "help_menu.h"
+#include "lens_grid.h"
 #include "main_window.h"
 #include "speed_panel.h"
 
@@ -43,6 +44,7 @@ QWidget* page_named(const llmdrop::workbench::MainWindow& window, const QString&
   if (name == QLatin1String("evaluation")) return window.eval_panel();
   if (name == QLatin1String("speed")) return window.speed_panel();
   if (name == QLatin1String("compare")) return window.compare_view();
+  if (name == QLatin1String("lens")) return window.lens_view();
   return nullptr;
 }
 
@@ -92,9 +94,20 @@ int run(QApplication& app) {
                           QStringLiteral("window size in pixels (with --screenshot: 1366x768 unless given)"),
                           QStringLiteral("WxH"));
   QCommandLineOption tab(QStringLiteral("tab"),
-                         QStringLiteral("show this page: evaluation, speed or compare"),
+                         QStringLiteral("show this page: evaluation, speed, compare or lens"),
                          QStringLiteral("PAGE"));
-  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, device, project, size, tab});
+  QCommandLineOption task_importance(
+      QStringLiteral("task-importance"),
+      QStringLiteral(
+          "with --screenshot: after the importance map, map each module's importance for these tasks "
+          "(comma-separated; --data-dir, --limit)"),
+      QStringLiteral("TASKS"));
+  QCommandLineOption lens(
+      QStringLiteral("lens"),
+      QStringLiteral("with --screenshot: after the importance map, the logit lens of PROMPT"),
+      QStringLiteral("PROMPT"));
+  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, task_importance, lens, device,
+                  project, size, tab});
   cli.process(app);
   install_translations(app, cli.value(language));
 
@@ -114,7 +127,7 @@ int run(QApplication& app) {
   }
   QWidget* page = cli.isSet(tab) ? page_named(window, cli.value(tab)) : nullptr;
   if (cli.isSet(tab) && !page) {
-    std::fprintf(stderr, "llmdrop-workbench: --tab '%s' is not evaluation, speed or compare\n",
+    std::fprintf(stderr, "llmdrop-workbench: --tab '%s' is not evaluation, speed, compare or lens\n",
                  qPrintable(cli.value(tab)));
     return 2;
   }
@@ -170,6 +183,24 @@ int run(QApplication& app) {
         window.compare_view()->run_button()->click();
       });
       QObject::connect(&window, &llmdrop::workbench::MainWindow::comparisonMeasured, [save] { save(0); });
+    } else if (cli.isSet(task_importance)) {
+      if (cli.isSet(data_dir)) window.eval_panel()->set_data_dir(cli.value(data_dir));
+      // The first map (cosine), then the tasks' map.
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady,
+                       [&window, save, tasks = cli.value(task_importance), n = cli.value(limit).toInt()] {
+                         auto* control = window.drop_control();
+                         if (control->metric() == llmdrop::Metric::Task) return save(0);
+                         control->set_tasks(tasks, n);
+                         control->set_metric(llmdrop::Metric::Task);
+                       });
+    } else if (cli.isSet(lens)) {
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady,
+                       [&window, prompt = cli.value(lens)] {
+                         window.lens_view()->set_prompt(prompt);
+                         window.show_tab(window.lens_view());
+                         window.lens_view()->show_button()->click();
+                       });
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::lensShown, [save] { save(0); });
     } else {
       QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady, [save, &window] {
         std::printf("importance map computed by a background job on %s\n", qPrintable(window.device()));

@@ -109,8 +109,10 @@ LensView logit_lens(Session& session, const DropPlan& plan, const std::string& p
   for (const LensRow& row : view.rows)
     for (const LensPrediction& p : row.predictions)
       for (int64_t id : p.ids)
-        if (!view.token_text.count(id))
-          view.token_text[id] = tokenizer.decode_continuation({ids.front()}, {id});
+        if (!view.token_text.count(id)) {
+          const std::string text = tokenizer.decode_continuation({ids.front()}, {id});
+          view.token_text[id] = text.empty() ? tokenizer.piece(id) : text;  // e.g. a byte piece alone
+        }
   return view;
 }
 
