@@ -1,5 +1,7 @@
 #include "model/device_memory.h"
 
+#include <ATen/ATen.h>
+
 #include <c10/util/Exception.h>
 #include <sys/resource.h>
 
@@ -52,8 +54,11 @@ void on_side_stream(c10::Device device, const std::function<void()>& work) {
 
 void reset_peak_memory(c10::Device device) {
 #ifdef LLMDROP_WITH_CUDA
-  if (device.is_cuda())
+  if (device.is_cuda()) {
+    // The allocator's statistics exist once CUDA is initialised: before the first allocation they do not.
+    (void)at::empty({1}, at::TensorOptions().device(device));
     c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
+  }
 #endif
   (void)device;
 }

@@ -517,11 +517,9 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
     if (!request.drops.mlp_dropped(i)) only_this.mlp.erase(i);
     const auto layer_start = std::chrono::steady_clock::now();
     model->set_drops(only_this, job);
-    synchronize(device);
     result.layer_load_seconds += since(layer_start);
     const auto quantize_start = std::chrono::steady_clock::now();
     const LayerResult r = quantizer.quantize(i, h);
-    synchronize(device);
     result.quantize_seconds += since(quantize_start);
     add_layer(overrides, *model, model->layers()[static_cast<size_t>(i)], r);
     result.linears += (r.qkv ? 4 : 0) + (r.gate_up ? 3 : 0);

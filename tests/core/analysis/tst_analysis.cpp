@@ -278,6 +278,62 @@ class AnalysisTest : public QObject {
     QVERIFY(s.block.kl[0] > s.block.kl[4]);
   }
 
+  // FinerCut's KL / JS, Gromov's last-token distance and span choice, and the logit lens, against
+  // transformers with hooks in float32 (tools/make_analysis_fixtures.py) on the test model and the demo
+  // model.
+  void metricsAndLensMatchTransformers_data() {
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("model");
+    QTest::newRow("test llama") << "analysis.json"
+                                << QString::fromStdString(test::model_dir("llama").string());
+    QTest::newRow("demo") << "analysis_demo.json" << QString::fromStdString(test::demo_model_dir().string());
+  }
+  void metricsAndLensMatchTransformers() {
+    QFETCH(QString, reference);
+    QFETCH(QString, model);
+    const auto ref = test::read_json(test::data_dir() / "reference" / reference.toStdString());
+    const auto loaded = load_llama(model.toStdString());
+    std::vector<at::Tensor> rows;
+    for (const auto& block : ref["blocks"]) rows.push_back(at::tensor(block.get<std::vector<int64_t>>()));
+    ScoreOptions options;
+    options.divergence = true;
+    options.consecutive = true;
+    options.batch_size = 2;
+    const ImportanceScores s = score_layers(*loaded, at::stack(rows), options);
+    double divergence = 0, angular = 0;
+    for (const auto& [name, kind] :
+         {std::pair{"attn", ModuleKind::Attn}, {"mlp", ModuleKind::Mlp}, {"block", ModuleKind::Block}})
+      divergence = std::max({divergence, max_diff(s.of(kind).kl, ref["divergence"]["kl"][name]),
+                             max_diff(s.of(kind).js, ref["divergence"]["js"][name])});
+    const auto& last = ref["scores"]["last_token_angular"];
+    for (size_t i = 0; i < s.last_token_angular.size(); ++i)
+      angular = std::max(angular, max_diff(s.last_token_angular[i], last[i]));
+    qInfo("KL / JS max |Δ| %.3g, last-token angular max |Δ| %.3g", divergence, angular);
+    QVERIFY(divergence <= 1e-5 && angular <= 1e-5);
+    SelectionOptions by_last;
+    by_last.metric = Metric::AngularLast;
+    for (const Span& span : closest_spans(s, by_last))
+      QCOMPARE(span.first, ref["angular_last_spans"][std::to_string(span.n)].get<int64_t>());
+
+    const auto& lens = ref["lens"];
+    const std::vector<LensRow> lens_rows = logit_lens(*loaded, lens["ids"].get<std::vector<int64_t>>(), 5);
+    QCOMPARE(lens_rows.size(), lens["rows"].size());
+    double worst = 0;
+    for (size_t r = 0; r < lens_rows.size(); ++r) {
+      const auto& want = lens["rows"][r];
+      QCOMPARE(lens_rows[r].layer, want["layer"].get<int64_t>());
+      QCOMPARE(lens_rows[r].after_mlp, want["after"] == "mlp");
+      for (size_t t = 0; t < lens_rows[r].predictions.size(); ++t) {
+        QCOMPARE(lens_rows[r].predictions[t].ids, want["ids"][t].get<std::vector<int64_t>>());
+        for (size_t j = 0; j < 5; ++j)
+          worst = std::max(
+              worst, std::abs(lens_rows[r].predictions[t].probs[j] - want["probs"][t][j].get<double>()));
+      }
+    }
+    qInfo("logit lens: %zu rows, top-5 ids equal, probabilities max |Δ| %.3g", lens_rows.size(), worst);
+    QVERIFY(worst <= 1e-5);
+  }
+
   // task:NAME: the gold requests are the gold choices the evaluator scores (their loglikelihoods are its
   // lls[gold]), and each module's NLL increase per gold-answer token equals a plain forward of context +
   // answer with that module dropped, summed by hand in float64. A dropped module is NaN; the plan is kept;
