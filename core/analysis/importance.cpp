@@ -317,23 +317,33 @@ std::vector<double> ModuleScores::importance(Metric metric) const {
   return out;
 }
 
+namespace {
+// The block, attention or MLP scores of `scores` (ImportanceScores or TaskImportance, const or not).
+template <typename Scores>
+auto& kind_of(Scores& scores, ModuleKind kind) {
+  return kind == ModuleKind::Block ? scores.block : kind == ModuleKind::Attn ? scores.attn : scores.mlp;
+}
+}  // namespace
+
 const ModuleScores& ImportanceScores::of(ModuleKind kind) const {
-  return kind == ModuleKind::Block ? block : kind == ModuleKind::Attn ? attn : mlp;
+  return kind_of(*this, kind);
+}
+ModuleScores& ImportanceScores::of(ModuleKind kind) {
+  return kind_of(*this, kind);
+}
+const ModuleScores& TaskImportance::of(ModuleKind kind) const {
+  return kind_of(*this, kind);
+}
+ModuleScores& TaskImportance::of(ModuleKind kind) {
+  return kind_of(*this, kind);
 }
 
 ImportanceScores ImportanceScores::for_task(const std::string& task) const {
   for (const TaskImportance& t : tasks)
     if (t.task == task) {
       ImportanceScores view = *this;
-      for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp}) {
-        const ModuleScores& from = kind == ModuleKind::Block  ? t.block
-                                   : kind == ModuleKind::Attn ? t.attn
-                                                              : t.mlp;
-        ModuleScores& to = kind == ModuleKind::Block  ? view.block
-                           : kind == ModuleKind::Attn ? view.attn
-                                                      : view.mlp;
-        to.nll_delta = from.nll_delta;
-      }
+      for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp})
+        view.of(kind).nll_delta = t.of(kind).nll_delta;
       return view;
     }
   throw_bad_input("these scores have no importance for task " + task + " (score with --metric task:" + task +
@@ -368,9 +378,6 @@ int64_t removals(const DropPlan& original, int64_t layers) {
   return n;
 }
 
-ModuleScores& scores_of(ModuleScores& block, ModuleScores& attn, ModuleScores& mlp, ModuleKind kind) {
-  return kind == ModuleKind::Block ? block : kind == ModuleKind::Attn ? attn : mlp;
-}
 }  // namespace
 
 ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const ScoreOptions& options,
@@ -450,8 +457,7 @@ ImportanceScores score_layers(Model& model, const at::Tensor& blocks, const Scor
     for_each_removal(model, original, job, [&](ModuleKind kind, int64_t i) {
       const double nll =
           run_pass(std::string(to_string(kind)) + " " + std::to_string(i) + " dropped", nullptr, nullptr);
-      scores_of(scores.block, scores.attn, scores.mlp, kind).nll_delta[static_cast<size_t>(i)] =
-          nll - scores.base_nll;
+      scores.of(kind).nll_delta[static_cast<size_t>(i)] = nll - scores.base_nll;
     });
   }
   job.report(batches * passes, batches * passes, "scored");
@@ -480,8 +486,7 @@ TaskImportance task_importance(Model& model, const std::string& task, int64_t li
   for (ModuleScores* m : {&result.block, &result.attn, &result.mlp}) m->nll_delta.assign(layers, kNaN);
   for_each_removal(model, original, job, [&](ModuleKind kind, int64_t i) {
     const double nll = mean_nll(std::string(to_string(kind)) + " " + std::to_string(i) + " dropped");
-    scores_of(result.block, result.attn, result.mlp, kind).nll_delta[static_cast<size_t>(i)] =
-        nll - result.base_nll;
+    result.of(kind).nll_delta[static_cast<size_t>(i)] = nll - result.base_nll;
   });
   return result;
 }

@@ -83,6 +83,9 @@ struct TaskImportance {
   int64_t tokens = 0;     // gold-answer tokens
   double base_nll = 0;    // mean NLL per gold-answer token with the current drops
   ModuleScores block, attn, mlp;
+
+  const ModuleScores& of(ModuleKind kind) const;
+  ModuleScores& of(ModuleKind kind);
 };
 
 struct ImportanceScores {
@@ -97,6 +100,7 @@ struct ImportanceScores {
   std::vector<TaskImportance> tasks;  // metric task:NAME, one per task
 
   const ModuleScores& of(ModuleKind kind) const;
+  ModuleScores& of(ModuleKind kind);
   // The scores as they would be were `task`'s NLL increases the calibration's (their nll_delta): what
   // selection by task:NAME reads. BadInput when the scores lack the task.
   ImportanceScores for_task(const std::string& task) const;

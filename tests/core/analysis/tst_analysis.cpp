@@ -384,9 +384,7 @@ class AnalysisTest : public QObject {
     double worst = std::abs(t.base_nll - base);
     for (const ModuleKind kind : {ModuleKind::Block, ModuleKind::Attn, ModuleKind::Mlp})
       for (int64_t i = 0; i < 6; ++i) {
-        const ModuleScores& m = kind == ModuleKind::Block  ? t.block
-                                : kind == ModuleKind::Attn ? t.attn
-                                                           : t.mlp;
+        const ModuleScores& m = t.of(kind);
         if (is_dropped(given, kind, i)) {
           QVERIFY(std::isnan(m.nll_delta[size_t(i)]));
           continue;
