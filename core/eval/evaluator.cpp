@@ -83,6 +83,12 @@ double record_number(const nlohmann::json& record, const std::vector<std::string
   return json_number(*value, where + ": field '" + field + "'");
 }
 
+// Documents [0, n) of a (sub)task that a run takes: the first `limit`, or all.
+int64_t documents_to_run(const EvalOptions& options, const TaskData& data) {
+  const auto available = static_cast<int64_t>(data.docs.size());
+  return options.limit > 0 ? std::min<int64_t>(options.limit, available) : available;
+}
+
 class TaskRunner {
  public:
   TaskRunner(const Model& model, const Tokenizer& tokenizer, const TaskSpec& task, const EvalOptions& options)
@@ -161,13 +167,7 @@ class TaskRunner {
     const Layout& layout = task_.layout_for(data.docs.front(), data.origin);
     std::vector<TokenRequest> requests;
     for (int64_t k = 0; k < n; ++k) {
-      DocPrompts p;
-      try {
-        p = prompts(data, k, layout);
-      } catch (const Error& e) {
-        if (e.kind() != Error::Kind::BadInput) throw;
-        throw_bad_input(data.origin + ", document " + std::to_string(k) + ": " + e.what());
-      }
+      const DocPrompts p = document_prompts(data, k, layout);
       if (task_.output_type == OutputType::LoglikelihoodRolling) {
         for (auto& w : rolling_windows(encode(p.target))) requests.push_back(std::move(w));
         continue;
@@ -273,6 +273,16 @@ class TaskRunner {
     return out;
   }
 
+  // prompts(), its bad-input errors naming the document.
+  DocPrompts document_prompts(const TaskData& data, int64_t index, const Layout& layout) const {
+    try {
+      return prompts(data, index, layout);
+    } catch (const Error& e) {
+      if (e.kind() != Error::Kind::BadInput) throw;
+      throw_bad_input(data.origin + ", document " + std::to_string(index) + ": " + e.what());
+    }
+  }
+
   DocPrompts prompts(const TaskData& data, int64_t index, const Layout& layout) const {
     const nlohmann::json& doc = data.docs[index];
     DocPrompts p;
@@ -358,14 +368,7 @@ class TaskRunner {
                      JobContext& job, const std::function<void(size_t, nlohmann::json)>& finished) const {
     const Layout& layout = task_.layout_for(data.docs.front(), data.origin);
     std::vector<DocPrompts> prompts_of(docs.size());
-    for (size_t k = 0; k < docs.size(); ++k) {
-      try {
-        prompts_of[k] = prompts(data, docs[k], layout);
-      } catch (const Error& e) {
-        if (e.kind() != Error::Kind::BadInput) throw;
-        throw_bad_input(data.origin + ", document " + std::to_string(docs[k]) + ": " + e.what());
-      }
-    }
+    for (size_t k = 0; k < docs.size(); ++k) prompts_of[k] = document_prompts(data, docs[k], layout);
     auto record_of = [&](size_t k) { return nlohmann::json{{"task", name}, {"doc_id", docs[k]}}; };
 
     if (task_.output_type == OutputType::GenerateUntil) {
@@ -564,9 +567,7 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
   for (const auto& name : options.tasks) {
     Loaded l{find_task(name), {}};
     l.data = load_task_data(l.spec, options.data, options.num_fewshot.value_or(l.spec.num_fewshot));
-    for (const auto& d : l.data)
-      total_docs +=
-          options.limit > 0 ? std::min<int64_t>(options.limit, d.docs.size()) : int64_t(d.docs.size());
+    for (const auto& d : l.data) total_docs += documents_to_run(options, d);
     loaded.push_back(std::move(l));
   }
   const auto& drops = model.drops();
@@ -596,8 +597,7 @@ EvalResults evaluate(const Model& model, const Tokenizer& tokenizer, const EvalO
     group.num_fewshot = runner.num_fewshot();
     std::string origin;
     for (const auto& d : l.data) {
-      const int64_t n =
-          options.limit > 0 ? std::min<int64_t>(options.limit, d.docs.size()) : int64_t(d.docs.size());
+      const int64_t n = documents_to_run(options, d);
       JobContext sub(job, [&](const Progress& p) {
         job.report(done + p.done, total_docs, l.spec.name + ": " + p.message);
       });
@@ -637,8 +637,7 @@ GoldRequests gold_requests(const Model& model, const Tokenizer& tokenizer, const
         load_task_data(spec, options.data, options.num_fewshot.value_or(spec.num_fewshot));
     const TaskRunner runner(model, tokenizer, spec, options);
     for (const auto& d : data) {
-      const int64_t n =
-          options.limit > 0 ? std::min<int64_t>(options.limit, d.docs.size()) : int64_t(d.docs.size());
+      const int64_t n = documents_to_run(options, d);
       for (auto& r : runner.gold_requests(d, n)) gold.requests.push_back(std::move(r));
       gold.documents += n;
     }
