@@ -6,6 +6,11 @@
 
 #include "util/error.h"
 
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+#include "model/cuda/tensor_kernels.h"
+#include "quant/cuda/gptq_block.h"
+#endif
+
 namespace llmdrop {
 
 using at::indexing::Slice;
@@ -143,20 +148,59 @@ QuantizedWeight quantize_gptq(const at::Tensor& weight, const at::Tensor& hessia
   if (size <= 0) grids.push_back(grid = gptq_grid(w, bits, scheme.sym, scheme.mse));
   for (int64_t i1 = 0; i1 < k; i1 += scheme.block_size) {
     const int64_t i2 = std::min(i1 + scheme.block_size, k), count = i2 - i1;
-    at::Tensor w1 = w.slice(1, i1, i2).clone();  // (N, count)
-    at::Tensor err1 = at::zeros_like(w1);
-    const at::Tensor h_inv1 = h_inv.slice(0, i1, i2).slice(1, i1, i2);
+    // The grids of the block's columns: the one carried in, and one per group starting here, each from the
+    // columns as they stand before the block's own updates (as GPTQ does: w changes only after the block).
+    std::vector<QuantGrid> block_grids;
+    std::vector<int32_t> grid_of(static_cast<size_t>(count));
     for (int64_t i = 0; i < count; ++i) {
-      // A new group's grid from the columns as they stand before this block's own updates (as GPTQ does).
-      if (size > 0 && (i1 + i) % size == 0)
+      if (size > 0 && (i1 + i) % size == 0) {
         grids.push_back(grid = gptq_grid(w.slice(1, i1 + i, i1 + i + size), bits, scheme.sym, scheme.mse));
-      const at::Tensor col = w1.select(1, i);  // (N)
-      const at::Tensor code = quantize_to_codes(col.unsqueeze(1), grid, bits).squeeze(1);
-      codes.select(1, i1 + i).copy_(code);
-      const at::Tensor q = grid.scale * (code - grid.zero);
-      const at::Tensor err = (col - q) / h_inv1[i][i];
-      w1.slice(1, i).sub_(err.unsqueeze(1) * h_inv1.select(0, i).slice(0, i).unsqueeze(0));
-      err1.select(1, i).copy_(err);
+        block_grids.push_back(grid);
+      } else if (block_grids.empty()) {
+        block_grids.push_back(grid);
+      }
+      grid_of[static_cast<size_t>(i)] = static_cast<int32_t>(block_grids.size() - 1);
+    }
+    const at::Tensor h_inv1 = h_inv.slice(0, i1, i2).slice(1, i1, i2);
+    at::Tensor err1;  // (N, count) each column's error over its H⁻¹ diagonal entry
+#ifdef LLMDROP_WITH_CUDA_KERNELS
+    if (w.is_cuda()) {
+      const at::Tensor held = w.slice(1, i1, i2).t().contiguous();  // (count, N)
+      const at::Tensor block_codes = at::empty_like(held), block_err = at::empty_like(held);
+      std::vector<at::Tensor> scales, zeros;
+      for (const auto& g : block_grids) scales.push_back(g.scale), zeros.push_back(g.zero);
+      const at::Tensor scale = at::stack(scales).contiguous(),
+                       zero = at::stack(zeros).contiguous();  // (B, N)
+      const at::Tensor h_block = h_inv1.contiguous();
+      const at::Tensor grid_index = at::tensor(grid_of).to(w.device());
+      cuda::gptq_block({.w = held.data_ptr<float>(),
+                        .codes = block_codes.data_ptr<float>(),
+                        .err = block_err.data_ptr<float>(),
+                        .h_inv = h_block.data_ptr<float>(),
+                        .scale = scale.data_ptr<float>(),
+                        .zero = zero.data_ptr<float>(),
+                        .grid_of = grid_index.data_ptr<int32_t>(),
+                        .n = n,
+                        .count = static_cast<int>(count),
+                        .max_code = max_code(static_cast<int>(bits))},
+                       cuda::stream_of(w));
+      codes.slice(1, i1, i2).copy_(block_codes.t());
+      err1 = block_err.t().contiguous();
+    }
+#endif
+    if (!err1.defined()) {
+      at::Tensor w1 = w.slice(1, i1, i2).clone();  // (N, count)
+      err1 = at::zeros_like(w1);
+      for (int64_t i = 0; i < count; ++i) {
+        const QuantGrid& g = block_grids[static_cast<size_t>(grid_of[static_cast<size_t>(i)])];
+        const at::Tensor col = w1.select(1, i);  // (N)
+        const at::Tensor code = quantize_to_codes(col.unsqueeze(1), g, bits).squeeze(1);
+        codes.select(1, i1 + i).copy_(code);
+        const at::Tensor q = g.scale * (code - g.zero);
+        const at::Tensor err = (col - q) / h_inv1[i][i];
+        w1.slice(1, i).sub_(err.unsqueeze(1) * h_inv1.select(0, i).slice(0, i).unsqueeze(0));
+        err1.select(1, i).copy_(err);
+      }
     }
     w.slice(1, i2).sub_(err1.mm(h_inv.slice(0, i1, i2).slice(1, i2)));
   }

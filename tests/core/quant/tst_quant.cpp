@@ -260,6 +260,55 @@ class QuantTest : public QObject {
     QVERIFY(gptq.codes.min().item<int>() >= 0 && gptq.codes.max().item<int>() < (1 << bits));
   }
 
+  // GPTQ as its paper writes it, in float64 and without lazy blocks: each column's error reaches every
+  // later column at once. With groups as wide as a block, our blocked float32 loop (on the test device: the
+  // GPU's one-thread-per-row kernel there) picks the same codes but for rounding ties.
+  void gptqMatchesTheTextbookColumnLoop_data() {
+    QTest::addColumn<bool>("desc_act");
+    QTest::newRow("in order") << false;
+    QTest::newRow("act-order") << true;
+  }
+  void gptqMatchesTheTextbookColumnLoop() {
+    QFETCH(bool, desc_act);
+    at::manual_seed(4);
+    const int64_t n = 96, k = 384, group = 128;
+    const at::Tensor w = at::randn({n, k}), x = correlated_inputs(2048, k);
+    const at::Tensor h = 2 * x.t().mm(x) / x.size(0);
+    const QuantScheme s = scheme(QuantMethod::gptq, 4, group, desc_act);
+    const c10::Device device(test::test_device());
+    const QuantizedWeight ours = quantize_gptq(w.to(device), h.to(device), s);
+
+    at::Tensor order = at::arange(k);
+    if (desc_act) order = std::get<1>(at::sort(h.diagonal(), true, 0, true));
+    at::Tensor v = w.to(at::kDouble).index_select(1, order), hd = h.to(at::kDouble).index_select(0, order);
+    hd = hd.index_select(1, order);
+    hd.diagonal().add_(s.damp_percent * hd.diagonal().mean());
+    const at::Tensor u = at::linalg_cholesky(at::cholesky_inverse(at::linalg_cholesky(hd))).t();  // upper
+    at::Tensor codes = at::empty({n, k}, at::kDouble);
+    QuantGrid grid;
+    for (int64_t i = 0; i < k; ++i) {
+      if (i % group == 0) {  // the grid of the group from its columns as they stand now, float32 as stored
+        grid = gptq_grid(v.slice(1, i, i + group).to(at::kFloat), 4, s.sym);
+        grid = {grid.scale.to(at::kDouble), grid.zero.to(at::kDouble)};
+      }
+      const at::Tensor col = v.select(1, i);
+      const at::Tensor code = at::clamp((col / grid.scale).round() + grid.zero, 0, 15);
+      codes.select(1, i).copy_(code);
+      const at::Tensor err = (col - grid.scale * (code - grid.zero)) / u[i][i];
+      v.slice(1, i + 1).sub_(err.unsqueeze(1) * u[i].slice(0, i + 1).unsqueeze(0));
+    }
+    codes = codes.index_select(1, at::argsort(order));
+    // A tie decided the other way moves that row's later codes too (rows are independent): count rows.
+    const at::Tensor differ = ours.codes.to(at::kDouble) != codes;
+    const int64_t rows = differ.any(1).sum().item<int64_t>();
+    qInfo("rows with a code unlike the textbook loop's: %lld of %lld; codes: %lld (%s)", (long long)rows,
+          (long long)n, (long long)differ.sum().item<int64_t>(), test::test_device().c_str());
+    QVERIFY2(rows <= 2, "GPTQ's codes should be the textbook loop's but for rounding ties");
+    QVERIFY(at::equal(
+        ours.g_idx,
+        at::empty_like(ours.g_idx).index_put_({order}, at::arange(k).floor_divide(group).to(at::kInt))));
+  }
+
   void actOrderGroupsFollowTheHessianDiagonal() {
     at::manual_seed(3);
     const at::Tensor w = at::randn({32, 64}), x = correlated_inputs(256, 64) * at::linspace(0.1, 3, 64);
