@@ -187,8 +187,8 @@ std::vector<TaskData> load_task_data(const TaskSpec& task, const DataSources& so
     if (test_files.empty())
       throw_bad_input("no data for task " + task.name + ": looked for" +
                       (looked.empty() ? std::string(" nothing (no --data-dir given)") : looked) +
-                      "\n  give --data-dir DIR (the folder holding " + task.folders.front() +
-                      "/) or --data " + task.name + "=FILE");
+                      "\n  give the folder holding " + task.folders.front() + "/ (llmdrop: --data-dir DIR; " +
+                      "llmdrop eval also takes --data " + task.name + "=FILE)");
   }
   // Documents by subtask: the file's placeholder value, or (one file holding every subtask, like a Hugging
   // Face "all" split) the documents' own field of that name. Without a placeholder there is one group, in

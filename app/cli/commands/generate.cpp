@@ -15,6 +15,20 @@ namespace llmdrop::cli {
 
 namespace {
 
+// The ids the tokenizer has pieces for. A model may predict ids past them (vocabularies padded to a round
+// size, a tokenizer of another model): those stay in the ids printed and are left out of the text, with a
+// note.
+std::vector<int64_t> with_pieces(const std::vector<int64_t>& ids, const Tokenizer& tok,
+                                 const std::string& what) {
+  std::vector<int64_t> kept;
+  for (int64_t id : ids)
+    if (id >= 0 && id < tok.vocab_size()) kept.push_back(id);
+  if (kept.size() < ids.size())
+    std::cerr << "llmdrop: note: " << ids.size() - kept.size() << " " << what
+              << " ids lie outside the tokenizer's " << tok.vocab_size() << " pieces: left out of the text\n";
+  return kept;
+}
+
 void run_generate(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const std::optional<Tokenizer> tok = prompt_tokenizer(p, ckpt);
@@ -46,9 +60,10 @@ void run_generate(const ArgParser& p) {
     std::cout << "\n";
     return;
   }
-  const std::string text = tok->decode_continuation(prompt, new_ids);
+  const std::vector<int64_t> prompt_text = with_pieces(prompt, *tok, "prompt");
+  const std::string text = tok->decode_continuation(prompt_text, with_pieces(new_ids, *tok, "generated"));
   if (p.flag("json")) return print_json({{"ids", prompt}, {"new_ids", new_ids}, {"text", text}});
-  std::cout << (p.has("prompt") ? p.value("prompt") : tok->decode(prompt)) << text << "\n";
+  std::cout << (p.has("prompt") ? p.value("prompt") : tok->decode(prompt_text)) << text << "\n";
 }
 
 }  // namespace

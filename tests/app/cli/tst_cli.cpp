@@ -6,6 +6,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <nlohmann/json.hpp>
@@ -533,6 +534,28 @@ class CliTest : public QObject {
     const Run both = run_cli({"generate", model("llama"), "--ids", "1", "--prompt", "a"});
     QCOMPARE(both.code, 2);
     QVERIFY2(both.err.find("either --prompt TEXT or --ids IDS") != std::string::npos, both.err.c_str());
+  }
+
+  // A model whose vocabulary outgrows its tokenizer (the demo-vocabulary model, 4096 ids, beside the test
+  // tokenizer's 384 pieces): ids without a piece stay in the ids printed and are left out of the text.
+  void generateKeepsIdsTheTokenizerHasNoPieceFor() {
+    QTemporaryDir tmp;
+    const fs::path dir = tmp.path().toStdString();
+    for (const char* file : {"config.json", "model.safetensors"})
+      fs::create_symlink(data_dir() / "models" / "llama-demo-vocab" / file, dir / file);
+    fs::create_symlink(data_dir() / "models" / "llama" / "tokenizer.model", dir / "tokenizer.model");
+    const Run r = run_cli({"generate", QString::fromStdString(dir.string()), "--ids", "1,500,3000,42",
+                           "--max-new-tokens", "8", "--dtype", "float32", "--json"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json()["ids"].dump(), std::string("[1,500,3000,42]"));
+    const auto new_ids = r.json()["new_ids"].get<std::vector<int64_t>>();
+    const auto past = std::count_if(new_ids.begin(), new_ids.end(), [](int64_t id) { return id >= 384; });
+    QVERIFY2(past > 0, "the demo-vocabulary model should predict ids past the test tokenizer's pieces");
+    QVERIFY2(r.err.find("2 prompt ids lie outside the tokenizer's 384 pieces") != std::string::npos,
+             r.err.c_str());
+    QVERIFY2(r.err.find(std::to_string(past) + " generated ids lie outside") != std::string::npos,
+             r.err.c_str());
+    QVERIFY(r.json()["text"].is_string());
   }
 
   void badInputExitsTwoWithOneLine_data() {

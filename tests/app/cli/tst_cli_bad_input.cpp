@@ -349,10 +349,13 @@ class CliBadInputTest : public QObject {
     const Run missing =
         run_cli({"eval", q(model_dir("llama")), "--tasks", "arc_easy", "--data-dir", q(path("no-data-here"))},
                 home());
-    EXPECT_REFUSED(missing, "llmdrop: error: no data for task arc_easy: looked for\n",
-                   "\n  " + path("no-data-here/arc_easy/test.jsonl").string(),
-                   "\n  give --data-dir DIR (the folder holding arc_easy/) or --data arc_easy=FILE\n");
-    QVERIFY2(missing.err.find("loading") == std::string::npos, missing.err.c_str());  // before the model loads
+    EXPECT_REFUSED(
+        missing, "llmdrop: error: no data for task arc_easy: looked for\n",
+        "\n  " + path("no-data-here/arc_easy/test.jsonl").string(),
+        "\n  give the folder holding arc_easy/ (llmdrop: --data-dir DIR; llmdrop eval also takes --data "
+        "arc_easy=FILE)\n");
+    QVERIFY2(missing.err.find("loading") == std::string::npos,
+             missing.err.c_str());  // before the model loads
   }
 
   // The CPU thread count a user sets must be a count: refused by name, not read as zero or ignored.
