@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
         q.g_idx = at::arange(c.k, at::kInt).floor_divide(128);
         if (format == Format::int4_act_order)
           q.g_idx = at::empty_like(q.g_idx).index_put_({at::randperm(c.k)}, q.g_idx);
-        packed.assign(copies, Int4Weight::from(q)->to(at::kCUDA));
+        packed.assign(copies, *Int4Weight::from(q, at::kCUDA));
         const at::Tensor dequantized = q.dequantize().to(opts);
         for (int i = 0; i < copies; ++i) {
           packed[i].words = packed[i].words.clone();

@@ -18,6 +18,13 @@ at::Tensor QuantizedWeight::dequantize() const {
       .contiguous();  // row-major, like a stored weight
 }
 
+QuantizedWeight QuantizedWeight::to(c10::Device device) const {
+  QuantizedWeight q = *this;
+  for (at::Tensor* t : {&q.codes, &q.scales, &q.zeros, &q.g_idx})
+    if (t->defined()) *t = t->to(device);
+  return q;
+}
+
 namespace {
 
 // AWQ GEMM: slot i of each 8-value word holds output column 8c + kAwqOrder[i].
@@ -102,13 +109,13 @@ std::map<std::string, at::Tensor> pack_linear(const QuantizedWeight& q, const Qu
 }
 
 QuantizedWeight unpack_linear(const TensorStore& store, const std::string& prefix, const QuantScheme& scheme,
-                              int64_t n, int64_t k) {
+                              int64_t n, int64_t k, c10::Device device) {
   const bool awq = scheme.method == QuantMethod::awq;
   std::map<std::string, at::Tensor> found;
   for (const char* part : {"qweight", "qzeros", "scales", "g_idx"}) {
     const std::string name = prefix + "." + part;
     if (store.contains(name))
-      found[part] = store.view(name);
+      found[part] = store.view(name).to(device);
     else if (!(awq && std::string(part) == "g_idx"))
       throw_bad_input("quantized checkpoint: tensor " + name + " is missing");
   }
@@ -120,7 +127,7 @@ QuantizedWeight unpack_linear(const TensorStore& store, const std::string& prefi
   if (awq) {
     q.codes = unpack_awq_columns(expect(found, "qweight", {k, n / 8})).t().to(at::kByte).contiguous();
     q.zeros = unpack_awq_columns(expect(found, "qzeros", {groups, n / 8}));
-    q.g_idx = at::arange(k, at::TensorOptions().dtype(at::kInt)).floor_divide(k / groups);
+    q.g_idx = at::arange(k, at::TensorOptions().dtype(at::kInt).device(device)).floor_divide(k / groups);
   } else {
     q.codes = unpack_rows(expect(found, "qweight", {k * bits / 32, n}), bits).t().to(at::kByte).contiguous();
     // Stored as zero − 1; loaders add the 1 back without wrapping (so a stored 2^bits − 1 reads as 2^bits).

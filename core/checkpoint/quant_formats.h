@@ -30,6 +30,7 @@ struct QuantizedWeight {
 
   // (N, K) float16: scale · (code − zero), the product rounded once (what GPTQ / AWQ loaders compute).
   at::Tensor dequantize() const;
+  QuantizedWeight to(c10::Device device) const;
 };
 
 // Bit-stream packing of `values` (…, R, C) int, each < 2^bits, along dim 0 of (R, C): every 32 values of a
@@ -41,9 +42,10 @@ at::Tensor unpack_rows(const at::Tensor& words, int bits);  // (R·bits/32, C) �
 // PREFIX.* tensors of `weight` in the scheme's format (AWQ for awq, GPTQ otherwise).
 std::map<std::string, at::Tensor> pack_linear(const QuantizedWeight& weight, const QuantScheme& scheme,
                                               const std::string& prefix);
-// Reads PREFIX.* back; (out_features, in_features) as config.json implies. Throws BadInput when a tensor is
-// missing or has the wrong shape.
+// Reads PREFIX.* back onto `device` (unpacked there: the int64 temporaries are eight times the codes);
+// (out_features, in_features) as config.json implies. Throws BadInput when a tensor is missing or has the
+// wrong shape.
 QuantizedWeight unpack_linear(const TensorStore& store, const std::string& prefix, const QuantScheme& scheme,
-                              int64_t out_features, int64_t in_features);
+                              int64_t out_features, int64_t in_features, c10::Device device = c10::kCPU);
 
 }  // namespace llmdrop

@@ -73,7 +73,7 @@ at::Tensor dequantize_stored_on_gpu(const Int4Weight& w, c10::ScalarType dtype) 
 
 }  // namespace
 
-std::optional<Int4Weight> Int4Weight::from(const QuantizedWeight& q) {
+std::optional<Int4Weight> Int4Weight::from(const QuantizedWeight& q, c10::Device device) {
   const int64_t n = q.codes.size(0), k = q.codes.size(1), groups = q.scales.size(0);
   if (q.bits != 4 || n % kTileRows != 0 || k % groups != 0) return std::nullopt;
   const int64_t group_size = k / groups;
@@ -90,18 +90,20 @@ std::optional<Int4Weight> Int4Weight::from(const QuantizedWeight& q) {
   Int4Weight w;
   w.in_features = k;
   w.group_size = group_size;
-  const at::Tensor rows = tile_rows(n, at::kCPU);
-  at::Tensor codes = q.codes.cpu().to(at::kLong).index_select(0, rows);  // (N, K), tile order
+  // Built where it will be used: the int64 temporaries are eight times the codes.
+  const at::Tensor rows = tile_rows(n, device);
+  at::Tensor codes = q.codes.to(device).to(at::kLong).index_select(0, rows);  // (N, K), tile order
   if (!in_order) {
-    codes = codes.index_select(1, order);
-    w.input_order = order.to(at::kInt);
+    codes = codes.index_select(1, order.to(device));
+    w.input_order = order.to(device, at::kInt);
   }
   codes = at::constant_pad_nd(codes, {0, padded(k) - k});  // (N, padded K), zero codes
   codes = codes.view(code_dims(n, padded(k))).permute({0, 3, 2, 6, 4, 5, 1, 7});
   const at::Tensor words =
-      codes.bitwise_left_shift(code_shifts()).sum({-3, -2, -1});  // disjoint bits: sum = or
+      codes.bitwise_left_shift(code_shifts().to(device)).sum({-3, -2, -1});  // disjoint bits: sum = or
   w.words = to_int32(words.reshape({n / kTileRows, 2 * padded(k)}));
-  const at::Tensor scale = half_bits(q.scales.t()), zero = half_bits((q.zeros.t() + 1024).to(at::kFloat));
+  const at::Tensor scale = half_bits(q.scales.to(device).t()),
+                   zero = half_bits((q.zeros.to(device).t() + 1024).to(at::kFloat));
   const at::Tensor scale_zero =
       scale.bitwise_or(zero.bitwise_left_shift(16)).index_select(0, rows);  // (N, G)
   w.scale_zero = to_int32(scale_zero.view({n / kTileRows, kTileRows, groups}).transpose(1, 2)).contiguous();

@@ -26,9 +26,9 @@ struct Int4Weight {
   int64_t in_features = 0, group_size = 0;
 
   static constexpr int64_t kSlice = 64, kTileRows = 16;
-  // The layout of q, or nothing when it cannot hold it: not 4 bits, rows not in tiles of 16, or groups that
-  // are not, once sorted, runs of 16, 32, 64… columns or one per row.
-  static std::optional<Int4Weight> from(const QuantizedWeight& q);
+  // The layout of q on `device`, or nothing when it cannot hold it: not 4 bits, rows not in tiles of 16, or
+  // groups that are not, once sorted, runs of 16, 32, 64… columns or one per row.
+  static std::optional<Int4Weight> from(const QuantizedWeight& q, c10::Device device = c10::kCPU);
   QuantizedWeight unpack() const;  // the codes, scales, zeros and g_idx again, on this layout's device
   Int4Weight to(c10::Device device) const;
   int64_t out_features() const { return words.size(0) * kTileRows; }

@@ -218,7 +218,7 @@ at::Tensor Model::fetch(const std::string& name, std::vector<int64_t> shape, c10
   if (config_.quantization && shape.size() == 2 && !prefix.empty() && !checkpoint_.tensors->contains(name) &&
       checkpoint_.tensors->contains(prefix + ".qweight"))
     return unpack_linear(*checkpoint_.tensors, prefix, config_.quantization->packed_as(prefix), shape[0],
-                         shape[1])
+                         shape[1], device)
         .dequantize();
   const TensorInfo& info = checkpoint_.tensors->info(name);
   if (info.shape != shape)
@@ -240,7 +240,7 @@ LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t
     for (const auto& [name, rows] : parts) {
       const std::string prefix = packed_prefix(name);
       q.push_back(unpack_linear(*checkpoint_.tensors, prefix, config_.quantization->packed_as(prefix), rows,
-                                in_features));
+                                in_features, device));
     }
     // Parts fuse when stored alike (a checkpoint's per-module rules may give q, k and v different
     // precisions).
@@ -253,7 +253,7 @@ LinearWeight Model::load_linear(const std::vector<std::pair<std::string, int64_t
       fused.scales = at::cat(scales, 1);
       fused.zeros = at::cat(zeros, 1);
       if (device.is_cpu()) return {.packed = fused, .dtype = dtype_};
-      if (auto int4 = Int4Weight::from(fused)) return {.int4 = int4->to(device), .dtype = dtype_};
+      if (auto int4 = Int4Weight::from(fused, device)) return {.int4 = *int4, .dtype = dtype_};
     }
   }
   std::vector<at::Tensor> dense;

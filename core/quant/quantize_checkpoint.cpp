@@ -101,7 +101,7 @@ QuantizedWeight rows(const QuantizedWeight& q, int64_t begin, int64_t end) {
 // The model's weight becomes what the checkpoint will hold: later layers see these outputs (GPTQ's
 // sequential order) and the exported tensors dequantize to exactly this.
 void install(at::Tensor& weight, const QuantizedWeight& q) {
-  weight = q.dequantize().to(weight.device(), weight.scalar_type());
+  weight = q.to(weight.device()).dequantize().to(weight.scalar_type());  // on the GPU: (N, K) temporaries
 }
 
 // AWQ's scale search for the linear `weight` (N, K) fed by x (tokens, K): s = x̄^α over a grid of 20 α in
@@ -337,7 +337,8 @@ void add_layer(TensorOverrides& out, const Model& model, const DecoderLayer& lay
   auto add = [&](const std::string& weight_name, const QuantizedWeight& q, const QuantScheme& scheme) {
     out.removed.insert(weight_name);
     const std::string prefix = packed_prefix(weight_name);
-    for (auto& [name, t] : pack_linear(q, scheme, prefix)) out.added[name] = t;
+    // Packed on the model's device (int64 temporaries the size of the weight), kept in host memory.
+    for (auto& [name, t] : pack_linear(q.to(model.device()), scheme, prefix)) out.added[name] = t.cpu();
   };
   auto add_parts = [&](const std::vector<TensorPart>& parts, const QuantizedWeight& q, const QuantScheme& s) {
     int64_t first = 0;
