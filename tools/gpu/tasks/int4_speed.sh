@@ -29,8 +29,8 @@ fi
 write_model7b
 cp resources/models/demo/tokenizer.model $model7b/
 for i in 1 2 3 4; do cat resources/text/demo_heldout.txt; done >/dev/shm/calibration.txt
-/usr/bin/time -f "rtn g128: %e s wall" "$llmdrop" quantize $model7b --method rtn --group-size 128 --device cuda \
-  --dtype bfloat16 --out $model7b-rtn 2>&1 | tail -3
+[ -d $model7b-rtn ] || /usr/bin/time -f "rtn g128: %e s wall" "$llmdrop" quantize $model7b --method rtn \
+  --group-size 128 --device cuda --dtype bfloat16 --out $model7b-rtn 2>&1 | tail -3
 [[ $steps == *" models "* ]] && /usr/bin/time -f "gptq act-order g128 (8 x 512 tokens): %e s wall" \
   "$llmdrop" quantize $model7b --method gptq --desc-act --group-size 128 --data /dev/shm/calibration.txt --samples 8 --seq-len 512 --device cuda \
   --dtype bfloat16 --out $model7b-gptq-act 2>&1 | tail -3
@@ -50,6 +50,7 @@ fi
   --data resources/text/demo_heldout.txt --device cuda --dtype float32 --out /dev/shm/demo-awq >/dev/null 2>&1
 ids=$(python3 -c "import random; random.seed(7); print(','.join(str(random.randrange(3, 4000)) for _ in range(16)))")
 for m in /dev/shm/demo-gptq /dev/shm/demo-awq $model7b-rtn; do
+  rm -rf $m-dense  # an earlier run's may be unfinished
   "$llmdrop" dequantize $m --out $m-dense >/dev/null 2>&1 || echo "dequantize $m failed"
   for dtype in float16 bfloat16; do
     a=$("$llmdrop" generate $m --ids "$ids" --max-new-tokens 64 --device cuda --dtype $dtype --json 2>/dev/null |
