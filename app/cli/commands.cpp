@@ -8,7 +8,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       info_command(),       tokenize_command(), logprobs_command(), generate_command(), perplexity_command(),
       score_command(),      drop_command(),     eval_command(),     bench_command(),    quantize_command(),
-      dequantize_command(), tasks_command(),    lens_command(),
+      dequantize_command(), tasks_command(),    lens_command(),     heal_command(),
   };
   return all;
 }

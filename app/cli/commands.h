@@ -38,5 +38,6 @@ Command quantize_command();
 Command dequantize_command();
 Command tasks_command();
 Command lens_command();
+Command heal_command();
 
 }  // namespace llmdrop::cli

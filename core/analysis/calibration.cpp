@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -49,7 +50,7 @@ std::vector<std::string> read_text_documents(const fs::path& path) {
 }
 
 at::Tensor calibration_blocks(const Tokenizer& tokenizer, const std::vector<std::string>& documents,
-                              int64_t n, int64_t seq_len) {
+                              int64_t n, int64_t seq_len, bool at_most) {
   if (n < 1 || seq_len < 2) throw_bad_input("calibration needs samples >= 1 and seq-len >= 2");
   if (!tokenizer.eos_id())
     throw_bad_input("the tokenizer has no EOS token to end calibration documents with");
@@ -62,10 +63,11 @@ at::Tensor calibration_blocks(const Tokenizer& tokenizer, const std::vector<std:
     if (stream.size() >= wanted) break;  // later documents cannot change the first n blocks
   }
   const int64_t available = static_cast<int64_t>(stream.size()) / seq_len;
+  if (at_most && available >= 1) n = std::min(n, available);
   if (available < n)
     throw_bad_input("the calibration data yields only " + std::to_string(available) + " blocks of " +
                     std::to_string(seq_len) + " tokens, but " + std::to_string(n) + " were requested");
-  stream.resize(wanted);
+  stream.resize(static_cast<size_t>(n * seq_len));
   return at::tensor(stream, at::kLong).view({n, seq_len});
 }
 

@@ -16,8 +16,9 @@ class Tokenizer;
 // (one document). Throws BadInput naming the file and line for anything else.
 std::vector<std::string> read_text_documents(const std::filesystem::path& path);
 
-// (n, seq_len) int64 token blocks. Throws BadInput when the documents yield fewer than n blocks.
+// (n, seq_len) int64 token blocks. Throws BadInput when the documents yield fewer than n blocks — unless
+// `at_most`: then as many as they yield (at least one).
 at::Tensor calibration_blocks(const Tokenizer& tokenizer, const std::vector<std::string>& documents,
-                              int64_t n, int64_t seq_len);
+                              int64_t n, int64_t seq_len, bool at_most = false);
 
 }  // namespace llmdrop

@@ -94,8 +94,8 @@ const char* safetensors_dtype(at::ScalarType t) {
   return t == at::kFloat ? "F32" : t == at::kBFloat16 ? "BF16" : t == at::kInt ? "I32" : "F16";
 }
 
-// tensors: name → CPU tensor (contiguous views of the source mapping). Reports and checks for cancellation
-// per tensor.
+}  // namespace
+
 void write_safetensors(const fs::path& path, const std::map<std::string, at::Tensor>& tensors,
                        JobContext& job) {
   nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
@@ -123,8 +123,6 @@ void write_safetensors(const fs::path& path, const std::map<std::string, at::Ten
   });
 }
 
-}  // namespace
-
 void check_export_output(const Checkpoint& source, const fs::path& out) {
   const fs::path target = output_path(out);
   refuse_output_inside(target, source.dir, "the source model folder");
@@ -147,6 +145,29 @@ void export_drop_config(const Checkpoint& source, const DropPlan& plan, const fs
     write_json(dir / "drop_record.json", record);
     write_json(dir / "config.json", config);
   });
+}
+
+std::map<int64_t, int64_t> kept_layers(const ModelConfig& cfg, const DropPlan& plan) {
+  const bool blocks_only = plan.attn == plan.mlp;
+  std::map<int64_t, int64_t> renumber;
+  for (int64_t i = 0, next = 0; i < cfg.num_layers; ++i)
+    if (!(blocks_only && plan.attn_dropped(i))) renumber[i] = blocks_only ? next++ : i;
+  return renumber;
+}
+
+std::optional<std::string> exported_tensor_name(const ModelConfig& cfg, const DropPlan& plan,
+                                                const std::string& name) {
+  const auto layer_name = parse_layer_name(name);
+  if (!layer_name) return name;
+  const auto& [digits, rest] = *layer_name;
+  const int64_t layer = digits.size() > 18 ? INT64_MAX : std::stoll(digits);
+  if (layer >= cfg.num_layers)
+    throw_bad_input("tensor " + name + " belongs to layer " + digits + ", but config.json has " +
+                    std::to_string(cfg.num_layers) + " layers");
+  if (plan.attn != plan.mlp) return name;  // modules dropped within blocks: the numbering stays
+  const std::map<int64_t, int64_t> kept = kept_layers(cfg, plan);
+  if (!kept.count(layer)) return std::nullopt;
+  return "model.layers." + std::to_string(kept.at(layer)) + "." + rest;
 }
 
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::path& out,
@@ -173,10 +194,7 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
         for (const char* part : {".qweight", ".qzeros", ".scales", ".g_idx"}) dropped.insert(prefix + part);
     }
   }
-  // Old layer index → new one, when whole blocks go (every tensor of a dropped block goes with it).
-  std::map<int64_t, int64_t> renumber;
-  for (int64_t i = 0, next = 0; i < cfg.num_layers; ++i)
-    if (!(blocks_only && plan.attn_dropped(i))) renumber[i] = next++;
+  const std::map<int64_t, int64_t> renumber = kept_layers(cfg, plan);
   std::map<std::string, at::Tensor> tensors;
   std::set<std::string> names;
   for (const auto& name : source.tensors->names())
@@ -184,21 +202,11 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
   for (const auto& [name, t] : overrides.added) names.insert(name);
   for (const auto& name : names) {
     if (dropped.count(name)) continue;
-    std::string new_name = name;
-    if (const auto layer_name = parse_layer_name(name)) {
-      const auto& [digits, rest] = *layer_name;
-      const int64_t layer = digits.size() > 18 ? INT64_MAX : std::stoll(digits);
-      if (layer >= cfg.num_layers)
-        throw_bad_input("tensor " + name + " belongs to layer " + digits + ", but config.json has " +
-                        std::to_string(cfg.num_layers) + " layers");
-      if (blocks_only) {
-        if (!renumber.count(layer)) continue;
-        new_name = "model.layers." + std::to_string(renumber.at(layer)) + "." + rest;
-      }
-    }
+    const std::optional<std::string> new_name = exported_tensor_name(cfg, plan, name);
+    if (!new_name) continue;
     at::Tensor t = overrides.added.count(name) ? overrides.added.at(name) : source.tensors->view(name);
     if (overrides.float_dtype && at::isFloatingType(t.scalar_type())) t = t.to(*overrides.float_dtype);
-    tensors[new_name] = t;
+    tensors[*new_name] = t;
   }
 
   nlohmann::json config = read_raw_config(source.dir);

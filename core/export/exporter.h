@@ -2,6 +2,9 @@
 // Writing what the analysis chose, for the Python ecosystem. Nothing in the source model directory is ever
 // written; every file is written to a temporary name and renamed into place.
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -27,5 +30,13 @@ void export_drop_config(const Checkpoint& source, const DropPlan& plan, const st
 // nothing behind.
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,
                    const nlohmann::json& record, JobContext& job = JobContext::silent());
+
+// The layers export_pruned keeps under `plan`, old index → new: renumbered when only whole blocks go, else
+// unchanged.
+std::map<int64_t, int64_t> kept_layers(const ModelConfig& config, const DropPlan& plan);
+// A tensor's name in export_pruned's output (its layer renumbered when whole blocks go); nothing when its
+// layer goes. BadInput for a layer past config.json's.
+std::optional<std::string> exported_tensor_name(const ModelConfig& config, const DropPlan& plan,
+                                                const std::string& name);
 
 }  // namespace llmdrop

@@ -24,4 +24,9 @@ struct TensorOverrides {
 void export_pruned(const Checkpoint& source, const DropPlan& plan, const std::filesystem::path& out,
                    const nlohmann::json& record, JobContext& job, const TensorOverrides& overrides);
 
+// PATH as one safetensors file (written to a temporary name, renamed into place): name → CPU tensor of
+// float32, bfloat16, float16 or int32. Reports and checks for cancellation per tensor.
+void write_safetensors(const std::filesystem::path& path, const std::map<std::string, at::Tensor>& tensors,
+                       JobContext& job = JobContext::silent());
+
 }  // namespace llmdrop

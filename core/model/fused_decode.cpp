@@ -15,7 +15,7 @@ bool Model::fused_decode_supported(const at::Tensor& token) const {
   const ModelConfig& c = config_;
   const int64_t widest_input = std::max({c.hidden_size, c.intermediate_size, c.num_heads * c.head_dim});
   // The kernels compute Llama's layer: no extra norms, soft-caps or GELU, RoPE over whole heads.
-  return !streamed_ && !tensor_parallel_ && !placed() && c.arch == Architecture{} &&
+  return !streamed_ && !trainable_ && !tensor_parallel_ && !placed() && c.arch == Architecture{} &&
          (c.rotary_dim == 0 || c.rotary_dim == c.head_dim) && cuda::element_type(embedding_) &&
          token.size(0) == 1 &&
          cuda::decode_attention_supports(static_cast<int>(c.head_dim), static_cast<int>(c.num_heads),

@@ -181,7 +181,8 @@ int64_t LinearWeight::bytes() const {
   return held_bytes(dense);
 }
 
-at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {
+namespace {
+at::Tensor base_linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {
 #ifdef LLMDROP_WITH_CUDA_KERNELS
   // An act-order weight multiplies the input's columns in its stored order: a gather of x instead of a
   // scatter of the whole weight.
@@ -190,6 +191,12 @@ at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& 
                       dequantize_stored_on_gpu(*w.int4, w.dtype), bias);
 #endif
   return at::linear(x, w.matrix(), bias);
+}
+}  // namespace
+
+at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {
+  const at::Tensor y = base_linear(x, w, bias);
+  return w.lora ? (y + w.lora->delta(x)).to(y.scalar_type()) : y;
 }
 
 }  // namespace llmdrop

@@ -4,9 +4,11 @@
 // (the 4-bit layout the decode kernels read).
 #include <ATen/core/Tensor.h>
 
+#include <memory>
 #include <optional>
 
 #include "checkpoint/quant_formats.h"
+#include "model/lora.h"
 
 namespace llmdrop {
 
@@ -42,6 +44,7 @@ struct LinearWeight {
   std::optional<QuantizedWeight> packed = {};  // on the CPU
   std::optional<Int4Weight> int4 = {};         // on a GPU
   c10::ScalarType dtype = c10::ScalarType::Float;
+  std::shared_ptr<LoraAdapter> lora = {};  // while healing: added to the product (see linear)
 
   // (N, K) in dtype: the dense weight, or the packed one dequantized now (float16 products, as loaders).
   at::Tensor matrix() const;
@@ -49,7 +52,8 @@ struct LinearWeight {
   int64_t bytes() const;  // as held: 16-bit elements, or codes, scales and zeros
 };
 
-// x (…, K) → (…, N)
+// x (…, K) → (…, N); with a LoRA adapter, (W·x + bias + delta(x)) in float32, rounded to x's dtype (as PEFT
+// adds it).
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias = {});
 
 }  // namespace llmdrop

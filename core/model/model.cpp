@@ -372,8 +372,12 @@ std::unique_ptr<Model> Model::load(const Checkpoint& checkpoint, const LoadOptio
   configure_cpu_compute();                         // GPU runs too: tokenizing, sampling and host-side work
   check_dtype(options.device, dtype_name(dtype));  // e.g. float16 on a CPU libtorch without half matmuls
   const DropPlan plan = options.drops ? *options.drops : cfg.drops;
-  c10::InferenceMode inference;
+  if (options.trainable && (placed || options.stream_layers || options.tensor_parallel || cfg.quantization))
+    throw_bad_input(
+        "training needs a 16- or 32-bit checkpoint on one device, neither streamed nor split over ranks");
+  c10::InferenceMode inference(!options.trainable);
   std::unique_ptr<Model> model(new Model(checkpoint, device, dtype, seed));
+  model->trainable_ = options.trainable;
   model->check_plan(plan);
   if (const auto& group = options.tensor_parallel) model->split_over(group);
   // Refused before anything is loaded when the weights cannot fit.
@@ -437,7 +441,7 @@ void Model::set_drops(const DropPlan& plan, JobContext& job) {
     drops_ = plan;
     return;
   }
-  c10::InferenceMode inference;
+  c10::InferenceMode inference(!trainable_);
   for (auto& layer : layers_) {
     job.throw_if_cancelled();
     const int64_t i = layer.index;
@@ -710,6 +714,16 @@ at::Tensor Model::embedding_lookup(const at::Tensor& ids) const {
   if (config_.arch.scale_embeddings)
     h = h * at::scalar_tensor(std::sqrt(double(config_.hidden_size)), h.options());
   return h;
+}
+
+at::Tensor Model::train_layer(int64_t i, const at::Tensor& h) const {
+  if (!trainable_) throw std::logic_error("train_layer: the model was not loaded trainable");
+  return decoder_layer(layers_.at(static_cast<size_t>(i)), h, sequence_inputs(0, h.size(1)), nullptr);
+}
+
+at::Tensor Model::train_head(const at::Tensor& h) const {
+  if (!trainable_) throw std::logic_error("train_head: the model was not loaded trainable");
+  return logits(rms_norm(h, final_norm_, config_.rms_norm_eps));
 }
 
 at::Tensor Model::layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer,

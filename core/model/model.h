@@ -68,6 +68,9 @@ struct LoadOptions {
   // Tensor parallel: this rank holds its share of every layer (its query and key/value heads, its columns of
   // gate|up and rows of down) on its device, and the ranks sum the o and down projections' partial outputs.
   std::shared_ptr<const Communicator> tensor_parallel;
+  // Weights as ordinary tensors rather than inference tensors, so that autograd can record a forward through
+  // them (healing: train_layer, train_head); ATen operations only. A 16- or 32-bit checkpoint on one device.
+  bool trainable = false;
 };
 
 class Model {
@@ -181,6 +184,12 @@ class Model {
   // module out (without_attention: as if the attention were dropped, its weights kept).
   at::Tensor layer_forward(int64_t i, const at::Tensor& h, HiddenStateObserver* observer = nullptr,
                            bool without_attention = false) const;
+  // Healing: layer i on h (B, T, hidden), fresh causal sequences, and the head (final norm, lm_head: logits
+  // (B, T, V)), outside inference mode, so that autograd records them when grad mode is on (a trainable
+  // model, LoRA adapters on its linears: LinearWeight::lora).
+  at::Tensor train_layer(int64_t i, const at::Tensor& h) const;
+  at::Tensor train_head(const at::Tensor& h) const;
+  bool trainable() const { return trainable_; }
   // (B, T) token ids → (B, T, hidden) embeddings; BadInput for an id outside the vocabulary.
   at::Tensor embed(const at::Tensor& input_ids) const;
   // Layer i's weights, for code that rewrites them in place (quantization).
@@ -280,6 +289,7 @@ class Model {
   DropPlan drops_;
   uint64_t seed_ = 0;  // random weights (no checkpoint tensors)
   bool streamed_ = false;
+  bool trainable_ = false;
   std::shared_ptr<const Communicator> tensor_parallel_;
   Shard shard_;
   uint64_t serial_;

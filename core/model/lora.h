@@ -1,0 +1,26 @@
+#pragma once
+// LoRA (Hu et al.) as PEFT applies it to a linear layer: y = W·x + scaling · B·(A·x), A (r, K) and B (N, r)
+// in float32 whatever the model's dtype, scaling = alpha / r. A fused weight (q | k | v, gate | up) carries
+// one adapter per part, as PEFT puts one on each projection.
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+namespace llmdrop {
+
+struct LoraPart {
+  at::Tensor a;  // (r, K) float32
+  at::Tensor b;  // (rows, r) float32
+};
+
+struct LoraAdapter {
+  std::vector<LoraPart> parts;  // in the fused weight's row order
+  double scaling = 1;
+
+  // x (…, K) → (…, Σ rows) float32: each part's scaling · B·A·x, in the order PEFT computes it.
+  at::Tensor delta(const at::Tensor& x) const;
+  // (Σ rows, K) float32: scaling · B·A of each part, stacked (what merging adds to the weight).
+  at::Tensor weight_delta() const;
+};
+
+}  // namespace llmdrop
