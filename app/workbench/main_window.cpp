@@ -14,6 +14,8 @@
 #include "eliding_status_bar.h"
 #include "eval_panel.h"
 #include "evaluation_tab.h"
+#include "heal_panel.h"
+#include "heal_tab.h"
 #include "impact_panel.h"
 #include "impact_tracker.h"
 #include "importance_heatmap.h"
@@ -45,6 +47,7 @@ MainWindow::MainWindow(QWidget* parent)
       speed_panel_(new widgets::SpeedPanel(this)),
       compare_(new widgets::CompareView(this)),
       lens_(new widgets::LensGrid(this)),
+      heal_panel_(new widgets::HealPanel(this)),
       tabs_(new QTabWidget(this)),
       plans_(this,
              [this](const DropPlan& plan) {
@@ -72,6 +75,8 @@ MainWindow::MainWindow(QWidget* parent)
           EvaluationTab::Events{[this] { emit evaluationFinished(); },
                                 [this](const QString& error) { emit evaluationFailed(error); }})),
       lens_tab_(std::make_unique<LensTab>(this, sessions_, lens_, &plans_, [this] { emit lensShown(); })),
+      heal_tab_(
+          std::make_unique<HealTab>(this, sessions_, heal_panel_, &plans_, [this] { emit healFinished(); })),
       close_guard_(std::make_unique<CloseGuard>(this)) {
   setWindowTitle(tr("LLM-Drop Workbench"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/llmdrop.svg")));
@@ -80,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
   WindowLayout::add_page(tabs_, speed_panel_, tr("Speed"));
   WindowLayout::add_page(tabs_, compare_, tr("Compare"));
   WindowLayout::add_page(tabs_, lens_, tr("Lens"));
+  WindowLayout::add_page(tabs_, heal_panel_, tr("Heal"));
   auto* jobs = new widgets::JobsPanel(sessions_->jobs(), this);
   WindowLayout::arrange(this, {summary_, impact_, drop_control_, heatmap_, jobs, tabs_});
   for (QWidget* shown_once_open : std::initializer_list<QWidget*>{impact_, drop_control_, heatmap_, tabs_})
@@ -107,6 +113,10 @@ MainWindow::MainWindow(QWidget* parent)
   connect(eval_panel_, &widgets::EvalPanel::evaluateRequested, this, &MainWindow::evaluate);
   connect(lens_, &widgets::LensGrid::lensRequested, this,
           guarded(tr("Cannot compute the logit lens"), [this] { lens_tab_->show_lens(); }));
+  connect(heal_panel_, &widgets::HealPanel::healRequested, this,
+          guarded(tr("Cannot heal"), [this] { heal_tab_->heal(); }));
+  connect(heal_panel_, &widgets::HealPanel::browseDataRequested, this, [this] { heal_tab_->browse_data(); });
+  connect(heal_panel_, &widgets::HealPanel::browseOutRequested, this, [this] { heal_tab_->browse_out(); });
   connect(sessions_, &SessionController::jobCancelled, this,
           [this] { statusBar()->showMessage(tr("Cancelled")); });
   WindowMenus::add(this, findChildren<QDockWidget*>());
@@ -232,6 +242,7 @@ ScoreJob MainWindow::default_score_request() const {
 void MainWindow::on_model_opened(const Checkpoint& checkpoint) {
   const std::optional<Project> project = std::exchange(pending_project_, std::nullopt);
   lens_tab_->model_changed();
+  heal_tab_->model_changed();
   const int64_t layers = checkpoint.config.num_layers;
   DropPlan plan = checkpoint.config.drops;
   std::optional<ImportanceScores> scores;

@@ -21,6 +21,7 @@ class CompareView;
 class DropControl;
 class EvalPanel;
 class ImpactPanel;
+class HealPanel;
 class LensGrid;
 class SpeedPanel;
 class ImportanceHeatmap;
@@ -32,6 +33,7 @@ namespace llmdrop::workbench {
 class CloseGuard;
 class CompareTab;
 class EvaluationTab;
+class HealTab;
 class LensTab;
 class ImpactTracker;
 class ImportanceMap;
@@ -50,6 +52,7 @@ class MainWindow : public QMainWindow {
   widgets::SpeedPanel* speed_panel() const { return speed_panel_; }
   widgets::CompareView* compare_view() const { return compare_; }
   widgets::LensGrid* lens_view() const { return lens_; }
+  widgets::HealPanel* heal_panel() const { return heal_panel_; }
   SessionController* sessions() const { return sessions_; }
   ImportanceMap* importance_map() const { return map_.get(); }
   void show_tab(QWidget* page);  // the evaluation, speed or compare page
@@ -109,6 +112,7 @@ class MainWindow : public QMainWindow {
   void speedMeasured();
   void comparisonMeasured();
   void lensShown();
+  void healFinished();  // a healing's loss curve and perplexities are shown
   void exportFinished(const QString& dir);
   void exportFailed(const QString& message);
 
@@ -132,6 +136,7 @@ class MainWindow : public QMainWindow {
   widgets::SpeedPanel* speed_panel_;
   widgets::CompareView* compare_;
   widgets::LensGrid* lens_;
+  widgets::HealPanel* heal_panel_;
   QTabWidget* tabs_;
   PlanHistory plans_;
   std::unique_ptr<ImportanceMap> map_;
@@ -140,6 +145,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<SpeedTab> speed_tab_;
   std::unique_ptr<EvaluationTab> evaluation_tab_;
   std::unique_ptr<LensTab> lens_tab_;
+  std::unique_ptr<HealTab> heal_tab_;
   std::unique_ptr<CloseGuard> close_guard_;
   std::optional<Project> pending_project_;  // restored once its model is open
 };

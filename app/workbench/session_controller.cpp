@@ -343,6 +343,48 @@ void SessionController::logit_lens(const DropPlan& plan, const std::string& prom
       guard, std::move(on));
 }
 
+void SessionController::heal(const HealRequest& request, const std::filesystem::path& out,
+                             const QString& title, QObject* guard, Handlers<HealOutcome> on,
+                             std::function<void(const HealStep&)> on_step) {
+  HealRequest r = request;
+  const SessionOptions options = session_options();
+  r.device = options.device;
+  r.dtype = options.dtype;
+  std::function<void(const HealStep&)> deliver;
+  if (on_step)
+    deliver = [self = QPointer<SessionController>(this), watched = QPointer<QObject>(guard),
+               on_step](const HealStep& step) {
+      QMetaObject::invokeMethod(
+          self.data(),
+          [self, watched, on_step, step] {
+            if (self && watched) on_step(step);
+          },
+          Qt::QueuedConnection);
+    };
+  submit<HealOutcome>(
+      Kind::Heal, title,
+      [checkpoint = checkpoint(), r, out, options, text = held_out_text(), deliver,
+       loads = models_loaded_](JobContext& job) {
+        nlohmann::json record = {{"tool", "llmdrop-workbench heal"},
+                                 {"source", std::filesystem::absolute(checkpoint.dir).string()},
+                                 {"data", std::filesystem::absolute(r.data).string()},
+                                 {"steps", r.steps},
+                                 {"rank", r.rank},
+                                 {"alpha", r.alpha},
+                                 {"lr", r.lr}};
+        record.update(drop_lists_json(r.drops));
+        HealOutcome outcome{llmdrop::heal(checkpoint, r, out, record, false, job, deliver), out, 0};
+        const Checkpoint healed = Checkpoint::open(out);
+        const auto session = load_session(healed, options, healed.config.drops, job, *loads);
+        HeldOutText held_out;
+        outcome.healed_perplexity = session->run(healed.config.drops, job, [&](Model& model) {
+          return held_out.perplexity(healed, model, text, false, job);
+        });
+        return outcome;
+      },
+      guard, std::move(on));
+}
+
 void SessionController::export_plan(const DropPlan& plan, const std::filesystem::path& dir, bool pruned,
                                     const nlohmann::json& record, const QString& title, QObject* guard,
                                     Handlers<std::filesystem::path> on) {

@@ -21,6 +21,7 @@
 #include "analysis/impact.h"
 #include "checkpoint/summary.h"
 #include "eval/perplexity.h"
+#include "heal/heal.h"
 #include "job_manager.h"
 #include "session/jobs.h"
 
@@ -28,6 +29,11 @@ namespace llmdrop::workbench {
 
 struct Perplexities {
   double full = 0, with_drops = 0;  // of the held-out text
+};
+struct HealOutcome {
+  HealResult result;
+  std::filesystem::path out;     // the merged checkpoint (and its adapter/)
+  double healed_perplexity = 0;  // of the held-out text, on the merged checkpoint
 };
 struct Comparison {
   double perplexity_a = 0, perplexity_b = 0;
@@ -44,7 +50,19 @@ class SessionController : public QObject {
   enum class Residency { Resident, LoadPerJob };
   // The jobs the window starts. One of each kind is tracked: a newer one supersedes (cancels) the older,
   // whose handlers then never run.
-  enum class Kind { Open, Score, Select, Perplexity, DecodeSpeed, Speed, Compare, Evaluate, Lens, Export };
+  enum class Kind {
+    Open,
+    Score,
+    Select,
+    Perplexity,
+    DecodeSpeed,
+    Speed,
+    Compare,
+    Evaluate,
+    Lens,
+    Export,
+    Heal
+  };
   // The held-out measurement: the last kHeldOutTokens tokens of the bundled text in windows of kWindow
   // tokens.
   static constexpr int64_t kHeldOutTokens = 2048, kWindow = 256;
@@ -105,6 +123,11 @@ class SessionController : public QObject {
   // The logit lens of `prompt` with the plan's drops: the top `k` after every attention and MLP.
   void logit_lens(const DropPlan& plan, const std::string& prompt, int64_t k, const QString& title,
                   QObject* guard, Handlers<LensView> on);
+  // Heals the current checkpoint under request.drops (core/heal, on the jobs' device and precision) into
+  // `out`, then measures the merged checkpoint's held-out perplexity as held_out_perplexity measures the
+  // plan's. `on_step` gets every training step, on the UI thread while `guard` lives.
+  void heal(const HealRequest& request, const std::filesystem::path& out, const QString& title,
+            QObject* guard, Handlers<HealOutcome> on, std::function<void(const HealStep&)> on_step = {});
   // Writes the plan (or a pruned checkpoint) of the current checkpoint to `dir`; needs no model.
   void export_plan(const DropPlan& plan, const std::filesystem::path& dir, bool pruned,
                    const nlohmann::json& record, const QString& title, QObject* guard,

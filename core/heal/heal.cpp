@@ -1,5 +1,7 @@
 #include "heal/heal.h"
 
+#include "heal/lora_training.h"
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <c10/core/GradMode.h>

@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/checkpoint.h"
@@ -57,20 +56,6 @@ struct HealResult {
   double seconds = 0;  // training, without loading and writing
   int64_t peak_memory_bytes = 0;
 };
-
-class Model;
-
-// One training step's mean cross-entropy of ids (B, T) predicting their next tokens, its gradients
-// accumulated into the LoRA adapters of a trainable model: the layers run once without recording, keeping
-// each one's input; the head and then each layer from the last are recomputed with autograd recording, the
-// gradient of a layer's output passed back into its input (gradient checkpointing per layer). Cancellable
-// between layers.
-double lora_loss_and_gradients(const Model& model, const at::Tensor& ids,
-                               JobContext& job = JobContext::silent());
-
-// The training blocks (n, seq_len) heal() takes from request.data: the "pt" blocks of seq_len − 1 tokens, BOS
-// first when the tokenizer has one; steps × batch_size of them, or as many as the text yields.
-at::Tensor training_blocks(const Checkpoint& checkpoint, const HealRequest& request);
 
 // Where a run keeps its resumable state: beside OUT, as OUT.heal-state.
 std::filesystem::path heal_state_dir(const std::filesystem::path& out);

@@ -31,6 +31,7 @@
 #include "compare_view.h"
 #include "drop_control.h"
 #include "eval_panel.h"
+#include "heal_panel.h"
 #include "impact_panel.h"
 #include "importance_heatmap.h"
 #include "importance_map.h"
@@ -314,6 +315,42 @@ class MainWindowTest : public QObject {
     QVERIFY(shown.wait(60000));
     QVERIFY(w.lens_view()->row_label(4).contains("dropped"));
     QCOMPARE(w.lens_view()->cell_text(4, 1), w.lens_view()->cell_text(3, 1));  // the stream passes unchanged
+  }
+
+  // Healing the plan draws one loss point per step as the steps come in, then shows the held-out perplexity
+  // of the full model, of the plan and of the healed model, and leaves the merged checkpoint and its PEFT
+  // adapter in the chosen folder.
+  void healingShowsItsLossCurveAndThePerplexities() {
+    MainWindow w;
+    QVERIFY(open_and_score(w, kModel));
+    widgets::HealPanel* panel = w.heal_panel();
+    QTest::mouseClick(panel->heal_button(), Qt::LeftButton);
+    QVERIFY2(panel->message().contains("Drop something first"), qPrintable(panel->message()));
+    click(w, ModuleKind::Attn, 2);
+    click(w, ModuleKind::Mlp, 4);
+    QTemporaryDir tmp;
+    const QString out = tmp.filePath("healed");
+    panel->set_settings(
+        {.data = QString::fromStdString((llmdrop::test::data_dir() / "calibration" / "calib.jsonl").string()),
+         .out = out,
+         .steps = 4,
+         .batch_size = 1,
+         .seq_len = 32,
+         .rank = 4,
+         .alpha = 8,
+         .lr = 1e-3});
+    QSignalSpy healed(&w, &MainWindow::healFinished);
+    QTest::mouseClick(panel->heal_button(), Qt::LeftButton);
+    QVERIFY(healed.wait(120000));
+    QCOMPARE(panel->curve_points(), 4);
+    const QRegularExpression three(
+        R"(full model (\d+\.\d+) · with the drops (\d+\.\d+) · healed (\d+\.\d+))");
+    const auto figures = three.match(panel->perplexity_text());
+    QVERIFY2(figures.hasMatch(), qPrintable(panel->perplexity_text()));
+    QVERIFY(figures.captured(1) != figures.captured(2));
+    QVERIFY(figures.captured(2) != figures.captured(3));
+    QVERIFY(QFile::exists(out + "/adapter/adapter_model.safetensors"));
+    QVERIFY(QFile::exists(out + "/model.safetensors"));
   }
 
   // The speed panel measures the full model and the current plan in one job: a row per configuration and

@@ -11,7 +11,7 @@
 #include "checkpoint/family.h"
 #include "checkpoint/safetensors.h"
 #include "export/exporter.h"
-#include "heal/heal.h"
+#include "heal/lora_training.h"
 #include "model/model.h"
 #include "support/test_support.h"
 
