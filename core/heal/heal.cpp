@@ -46,80 +46,6 @@ std::string without_suffix(const std::string& weight) {
   return weight.substr(0, weight.rfind('.'));
 }
 
-// torch.optim.AdamW (single-tensor, no amsgrad), step for step.
-class AdamW {
- public:
-  explicit AdamW(std::vector<at::Tensor> params) : params_(std::move(params)) {
-    for (const auto& p : params_)
-      exp_avg_.push_back(at::zeros_like(p)), exp_avg_sq_.push_back(at::zeros_like(p));
-  }
-  void step(double lr, double weight_decay) {
-    at::NoGradGuard no_grad;
-    ++steps_;
-    const double correction1 = 1 - std::pow(kBeta1, double(steps_));
-    const double correction2_sqrt = std::sqrt(1 - std::pow(kBeta2, double(steps_)));
-    for (size_t i = 0; i < params_.size(); ++i) {
-      at::Tensor& p = params_[i];
-      const at::Tensor grad = p.grad();
-      if (!grad.defined()) continue;
-      p.mul_(1 - lr * weight_decay);
-      exp_avg_[i].lerp_(grad, 1 - kBeta1);
-      exp_avg_sq_[i].mul_(kBeta2).addcmul_(grad, grad, 1 - kBeta2);
-      const at::Tensor denom = (exp_avg_sq_[i].sqrt() / correction2_sqrt).add_(kEps);
-      p.addcdiv_(exp_avg_[i], denom, -lr / correction1);
-    }
-  }
-  // State by name (param.K, exp_avg.K, exp_avg_sq.K), on the CPU.
-  std::map<std::string, at::Tensor> state() const {
-    std::map<std::string, at::Tensor> out;
-    for (size_t i = 0; i < params_.size(); ++i) {
-      out["param." + std::to_string(i)] = params_[i].detach().cpu();
-      out["exp_avg." + std::to_string(i)] = exp_avg_[i].cpu();
-      out["exp_avg_sq." + std::to_string(i)] = exp_avg_sq_[i].cpu();
-    }
-    return out;
-  }
-  void restore(const SafetensorsFile& file, int64_t steps) {
-    at::NoGradGuard no_grad;
-    auto read = [&](const std::string& name, at::Tensor& into) {
-      if (!file.tensors().count(name) || file.view(name).sizes() != into.sizes())
-        throw_bad_input(file.path().string() + ": " + name + " is missing or has another shape");
-      into.copy_(file.view(name));
-    };
-    for (size_t i = 0; i < params_.size(); ++i) {
-      read("param." + std::to_string(i), params_[i]);
-      read("exp_avg." + std::to_string(i), exp_avg_[i]);
-      read("exp_avg_sq." + std::to_string(i), exp_avg_sq_[i]);
-    }
-    steps_ = steps;
-  }
-
- private:
-  static constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
-  std::vector<at::Tensor> params_, exp_avg_, exp_avg_sq_;
-  int64_t steps_ = 0;
-};
-
-// transformers' get_cosine_schedule_with_warmup: the learning rate of step `step` (0-based).
-double scheduled_lr(const HealRequest& r, int64_t step) {
-  if (step < r.warmup_steps) return r.lr * double(step) / double(std::max<int64_t>(1, r.warmup_steps));
-  const double progress =
-      double(step - r.warmup_steps) / double(std::max<int64_t>(1, r.steps - r.warmup_steps));
-  return r.lr * std::max(0.0, 0.5 * (1.0 + std::cos(M_PI * progress)));
-}
-
-// torch.nn.utils.clip_grad_norm_: every gradient scaled by min(1, max / (‖all‖ + 1e-6)).
-void clip_gradients(const std::vector<at::Tensor>& params, double max_norm) {
-  std::vector<at::Tensor> norms;
-  for (const auto& p : params)
-    if (p.grad().defined()) norms.push_back(p.grad().norm());
-  if (norms.empty() || max_norm <= 0) return;
-  const at::Tensor total = at::stack(norms).norm();
-  const at::Tensor coef = at::clamp_max(max_norm / (total + 1e-6), 1.0);
-  for (const auto& p : params)
-    if (p.grad().defined()) p.grad().mul_(coef);
-}
-
 // The request's fields that decide the numbers: a resumed run must match them.
 nlohmann::json fingerprint(const Checkpoint& checkpoint, const HealRequest& r) {
   return {{"model", fs::absolute(checkpoint.dir).lexically_normal().string()},
@@ -281,6 +207,86 @@ fs::path state_file(const fs::path& dir) {
 
 }  // namespace
 
+LoraTrainer::LoraTrainer(std::vector<at::Tensor> params, const HealRequest& request)
+    : request_(request), params_(std::move(params)) {
+  for (const auto& p : params_)
+    exp_avg_.push_back(at::zeros_like(p)), exp_avg_sq_.push_back(at::zeros_like(p));
+}
+
+// transformers' get_cosine_schedule_with_warmup: the learning rate of step `step` (0-based).
+double LoraTrainer::learning_rate(int64_t step) const {
+  const HealRequest& r = request_;
+  if (step < r.warmup_steps) return r.lr * double(step) / double(std::max<int64_t>(1, r.warmup_steps));
+  const double progress =
+      double(step - r.warmup_steps) / double(std::max<int64_t>(1, r.steps - r.warmup_steps));
+  return r.lr * std::max(0.0, 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
+
+HealStep LoraTrainer::step(const Model& model, const at::Tensor& ids, int64_t step, JobContext& job) {
+  const auto start = std::chrono::steady_clock::now();
+  const double loss = lora_loss_and_gradients(model, ids, job);
+  if (!std::isfinite(loss))
+    throw_bad_input("the loss became " + std::to_string(loss) + " at step " + std::to_string(step + 1) +
+                    ": lower the learning rate");
+  at::NoGradGuard no_grad;
+  // torch.nn.utils.clip_grad_norm_: every gradient scaled by min(1, max / (‖all‖ + 1e-6)).
+  if (request_.max_grad_norm > 0) {
+    std::vector<at::Tensor> norms;
+    for (const auto& p : params_)
+      if (p.grad().defined()) norms.push_back(p.grad().norm());
+    const at::Tensor coef = at::clamp_max(request_.max_grad_norm / (at::stack(norms).norm() + 1e-6), 1.0);
+    for (const auto& p : params_)
+      if (p.grad().defined()) p.grad().mul_(coef);
+  }
+  // torch.optim.AdamW (single-tensor, no amsgrad), step for step.
+  const double lr = learning_rate(step);
+  ++steps_;
+  const double correction1 = 1 - std::pow(kBeta1, double(steps_));
+  const double correction2_sqrt = std::sqrt(1 - std::pow(kBeta2, double(steps_)));
+  for (size_t i = 0; i < params_.size(); ++i) {
+    at::Tensor& p = params_[i];
+    const at::Tensor grad = p.grad();
+    if (!grad.defined()) continue;
+    p.mul_(1 - lr * request_.weight_decay);
+    exp_avg_[i].lerp_(grad, 1 - kBeta1);
+    exp_avg_sq_[i].mul_(kBeta2).addcmul_(grad, grad, 1 - kBeta2);
+    const at::Tensor denom = (exp_avg_sq_[i].sqrt() / correction2_sqrt).add_(kEps);
+    p.addcdiv_(exp_avg_[i], denom, -lr / correction1);
+  }
+  drop_gradients();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return {step + 1, loss, lr, double(ids.numel()) / seconds};
+}
+
+void LoraTrainer::drop_gradients() {
+  for (auto& p : params_) p.mutable_grad().reset();
+}
+
+std::map<std::string, at::Tensor> LoraTrainer::state() const {
+  std::map<std::string, at::Tensor> out;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    out["param." + std::to_string(i)] = params_[i].detach().cpu();
+    out["exp_avg." + std::to_string(i)] = exp_avg_[i].cpu();
+    out["exp_avg_sq." + std::to_string(i)] = exp_avg_sq_[i].cpu();
+  }
+  return out;
+}
+
+void LoraTrainer::restore(const SafetensorsFile& file, int64_t steps) {
+  at::NoGradGuard no_grad;
+  auto read = [&](const std::string& name, at::Tensor& into) {
+    if (!file.tensors().count(name) || file.view(name).sizes() != into.sizes())
+      throw_bad_input(file.path().string() + ": " + name + " is missing or has another shape");
+    into.copy_(file.view(name));
+  };
+  for (size_t i = 0; i < params_.size(); ++i) {
+    read("param." + std::to_string(i), params_[i]);
+    read("exp_avg." + std::to_string(i), exp_avg_[i]);
+    read("exp_avg_sq." + std::to_string(i), exp_avg_sq_[i]);
+  }
+  steps_ = steps;
+}
+
 at::Tensor training_blocks(const Checkpoint& checkpoint, const HealRequest& request) {
   const Tokenizer tokenizer = Tokenizer::open(checkpoint.dir, checkpoint.config);
   const auto bos = tokenizer.bos_id();
@@ -314,7 +320,7 @@ HealResult heal(const Checkpoint& checkpoint, const HealRequest& request, const 
   std::vector<at::Tensor> params;
   for (const auto& a : adapted)
     for (const auto& p : a.adapter->parts) params.push_back(p.a), params.push_back(p.b);
-  AdamW optimizer(params);
+  LoraTrainer trainer(params, request);
 
   HealResult result;
   result.blocks = blocks.size(0);
@@ -332,11 +338,11 @@ HealResult heal(const Checkpoint& checkpoint, const HealRequest& request, const 
     result.resumed_at = saved.at("step").get<int64_t>();
     for (const auto& s : saved.at("steps"))
       result.steps.push_back({s.at("step"), s.at("loss"), s.at("lr"), s.at("tokens_per_second")});
-    optimizer.restore(*SafetensorsFile::open(state_file(state_dir)), result.resumed_at);
+    trainer.restore(*SafetensorsFile::open(state_file(state_dir)), result.resumed_at);
   }
   auto save_state = [&](int64_t step) {
     fs::create_directories(state_dir);
-    write_safetensors(state_file(state_dir), optimizer.state());
+    write_safetensors(state_file(state_dir), trainer.state());
     write_file_atomically(
         state_dir / "state.json",
         nlohmann::json{{"fingerprint", print}, {"step", step}, {"steps", steps_json(result.steps)}}.dump(2) +
@@ -349,19 +355,8 @@ HealResult heal(const Checkpoint& checkpoint, const HealRequest& request, const 
   for (int64_t step = result.resumed_at; step < request.steps; ++step) {
     try {
       job.throw_if_cancelled();
-      const auto step_start = std::chrono::steady_clock::now();
       const at::Tensor ids = blocks.index_select(0, order.step(step, request.batch_size)).to(device);
-      const double loss = lora_loss_and_gradients(*model, ids, job);
-      clip_gradients(params, request.max_grad_norm);
-      const double lr = scheduled_lr(request, step);
-      optimizer.step(lr, request.weight_decay);
-      for (auto& p : params) p.mutable_grad().reset();
-      if (!std::isfinite(loss))
-        throw_bad_input("the loss became " + std::to_string(loss) + " at step " + std::to_string(step + 1) +
-                        ": lower the learning rate");
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
-      const HealStep s{step + 1, loss, lr, double(ids.numel()) / seconds};
+      const HealStep s = trainer.step(*model, ids, step, job);
       result.steps.push_back(s);
       if (on_step) on_step(s);
       char message[96];
@@ -373,7 +368,7 @@ HealResult heal(const Checkpoint& checkpoint, const HealRequest& request, const 
     } catch (const Error& e) {
       // Cancelled mid-step: the state of the last finished step is what a resumed run continues from.
       if (e.kind() == Error::Kind::Cancelled && request.save_every > 0 && step > result.resumed_at) {
-        for (auto& p : params) p.mutable_grad().reset();
+        trainer.drop_gradients();
         save_state(step);
       }
       throw;
