@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""The reference for #26's step time: LoRA training of a checkpoint on transformers, as `llmdrop heal` trains it.
+
+PEFT's LoRA when peft is installed, else a hand-written one (fp32 adapters, PEFT's forward); every attention and
+MLP projection, rank R, alpha 2R, no dropout; gradient checkpointing per layer (transformers'
+gradient_checkpointing_enable), torch.optim.AdamW, gradients clipped to norm 1, bf16 weights. Prints the median
+step time over the steps after the first and the peak of torch.cuda.max_memory_allocated.
+"""
+import argparse
+import statistics
+import time
+
+import torch
+from transformers import AutoModelForCausalLM
+
+PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+class LoraLinear(torch.nn.Module):
+    def __init__(self, base, rank, alpha):
+        super().__init__()
+        self.base = base
+        self.lora_A = torch.nn.Parameter(torch.empty(rank, base.in_features, device=base.weight.device))
+        torch.nn.init.kaiming_uniform_(self.lora_A, a=5 ** 0.5)
+        self.lora_B = torch.nn.Parameter(torch.zeros(base.out_features, rank, device=base.weight.device))
+        self.scaling = alpha / rank
+
+    def forward(self, x):
+        result = self.base(x)
+        return (result + (x.float() @ self.lora_A.t() @ self.lora_B.t()) * self.scaling).to(result.dtype)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", required=True)
+    p.add_argument("--steps", type=int, default=6)
+    p.add_argument("--batch-size", type=int, default=2)
+    p.add_argument("--seq-len", type=int, default=2048)
+    p.add_argument("--rank", type=int, default=16)
+    args = p.parse_args()
+    model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=torch.bfloat16).cuda()
+    model.requires_grad_(False)
+    model.config.use_cache = False
+    try:
+        import peft
+        config = peft.LoraConfig(r=args.rank, lora_alpha=2 * args.rank, lora_dropout=0.0, target_modules=PROJECTIONS)
+        model = peft.get_peft_model(model, config)
+        kind = f"transformers + PEFT {peft.__version__}"
+    except ImportError:
+        for layer in model.model.layers:
+            for owner, names in ((layer.self_attn, PROJECTIONS[:4]), (layer.mlp, PROJECTIONS[4:])):
+                for name in names:
+                    setattr(owner, name, LoraLinear(getattr(owner, name), args.rank, 2 * args.rank))
+        kind = "transformers + hand-written LoRA (no peft installed)"
+    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    params = [q for q in model.parameters() if q.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.0)
+    ids = torch.randint(3, model.config.vocab_size, (args.steps, args.batch_size, args.seq_len))
+    torch.cuda.reset_peak_memory_stats()
+    times = []
+    for step in range(args.steps):
+        batch = ids[step].cuda()
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        loss = model(input_ids=batch, labels=batch).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        optimizer.zero_grad()
+        torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times[1:])
+    print(f"| {kind} | {median:.3f} | {args.batch_size * args.seq_len / median:.0f} | "
+          f"{torch.cuda.max_memory_allocated() / 2**30:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
