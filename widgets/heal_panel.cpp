@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace llmdrop::widgets {
 
@@ -129,12 +130,23 @@ void HealPanel::clear_curve() {
 void HealPanel::add_step(int step, double loss) {
   if (curve_->graphCount() == 0) {
     show_data(curve_);
-    QCPGraph* graph = curve_->addGraph();
-    graph->setPen(QPen(series_colour(0), 2));
-    graph->setName(tr("training loss"));
-    curve_->legend->setVisible(false);
+    QColor light = series_colour(0);
+    light.setAlpha(90);
+    QCPGraph* raw = curve_->addGraph();
+    raw->setPen(QPen(light, 1));
+    raw->setName(tr("loss of each step"));
+    QCPGraph* smoothed = curve_->addGraph();
+    smoothed->setPen(QPen(series_colour(0), 2.5));
+    smoothed->setName(tr("smoothed (moving average, weight 0.9)"));
+    put_legend_below(curve_);
+    smoothed_ = 0;
+    smoothed_steps_ = 0;
   }
+  // An exponential moving average, bias-corrected as TensorBoard's smoothing: a step's loss is noisy.
+  smoothed_ = 0.9 * smoothed_ + 0.1 * loss;
+  ++smoothed_steps_;
   curve_->graph(0)->addData(step, loss);
+  curve_->graph(1)->addData(step, smoothed_ / (1 - std::pow(0.9, smoothed_steps_)));
   curve_->rescaleAxes();
   curve_->replot();
 }

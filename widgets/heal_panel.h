@@ -31,7 +31,7 @@ class HealPanel : public QWidget {
   QString message() const;
 
   void clear_curve();
-  void add_step(int step, double loss);  // one point of the loss curve
+  void add_step(int step, double loss);  // one point of the loss curve and of its moving average
   // The held-out perplexities; a value not measured yet is left out.
   void show_perplexities(std::optional<double> full, std::optional<double> dropped,
                          std::optional<double> healed);
@@ -51,6 +51,8 @@ class HealPanel : public QWidget {
   QPushButton* heal_;
   QLabel *message_, *perplexities_;
   QCustomPlot* curve_;
+  double smoothed_ = 0;  // the loss's moving average so far, before its bias correction
+  int smoothed_steps_ = 0;
 };
 
 }  // namespace llmdrop::widgets

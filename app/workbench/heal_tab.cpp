@@ -3,7 +3,6 @@
 #include <QFileDialog>
 #include <QMainWindow>
 #include <QStatusBar>
-#include <memory>
 #include <optional>
 
 #include "heal_panel.h"
@@ -36,21 +35,10 @@ void HealTab::heal() {
   panel_->clear_curve();
   panel_->set_running(true);
   panel_->show_message(tr("Healing %1…").arg(label));
-  // The full model's and the plan's figures, beside the healed one when it comes.
-  auto measured = std::make_shared<Perplexities>();
-  sessions_->held_out_perplexity(plan, tr("Held-out perplexity (%1)").arg(label), panel_,
-                                 {[this, measured](const Perplexities& p) {
-                                    *measured = p;
-                                    panel_->show_perplexities(p.full, p.with_drops, std::nullopt);
-                                  },
-                                  {},
-                                  {}});
   sessions_->heal(request, s.out.toStdString(), tr("Healing %1").arg(label), panel_,
-                  {[this, measured, label](const HealOutcome& o) {
+                  {[this, label](const HealOutcome& o) {
                      panel_->set_running(false);
-                     auto known = [](double v) { return v > 0 ? std::optional<double>(v) : std::nullopt; };
-                     panel_->show_perplexities(known(measured->full), known(measured->with_drops),
-                                               o.healed_perplexity);
+                     panel_->show_perplexities(o.before.full, o.before.with_drops, o.healed_perplexity);
                      panel_->show_message(tr("Healed %1: loss %2 → %3; wrote %4")
                                               .arg(label)
                                               .arg(o.result.steps.front().loss, 0, 'f', 3)

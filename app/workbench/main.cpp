@@ -1,21 +1,25 @@
 // llmdrop-workbench [MODEL | --project FILE] [--device DEVICE] [--size WxH] [--tab PAGE]
 //                   [--screenshot FILE [--evaluate TASKS --data-dir DIR --limit N | --compare N |
-//                   --task-importance TASKS --data-dir DIR --limit N | --lens PROMPT]] [--language LANG]
+//                   --task-importance TASKS --data-dir DIR --limit N | --lens PROMPT | --heal TEXT]]
+//                   [--language LANG]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QTranslator>
 #include <cstdio>
 #include <exception>
+#include <memory>
 
 #include "checkpoint/default_model.h"
 #include "compare_view.h"
 #include "drop_control.h"
 #include "eval_panel.h"
+#include "heal_panel.h"
 #include "help_menu.h"
 #include "lens_grid.h"
 #include "main_window.h"
@@ -45,6 +49,7 @@ QWidget* page_named(const llmdrop::workbench::MainWindow& window, const QString&
   if (name == QLatin1String("speed")) return window.speed_panel();
   if (name == QLatin1String("compare")) return window.compare_view();
   if (name == QLatin1String("lens")) return window.lens_view();
+  if (name == QLatin1String("heal")) return window.heal_panel();
   return nullptr;
 }
 
@@ -94,7 +99,7 @@ int run(QApplication& app) {
                           QStringLiteral("window size in pixels (with --screenshot: 1366x768 unless given)"),
                           QStringLiteral("WxH"));
   QCommandLineOption tab(QStringLiteral("tab"),
-                         QStringLiteral("show this page: evaluation, speed, compare or lens"),
+                         QStringLiteral("show this page: evaluation, speed, compare, lens or heal"),
                          QStringLiteral("PAGE"));
   QCommandLineOption task_importance(
       QStringLiteral("task-importance"),
@@ -106,8 +111,14 @@ int run(QApplication& app) {
       QStringLiteral("lens"),
       QStringLiteral("with --screenshot: after the importance map, the logit lens of PROMPT"),
       QStringLiteral("PROMPT"));
-  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, task_importance, lens, device,
-                  project, size, tab});
+  QCommandLineOption heal(
+      QStringLiteral("heal"),
+      QStringLiteral(
+          "with --screenshot: after the importance map, drop the 4 least important blocks and heal "
+          "them on TEXT (100 steps of 4 x 256 tokens, into a temporary folder)"),
+      QStringLiteral("TEXT"));
+  cli.addOptions({screenshot, language, evaluate, data_dir, limit, compare, task_importance, lens, heal,
+                  device, project, size, tab});
   cli.process(app);
   install_translations(app, cli.value(language));
 
@@ -127,7 +138,7 @@ int run(QApplication& app) {
   }
   QWidget* page = cli.isSet(tab) ? page_named(window, cli.value(tab)) : nullptr;
   if (cli.isSet(tab) && !page) {
-    std::fprintf(stderr, "llmdrop-workbench: --tab '%s' is not evaluation, speed, compare or lens\n",
+    std::fprintf(stderr, "llmdrop-workbench: --tab '%s' is not evaluation, speed, compare, lens or heal\n",
                  qPrintable(cli.value(tab)));
     return 2;
   }
@@ -193,6 +204,27 @@ int run(QApplication& app) {
                          control->set_tasks(tasks, n);
                          control->set_metric(llmdrop::Metric::Task);
                        });
+    } else if (cli.isSet(heal)) {
+      auto healed_dir = std::make_shared<QTemporaryDir>();
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady,
+                       [&window, healed_dir, text = cli.value(heal)] {
+                         auto* control = window.drop_control();
+                         control->set_request(QStringLiteral("block"), 4, QStringLiteral("discrete"));
+                         control->replace_button()->click();
+                         auto* panel = window.heal_panel();
+                         panel->set_settings({.data = text,
+                                              .out = healed_dir->filePath(QStringLiteral("healed")),
+                                              .steps = 100,
+                                              .batch_size = 4,
+                                              .seq_len = 256});
+                         window.show_tab(panel);
+                         panel->heal_button()->click();
+                       });
+      QObject::connect(&window, &llmdrop::workbench::MainWindow::healFinished, [save, &window, healed_dir] {
+        std::printf("%s\n%s\n", qPrintable(window.heal_panel()->perplexity_text()),
+                    qPrintable(window.heal_panel()->message()));
+        save(0);
+      });
     } else if (cli.isSet(lens)) {
       QObject::connect(&window, &llmdrop::workbench::MainWindow::scoresReady,
                        [&window, prompt = cli.value(lens)] {

@@ -363,8 +363,8 @@ void SessionController::heal(const HealRequest& request, const std::filesystem::
     };
   submit<HealOutcome>(
       Kind::Heal, title,
-      [checkpoint = checkpoint(), r, out, options, text = held_out_text(), deliver,
-       loads = models_loaded_](JobContext& job) {
+      [ref = ref(*current_), checkpoint = checkpoint(), baseline = modules_without_weights(checkpoint()), r,
+       out, options, text = held_out_text(), deliver, loads = models_loaded_](JobContext& job) {
         nlohmann::json record = {{"tool", "llmdrop-workbench heal"},
                                  {"source", std::filesystem::absolute(checkpoint.dir).string()},
                                  {"data", std::filesystem::absolute(r.data).string()},
@@ -373,7 +373,14 @@ void SessionController::heal(const HealRequest& request, const std::filesystem::
                                  {"alpha", r.alpha},
                                  {"lr", r.lr}};
         record.update(drop_lists_json(r.drops));
-        HealOutcome outcome{llmdrop::heal(checkpoint, r, out, record, false, job, deliver), out, 0};
+        HealOutcome outcome;
+        outcome.out = out;
+        {
+          const auto resident = ref.get(r.drops, job);
+          outcome.before.full = ref.perplexity(*resident, baseline, text, job);
+          outcome.before.with_drops = ref.perplexity(*resident, r.drops, text, job);
+        }
+        outcome.result = llmdrop::heal(checkpoint, r, out, record, false, job, deliver);
         const Checkpoint healed = Checkpoint::open(out);
         const auto session = load_session(healed, options, healed.config.drops, job, *loads);
         HeldOutText held_out;

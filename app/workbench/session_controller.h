@@ -33,7 +33,8 @@ struct Perplexities {
 struct HealOutcome {
   HealResult result;
   std::filesystem::path out;     // the merged checkpoint (and its adapter/)
-  double healed_perplexity = 0;  // of the held-out text, on the merged checkpoint
+  Perplexities before;           // of the held-out text: the full model's and the plan's
+  double healed_perplexity = 0;  // and the merged checkpoint's
 };
 struct Comparison {
   double perplexity_a = 0, perplexity_b = 0;
@@ -124,8 +125,8 @@ class SessionController : public QObject {
   void logit_lens(const DropPlan& plan, const std::string& prompt, int64_t k, const QString& title,
                   QObject* guard, Handlers<LensView> on);
   // Heals the current checkpoint under request.drops (core/heal, on the jobs' device and precision) into
-  // `out`, then measures the merged checkpoint's held-out perplexity as held_out_perplexity measures the
-  // plan's. `on_step` gets every training step, on the UI thread while `guard` lives.
+  // `out`; measures the held-out perplexity of the full model and of the plan first, and the merged
+  // checkpoint's after, as held_out_perplexity measures them.
   void heal(const HealRequest& request, const std::filesystem::path& out, const QString& title,
             QObject* guard, Handlers<HealOutcome> on, std::function<void(const HealStep&)> on_step = {});
   // Writes the plan (or a pruned checkpoint) of the current checkpoint to `dir`; needs no model.
