@@ -582,6 +582,19 @@ class CliTest : public QObject {
         << "/nonexistent.txt: no such file";
     QTest::newRow("quantize without --out")
         << QStringList{"quantize", model("llama"), "--method", "rtn"} << "--out DIR is required";
+    QTest::newRow("heal without training text")
+        << QStringList{"heal", model("llama"), "--out", "/tmp/never-written"}
+        << "--data FILE (training text)";
+    QTest::newRow("heal with a learning rate of 0")
+        << QStringList{"heal",
+                       model("llama"),
+                       "--data",
+                       QString::fromStdString((data_dir() / "calibration" / "calib.jsonl").string()),
+                       "--lr",
+                       "0",
+                       "--out",
+                       "/tmp/never-written"}
+        << "learning rate and alpha must be finite numbers > 0";
     QTest::newRow("gptq without calibration")
         << QStringList{"quantize", model("llama"), "--out", "/tmp/never-written"} << "--data FILE";
     QTest::newRow("awq with 3 bits") << QStringList{"quantize", model("llama"),
