@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "checkpoint/default_model.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "export/exporter.h"
 #include "model/device.h"
@@ -162,6 +163,12 @@ std::string output_file(const ArgParser& p, const std::string& option, const Che
   if (std::filesystem::is_directory(out, ec))
     throw_bad_input("--" + option + " " + out + " is a directory; give a file name");
   return out;
+}
+
+nlohmann::json export_record(const std::string& command, const Checkpoint& source) {
+  return {{"tool", "llmdrop " + command},
+          {"source", fs_absolute(source.dir)},
+          {"source_fingerprint", weights_fingerprint(source)}};
 }
 
 std::string export_dir(const ArgParser& p, const Checkpoint& source) {

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/drop_plan.h"
 #include "checkpoint/tokenizer.h"
@@ -84,5 +86,8 @@ int64_t batch_size(const ArgParser& p, c10::Device device);
 std::string output_file(const ArgParser& p, const std::string& option, const Checkpoint* checkpoint);
 // --out DIR, required, for an export of `source`: checked before the work, not after it.
 std::string export_dir(const ArgParser& p, const Checkpoint& source);
+// What an export's drop_record.json says first: the command ("llmdrop COMMAND"), the source folder and its
+// weights' fingerprint.
+nlohmann::json export_record(const std::string& command, const Checkpoint& source);
 
 }  // namespace llmdrop::cli

@@ -14,11 +14,7 @@ void run_dequantize(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const std::string out_dir = export_dir(p, ckpt);
   run_job("dequantize", [&](JobContext& job) {
-    export_dequantized(ckpt, out_dir,
-                       {{"tool", "llmdrop dequantize"},
-                        {"source", fs_absolute(ckpt.dir)},
-                        {"source_fingerprint", weights_fingerprint(ckpt)}},
-                       job);
+    export_dequantized(ckpt, out_dir, export_record("dequantize", ckpt), job);
   });
   if (p.flag("json")) return print_json({{"out", fs_absolute(out_dir)}});
   std::cout << "wrote " << fs_absolute(out_dir) << "\n";

@@ -59,15 +59,13 @@ void run_heal(const ArgParser& p) {
   request.dtype = run.session_options().dtype;
   request.drops = run.drops;
 
-  nlohmann::json record = {{"tool", "llmdrop heal"},
-                           {"source", fs_absolute(ckpt.dir)},
-                           {"source_fingerprint", weights_fingerprint(ckpt)},
-                           {"data", fs_absolute(request.data)},
-                           {"data_sha256", sha256_file(request.data)},
-                           {"steps", request.steps},
-                           {"rank", request.rank},
-                           {"alpha", request.alpha},
-                           {"lr", request.lr}};
+  nlohmann::json record = export_record("heal", ckpt);
+  record.update({{"data", fs_absolute(request.data)},
+                 {"data_sha256", sha256_file(request.data)},
+                 {"steps", request.steps},
+                 {"rank", request.rank},
+                 {"alpha", request.alpha},
+                 {"lr", request.lr}});
   record.update(drop_lists_json(request.drops));
 
   // Held-out perplexity before the drop and after it (the healed model's comes after the training).

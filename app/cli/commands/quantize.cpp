@@ -64,10 +64,8 @@ void run_quantize(const ArgParser& p) {
   request.device = run.session_options().device;
   request.dtype = run.session_options().dtype;
   request.drops = run.drops;
-  nlohmann::json record = {{"tool", "llmdrop quantize"},
-                           {"source", fs_absolute(ckpt.dir)},
-                           {"source_fingerprint", weights_fingerprint(ckpt)},
-                           {"quantization_config", quantization_config_json(request.scheme)}};
+  nlohmann::json record = export_record("quantize", ckpt);
+  record["quantization_config"] = quantization_config_json(request.scheme);
   record.update(drop_lists_json(request.drops));
   if (p.has("data")) {
     record["data"] = fs_absolute(request.data);
