@@ -65,7 +65,7 @@ gui_env() { qt_env && unpack .qt6/gui; }
 # preset: no GUI, Qt Core/Test from .qt6).
 build_cuda() {
   torch_env && qt_env && export LLMDROP_QT_PREFIX=$qt_lib/cmake &&
-    cmake --preset cuda "$@" && cmake --build --preset cuda -j "$(nproc)"
+    cmake --preset cuda -DLLMDROP_TESTS=ON "$@" && cmake --build --preset cuda -j "$(nproc)"
 }
 
 # build_targets TARGET…: only the named targets (llmdrop, bench_eval …) into build-cuda/, without the test

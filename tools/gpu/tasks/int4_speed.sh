@@ -14,7 +14,7 @@
 set +e
 steps=" ${STEPS:-tests kernels models tokens} "
 torch_env && qt_env && export LLMDROP_QT_PREFIX=$qt_lib/cmake
-logged build-cuda.log bash -c "cmake --preset cuda && cmake --build --preset cuda -j $(nproc) \
+logged build-cuda.log bash -c "cmake --preset cuda -DLLMDROP_TESTS=ON && cmake --build --preset cuda -j $(nproc) \
   --target tst_quant tst_engine bench_decode_kernels llmdrop"
 if [[ $steps == *" tests "* ]]; then
   export LLMDROP_TEST_DATA=$PWD/tests/data LLMDROP_TEST_DEVICE=cuda
