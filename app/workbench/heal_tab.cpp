@@ -35,27 +35,31 @@ void HealTab::heal() {
   panel_->clear_curve();
   panel_->set_running(true);
   panel_->show_message(tr("Healing %1…").arg(label));
-  sessions_->heal(request, s.out.toStdString(), tr("Healing %1").arg(label), panel_,
-                  {[this, label](const HealOutcome& o) {
-                     panel_->set_running(false);
-                     panel_->show_perplexities(o.before.full, o.before.with_drops, o.healed_perplexity);
-                     panel_->show_message(tr("Healed %1: loss %2 → %3; wrote %4")
-                                              .arg(label)
-                                              .arg(o.result.steps.front().loss, 0, 'f', 3)
-                                              .arg(o.result.steps.back().loss, 0, 'f', 3)
-                                              .arg(QString::fromStdString(o.out.string())));
-                     window_->statusBar()->showMessage(tr("Healed %1").arg(label));
-                     if (healed_) healed_();
-                   },
-                   [this](const QString& error) {
-                     panel_->set_running(false);
-                     panel_->show_message(tr("Cannot heal: %1").arg(error));
-                   },
-                   [this] {
-                     panel_->set_running(false);
-                     panel_->show_message(tr("Healing cancelled."));
-                   }},
-                  [this](const HealStep& step) { panel_->add_step(static_cast<int>(step.step), step.loss); });
+  sessions_->heal(
+      request, s.out.toStdString(), tr("Healing %1").arg(label), panel_,
+      {[this, label](const HealOutcome& o) {
+         panel_->set_running(false);
+         panel_->show_perplexities(o.before.full, o.before.with_drops, o.healed_perplexity);
+         const QString resumed =
+             o.result.resumed_at > 0 ? tr(" (resumed after step %1)").arg(o.result.resumed_at) : QString();
+         panel_->show_message(tr("Healed %1%5: loss %2 → %3; wrote %4")
+                                  .arg(label)
+                                  .arg(o.result.steps.front().loss, 0, 'f', 3)
+                                  .arg(o.result.steps.back().loss, 0, 'f', 3)
+                                  .arg(QString::fromStdString(o.out.string()))
+                                  .arg(resumed));
+         window_->statusBar()->showMessage(tr("Healed %1").arg(label));
+         if (healed_) healed_();
+       },
+       [this](const QString& error) {
+         panel_->set_running(false);
+         panel_->show_message(tr("Cannot heal: %1").arg(error));
+       },
+       [this] {
+         panel_->set_running(false);
+         panel_->show_message(tr("Healing cancelled: Heal with the same settings and folder continues it."));
+       }},
+      [this](const HealStep& step) { panel_->add_step(static_cast<int>(step.step), step.loss); });
 }
 
 void HealTab::browse_data() {

@@ -380,7 +380,7 @@ void SessionController::heal(const HealRequest& request, const std::filesystem::
           outcome.before.full = ref.perplexity(*resident, baseline, text, job);
           outcome.before.with_drops = ref.perplexity(*resident, r.drops, text, job);
         }
-        outcome.result = llmdrop::heal(checkpoint, r, out, record, false, job, deliver);
+        outcome.result = llmdrop::heal(checkpoint, r, out, record, /*resume=*/true, job, deliver);
         const Checkpoint healed = Checkpoint::open(out);
         const auto session = load_session(healed, options, healed.config.drops, job, *loads);
         HeldOutText held_out;

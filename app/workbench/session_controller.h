@@ -125,8 +125,9 @@ class SessionController : public QObject {
   void logit_lens(const DropPlan& plan, const std::string& prompt, int64_t k, const QString& title,
                   QObject* guard, Handlers<LensView> on);
   // Heals the current checkpoint under request.drops (core/heal, on the jobs' device and precision) into
-  // `out`; measures the held-out perplexity of the full model and of the plan first, and the merged
-  // checkpoint's after, as held_out_perplexity measures them.
+  // `out`, continuing a cancelled run's state when its settings match (heal_state_dir); measures the held-out
+  // perplexity of the full model and of the plan first, and the merged checkpoint's after, as
+  // held_out_perplexity measures them.
   void heal(const HealRequest& request, const std::filesystem::path& out, const QString& title,
             QObject* guard, Handlers<HealOutcome> on, std::function<void(const HealStep&)> on_step = {});
   // Writes the plan (or a pruned checkpoint) of the current checkpoint to `dir`; needs no model.
