@@ -76,9 +76,11 @@ HealPanel::HealPanel(QWidget* parent)
          "with the model's own weights frozen, to win back some of what the drop cost. The curve is the "
          "training loss per step; below it, the held-out perplexity before the drop, with it and after "
          "healing."));
+  curve_->setObjectName(QStringLiteral("loss_curve"));
   curve_->xAxis->setLabel(tr("step"));
   curve_->yAxis->setLabel(tr("training loss (nats per token)"));
   curve_->setMinimumHeight(150);
+  put_legend_below(curve_);
   auto* right = new QVBoxLayout;
   right->addWidget(curve_, 1);
   right->addWidget(perplexities_);
@@ -138,7 +140,6 @@ void HealPanel::add_step(int step, double loss) {
     QCPGraph* smoothed = curve_->addGraph();
     smoothed->setPen(QPen(series_colour(0), 2.5));
     smoothed->setName(tr("smoothed (moving average, weight 0.9)"));
-    put_legend_below(curve_);
     smoothed_ = 0;
     smoothed_steps_ = 0;
   }
@@ -146,9 +147,13 @@ void HealPanel::add_step(int step, double loss) {
   smoothed_ = 0.9 * smoothed_ + 0.1 * loss;
   ++smoothed_steps_;
   curve_->graph(0)->addData(step, loss);
-  curve_->graph(1)->addData(step, smoothed_ / (1 - std::pow(0.9, smoothed_steps_)));
+  curve_->graph(1)->addData(step, smoothed_loss());
   curve_->rescaleAxes();
   curve_->replot();
+}
+
+double HealPanel::smoothed_loss() const {
+  return smoothed_steps_ == 0 ? 0 : smoothed_ / (1 - std::pow(0.9, smoothed_steps_));
 }
 
 int HealPanel::curve_points() const {

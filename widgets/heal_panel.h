@@ -36,7 +36,8 @@ class HealPanel : public QWidget {
   void show_perplexities(std::optional<double> full, std::optional<double> dropped,
                          std::optional<double> healed);
   QString perplexity_text() const;
-  int curve_points() const;
+  int curve_points() const;      // steps drawn
+  double smoothed_loss() const;  // the moving average's last value (0 before any step)
   QPushButton* heal_button() const { return heal_; }
 
  signals:
