@@ -103,19 +103,21 @@ at::Tensor quantize_to_codes(const at::Tensor& w, const QuantGrid& grid, int bit
 
 QuantizedWeight quantize_rtn(const at::Tensor& weight, const QuantScheme& scheme) {
   const at::Tensor w = weight.to(at::kFloat);
-  const int64_t k = w.size(1), size = scheme.group_size > 0 ? scheme.group_size : k;
+  const int64_t n = w.size(0), k = w.size(1), size = scheme.group_size > 0 ? scheme.group_size : k;
   if (k % size != 0)
     throw_bad_input("input features " + std::to_string(k) + " are not a multiple of the group size");
+  // Every group of every row at once: a grid is per row of its group's columns, so (N·G, size) rows give
+  // each group's grid.
+  const int64_t groups = k / size;
+  const at::Tensor rows = w.reshape({n * groups, size});
+  const QuantGrid grid = scheme.method == QuantMethod::awq
+                             ? awq_grid(rows, scheme.bits)
+                             : gptq_grid(rows, scheme.bits, scheme.sym, scheme.mse);
+  const at::Tensor codes = quantize_to_codes(rows, grid, scheme.bits).reshape({n, k});
+  const at::Tensor scales = grid.scale.reshape({n, groups}).t(), zeros = grid.zero.reshape({n, groups}).t();
   std::vector<QuantGrid> grids;
-  std::vector<at::Tensor> codes;
-  for (int64_t c = 0; c < k; c += size) {
-    const at::Tensor group = w.slice(1, c, c + size);
-    grids.push_back(scheme.method == QuantMethod::awq
-                        ? awq_grid(group, scheme.bits)
-                        : gptq_grid(group, scheme.bits, scheme.sym, scheme.mse));
-    codes.push_back(quantize_to_codes(group, grids.back(), scheme.bits));
-  }
-  return assemble(at::cat(codes, 1), grids, group_index(k, scheme.group_size, {}), scheme.bits);
+  for (int64_t g = 0; g < groups; ++g) grids.push_back({scales[g], zeros[g]});
+  return assemble(codes, grids, group_index(k, scheme.group_size, {}), scheme.bits);
 }
 
 QuantizedWeight quantize_gptq(const at::Tensor& weight, const at::Tensor& hessian,
