@@ -25,14 +25,20 @@ double finite_number(const ArgParser& p, const std::string& option) {
   return value;
 }
 
-// Held-out perplexity of `text` on `checkpoint` under `drops` (--eval-data).
-double held_out_perplexity(const Checkpoint& checkpoint, const DropPlan& drops, const std::string& device,
-                           const std::string& dtype, const std::vector<int64_t>& tokens, int64_t seq_len,
-                           int64_t windows, const std::string& what) {
+// Held-out perplexity of `tokens` on `checkpoint` under each of `plans` (--eval-data), on one loaded model.
+std::vector<double> held_out_perplexities(const Checkpoint& checkpoint, const std::vector<DropPlan>& plans,
+                                          const std::string& device, const std::string& dtype,
+                                          const std::vector<int64_t>& tokens, int64_t seq_len,
+                                          int64_t windows, const std::string& what) {
   return run_job("perplexity " + what, [&](JobContext& job) {
-    const auto model = Model::load_in_job(checkpoint, device, dtype, drops, job);
+    const auto model = Model::load_in_job(checkpoint, device, dtype, plans.front(), job);
     const Tokenizer tok = Tokenizer::open(checkpoint.dir, checkpoint.config);
-    return perplexity(*model, tokens, tok.bos_id(), seq_len, windows, job).ppl;
+    std::vector<double> ppl;
+    for (const DropPlan& plan : plans) {
+      model->set_drops(plan, job);
+      ppl.push_back(perplexity(*model, tokens, tok.bos_id(), seq_len, windows, job).ppl);
+    }
+    return ppl;
   });
 }
 
@@ -68,26 +74,28 @@ void run_heal(const ArgParser& p) {
                  {"lr", request.lr}});
   record.update(drop_lists_json(request.drops));
 
-  // Held-out perplexity before the drop and after it (the healed model's comes after the training).
+  // Held-out perplexity before the drop (all the checkpoint has weights for) and after it (the healed
+  // model's comes after the training).
   std::vector<int64_t> held_out;
   const int64_t eval_seq_len = p.integer("eval-seq-len", 2, kMaxLength);
   const int64_t eval_windows = p.integer("eval-windows", 0, kMaxCount);
   nlohmann::json perplexities = nlohmann::json::object();
   if (p.has("eval-data")) {
     held_out = Tokenizer::open(ckpt.dir, ckpt.config).encode(read_file(p.value("eval-data")));
-    perplexities["before_drop"] =
-        held_out_perplexity(ckpt, DropPlan{}, request.device, request.dtype, held_out, eval_seq_len,
-                            eval_windows, "before the drop");
-    perplexities["after_drop"] = held_out_perplexity(ckpt, request.drops, request.device, request.dtype,
-                                                     held_out, eval_seq_len, eval_windows, "after the drop");
+    const std::vector<double> before = held_out_perplexities(
+        ckpt, {modules_without_weights(ckpt), request.drops}, request.device, request.dtype, held_out,
+        eval_seq_len, eval_windows, "before and after the drop");
+    perplexities["before_drop"] = before[0];
+    perplexities["after_drop"] = before[1];
   }
   const HealResult r = run_job(
       "heal", [&](JobContext& job) { return heal(ckpt, request, out_dir, record, p.flag("resume"), job); });
   if (p.has("eval-data")) {
     const Checkpoint healed = Checkpoint::open(out_dir);
     perplexities["after_healing"] =
-        held_out_perplexity(healed, healed.config.drops, request.device, request.dtype, held_out,
-                            eval_seq_len, eval_windows, "after healing");
+        held_out_perplexities(healed, {healed.config.drops}, request.device, request.dtype, held_out,
+                              eval_seq_len, eval_windows, "after healing")
+            .front();
   }
   double tokens_per_second = 0;
   for (const auto& s : r.steps) tokens_per_second += s.tokens_per_second / double(r.steps.size());
