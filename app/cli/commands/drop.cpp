@@ -59,12 +59,13 @@ ImportanceScores read_scores(const ArgParser& p, const Checkpoint& ckpt, const D
   return scores;
 }
 
-void run_drop(const ArgParser& p) {
-  const Checkpoint ckpt = open_checkpoint(p);
+// The modules --target and --n choose, from --scores or scores of --data, on top of the drops the model has
+// now.
+DropPlan choose_drops(const ArgParser& p, const Checkpoint& ckpt, const RunOptions& run,
+                      nlohmann::json& record) {
   const DropTarget target = parse_drop_target(p.value("target"));
   const Strategy strategy = parse_strategy(p.value("strategy"));
   const int64_t n = p.integer("n", 0, kMaxCount);
-  const std::string out_dir = export_dir(p, ckpt);
   SelectionOptions selection;
   selection.metric = parse_metric(p.value("metric"));
   selection.keep_first = p.flag("keep-first");
@@ -76,31 +77,43 @@ void run_drop(const ArgParser& p) {
   if (!tasks.empty() && strategy == Strategy::Iterative)
     throw UsageError(
         "--strategy iterative re-scores calibration text: use discrete or consecutive with task:NAME");
-  const RunOptions run = run_options(p, ckpt.config);
-  DropPlan plan;
-  nlohmann::json record = {{"target", p.value("target")},        {"n", n},
-                           {"strategy", p.value("strategy")},    {"metric", to_string(selection.metric)},
-                           {"keep_first", selection.keep_first}, {"keep_last", selection.keep_last}};
-  if (strategy == Strategy::Iterative) {
-    plan = select_on_data(p, ckpt, run, target, n, selection, record);
+  record = {{"target", p.value("target")},        {"n", n},
+            {"strategy", p.value("strategy")},    {"metric", to_string(selection.metric)},
+            {"keep_first", selection.keep_first}, {"keep_last", selection.keep_last}};
+  if (strategy == Strategy::Iterative) return select_on_data(p, ckpt, run, target, n, selection, record);
+  ImportanceScores scores;
+  if (p.has("scores")) {
+    scores = read_scores(p, ckpt, run.drops, record);
+  } else if (p.has("data")) {
+    const ScoredModel scored = score_model(
+        p, ckpt, run, strategy == Strategy::Consecutive || needs_consecutive(selection.metric), "");
+    scores = scored.scores;
+    record["scores_request"] = scored.request.to_json();
   } else {
-    ImportanceScores scores;
-    if (p.has("scores")) {
-      scores = read_scores(p, ckpt, run.drops, record);
-    } else if (p.has("data")) {
-      const ScoredModel scored = score_model(
-          p, ckpt, run, strategy == Strategy::Consecutive || needs_consecutive(selection.metric), "");
-      scores = scored.scores;
-      record["scores_request"] = scored.request.to_json();
-    } else {
-      throw UsageError("give --scores FILE (from llmdrop score) or --data FILE");
-    }
-    if (!tasks.empty()) scores = scores.for_task(tasks.front());  // its NLL increases decide
-    plan = strategy == Strategy::Consecutive ? select_consecutive(scores, n, selection)
-                                             : select_discrete(scores, target, n, selection);
-    record["similarity"] = {{"block", target_json(scores.block, selection.metric)["similarity"]},
-                            {"attn", target_json(scores.attn, selection.metric)["similarity"]},
-                            {"mlp", target_json(scores.mlp, selection.metric)["similarity"]}};
+    throw UsageError("give --scores FILE (from llmdrop score) or --data FILE");
+  }
+  if (!tasks.empty()) scores = scores.for_task(tasks.front());  // its NLL increases decide
+  const DropPlan plan = strategy == Strategy::Consecutive ? select_consecutive(scores, n, selection)
+                                                          : select_discrete(scores, target, n, selection);
+  record["similarity"] = {{"block", target_json(scores.block, selection.metric)["similarity"]},
+                          {"attn", target_json(scores.attn, selection.metric)["similarity"]},
+                          {"mlp", target_json(scores.mlp, selection.metric)["similarity"]}};
+  return plan;
+}
+
+void run_drop(const ArgParser& p) {
+  const Checkpoint ckpt = open_checkpoint(p);
+  const std::string out_dir = export_dir(p, ckpt);
+  const RunOptions run = run_options(p, ckpt.config);
+  nlohmann::json record;
+  DropPlan plan =
+      run.drops;  // without --target and --n: the lists given (--drop-attn / --drop-mlp), as they are
+  if (p.has("target") || p.has("n")) {
+    plan = choose_drops(p, ckpt, run, record);
+  } else if (plan.empty()) {
+    throw UsageError("nothing to drop: choose with --target and --n, or give --drop-attn / --drop-mlp");
+  } else {
+    record["chosen"] = "given";
   }
   record["source"] = fs_absolute(ckpt.dir);
   record["source_fingerprint"] = weights_fingerprint(ckpt);
@@ -128,7 +141,9 @@ Command drop_command() {
   return {"drop", "Choose modules to drop and export a config.json (LLM-Drop style) or a pruned checkpoint.",
           SharedOptions::Model,
           [](ArgParser& p) {
-            p.add_option("target", "TARGET", "attn, mlp, block, or all (attention and MLP ranked together)");
+            p.add_option("target", "TARGET",
+                         "attn, mlp, block, or all (attention and MLP ranked together); without --target and "
+                         "--n the drops given by --drop-attn / --drop-mlp are exported as they are");
             p.add_option("n", "N", "how many modules (or blocks) to drop");
             p.add_option("strategy", "S", "discrete, consecutive (blocks, gap n) or iterative", "discrete");
             p.add_option("scores", "FILE", "scores from llmdrop score (else computed from --data)");

@@ -296,6 +296,26 @@ class CliTest : public QObject {
     QCOMPARE(consecutive.code, 2);
   }
 
+  // Without --target and --n, drop exports the lists given: pruned, the checkpoint gives the original's
+  // log-probabilities with those modules dropped.
+  void dropExportsTheListsGiven() {
+    QTemporaryDir tmp;
+    const QStringList drops = {"--drop-attn", "2,4", "--drop-mlp", "2"};
+    const Run exported = run_cli(
+        QStringList{"drop", model("llama"), "--prune-weights", "--out", tmp.filePath("p"), "--json"} + drops);
+    QVERIFY2(exported.code == 0, exported.err.c_str());
+    QCOMPARE(exported.json()["drop_attn_list"], nlohmann::json::array({2, 4}));
+    const auto record = llmdrop::test::read_json(tmp.filePath("p/drop_record.json").toStdString());
+    QCOMPARE(record["chosen"].get<std::string>(), std::string("given"));
+    const QStringList ids = {"--ids", "1,20,30,40,50,60,70,80", "--json"};
+    const auto pruned = run_cli(QStringList{"logprobs", tmp.filePath("p")} + ids).json()["logprobs"];
+    const auto original = run_cli(QStringList{"logprobs", model("llama")} + ids + drops).json()["logprobs"];
+    const auto full = run_cli(QStringList{"logprobs", model("llama")} + ids).json()["logprobs"];
+    QCOMPARE(pruned.size(), size_t(7));
+    QVERIFY(max_abs_diff(pruned, original) < 1e-5);
+    QVERIFY(max_abs_diff(pruned, full) > 1e-3);
+  }
+
   void tokenizeMatchesPythonSentencepiece() {
     const auto ref = llmdrop::test::read_json(data_dir() / "tokenizer" / "reference.json");
     const auto& c = ref["cases"][5];
@@ -582,6 +602,8 @@ class CliTest : public QObject {
     QTest::newRow("missing data file")
         << QStringList{"perplexity", model("llama"), "--data", "/nonexistent.txt"}
         << "/nonexistent.txt: no such file";
+    QTest::newRow("drop without anything to drop")
+        << QStringList{"drop", model("llama"), "--out", "/tmp/never-written"} << "nothing to drop";
     QTest::newRow("quantize without --out")
         << QStringList{"quantize", model("llama"), "--method", "rtn"} << "--out DIR is required";
     QTest::newRow("heal without training text")
