@@ -430,7 +430,9 @@ HealResult heal(const Checkpoint& checkpoint, const HealRequest& request, const 
                                        {"trainable_parameters", result.trainable_parameters}}
                                 .dump(2) +
                             "\n");
-  fs::remove_all(state_dir, ec);
+  // Only what save_state wrote: anything else a user put there stays (and so does the folder then).
+  for (const fs::path& written : {state_file(state_dir), state_dir / "state.json"}) fs::remove(written, ec);
+  fs::remove(state_dir, ec);
   job.report(request.steps + 1, request.steps + 1, "written");
   return result;
 }
