@@ -196,7 +196,7 @@ at::Tensor base_linear(const at::Tensor& x, const LinearWeight& w, const at::Ten
 
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {
   const at::Tensor y = base_linear(x, w, bias);
-  return w.lora ? (y + w.lora->delta(x)).to(y.scalar_type()) : y;
+  return w.lora ? w.lora->added_to(y, x) : y;
 }
 
 }  // namespace llmdrop

@@ -52,8 +52,7 @@ struct LinearWeight {
   int64_t bytes() const;  // as held: 16-bit elements, or codes, scales and zeros
 };
 
-// x (…, K) → (…, N); with a LoRA adapter, (W·x + bias + delta(x)) in float32, rounded to x's dtype (as PEFT
-// adds it).
+// x (…, K) → (…, N); with a LoRA adapter, W·x + bias plus the adapter's product (LoraAdapter::added_to).
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias = {});
 
 }  // namespace llmdrop

@@ -17,8 +17,9 @@ struct LoraAdapter {
   std::vector<LoraPart> parts;  // in the fused weight's row order
   double scaling = 1;
 
-  // x (…, K) → (…, Σ rows) float32: each part's scaling · B·A·x, in the order PEFT computes it.
-  at::Tensor delta(const at::Tensor& x) const;
+  // y (…, Σ rows) + scaling · B·A·x per part for x (…, K): added in float32 and rounded once to y's dtype, as
+  // PEFT adds it.
+  at::Tensor added_to(const at::Tensor& y, const at::Tensor& x) const;
   // (Σ rows, K) float32: scaling · B·A of each part, stacked (what merging adds to the weight).
   at::Tensor weight_delta() const;
 };
