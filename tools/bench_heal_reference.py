@@ -3,8 +3,9 @@
 
 PEFT's LoRA when peft is installed, else a hand-written one (fp32 adapters, PEFT's forward); every attention and
 MLP projection, rank R, alpha 2R, no dropout; gradient checkpointing per layer (transformers'
-gradient_checkpointing_enable), torch.optim.AdamW, gradients clipped to norm 1, bf16 weights. Prints the median
-step time over the steps after the first and the peak of torch.cuda.max_memory_allocated.
+gradient_checkpointing_enable, in training mode), torch.optim.AdamW, gradients clipped to norm 1, bf16 weights; then
+the same without checkpointing. Prints each one's median step time over the steps after the first and the peak of
+torch.cuda.max_memory_allocated.
 """
 import argparse
 import statistics
@@ -52,26 +53,34 @@ def main():
                 for name in names:
                     setattr(owner, name, LoraLinear(getattr(owner, name), args.rank, 2 * args.rank))
         kind = "transformers + hand-written LoRA (no peft installed)"
-    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     params = [q for q in model.parameters() if q.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.0)
     ids = torch.randint(3, model.config.vocab_size, (args.steps, args.batch_size, args.seq_len))
-    torch.cuda.reset_peak_memory_stats()
-    times = []
-    for step in range(args.steps):
-        batch = ids[step].cuda()
-        torch.cuda.synchronize()
-        start = time.perf_counter()
-        loss = model(input_ids=batch, labels=batch).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad()
-        torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    median = statistics.median(times[1:])
-    print(f"| {kind} | {median:.3f} | {args.batch_size * args.seq_len / median:.0f} | "
-          f"{torch.cuda.max_memory_allocated() / 2**30:.2f} |")
+    model.train()  # transformers checkpoints only in training mode (no dropout in these models)
+    # The same settings as ours first (checkpointing per layer), then, for comparison, keeping every activation.
+    for checkpointing in (True, False):
+        if checkpointing:
+            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        else:
+            model.gradient_checkpointing_disable()
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+        times = []
+        for step in range(args.steps):
+            batch = ids[step].cuda()
+            torch.cuda.synchronize()
+            start = time.perf_counter()
+            loss = model(input_ids=batch, labels=batch).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            optimizer.zero_grad()
+            torch.cuda.synchronize()
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times[1:])
+        how = "gradient checkpointing per layer" if checkpointing else "no checkpointing (every activation kept)"
+        print(f"| {kind}, {how} | {median:.3f} | {args.batch_size * args.seq_len / median:.0f} | "
+              f"{torch.cuda.max_memory_allocated() / 2**30:.2f} |")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-// Healing (core/heal): the LoRA forward against merged weights, checkpointed gradients against one recorded
-// pass, AdamW's first step by hand, the PEFT adapter against the merged checkpoint, and resuming.
+// Healing (core/heal): gradients and training steps against transformers' (a fixture), the LoRA forward
+// against merged weights, checkpointed gradients against one recorded pass, AdamW's first step by hand, the
+// PEFT adapter against the merged checkpoint, and resuming.
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
 
@@ -89,6 +90,30 @@ std::map<std::string, at::Tensor> read_all(const fs::path& file) {
   return out;
 }
 
+// Adapters on every linear of every layer of m (no drops), each part's A and B from part(module, rows):
+// module the projection's path in the checkpoint (model.layers.0.self_attn.q_proj), rows its output width.
+void attach_by_name(Model& m, double scaling,
+                    const std::function<LoraPart(const std::string& module, int64_t rows)>& part) {
+  const ModelConfig& c = m.config();
+  const ModelFamily& family = family_for(c.model_type);
+  auto attach = [&](LinearWeight& w, const std::vector<TensorPart>& parts) {
+    auto adapter = std::make_shared<LoraAdapter>();
+    adapter->scaling = scaling;
+    for (const auto& p : parts)
+      adapter->parts.push_back(part(p.weight.substr(0, p.weight.rfind('.')), p.rows));
+    w.lora = adapter;
+  };
+  for (int64_t i = 0; i < c.num_layers; ++i) {
+    DecoderLayer& layer = m.mutable_layer(i);
+    const auto a = family.attention(c, i);
+    const auto mlp = family.mlp(c, i);
+    attach(layer.attn->qkv, a.qkv);
+    attach(layer.attn->o, {{a.o, c.hidden_size}});
+    attach(layer.mlp->gate_up, mlp.gate_up);
+    attach(layer.mlp->down, {{mlp.down, c.hidden_size}});
+  }
+}
+
 }  // namespace
 
 class HealTest : public QObject {
@@ -119,6 +144,73 @@ class HealTest : public QObject {
     const double moved =
         (adapted->forward(ids) - load(test::model_dir("llama"))->forward(ids)).abs().max().item<double>();
     QVERIFY2(moved > 1e-2, "random adapters should change the logits");
+  }
+
+  // Against transformers + a hand-written LoRA (tools/make_heal_fixtures.py, fp32): from the same random
+  // adapters on every projection, the first batch's gradients within 1e-5, then 10 steps of AdamW (weight
+  // decay, warm-up, cosine, clipping) end within 1e-4 of the reference's adapters.
+  void gradientsAndTenStepsMatchTransformers() {
+    const fs::path fixture = test::data_dir() / "reference" / "heal.safetensors";
+    const auto reference = read_all(fixture);
+    const nlohmann::json settings = test::read_json(fs::path(fixture).replace_extension(".json"));
+    auto model = load(test::model_dir("llama"), {}, true);
+    std::vector<std::string> names;  // adapter tensors in the order of params
+    std::vector<at::Tensor> params;
+    const int64_t rank = settings["rank"].get<int64_t>();
+    attach_by_name(
+        *model, settings["alpha"].get<double>() / double(rank), [&](const std::string& module, int64_t) {
+          // Copies: training changes them in place, and the initial values are compared below.
+          LoraPart p{
+              reference.at("init." + module + ".lora_A").to(model->device(), false, true).requires_grad_(),
+              reference.at("init." + module + ".lora_B").to(model->device(), false, true).requires_grad_()};
+          for (const char* ab : {".lora_A", ".lora_B"}) names.push_back(module + ab);
+          params.push_back(p.a), params.push_back(p.b);
+          return p;
+        });
+    QCOMPARE(int64_t(params.size()), int64_t(6 * 7 * 2));
+    const at::Tensor ids = reference.at("ids").to(at::kLong).to(model->device());  // (steps, B, T)
+    const auto losses = settings["losses"].get<std::vector<double>>();
+
+    const double loss = lora_loss_and_gradients(*model, ids[0]);
+    double grad_diff = 0, largest = 0;
+    for (size_t i = 0; i < params.size(); ++i) {
+      const at::Tensor expected = reference.at("grad." + names[i]);
+      grad_diff = std::max(grad_diff, (params[i].grad().cpu() - expected).abs().max().item<double>());
+      largest = std::max(largest, expected.abs().max().item<double>());
+    }
+    qInfo("step 1: loss %.7f vs %.7f; max |Δ grad| %.3g (largest gradient %.3g)", loss, losses[0], grad_diff,
+          largest);
+    QVERIFY(std::abs(loss - losses[0]) < 1e-5);
+    QVERIFY(largest > 1e-3);
+    QVERIFY(grad_diff < 1e-5);
+
+    HealRequest r;
+    r.rank = rank;
+    r.alpha = settings["alpha"].get<double>();
+    r.lr = settings["lr"].get<double>();
+    r.weight_decay = settings["weight_decay"].get<double>();
+    r.warmup_steps = settings["warmup_steps"].get<int64_t>();
+    r.steps = settings["steps"].get<int64_t>();
+    r.max_grad_norm = settings["max_grad_norm"].get<double>();
+    LoraTrainer trainer(params, r);
+    trainer.drop_gradients();
+    double loss_diff = 0;
+    for (int64_t step = 0; step < r.steps; ++step) {
+      QCOMPARE(trainer.learning_rate(step), settings["lr_per_step"][size_t(step)].get<double>());
+      loss_diff =
+          std::max(loss_diff, std::abs(trainer.step(*model, ids[step], step).loss - losses[size_t(step)]));
+    }
+    double weight_diff = 0, moved = 0;
+    for (size_t i = 0; i < params.size(); ++i) {
+      const at::Tensor p = params[i].detach().cpu();
+      weight_diff = std::max(weight_diff, (p - reference.at("final." + names[i])).abs().max().item<double>());
+      moved = std::max(moved, (p - reference.at("init." + names[i])).abs().max().item<double>());
+    }
+    qInfo("%lld steps: max |Δ loss| %.3g; max |Δ adapter| %.3g (training moved them by up to %.3g)",
+          static_cast<long long>(r.steps), loss_diff, weight_diff, moved);
+    QVERIFY(loss_diff < 1e-4);
+    QVERIFY(moved > 1e-3);
+    QVERIFY(weight_diff < 1e-4);
   }
 
   // Per-layer checkpointing gives the gradients of one pass recorded end to end.
@@ -169,30 +261,14 @@ class HealTest : public QObject {
 
     // The same step again by hand: A from the file, B = 0, the same 16 blocks.
     auto model = load(test::model_dir("llama"), {}, true);
-    const ModelConfig& c = model->config();
-    const ModelFamily& family = family_for(c.model_type);
     std::vector<std::pair<std::string, at::Tensor>> b_params;
-    auto attach = [&](LinearWeight& w, const std::vector<TensorPart>& parts) {
-      auto a = std::make_shared<LoraAdapter>();
-      a->scaling = 2.0;
-      for (const auto& p : parts) {
-        const std::string name = "base_model.model." + p.weight.substr(0, p.weight.rfind('.'));
-        a->parts.push_back(
-            {adapter.at(name + ".lora_A.weight").to(model->device()).requires_grad_(),
-             at::zeros({p.rows, 4}, at::TensorOptions().device(model->device())).requires_grad_()});
-        b_params.emplace_back(name + ".lora_B.weight", a->parts.back().b);
-      }
-      w.lora = a;
-    };
-    for (int64_t i = 0; i < c.num_layers; ++i) {
-      DecoderLayer& layer = model->mutable_layer(i);
-      const auto a = family.attention(c, i);
-      const auto m = family.mlp(c, i);
-      attach(layer.attn->qkv, a.qkv);
-      attach(layer.attn->o, {{a.o, c.hidden_size}});
-      attach(layer.mlp->gate_up, m.gate_up);
-      attach(layer.mlp->down, {{m.down, c.hidden_size}});
-    }
+    attach_by_name(*model, 2.0, [&](const std::string& module, int64_t rows) {
+      const std::string name = "base_model.model." + module;
+      LoraPart p{adapter.at(name + ".lora_A.weight").to(model->device()).requires_grad_(),
+                 at::zeros({rows, 4}, at::TensorOptions().device(model->device())).requires_grad_()};
+      b_params.emplace_back(name + ".lora_B.weight", p.b);
+      return p;
+    });
     const double loss = lora_loss_and_gradients(*model, training_blocks(source, r).to(model->device()));
     QVERIFY(std::abs(loss - result.steps[0].loss) < 1e-5);
     double worst = 0;
@@ -221,27 +297,13 @@ class HealTest : public QObject {
     const auto adapter = read_all(dir / "healed" / "adapter" / "adapter_model.safetensors");
     const nlohmann::json config = test::read_json(dir / "healed" / "adapter" / "adapter_config.json");
     const double scaling = config["lora_alpha"].get<double>() / config["r"].get<double>();
-    const ModelConfig& c = base->config();
-    const ModelFamily& family = family_for(c.model_type);
     int64_t used = 0;
-    auto attach = [&](LinearWeight& w, const std::vector<TensorPart>& parts) {
-      auto a = std::make_shared<LoraAdapter>();
-      a->scaling = scaling;
-      for (const auto& p : parts) {
-        const std::string name = "base_model.model." + p.weight.substr(0, p.weight.rfind('.'));
-        a->parts.push_back({adapter.at(name + ".lora_A.weight").to(base->device()),
-                            adapter.at(name + ".lora_B.weight").to(base->device())});
-        used += 2;
-      }
-      w.lora = a;
-    };
-    for (int64_t i = 0; i < c.num_layers; ++i) {
-      DecoderLayer& layer = base->mutable_layer(i);
-      attach(layer.attn->qkv, family.attention(c, i).qkv);
-      attach(layer.attn->o, {{family.attention(c, i).o, c.hidden_size}});
-      attach(layer.mlp->gate_up, family.mlp(c, i).gate_up);
-      attach(layer.mlp->down, {{family.mlp(c, i).down, c.hidden_size}});
-    }
+    attach_by_name(*base, scaling, [&](const std::string& module, int64_t) {
+      const std::string name = "base_model.model." + module;
+      used += 2;
+      return LoraPart{adapter.at(name + ".lora_A.weight").to(base->device()),
+                      adapter.at(name + ".lora_B.weight").to(base->device())};
+    });
     QCOMPARE(used, int64_t(adapter.size()));  // every tensor of the file applied
     const at::Tensor ids = some_ids(2, 24, 3);
     const double diff = (merged->forward(ids) - base->forward(ids)).abs().max().item<double>();
