@@ -12,8 +12,7 @@ namespace fs = std::filesystem;
 
 fs::path data_dir() {
   const char* env = std::getenv("LLMDROP_TEST_DATA");
-  if (!env) throw std::runtime_error("LLMDROP_TEST_DATA is not set (run the tests through ctest)");
-  return env;
+  return env ? env : LLMDROP_SOURCE_TEST_DATA;
 }
 
 fs::path model_dir(const std::string& name) {
