@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -97,8 +98,11 @@ void run_heal(const ArgParser& p) {
                               eval_seq_len, eval_windows, "after healing")
             .front();
   }
-  double tokens_per_second = 0;
-  for (const auto& s : r.steps) tokens_per_second += s.tokens_per_second / double(r.steps.size());
+  // The median step's rate: the first step (allocator, kernels' first launch) is slow.
+  std::vector<double> rates;
+  for (const auto& s : r.steps) rates.push_back(s.tokens_per_second);
+  std::nth_element(rates.begin(), rates.begin() + std::ptrdiff_t(rates.size() / 2), rates.end());
+  const double tokens_per_second = rates[rates.size() / 2];
   const nlohmann::json out = {{"out", fs_absolute(out_dir)},
                               {"steps", r.steps.size()},
                               {"resumed_at", r.resumed_at},
