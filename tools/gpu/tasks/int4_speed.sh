@@ -8,7 +8,8 @@
 #            (group 128, a short calibration: only the layout matters here); bf16 / 4-bit g128 / 4-bit act-order
 #            g128 decode at CONTEXTS (default 128 and 2048, 64 new tokens) with each one's roofline;
 #   tokens   64 greedy tokens of 4-bit models (the demo model's GPTQ act-order and AWQ, the 7B's RTN) against the
-#            same model dequantized to float16, in float16 and bfloat16 (16-bit vs 4-bit decode kernels).
+#            same model dequantized to float16, in float16 and bfloat16 (16-bit vs 4-bit decode kernels):
+#            tools/int4_tokens.py, which prints where they part and the two tokens' log-probabilities there.
 # Goes on past a failing step. Logs: build-cuda.log, quant.log, engine.log, kernels.log, int4_bench.log,
 # tokens.log.
 set +e
@@ -48,16 +49,10 @@ fi
   --data resources/text/demo_heldout.txt --device cuda --dtype float32 --out /dev/shm/demo-gptq >/dev/null 2>&1
 "$llmdrop" quantize resources/models/demo --method awq --group-size 64 --samples 16 --seq-len 256 \
   --data resources/text/demo_heldout.txt --device cuda --dtype float32 --out /dev/shm/demo-awq >/dev/null 2>&1
-ids=$(python3 -c "import random; random.seed(7); print(','.join(str(random.randrange(3, 4000)) for _ in range(16)))")
 for m in /dev/shm/demo-gptq /dev/shm/demo-awq $model7b-rtn; do
   rm -rf $m-dense  # an earlier run's may be unfinished
   "$llmdrop" dequantize $m --out $m-dense >/dev/null 2>&1 || echo "dequantize $m failed"
   for dtype in float16 bfloat16; do
-    a=$("$llmdrop" generate $m --ids "$ids" --max-new-tokens 64 --device cuda --dtype $dtype --json 2>/dev/null |
-      python3 -c "import json,sys; print(json.load(sys.stdin)['new_ids'])" 2>&1)
-    b=$("$llmdrop" generate $m-dense --ids "$ids" --max-new-tokens 64 --device cuda --dtype $dtype --json 2>/dev/null |
-      python3 -c "import json,sys; print(json.load(sys.stdin)['new_ids'])" 2>&1)
-    if [ "$a" = "$b" ]; then verdict=equal; else verdict="DIFFER: $a vs $b"; fi
-    echo "$(basename $m) $dtype, 64 greedy tokens, 4-bit vs dequantized: $verdict"
+    python3 tools/int4_tokens.py --llmdrop "$llmdrop" --quantized $m --dense $m-dense --dtype $dtype
   done
 done | tee "$out/tokens.log"
