@@ -545,11 +545,13 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
 }
 
 void export_dequantized(const Checkpoint& quantized, const std::filesystem::path& out,
-                        const nlohmann::json& record, JobContext& job) {
+                        const nlohmann::json& record, JobContext& job, const std::string& device_name) {
+  const c10::Device device = parse_device(device_name);
   const ModelConfig& c = quantized.config;
   if (!c.quantization) throw_bad_input("the model is not quantized (config.json has no quantization_config)");
   const ModelFamily& family = family_for(c.model_type);
   const int64_t hidden = c.hidden_size, q_rows = c.num_heads * c.head_dim, inter = c.intermediate_size;
+  c10::InferenceMode inference;
   TensorOverrides overrides;
   auto dense = [&](const std::string& weight_name, int64_t n, int64_t k) {
     const std::string prefix = packed_prefix(weight_name);
@@ -557,9 +559,13 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
     for (const char* part : {".qweight", ".qzeros", ".scales", ".g_idx"})
       overrides.removed.insert(prefix + part);
     overrides.added[weight_name] =
-        unpack_linear(*quantized.tensors, prefix, c.quantization->packed_as(prefix), n, k).dequantize();
+        unpack_linear(*quantized.tensors, prefix, c.quantization->packed_as(prefix), n, k, device)
+            .dequantize()
+            .cpu();
   };
   for (int64_t i = 0; i < c.num_layers; ++i) {
+    job.throw_if_cancelled();
+    job.report(i, c.num_layers + 1, "dequantizing layer " + std::to_string(i));
     const auto a = family.attention(c, i);
     const auto m = family.mlp(c, i);
     for (const auto& part : a.qkv) dense(part.weight, part.rows, hidden);
@@ -568,7 +574,10 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
     dense(m.down, hidden, inter);
   }
   overrides.config_patch = {{"quantization_config", nullptr}};
-  export_pruned(quantized, c.drops, out, record, job, overrides);
+  JobContext writing(
+      job, [&](const Progress& p) { job.report(c.num_layers, c.num_layers + 1, "writing " + p.message); });
+  export_pruned(quantized, c.drops, out, record, writing, overrides);
+  job.report(c.num_layers + 1, c.num_layers + 1, "written");
 }
 
 }  // namespace llmdrop

@@ -14,7 +14,7 @@ void run_dequantize(const ArgParser& p) {
   const Checkpoint ckpt = open_checkpoint(p);
   const std::string out_dir = export_dir(p, ckpt);
   run_job("dequantize", [&](JobContext& job) {
-    export_dequantized(ckpt, out_dir, export_record("dequantize", ckpt), job);
+    export_dequantized(ckpt, out_dir, export_record("dequantize", ckpt), job, p.value("device"));
   });
   if (p.flag("json")) return print_json({{"out", fs_absolute(out_dir)}});
   std::cout << "wrote " << fs_absolute(out_dir) << "\n";
@@ -29,6 +29,7 @@ Command dequantize_command() {
           [](ArgParser& p) {
             p.add_positional("MODEL", "quantized model directory");
             p.add_option("out", "DIR", "new directory for the dense checkpoint");
+            p.add_option("device", "DEVICE", "where to unpack and dequantize: cpu, cuda or cuda:N", "cpu");
             add_json_flag(p);
           },
           run_dequantize};

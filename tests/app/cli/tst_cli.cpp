@@ -641,6 +641,9 @@ class CliTest : public QObject {
     QTest::newRow("unknown quantization method")
         << QStringList{"quantize", model("llama"), "--method", "hqq", "--out", "/tmp/never-written"}
         << "'hqq'";
+    QTest::newRow("dequantize on a device that does not exist")
+        << QStringList{"dequantize", model("llama"), "--device", "tpu", "--out", "/tmp/never-written"}
+        << "device 'tpu'";
     QTest::newRow("dequantize a dense model")
         << QStringList{"dequantize", model("llama"), "--out", "/tmp/never-written"} << "not quantized";
   }
@@ -725,7 +728,11 @@ class CliTest : public QObject {
     QCOMPARE(config["quantization_config"]["quant_method"].get<std::string>(), std::string("gptq"));
     QCOMPARE(config["quantization_config"]["desc_act"].get<bool>(), true);
     QCOMPARE(config["drop_attn_list"], nlohmann::json::array({2}));
-    QCOMPARE(run_cli({"dequantize", q, "--out", dense}).code, 0);
+    const Run dequantized = run_cli({"dequantize", q, "--out", dense});
+    QCOMPARE(dequantized.code, 0);
+    QVERIFY2(dequantized.err.find("[dequantize] 0/7 dequantizing layer 0") != std::string::npos &&
+                 dequantized.err.find("[dequantize] 7/7 written") != std::string::npos,
+             dequantized.err.c_str());
     QVERIFY(!llmdrop::test::read_json(dense.toStdString() + "/config.json").contains("quantization_config"));
     auto ppl = [&](const QString& m, QStringList extra = {}) {
       const Run r =

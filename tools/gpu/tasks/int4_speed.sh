@@ -51,7 +51,7 @@ fi
   --data resources/text/demo_heldout.txt --device cuda --dtype float32 --out /dev/shm/demo-awq >/dev/null 2>&1
 for m in /dev/shm/demo-gptq /dev/shm/demo-awq $model7b-rtn; do
   rm -rf $m-dense  # an earlier run's may be unfinished
-  "$llmdrop" dequantize $m --out $m-dense >/dev/null 2>&1 || echo "dequantize $m failed"
+  "$llmdrop" dequantize $m --device cuda --out $m-dense >/dev/null 2>&1 || echo "dequantize $m failed"
   for dtype in float16 bfloat16; do
     python3 tools/int4_tokens.py --llmdrop "$llmdrop" --quantized $m --dense $m-dense --dtype $dtype
   done
