@@ -14,21 +14,7 @@ import time
 import torch
 from transformers import AutoModelForCausalLM
 
-PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-
-
-class LoraLinear(torch.nn.Module):
-    def __init__(self, base, rank, alpha):
-        super().__init__()
-        self.base = base
-        self.lora_A = torch.nn.Parameter(torch.empty(rank, base.in_features, device=base.weight.device))
-        torch.nn.init.kaiming_uniform_(self.lora_A, a=5 ** 0.5)
-        self.lora_B = torch.nn.Parameter(torch.zeros(base.out_features, rank, device=base.weight.device))
-        self.scaling = alpha / rank
-
-    def forward(self, x):
-        result = self.base(x)
-        return (result + (x.float() @ self.lora_A.t() @ self.lora_B.t()) * self.scaling).to(result.dtype)
+from lora_reference import PROJECTIONS, attach_everywhere
 
 
 def main():
@@ -48,10 +34,13 @@ def main():
         model = peft.get_peft_model(model, config)
         kind = f"transformers + PEFT {peft.__version__}"
     except ImportError:
-        for layer in model.model.layers:
-            for owner, names in ((layer.self_attn, PROJECTIONS[:4]), (layer.mlp, PROJECTIONS[4:])):
-                for name in names:
-                    setattr(owner, name, LoraLinear(getattr(owner, name), args.rank, 2 * args.rank))
+
+        def peft_init(path, base):  # PEFT's: A Kaiming-uniform, B zero
+            a = torch.empty(args.rank, base.in_features, device=base.weight.device)
+            torch.nn.init.kaiming_uniform_(a, a=5 ** 0.5)
+            return a, torch.zeros(base.out_features, args.rank, device=base.weight.device), 2.0
+
+        attach_everywhere(model, peft_init)
         kind = "transformers + hand-written LoRA (no peft installed)"
     params = [q for q in model.parameters() if q.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.0)

@@ -19,17 +19,7 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM
 
-
-class LoraLinear(torch.nn.Module):
-    """PEFT's LoRA Linear forward: base(x) + B(A(x)) * lora_alpha / r, adapters in float32."""
-
-    def __init__(self, base, a, b, scaling):
-        super().__init__()
-        self.base, self.lora_A, self.lora_B, self.scaling = base, a, b, scaling
-
-    def forward(self, x):
-        result = self.base(x)
-        return (result + (x.float() @ self.lora_A.t() @ self.lora_B.t()) * self.scaling).to(result.dtype)
+from lora_reference import LoraLinear
 
 
 def apply_by_hand(model, adapter_dir):

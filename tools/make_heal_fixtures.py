@@ -21,41 +21,21 @@ import torch
 from safetensors.torch import save_file
 from transformers import AutoModelForCausalLM, get_cosine_schedule_with_warmup
 
+from lora_reference import attach_everywhere
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RANK, ALPHA, LR, WEIGHT_DECAY, WARMUP, STEPS, MAX_NORM = 4, 8.0, 1e-3, 0.01, 2, 10, 1.0
-PROJECTIONS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
-
-
-class LoraLinear(torch.nn.Module):
-    """PEFT's LoRA Linear, written out: base(x) + B(A(x)) * scaling, adapters in float32."""
-
-    def __init__(self, base, a, b):
-        super().__init__()
-        self.base = base
-        self.lora_A = torch.nn.Parameter(a)
-        self.lora_B = torch.nn.Parameter(b)
-        self.scaling = ALPHA / RANK
-
-    def forward(self, x):
-        result = self.base(x)
-        return (result + (x.to(torch.float32) @ self.lora_A.t() @ self.lora_B.t()) * self.scaling).to(result.dtype)
 
 
 def main():
     torch.manual_seed(0)
     model = AutoModelForCausalLM.from_pretrained(os.path.join(ROOT, "tests/data/models/llama"), torch_dtype=torch.float32)
     model.requires_grad_(False)
-    adapters = {}
-    for i, layer in enumerate(model.model.layers):
-        for owner, names in ((layer.self_attn, PROJECTIONS[:4]), (layer.mlp, PROJECTIONS[4:])):
-            for name in names:
-                base = getattr(owner, name)
-                a = 0.1 * torch.randn(RANK, base.in_features)
-                b = 0.1 * torch.randn(base.out_features, RANK)
-                module = LoraLinear(base, a, b)
-                setattr(owner, name, module)
-                path = f"model.layers.{i}.{'self_attn' if owner is layer.self_attn else 'mlp'}.{name}"
-                adapters[path] = module
+
+    def random_adapter(path, base):  # A and B random so that both have gradients from the first step
+        return 0.1 * torch.randn(RANK, base.in_features), 0.1 * torch.randn(base.out_features, RANK), ALPHA / RANK
+
+    adapters = attach_everywhere(model, random_adapter)
     tensors = {}
     for path, m in adapters.items():
         tensors[f"init.{path}.lora_A"] = m.lora_A.detach().clone()
