@@ -36,37 +36,6 @@ at::Tensor some_ids(int64_t batch, int64_t length, uint64_t seed) {
   return at::randint(3, 384, {batch, length}, g, at::kLong);
 }
 
-// An adapter of `rows` parts on inputs of width k, A and B both random (B is zero only at the start of
-// training), on the model's device, recording gradients.
-std::shared_ptr<LoraAdapter> random_adapter(const std::vector<int64_t>& rows, int64_t k, int64_t rank,
-                                            double scaling, const Model& m) {
-  auto adapter = std::make_shared<LoraAdapter>();
-  adapter->scaling = scaling;
-  for (const int64_t n : rows)
-    adapter->parts.push_back({(0.1 * at::randn({rank, k})).to(m.device()).requires_grad_(),
-                              (0.1 * at::randn({n, rank})).to(m.device()).requires_grad_()});
-  return adapter;
-}
-
-// Adapters on every linear of every kept branch of m.
-std::vector<at::Tensor> adapt_everything(Model& m, int64_t rank, double scaling) {
-  const ModelConfig& c = m.config();
-  const int64_t q = c.num_heads * c.head_dim, kv = c.num_kv_heads * c.head_dim;
-  std::vector<at::Tensor> params;
-  auto add = [&](LinearWeight& w, const std::vector<int64_t>& rows, int64_t k) {
-    w.lora = random_adapter(rows, k, rank, scaling, m);
-    for (const auto& p : w.lora->parts) params.push_back(p.a), params.push_back(p.b);
-  };
-  for (int64_t i = 0; i < c.num_layers; ++i) {
-    DecoderLayer& layer = m.mutable_layer(i);
-    if (layer.attn) add(layer.attn->qkv, {q, kv, kv}, c.hidden_size), add(layer.attn->o, {c.hidden_size}, q);
-    if (layer.mlp)
-      add(layer.mlp->gate_up, {c.intermediate_size, c.intermediate_size}, c.hidden_size),
-          add(layer.mlp->down, {c.hidden_size}, c.intermediate_size);
-  }
-  return params;
-}
-
 HealRequest request(const DropPlan& drops, int64_t steps) {
   HealRequest r;
   r.drops = drops;
@@ -90,28 +59,45 @@ std::map<std::string, at::Tensor> read_all(const fs::path& file) {
   return out;
 }
 
-// Adapters on every linear of every layer of m (no drops), each part's A and B from part(module, rows):
-// module the projection's path in the checkpoint (model.layers.0.self_attn.q_proj), rows its output width.
+// Adapters on every linear of every kept branch of m, each part's A and B from part(module, rows, k): module
+// the projection's path in the checkpoint (model.layers.0.self_attn.q_proj), rows × k its weight's shape.
 void attach_by_name(Model& m, double scaling,
-                    const std::function<LoraPart(const std::string& module, int64_t rows)>& part) {
+                    const std::function<LoraPart(const std::string& module, int64_t rows, int64_t k)>& part) {
   const ModelConfig& c = m.config();
   const ModelFamily& family = family_for(c.model_type);
-  auto attach = [&](LinearWeight& w, const std::vector<TensorPart>& parts) {
+  auto attach = [&](LinearWeight& w, const std::vector<TensorPart>& parts, int64_t k) {
     auto adapter = std::make_shared<LoraAdapter>();
     adapter->scaling = scaling;
     for (const auto& p : parts)
-      adapter->parts.push_back(part(p.weight.substr(0, p.weight.rfind('.')), p.rows));
+      adapter->parts.push_back(part(p.weight.substr(0, p.weight.rfind('.')), p.rows, k));
     w.lora = adapter;
   };
   for (int64_t i = 0; i < c.num_layers; ++i) {
     DecoderLayer& layer = m.mutable_layer(i);
-    const auto a = family.attention(c, i);
-    const auto mlp = family.mlp(c, i);
-    attach(layer.attn->qkv, a.qkv);
-    attach(layer.attn->o, {{a.o, c.hidden_size}});
-    attach(layer.mlp->gate_up, mlp.gate_up);
-    attach(layer.mlp->down, {{mlp.down, c.hidden_size}});
+    if (layer.attn) {
+      const auto a = family.attention(c, i);
+      attach(layer.attn->qkv, a.qkv, c.hidden_size);
+      attach(layer.attn->o, {{a.o, c.hidden_size}}, c.num_heads * c.head_dim);
+    }
+    if (layer.mlp) {
+      const auto mlp = family.mlp(c, i);
+      attach(layer.mlp->gate_up, mlp.gate_up, c.hidden_size);
+      attach(layer.mlp->down, {{mlp.down, c.hidden_size}}, c.intermediate_size);
+    }
   }
+}
+
+// Random adapters (A and B both: B is zero only at the start of training) on every kept linear of m,
+// recording gradients; their parameters.
+std::vector<at::Tensor> adapt_everything(Model& m, int64_t rank, double scaling) {
+  std::vector<at::Tensor> params;
+  attach_by_name(m, scaling, [&](const std::string&, int64_t rows, int64_t k) {
+    LoraPart p{(0.1 * at::randn({rank, k})).to(m.device()).requires_grad_(),
+               (0.1 * at::randn({rows, rank})).to(m.device()).requires_grad_()};
+    params.push_back(p.a), params.push_back(p.b);
+    return p;
+  });
+  return params;
 }
 
 }  // namespace
@@ -148,7 +134,7 @@ class HealTest : public QObject {
 
   // Against transformers + a hand-written LoRA (tools/make_heal_fixtures.py, fp32): from the same random
   // adapters on every projection, the first batch's gradients within 1e-5, then 10 steps of AdamW (weight
-  // decay, warm-up, cosine, clipping) end within 1e-4 of the reference's adapters.
+  // decay, warm-up, cosine, clipping) end within 1e-6 of the reference's adapters.
   void gradientsAndTenStepsMatchTransformers() {
     const fs::path fixture = test::data_dir() / "reference" / "heal.safetensors";
     const auto reference = read_all(fixture);
@@ -158,7 +144,8 @@ class HealTest : public QObject {
     std::vector<at::Tensor> params;
     const int64_t rank = settings["rank"].get<int64_t>();
     attach_by_name(
-        *model, settings["alpha"].get<double>() / double(rank), [&](const std::string& module, int64_t) {
+        *model, settings["alpha"].get<double>() / double(rank),
+        [&](const std::string& module, int64_t, int64_t) {
           // Copies: training changes them in place, and the initial values are compared below.
           LoraPart p{
               reference.at("init." + module + ".lora_A").to(model->device(), false, true).requires_grad_(),
@@ -208,9 +195,11 @@ class HealTest : public QObject {
     }
     qInfo("%lld steps: max |Δ loss| %.3g; max |Δ adapter| %.3g (training moved them by up to %.3g)",
           static_cast<long long>(r.steps), loss_diff, weight_diff, moved);
-    QVERIFY(loss_diff < 1e-4);
+    // The bound is 1e-4; 1e-6 (measured 6e-8 on cpu and cuda) also sees the weight decay, whose
+    // absence moves the adapters by 2e-5 over these 10 steps.
+    QVERIFY(loss_diff < 1e-5);
     QVERIFY(moved > 1e-3);
-    QVERIFY(weight_diff < 1e-4);
+    QVERIFY(weight_diff < 1e-6);
   }
 
   // Per-layer checkpointing gives the gradients of one pass recorded end to end.
@@ -262,7 +251,7 @@ class HealTest : public QObject {
     // The same step again by hand: A from the file, B = 0, the same 16 blocks.
     auto model = load(test::model_dir("llama"), {}, true);
     std::vector<std::pair<std::string, at::Tensor>> b_params;
-    attach_by_name(*model, 2.0, [&](const std::string& module, int64_t rows) {
+    attach_by_name(*model, 2.0, [&](const std::string& module, int64_t rows, int64_t) {
       const std::string name = "base_model.model." + module;
       LoraPart p{adapter.at(name + ".lora_A.weight").to(model->device()).requires_grad_(),
                  at::zeros({rows, 4}, at::TensorOptions().device(model->device())).requires_grad_()};
@@ -298,7 +287,7 @@ class HealTest : public QObject {
     const nlohmann::json config = test::read_json(dir / "healed" / "adapter" / "adapter_config.json");
     const double scaling = config["lora_alpha"].get<double>() / config["r"].get<double>();
     int64_t used = 0;
-    attach_by_name(*base, scaling, [&](const std::string& module, int64_t) {
+    attach_by_name(*base, scaling, [&](const std::string& module, int64_t, int64_t) {
       const std::string name = "base_model.model." + module;
       used += 2;
       return LoraPart{adapter.at(name + ".lora_A.weight").to(base->device()),
