@@ -106,8 +106,8 @@ void run_drop(const ArgParser& p) {
   const std::string out_dir = export_dir(p, ckpt);
   const RunOptions run = run_options(p, ckpt.config);
   nlohmann::json record;
-  DropPlan plan =
-      run.drops;  // without --target and --n: the lists given (--drop-attn / --drop-mlp), as they are
+  // Without --target and --n: the model's lists (--drop-attn / --drop-mlp, else config.json's), as they are.
+  DropPlan plan = run.drops;
   if (p.has("target") || p.has("n")) {
     plan = choose_drops(p, ckpt, run, record);
   } else if (plan.empty()) {
@@ -141,9 +141,11 @@ Command drop_command() {
   return {"drop", "Choose modules to drop and export a config.json (LLM-Drop style) or a pruned checkpoint.",
           SharedOptions::Model,
           [](ArgParser& p) {
-            p.add_option("target", "TARGET",
-                         "attn, mlp, block, or all (attention and MLP ranked together); without --target and "
-                         "--n the drops given by --drop-attn / --drop-mlp are exported as they are");
+            p.add_option(
+                "target", "TARGET",
+                "attn, mlp, block, or all (attention and MLP ranked together); without --target and "
+                "--n the drops given by --drop-attn / --drop-mlp (else config.json's) are exported as they "
+                "are");
             p.add_option("n", "N", "how many modules (or blocks) to drop");
             p.add_option("strategy", "S", "discrete, consecutive (blocks, gap n) or iterative", "discrete");
             p.add_option("scores", "FILE", "scores from llmdrop score (else computed from --data)");
