@@ -59,14 +59,16 @@ at::Tensor to_int32(const at::Tensor& words) {  // unsigned 32-bit values in int
 at::Tensor dequantize_stored_on_gpu(const Int4Weight& w, c10::ScalarType dtype) {
   at::Tensor out = at::empty({w.out_features(), w.in_features},
                              w.words.options().dtype(dtype == at::kBFloat16 ? at::kBFloat16 : at::kHalf));
-  cuda::dequantize_int4(*cuda::element_type(out),
-                        {.words = w.words.data_ptr<int32_t>(),
-                         .scale_zero = w.scale_zero.data_ptr<int32_t>(),
-                         .n = out.size(0),
-                         .k = w.in_features,
-                         .group_size = w.group_size,
-                         .out = out.data_ptr()},
-                        cuda::stream_of(out));
+  // Not cuda::element_type(out): that declines while autograd records, and a weight needs no gradient.
+  cuda::dequantize_int4(
+      out.scalar_type() == at::kBFloat16 ? cuda::ElementType::bfloat16 : cuda::ElementType::float16,
+      {.words = w.words.data_ptr<int32_t>(),
+       .scale_zero = w.scale_zero.data_ptr<int32_t>(),
+       .n = out.size(0),
+       .k = w.in_features,
+       .group_size = w.group_size,
+       .out = out.data_ptr()},
+      cuda::stream_of(out));
   return out.to(dtype);  // float16 products are exact in float32
 }
 #endif

@@ -383,7 +383,14 @@ class QuantTest : public QObject {
     const Int4Weight held = layout->to(c10::Device(test::test_device()));
     for (const auto dtype : {at::kHalf, at::kBFloat16, at::kFloat}) {
       const LinearWeight linear{.int4 = held, .dtype = dtype};
-      QVERIFY(at::equal(linear.matrix().cpu(), q.dequantize().to(dtype)));
+      const at::Tensor held_matrix = linear.matrix().cpu(), loaders = q.dequantize().to(dtype);
+      QVERIFY2(
+          at::equal(held_matrix, loaders),
+          (std::string(c10::toString(dtype)) + ": " +
+           std::to_string(held_matrix.ne(loaders).sum().item<int64_t>()) + " of " +
+           std::to_string(loaders.numel()) + " weights differ, by up to " +
+           std::to_string((held_matrix.to(at::kFloat) - loaders.to(at::kFloat)).abs().max().item<double>()))
+              .c_str());
       // The layer's product (on a GPU, act-order gathers the input's columns into the stored order): the
       // product with the dense matrix, up to the order of the sums. (ATen's CPU build multiplies float only.)
       if (!held.words.is_cuda() && dtype != at::kFloat) continue;
