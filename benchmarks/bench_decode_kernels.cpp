@@ -4,7 +4,10 @@
 // to its largest value. Weights rotate over several copies, so no call finds its weights in the L2 cache.
 // Then the same for 4-bit weights, whose ATen column is the 16-bit product they replace (cuBLAS on the
 // dequantized weight; its TB/s counts the 4-bit bytes).
-//   bench_decode_kernels [--shape llama2-7b] [--copies 4] [--repeats 40]
+//   bench_decode_kernels [--shape llama2-7b] [--copies 4] [--repeats 40] [--formats bf16,int4,int4-act-order]
+//                        [--sweep 1]
+// --formats: the weight formats to run; --sweep 0: each 4-bit product at its default launch shape only (for a
+// profiler, tools/gpu/tasks/kernel_profile.sh).
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/cuda/CUDAFunctions.h>
@@ -59,13 +62,15 @@ void print_row(const char* name, const std::string& shape, double bytes, double 
 
 int main(int argc, char** argv) {
   bench::BenchArgs defaults;
-  defaults.integers = {{"copies", 4}, {"repeats", 40}};
-  defaults.strings = {{"shape", "llama2-7b"}};
+  defaults.integers = {{"copies", 4}, {"repeats", 40}, {"sweep", 1}};
+  defaults.strings = {{"shape", "llama2-7b"}, {"formats", "bf16,int4,int4-act-order"}};
   const auto args = bench::parse_bench_args("bench_decode_kernels", argc, argv, defaults);
   if (!args) return 2;
   const std::string shape_name = args->strings.at("shape");
   const ModelConfig shape = shape_config(shape_name);
   const int copies = int(args->integers.at("copies")), repeats = int(args->integers.at("repeats"));
+  const bool sweep = args->integers.at("sweep") != 0;
+  const std::string formats = "," + args->strings.at("formats") + ",";
   c10::InferenceMode inference;
   const auto opts = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
@@ -92,8 +97,11 @@ int main(int argc, char** argv) {
   // 16-bit weights, then 4-bit ones (Int4Weight's layout, random codes in groups of 128; act-order: the
   // columns of each group shuffled over the row). The head stays 16-bit.
   enum class Format { bf16, int4, int4_act_order };
-  for (const Format format : {Format::bf16, Format::int4, Format::int4_act_order})
+  const std::pair<Format, const char*> format_names[] = {
+      {Format::bf16, "bf16"}, {Format::int4, "int4"}, {Format::int4_act_order, "int4-act-order"}};
+  for (const auto& [format, format_name] : format_names)
     for (const Case& c : cases) {
+      if (formats.find("," + std::string(format_name) + ",") == std::string::npos) continue;
       if (format != Format::bf16 && c.rows == shape.vocab_size) continue;
       std::vector<cuda::GemvArgs> weight_args(copies);  // the weight fields of each copy
       std::vector<at::Tensor> dense(copies);            // what ATen multiplies
@@ -156,7 +164,7 @@ int main(int argc, char** argv) {
                                                     : format == Format::int4 ? ", 4-bit"
                                                                              : ", 4-bit act-order");
       // 4-bit: the default launch shape (-1), then each shape.
-      const int shapes = format == Format::bf16 ? 0 : int(cuda::int4_gemv_shapes().size());
+      const int shapes = format == Format::bf16 || !sweep ? 0 : int(cuda::int4_gemv_shapes().size());
       for (int shape = -1; shape < shapes; ++shape) {
         for (cuda::GemvArgs& args : weight_args) args.int4_shape = shape;
         out.copy_(residual);
