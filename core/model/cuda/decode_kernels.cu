@@ -287,20 +287,26 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // Int4Weight's layout (model/linear_weight.h): tiles of 16 rows, each a run of 64-column slices; in a slice,
 // lane t of a warp holds 16 bytes, word j of them its part of the A operand of one mma.m16n8k16 over columns
 // 16j…16j+15. The input is every column of the B operand, so each output column holds W·x and the float32
-// accumulation is the tensor cores'. The codes enter as exact small integers code − zero; the scale is
-// applied in float32 once per group.
+// accumulation is the tensor cores'.
+//
+// The codes enter the product as exact small numbers offset + code (int4_fragment: one lop3 per pair), so
+// the tensor cores sum Σ (offset + code)·x; the offset and the zero point come off once per group as
+// (offset + zero)·Σx, with Σx over the group's columns summed once per block, and the scale is applied in
+// float32 then (add_group). Groups of 64 columns or more are finished once per slice, smaller ones once per
+// 16 columns (kPerWord).
 //
 // A launch shape: kWarps warps per block split each tile's slices; each warp keeps two batches of kDepth
 // 16-byte loads per lane in flight. Registers: the two batches take 8·kDepth per thread; at least kMinBlocks
-// blocks stay resident per multiprocessor.
+// blocks stay resident per multiprocessor. (Measured on Llama-2-7B shapes, no faster: 8 loads in flight;
+// teams of warps taking tiles apart while sharing one staged input per block; an act-order weight's input
+// order copied to shared memory before the gather.)
 template <int kWarps_, int kDepth_>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
   static constexpr int kMinBlocks = std::max(1, 65536 / (kThreads * (kDepth <= 4 ? 80 : 128)));
 };
 // int4_gemv_shapes()'s order.
-using Int4Shapes =
-    std::tuple<Int4Shape<8, 4>, Int4Shape<8, 8>, Int4Shape<16, 4>, Int4Shape<16, 8>, Int4Shape<4, 8>>;
+using Int4Shapes = std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>>;
 
 template <typename T>
 __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
@@ -316,53 +322,45 @@ __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-__device__ __forceinline__ uint32_t as_bits(__half2 h) {
-  return *reinterpret_cast<const uint32_t*>(&h);
-}
-__device__ __forceinline__ uint32_t as_bits(__nv_bfloat162 h) {
-  return *reinterpret_cast<const uint32_t*>(&h);
-}
-template <typename P>
-__device__ __forceinline__ P from_bits(uint32_t bits) {
-  return *reinterpret_cast<const P*>(&bits);
+// (word & mask) | magic in one instruction.
+__device__ __forceinline__ uint32_t masked_or(uint32_t word, uint32_t mask, uint32_t magic) {
+  uint32_t out;
+  asm("lop3.b32 %0, %1, %2, %3, 0xea;" : "=r"(out) : "r"(word), "r"(mask), "r"(magic));  // (a & b) | c
+  return out;
 }
 
-// A word of Int4Weight's layout as the mma's A fragment of code − zero: word bits 8i…8i+3 and 16+8i… are row
-// r0's codes (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). The codes are
-// or-ed into the mantissa of 1024 (float16) or 128 (bfloat16), giving 1024 + code exactly, then the zero
-// subtracted, exactly. `zero0` / `zero1`: what to subtract for rows r0 / r1 (Int4Zeros).
+// A word of Int4Weight's layout as the mma's A fragment: word bits 8i…8i+3 and 16+8i… are row r0's codes
+// (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). Each code is or-ed into the
+// mantissa of a power of two, exactly: bfloat16 128 + code for both rows; float16 1024 + code for row r0 and,
+// one shift less, 1024 + 16·code for row r1.
 template <typename T>
-__device__ __forceinline__ void int4_fragment(uint32_t word, uint32_t zero0, uint32_t zero1,
-                                              uint32_t (&a)[4]) {
+__device__ __forceinline__ void int4_fragment(uint32_t word, uint32_t (&a)[4]) {
   if constexpr (std::is_same_v<T, __half>) {
-    // Row r1's codes stay 4 bits up (1024 + 16·code), scaled back by the fused multiply-add: one shift less.
-    const __half2 sixteenth = __float2half2_rn(1.0f / 16);
-#pragma unroll
-    for (int i = 0; i < 2; ++i) {
-      const uint32_t w = word >> (8 * i);
-      a[2 * i] =
-          as_bits(__hsub2(from_bits<__half2>((w & 0x000f000fu) | 0x64006400u), from_bits<__half2>(zero0)));
-      a[2 * i + 1] = as_bits(
-          __hfma2(from_bits<__half2>((w & 0x00f000f0u) | 0x64006400u), sixteenth, from_bits<__half2>(zero1)));
-    }
+    const uint32_t high = word >> 8;
+    a[0] = masked_or(word, 0x000f000fu, 0x64006400u);
+    a[1] = masked_or(word, 0x00f000f0u, 0x64006400u);
+    a[2] = masked_or(high, 0x000f000fu, 0x64006400u);
+    a[3] = masked_or(high, 0x00f000f0u, 0x64006400u);
   } else {
 #pragma unroll
-    for (int i = 0; i < 4; ++i) {
-      const uint32_t codes = ((word >> (4 * i)) & 0x000f000fu) | 0x43004300u;  // bfloat16 128 + code
-      a[i] = as_bits(
-          __hsub2(from_bits<__nv_bfloat162>(codes), from_bits<__nv_bfloat162>(i % 2 ? zero1 : zero0)));
-    }
+    for (int i = 0; i < 4; ++i) a[i] = masked_or(word >> (4 * i), 0x000f000fu, 0x43004300u);
   }
 }
 
-// What int4_fragment subtracts for a row of zero point `zero`: float16 1024 + zero (row r0) or −(64 + zero)
-// after the scaling by 1/16 (row r1); bfloat16 128 + zero for either.
+// sum + scale·Σ (code − zero)·x over a group's columns, from d = Σ (offset + code)·x (int4_fragment's
+// offsets, as d's sums for rows r0 and r1) and xs = Σ x. `scale_zero`: the row's float16 scale (low half) and
+// 1024 + zero (high half).
 template <typename T>
-__device__ __forceinline__ uint32_t int4_zero(float zero, bool second_row) {
+__device__ __forceinline__ float add_group(float sum, uint32_t scale_zero, float d, float xs,
+                                           bool second_row) {
+  const float scale = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero & 0xffffu)));
+  const float zero_1024 = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero >> 16)));
+  float t;  // Σ (code − zero)·x
   if constexpr (std::is_same_v<T, __half>)
-    return as_bits(__float2half2_rn(second_row ? -64.0f - zero : 1024.0f + zero));
+    t = second_row ? fmaf(960.0f - zero_1024, xs, d * (1.0f / 16)) : fmaf(-zero_1024, xs, d);
   else
-    return as_bits(__float2bfloat162_rn(128.0f + zero));
+    t = fmaf(896.0f - zero_1024, xs, d);
+  return fmaf(scale, t, sum);
 }
 
 // log2 of a 4-bit weight's group width: groups are a power of two wide, or one per row (then any shift past
@@ -377,15 +375,17 @@ __host__ __device__ __forceinline__ int64_t int4_rows(const GemvArgs& a) {
 }
 
 // Shared memory of int4_gemv_kernel: stage_input's, the B fragments (K rounded up to 64, elements of T), two
-// tiles' scales and zeros (G·16 words each), two tiles' sums of each warp (16 each).
+// tiles' scales and zeros (G·16 words each), two tiles' sums of each warp (16 each), and Σx over each 16
+// columns and over each slice (float32, the B fragments' values).
 struct Int4Shared {
-  size_t fragments, scales, partials, total;
+  size_t fragments, scales, partials, sums, total;
   __host__ __device__ Int4Shared(const GemvArgs& a, size_t element, int warps) {
-    const int64_t staged = a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1);
+    const int64_t staged = a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1), slices = (a.k + 63) / 64;
     fragments = (staged + 15) / 16 * 16;
-    scales = fragments + (a.k + 63) / 64 * 64 * element;
+    scales = fragments + slices * 64 * element;
     partials = scales + 2 * (a.k / a.group_size) * 16 * sizeof(int32_t);
-    total = partials + 2 * warps * 16 * sizeof(float);
+    sums = partials + 2 * warps * 16 * sizeof(float);
+    total = sums + slices * 5 * sizeof(float);
   }
 };
 
@@ -407,7 +407,7 @@ __device__ __forceinline__ void cp_async_wait() {
 // finished. The input is staged once per block. Per tile one barrier: the warps' sums of tile i are added up
 // by warp 0 after it while the others go on with tile i + 1 (sums and scales alternate between two buffers).
 // Lane t's rows are r0 = t/4 and r1 = r0 + 8.
-template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape>
+template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
 __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_kernel(GemvArgs a) {
   constexpr int kWarps = Shape::kWarps, kThreads = Shape::kThreads, kDepth = Shape::kDepth;
   extern __shared__ uint4 shared[];
@@ -418,18 +418,22 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   int32_t* scales = reinterpret_cast<int32_t*>(shared + layout.scales / 16);  // (2, G, 16)
   float* partials = reinterpret_cast<float*>(shared + layout.partials / 16);  // (2, warps, 16)
   const int k = static_cast<int>(a.k), slices = (k + 63) / 64, groups = static_cast<int>(a.k / a.group_size);
+  float* step_sums = reinterpret_cast<float*>(shared + layout.sums / 16);  // (slices, 4): Σx per 16 columns
+  float* slice_sums = step_sums + slices * 4;                              // (slices)
   const int tiles = static_cast<int>(int4_rows(a) / 16), group_shift = group_shift_of(a);
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int r0 = lane / 4, r1 = r0 + 8, quad = lane % 4;
   const int first = warp * slices / kWarps, end = (warp + 1) * slices / kWarps;
 
-  const uint4* weight = static_cast<const uint4*>(a.weight);  // (tiles, slices, 32)
+  // This warp's part of a tile: (end − first) slices of 32 lanes' 16 bytes.
+  auto tile_weight = [&](int tile) {
+    return static_cast<const uint4*>(a.weight) + (int64_t(tile) * slices + first) * kWarp + lane;
+  };
   uint4 current[kDepth], next[kDepth];
-  auto load = [&](uint4(&w)[kDepth], int tile, int from) {
-    const uint4* tile_weight = weight + int64_t(tile) * slices * kWarp;
+  auto load = [&](uint4(&w)[kDepth], const uint4* from, int count) {
 #pragma unroll
     for (int i = 0; i < kDepth; ++i)
-      if (from + i < end) w[i] = load_streaming(tile_weight + (from + i) * kWarp + lane);
+      if (i < count) w[i] = load_streaming(from + i * kWarp);
   };
   auto copy_scales = [&](int tile, int parity) {  // (G, 16) words of the tile
     const int32_t* from = a.scale_zero + int64_t(tile) * groups * 16;
@@ -437,82 +441,98 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     for (int i = threadIdx.x; i < groups * 4; i += kThreads) cp_async16(to + 4 * i, from + 4 * i);
   };
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
-  load(current, tile, first);
+  load(current, tile_weight(tile), end - first);
   copy_scales(tile, 0);
   stage_input<T, kInput, kThreads>(a, x_chunks);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
   // x[c + 8], x[c + 9] in the weight's column order, zero past K; a lane reads its slice's four steps as 32
-  // bytes.
+  // bytes. A warp builds two whole slices at a time and sums them: lanes 4q + j of a slice hold step j.
   {
+    using P = typename Pair<T>::type;
     const T* x = reinterpret_cast<const T*>(x_chunks);
-    T* out = reinterpret_cast<T*>(shared + layout.fragments / 16);
-    for (int i = threadIdx.x; i < slices * 16; i += kThreads) {
-      const int c = i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2;
+    uint2* out = reinterpret_cast<uint2*>(shared + layout.fragments / 16);
+    const unsigned items = unsigned(slices) * 16;
+    for (unsigned from = 0; from < items; from += kThreads) {
+      const unsigned i = from + threadIdx.x;
+      float sum = 0;
+      if (i < items) {
+        const unsigned c = i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2;
+        uint32_t pairs[2];  // columns c, c + 1 and c + 8, c + 9 (K is a multiple of 8)
 #pragma unroll
-      for (int e = 0; e < 4; ++e) {
-        const int column = c + (e % 2) + (e / 2) * 8;
-        out[4 * i + e] = column < k ? x[a.input_order ? a.input_order[column] : column] : from_float<T>(0.0f);
+        for (unsigned h = 0; h < 2; ++h) {
+          const unsigned column = c + 8 * h;
+          P pair = {};
+          if (column < unsigned(k))
+            pair = a.input_order ? P{x[a.input_order[column]], x[a.input_order[column + 1]]}
+                                 : *reinterpret_cast<const P*>(x + column);
+          const float2 values = to_float2(pair);
+          sum += values.x + values.y;
+          pairs[h] = *reinterpret_cast<const uint32_t*>(&pair);
+        }
+        out[i] = make_uint2(pairs[0], pairs[1]);
       }
+      sum += __shfl_xor_sync(0xffffffffu, sum, 4);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 8);
+      if (i < slices * 16 && (i & 12) == 0) step_sums[i / 16 * 4 + i % 4] = sum;
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      if (i < slices * 16 && (i & 15) == 0) slice_sums[i / 16] = sum;
     }
     cp_async_wait();
     __syncthreads();
   }
 
+  constexpr int kPartWords = kPerWord ? 1 : 4;  // words (16 columns each) of one group within a slice
   for (int parity = 0; tile < tiles; parity ^= 1) {
     // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
     if (threadIdx.x == 0)
       claimed[parity] = next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
     if (next_tile < tiles) copy_scales(next_tile, parity ^ 1);
-    const int32_t* tile_scales = scales + parity * groups * 16;
+    const uint32_t* tile_scales = reinterpret_cast<const uint32_t*>(scales + parity * groups * 16);
 
     float sum0 = 0, sum1 = 0;  // rows r0, r1, scaled
-    float d[4] = {};           // the current group's unscaled sums (columns 0 and 1 alike)
-    float scale0 = 0, scale1 = 0;
-    uint32_t zero0 = 0, zero1 = 0;
-    int group = -1;
-    auto finish_group = [&] {
-      sum0 = fmaf(d[0], scale0, sum0);
-      sum1 = fmaf(d[2], scale1, sum1);
-#pragma unroll
-      for (int i = 0; i < 4; ++i) d[i] = 0;
-    };
-    for (int from = first; from < end; from += kDepth) {
+    const uint4 *weight = tile_weight(tile), *next_weight = tile_weight(next_tile);
+    // One batch: the next batch's loads into `upcoming` (this tile's, or the next tile's first), then the
+    // products of `words`, slices from … from + kDepth − 1. Batches alternate between the two buffers.
+    auto run_batch = [&](const uint4(&words)[kDepth], uint4(&upcoming)[kDepth], int from) {
       if (from + kDepth < end)
-        load(next, tile, from + kDepth);
+        load(upcoming, weight + (from + kDepth - first) * kWarp, end - from - kDepth);
       else if (next_tile < tiles)
-        load(next, next_tile, first);
+        load(upcoming, next_weight, end - first);
+      const uint4* batch_fragments = fragments + (from * 4 + quad) * 2;
 #pragma unroll
       for (int i = 0; i < kDepth; ++i) {
         const int slice = from + i;
         if (slice >= end) break;
-        const uint4 b01 = fragments[(slice * 4 + quad) * 2], b23 = fragments[(slice * 4 + quad) * 2 + 1];
+        const uint4 b01 = batch_fragments[i * 8], b23 = batch_fragments[i * 8 + 1];
         const uint32_t b[8] = {b01.x, b01.y, b01.z, b01.w, b23.x, b23.y, b23.z, b23.w};
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
-          // Padding columns past K have zero inputs: any group's scale will do.
-          const int g = min(((slice * 4 + j) * 16) >> group_shift, groups - 1);
-          if (g != group) {
-            if (group >= 0) finish_group();
-            group = g;
-            const uint32_t sz0 = static_cast<uint32_t>(tile_scales[g * 16 + r0]);
-            const uint32_t sz1 = static_cast<uint32_t>(tile_scales[g * 16 + r1]);
-            scale0 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz0 & 0xffffu)));
-            scale1 = __half2float(__ushort_as_half(static_cast<unsigned short>(sz1 & 0xffffu)));
-            zero0 = int4_zero<T>(
-                __half2float(__ushort_as_half(static_cast<unsigned short>(sz0 >> 16))) - 1024, false);
-            zero1 = int4_zero<T>(
-                __half2float(__ushort_as_half(static_cast<unsigned short>(sz1 >> 16))) - 1024, true);
+        for (int part = 0; part < 4 / kPartWords; ++part) {
+          float d[4] = {};
+#pragma unroll
+          for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
+            uint32_t fragment[4];
+            int4_fragment<T>((&words[i].x)[j], fragment);
+            mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
           }
-          uint32_t fragment[4];
-          int4_fragment<T>((&current[i].x)[j], zero0, zero1, fragment);
-          mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
+          // Padding columns past K have zero inputs: any group's scale will do.
+          const int step = slice * 4 + part * kPartWords, g = min((step * 16) >> group_shift, groups - 1);
+          const float xs = kPerWord ? step_sums[step] : slice_sums[slice];
+          sum0 = add_group<T>(sum0, tile_scales[g * 16 + r0], d[0], xs, false);
+          sum1 = add_group<T>(sum1, tile_scales[g * 16 + r1], d[2], xs, true);
         }
       }
+    };
+    for (int from = first; from < end; from += 2 * kDepth) {
+      run_batch(current, next, from);
+      if (from + kDepth >= end) {  // an odd number of batches: the next tile's first is in `next`
 #pragma unroll
-      for (int i = 0; i < kDepth; ++i) current[i] = next[i];
+        for (int i = 0; i < kDepth; ++i) current[i] = next[i];
+        break;
+      }
+      run_batch(next, current, from + kDepth);
     }
-    if (group >= 0) finish_group();
     float* tile_partials = partials + parity * kWarps * 16;
     if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
     cp_async_wait();
@@ -544,9 +564,9 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   }
 }
 
-template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape>
+template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
 void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
-  auto kernel = int4_gemv_kernel<T, kInput, kOutput, Shape>;
+  auto kernel = int4_gemv_kernel<T, kInput, kOutput, Shape, kPerWord>;
   const size_t shared = Int4Shared(a, sizeof(T), Shape::kWarps).total;
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
@@ -560,14 +580,18 @@ void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
 // The default shape: 16 warps when there are fewer tiles than 3 blocks per multiprocessor would take one each
 // (their slices over more warps: fewer batches per tile), else 8.
 int default_int4_shape(const GemvArgs& a) {
-  return int4_rows(a) / 16 < 3 * multiprocessors() ? 2 : 0;
+  return int4_rows(a) / 16 < 3 * multiprocessors() ? 1 : 0;
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput, size_t... I>
 void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequence<I...>) {
   const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
-  ((shape == int(I) ? launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>>(a, stream)
-                    : void()),
+  const bool per_word = a.group_size < 64;
+  ((shape == int(I)
+        ? (per_word
+               ? launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, true>(a, stream)
+               : launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, false>(a, stream))
+        : void()),
    ...);
 }
 

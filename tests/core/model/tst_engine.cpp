@@ -54,17 +54,18 @@ std::filesystem::path quantized_llama(const std::string& method) {
   return out;
 }
 
-// Every linear of `low` replaced by random 4-bit codes in groups of 128 over shuffled columns (as act-order
-// leaves them), and the same linear of `reference` by those codes dequantized.
-void use_random_four_bit_linears(Model& reference, Model& low) {
+// Every linear of `low` replaced by random 4-bit codes in groups of `group` columns (0: one per row) over
+// shuffled columns (as act-order leaves them), and the same linear of `reference` by those codes dequantized.
+void use_random_four_bit_linears(Model& reference, Model& low, int64_t group) {
   auto replace = [&](LinearWeight& exact, LinearWeight& packed) {
-    const int64_t n = packed.dense.size(0), k = packed.dense.size(1), groups = k / 128;
+    const int64_t n = packed.dense.size(0), k = packed.dense.size(1), width = group > 0 ? group : k,
+                  groups = k / width;
     QuantizedWeight q;
     q.codes = at::randint(0, 16, {n, k}, at::kByte);
     q.scales = (at::rand({groups, n}) * 0.004 + 0.001).to(at::kHalf);
     q.zeros = at::randint(0, 16, {groups, n}, at::kInt);
     q.g_idx =
-        at::empty({k}, at::kInt).index_put_({at::randperm(k)}, at::arange(k, at::kInt).floor_divide(128));
+        at::empty({k}, at::kInt).index_put_({at::randperm(k)}, at::arange(k, at::kInt).floor_divide(width));
     exact.dense = q.dequantize().to(exact.dense.options());
     const auto int4 = Int4Weight::from(q);
     QVERIFY(int4.has_value());
@@ -413,10 +414,14 @@ class EngineTest : public QObject {
                                                        << "bfloat16"
                                                        << ""
                                                        << "";
-      QTest::newRow("llama2-7b width, 2 layers, 4-bit shuffled groups, bf16") << "llama2-7b 4-bit"
-                                                                              << "bfloat16"
-                                                                              << ""
-                                                                              << "";
+      QTest::newRow("llama2-7b width, 2 layers, 4-bit shuffled groups of 128, bf16") << "llama2-7b 4-bit 128"
+                                                                                     << "bfloat16"
+                                                                                     << ""
+                                                                                     << "";
+      QTest::newRow("llama2-7b width, 2 layers, 4-bit, one group per row, fp16") << "llama2-7b 4-bit 0"
+                                                                                 << "float16"
+                                                                                 << ""
+                                                                                 << "";
     }
   }
   void sixteenBitDecodeStepIsAsAccurateAsTheCachedForward() {
@@ -430,7 +435,7 @@ class EngineTest : public QObject {
       return csv.isEmpty() ? std::set<int64_t>{} : DropPlan::parse_csv(csv.toStdString(), "drops");
     };
     options.drops = DropPlan{layers(drop_attn), layers(drop_mlp)};
-    const QStringList name = model.split(' ');  // checkpoint [gptq | awq | 4-bit]
+    const QStringList name = model.split(' ');  // checkpoint [gptq | awq | 4-bit GROUP]
     const QString variant = name.size() > 1 ? name[1] : "";
     auto load_as = [&](const char* type) {
       options.dtype = type;
@@ -445,7 +450,7 @@ class EngineTest : public QObject {
     };
     const auto reference = load_as("float32");
     const auto m = load_as(dtype.toUtf8().constData());
-    if (variant == "4-bit") use_random_four_bit_linears(*reference, *m);
+    if (variant == "4-bit") use_random_four_bit_linears(*reference, *m, name[2].toLongLong());
     const auto dev = m->device();
     if (!variant.isEmpty()) {  // packed where the model runs: one byte per weight on the CPU, 4 bits on a GPU
       const LinearWeight& o = m->layers()[0].attn->o;
