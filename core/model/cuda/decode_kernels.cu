@@ -474,10 +474,10 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
       }
       sum += __shfl_xor_sync(0xffffffffu, sum, 4);
       sum += __shfl_xor_sync(0xffffffffu, sum, 8);
-      if (i < slices * 16 && (i & 12) == 0) step_sums[i / 16 * 4 + i % 4] = sum;
+      if (i < items && (i & 12) == 0) step_sums[i / 16 * 4 + i % 4] = sum;
       sum += __shfl_xor_sync(0xffffffffu, sum, 1);
       sum += __shfl_xor_sync(0xffffffffu, sum, 2);
-      if (i < slices * 16 && (i & 15) == 0) slice_sums[i / 16] = sum;
+      if (i < items && (i & 15) == 0) slice_sums[i / 16] = sum;
     }
     cp_async_wait();
     __syncthreads();
