@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "checkpoint/drop_plan.h"
 #include "checkpoint/family.h"
@@ -96,15 +97,28 @@ const char* safetensors_dtype(at::ScalarType t) {
 
 }  // namespace
 
+ExportTensor ExportTensor::of(const at::Tensor& made) {
+  return {made.sizes().vec(), made.scalar_type(), [made] { return made; }};
+}
+
 void write_safetensors(const fs::path& path, const std::map<std::string, at::Tensor>& tensors,
+                       JobContext& job) {
+  std::map<std::string, ExportTensor> made;
+  for (const auto& [name, t] : tensors) made.emplace(name, ExportTensor::of(t));
+  write_safetensors(path, made, job);
+}
+
+void write_safetensors(const fs::path& path, const std::map<std::string, ExportTensor>& tensors,
                        JobContext& job) {
   nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
   size_t offset = 0;
   for (const auto& [name, t] : tensors) {
-    header[name] = {{"dtype", safetensors_dtype(t.scalar_type())},
-                    {"shape", t.sizes().vec()},
-                    {"data_offsets", {offset, offset + t.nbytes()}}};
-    offset += t.nbytes();
+    size_t bytes = c10::elementSize(t.dtype);
+    for (const int64_t d : t.shape) bytes *= static_cast<size_t>(d);
+    header[name] = {{"dtype", safetensors_dtype(t.dtype)},
+                    {"shape", t.shape},
+                    {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
   }
   std::string text = header.dump();
   text.append((8 - text.size() % 8) % 8, ' ');  // keeps the data section 8-byte aligned
@@ -116,7 +130,9 @@ void write_safetensors(const fs::path& path, const std::map<std::string, at::Ten
     for (const auto& [name, t] : tensors) {
       job.throw_if_cancelled();
       job.report(written++, static_cast<int64_t>(tensors.size()), name);
-      const at::Tensor c = t.contiguous();
+      const at::Tensor c = t.make().contiguous();
+      if (c.sizes().vec() != t.shape || c.scalar_type() != t.dtype || !c.device().is_cpu())
+        throw std::logic_error("write_safetensors: " + name + " was not made as its header says");
       out.write(static_cast<const char*>(c.data_ptr()), static_cast<std::streamsize>(c.nbytes()));
     }
     job.report(written, written, "written");
@@ -195,7 +211,7 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
     }
   }
   const std::map<int64_t, int64_t> renumber = kept_layers(cfg, plan);
-  std::map<std::string, at::Tensor> tensors;
+  std::map<std::string, ExportTensor> tensors;
   std::set<std::string> names;
   for (const auto& name : source.tensors->names())
     if (!overrides.removed.count(name)) names.insert(name);
@@ -204,9 +220,12 @@ void export_pruned(const Checkpoint& source, const DropPlan& plan, const fs::pat
     if (dropped.count(name)) continue;
     const std::optional<std::string> new_name = exported_tensor_name(cfg, plan, name);
     if (!new_name) continue;
-    at::Tensor t = overrides.added.count(name) ? overrides.added.at(name) : source.tensors->view(name);
-    if (overrides.float_dtype && at::isFloatingType(t.scalar_type())) t = t.to(*overrides.float_dtype);
-    tensors[*new_name] = t;
+    ExportTensor t =
+        overrides.added.count(name) ? overrides.added.at(name) : ExportTensor::of(source.tensors->view(name));
+    if (overrides.float_dtype && at::isFloatingType(t.dtype))
+      t = {t.shape, *overrides.float_dtype,
+           [make = t.make, dtype = *overrides.float_dtype] { return make().to(dtype); }};
+    tensors[*new_name] = std::move(t);
   }
 
   nlohmann::json config = read_raw_config(source.dir);

@@ -378,18 +378,18 @@ HealResult heal(const Checkpoint& checkpoint, const HealRequest& request, const 
   result.peak_memory_bytes = peak_memory_bytes(device);
 
   // The merged weights: W + scaling · B·A added in float32 and rounded once to the stored dtype (PEFT's
-  // merge).
+  // merge), each made when the writer reaches it.
   TensorOverrides merged;
   std::map<std::string, at::Tensor> adapter_tensors;
   for (const auto& a : adapted) {
-    int64_t first = 0;
-    const at::Tensor delta = a.adapter->weight_delta().detach().cpu();  // (Σ rows, K)
     for (size_t k = 0; k < a.parts.size(); ++k) {
       const TensorPart& part = a.parts[k];
       const at::Tensor stored = checkpoint.tensors->view(part.weight);
-      merged.added[part.weight] =
-          (stored.to(at::kFloat) + delta.narrow(0, first, part.rows)).to(stored.scalar_type());
-      first += part.rows;
+      merged.added[part.weight] = {stored.sizes().vec(), stored.scalar_type(),
+                                   [stored, adapter = a.adapter, k] {
+                                     const at::Tensor delta = adapter->weight_delta(k).detach().cpu();
+                                     return (stored.to(at::kFloat) + delta).to(stored.scalar_type());
+                                   }};
       const std::string name = "base_model.model." + without_suffix(*exported_tensor_name(
                                                          checkpoint.config, request.drops, part.weight));
       adapter_tensors[name + ".lora_A.weight"] = a.adapter->parts[k].a.detach().cpu();

@@ -18,10 +18,8 @@ at::Tensor LoraAdapter::added_to(const at::Tensor& y, const at::Tensor& x) const
   return sum.view(y.sizes()).to(y.scalar_type());
 }
 
-at::Tensor LoraAdapter::weight_delta() const {
-  std::vector<at::Tensor> rows;
-  for (const LoraPart& p : parts) rows.push_back(p.b.mm(p.a) * scaling);
-  return rows.size() == 1 ? rows.front() : at::cat(rows, 0);
+at::Tensor LoraAdapter::weight_delta(size_t part) const {
+  return parts.at(part).b.mm(parts.at(part).a) * scaling;
 }
 
 }  // namespace llmdrop

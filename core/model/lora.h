@@ -20,8 +20,8 @@ struct LoraAdapter {
   // y (…, Σ rows) + scaling · B·A·x per part for x (…, K): added in float32 and rounded once to y's dtype, as
   // PEFT adds it.
   at::Tensor added_to(const at::Tensor& y, const at::Tensor& x) const;
-  // (Σ rows, K) float32: scaling · B·A of each part, stacked (what merging adds to the weight).
-  at::Tensor weight_delta() const;
+  // (rows, K) float32: scaling · B·A of part `part` (what merging adds to its rows of the weight).
+  at::Tensor weight_delta(size_t part) const;
 };
 
 }  // namespace llmdrop

@@ -338,7 +338,8 @@ void add_layer(TensorOverrides& out, const Model& model, const DecoderLayer& lay
     out.removed.insert(weight_name);
     const std::string prefix = packed_prefix(weight_name);
     // Packed on the model's device (int64 temporaries the size of the weight), kept in host memory.
-    for (auto& [name, t] : pack_linear(q.to(model.device()), scheme, prefix)) out.added[name] = t.cpu();
+    for (auto& [name, t] : pack_linear(q.to(model.device()), scheme, prefix))
+      out.added[name] = ExportTensor::of(t.cpu());
   };
   auto add_parts = [&](const std::vector<TensorPart>& parts, const QuantizedWeight& q, const QuantScheme& s) {
     int64_t first = 0;
@@ -350,14 +351,14 @@ void add_layer(TensorOverrides& out, const Model& model, const DecoderLayer& lay
     add_parts(names.qkv, *r.qkv, *r.attn_scheme);
     add(names.o, *r.o, *r.attn_scheme);
     if (r.attn_scheme->method == QuantMethod::awq)
-      out.added[names.pre_norm] = model.stored_norm(layer.attn->pre_norm).cpu();
+      out.added[names.pre_norm] = ExportTensor::of(model.stored_norm(layer.attn->pre_norm).cpu());
   }
   if (r.gate_up) {
     const auto names = family.mlp(model.config(), layer.index);
     add_parts(names.gate_up, *r.gate_up, *r.mlp_scheme);
     add(names.down, *r.down, *r.mlp_scheme);
     if (r.mlp_scheme->method == QuantMethod::awq)
-      out.added[names.pre_norm] = model.stored_norm(layer.mlp->pre_norm).cpu();
+      out.added[names.pre_norm] = ExportTensor::of(model.stored_norm(layer.mlp->pre_norm).cpu());
   }
 }
 
@@ -551,21 +552,24 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
   if (!c.quantization) throw_bad_input("the model is not quantized (config.json has no quantization_config)");
   const ModelFamily& family = family_for(c.model_type);
   const int64_t hidden = c.hidden_size, q_rows = c.num_heads * c.head_dim, inter = c.intermediate_size;
-  c10::InferenceMode inference;
+  c10::InferenceMode inference;  // also while the weights are made, inside export_pruned
   TensorOverrides overrides;
+  // Each weight is dequantized when the writer reaches it: one dense weight in memory at a time.
   auto dense = [&](const std::string& weight_name, int64_t n, int64_t k) {
     const std::string prefix = packed_prefix(weight_name);
     if (!quantized.tensors->contains(prefix + ".qweight")) return;
     for (const char* part : {".qweight", ".qzeros", ".scales", ".g_idx"})
       overrides.removed.insert(prefix + part);
-    overrides.added[weight_name] =
-        unpack_linear(*quantized.tensors, prefix, c.quantization->packed_as(prefix), n, k, device)
-            .dequantize()
-            .cpu();
+    overrides.added[weight_name] = {{n, k}, at::kHalf, [&quantized, prefix, n, k, device] {
+                                      const ModelConfig& config = quantized.config;
+                                      return unpack_linear(*quantized.tensors, prefix,
+                                                           config.quantization->packed_as(prefix), n, k,
+                                                           device)
+                                          .dequantize()
+                                          .cpu();
+                                    }};
   };
   for (int64_t i = 0; i < c.num_layers; ++i) {
-    job.throw_if_cancelled();
-    job.report(i, c.num_layers + 1, "dequantizing layer " + std::to_string(i));
     const auto a = family.attention(c, i);
     const auto m = family.mlp(c, i);
     for (const auto& part : a.qkv) dense(part.weight, part.rows, hidden);
@@ -574,10 +578,10 @@ void export_dequantized(const Checkpoint& quantized, const std::filesystem::path
     dense(m.down, hidden, inter);
   }
   overrides.config_patch = {{"quantization_config", nullptr}};
-  JobContext writing(
-      job, [&](const Progress& p) { job.report(c.num_layers, c.num_layers + 1, "writing " + p.message); });
+  JobContext writing(job, [&](const Progress& p) {
+    job.report(p.done, p.total, p.done < p.total ? "writing " + p.message : p.message);
+  });
   export_pruned(quantized, c.drops, out, record, writing, overrides);
-  job.report(c.num_layers + 1, c.num_layers + 1, "written");
 }
 
 }  // namespace llmdrop

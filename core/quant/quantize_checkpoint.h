@@ -62,8 +62,8 @@ QuantizeResult quantize_checkpoint(const Checkpoint& checkpoint, const QuantizeR
 // A GPTQ / AWQ checkpoint written back as a dense float16 one: every packed linear replaced by its .weight,
 // dequantized exactly as the engine does at load; quantization_config removed. For tools without quantized
 // kernels, and to compare our dequantization with the ecosystem's (tools/quant_reference.py). Unpacked and
-// dequantized on `device` (the same float16 values on any), a layer at a time: progress and cancellation per
-// layer.
+// dequantized on `device` (the same float16 values on any) as the writer reaches it, so one dense weight is
+// held at a time: progress and cancellation per tensor written.
 void export_dequantized(const Checkpoint& quantized, const std::filesystem::path& out,
                         const nlohmann::json& record, JobContext& job = JobContext::silent(),
                         const std::string& device = "cpu");

@@ -1,4 +1,5 @@
-// safetensors reading: hand-made files with known bytes, and every malformed-file case a user can meet.
+// safetensors reading: hand-made files with known bytes, and every malformed-file case a user can meet; an
+// export writing tensors that are made as they are written.
 #include <ATen/ATen.h>
 
 #include <QTemporaryDir>
@@ -7,6 +8,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/safetensors.h"
+#include "export/tensor_export.h"
 #include "model/model.h"
 #include "support/test_support.h"
 
@@ -130,6 +132,43 @@ class SafetensorsTest : public QObject {
     index["weight_map"]["model.norm.weight"] = "../model-00001-of-00008.safetensors";
     test::write_json(dir / "model.safetensors.index.json", index);
     EXPECT_ERROR(BadInput, Checkpoint::open(dir), "leaves the model directory");
+  }
+
+  // An export's replaced tensors (dequantized or merged weights) are made one at a time as the file is
+  // written, each once, and what is read back is what was made.
+  void exportMakesReplacedTensorsOneAtATime() {
+    const Checkpoint source = Checkpoint::open(test::model_dir("llama"));
+    TensorOverrides overrides;
+    int made = 0, alive = 0, most_alive = 0;
+    std::vector<std::string> replaced;
+    for (const auto& name : source.tensors->names()) {
+      if (name.find("_proj.weight") == std::string::npos) continue;
+      replaced.push_back(name);
+      const at::Tensor stored = source.tensors->view(name);
+      overrides.added[name] = {stored.sizes().vec(), stored.scalar_type(), [&, stored] {
+                                 ++made;
+                                 most_alive = std::max(most_alive, ++alive);
+                                 at::Tensor doubled = stored * 2;
+                                 // A view whose release counts down (it holds `doubled` until then).
+                                 return at::from_blob(
+                                     doubled.data_ptr(), doubled.sizes(),
+                                     [doubled, &alive](void*) mutable {
+                                       --alive;
+                                       doubled.reset();
+                                     },
+                                     doubled.options());
+                               }};
+    }
+    QCOMPARE(replaced.size(), size_t(6 * 7));
+    const fs::path out = file("doubled");
+    export_pruned(source, {}, out, {}, JobContext::silent(), overrides);
+    QCOMPARE(made, int(replaced.size()));
+    QCOMPARE(most_alive, 1);
+    QCOMPARE(alive, 0);
+    const auto written = TensorStore::open(out);
+    for (const auto& name : replaced)
+      QVERIFY2(at::equal(written->view(name), source.tensors->view(name) * 2), name.c_str());
+    QVERIFY(at::equal(written->view("model.norm.weight"), source.tensors->view("model.norm.weight")));
   }
 };
 

@@ -119,8 +119,12 @@ class HealTest : public QObject {
       DecoderLayer& to = merged->mutable_layer(i);
       for (auto [a, m] :
            {std::pair{&from.attn->qkv, &to.attn->qkv}, std::pair{&from.attn->o, &to.attn->o},
-            std::pair{&from.mlp->gate_up, &to.mlp->gate_up}, std::pair{&from.mlp->down, &to.mlp->down}})
-        m->dense = m->dense + a->lora->weight_delta().detach();
+            std::pair{&from.mlp->gate_up, &to.mlp->gate_up}, std::pair{&from.mlp->down, &to.mlp->down}}) {
+        std::vector<at::Tensor> deltas;  // each part's rows of the fused weight
+        for (size_t k = 0; k < a->lora->parts.size(); ++k)
+          deltas.push_back(a->lora->weight_delta(k).detach());
+        m->dense = m->dense + at::cat(deltas, 0);
+      }
     }
     const at::Tensor ids = some_ids(2, 24, 1);
     const double diff = (adapted->forward(ids) - merged->forward(ids)).abs().max().item<double>();
