@@ -2,6 +2,10 @@
 // (Ctrl-C).
 #include <c10/util/Exception.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -34,9 +38,21 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
+// Keeps the CPU temporaries that libtorch allocates and frees layer after layer (up to 32 MB each, and 1 GB
+// freed at the heap's top) for reuse: glibc would hand them back and fault them in again each time. Measured
+// on `dequantize` of a 111M-parameter RTN checkpoint on this project's CI machine: 12.6 s → 3.0 s, peak
+// memory 328 → 339 MB.
+void keep_freed_memory_for_reuse() {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_memory_for_reuse();
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     print_overview();
     return argc < 2 ? 2 : 0;
