@@ -127,19 +127,7 @@ std::vector<Adapted> add_adapters(Model& model, const HealRequest& r) {
     linear.lora = adapter;
     adapted.push_back({parts, adapter});
   };
-  for (int64_t i = 0; i < c.num_layers; ++i) {
-    DecoderLayer& layer = model.mutable_layer(i);
-    if (layer.attn) {
-      const auto names = family.attention(c, i);
-      attach(layer.attn->qkv, names.qkv, c.hidden_size);
-      attach(layer.attn->o, {{names.o, c.hidden_size}}, c.num_heads * c.head_dim);
-    }
-    if (layer.mlp) {
-      const auto names = family.mlp(c, i);
-      attach(layer.mlp->gate_up, names.gate_up, c.hidden_size);
-      attach(layer.mlp->down, {{names.down, c.hidden_size}}, c.intermediate_size);
-    }
-  }
+  for_each_kept_linear(model, attach);
   if (adapted.empty()) throw_bad_input("nothing to heal: the drops and targets leave no projection to adapt");
   return adapted;
 }

@@ -893,4 +893,24 @@ int64_t Model::resident_parameters() const {
                  [](const at::Tensor& t) { return t.defined() ? t.numel() : int64_t(0); });
 }
 
+void for_each_kept_linear(Model& model,
+                          const std::function<void(LinearWeight&, const std::vector<TensorPart>& parts,
+                                                   int64_t in_features)>& visit) {
+  const ModelConfig& c = model.config();
+  const ModelFamily& family = family_for(c.model_type);
+  for (int64_t i = 0; i < c.num_layers; ++i) {
+    DecoderLayer& layer = model.mutable_layer(i);
+    if (layer.attn) {
+      const auto names = family.attention(c, i);
+      visit(layer.attn->qkv, names.qkv, c.hidden_size);
+      visit(layer.attn->o, {{names.o, c.hidden_size}}, c.num_heads * c.head_dim);
+    }
+    if (layer.mlp) {
+      const auto names = family.mlp(c, i);
+      visit(layer.mlp->gate_up, names.gate_up, c.hidden_size);
+      visit(layer.mlp->down, {{names.down, c.hidden_size}}, c.intermediate_size);
+    }
+  }
+}
+
 }  // namespace llmdrop

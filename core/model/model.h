@@ -23,6 +23,7 @@ namespace llmdrop {
 
 class Communicator;
 class ModelFamily;
+struct TensorPart;
 struct MemoryPlan;
 
 // Runtime weight layout, decoupled from the checkpoint's: q|k|v and gate|up are fused at load. A quantized
@@ -302,5 +303,12 @@ class Model {
   RotaryEmbedding rotary_;
   std::vector<DecoderLayer> layers_;
 };
+
+// Each kept linear of the model with how the checkpoint stores it: its parts (q | k | v and gate | up rows in
+// order; one part for o and down) and its input width. Layer by layer, attention's q|k|v and o, then the
+// MLP's gate|up and down.
+void for_each_kept_linear(Model& model,
+                          const std::function<void(LinearWeight&, const std::vector<TensorPart>& parts,
+                                                   int64_t in_features)>& visit);
 
 }  // namespace llmdrop

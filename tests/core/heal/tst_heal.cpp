@@ -63,28 +63,13 @@ std::map<std::string, at::Tensor> read_all(const fs::path& file) {
 // the projection's path in the checkpoint (model.layers.0.self_attn.q_proj), rows × k its weight's shape.
 void attach_by_name(Model& m, double scaling,
                     const std::function<LoraPart(const std::string& module, int64_t rows, int64_t k)>& part) {
-  const ModelConfig& c = m.config();
-  const ModelFamily& family = family_for(c.model_type);
-  auto attach = [&](LinearWeight& w, const std::vector<TensorPart>& parts, int64_t k) {
+  for_each_kept_linear(m, [&](LinearWeight& w, const std::vector<TensorPart>& parts, int64_t k) {
     auto adapter = std::make_shared<LoraAdapter>();
     adapter->scaling = scaling;
     for (const auto& p : parts)
       adapter->parts.push_back(part(p.weight.substr(0, p.weight.rfind('.')), p.rows, k));
     w.lora = adapter;
-  };
-  for (int64_t i = 0; i < c.num_layers; ++i) {
-    DecoderLayer& layer = m.mutable_layer(i);
-    if (layer.attn) {
-      const auto a = family.attention(c, i);
-      attach(layer.attn->qkv, a.qkv, c.hidden_size);
-      attach(layer.attn->o, {{a.o, c.hidden_size}}, c.num_heads * c.head_dim);
-    }
-    if (layer.mlp) {
-      const auto mlp = family.mlp(c, i);
-      attach(layer.mlp->gate_up, mlp.gate_up, c.hidden_size);
-      attach(layer.mlp->down, {{mlp.down, c.hidden_size}}, c.intermediate_size);
-    }
-  }
+  });
 }
 
 // Random adapters (A and B both: B is zero only at the start of training) on every kept linear of m,
