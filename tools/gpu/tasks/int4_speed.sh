@@ -7,6 +7,9 @@
 #   models   the Llama-2-7B-shaped random model quantized with round-to-nearest (group 128) and GPTQ act-order
 #            (group 128, a short calibration: only the layout matters here); bf16 / 4-bit g128 / 4-bit act-order
 #            g128 decode at CONTEXTS (default 128 and 2048, 64 new tokens) with each one's roofline;
+#   shapes   after kernels and models: the launch shape with the least time summed over kernels.log's shape
+#            rows (bench_decode_kernels' sweep) is forced on every 4-bit product (LLMDROP_INT4_SHAPE) and the
+#            4-bit models' decode measured again (int4_shapes.log);
 #   tokens   64 greedy tokens of 4-bit models (the demo model's GPTQ act-order and AWQ, the 7B's RTN) against the
 #            same model dequantized to float16, in float16 and bfloat16 (16-bit vs 4-bit decode kernels):
 #            tools/int4_tokens.py, which prints where they part and the two tokens' log-probabilities there.
@@ -25,7 +28,7 @@ if [[ $steps == *" tests "* ]]; then
   grep -E "QINFO|FAIL|Totals|what" "$out/engine.log" | cut -c1-400
 fi
 [[ $steps == *" kernels "* ]] && build-cuda/bin/bench_decode_kernels 2>&1 | tee "$out/kernels.log"
-[[ $steps == *" models "* || $steps == *" tokens "* ]] || exit 0
+[[ $steps == *" models "* || $steps == *" shapes "* || $steps == *" tokens "* ]] || exit 0
 
 write_model7b
 cp resources/models/demo/tokenizer.model $model7b/
@@ -35,11 +38,19 @@ for i in 1 2 3 4; do cat resources/text/demo_heldout.txt; done >/dev/shm/calibra
 [[ $steps == *" models "* ]] && /usr/bin/time -f "gptq act-order g128 (8 x 512 tokens): %e s wall" \
   "$llmdrop" quantize $model7b --method gptq --desc-act --group-size 128 --data /dev/shm/calibration.txt --samples 8 --seq-len 512 --device cuda \
   --dtype bfloat16 --out $model7b-gptq-act 2>&1 | tail -3
-if [[ $steps == *" models "* ]]; then
-  for m in $model7b $model7b-rtn $model7b-gptq-act; do
+bench_models() {
+  for m in "$@"; do
     "$llmdrop" bench $m --device cuda --dtype bfloat16 --contexts "${CONTEXTS:-128:64,2048:64}" 2>/dev/null |
       grep -E "^(model|\| (config|full))"
-  done | tee "$out/int4_bench.log"
+  done
+}
+[[ $steps == *" models "* ]] && bench_models $model7b $model7b-rtn $model7b-gptq-act | tee "$out/int4_bench.log"
+if [[ $steps == *" shapes "* && -f $out/kernels.log ]]; then
+  best=$(awk -F'|' '/^\|   [0-9]+ warps/ { name = $2; gsub(/^ +| +$/, "", name); if (!(name in sum)) order[n++] = name; sum[name] += $4 }
+    END { best = 0; for (i = 0; i < n; i++) { printf "shape %d (%s): %.1f us\n", i, order[i], sum[order[i]] >"/dev/stderr"
+      if (sum[order[i]] < sum[order[best]]) best = i }; print best }' "$out/kernels.log")
+  echo "LLMDROP_INT4_SHAPE=$best"
+  LLMDROP_INT4_SHAPE=$best bench_models $model7b-rtn $model7b-gptq-act | tee "$out/int4_shapes.log"
 fi
 [[ $steps == *" tokens "* ]] || exit 0
 
