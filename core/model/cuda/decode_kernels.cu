@@ -102,65 +102,35 @@ int multiprocessors() {
 constexpr int kGemvWarps = 16;
 constexpr int kGemvThreads = kGemvWarps * kWarp;
 
-// 16 bytes from global to shared memory without passing through registers (completed by cp_async_wait).
-__device__ __forceinline__ void cp_async16(void* shared, const void* global) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(
-                   static_cast<unsigned>(__cvta_generic_to_shared(shared))),
-               "l"(global));
-}
-__device__ __forceinline__ void cp_async_wait() {
-  asm volatile("cp.async.wait_all;" ::: "memory");
-}
-
-// Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), as it is; for
-// rms_norm norm_chunks, the next K/8 chunks, holds the norm weight, and the result is the input's 1/rms. The
-// norm weight is copied while the predecessor still runs; the input, one read of the predecessor's output,
-// after it, each thread's chunks loaded kRound at a time so that their latencies overlap. Ends with a barrier
-// (after which this thread's cp.async copies, issued before, are complete too). Input and norm weight 16-byte
-// aligned.
+// Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), normalised there in
+// place for rms_norm (then norm_chunks, the next K/8 chunks, holds the norm weight). The norm weight is read
+// while the predecessor still runs; the input, one read of the predecessor's output, after it. Input and norm
+// weight 16-byte aligned.
 template <typename T, GemvInput kInput, int kThreads>
-__device__ __forceinline__ float stage_input(const GemvArgs& a, uint4* x_chunks) {
-  constexpr int kRound = 4;
+__device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) {
   const int k = static_cast<int>(a.k), chunks = k / 8;
   uint4* norm_chunks = x_chunks + chunks;
   if constexpr (kInput == GemvInput::rms_norm)
     for (int c = threadIdx.x; c < chunks; c += kThreads)
-      cp_async16(norm_chunks + c, static_cast<const uint4*>(a.norm_weight) + c);
+      norm_chunks[c] = static_cast<const uint4*>(a.norm_weight)[c];
   wait_for_predecessor();
   allow_successor();
 
   const uint4* x = static_cast<const uint4*>(a.x);
   float squares = 0;
-  for (int from = threadIdx.x; from < chunks; from += kRound * kThreads) {
-    uint4 held[kRound];
+  for (int c = threadIdx.x; c < chunks; c += kThreads) {
+    const uint4 chunk = x[c];
+    x_chunks[c] = chunk;
+    if constexpr (kInput == GemvInput::rms_norm) {
+      float v[8];
+      unpack8<T>(chunk, v);
 #pragma unroll
-    for (int r = 0; r < kRound; ++r)
-      if (from + r * kThreads < chunks) held[r] = x[from + r * kThreads];
-#pragma unroll
-    for (int r = 0; r < kRound; ++r) {
-      if (from + r * kThreads >= chunks) break;
-      x_chunks[from + r * kThreads] = held[r];
-      if constexpr (kInput == GemvInput::rms_norm) {
-        float v[8];
-        unpack8<T>(held[r], v);
-#pragma unroll
-        for (int e = 0; e < 8; ++e) squares = fmaf(v[e], v[e], squares);
-      }
+      for (int e = 0; e < 8; ++e) squares = fmaf(v[e], v[e], squares);
     }
   }
-  cp_async_wait();
-  if constexpr (kInput == GemvInput::rms_norm) return rsqrtf(block_sum<kThreads>(squares) / k + a.eps);
-  __syncthreads();
-  return 1;
-}
-
-// stage_input's chunks normalised in place for rms_norm (each thread rewrites the chunks it stored), then a
-// barrier.
-template <typename T, GemvInput kInput, int kThreads>
-__device__ __forceinline__ void normalise_staged_input(const GemvArgs& a, uint4* x_chunks, float inv_rms) {
   if constexpr (kInput == GemvInput::rms_norm) {
-    const int chunks = static_cast<int>(a.k / 8);
-    const uint4* norm_chunks = x_chunks + chunks;
+    const float inv_rms = rsqrtf(block_sum<kThreads>(squares) / k + a.eps);
+    // Each thread rewrites the chunks it stored.
     for (int c = threadIdx.x; c < chunks; c += kThreads) {
       float v[8], g[8];
       unpack8<T>(x_chunks[c], v);
@@ -169,8 +139,8 @@ __device__ __forceinline__ void normalise_staged_input(const GemvArgs& a, uint4*
       for (int e = 0; e < 8; ++e) v[e] = rms_normed<T>(v[e], inv_rms, g[e]);
       x_chunks[c] = pack8<T>(v);
     }
-    __syncthreads();
   }
+  __syncthreads();
 }
 
 // Output row `row` of a product y = W·x: bias added, stored or added to the residual line, rounded where
@@ -264,8 +234,7 @@ __global__ void __launch_bounds__(kGemvThreads, Rows::kMinBlocks) gemv_kernel(Ge
   Step current, next;
   int64_t item = int64_t(blockIdx.x) * kGemvWarps + warp;
   if (item < items) load(current, item, 0);
-  normalise_staged_input<T, kInput, kGemvThreads>(a, x_chunks,
-                                                  stage_input<T, kInput, kGemvThreads>(a, x_chunks));
+  stage_input<T, kInput, kGemvThreads>(a, x_chunks);
 
   float acc[kRows] = {};
   for (int step = 0; item < items;) {
@@ -323,26 +292,22 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 //
 // The codes enter the product as exact small numbers offset + code (int4_fragment: one lop3 per pair), so
 // the tensor cores sum Σ (offset + code)·x; the offset and the zero point come off once per group as
-// (offset + zero)·Σx, with Σx over each slice and each 16 columns summed once per block, and the scale is
-// applied in float32 then (add_group): once per group, or per part of a group where a warp's slices begin or
-// end inside it. Groups of 16 or 32 columns are tested per 16 columns (kPerWord), wider ones per slice.
+// (offset + zero)·Σx, with Σx over the group's columns summed once per block, and the scale is applied in
+// float32 then (add_group). Groups of 64 columns or more are finished once per slice, smaller ones once per
+// 16 columns (kPerWord).
 //
 // A launch shape: kWarps warps per block split each tile's slices; each warp keeps two batches of kDepth
 // 16-byte loads per lane in flight. Registers: the two batches take 8·kDepth per thread; at least kMinBlocks
 // blocks stay resident per multiprocessor. (Measured on Llama-2-7B shapes, no faster: 8 loads in flight;
 // teams of warps taking tiles apart while sharing one staged input per block; an act-order weight's input
 // order copied to shared memory before the gather.)
-template <int kWarps_, int kDepth_, bool kBarrierFree_ = false, bool kHalfProducts_ = false>
+template <int kWarps_, int kDepth_>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
-  static constexpr bool kBarrierFree = kBarrierFree_, kHalfProducts = kHalfProducts_;
-  using Plain = Int4Shape<kWarps, kDepth>;
   static constexpr int kMinBlocks = std::max(1, 65536 / (kThreads * (kDepth <= 4 ? 80 : 128)));
 };
 // int4_gemv_shapes()'s order.
-using Int4Shapes =
-    std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>, Int4Shape<8, 4, true>, Int4Shape<16, 4, true>,
-               Int4Shape<8, 4, false, true>, Int4Shape<16, 4, true, true>>;
+using Int4Shapes = std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>>;
 
 template <typename T>
 __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
@@ -415,19 +380,25 @@ __host__ __device__ __forceinline__ int64_t int4_rows(const GemvArgs& a) {
 // columns and over each slice (float32, the B fragments' values).
 struct Int4Shared {
   size_t fragments, scales, partials, sums, total;
-  int warp_groups;  // barrier-free: the most groups one warp's slices touch
-  __host__ __device__ Int4Shared(const GemvArgs& a, size_t element, int warps, bool barrier_free) {
+  __host__ __device__ Int4Shared(const GemvArgs& a, size_t element, int warps) {
     const int64_t staged = a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1), slices = (a.k + 63) / 64;
-    const int64_t groups = a.k / a.group_size, span = (slices + warps - 1) / warps * 64;
-    const int64_t touched = (span + a.group_size - 1) / a.group_size + 1;
-    warp_groups = static_cast<int>(touched < groups ? touched : groups);
     fragments = (staged + 15) / 16 * 16;
     scales = fragments + slices * 64 * element;
-    partials = scales + 2 * (barrier_free ? warps * warp_groups : groups) * 16 * sizeof(int32_t);
+    partials = scales + 2 * (a.k / a.group_size) * 16 * sizeof(int32_t);
     sums = partials + 2 * warps * 16 * sizeof(float);
     total = sums + slices * 5 * sizeof(float);
   }
 };
+
+// 16 bytes from global to shared memory without passing through registers (completed by cp_async_wait).
+__device__ __forceinline__ void cp_async16(void* shared, const void* global) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(
+                   static_cast<unsigned>(__cvta_generic_to_shared(shared))),
+               "l"(global));
+}
+__device__ __forceinline__ void cp_async_wait() {
+  asm volatile("cp.async.wait_all;" ::: "memory");
+}
 
 // As many blocks as stay resident, each taking tiles of 16 rows until none is left: its first two by number,
 // then the next free one (tile_counters). Tile row m < 8 is row 8·tile + m of the weight, row m ≥ 8 is row
@@ -440,16 +411,9 @@ struct Int4Shared {
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
 __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_kernel(GemvArgs a) {
   constexpr int kWarps = Shape::kWarps, kThreads = Shape::kThreads, kDepth = Shape::kDepth;
-  // The products' element type: T, or float16 for bfloat16 inputs (kHalfProducts: 5 instructions per word of
-  // codes instead of 7), the input scaled by a power of two where it would pass float16's range.
-  using M = std::conditional_t<Shape::kHalfProducts, __half, T>;
-  constexpr bool kConverted = !std::is_same_v<M, T>;
-  __shared__ unsigned largest_bits;  // kConverted: the block's largest |input|, as float bits
   extern __shared__ uint4 shared[];
-  __shared__ int claimed[2];               // the tile after next, by tile parity
-  __shared__ long long ring[4];            // barrier-free: the block's tiles, (i, tile) in ring[i % 4]
-  __shared__ int arrivals[2], reduced[2];  // barrier-free: warps done with tiles, tiles added up
-  const Int4Shared layout(a, sizeof(T), kWarps, Shape::kBarrierFree);
+  __shared__ int claimed[2];  // the tile after next, by tile parity
+  const Int4Shared layout(a, sizeof(T), kWarps);
   uint4* x_chunks = shared;  // stage_input's
   const uint4* fragments = shared + layout.fragments / 16;
   int32_t* scales = reinterpret_cast<int32_t*>(shared + layout.scales / 16);  // (2, G, 16)
@@ -472,162 +436,71 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     for (int i = 0; i < kDepth; ++i)
       if (i < count) w[i] = load_streaming(from + i * kWarp);
   };
-  // The scales and zeros of a tile, (G, 16) words: all of them by the block into scales[parity], or (barrier-
-  // free) groups g_first … g_last by each warp into its own buffer of layout.warp_groups groups.
-  const int g_first = min((first * 64) >> group_shift, groups - 1),
-            g_last = min((end * 64 - 1) >> group_shift, groups - 1);
-  int32_t* warp_scales = scales + warp * 2 * layout.warp_groups * 16;  // (2, warp_groups, 16)
-  auto copy_scales = [&](int tile, int parity) {
-    if constexpr (Shape::kBarrierFree) {
-      if (tile >= tiles || first >= end) return;
-      const int32_t* from = a.scale_zero + (int64_t(tile) * groups + g_first) * 16;
-      int32_t* to = warp_scales + parity * layout.warp_groups * 16;
-      for (int i = lane; i < (g_last - g_first + 1) * 4; i += kWarp) cp_async16(to + 4 * i, from + 4 * i);
-    } else {
-      const int32_t* from = a.scale_zero + int64_t(tile) * groups * 16;
-      int32_t* to = scales + parity * groups * 16;
-      for (int i = threadIdx.x; i < groups * 4; i += kThreads) cp_async16(to + 4 * i, from + 4 * i);
-    }
+  auto copy_scales = [&](int tile, int parity) {  // (G, 16) words of the tile
+    const int32_t* from = a.scale_zero + int64_t(tile) * groups * 16;
+    int32_t* to = scales + parity * groups * 16;
+    for (int i = threadIdx.x; i < groups * 4; i += kThreads) cp_async16(to + 4 * i, from + 4 * i);
   };
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
-  // Loads the batch after the one at slice `from` of `tile` into `upcoming`: this tile's next, or the next
-  // tile's first.
-  auto load_after = [&](uint4(&upcoming)[kDepth], int from, int tile, int next_tile) {
-    if (from + kDepth < end)
-      load(upcoming, tile_weight(tile) + (from + kDepth - first) * kWarp, end - from - kDepth);
-    else if (next_tile < tiles)
-      load(upcoming, tile_weight(next_tile), end - first);
-  };
-  // Two batches are in flight while the block stages its input.
   load(current, tile_weight(tile), end - first);
-  load_after(next, first, tile, next_tile);
   copy_scales(tile, 0);
-  if (Shape::kBarrierFree && threadIdx.x == 0) {  // published by stage_input's barrier
-    ring[0] = tile;
-    ring[1] = (1ll << 32) | unsigned(min(next_tile, tiles));
-    ring[2] = ring[3] = -1;
-    arrivals[0] = arrivals[1] = reduced[0] = reduced[1] = 0;
-  }
-  if (kConverted && threadIdx.x == 0) largest_bits = 0;
-  const float inv_rms = stage_input<T, kInput, kThreads>(a, x_chunks);
+  stage_input<T, kInput, kThreads>(a, x_chunks);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
-  // x[c + 8], x[c + 9] in the weight's column order (normalised here for rms_norm), zero past K; a lane reads
-  // its slice's four steps as 32 bytes. A warp builds two whole slices at a time and sums them: lanes 4q + j
-  // of a slice hold step j. Each thread builds kRoundItems items at a time, their act-order input positions
-  // loaded first so that the loads' latencies overlap.
-  float unscale = 1;  // kConverted: the power of two the input was scaled by, undone at the output
+  // x[c + 8], x[c + 9] in the weight's column order, zero past K; a lane reads its slice's four steps as 32
+  // bytes. A warp builds two whole slices at a time and sums them: lanes 4q + j of a slice hold step j.
   {
-    using P = typename Pair<M>::type;
-    constexpr unsigned kRoundItems = 4;
+    using P = typename Pair<T>::type;
     const T* x = reinterpret_cast<const T*>(x_chunks);
-    const T* norm = x + k;
     uint2* out = reinterpret_cast<uint2*>(shared + layout.fragments / 16);
     const unsigned items = unsigned(slices) * 16;
-    auto first_column = [](unsigned i) { return i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2; };
-    auto element = [&](unsigned at) {  // as T, rounded where transformers rounds
-      if constexpr (kInput == GemvInput::rms_norm)
-        return rounded<T>(rms_normed<T>(to_float(x[at]), inv_rms, to_float(norm[at])));
-      else
-        return to_float(x[at]);
-    };
-    // Builds every fragment with the input times `scale`; the result: this thread's largest |input|.
-    auto build = [&](float scale) {
-      float largest = 0;
-      for (unsigned from = 0; from < items; from += kRoundItems * kThreads) {
-        int2 order[kRoundItems][2];  // input positions of columns c, c + 1 and c + 8, c + 9
+    for (unsigned from = 0; from < items; from += kThreads) {
+      const unsigned i = from + threadIdx.x;
+      float sum = 0;
+      if (i < items) {
+        const unsigned c = i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2;
+        uint32_t pairs[2];  // columns c, c + 1 and c + 8, c + 9 (K is a multiple of 8)
 #pragma unroll
-        for (unsigned r = 0; r < kRoundItems; ++r) {
-          const unsigned i = from + r * kThreads + threadIdx.x;
-#pragma unroll
-          for (unsigned h = 0; h < 2; ++h) {
-            const unsigned column = first_column(i) + 8 * h;
-            order[r][h] = make_int2(column, column + 1);
-            if (a.input_order && i < items && column < unsigned(k))
-              order[r][h] = *reinterpret_cast<const int2*>(a.input_order + column);
-          }
+        for (unsigned h = 0; h < 2; ++h) {
+          const unsigned column = c + 8 * h;
+          P pair = {};
+          if (column < unsigned(k))
+            pair = a.input_order ? P{x[a.input_order[column]], x[a.input_order[column + 1]]}
+                                 : *reinterpret_cast<const P*>(x + column);
+          const float2 values = to_float2(pair);
+          sum += values.x + values.y;
+          pairs[h] = *reinterpret_cast<const uint32_t*>(&pair);
         }
-#pragma unroll
-        for (unsigned r = 0; r < kRoundItems; ++r) {
-          const unsigned i = from + r * kThreads + threadIdx.x;
-          if (from + r * kThreads >= items) break;
-          float sum = 0;
-          if (i < items) {
-            uint32_t pairs[2];  // columns c, c + 1 and c + 8, c + 9 (K is a multiple of 8)
-#pragma unroll
-            for (unsigned h = 0; h < 2; ++h) {
-              float2 values = {0, 0};
-              if (first_column(i) + 8 * h < unsigned(k))
-                values = {element(order[r][h].x) * scale, element(order[r][h].y) * scale};
-              largest = fmaxf(largest, fmaxf(fabsf(values.x), fabsf(values.y)));
-              const P pair = {from_float<M>(values.x), from_float<M>(values.y)};
-              values = to_float2(pair);
-              sum += values.x + values.y;
-              pairs[h] = *reinterpret_cast<const uint32_t*>(&pair);
-            }
-            out[i] = make_uint2(pairs[0], pairs[1]);
-          }
-          sum += __shfl_xor_sync(0xffffffffu, sum, 4);
-          sum += __shfl_xor_sync(0xffffffffu, sum, 8);
-          if (i < items && (i & 12) == 0) step_sums[i / 16 * 4 + i % 4] = sum;
-          sum += __shfl_xor_sync(0xffffffffu, sum, 1);
-          sum += __shfl_xor_sync(0xffffffffu, sum, 2);
-          if (i < items && (i & 15) == 0) slice_sums[i / 16] = sum;
-        }
+        out[i] = make_uint2(pairs[0], pairs[1]);
       }
-      return largest;
-    };
-    const float largest = build(1);
-    if constexpr (kConverted) {  // non-negative floats order as their bits
-      const unsigned bits = __reduce_max_sync(kFullMask, __float_as_uint(largest));
-      if (lane == 0) atomicMax(&largest_bits, bits);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 4);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 8);
+      if (i < items && (i & 12) == 0) step_sums[i / 16 * 4 + i % 4] = sum;
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      if (i < items && (i & 15) == 0) slice_sums[i / 16] = sum;
     }
+    cp_async_wait();
     __syncthreads();
-    if constexpr (kConverted) {
-      // Past float16's largest finite value: again with the input scaled below 2^15 (rare; block-uniform).
-      if (const float block_largest = __uint_as_float(largest_bits); !(block_largest < 65504.0f)) {
-        int exponent = 0;
-        frexpf(block_largest, &exponent);  // block_largest < 2^exponent
-        unscale = isfinite(block_largest) ? exp2f(float(exponent - 15)) : 1;
-        build(1 / unscale);
-        __syncthreads();
-      }
-    }
   }
 
-  // A group's products run in two chains of mma (even and odd words: half the wait on each result) and are
-  // finished at the group's last word or the warp's last slice; kPerWord groups (16 or 32 columns) in one.
-  constexpr int kChains = kPerWord ? 1 : 2;
-  const int group_word_mask = kPerWord ? int(a.group_size / 16) - 1 : 0;
-  const int group_slice_mask = kPerWord ? 0 : (1 << (group_shift - 6)) - 1;
-  bool prefetched = true;  // the first tile's second batch
-  // This warp's sums over its slices of `tile`, rows r0 and r1, scaled: tile_scales holds groups g_base …
-  float sum0, sum1;
-  auto run_tile = [&](int tile, int next_tile, const uint32_t* tile_scales, int g_base) {
-    sum0 = 0, sum1 = 0;
-    float d[kChains][4] = {};            // the open group's Σ (offset + code)·x
-    float xs = 0;                        // and its Σx
-    auto finish_group = [&](int step) {  // step: the group's last 16 columns
-      float d0 = d[0][0], d2 = d[0][2];
-#pragma unroll
-      for (int chain = 1; chain < kChains; ++chain) d0 += d[chain][0], d2 += d[chain][2];
-      // Padding columns past K have zero inputs: any group's scale will do.
-      const int g = min((step * 16) >> group_shift, groups - 1) - g_base;
-      sum0 = add_group<M>(sum0, tile_scales[g * 16 + r0], d0, xs, false);
-      sum1 = add_group<M>(sum1, tile_scales[g * 16 + r1], d2, xs, true);
-#pragma unroll
-      for (int chain = 0; chain < kChains; ++chain)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) d[chain][e] = 0;
-      xs = 0;
-    };
-    // One batch: the next batch's loads into `upcoming` (the prologue issued the first tile's second), then
-    // the products of `words`, slices from … from + kDepth − 1. Batches alternate between the two buffers.
+  constexpr int kPartWords = kPerWord ? 1 : 4;  // words (16 columns each) of one group within a slice
+  for (int parity = 0; tile < tiles; parity ^= 1) {
+    // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
+    if (threadIdx.x == 0)
+      claimed[parity] = next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
+    if (next_tile < tiles) copy_scales(next_tile, parity ^ 1);
+    const uint32_t* tile_scales = reinterpret_cast<const uint32_t*>(scales + parity * groups * 16);
+
+    float sum0 = 0, sum1 = 0;  // rows r0, r1, scaled
+    const uint4 *weight = tile_weight(tile), *next_weight = tile_weight(next_tile);
+    // One batch: the next batch's loads into `upcoming` (this tile's, or the next tile's first), then the
+    // products of `words`, slices from … from + kDepth − 1. Batches alternate between the two buffers.
     auto run_batch = [&](const uint4(&words)[kDepth], uint4(&upcoming)[kDepth], int from) {
-      if (prefetched)
-        prefetched = false;
-      else
-        load_after(upcoming, from, tile, next_tile);
+      if (from + kDepth < end)
+        load(upcoming, weight + (from + kDepth - first) * kWarp, end - from - kDepth);
+      else if (next_tile < tiles)
+        load(upcoming, next_weight, end - first);
       const uint4* batch_fragments = fragments + (from * 4 + quad) * 2;
 #pragma unroll
       for (int i = 0; i < kDepth; ++i) {
@@ -635,20 +508,21 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
         if (slice >= end) break;
         const uint4 b01 = batch_fragments[i * 8], b23 = batch_fragments[i * 8 + 1];
         const uint32_t b[8] = {b01.x, b01.y, b01.z, b01.w, b23.x, b23.y, b23.z, b23.w};
-        if constexpr (!kPerWord) xs += slice_sums[slice];
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
-          uint32_t fragment[4];
-          int4_fragment<M>((&words[i].x)[j], fragment);
-          mma_16x8x16<M>(d[j % kChains], fragment, b[2 * j], b[2 * j + 1]);
-          const int step = slice * 4 + j;
-          if constexpr (kPerWord) {
-            xs += step_sums[step];
-            if (((step + 1) & group_word_mask) == 0) finish_group(step);
+        for (int part = 0; part < 4 / kPartWords; ++part) {
+          float d[4] = {};
+#pragma unroll
+          for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
+            uint32_t fragment[4];
+            int4_fragment<T>((&words[i].x)[j], fragment);
+            mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
           }
+          // Padding columns past K have zero inputs: any group's scale will do.
+          const int step = slice * 4 + part * kPartWords, g = min((step * 16) >> group_shift, groups - 1);
+          const float xs = kPerWord ? step_sums[step] : slice_sums[slice];
+          sum0 = add_group<T>(sum0, tile_scales[g * 16 + r0], d[0], xs, false);
+          sum1 = add_group<T>(sum1, tile_scales[g * 16 + r1], d[2], xs, true);
         }
-        if constexpr (!kPerWord)
-          if (((slice + 1) & group_slice_mask) == 0 || slice + 1 == end) finish_group(slice * 4 + 3);
       }
     };
     for (int from = first; from < end; from += 2 * kDepth) {
@@ -660,93 +534,25 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
       }
       run_batch(next, current, from + kDepth);
     }
-  };
-  // Output rows of tile `done` from the warps' sums, by lane m < 16 of one warp.
-  auto store_tile = [&](int done, const float* tile_partials, int m) {
+    float* tile_partials = partials + parity * kWarps * 16;
+    if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
+    cp_async_wait();
+    __syncthreads();
+
+    const int done = tile;
+    tile = next_tile;
+    next_tile = claimed[parity];
+    if (threadIdx.x >= 16) continue;
+    const int m = threadIdx.x;
     float y = 0;
 #pragma unroll
     for (int w = 0; w < kWarps; ++w) y += tile_partials[w * 16 + m];
-    if constexpr (kConverted) y *= unscale;
     if constexpr (kOutput == GemvOutput::swiglu) {
       const float up = __shfl_down_sync(0xffffu, y, 8, 16);
       if (m < 8) store_swiglu<T>(a, int64_t(done) * 8 + m, y, up);
     } else {
       store_row<T, kOutput>(a, m < 8 ? int64_t(done) * 8 + m : a.n / 2 + int64_t(done) * 8 + m - 8, y);
     }
-  };
-
-  if constexpr (!Shape::kBarrierFree) {
-    for (int parity = 0; tile < tiles; parity ^= 1) {
-      // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by
-      // then.
-      if (threadIdx.x == 0)
-        claimed[parity] =
-            next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
-      if (next_tile < tiles) copy_scales(next_tile, parity ^ 1);
-      run_tile(tile, next_tile, reinterpret_cast<const uint32_t*>(scales + parity * groups * 16), 0);
-      float* tile_partials = partials + parity * kWarps * 16;
-      if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
-      cp_async_wait();
-      __syncthreads();
-
-      const int done = tile;
-      tile = next_tile;
-      next_tile = claimed[parity];
-      if (threadIdx.x < 16) store_tile(done, tile_partials, threadIdx.x);
-    }
-  } else {
-    // Warps go from tile to tile on their own. The block's i-th tile is in ring[i % 4] as (i, tile) once
-    // known: the first two from the start, tile i + 2 claimed by the first warp done with tile i. The last
-    // warp done with tile i adds up the warps' sums (partials[i % 2]) and stores the tile's rows; reduced[p]
-    // counts those of parity p, so a warp writes tile i's sums once tile i − 2's are added up.
-    auto tile_of = [&](int i) {
-      int found = 0;
-      if (lane == 0) {
-        const volatile long long* entry = &ring[i & 3];
-        long long e;
-        while (int((e = *entry) >> 32) != i) __nanosleep(32);
-        found = int(e & 0xffffffff);
-      }
-      return __shfl_sync(kFullMask, found, 0);
-    };
-    for (int i = 0; tile < tiles; ++i) {
-      next_tile = tile_of(i + 1);
-      cp_async_wait();  // this tile's scales
-      __syncwarp();
-      copy_scales(next_tile, (i + 1) & 1);
-      run_tile(tile, next_tile,
-               reinterpret_cast<const uint32_t*>(warp_scales + (i & 1) * layout.warp_groups * 16), g_first);
-      const int parity = i & 1;
-      if (lane == 0)
-        while (*static_cast<volatile int*>(&reduced[parity]) < i / 2) __nanosleep(32);
-      __syncwarp();
-      float* tile_partials = partials + parity * kWarps * 16;
-      if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
-      __threadfence_block();
-      __syncwarp();
-      int arrival = 0;
-      if (lane == 0) {
-        arrival = atomicAdd(&arrivals[parity], 1) - i / 2 * kWarps;
-        if (arrival == 0) {
-          const int claim =
-              next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
-          *static_cast<volatile long long*>(&ring[(i + 2) & 3]) =
-              (static_cast<long long>(i + 2) << 32) | unsigned(min(claim, tiles));
-        }
-      }
-      arrival = __shfl_sync(kFullMask, arrival, 0);
-      if (arrival == kWarps - 1) {
-        __threadfence_block();
-        if (lane < 16) store_tile(tile, tile_partials, lane);
-        __syncwarp();
-        if (lane == 0) {
-          __threadfence_block();
-          atomicAdd(&reduced[parity], 1);
-        }
-      }
-      tile = next_tile;
-    }
-    __syncthreads();  // every claim is made before the block's exit
   }
   // The last block out leaves the counters at zero for the next launch (and the next graph replay).
   if (threadIdx.x == 0) {
@@ -762,7 +568,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
 void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
   auto kernel = int4_gemv_kernel<T, kInput, kOutput, Shape, kPerWord>;
-  const size_t shared = Int4Shared(a, sizeof(T), Shape::kWarps, Shape::kBarrierFree).total;
+  const size_t shared = Int4Shared(a, sizeof(T), Shape::kWarps).total;
   if (shared > 48 * 1024)
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
   int resident = 1;
@@ -788,11 +594,9 @@ template <typename T, GemvInput kInput, GemvOutput kOutput, size_t... I>
 void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequence<I...>) {
   const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
   const bool per_word = a.group_size < 64;
-  // Groups narrower than 64 columns run on the plain shape of as many warps.
   ((shape == int(I)
         ? (per_word
-               ? launch_int4_gemv<T, kInput, kOutput, typename std::tuple_element_t<I, Int4Shapes>::Plain,
-                                  true>(a, stream)
+               ? launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, true>(a, stream)
                : launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, false>(a, stream))
         : void()),
    ...);
@@ -1131,9 +935,7 @@ std::vector<std::string> int4_gemv_shapes() {
   return std::apply(
       [](auto... shape) {
         return std::vector<std::string>{(std::to_string(decltype(shape)::kWarps) + " warps, " +
-                                         std::to_string(decltype(shape)::kDepth) + " loads" +
-                                         (decltype(shape)::kBarrierFree ? ", no barrier" : "") +
-                                         (decltype(shape)::kHalfProducts ? ", float16 products" : ""))...};
+                                         std::to_string(decltype(shape)::kDepth) + " loads")...};
       },
       Int4Shapes());
 }
