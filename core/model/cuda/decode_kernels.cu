@@ -581,12 +581,6 @@ void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
 // The default shape: 16 warps when there are fewer tiles than 3 blocks per multiprocessor would take one each
 // (their slices over more warps: fewer batches per tile), else 8.
 int default_int4_shape(const GemvArgs& a) {
-  // LLMDROP_INT4_SHAPE: one launch shape for every product, to compare shapes in whole models.
-  static const int forced = [] {
-    const char* value = std::getenv("LLMDROP_INT4_SHAPE");
-    return value ? std::atoi(value) : -1;
-  }();
-  if (forced >= 0 && forced < int(std::tuple_size_v<Int4Shapes>)) return forced;
   return int4_rows(a) / 16 < 3 * multiprocessors() ? 1 : 0;
 }
 
@@ -910,7 +904,15 @@ void attention_typed(const DecodeAttentionArgs& a, cudaStream_t stream) {
 
 }  // namespace
 
-void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream) {
+void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
+  // LLMDROP_INT4_SHAPE: one launch shape for every product that names none, to compare shapes in whole
+  // models; checked below like a named one.
+  static const int forced_shape = [] {
+    const char* value = std::getenv("LLMDROP_INT4_SHAPE");
+    return value ? std::atoi(value) : -1;
+  }();
+  GemvArgs args = given;
+  if (args.int4_shape < 0) args.int4_shape = forced_shape;
   if (args.k % 8 != 0 || args.k > 49152)
     throw std::invalid_argument("gemv: K = " + std::to_string(args.k) +
                                 " must be a multiple of 8 up to 49152");
