@@ -7,9 +7,10 @@
 #   models   the Llama-2-7B-shaped random model quantized with round-to-nearest (group 128) and GPTQ act-order
 #            (group 128, a short calibration: only the layout matters here); bf16 / 4-bit g128 / 4-bit act-order
 #            g128 decode at CONTEXTS (default 128 and 2048, 64 new tokens) with each one's roofline;
-#   shapes   after kernels and models: the launch shape with the least time summed over kernels.log's shape
-#            rows (bench_decode_kernels' sweep) is forced on every 4-bit product (LLMDROP_INT4_SHAPE) and the
-#            4-bit models' decode measured again (int4_shapes.log);
+#   shapes   after models: the 4-bit models' decode again with one launch shape forced on every 4-bit product
+#            (LLMDROP_INT4_SHAPE), for each shape in SHAPES (indices into bench_decode_kernels' sweep rows, e.g.
+#            SHAPES="0 1"), or else the one with the least time summed over kernels.log's shape rows
+#            (int4_shapes.log);
 #   tokens   64 greedy tokens of 4-bit models (the demo model's GPTQ act-order and AWQ, the 7B's RTN) against the
 #            same model dequantized to float16, in float16 and bfloat16 (16-bit vs 4-bit decode kernels):
 #            tools/int4_tokens.py, which prints where they part and the two tokens' log-probabilities there.
@@ -35,7 +36,8 @@ cp resources/models/demo/tokenizer.model $model7b/
 for i in 1 2 3 4; do cat resources/text/demo_heldout.txt; done >/dev/shm/calibration.txt
 [ -d $model7b-rtn ] || /usr/bin/time -f "rtn g128: %e s wall" "$llmdrop" quantize $model7b --method rtn \
   --group-size 128 --device cuda --dtype bfloat16 --out $model7b-rtn 2>&1 | tail -3
-[[ $steps == *" models "* ]] && /usr/bin/time -f "gptq act-order g128 (8 x 512 tokens): %e s wall" \
+[[ $steps == *" models "* || ($steps == *" shapes "* && ! -d $model7b-gptq-act) ]] &&
+  /usr/bin/time -f "gptq act-order g128 (8 x 512 tokens): %e s wall" \
   "$llmdrop" quantize $model7b --method gptq --desc-act --group-size 128 --data /dev/shm/calibration.txt --samples 8 --seq-len 512 --device cuda \
   --dtype bfloat16 --out $model7b-gptq-act 2>&1 | tail -3
 bench_models() {
@@ -45,12 +47,15 @@ bench_models() {
   done
 }
 [[ $steps == *" models "* ]] && bench_models $model7b $model7b-rtn $model7b-gptq-act | tee "$out/int4_bench.log"
-if [[ $steps == *" shapes "* && -f $out/kernels.log ]]; then
-  best=$(awk -F'|' '/^\|   [0-9]+ warps/ { name = $2; gsub(/^ +| +$/, "", name); if (!(name in sum)) order[n++] = name; sum[name] += $4 }
+if [[ $steps == *" shapes "* ]]; then
+  forced=${SHAPES:-}
+  [ -z "$forced" ] && [ -f "$out/kernels.log" ] && forced=$(awk -F'|' '/^\|   [0-9]+ warps/ { name = $2; gsub(/^ +| +$/, "", name); if (!(name in sum)) order[n++] = name; sum[name] += $4 }
     END { best = 0; for (i = 0; i < n; i++) { printf "shape %d (%s): %.1f us\n", i, order[i], sum[order[i]] >"/dev/stderr"
       if (sum[order[i]] < sum[order[best]]) best = i }; print best }' "$out/kernels.log")
-  echo "LLMDROP_INT4_SHAPE=$best"
-  LLMDROP_INT4_SHAPE=$best bench_models $model7b-rtn $model7b-gptq-act | tee "$out/int4_shapes.log"
+  for shape in $forced; do
+    echo "LLMDROP_INT4_SHAPE=$shape"
+    LLMDROP_INT4_SHAPE=$shape bench_models $model7b-rtn $model7b-gptq-act
+  done | tee "$out/int4_shapes.log"
 fi
 [[ $steps == *" tokens "* ]] || exit 0
 
