@@ -52,6 +52,7 @@ if [[ $steps == *" shapes "* ]]; then
   [ -z "$forced" ] && [ -f "$out/kernels.log" ] && forced=$(awk -F'|' '/^\|   [0-9]+ warps/ { name = $2; gsub(/^ +| +$/, "", name); if (!(name in sum)) order[n++] = name; sum[name] += $4 }
     END { best = 0; for (i = 0; i < n; i++) { printf "shape %d (%s): %.1f us\n", i, order[i], sum[order[i]] >"/dev/stderr"
       if (sum[order[i]] < sum[order[best]]) best = i }; print best }' "$out/kernels.log")
+  [ -n "$forced" ] || echo "shapes: neither SHAPES nor a kernels.log (run with STEPS=\"kernels ... shapes\"): nothing forced"
   for shape in $forced; do
     echo "LLMDROP_INT4_SHAPE=$shape"
     LLMDROP_INT4_SHAPE=$shape bench_models $model7b-rtn $model7b-gptq-act
