@@ -59,6 +59,20 @@ __device__ __forceinline__ void allow_successor() {
 #endif
 }
 
+#ifdef LLMDROP_INT4_STAMPS
+// The diagnostic build of tools/int4_timeline.cu only: %globaltimer of each 4-bit block at its phases, by
+// call.
+__device__ unsigned long long int4_stamps[kInt4StampCalls][kInt4StampBlocks][kInt4StampPhases];
+__device__ __forceinline__ void stamp(const GemvArgs& a, Int4Phase phase) {
+  unsigned long long now;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));
+  if (threadIdx.x == 0 && a.stamp_call < kInt4StampCalls && blockIdx.x < kInt4StampBlocks)
+    int4_stamps[a.stamp_call][blockIdx.x][int(phase)] = now;
+}
+#else
+__device__ __forceinline__ void stamp(const GemvArgs&, Int4Phase) {}
+#endif
+
 bool device_allows_early_launch() {
   static const bool allowed = [] {
     int device = 0, major = 0;
@@ -114,6 +128,7 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) 
     for (int c = threadIdx.x; c < chunks; c += kThreads)
       norm_chunks[c] = static_cast<const uint4*>(a.norm_weight)[c];
   wait_for_predecessor();
+  stamp(a, Int4Phase::released);
   allow_successor();
 
   const uint4* x = static_cast<const uint4*>(a.x);
@@ -303,7 +318,10 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // order copied to shared memory before the gather; warps taking tiles without a per-tile barrier; each warp's
 // part of the block's next tile prefetched into L2 with cp.async.bulk.prefetch, 7B RTN decode 448 tok/s
 // against 489 without on an H100; at most 2 blocks of 8 warps per multiprocessor; 24 warps; both batches of
-// loads issued before the input is staged, 483 against 486 tok/s, faster on gate|up alone.)
+// loads issued before the input is staged, 483 against 486 tok/s, faster on gate|up alone; each warp's slices
+// streamed through a ring of batches in shared memory (cp.async, a batch carrying its scales, the first 4
+// issued before the predecessor's end), 8 warps and a ring of 4 or 16 and 2: 420 and 429 against 493 tok/s,
+// faster on o alone, 7.0 against 7.7 µs.)
 template <int kWarps_, int kDepth_>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
@@ -444,10 +462,12 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     int32_t* to = scales + parity * groups * 16;
     for (int i = threadIdx.x; i < groups * 4; i += kThreads) cp_async16(to + 4 * i, from + 4 * i);
   };
+  stamp(a, Int4Phase::entry);
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
   load(current, tile_weight(tile), end - first);
   copy_scales(tile, 0);
   stage_input<T, kInput, kThreads>(a, x_chunks);
+  stamp(a, Int4Phase::staged);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
   // x[c + 8], x[c + 9] in the weight's column order, zero past K; a lane reads its slice's four steps as 32
@@ -504,8 +524,10 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     cp_async_wait();
     __syncthreads();
   }
+  stamp(a, Int4Phase::fragments);
 
   constexpr int kPartWords = kPerWord ? 1 : 4;  // words (16 columns each) of one group within a slice
+  [[maybe_unused]] int done_tiles = 0;
   for (int parity = 0; tile < tiles; parity ^= 1) {
     // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
     if (threadIdx.x == 0)
@@ -559,6 +581,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
     cp_async_wait();
     __syncthreads();
+    if (done_tiles++ == 0) stamp(a, Int4Phase::first_tile);
 
     const int done = tile;
     tile = next_tile;
@@ -575,6 +598,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
       store_row<T, kOutput>(a, m < 8 ? int64_t(done) * 8 + m : a.n / 2 + int64_t(done) * 8 + m - 8, y);
     }
   }
+  stamp(a, Int4Phase::exit);
   // The last block out leaves the counters at zero for the next launch (and the next graph replay).
   if (threadIdx.x == 0) {
     __threadfence();
@@ -953,6 +977,16 @@ void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
     gemv_typed<__half>(args, stream);
   check_launch("gemv");
 }
+
+#ifdef LLMDROP_INT4_STAMPS
+void read_int4_stamps(unsigned long long* out) {
+  void* stamps = nullptr;
+  cudaGetSymbolAddress(&stamps, int4_stamps);
+  cudaMemcpy(out, stamps, sizeof(int4_stamps), cudaMemcpyDeviceToHost);
+  cudaMemset(stamps, 0, sizeof(int4_stamps));
+  check_launch("read_int4_stamps");
+}
+#endif
 
 std::vector<std::string> int4_gemv_shapes() {
   return std::apply(

@@ -43,9 +43,21 @@ struct GemvArgs {
   int64_t group_size = 0;
   unsigned* tile_counters = nullptr;  // 4-bit: 2 words, zero before each call and left zero after it
   int int4_shape = -1;                // 4-bit: an index into int4_gemv_shapes(), or -1 for the default
+#ifdef LLMDROP_INT4_STAMPS
+  int stamp_call = 0;  // the diagnostic build's: which call's stamps (read_int4_stamps)
+#endif
 };
 // The 4-bit kernel's launch shapes (warps per block, loads in flight per lane), for benchmarks to compare.
 std::vector<std::string> int4_gemv_shapes();
+// Phases of a 4-bit product's block: started, its predecessor finished, input staged, B fragments built,
+// first tile stored, done. The diagnostic build of tools/int4_timeline.cu (LLMDROP_INT4_STAMPS, never the
+// project's) records each block's %globaltimer (ns) at each, by GemvArgs::stamp_call and block.
+enum class Int4Phase { entry, released, staged, fragments, first_tile, exit };
+#ifdef LLMDROP_INT4_STAMPS
+constexpr int kInt4StampCalls = 32, kInt4StampBlocks = 512, kInt4StampPhases = 6;
+// Copies the stamps (kInt4StampCalls × kInt4StampBlocks × kInt4StampPhases) to `out` and clears them.
+void read_int4_stamps(unsigned long long* out);
+#endif
 // Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large, an
 // odd number of 4-bit rows).
 void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);
