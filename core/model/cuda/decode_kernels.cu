@@ -527,7 +527,6 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   stamp(a, Int4Phase::fragments);
 
   constexpr int kPartWords = kPerWord ? 1 : 4;  // words (16 columns each) of one group within a slice
-  [[maybe_unused]] int done_tiles = 0;
   for (int parity = 0; tile < tiles; parity ^= 1) {
     // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
     if (threadIdx.x == 0)
@@ -581,7 +580,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     if (quad == 0) tile_partials[warp * 16 + r0] = sum0, tile_partials[warp * 16 + r1] = sum1;
     cp_async_wait();
     __syncthreads();
-    if (done_tiles++ == 0) stamp(a, Int4Phase::first_tile);
+    if (tile == int(blockIdx.x)) stamp(a, Int4Phase::first_tile);  // a block's first tile is its own number
 
     const int done = tile;
     tile = next_tile;
