@@ -1,5 +1,5 @@
 # 4-bit decode (#24): layout and kernel tests, kernel bench, decode table with rooflines, token checks [carry .qt6/debs .qt6/deps]
-# STEPS picks among "tests kernels models tokens" (default: all), after a build of tst_quant, tst_engine,
+# STEPS picks among "tests kernels models links shapes tokens" (default: tests kernels models tokens), after a build of tst_quant, tst_engine,
 # bench_decode_kernels and llmdrop into build-cuda/:
 #   tests    the 4-bit tests on cuda: tst_quant's layout and dequantization, tst_engine's decode steps against
 #            float32;
@@ -11,11 +11,14 @@
 #            (LLMDROP_INT4_SHAPE), for each shape in SHAPES (indices into bench_decode_kernels' sweep rows, e.g.
 #            SHAPES="0 1"), or else the one with the least time summed over kernels.log's shape rows
 #            (int4_shapes.log);
+#   links    after models: the three models' decode again with each launch of the step released by its
+#            predecessor's block counter (LLMDROP_DECODE_LINK=counter) instead of by its predecessor's grid
+#            (int4_links.log);
 #   tokens   64 greedy tokens of 4-bit models (the demo model's GPTQ act-order and AWQ, the 7B's RTN) against the
 #            same model dequantized to float16, in float16 and bfloat16 (16-bit vs 4-bit decode kernels):
 #            tools/int4_tokens.py, which prints where they part and the two tokens' log-probabilities there.
 # Goes on past a failing step. Logs: build-cuda.log, quant.log, engine.log, kernels.log, int4_bench.log,
-# tokens.log.
+# int4_links.log, int4_shapes.log, tokens.log.
 set +e
 steps=" ${STEPS:-tests kernels models tokens} "
 torch_env && qt_env && export LLMDROP_QT_PREFIX=$qt_lib/cmake
@@ -29,7 +32,7 @@ if [[ $steps == *" tests "* ]]; then
   grep -E "QINFO|FAIL|Totals|what" "$out/engine.log" | cut -c1-400
 fi
 [[ $steps == *" kernels "* ]] && build-cuda/bin/bench_decode_kernels 2>&1 | tee "$out/kernels.log"
-[[ $steps == *" models "* || $steps == *" shapes "* || $steps == *" tokens "* ]] || exit 0
+[[ $steps == *" models "* || $steps == *" links "* || $steps == *" shapes "* || $steps == *" tokens "* ]] || exit 0
 
 write_model7b
 cp resources/models/demo/tokenizer.model $model7b/
@@ -47,6 +50,8 @@ bench_models() {
   done
 }
 [[ $steps == *" models "* ]] && bench_models $model7b $model7b-rtn $model7b-gptq-act | tee "$out/int4_bench.log"
+[[ $steps == *" links "* ]] && { echo "LLMDROP_DECODE_LINK=counter"
+  LLMDROP_DECODE_LINK=counter bench_models $model7b $model7b-rtn $model7b-gptq-act; } | tee "$out/int4_links.log"
 if [[ $steps == *" shapes "* ]]; then
   forced=${SHAPES:-}
   [ -z "$forced" ] && [ -f "$out/kernels.log" ] && forced=$(awk -F'|' '/^\|   [0-9]+ warps/ { name = $2; gsub(/^ +| +$/, "", name); if (!(name in sum)) order[n++] = name; sum[name] += $4 }
