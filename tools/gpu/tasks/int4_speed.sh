@@ -1,6 +1,6 @@
 # 4-bit decode (#24): layout and kernel tests, kernel bench, decode table with rooflines, token checks [carry .qt6/debs .qt6/deps]
-# STEPS picks among "tests kernels models links shapes tokens" (default: tests kernels models tokens), after a build of tst_quant, tst_engine,
-# bench_decode_kernels and llmdrop into build-cuda/:
+# STEPS picks among "tests kernels models links shapes tokens" (default: tests kernels models tokens), after a
+# build of tst_quant, tst_engine, bench_decode_kernels and llmdrop into build-cuda/:
 #   tests    the 4-bit tests on cuda: tst_quant's layout and dequantization, tst_engine's decode steps against
 #            float32 (with either LLMDROP_DECODE_LINK);
 #   kernels  bench_decode_kernels (each product against cuBLAS on the dequantized weights);
