@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 
 #include "model/cuda/decode_kernels.h"
 #include "model/cuda/tensor_kernels.h"
@@ -43,26 +41,10 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
       at::empty({cuda::decode_attention_workspace(static_cast<int>(heads), static_cast<int>(cache.capacity()),
                                                   static_cast<int>(head_dim))},
                 opts.dtype(at::kFloat));
-  const int64_t layers = static_cast<int64_t>(layers_.size());
-  // Zeroed counters: attention's (KV), each 4-bit product's pair of tile counters (4 products per layer) and
-  // each launch's blocks done (5 per layer and the head).
-  at::Tensor counters = at::zeros({kv_heads + layers * 4 * 2 + layers * 5 + 1}, opts.dtype(at::kInt));
-  auto* next_tile_counters = static_cast<unsigned*>(counters.data_ptr()) + kv_heads;
-  unsigned* next_done = next_tile_counters + layers * 4 * 2;
-  // Each launch waits for its predecessor's grid; with LLMDROP_DECODE_LINK=counter (being measured:
-  // tools/gpu/run.sh int4_speed's links step) for its predecessor's blocks through their counter
-  // (cuda::StepLink), the first still for the embedding's grid.
-  static const bool by_counter = [] {
-    const char* value = std::getenv("LLMDROP_DECODE_LINK");
-    return value && std::strcmp(value, "counter") == 0;
-  }();
-  cuda::StepLink link;  // the next launch's
-  auto chained = [&](auto launch_kernel, auto args) {
-    args.link = link;
-    if (by_counter) args.link.done = next_done++;
-    const unsigned blocks = launch_kernel(type, args, stream);
-    if (by_counter) link = {.after = args.link.done, .after_blocks = blocks};
-  };
+  at::Tensor counters = at::zeros({kv_heads}, opts.dtype(at::kInt));
+  // Each 4-bit product's own pair of tile counters (4 products per layer).
+  at::Tensor tile_counters = at::zeros({int64_t(layers_.size()) * 4 * 2}, opts.dtype(at::kInt));
+  auto* next_tile_counters = static_cast<unsigned*>(tile_counters.data_ptr());
   auto data = [](const at::Tensor& t) -> void* { return t.defined() ? t.data_ptr() : nullptr; };
   // args with the weight of `w`, 16-bit or 4-bit
   auto with_weight = [&](cuda::GemvArgs args, const LinearWeight& w) {
@@ -83,67 +65,77 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
     // Residual line 1: x += o(attention(rope(qkv(norm(x))))), skipped when attention is dropped.
     if (layer.attn) {
       const AttentionWeights& w = *layer.attn;
-      chained(cuda::gemv, with_weight({.x = data(x),
-                                       .norm_weight = data(w.pre_norm),
-                                       .eps = eps,
-                                       .bias = data(w.qkv_bias),
-                                       .out = data(qkv),
-                                       .n = qkv.size(0),
-                                       .k = hidden,
-                                       .input = GemvInput::rms_norm,
-                                       .output = GemvOutput::store},
-                                      w.qkv));
+      cuda::gemv(type,
+                 with_weight({.x = data(x),
+                              .norm_weight = data(w.pre_norm),
+                              .eps = eps,
+                              .bias = data(w.qkv_bias),
+                              .out = data(qkv),
+                              .n = qkv.size(0),
+                              .k = hidden,
+                              .input = GemvInput::rms_norm,
+                              .output = GemvOutput::store},
+                             w.qkv),
+                 stream);
       const auto [keys, values] = cache.buffers(layer.index);
-      chained(cuda::decode_attention,
-              cuda::DecodeAttentionArgs{.qkv = data(qkv),
-                                        .cos = data(cache.rope().cos),
-                                        .signed_sin = data(cache.rope().signed_sin),
-                                        .keys = data(keys),
-                                        .values = data(values),
-                                        .position = position.data_ptr<int64_t>(),
-                                        .capacity = static_cast<int>(cache.capacity()),
-                                        .heads = static_cast<int>(heads),
-                                        .kv_heads = static_cast<int>(kv_heads),
-                                        .head_dim = static_cast<int>(head_dim),
-                                        .window = static_cast<int>(layer.sliding_window),
-                                        .scale = float(1.0 / std::sqrt(double(head_dim))),
-                                        .partials = partials.data_ptr<float>(),
-                                        .counters = static_cast<unsigned*>(data(counters)),
-                                        .out = data(attended)});
-      chained(cuda::gemv, with_weight({.x = data(attended),
-                                       .bias = data(w.o_bias),
-                                       .out = data(x),
-                                       .n = hidden,
-                                       .k = heads * head_dim,
-                                       .output = GemvOutput::add_to},
-                                      w.o));
+      cuda::decode_attention(type,
+                             {.qkv = data(qkv),
+                              .cos = data(cache.rope().cos),
+                              .signed_sin = data(cache.rope().signed_sin),
+                              .keys = data(keys),
+                              .values = data(values),
+                              .position = position.data_ptr<int64_t>(),
+                              .capacity = static_cast<int>(cache.capacity()),
+                              .heads = static_cast<int>(heads),
+                              .kv_heads = static_cast<int>(kv_heads),
+                              .head_dim = static_cast<int>(head_dim),
+                              .window = static_cast<int>(layer.sliding_window),
+                              .scale = float(1.0 / std::sqrt(double(head_dim))),
+                              .partials = partials.data_ptr<float>(),
+                              .counters = static_cast<unsigned*>(data(counters)),
+                              .out = data(attended)},
+                             stream);
+      cuda::gemv(type,
+                 with_weight({.x = data(attended),
+                              .bias = data(w.o_bias),
+                              .out = data(x),
+                              .n = hidden,
+                              .k = heads * head_dim,
+                              .output = GemvOutput::add_to},
+                             w.o),
+                 stream);
     }
     // Residual line 2: x += down(silu(gate(norm(x))) · up(norm(x))), skipped when the MLP is dropped.
     if (layer.mlp) {
-      chained(cuda::gemv, with_weight({.x = data(x),
-                                       .norm_weight = data(layer.mlp->pre_norm),
-                                       .eps = eps,
-                                       .out = data(act),
-                                       .n = inter,
-                                       .k = hidden,
-                                       .input = GemvInput::rms_norm,
-                                       .output = GemvOutput::swiglu},
-                                      layer.mlp->gate_up));
-      chained(
-          cuda::gemv,
+      cuda::gemv(type,
+                 with_weight({.x = data(x),
+                              .norm_weight = data(layer.mlp->pre_norm),
+                              .eps = eps,
+                              .out = data(act),
+                              .n = inter,
+                              .k = hidden,
+                              .input = GemvInput::rms_norm,
+                              .output = GemvOutput::swiglu},
+                             layer.mlp->gate_up),
+                 stream);
+      cuda::gemv(
+          type,
           with_weight({.x = data(act), .out = data(x), .n = hidden, .k = inter, .output = GemvOutput::add_to},
-                      layer.mlp->down));
+                      layer.mlp->down),
+          stream);
     }
   }
   at::Tensor logits = at::empty({1, 1, config_.vocab_size}, opts);
-  chained(cuda::gemv, cuda::GemvArgs{.weight = data(lm_head_),
-                                     .x = data(x),
-                                     .norm_weight = data(final_norm_),
-                                     .eps = eps,
-                                     .out = data(logits),
-                                     .n = config_.vocab_size,
-                                     .k = hidden,
-                                     .input = GemvInput::rms_norm});
+  cuda::gemv(type,
+             {.weight = data(lm_head_),
+              .x = data(x),
+              .norm_weight = data(final_norm_),
+              .eps = eps,
+              .out = data(logits),
+              .n = config_.vocab_size,
+              .k = hidden,
+              .input = GemvInput::rms_norm},
+             stream);
   return logits;  // (1, 1, V)
 }
 

@@ -47,18 +47,11 @@ __device__ __forceinline__ float silu(float x) {
 
 // Programmatic dependent launch (Hopper and later): a kernel may start while the one before it drains. Each
 // kernel first issues the loads that do not depend on its predecessor (weights, cached keys and values), then
-// waits for the predecessor's results and lets its own successor start. Every thread of a block calls each of
-// the three below.
-__device__ __forceinline__ void wait_for_predecessor(const StepLink& link) {
-  if (link.after) {  // as cooperative groups' grid barrier: one thread acquires, the barrier passes it on
-    if (threadIdx.x == 0) {
-      unsigned stored;
-      do asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(stored) : "l"(link.after) : "memory");
-      while (stored < link.after_blocks);
-    }
-    __syncthreads();
-    return;
-  }
+// waits for the predecessor's results and lets its own successor start. (Measured, slower: each block of the
+// fused decode step raising a counter after its stores, and its successor's blocks released by one thread's
+// acquire-load spin on it instead of griddepcontrol.wait: 7B RTN decode 462 against 477 tok/s on an H100,
+// bf16 210 against 211; the tokens were identical.)
+__device__ __forceinline__ void wait_for_predecessor() {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
   asm volatile("griddepcontrol.wait;" ::: "memory");
 #endif
@@ -67,15 +60,6 @@ __device__ __forceinline__ void allow_successor() {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
   asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
 #endif
-}
-// A block's last step: raises link.done once the block's stores are visible to the whole device.
-__device__ __forceinline__ void signal_successor(const StepLink& link) {
-  if (!link.done) return;
-  __syncthreads();
-  if (threadIdx.x == 0) {
-    __threadfence();
-    atomicAdd(link.done, 1u);
-  }
 }
 
 #ifdef LLMDROP_INT4_STAMPS
@@ -102,10 +86,9 @@ bool device_allows_early_launch() {
   return allowed;
 }
 
-// Returns the blocks launched.
 template <typename... Params, typename... Args>
-unsigned launch(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared, cudaStream_t stream,
-                Args... args) {
+void launch(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared, cudaStream_t stream,
+            Args... args) {
   cudaLaunchAttribute early;
   early.id = cudaLaunchAttributeProgrammaticStreamSerialization;
   early.val.programmaticStreamSerializationAllowed = 1;
@@ -117,7 +100,6 @@ unsigned launch(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared,
   config.attrs = &early;
   config.numAttrs = device_allows_early_launch() ? 1 : 0;
   cudaLaunchKernelEx(&config, kernel, args...);
-  return grid.x * grid.y * grid.z;
 }
 
 int multiprocessors() {
@@ -137,19 +119,18 @@ int multiprocessors() {
 constexpr int kGemvWarps = 16;
 constexpr int kGemvThreads = kGemvWarps * kWarp;
 
-// Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), for rms_norm with
-// the norm weight in norm_chunks, the next K/8 chunks, and normalised in place unless !kNormalise (then the
-// caller applies the norm as it reads). The norm weight is read while the predecessor still runs; the input,
-// one read of the predecessor's output, after it. Input and norm weight 16-byte aligned. Returns 1/rms
-// (rms_norm).
-template <typename T, GemvInput kInput, int kThreads, bool kNormalise = true>
-__device__ __forceinline__ float stage_input(const GemvArgs& a, uint4* x_chunks) {
+// Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), normalised there in
+// place for rms_norm (then norm_chunks, the next K/8 chunks, holds the norm weight). The norm weight is read
+// while the predecessor still runs; the input, one read of the predecessor's output, after it. Input and norm
+// weight 16-byte aligned.
+template <typename T, GemvInput kInput, int kThreads>
+__device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) {
   const int k = static_cast<int>(a.k), chunks = k / 8;
   uint4* norm_chunks = x_chunks + chunks;
   if constexpr (kInput == GemvInput::rms_norm)
     for (int c = threadIdx.x; c < chunks; c += kThreads)
       norm_chunks[c] = static_cast<const uint4*>(a.norm_weight)[c];
-  wait_for_predecessor(a.link);
+  wait_for_predecessor();
   stamp(a, Int4Phase::released);
   allow_successor();
 
@@ -165,9 +146,8 @@ __device__ __forceinline__ float stage_input(const GemvArgs& a, uint4* x_chunks)
       for (int e = 0; e < 8; ++e) squares = fmaf(v[e], v[e], squares);
     }
   }
-  float inv_rms = 1;
-  if constexpr (kInput == GemvInput::rms_norm) inv_rms = rsqrtf(block_sum<kThreads>(squares) / k + a.eps);
-  if constexpr (kInput == GemvInput::rms_norm && kNormalise) {
+  if constexpr (kInput == GemvInput::rms_norm) {
+    const float inv_rms = rsqrtf(block_sum<kThreads>(squares) / k + a.eps);
     // Each thread rewrites the chunks it stored.
     for (int c = threadIdx.x; c < chunks; c += kThreads) {
       float v[8], g[8];
@@ -179,7 +159,6 @@ __device__ __forceinline__ float stage_input(const GemvArgs& a, uint4* x_chunks)
     }
   }
   __syncthreads();
-  return inv_rms;
 }
 
 // Output row `row` of a product y = W·x: bias added, stored or added to the residual line, rounded where
@@ -301,7 +280,6 @@ __global__ void __launch_bounds__(kGemvThreads, Rows::kMinBlocks) gemv_kernel(Ge
     step = next_step;
     item = next_item;
   }
-  signal_successor(a.link);
 }
 
 // Shared memory of stage_input: the input, then for rms_norm the norm weight.
@@ -310,7 +288,7 @@ size_t staged_input_bytes(const GemvArgs& a, size_t element) {
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Rows>
-unsigned launch_gemv(const GemvArgs& a, cudaStream_t stream) {
+void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
   auto kernel = gemv_kernel<T, kInput, kOutput, Rows>;
   const size_t shared = staged_input_bytes(a, sizeof(T));
   if (shared > 48 * 1024)
@@ -320,7 +298,7 @@ unsigned launch_gemv(const GemvArgs& a, cudaStream_t stream) {
   const int64_t items = gemv_items<kOutput, Rows::kRows>(a);
   const int64_t blocks = std::min<int64_t>((items + kGemvWarps - 1) / kGemvWarps,
                                            int64_t(multiprocessors()) * std::max(resident, 1));
-  return launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(kGemvThreads), shared, stream, a);
+  launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(kGemvThreads), shared, stream, a);
 }
 
 // ---- 4-bit matrix–vector product on the tensor cores -----------------------------------------------------
@@ -346,18 +324,16 @@ unsigned launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // loads issued before the input is staged, 483 against 486 tok/s, faster on gate|up alone; each warp's slices
 // streamed through a ring of batches in shared memory (cp.async, a batch carrying its scales, the first 4
 // issued before the predecessor's end), 8 warps and a ring of 4 or 16 and 2: 420 and 429 against 493 tok/s,
-// faster on o alone, 7.0 against 7.7 µs.) kNormInFragments: a normalised product applies the norm to each
-// element as it builds the B fragments instead of rewriting the staged input first (one pass over shared
-// memory and one barrier less; not yet measured, so only shapes 2 and 3, which the default never picks).
-template <int kWarps_, int kDepth_, bool kNormInFragments_ = false>
+// faster on o alone, 7.0 against 7.7 µs; the RMS norm applied while building the B fragments instead of
+// rewriting the staged input, RTN q|k|v 13.6 against 13.8 µs but act-order 14.6 against 14.5 and gate|up
+// 22.1 against 21.8.)
+template <int kWarps_, int kDepth_>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
-  static constexpr bool kNormInFragments = kNormInFragments_;
   static constexpr int kMinBlocks = std::max(1, 65536 / (kThreads * (kDepth <= 4 ? 80 : 128)));
 };
 // int4_gemv_shapes()'s order.
-using Int4Shapes =
-    std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>, Int4Shape<8, 4, true>, Int4Shape<16, 4, true>>;
+using Int4Shapes = std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>>;
 
 template <typename T>
 __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
@@ -495,9 +471,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
   load(current, tile_weight(tile), end - first);
   copy_scales(tile, 0);
-  // rms_norm: applied to each element as the fragments are built, or else in place while staging.
-  constexpr bool kNormInFragments = Shape::kNormInFragments && kInput == GemvInput::rms_norm;
-  const float inv_rms = stage_input<T, kInput, kThreads, !kNormInFragments>(a, x_chunks);
+  stage_input<T, kInput, kThreads>(a, x_chunks);
   stamp(a, Int4Phase::staged);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
@@ -510,19 +484,6 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     using P = typename Pair<T>::type;
     constexpr unsigned kRound = 4;
     const T* x = reinterpret_cast<const T*>(x_chunks);
-    const T* norm_weight = x + k;  // stage_input's norm_chunks
-    // Columns c and c + 1 of the input (normalised), from positions `at` of the staged one.
-    auto input_pair = [&](const int2& at, unsigned column) {
-      P pair = a.input_order ? P{x[at.x], x[at.y]} : *reinterpret_cast<const P*>(x + column);
-      if constexpr (kNormInFragments) {
-        const P weight = a.input_order ? P{norm_weight[at.x], norm_weight[at.y]}
-                                       : *reinterpret_cast<const P*>(norm_weight + column);
-        const float2 v = to_float2(pair), g = to_float2(weight);
-        pair = P{from_float<T>(rms_normed<T>(v.x, inv_rms, g.x)),
-                 from_float<T>(rms_normed<T>(v.y, inv_rms, g.y))};
-      }
-      return pair;
-    };
     uint2* out = reinterpret_cast<uint2*>(shared + layout.fragments / 16);
     const unsigned items = unsigned(slices) * 16;
     auto first_column = [](unsigned i) { return i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2; };
@@ -548,7 +509,9 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
           for (unsigned h = 0; h < 2; ++h) {
             const unsigned column = first_column(i) + 8 * h;
             P pair = {};
-            if (column < unsigned(k)) pair = input_pair(order[r][h], column);
+            if (column < unsigned(k))
+              pair = a.input_order ? P{x[order[r][h].x], x[order[r][h].y]}
+                                   : *reinterpret_cast<const P*>(x + column);
             const float2 values = to_float2(pair);
             sum += values.x + values.y;
             pairs[h] = *reinterpret_cast<const uint32_t*>(&pair);
@@ -649,11 +612,10 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
       __threadfence();
     }
   }
-  signal_successor(a.link);
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
-unsigned launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
+void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
   auto kernel = int4_gemv_kernel<T, kInput, kOutput, Shape, kPerWord>;
   const size_t shared = Int4Shared(a, sizeof(T), Shape::kWarps).total;
   if (shared > 48 * 1024)
@@ -662,7 +624,7 @@ unsigned launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
   cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, Shape::kThreads, shared);
   const int64_t blocks =
       std::min<int64_t>(int4_rows(a) / 16, int64_t(multiprocessors()) * std::max(resident, 1));
-  return launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(Shape::kThreads), shared, stream, a);
+  launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(Shape::kThreads), shared, stream, a);
 }
 
 // The default shape: 16 warps when there are fewer tiles than 3 blocks per multiprocessor would take one each
@@ -672,31 +634,27 @@ int default_int4_shape(const GemvArgs& a) {
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput, size_t... I>
-unsigned launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequence<I...>) {
+void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequence<I...>) {
   const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
   const bool per_word = a.group_size < 64;
-  unsigned blocks = 0;
   ((shape == int(I)
-        ? blocks =
-              per_word
-                  ? launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, true>(a, stream)
-                  : launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, false>(a,
-                                                                                                     stream)
-        : 0u),
+        ? (per_word
+               ? launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, true>(a, stream)
+               : launch_int4_gemv<T, kInput, kOutput, std::tuple_element_t<I, Int4Shapes>, false>(a, stream))
+        : void()),
    ...);
-  return blocks;
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput>
-unsigned launch_gemv(const GemvArgs& a, cudaStream_t stream) {
+void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
   if (a.scale_zero)
     return launch_int4_gemv<T, kInput, kOutput>(a, stream,
                                                 std::make_index_sequence<std::tuple_size_v<Int4Shapes>>());
-  return launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
+  launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
 }
 
 template <typename T, GemvInput kInput>
-unsigned launch_gemv(const GemvArgs& a, cudaStream_t stream) {
+void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
   switch (a.output) {
     case GemvOutput::store:
       return launch_gemv<T, kInput, GemvOutput::store>(a, stream);
@@ -705,13 +663,14 @@ unsigned launch_gemv(const GemvArgs& a, cudaStream_t stream) {
     case GemvOutput::swiglu:
       return launch_gemv<T, kInput, GemvOutput::swiglu>(a, stream);
   }
-  return 0;
 }
 
 template <typename T>
-unsigned gemv_typed(const GemvArgs& a, cudaStream_t stream) {
-  return a.input == GemvInput::rms_norm ? launch_gemv<T, GemvInput::rms_norm>(a, stream)
-                                        : launch_gemv<T, GemvInput::plain>(a, stream);
+void gemv_typed(const GemvArgs& a, cudaStream_t stream) {
+  if (a.input == GemvInput::rms_norm)
+    launch_gemv<T, GemvInput::rms_norm>(a, stream);
+  else
+    launch_gemv<T, GemvInput::plain>(a, stream);
 }
 
 // ---- decode attention ------------------------------------------------------------------------------------
@@ -740,7 +699,7 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
   const int64_t lo = a.window > 0 ? max(int64_t(0), position - a.window + 1) : 0;  // first visible position
   const int first = static_cast<int>(lo / kChunk), last = static_cast<int>(position / kChunk);
   const int active = min(int(gridDim.x), last - first + 1);
-  if (block >= active) return signal_successor(a.link);
+  if (block >= active) return;
 
   __shared__ float q[kGroup * D];                          // rotated queries
   __shared__ float warp_acc[kAttentionWarps][kGroup * D];  // each warp's weighted values
@@ -767,7 +726,7 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
   uint4 k_a[kPasses], v_a[kPasses], k_b[kPasses], v_b[kPasses];
   load(first + block, k_a, v_a, false);  // cached data: in flight before the predecessor has finished
 
-  wait_for_predecessor(a.link);
+  wait_for_predecessor();
   allow_successor();
   const T* qkv = static_cast<const T*>(a.qkv);
   const T* cos = static_cast<const T*>(a.cos) + position * D;
@@ -909,7 +868,7 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
   __syncthreads();
   if (tid == 0) merges = atomicAdd(a.counters + kv_head, 1u) == unsigned(active - 1);
   __syncthreads();
-  if (!merges) return signal_successor(a.link);
+  if (!merges) return;
   __threadfence();
   T* out = static_cast<T*>(a.out);
   // One online merge over the partials, kBatch blocks' loads in flight at a time.
@@ -943,7 +902,6 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
     out[(kv_head * kGroup + h) * D + d] = from_float<T>(weighted / total);
   }
   if (tid == 0) a.counters[kv_head] = 0;
-  signal_successor(a.link);
 }
 
 // As many blocks as fit on the device at once, shared among the key/value heads, but no more than chunks.
@@ -956,14 +914,14 @@ unsigned attention_blocks_per_head(int capacity, int kv_heads, int head_dim, Ker
 }
 
 template <typename T, int D, int kGroup>
-unsigned launch_attention(const DecodeAttentionArgs& a, cudaStream_t stream) {
+void launch_attention(const DecodeAttentionArgs& a, cudaStream_t stream) {
   auto kernel = decode_attention_kernel<T, D, kGroup>;
-  return launch(kernel, dim3(attention_blocks_per_head(a.capacity, a.kv_heads, D, kernel), a.kv_heads),
-                dim3(kAttentionThreads), 0, stream, a);
+  launch(kernel, dim3(attention_blocks_per_head(a.capacity, a.kv_heads, D, kernel), a.kv_heads),
+         dim3(kAttentionThreads), 0, stream, a);
 }
 
 template <typename T, int D>
-unsigned launch_attention(const DecodeAttentionArgs& a, cudaStream_t stream) {
+void launch_attention(const DecodeAttentionArgs& a, cudaStream_t stream) {
   static_assert(kWarp % (D / 8) == 0);
   switch (a.heads / a.kv_heads) {
     case 1:
@@ -975,11 +933,10 @@ unsigned launch_attention(const DecodeAttentionArgs& a, cudaStream_t stream) {
     case 8:
       return launch_attention<T, D, 8>(a, stream);
   }
-  return 0;
 }
 
 template <typename T>
-unsigned attention_typed(const DecodeAttentionArgs& a, cudaStream_t stream) {
+void attention_typed(const DecodeAttentionArgs& a, cudaStream_t stream) {
   switch (a.head_dim) {
     case 16:
       return launch_attention<T, 16>(a, stream);
@@ -992,12 +949,11 @@ unsigned attention_typed(const DecodeAttentionArgs& a, cudaStream_t stream) {
     case 256:
       return launch_attention<T, 256>(a, stream);
   }
-  return 0;
 }
 
 }  // namespace
 
-unsigned gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
+void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
   // LLMDROP_INT4_SHAPE: one launch shape for every product that names none, to compare shapes in whole
   // models; checked below like a named one.
   static const int forced_shape = [] {
@@ -1019,10 +975,11 @@ unsigned gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
                           !(one_group || power_of_two) || int4_rows(args) % 16 != 0))
     throw std::invalid_argument("gemv: 4-bit weights need groups of 16, 32, 64… columns dividing K (" +
                                 std::to_string(args.k) + "), or one group per row, and rows in tiles of 16");
-  const unsigned blocks = type == ElementType::bfloat16 ? gemv_typed<__nv_bfloat16>(args, stream)
-                                                        : gemv_typed<__half>(args, stream);
+  if (type == ElementType::bfloat16)
+    gemv_typed<__nv_bfloat16>(args, stream);
+  else
+    gemv_typed<__half>(args, stream);
   check_launch("gemv");
-  return blocks;
 }
 
 #ifdef LLMDROP_INT4_STAMPS
@@ -1038,9 +995,8 @@ void read_int4_stamps(unsigned long long* out) {
 std::vector<std::string> int4_gemv_shapes() {
   return std::apply(
       [](auto... shape) {
-        return std::vector<std::string>{
-            (std::to_string(decltype(shape)::kWarps) + " warps, " + std::to_string(decltype(shape)::kDepth) +
-             " loads" + (decltype(shape)::kNormInFragments ? ", norm in fragments" : ""))...};
+        return std::vector<std::string>{(std::to_string(decltype(shape)::kWarps) + " warps, " +
+                                         std::to_string(decltype(shape)::kDepth) + " loads")...};
       },
       Int4Shapes());
 }
@@ -1057,13 +1013,14 @@ int64_t decode_attention_workspace(int heads, int capacity, int head_dim) {
          (head_dim + 2);
 }
 
-unsigned decode_attention(ElementType type, const DecodeAttentionArgs& args, cudaStream_t stream) {
+void decode_attention(ElementType type, const DecodeAttentionArgs& args, cudaStream_t stream) {
   if (!decode_attention_supports(args.head_dim, args.heads, args.kv_heads))
     throw std::invalid_argument("decode attention: unsupported head layout");
-  const unsigned blocks = type == ElementType::bfloat16 ? attention_typed<__nv_bfloat16>(args, stream)
-                                                        : attention_typed<__half>(args, stream);
+  if (type == ElementType::bfloat16)
+    attention_typed<__nv_bfloat16>(args, stream);
+  else
+    attention_typed<__half>(args, stream);
   check_launch("decode attention");
-  return blocks;
 }
 
 }  // namespace llmdrop::cuda

@@ -26,16 +26,6 @@ enum class GemvOutput {
   swiglu,  // W holds gate | up (2N rows): out = silu(y[:N]) · y[N:]
 };
 
-// How a decode kernel learns that its predecessor in the stream has stored its results. By default from the
-// predecessor's grid (griddepcontrol.wait: every block has exited and the memory is flushed); in a chain of
-// these kernels (Model::fused_decode_step) sooner, from a counter that each block of the predecessor raises
-// after its stores.
-struct StepLink {
-  const unsigned* after = nullptr;  // the predecessor's counter, or null: wait for its grid
-  unsigned after_blocks = 0;        // the predecessor's blocks (what gemv / decode_attention returned)
-  unsigned* done = nullptr;         // this launch's counter, zero before it, or null
-};
-
 struct GemvArgs {
   const void* weight = nullptr;       // (N, K) row-major, (2N, K) for swiglu; or a 4-bit weight's words
   const void* x = nullptr;            // (K)
@@ -53,7 +43,6 @@ struct GemvArgs {
   int64_t group_size = 0;
   unsigned* tile_counters = nullptr;  // 4-bit: 2 words, zero before each call and left zero after it
   int int4_shape = -1;                // 4-bit: an index into int4_gemv_shapes(), or -1 for the default
-  StepLink link;
 #ifdef LLMDROP_INT4_STAMPS
   int stamp_call = 0;  // the diagnostic build's: which call's stamps (read_int4_stamps)
 #endif
@@ -70,8 +59,8 @@ constexpr int kInt4StampCalls = 32, kInt4StampBlocks = 512, kInt4StampPhases = 6
 void read_int4_stamps(unsigned long long* out);
 #endif
 // Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large, an
-// odd number of 4-bit rows). Returns the blocks launched.
-unsigned gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);
+// odd number of 4-bit rows).
+void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);
 
 struct DecodeAttentionArgs {
   const void* qkv = nullptr;          // (H + 2·KV)·D: this token's q | k | v, before RoPE
@@ -86,11 +75,9 @@ struct DecodeAttentionArgs {
   float* partials = nullptr;     // decode_attention_workspace floats
   unsigned* counters = nullptr;  // (KV), zero before each call and left zero after it
   void* out = nullptr;           // (H·D)
-  StepLink link;
 };
 bool decode_attention_supports(int head_dim, int heads, int kv_heads);
 int64_t decode_attention_workspace(int heads, int capacity, int head_dim);  // floats
-// Returns the blocks launched.
-unsigned decode_attention(ElementType type, const DecodeAttentionArgs& args, cudaStream_t stream);
+void decode_attention(ElementType type, const DecodeAttentionArgs& args, cudaStream_t stream);
 
 }  // namespace llmdrop::cuda

@@ -1,8 +1,8 @@
 # 4-bit decode (#24): layout and kernel tests, kernel bench, decode table with rooflines, token checks [carry .qt6/debs .qt6/deps]
-# STEPS picks among "tests kernels models links shapes tokens" (default: tests kernels models tokens), after a
-# build of tst_quant, tst_engine, bench_decode_kernels and llmdrop into build-cuda/:
+# STEPS picks among "tests kernels models tokens" (default: all), after a build of tst_quant, tst_engine,
+# bench_decode_kernels and llmdrop into build-cuda/:
 #   tests    the 4-bit tests on cuda: tst_quant's layout and dequantization, tst_engine's decode steps against
-#            float32 (with either LLMDROP_DECODE_LINK);
+#            float32;
 #   kernels  bench_decode_kernels (each product against cuBLAS on the dequantized weights);
 #   models   the Llama-2-7B-shaped random model quantized with round-to-nearest (group 128) and GPTQ act-order
 #            (group 128, a short calibration: only the layout matters here); bf16 / 4-bit g128 / 4-bit act-order
@@ -11,14 +11,11 @@
 #            (LLMDROP_INT4_SHAPE), for each shape in SHAPES (indices into bench_decode_kernels' sweep rows, e.g.
 #            SHAPES="0 1"), or else the one with the least time summed over kernels.log's shape rows
 #            (int4_shapes.log);
-#   links    after models: the three models' decode again with each launch of the step released by its
-#            predecessor's block counter (LLMDROP_DECODE_LINK=counter) instead of by its predecessor's grid,
-#            and a checksum of 64 greedy tokens of the bf16 and act-order models with either (int4_links.log);
 #   tokens   64 greedy tokens of 4-bit models (the demo model's GPTQ act-order and AWQ, the 7B's RTN) against the
 #            same model dequantized to float16, in float16 and bfloat16 (16-bit vs 4-bit decode kernels):
 #            tools/int4_tokens.py, which prints where they part and the two tokens' log-probabilities there.
 # Goes on past a failing step. Logs: build-cuda.log, quant.log, engine.log, kernels.log, int4_bench.log,
-# int4_links.log, int4_shapes.log, tokens.log.
+# tokens.log.
 set +e
 steps=" ${STEPS:-tests kernels models tokens} "
 torch_env && qt_env && export LLMDROP_QT_PREFIX=$qt_lib/cmake
@@ -28,14 +25,11 @@ if [[ $steps == *" tests "* ]]; then
   export LLMDROP_TEST_DATA=$PWD/tests/data LLMDROP_TEST_DEVICE=cuda
   build-cuda/bin/tst_quant >"$out/quant.log" 2>&1
   grep -E "FAIL|Totals|what" "$out/quant.log" | cut -c1-300
-  for link in grid counter; do
-    echo "LLMDROP_DECODE_LINK=$link"
-    LLMDROP_DECODE_LINK=$link build-cuda/bin/tst_engine sixteenBitDecodeStepIsAsAccurateAsTheCachedForward 2>&1
-  done >"$out/engine.log"
-  grep -E "LLMDROP_DECODE_LINK|QINFO|FAIL|Totals|what" "$out/engine.log" | cut -c1-400
+  build-cuda/bin/tst_engine sixteenBitDecodeStepIsAsAccurateAsTheCachedForward >"$out/engine.log" 2>&1
+  grep -E "QINFO|FAIL|Totals|what" "$out/engine.log" | cut -c1-400
 fi
 [[ $steps == *" kernels "* ]] && build-cuda/bin/bench_decode_kernels 2>&1 | tee "$out/kernels.log"
-[[ $steps == *" models "* || $steps == *" links "* || $steps == *" shapes "* || $steps == *" tokens "* ]] || exit 0
+[[ $steps == *" models "* || $steps == *" shapes "* || $steps == *" tokens "* ]] || exit 0
 
 write_model7b
 cp resources/models/demo/tokenizer.model $model7b/
@@ -53,18 +47,6 @@ bench_models() {
   done
 }
 [[ $steps == *" models "* ]] && bench_models $model7b $model7b-rtn $model7b-gptq-act | tee "$out/int4_bench.log"
-if [[ $steps == *" links "* ]]; then
-  echo "LLMDROP_DECODE_LINK=counter"
-  LLMDROP_DECODE_LINK=counter bench_models $model7b $model7b-rtn $model7b-gptq-act
-  # The same arithmetic either way: the greedy tokens must be identical.
-  for m in $model7b $model7b-gptq-act; do
-    for link in grid counter; do
-      json=$(LLMDROP_DECODE_LINK=$link "$llmdrop" generate $m --ids 1,306,1074,338,263 --max-new-tokens 64 \
-        --greedy --device cuda --dtype bfloat16 --json 2>/dev/null)
-      echo "$(basename $m), $link: ${#json} bytes of JSON, md5 $(md5sum <<<"$json" | cut -c1-12)"
-    done
-  done
-fi | tee "$out/int4_links.log"
 if [[ $steps == *" shapes "* ]]; then
   forced=${SHAPES:-}
   [ -z "$forced" ] && [ -f "$out/kernels.log" ] && forced=$(awk -F'|' '/^\|   [0-9]+ warps/ { name = $2; gsub(/^ +| +$/, "", name); if (!(name in sum)) order[n++] = name; sum[name] += $4 }
