@@ -327,13 +327,19 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // faster on o alone, 7.0 against 7.7 µs; the RMS norm applied while building the B fragments instead of
 // rewriting the staged input, RTN q|k|v 13.6 against 13.8 µs but act-order 14.6 against 14.5 and gate|up
 // 22.1 against 21.8.)
-template <int kWarps_, int kDepth_>
+// kPrefetch: each warp's part of the block's first two tiles, past its first batch, is prefetched into L2
+// before the predecessor has finished, while the memory is otherwise idle. Not measured yet, so only in
+// shapes 2 and 3, which the default never picks (bench_decode_kernels' sweep rows and int4_speed's shapes
+// step compare them).
+template <int kWarps_, int kDepth_, bool kPrefetch_ = false>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
+  static constexpr bool kPrefetch = kPrefetch_;
   static constexpr int kMinBlocks = std::max(1, 65536 / (kThreads * (kDepth <= 4 ? 80 : 128)));
 };
 // int4_gemv_shapes()'s order.
-using Int4Shapes = std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>>;
+using Int4Shapes =
+    std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>, Int4Shape<8, 4, true>, Int4Shape<16, 4, true>>;
 
 template <typename T>
 __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
@@ -425,6 +431,10 @@ __device__ __forceinline__ void cp_async16(void* shared, const void* global) {
 __device__ __forceinline__ void cp_async_wait() {
   asm volatile("cp.async.wait_all;" ::: "memory");
 }
+// `bytes` (a multiple of 16) from global memory into L2, not waited for.
+__device__ __forceinline__ void prefetch_to_l2(const void* from, unsigned bytes) {
+  asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(from), "r"(bytes) : "memory");
+}
 
 // As many blocks as stay resident, each taking tiles of 16 rows until none is left: its first two by number,
 // then the next free one (tile_counters). Tile row m < 8 is row 8·tile + m of the weight, row m ≥ 8 is row
@@ -470,6 +480,13 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   stamp(a, Int4Phase::entry);
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
   load(current, tile_weight(tile), end - first);
+  if constexpr (Shape::kPrefetch)
+    if (lane == 0) {
+      const unsigned slice_bytes = kWarp * sizeof(uint4);
+      if (end - first > kDepth)
+        prefetch_to_l2(tile_weight(tile) + kDepth * kWarp, (end - first - kDepth) * slice_bytes);
+      if (next_tile < tiles) prefetch_to_l2(tile_weight(next_tile), (end - first) * slice_bytes);
+    }
   copy_scales(tile, 0);
   stage_input<T, kInput, kThreads>(a, x_chunks);
   stamp(a, Int4Phase::staged);
@@ -996,7 +1013,8 @@ std::vector<std::string> int4_gemv_shapes() {
   return std::apply(
       [](auto... shape) {
         return std::vector<std::string>{(std::to_string(decltype(shape)::kWarps) + " warps, " +
-                                         std::to_string(decltype(shape)::kDepth) + " loads")...};
+                                         std::to_string(decltype(shape)::kDepth) + " loads" +
+                                         (decltype(shape)::kPrefetch ? ", L2 prefetch" : ""))...};
       },
       Int4Shapes());
 }
