@@ -431,9 +431,11 @@ __device__ __forceinline__ void cp_async16(void* shared, const void* global) {
 __device__ __forceinline__ void cp_async_wait() {
   asm volatile("cp.async.wait_all;" ::: "memory");
 }
-// `bytes` (a multiple of 16) from global memory into L2, not waited for.
+// `bytes` (a multiple of 16) from global memory into L2, not waited for (Hopper and later).
 __device__ __forceinline__ void prefetch_to_l2(const void* from, unsigned bytes) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
   asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(from), "r"(bytes) : "memory");
+#endif
 }
 
 // As many blocks as stay resident, each taking tiles of 16 rows until none is left: its first two by number,
