@@ -328,9 +328,9 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // rewriting the staged input, RTN q|k|v 13.6 against 13.8 µs but act-order 14.6 against 14.5 and gate|up
 // 22.1 against 21.8.)
 // kPrefetch: each warp's part of the block's first two tiles, past its first batch, is prefetched into L2
-// before the predecessor has finished, while the memory is otherwise idle. Not measured yet, so only in
-// shapes 2 and 3, which the default never picks (bench_decode_kernels' sweep rows and int4_speed's shapes
-// step compare them).
+// before the predecessor has finished, in the setup where int4_timeline shows only the first batches in
+// flight. Not measured yet, so only in shapes 2 and 3, which the default never picks (bench_decode_kernels'
+// sweep rows and int4_speed's shapes step compare them).
 template <int kWarps_, int kDepth_, bool kPrefetch_ = false>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
