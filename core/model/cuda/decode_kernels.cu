@@ -2,6 +2,7 @@
 #include <cuda_fp16.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -327,19 +328,19 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // faster on o alone, 7.0 against 7.7 µs; the RMS norm applied while building the B fragments instead of
 // rewriting the staged input, RTN q|k|v 13.6 against 13.8 µs but act-order 14.6 against 14.5 and gate|up
 // 22.1 against 21.8.)
-// kPrefetch: each warp's part of the block's first two tiles, past its first batch, is prefetched into L2
-// before the predecessor has finished, in the setup where int4_timeline shows only the first batches in
-// flight. Not measured yet, so only in shapes 2 and 3, which the default never picks (bench_decode_kernels'
+// kPrefetchTiles: each warp's part of the block's first 1 or 2 tiles, past its first batch, is prefetched
+// into L2 before the predecessor has finished, in the setup where int4_timeline shows only the first batches
+// in flight. Not measured yet, so only in shapes 2 to 5, which the default never picks (bench_decode_kernels'
 // sweep rows and int4_speed's shapes step compare them).
-template <int kWarps_, int kDepth_, bool kPrefetch_ = false>
+template <int kWarps_, int kDepth_, int kPrefetchTiles_ = 0>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
-  static constexpr bool kPrefetch = kPrefetch_;
+  static constexpr int kPrefetchTiles = kPrefetchTiles_;
   static constexpr int kMinBlocks = std::max(1, 65536 / (kThreads * (kDepth <= 4 ? 80 : 128)));
 };
 // int4_gemv_shapes()'s order.
-using Int4Shapes =
-    std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>, Int4Shape<8, 4, true>, Int4Shape<16, 4, true>>;
+using Int4Shapes = std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>, Int4Shape<8, 4, 2>, Int4Shape<16, 4, 2>,
+                              Int4Shape<8, 4, 1>, Int4Shape<16, 4, 1>>;
 
 template <typename T>
 __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
@@ -482,12 +483,13 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   stamp(a, Int4Phase::entry);
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
   load(current, tile_weight(tile), end - first);
-  if constexpr (Shape::kPrefetch)
+  if constexpr (Shape::kPrefetchTiles > 0)
     if (lane == 0) {
       const unsigned slice_bytes = kWarp * sizeof(uint4);
       if (end - first > kDepth)
         prefetch_to_l2(tile_weight(tile) + kDepth * kWarp, (end - first - kDepth) * slice_bytes);
-      if (next_tile < tiles) prefetch_to_l2(tile_weight(next_tile), (end - first) * slice_bytes);
+      if (Shape::kPrefetchTiles > 1 && next_tile < tiles)
+        prefetch_to_l2(tile_weight(next_tile), (end - first) * slice_bytes);
     }
   copy_scales(tile, 0);
   stage_input<T, kInput, kThreads>(a, x_chunks);
@@ -974,13 +976,10 @@ void attention_typed(const DecodeAttentionArgs& a, cudaStream_t stream) {
 
 void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
   // LLMDROP_INT4_SHAPE: one launch shape for every product that names none, to compare shapes in whole
-  // models; checked below like a named one.
-  static const int forced_shape = [] {
-    const char* value = std::getenv("LLMDROP_INT4_SHAPE");
-    return value ? std::atoi(value) : -1;
-  }();
+  // models (read at each launch, so a test can go through them); checked below like a named one.
   GemvArgs args = given;
-  if (args.int4_shape < 0) args.int4_shape = forced_shape;
+  if (const char* forced = std::getenv("LLMDROP_INT4_SHAPE"); forced && args.int4_shape < 0)
+    args.int4_shape = std::atoi(forced);
   if (args.k % 8 != 0 || args.k > 49152)
     throw std::invalid_argument("gemv: K = " + std::to_string(args.k) +
                                 " must be a multiple of 8 up to 49152");
@@ -1014,9 +1013,14 @@ void read_int4_stamps(unsigned long long* out) {
 std::vector<std::string> int4_gemv_shapes() {
   return std::apply(
       [](auto... shape) {
-        return std::vector<std::string>{(std::to_string(decltype(shape)::kWarps) + " warps, " +
-                                         std::to_string(decltype(shape)::kDepth) + " loads" +
-                                         (decltype(shape)::kPrefetch ? ", L2 prefetch" : ""))...};
+        std::vector<std::string> names;
+        for (const auto [warps, depth, prefetch] : {std::array{
+                 decltype(shape)::kWarps, decltype(shape)::kDepth, decltype(shape)::kPrefetchTiles}...})
+          names.push_back(
+              std::to_string(warps) + " warps, " + std::to_string(depth) + " loads" +
+              (prefetch ? ", L2 prefetch of " + std::to_string(prefetch) + " tile" + (prefetch > 1 ? "s" : "")
+                        : ""));
+        return names;
       },
       Int4Shapes());
 }

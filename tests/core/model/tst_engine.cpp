@@ -3,6 +3,7 @@
 // plus the engine's own invariants (KV cache, runtime drop toggles, dropped modules own nothing).
 #include <ATen/ATen.h>
 
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -377,7 +378,8 @@ class EngineTest : public QObject {
   // fixed-shape step. Either way its logits must stay as close to the float32 model's as the cached 16-bit
   // forward's do, step after step (so the cache it writes is right too): past a sliding window, with drops,
   // grouped query heads, biases, 4-bit quantized checkpoints (against their weights dequantized in float32;
-  // on a GPU the 4-bit kernels), and (on a GPU) two layers of Llama-2-7B's width, 16-bit and 4-bit.
+  // on a GPU the 4-bit kernels), and (on a GPU) two layers of Llama-2-7B's width, 16-bit and 4-bit (in each
+  // of the 4-bit kernel's launch shapes too).
   void sixteenBitDecodeStepIsAsAccurateAsTheCachedForward_data() {
     QTest::addColumn<QString>("model");
     QTest::addColumn<QString>("dtype");
@@ -422,6 +424,13 @@ class EngineTest : public QObject {
                                                                                  << "float16"
                                                                                  << ""
                                                                                  << "";
+      // Each launch shape of the 4-bit kernel forced on every product (the default picks by row count).
+      for (const int shape : {0, 1, 2, 3, 4, 5})
+        for (const auto& [group, dtype] : {std::pair{"128", "bfloat16"}, std::pair{"0", "float16"}})
+          QTest::newRow(qPrintable(
+              QString("llama2-7b width, 4-bit groups %1, %2, launch shape %3").arg(group, dtype).arg(shape)))
+              << QString("llama2-7b 4-bit %1 %2").arg(group).arg(shape) << dtype << ""
+              << "";
     }
   }
   void sixteenBitDecodeStepIsAsAccurateAsTheCachedForward() {
@@ -435,7 +444,7 @@ class EngineTest : public QObject {
       return csv.isEmpty() ? std::set<int64_t>{} : DropPlan::parse_csv(csv.toStdString(), "drops");
     };
     options.drops = DropPlan{layers(drop_attn), layers(drop_mlp)};
-    const QStringList name = model.split(' ');  // checkpoint [gptq | awq | 4-bit GROUP]
+    const QStringList name = model.split(' ');  // checkpoint [gptq | awq | 4-bit GROUP [LAUNCH SHAPE]]
     const QString variant = name.size() > 1 ? name[1] : "";
     auto load_as = [&](const char* type) {
       options.dtype = type;
@@ -457,6 +466,8 @@ class EngineTest : public QObject {
       QCOMPARE(o.packed.has_value(), dev.is_cpu());
       QCOMPARE(o.int4.has_value(), !dev.is_cpu());
     }
+    if (name.size() > 3) qputenv("LLMDROP_INT4_SHAPE", name[3].toUtf8());  // read at each 4-bit launch
+    const auto default_shape = qScopeGuard([] { qunsetenv("LLMDROP_INT4_SHAPE"); });
     const at::Tensor prompt = at::arange(5, 17, at::kLong).unsqueeze(0).to(dev);  // (1, 12)
     KVCache exact = reference->new_cache(1, 40), cached = m->new_cache(1, 40), fixed = m->new_cache(1, 40);
     at::Tensor want = reference->forward(prompt, &exact, nullptr, true);
