@@ -54,9 +54,9 @@ at::Tensor to_int32(const at::Tensor& words) {  // unsigned 32-bit values in int
 }
 
 #ifdef LLMDROP_WITH_CUDA_KERNELS
-// (N, K) in dtype by one kernel, in the stored column order: unpacking through ATen makes int64 temporaries
-// the size of the weight.
-at::Tensor dequantize_stored_on_gpu(const Int4Weight& w, c10::ScalarType dtype) {
+// (N, K) in dtype by one kernel, in input column order: unpacking through ATen makes int64 temporaries the
+// size of the weight.
+at::Tensor dequantize_on_gpu(const Int4Weight& w, c10::ScalarType dtype) {
   at::Tensor out = at::empty({w.out_features(), w.in_features},
                              w.words.options().dtype(dtype == at::kBFloat16 ? at::kBFloat16 : at::kHalf));
   // Not cuda::element_type(out): that declines while autograd records, and a weight needs no gradient.
@@ -64,6 +64,7 @@ at::Tensor dequantize_stored_on_gpu(const Int4Weight& w, c10::ScalarType dtype) 
       out.scalar_type() == at::kBFloat16 ? cuda::ElementType::bfloat16 : cuda::ElementType::float16,
       {.words = w.words.data_ptr<int32_t>(),
        .scale_zero = w.scale_zero.data_ptr<int32_t>(),
+       .input_order = w.input_order.defined() ? w.input_order.data_ptr<int32_t>() : nullptr,
        .n = out.size(0),
        .k = w.in_features,
        .group_size = w.group_size,
@@ -155,11 +156,7 @@ Int4Weight Int4Weight::to(c10::Device device) const {
 at::Tensor LinearWeight::matrix() const {
   if (int4) {
 #ifdef LLMDROP_WITH_CUDA_KERNELS
-    if (int4->words.is_cuda()) {
-      const at::Tensor stored = dequantize_stored_on_gpu(*int4, dtype);  // stored column j: input order[j]
-      if (!int4->input_order.defined()) return stored;
-      return at::empty_like(stored).index_copy_(1, int4->input_order.to(at::kLong), stored);
-    }
+    if (int4->words.is_cuda()) return dequantize_on_gpu(*int4, dtype);
 #endif
     return int4->unpack().dequantize().to(dtype);
   }
@@ -183,21 +180,8 @@ int64_t LinearWeight::bytes() const {
   return held_bytes(dense);
 }
 
-namespace {
-at::Tensor base_linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {
-#ifdef LLMDROP_WITH_CUDA_KERNELS
-  // An act-order weight multiplies the input's columns in its stored order: a gather of x instead of a
-  // scatter of the whole weight.
-  if (w.int4 && w.int4->words.is_cuda() && w.int4->input_order.defined())
-    return at::linear(x.index_select(-1, w.int4->input_order.to(at::kLong)),
-                      dequantize_stored_on_gpu(*w.int4, w.dtype), bias);
-#endif
-  return at::linear(x, w.matrix(), bias);
-}
-}  // namespace
-
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {
-  const at::Tensor y = base_linear(x, w, bias);
+  const at::Tensor y = at::linear(x, w.matrix(), bias);
   return w.lora ? w.lora->added_to(y, x) : y;
 }
 

@@ -119,8 +119,7 @@ __device__ __forceinline__ __half2 int4_pair(uint32_t codes, int j, __half2 zero
 // One warp per (tile, slice), grid-stride: lane l's 4 words hold rows m0 = l / 4 and m1 = m0 + 8 of the tile
 // at columns 64·slice + 16j + 2·(l % 4) + {0, 1, 8, 9} (word j); the warp assembles the tile's 16 × 64 block
 // in shared memory and writes it out 16 bytes at a time. Tile row m < 8 is row 8·tile + m, m ≥ 8 row N/2 +
-// 8·tile
-// + m − 8.
+// 8·tile + m − 8.
 template <typename T>
 __global__ void __launch_bounds__(kThreads) dequantize_int4_kernel(Int4DequantizeArgs a) {
   constexpr int kWarps = kThreads / 32,
@@ -164,6 +163,53 @@ __global__ void __launch_bounds__(kThreads) dequantize_int4_kernel(Int4Dequantiz
   }
 }
 
+// An act-order weight in input column order: one block per row pair (tile, m0 and m0 + 8), grid-stride. Its
+// words are lanes 4·m0 … 4·m0 + 3 of each slice; each weight goes to shared memory at its input column
+// (input_order), and the two rows then go out 16 bytes at a time, so no write is scattered in global memory.
+template <typename T>
+__global__ void __launch_bounds__(kThreads) dequantize_int4_in_input_order_kernel(Int4DequantizeArgs a) {
+  extern __shared__ uint4 staged[];
+  T* row_pair = reinterpret_cast<T*>(staged);  // (2, K): rows m0 and m0 + 8
+  const int64_t slices = (a.k + 63) / 64, groups = a.k / a.group_size, pairs = a.n / 2, chunks = a.k / 8;
+  for (int64_t pair = blockIdx.x; pair < pairs; pair += gridDim.x) {
+    const int64_t tile = pair / 8;
+    const int m0 = static_cast<int>(pair % 8);
+    const uint4* words = reinterpret_cast<const uint4*>(a.words) + tile * slices * 32 + 4 * m0;
+    for (int64_t i = threadIdx.x; i < slices * 4; i += kThreads) {
+      const int64_t slice = i / 4;
+      const int quad = static_cast<int>(i % 4);
+      const uint4 w = words[slice * 32 + quad];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        const int64_t first = slice * 64 + 16 * j;
+        if (first >= a.k) break;  // padding
+        const int32_t* sz = a.scale_zero + (tile * groups + first / a.group_size) * 16;
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {  // rows m0, m0 + 8
+          const uint32_t bits = static_cast<uint32_t>(sz[m0 + 8 * half]);
+          const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
+          const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits >> 16)));
+#pragma unroll
+          for (int high = 0; high < 2; ++high) {  // stored columns c, c + 1 and c + 8, c + 9
+            const int64_t column = first + 8 * high + 2 * quad;
+            if (column >= a.k) continue;
+            const float2 v = __half22float2(int4_pair((&w.x)[j], 2 * high + half, zero, scale));
+            const int2 to = *reinterpret_cast<const int2*>(a.input_order + column);
+            row_pair[half * a.k + to.x] = from_float<T>(v.x);
+            row_pair[half * a.k + to.y] = from_float<T>(v.y);
+          }
+        }
+      }
+    }
+    __syncthreads();
+    for (int64_t i = threadIdx.x; i < 2 * chunks; i += kThreads) {
+      const int64_t half = i / chunks, row = half * (a.n / 2) + tile * 8 + m0;
+      reinterpret_cast<uint4*>(static_cast<T*>(a.out) + row * a.k)[i % chunks] = staged[i];
+    }
+    __syncthreads();
+  }
+}
+
 unsigned grid_for(int64_t total) {
   return static_cast<unsigned>(std::clamp<int64_t>((total + kThreads - 1) / kThreads, 1, 65535));
 }
@@ -198,17 +244,29 @@ void launch_swiglu(const void* gate_up, void* out, int64_t rows, int64_t inter, 
 
 void dequantize_int4(ElementType type, const Int4DequantizeArgs& args, cudaStream_t stream) {
   if (args.k % 8 != 0 || args.group_size % 16 != 0 || args.k % args.group_size != 0 || args.n % 16 != 0 ||
-      !aligned16(args.out))
+      !aligned16(args.out) || (args.input_order && args.k > 49152))
     throw std::invalid_argument(
-        "dequantize_int4: K a multiple of 8, groups of a multiple of 16 columns dividing it, rows in tiles "
-        "of 16, "
-        "the output 16-byte aligned");
+        "dequantize_int4: K a multiple of 8 (up to 49152 in act-order), groups of a multiple of 16 columns "
+        "dividing it, rows in tiles of 16, the output 16-byte aligned");
   if (args.n == 0) return;
-  const unsigned grid = grid_for(args.n / 16 * ((args.k + 63) / 64) * 32);
-  if (type == ElementType::bfloat16)
-    dequantize_int4_kernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(args);
-  else
-    dequantize_int4_kernel<__half><<<grid, kThreads, 0, stream>>>(args);
+  if (args.input_order) {
+    const int shared = static_cast<int>(2 * args.k * 2);  // a row pair of 16-bit elements
+    auto launch = [&](auto kernel) {
+      if (shared > 48 * 1024)
+        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, shared);
+      kernel<<<static_cast<unsigned>(std::min<int64_t>(args.n / 2, 65535)), kThreads, shared, stream>>>(args);
+    };
+    if (type == ElementType::bfloat16)
+      launch(dequantize_int4_in_input_order_kernel<__nv_bfloat16>);
+    else
+      launch(dequantize_int4_in_input_order_kernel<__half>);
+  } else {
+    const unsigned grid = grid_for(args.n / 16 * ((args.k + 63) / 64) * 32);
+    if (type == ElementType::bfloat16)
+      dequantize_int4_kernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(args);
+    else
+      dequantize_int4_kernel<__half><<<grid, kThreads, 0, stream>>>(args);
+  }
   check_launch("dequantize_int4");
 }
 

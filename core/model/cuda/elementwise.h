@@ -42,13 +42,14 @@ void rms_norm(ElementType type, const RmsNormArgs& args, cudaStream_t stream);
 void swiglu(ElementType type, const void* gate_up, void* out, int64_t rows, int64_t inter,
             cudaStream_t stream);
 
-// out (N, K) = a 4-bit weight in Int4Weight's layout (model/linear_weight.h) as a dense matrix in its stored
-// column order (act-order weights: permuted by input_order): each weight scale · (code − zero) rounded once
-// to float16, as QuantizedWeight::dequantize and the GPTQ / AWQ loaders compute it, then converted to the
-// element type.
+// out (N, K) = a 4-bit weight in Int4Weight's layout (model/linear_weight.h) as a dense matrix in input
+// column order (an act-order weight's stored columns put back by its input_order): each weight scale · (code
+// − zero) rounded once to float16, as QuantizedWeight::dequantize and the GPTQ / AWQ loaders compute it, then
+// converted to the element type.
 struct Int4DequantizeArgs {
   const int32_t* words = nullptr;        // (N / 16, 2 · padded K)
   const int32_t* scale_zero = nullptr;   // (N / 16, G, 16)
+  const int32_t* input_order = nullptr;  // (K): the input column of each stored column; null when in order
   int64_t n = 0, k = 0, group_size = 0;  // K a multiple of 8, group_size of 16
   void* out = nullptr;                   // (N, K), 16-byte aligned
 };

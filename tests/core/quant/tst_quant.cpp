@@ -391,8 +391,8 @@ class QuantTest : public QObject {
            std::to_string(loaders.numel()) + " weights differ, by up to " +
            std::to_string((held_matrix.to(at::kFloat) - loaders.to(at::kFloat)).abs().max().item<double>()))
               .c_str());
-      // The layer's product (on a GPU, act-order gathers the input's columns into the stored order): the
-      // product with the dense matrix, up to the order of the sums. (ATen's CPU build multiplies float only.)
+      // The layer's product: the product with the dense matrix, up to the order of the sums. (ATen's CPU
+      // build multiplies float only.)
       if (!held.words.is_cuda() && dtype != at::kFloat) continue;
       const at::Tensor input = at::randn({3, k}).to(held.words.device(), dtype);
       const at::Tensor want = at::linear(input.to(at::kFloat), q.dequantize().to(input.device(), at::kFloat));
@@ -414,6 +414,23 @@ class QuantTest : public QObject {
     QuantizedWeight uneven = q;
     uneven.g_idx = (at::arange(k, at::kInt) * 7).floor_divide(k).clamp_max(q.scales.size(0) - 1);
     if (q.scales.size(0) > 1) QVERIFY(!Int4Weight::from(uneven));
+  }
+
+  // An act-order weight as wide as a large model's down projection (on a GPU, its two-row staging takes more
+  // than the default 48 KiB of shared memory): exactly the loaders' float16 products, in input column order.
+  void wideActOrderInt4WeightDequantizesExactly() {
+    at::manual_seed(11);
+    const int64_t n = 32, k = 16384, group = 128;
+    QuantizedWeight q;
+    q.codes = at::randint(0, 16, {n, k}, at::kByte);
+    q.scales = (at::rand({k / group, n}) * 0.01 + 0.001).to(at::kHalf);
+    q.zeros = at::randint(0, 16, {k / group, n}, at::kInt);
+    q.g_idx =
+        at::empty({k}, at::kInt).index_put_({at::randperm(k)}, at::arange(k, at::kInt).floor_divide(group));
+    const auto layout = Int4Weight::from(q);
+    QVERIFY(layout.has_value() && layout->input_order.defined());
+    const LinearWeight linear{.int4 = layout->to(c10::Device(test::test_device())), .dtype = at::kBFloat16};
+    QVERIFY(at::equal(linear.matrix().cpu(), q.dequantize().to(at::kBFloat16)));
   }
 
   void packedLinearsReadBackUnchanged_data() {
