@@ -116,6 +116,32 @@ __device__ __forceinline__ __half2 int4_pair(uint32_t codes, int j, __half2 zero
   return __hmul2(__hsub2(*reinterpret_cast<const __half2*>(&pair), zero_1024), scale);
 }
 
+// Calls put(m, column, weights) for each two adjacent columns of tile rows m0 and m0 + 8 that one lane's 16
+// bytes of a slice hold (quad: the lane's place among the four lanes of those rows), none past K.
+template <typename Put>
+__device__ __forceinline__ void for_each_int4_pair(const Int4DequantizeArgs& a, uint4 words, int64_t tile,
+                                                   int64_t slice, int m0, int quad, Put&& put) {
+  const int64_t groups = a.k / a.group_size;
+#pragma unroll
+  for (int j = 0; j < 4; ++j) {
+    const int64_t first = slice * 64 + 16 * j;
+    if (first >= a.k) break;  // padding
+    const int32_t* sz = a.scale_zero + (tile * groups + first / a.group_size) * 16;
+#pragma unroll
+    for (int half = 0; half < 2; ++half) {  // rows m0, m0 + 8
+      const uint32_t bits = static_cast<uint32_t>(sz[m0 + 8 * half]);
+      const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
+      const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits >> 16)));
+#pragma unroll
+      for (int high = 0; high < 2; ++high) {  // columns c, c + 1 and c + 8, c + 9
+        const int64_t column = first + 8 * high + 2 * quad;
+        if (column < a.k)
+          put(m0 + 8 * half, column, __half22float2(int4_pair((&words.x)[j], 2 * high + half, zero, scale)));
+      }
+    }
+  }
+}
+
 // One warp per (tile, slice), grid-stride: lane l's 4 words hold rows m0 = l / 4 and m1 = m0 + 8 of the tile
 // at columns 64·slice + 16j + 2·(l % 4) + {0, 1, 8, 9} (word j); the warp assembles the tile's 16 × 64 block
 // in shared memory and writes it out 16 bytes at a time. Tile row m < 8 is row 8·tile + m, m ≥ 8 row N/2 +
@@ -127,30 +153,15 @@ __global__ void __launch_bounds__(kThreads) dequantize_int4_kernel(Int4Dequantiz
   __shared__ alignas(16) T blocks[kWarps][16 * kStride];
   const int lane = threadIdx.x % 32, m0 = lane / 4;
   T* block = blocks[threadIdx.x / 32];
-  const int64_t slices = (a.k + 63) / 64, groups = a.k / a.group_size, items = a.n / 16 * slices;
+  const int64_t slices = (a.k + 63) / 64, items = a.n / 16 * slices;
   for (int64_t item = (int64_t(blockIdx.x) * kThreads + threadIdx.x) / 32; item < items;
        item += int64_t(gridDim.x) * kWarps) {
     const int64_t tile = item / slices, slice = item % slices;
     const uint4 words = reinterpret_cast<const uint4*>(a.words)[item * 32 + lane];
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-      const int64_t first = slice * 64 + 16 * j;
-      if (first >= a.k) break;  // padding
-      const int32_t* sz = a.scale_zero + (tile * groups + first / a.group_size) * 16;
-#pragma unroll
-      for (int half = 0; half < 2; ++half) {  // rows m0, m1
-        const int m = m0 + 8 * half;
-        const uint32_t bits = static_cast<uint32_t>(sz[m]);
-        const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
-        const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits >> 16)));
-#pragma unroll
-        for (int high = 0; high < 2; ++high) {  // columns +0, +1 and +8, +9
-          const float2 w = __half22float2(int4_pair((&words.x)[j], 2 * high + half, zero, scale));
-          *reinterpret_cast<Vec<T, 2>*>(block + m * kStride + 16 * j + 8 * high + lane % 4 * 2) =
-              Vec<T, 2>{{from_float<T>(w.x), from_float<T>(w.y)}};
-        }
-      }
-    }
+    for_each_int4_pair(a, words, tile, slice, m0, lane % 4, [&](int m, int64_t column, float2 w) {
+      *reinterpret_cast<Vec<T, 2>*>(block + m * kStride + column - slice * 64) =
+          Vec<T, 2>{{from_float<T>(w.x), from_float<T>(w.y)}};
+    });
     __syncwarp();
     const int chunks = static_cast<int>(min(int64_t(64), a.k - slice * 64) / 8);  // per row
     for (int i = lane; i < 16 * chunks; i += 32) {
@@ -170,7 +181,7 @@ template <typename T>
 __global__ void __launch_bounds__(kThreads) dequantize_int4_in_input_order_kernel(Int4DequantizeArgs a) {
   extern __shared__ uint4 staged[];
   T* row_pair = reinterpret_cast<T*>(staged);  // (2, K): rows m0 and m0 + 8
-  const int64_t slices = (a.k + 63) / 64, groups = a.k / a.group_size, pairs = a.n / 2, chunks = a.k / 8;
+  const int64_t slices = (a.k + 63) / 64, pairs = a.n / 2, chunks = a.k / 8;
   for (int64_t pair = blockIdx.x; pair < pairs; pair += gridDim.x) {
     const int64_t tile = pair / 8;
     const int m0 = static_cast<int>(pair % 8);
@@ -178,28 +189,12 @@ __global__ void __launch_bounds__(kThreads) dequantize_int4_in_input_order_kerne
     for (int64_t i = threadIdx.x; i < slices * 4; i += kThreads) {
       const int64_t slice = i / 4;
       const int quad = static_cast<int>(i % 4);
-      const uint4 w = words[slice * 32 + quad];
-#pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        const int64_t first = slice * 64 + 16 * j;
-        if (first >= a.k) break;  // padding
-        const int32_t* sz = a.scale_zero + (tile * groups + first / a.group_size) * 16;
-#pragma unroll
-        for (int half = 0; half < 2; ++half) {  // rows m0, m0 + 8
-          const uint32_t bits = static_cast<uint32_t>(sz[m0 + 8 * half]);
-          const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
-          const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits >> 16)));
-#pragma unroll
-          for (int high = 0; high < 2; ++high) {  // stored columns c, c + 1 and c + 8, c + 9
-            const int64_t column = first + 8 * high + 2 * quad;
-            if (column >= a.k) continue;
-            const float2 v = __half22float2(int4_pair((&w.x)[j], 2 * high + half, zero, scale));
-            const int2 to = *reinterpret_cast<const int2*>(a.input_order + column);
-            row_pair[half * a.k + to.x] = from_float<T>(v.x);
-            row_pair[half * a.k + to.y] = from_float<T>(v.y);
-          }
-        }
-      }
+      for_each_int4_pair(a, words[slice * 32 + quad], tile, slice, m0, quad,
+                         [&](int m, int64_t column, float2 w) {
+                           const int2 to = *reinterpret_cast<const int2*>(a.input_order + column);
+                           row_pair[m / 8 * a.k + to.x] = from_float<T>(w.x);
+                           row_pair[m / 8 * a.k + to.y] = from_float<T>(w.y);
+                         });
     }
     __syncthreads();
     for (int64_t i = threadIdx.x; i < 2 * chunks; i += kThreads) {
