@@ -309,11 +309,12 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // 16j…16j+15. The input is every column of the B operand, so each output column holds W·x and the float32
 // accumulation is the tensor cores'.
 //
-// The codes enter the product as exact small numbers offset + code (int4_fragment: one lop3 per pair), so
-// the tensor cores sum Σ (offset + code)·x; the offset and the zero point come off once per group as
-// (offset + zero)·Σx, with Σx over the group's columns summed once per block, and the scale is applied in
+// In bfloat16 the codes enter the product as exact small numbers offset + code (int4_fragment: one lop3 per
+// pair), so the tensor cores sum Σ (offset + code)·x; the offset and the zero point come off once per group
+// as (offset + zero)·Σx, with Σx over the group's columns summed once per block, and the scale is applied in
 // float32 then (add_group). Groups of 64 columns or more are finished once per slice, smaller ones once per
-// 16 columns (kPerWord).
+// 16 columns (kPerWord). In float16 the weights themselves enter, each rounded as the loaders round it
+// (int4_rounded_fragment).
 //
 // A launch shape: kWarps warps per block split each tile's slices; each warp keeps two batches of kDepth
 // 16-byte loads per lane in flight. Registers: the two batches take 8·kDepth per thread; at least kMinBlocks
@@ -378,6 +379,25 @@ __device__ __forceinline__ void int4_fragment(uint32_t word, uint32_t (&a)[4]) {
   } else {
 #pragma unroll
     for (int i = 0; i < 4; ++i) a[i] = masked_or(word >> (4 * i), 0x000f000fu, 0x43004300u);
+  }
+}
+
+// In float16 the A fragment is the weights themselves, each scale · (code − zero) rounded once to float16 as
+// the GPTQ / AWQ loaders and the prefill's dequantization round it, so that a float16 4-bit model decodes
+// exactly the model its float16 dequantization holds (int4_fragment's layout, row r1's codes shifted down).
+// `scale_zero0`, `scale_zero1`: rows r0's and r1's float16 scale (low half) and 1024 + zero (high half).
+__device__ __forceinline__ void int4_rounded_fragment(uint32_t word, uint32_t scale_zero0,
+                                                      uint32_t scale_zero1, uint32_t (&a)[4]) {
+  const uint32_t codes[4] = {word, word >> 4, word >> 8, word >> 12};  // rows r0, r1, r0, r1
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    const uint32_t scale_zero = i % 2 ? scale_zero1 : scale_zero0;
+    const uint32_t scale = __byte_perm(scale_zero, 0, 0x1010), zero_1024 = __byte_perm(scale_zero, 0, 0x3232);
+    const uint32_t code_1024 = masked_or(codes[i], 0x000f000fu, 0x64006400u);
+    const __half2 w = __hmul2(
+        __hsub2(*reinterpret_cast<const __half2*>(&code_1024), *reinterpret_cast<const __half2*>(&zero_1024)),
+        *reinterpret_cast<const __half2*>(&scale));
+    a[i] = *reinterpret_cast<const uint32_t*>(&w);
   }
 }
 
@@ -553,6 +573,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   stamp(a, Int4Phase::fragments);
 
   constexpr int kPartWords = kPerWord ? 1 : 4;  // words (16 columns each) of one group within a slice
+  constexpr bool kRoundedWeights = std::is_same_v<T, __half>;  // int4_rounded_fragment
   for (int parity = 0; tile < tiles; parity ^= 1) {
     // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
     if (threadIdx.x == 0)
@@ -578,18 +599,27 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
         const uint32_t b[8] = {b01.x, b01.y, b01.z, b01.w, b23.x, b23.y, b23.z, b23.w};
 #pragma unroll
         for (int part = 0; part < 4 / kPartWords; ++part) {
+          // Padding columns past K have zero inputs: any group's scale will do.
+          const int step = slice * 4 + part * kPartWords, g = min((step * 16) >> group_shift, groups - 1);
+          const uint32_t scale_zero0 = tile_scales[g * 16 + r0], scale_zero1 = tile_scales[g * 16 + r1];
           float d[4] = {};
 #pragma unroll
           for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
             uint32_t fragment[4];
-            int4_fragment<T>((&words[i].x)[j], fragment);
+            if constexpr (kRoundedWeights)
+              int4_rounded_fragment((&words[i].x)[j], scale_zero0, scale_zero1, fragment);
+            else
+              int4_fragment<T>((&words[i].x)[j], fragment);
             mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
           }
-          // Padding columns past K have zero inputs: any group's scale will do.
-          const int step = slice * 4 + part * kPartWords, g = min((step * 16) >> group_shift, groups - 1);
-          const float xs = kPerWord ? step_sums[step] : slice_sums[slice];
-          sum0 = add_group<T>(sum0, tile_scales[g * 16 + r0], d[0], xs, false);
-          sum1 = add_group<T>(sum1, tile_scales[g * 16 + r1], d[2], xs, true);
+          if constexpr (kRoundedWeights) {
+            sum0 += d[0];
+            sum1 += d[2];
+          } else {
+            const float xs = kPerWord ? step_sums[step] : slice_sums[slice];
+            sum0 = add_group<T>(sum0, scale_zero0, d[0], xs, false);
+            sum1 = add_group<T>(sum1, scale_zero1, d[2], xs, true);
+          }
         }
       }
     };
