@@ -2,7 +2,6 @@
 #include <cuda_fp16.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -328,20 +327,17 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 // issued before the predecessor's end), 8 warps and a ring of 4 or 16 and 2: 420 and 429 against 493 tok/s,
 // faster on o alone, 7.0 against 7.7 µs; the RMS norm applied while building the B fragments instead of
 // rewriting the staged input, RTN q|k|v 13.6 against 13.8 µs but act-order 14.6 against 14.5 and gate|up
-// 22.1 against 21.8.)
-// kPrefetchTiles: each warp's part of the block's first 1 or 2 tiles, past its first batch, is prefetched
-// into L2 before the predecessor has finished, in the setup where int4_timeline shows only the first batches
-// in flight. Not measured yet, so only in shapes 2 to 5, which the default never picks (bench_decode_kernels'
-// sweep rows and int4_speed's shapes step compare them).
-template <int kWarps_, int kDepth_, int kPrefetchTiles_ = 0>
+// 22.1 against 21.8; each warp's part of the block's first tile past its first batch, or of its first two
+// tiles, prefetched into L2 before the predecessor has finished, faster alone (gate|up 19.4 against 20.3 µs,
+// RTN q|k|v 13.1 against 13.4) but not in the decode: 7B RTN, every product in one shape, 474.0 and 456.7
+// against 485.6 tok/s with 8 warps, 453.2 and 439.6 against 450.6 with 16, on an H100.)
+template <int kWarps_, int kDepth_>
 struct Int4Shape {
   static constexpr int kWarps = kWarps_, kDepth = kDepth_, kThreads = kWarps * kWarp;
-  static constexpr int kPrefetchTiles = kPrefetchTiles_;
   static constexpr int kMinBlocks = std::max(1, 65536 / (kThreads * (kDepth <= 4 ? 80 : 128)));
 };
 // int4_gemv_shapes()'s order.
-using Int4Shapes = std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>, Int4Shape<8, 4, 2>, Int4Shape<16, 4, 2>,
-                              Int4Shape<8, 4, 1>, Int4Shape<16, 4, 1>>;
+using Int4Shapes = std::tuple<Int4Shape<8, 4>, Int4Shape<16, 4>>;
 
 template <typename T>
 __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
@@ -364,57 +360,39 @@ __device__ __forceinline__ uint32_t masked_or(uint32_t word, uint32_t mask, uint
   return out;
 }
 
-// A word of Int4Weight's layout as the mma's A fragment: word bits 8i…8i+3 and 16+8i… are row r0's codes
-// (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). Each code is or-ed into the
-// mantissa of a power of two, exactly: bfloat16 128 + code for both rows; float16 1024 + code for row r0 and,
-// one shift less, 1024 + 16·code for row r1.
-template <typename T>
+// A word of Int4Weight's layout as the mma's A fragment in bfloat16: word bits 8i…8i+3 and 16+8i… are row
+// r0's codes (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). Each code is
+// or-ed into the mantissa of 128, exactly: 128 + code.
 __device__ __forceinline__ void int4_fragment(uint32_t word, uint32_t (&a)[4]) {
-  if constexpr (std::is_same_v<T, __half>) {
-    const uint32_t high = word >> 8;
-    a[0] = masked_or(word, 0x000f000fu, 0x64006400u);
-    a[1] = masked_or(word, 0x00f000f0u, 0x64006400u);
-    a[2] = masked_or(high, 0x000f000fu, 0x64006400u);
-    a[3] = masked_or(high, 0x00f000f0u, 0x64006400u);
-  } else {
 #pragma unroll
-    for (int i = 0; i < 4; ++i) a[i] = masked_or(word >> (4 * i), 0x000f000fu, 0x43004300u);
-  }
+  for (int i = 0; i < 4; ++i) a[i] = masked_or(word >> (4 * i), 0x000f000fu, 0x43004300u);
+}
+
+// sum + scale·Σ (code − zero)·x over a group's columns, from d = Σ (128 + code)·x (int4_fragment's) and xs =
+// Σ x. `scale_zero`: the row's float16 scale (low half) and 1024 + zero (high half).
+__device__ __forceinline__ float add_group(float sum, uint32_t scale_zero, float d, float xs) {
+  const float scale = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero & 0xffffu)));
+  const float zero_1024 = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero >> 16)));
+  return fmaf(scale, fmaf(896.0f - zero_1024, xs, d), sum);  // Σ (code − zero)·x = d − (128 + zero)·xs
 }
 
 // In float16 the A fragment is the weights themselves, each scale · (code − zero) rounded once to float16 as
 // the GPTQ / AWQ loaders and the prefill's dequantization round it, so that a float16 4-bit model decodes
-// exactly the model its float16 dequantization holds (int4_fragment's layout, row r1's codes shifted down).
-// `scale_zero0`, `scale_zero1`: rows r0's and r1's float16 scale (low half) and 1024 + zero (high half).
+// exactly the model its float16 dequantization holds (int4_fragment's layout; 1024 + code from the exponent
+// of 1024). `scale_zero0`, `scale_zero1`: rows r0's and r1's float16 scale (low half) and 1024 + zero (high
+// half).
 __device__ __forceinline__ void int4_rounded_fragment(uint32_t word, uint32_t scale_zero0,
                                                       uint32_t scale_zero1, uint32_t (&a)[4]) {
-  const uint32_t codes[4] = {word, word >> 4, word >> 8, word >> 12};  // rows r0, r1, r0, r1
 #pragma unroll
   for (int i = 0; i < 4; ++i) {
     const uint32_t scale_zero = i % 2 ? scale_zero1 : scale_zero0;
     const uint32_t scale = __byte_perm(scale_zero, 0, 0x1010), zero_1024 = __byte_perm(scale_zero, 0, 0x3232);
-    const uint32_t code_1024 = masked_or(codes[i], 0x000f000fu, 0x64006400u);
+    const uint32_t code_1024 = masked_or(word >> (4 * i), 0x000f000fu, 0x64006400u);
     const __half2 w = __hmul2(
         __hsub2(*reinterpret_cast<const __half2*>(&code_1024), *reinterpret_cast<const __half2*>(&zero_1024)),
         *reinterpret_cast<const __half2*>(&scale));
     a[i] = *reinterpret_cast<const uint32_t*>(&w);
   }
-}
-
-// sum + scale·Σ (code − zero)·x over a group's columns, from d = Σ (offset + code)·x (int4_fragment's
-// offsets, as d's sums for rows r0 and r1) and xs = Σ x. `scale_zero`: the row's float16 scale (low half) and
-// 1024 + zero (high half).
-template <typename T>
-__device__ __forceinline__ float add_group(float sum, uint32_t scale_zero, float d, float xs,
-                                           bool second_row) {
-  const float scale = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero & 0xffffu)));
-  const float zero_1024 = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero >> 16)));
-  float t;  // Σ (code − zero)·x
-  if constexpr (std::is_same_v<T, __half>)
-    t = second_row ? fmaf(960.0f - zero_1024, xs, d * (1.0f / 16)) : fmaf(-zero_1024, xs, d);
-  else
-    t = fmaf(896.0f - zero_1024, xs, d);
-  return fmaf(scale, t, sum);
 }
 
 // log2 of a 4-bit weight's group width: groups are a power of two wide, or one per row (then any shift past
@@ -452,12 +430,6 @@ __device__ __forceinline__ void cp_async16(void* shared, const void* global) {
 __device__ __forceinline__ void cp_async_wait() {
   asm volatile("cp.async.wait_all;" ::: "memory");
 }
-// `bytes` (a multiple of 16) from global memory into L2, not waited for (Hopper and later).
-__device__ __forceinline__ void prefetch_to_l2(const void* from, unsigned bytes) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(from), "r"(bytes) : "memory");
-#endif
-}
 
 // As many blocks as stay resident, each taking tiles of 16 rows until none is left: its first two by number,
 // then the next free one (tile_counters). Tile row m < 8 is row 8·tile + m of the weight, row m ≥ 8 is row
@@ -470,6 +442,7 @@ __device__ __forceinline__ void prefetch_to_l2(const void* from, unsigned bytes)
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
 __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_kernel(GemvArgs a) {
   constexpr int kWarps = Shape::kWarps, kThreads = Shape::kThreads, kDepth = Shape::kDepth;
+  constexpr bool kRoundedWeights = std::is_same_v<T, __half>;  // int4_rounded_fragment, else int4_fragment
   extern __shared__ uint4 shared[];
   __shared__ int claimed[2];  // the tile after next, by tile parity
   const Int4Shared layout(a, sizeof(T), kWarps);
@@ -503,14 +476,6 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   stamp(a, Int4Phase::entry);
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
   load(current, tile_weight(tile), end - first);
-  if constexpr (Shape::kPrefetchTiles > 0)
-    if (lane == 0) {
-      const unsigned slice_bytes = kWarp * sizeof(uint4);
-      if (end - first > kDepth)
-        prefetch_to_l2(tile_weight(tile) + kDepth * kWarp, (end - first - kDepth) * slice_bytes);
-      if (Shape::kPrefetchTiles > 1 && next_tile < tiles)
-        prefetch_to_l2(tile_weight(next_tile), (end - first) * slice_bytes);
-    }
   copy_scales(tile, 0);
   stage_input<T, kInput, kThreads>(a, x_chunks);
   stamp(a, Int4Phase::staged);
@@ -559,12 +524,14 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
           }
           out[i] = make_uint2(pairs[0], pairs[1]);
         }
-        sum += __shfl_xor_sync(0xffffffffu, sum, 4);
-        sum += __shfl_xor_sync(0xffffffffu, sum, 8);
-        if (i < items && (i & 12) == 0) step_sums[i / 16 * 4 + i % 4] = sum;
-        sum += __shfl_xor_sync(0xffffffffu, sum, 1);
-        sum += __shfl_xor_sync(0xffffffffu, sum, 2);
-        if (i < items && (i & 15) == 0) slice_sums[i / 16] = sum;
+        if constexpr (!kRoundedWeights) {  // add_group's Σx
+          sum += __shfl_xor_sync(0xffffffffu, sum, 4);
+          sum += __shfl_xor_sync(0xffffffffu, sum, 8);
+          if (i < items && (i & 12) == 0) step_sums[i / 16 * 4 + i % 4] = sum;
+          sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+          sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+          if (i < items && (i & 15) == 0) slice_sums[i / 16] = sum;
+        }
       }
     }
     cp_async_wait();
@@ -573,7 +540,6 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   stamp(a, Int4Phase::fragments);
 
   constexpr int kPartWords = kPerWord ? 1 : 4;  // words (16 columns each) of one group within a slice
-  constexpr bool kRoundedWeights = std::is_same_v<T, __half>;  // int4_rounded_fragment
   for (int parity = 0; tile < tiles; parity ^= 1) {
     // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
     if (threadIdx.x == 0)
@@ -601,24 +567,27 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
         for (int part = 0; part < 4 / kPartWords; ++part) {
           // Padding columns past K have zero inputs: any group's scale will do.
           const int step = slice * 4 + part * kPartWords, g = min((step * 16) >> group_shift, groups - 1);
-          const uint32_t scale_zero0 = tile_scales[g * 16 + r0], scale_zero1 = tile_scales[g * 16 + r1];
           float d[4] = {};
-#pragma unroll
-          for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
-            uint32_t fragment[4];
-            if constexpr (kRoundedWeights)
-              int4_rounded_fragment((&words[i].x)[j], scale_zero0, scale_zero1, fragment);
-            else
-              int4_fragment<T>((&words[i].x)[j], fragment);
-            mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
-          }
           if constexpr (kRoundedWeights) {
+            const uint32_t scale_zero0 = tile_scales[g * 16 + r0], scale_zero1 = tile_scales[g * 16 + r1];
+#pragma unroll
+            for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
+              uint32_t fragment[4];
+              int4_rounded_fragment((&words[i].x)[j], scale_zero0, scale_zero1, fragment);
+              mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
+            }
             sum0 += d[0];
             sum1 += d[2];
           } else {
+#pragma unroll
+            for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
+              uint32_t fragment[4];
+              int4_fragment((&words[i].x)[j], fragment);
+              mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
+            }
             const float xs = kPerWord ? step_sums[step] : slice_sums[slice];
-            sum0 = add_group<T>(sum0, scale_zero0, d[0], xs, false);
-            sum1 = add_group<T>(sum1, scale_zero1, d[2], xs, true);
+            sum0 = add_group(sum0, tile_scales[g * 16 + r0], d[0], xs);
+            sum1 = add_group(sum1, tile_scales[g * 16 + r1], d[2], xs);
           }
         }
       }
@@ -1043,14 +1012,8 @@ void read_int4_stamps(unsigned long long* out) {
 std::vector<std::string> int4_gemv_shapes() {
   return std::apply(
       [](auto... shape) {
-        std::vector<std::string> names;
-        for (const auto [warps, depth, prefetch] : {std::array{
-                 decltype(shape)::kWarps, decltype(shape)::kDepth, decltype(shape)::kPrefetchTiles}...})
-          names.push_back(
-              std::to_string(warps) + " warps, " + std::to_string(depth) + " loads" +
-              (prefetch ? ", L2 prefetch of " + std::to_string(prefetch) + " tile" + (prefetch > 1 ? "s" : "")
-                        : ""));
-        return names;
+        return std::vector<std::string>{(std::to_string(decltype(shape)::kWarps) + " warps, " +
+                                         std::to_string(decltype(shape)::kDepth) + " loads")...};
       },
       Int4Shapes());
 }

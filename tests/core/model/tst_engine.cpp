@@ -425,7 +425,7 @@ class EngineTest : public QObject {
                                                                                  << ""
                                                                                  << "";
       // Each launch shape of the 4-bit kernel forced on every product (the default picks by row count).
-      for (const int shape : {0, 1, 2, 3, 4, 5})
+      for (const int shape : {0, 1})
         for (const auto& [group, dtype] : {std::pair{"128", "bfloat16"}, std::pair{"0", "float16"}})
           QTest::newRow(qPrintable(
               QString("llama2-7b width, 4-bit groups %1, %2, launch shape %3").arg(group, dtype).arg(shape)))

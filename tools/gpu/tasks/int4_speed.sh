@@ -5,8 +5,9 @@
 #            float32;
 #   kernels  bench_decode_kernels (each product against cuBLAS on the dequantized weights);
 #   models   the Llama-2-7B-shaped random model quantized with round-to-nearest (group 128) and GPTQ act-order
-#            (group 128, a short calibration: only the layout matters here); bf16 / 4-bit g128 / 4-bit act-order
-#            g128 decode at CONTEXTS (default 128 and 2048, 64 new tokens) with each one's roofline;
+#            (group 128, a short calibration: only the layout matters here); 16-bit / 4-bit g128 / 4-bit act-order
+#            g128 decode at CONTEXTS (default 128 and 2048, 64 new tokens) in DTYPE (default bfloat16) with each
+#            one's roofline;
 #   shapes   after models: the 4-bit models' decode again with one launch shape forced on every 4-bit product
 #            (LLMDROP_INT4_SHAPE), for each shape in SHAPES (indices into bench_decode_kernels' sweep rows, e.g.
 #            SHAPES="0 1"), or else the one with the least time summed over kernels.log's shape rows
@@ -42,7 +43,7 @@ for i in 1 2 3 4; do cat resources/text/demo_heldout.txt; done >/dev/shm/calibra
   --dtype bfloat16 --out $model7b-gptq-act 2>&1 | tail -3
 bench_models() {
   for m in "$@"; do
-    "$llmdrop" bench $m --device cuda --dtype bfloat16 --contexts "${CONTEXTS:-128:64,2048:64}" 2>/dev/null |
+    "$llmdrop" bench $m --device cuda --dtype "${DTYPE:-bfloat16}" --contexts "${CONTEXTS:-128:64,2048:64}" 2>/dev/null |
       grep -E "^(model|\| (config|full))"
   done
 }
