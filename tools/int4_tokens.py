@@ -45,12 +45,14 @@ def main():
         return 0
     k = next(i for i in range(min(len(a), len(b))) if a[i] != b[i])
     prefix = prompt + b[:k]
-    gaps = []
+    gaps, ties = [], 0
     for name, model in (("4-bit", args.quantized), ("dense", args.dense)):
         lp = [llmdrop_json(args.llmdrop, "logprobs", model, "--ids", ",".join(map(str, prefix + [t])), *run)
               ["logprobs"][-1] for t in (a[k], b[k])]
         gaps.append(f"{name} checkpoint's forward: log p({a[k]}) = {lp[0]:.5f}, log p({b[k]}) = {lp[1]:.5f}")
-    print(f"{label}: the first {k} equal, then {a[k]} (4-bit) vs {b[k]} (dense); " + "; ".join(gaps))
+        ties += lp[0] == lp[1]
+    tie = " (an exact tie in both forwards)" if ties == 2 else ""
+    print(f"{label}: the first {k} equal, then {a[k]} (4-bit) vs {b[k]} (dense){tie}; " + "; ".join(gaps))
     return 1
 
 
