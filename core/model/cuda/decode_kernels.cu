@@ -568,23 +568,20 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
           // Padding columns past K have zero inputs: any group's scale will do.
           const int step = slice * 4 + part * kPartWords, g = min((step * 16) >> group_shift, groups - 1);
           float d[4] = {};
-          if constexpr (kRoundedWeights) {
-            const uint32_t scale_zero0 = tile_scales[g * 16 + r0], scale_zero1 = tile_scales[g * 16 + r1];
 #pragma unroll
-            for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
-              uint32_t fragment[4];
-              int4_rounded_fragment((&words[i].x)[j], scale_zero0, scale_zero1, fragment);
-              mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
-            }
+          for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
+            uint32_t fragment[4];
+            if constexpr (kRoundedWeights)
+              int4_rounded_fragment((&words[i].x)[j], tile_scales[g * 16 + r0], tile_scales[g * 16 + r1],
+                                    fragment);
+            else
+              int4_fragment((&words[i].x)[j], fragment);
+            mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
+          }
+          if constexpr (kRoundedWeights) {
             sum0 += d[0];
             sum1 += d[2];
           } else {
-#pragma unroll
-            for (int j = part * kPartWords; j < (part + 1) * kPartWords; ++j) {
-              uint32_t fragment[4];
-              int4_fragment((&words[i].x)[j], fragment);
-              mma_16x8x16<T>(d, fragment, b[2 * j], b[2 * j + 1]);
-            }
             const float xs = kPerWord ? step_sums[step] : slice_sums[slice];
             sum0 = add_group(sum0, tile_scales[g * 16 + r0], d[0], xs);
             sum1 = add_group(sum1, tile_scales[g * 16 + r1], d[2], xs);

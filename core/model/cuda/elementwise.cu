@@ -244,24 +244,24 @@ void dequantize_int4(ElementType type, const Int4DequantizeArgs& args, cudaStrea
         "dequantize_int4: K a multiple of 8 (up to 49152 in act-order), groups of a multiple of 16 columns "
         "dividing it, rows in tiles of 16, the output 16-byte aligned");
   if (args.n == 0) return;
-  if (args.input_order) {
-    const int shared = static_cast<int>(2 * args.k * 2);  // a row pair of 16-bit elements
-    auto launch = [&](auto kernel) {
+  auto launch = [&](auto element) {
+    using T = decltype(element);
+    if (args.input_order) {
+      const int shared = static_cast<int>(2 * args.k * sizeof(T));  // a row pair
       if (shared > 48 * 1024)
-        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, shared);
-      kernel<<<static_cast<unsigned>(std::min<int64_t>(args.n / 2, 65535)), kThreads, shared, stream>>>(args);
-    };
-    if (type == ElementType::bfloat16)
-      launch(dequantize_int4_in_input_order_kernel<__nv_bfloat16>);
-    else
-      launch(dequantize_int4_in_input_order_kernel<__half>);
-  } else {
-    const unsigned grid = grid_for(args.n / 16 * ((args.k + 63) / 64) * 32);
-    if (type == ElementType::bfloat16)
-      dequantize_int4_kernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(args);
-    else
-      dequantize_int4_kernel<__half><<<grid, kThreads, 0, stream>>>(args);
-  }
+        cudaFuncSetAttribute(dequantize_int4_in_input_order_kernel<T>,
+                             cudaFuncAttributeMaxDynamicSharedMemorySize, shared);
+      dequantize_int4_in_input_order_kernel<T>
+          <<<static_cast<unsigned>(std::min<int64_t>(args.n / 2, 65535)), kThreads, shared, stream>>>(args);
+    } else {
+      dequantize_int4_kernel<T>
+          <<<grid_for(args.n / 16 * ((args.k + 63) / 64) * 32), kThreads, 0, stream>>>(args);
+    }
+  };
+  if (type == ElementType::bfloat16)
+    launch(__nv_bfloat16{});
+  else
+    launch(__half{});
   check_launch("dequantize_int4");
 }
 
