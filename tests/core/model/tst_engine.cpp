@@ -494,6 +494,11 @@ class EngineTest : public QObject {
     QVERIFY(cached_error > 0);  // 16-bit rounding is there to compare with
     QVERIFY2(step_error <= 2 * cached_error,
              "the decode step strays further from float32 than the cached forward");
+    if (name.size() > 3) {  // the forced shape reached the 4-bit launches: one that does not exist is refused
+      qputenv("LLMDROP_INT4_SHAPE", "99");
+      position.fill_(fixed.length());
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m->decode_step(want.argmax(-1), position, fixed));
+    }
   }
 
   // Greedy generation replaying a captured CUDA graph per token gives the tokens of eager decode steps (on a
