@@ -10,21 +10,13 @@
 
 #include "model/cuda/decode_kernels.h"
 #include "model/cuda/element_math.cuh"
+#include "model/cuda/int4_math.cuh"
 
 namespace llmdrop::cuda {
 
 namespace {
 
 constexpr int kWarp = 32;
-
-// 16 bytes of a weight row, read once per step: no point keeping them in L1.
-__device__ __forceinline__ uint4 load_streaming(const uint4* p) {
-  uint4 v;
-  asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];"
-               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
-               : "l"(p));
-  return v;
-}
 
 // acc + Σ w[i]·x[i] over 8 elements of T packed in 16 bytes each.
 template <typename T>
@@ -353,13 +345,6 @@ __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-// (word & mask) | magic in one instruction.
-__device__ __forceinline__ uint32_t masked_or(uint32_t word, uint32_t mask, uint32_t magic) {
-  uint32_t out;
-  asm("lop3.b32 %0, %1, %2, %3, 0xea;" : "=r"(out) : "r"(word), "r"(mask), "r"(magic));  // (a & b) | c
-  return out;
-}
-
 // A word of Int4Weight's layout as the mma's A fragment in bfloat16: word bits 8i…8i+3 and 16+8i… are row
 // r0's codes (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). Each code is
 // or-ed into the mantissa of 128, exactly: 128 + code.
@@ -374,25 +359,6 @@ __device__ __forceinline__ float add_group(float sum, uint32_t scale_zero, float
   const float scale = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero & 0xffffu)));
   const float zero_1024 = __half2float(__ushort_as_half(static_cast<unsigned short>(scale_zero >> 16)));
   return fmaf(scale, fmaf(896.0f - zero_1024, xs, d), sum);  // Σ (code − zero)·x = d − (128 + zero)·xs
-}
-
-// In float16 the A fragment is the weights themselves, each scale · (code − zero) rounded once to float16 as
-// the GPTQ / AWQ loaders and the prefill's dequantization round it, so that a float16 4-bit model decodes
-// exactly the model its float16 dequantization holds (int4_fragment's layout; 1024 + code from the exponent
-// of 1024). `scale_zero0`, `scale_zero1`: rows r0's and r1's float16 scale (low half) and 1024 + zero (high
-// half).
-__device__ __forceinline__ void int4_rounded_fragment(uint32_t word, uint32_t scale_zero0,
-                                                      uint32_t scale_zero1, uint32_t (&a)[4]) {
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    const uint32_t scale_zero = i % 2 ? scale_zero1 : scale_zero0;
-    const uint32_t scale = __byte_perm(scale_zero, 0, 0x1010), zero_1024 = __byte_perm(scale_zero, 0, 0x3232);
-    const uint32_t code_1024 = masked_or(word >> (4 * i), 0x000f000fu, 0x64006400u);
-    const __half2 w = __hmul2(
-        __hsub2(*reinterpret_cast<const __half2*>(&code_1024), *reinterpret_cast<const __half2*>(&zero_1024)),
-        *reinterpret_cast<const __half2*>(&scale));
-    a[i] = *reinterpret_cast<const uint32_t*>(&w);
-  }
 }
 
 // log2 of a 4-bit weight's group width: groups are a power of two wide, or one per row (then any shift past

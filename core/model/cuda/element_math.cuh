@@ -51,6 +51,15 @@ struct Pair<__half> {
   using type = __half2;
 };
 
+// 16 bytes of a weight, read once per product: no point keeping them in L1.
+__device__ __forceinline__ uint4 load_streaming(const uint4* p) {
+  uint4 v;
+  asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];"
+               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+               : "l"(p));
+  return v;
+}
+
 constexpr unsigned kFullMask = 0xffffffffu;
 
 // Σ v over the `width` lanes of each lane group of a warp, in every lane.

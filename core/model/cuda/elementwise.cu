@@ -7,6 +7,7 @@
 
 #include "model/cuda/element_math.cuh"
 #include "model/cuda/elementwise.h"
+#include "model/cuda/int4_math.cuh"
 
 namespace llmdrop::cuda {
 
@@ -108,14 +109,6 @@ __global__ void __launch_bounds__(kNormThreads) rms_norm_kernel(RmsNormArgs a) {
   }
 }
 
-// The weights of the codes in bits 4j…4j+3 and 16+4j…16+4j+3 of a word of Int4Weight's layout (one row, two
-// adjacent columns): scale · (code − zero), each rounded once to float16 as the GPTQ / AWQ loaders round it.
-// `code | 0x6400` is the float16 1024 + code and zero_1024 holds 1024 + zero, so the difference is exact.
-__device__ __forceinline__ __half2 int4_pair(uint32_t codes, int j, __half2 zero_1024, __half2 scale) {
-  const uint32_t pair = ((codes >> (4 * j)) & 0x000f000fu) | 0x64006400u;
-  return __hmul2(__hsub2(*reinterpret_cast<const __half2*>(&pair), zero_1024), scale);
-}
-
 // Calls put(m, column, weights) for each two adjacent columns of tile rows m0 and m0 + 8 that one lane's 16
 // bytes of a slice hold (quad: the lane's place among the four lanes of those rows), none past K.
 template <typename Put>
@@ -129,14 +122,13 @@ __device__ __forceinline__ void for_each_int4_pair(const Int4DequantizeArgs& a, 
     const int32_t* sz = a.scale_zero + (tile * groups + first / a.group_size) * 16;
 #pragma unroll
     for (int half = 0; half < 2; ++half) {  // rows m0, m0 + 8
-      const uint32_t bits = static_cast<uint32_t>(sz[m0 + 8 * half]);
-      const __half2 scale = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
-      const __half2 zero = __half2half2(__ushort_as_half(static_cast<unsigned short>(bits >> 16)));
+      const uint32_t scale_zero = static_cast<uint32_t>(sz[m0 + 8 * half]);
 #pragma unroll
       for (int high = 0; high < 2; ++high) {  // columns c, c + 1 and c + 8, c + 9
         const int64_t column = first + 8 * high + 2 * quad;
         if (column < a.k)
-          put(m0 + 8 * half, column, __half22float2(int4_pair((&words.x)[j], 2 * high + half, zero, scale)));
+          put(m0 + 8 * half, column,
+              __half22float2(int4_rounded_pair((&words.x)[j], 2 * high + half, scale_zero)));
       }
     }
   }
