@@ -5,8 +5,7 @@
 // Then the same for 4-bit weights, whose ATen column is the 16-bit product they replace (cuBLAS on the
 // dequantized weight; its TB/s counts the 4-bit bytes).
 //   bench_decode_kernels [--shape llama2-7b] [--copies 4] [--repeats 40] [--formats bf16,int4,int4-act-order]
-//                        [--sweep 1] [--prefill 2048]
-// Last, the 4-bit products of --prefill tokens (prefill; 0: none) through llmdrop::linear, against cuBLAS.
+//                        [--sweep 1]
 // --formats: the weight formats to run; --sweep 0: each 4-bit product at its default launch shape only (for a
 // profiler, tools/gpu/tasks/kernel_profile.sh).
 #include <ATen/ATen.h>
@@ -17,14 +16,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "bench_args.h"
 #include "model/cuda/decode_kernels.h"
-#include "model/cuda/int4_gemm.h"
 #include "model/linear_weight.h"
 #include "model/rope.h"
 #include "model/shapes.h"
@@ -61,73 +58,11 @@ void print_row(const char* name, const std::string& shape, double bytes, double 
               bytes / ours / 1e12, aten * 1e6, bytes / aten / 1e12, aten / ours, deviation);
 }
 
-struct Case {
-  const char* name;
-  int64_t rows, k;  // weight (rows, k)
-  cuda::GemvInput input;
-  cuda::GemvOutput output;
-};
-
-// Random 4-bit codes of a (rows, k) weight in groups of 128; act-order: the columns of each group shuffled
-// over the row.
-QuantizedWeight random_int4(int64_t rows, int64_t k, bool act_order) {
-  const int64_t groups = k / 128;
-  QuantizedWeight q;
-  q.codes = at::randint(0, 16, {rows, k}, at::kByte);
-  q.scales = (at::rand({groups, rows}) * 0.004 + 0.001).to(at::kHalf);
-  q.zeros = at::randint(0, 16, {groups, rows}, at::kInt);
-  q.g_idx = at::arange(k, at::kInt).floor_divide(128);
-  if (act_order) q.g_idx = at::empty_like(q.g_idx).index_put_({at::randperm(k)}, q.g_idx);
-  return q;
-}
-
-// The 4-bit products of `tokens` inputs as prefill runs them (llmdrop::linear: cuda::int4_gemm where it
-// runs, at its default launch shape, then each shape), against cuBLAS on the 16-bit weight and on the weight
-// dequantized where it runs (linear's path without int4_gemm); deviations from the float32 product, relative
-// to its largest value.
-void print_prefill_products(const std::vector<Case>& cases, int64_t head_rows, int64_t tokens, int repeats,
-                            bool sweep, const at::TensorOptions& opts) {
-  const bool available = int4_gemm_available(opts.device());
-  std::printf("\n4-bit products of %lld tokens (prefill)%s\n\n", static_cast<long long>(tokens),
-              available ? "" : ": cuda::int4_gemm does not run on this GPU, linear dequantizes");
-  std::printf(
-      "| product | shape | ours µs | ours TFLOP/s | cuBLAS 16-bit µs | cuBLAS/ours | dequantize + cuBLAS µs "
-      "| "
-      "deviation | cuBLAS deviation |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|\n");
-  for (const bool act_order : {false, true})
-    for (const Case& c : cases) {
-      if (c.rows == head_rows) continue;  // the head stays 16-bit
-      const QuantizedWeight q = random_int4(c.rows, c.k, act_order);
-      const LinearWeight weight{.int4 = *Int4Weight::from(q, opts.device()), .dtype = at::kBFloat16};
-      const at::Tensor dense = q.dequantize().to(opts), x = at::randn({tokens, c.k}, opts);
-      const at::Tensor exact = at::linear(x.to(at::kFloat), dense.to(at::kFloat));
-      const double flops = 2.0 * double(tokens) * double(c.rows) * double(c.k);
-      const double t_cublas = time_per_call(repeats, [&](int) { at::linear(x, dense); });
-      const double t_dequantized = time_per_call(repeats, [&](int) { at::linear(x, weight.matrix()); });
-      const double cublas_deviation = relative_deviation(at::linear(x, dense), exact);
-      const int shapes = available && sweep ? int(cuda::int4_gemm_shapes().size()) : 0;
-      for (int shape = -1; shape < shapes; ++shape) {
-        if (shape >= 0) setenv("LLMDROP_INT4_GEMM_SHAPE", std::to_string(shape).c_str(), 1);
-        const double deviation = relative_deviation(linear(x, weight), exact);
-        const double t_ours = time_per_call(repeats, [&](int) { linear(x, weight); });
-        unsetenv("LLMDROP_INT4_GEMM_SHAPE");
-        const std::string label = shape >= 0
-                                      ? "  " + cuda::int4_gemm_shapes()[shape]
-                                      : c.name + std::string(act_order ? ", 4-bit act-order" : ", 4-bit");
-        std::printf("| %s | %lld×%lld | %.1f | %.0f | %.1f | %.2f | %.1f | %.1e | %.1e |\n", label.c_str(),
-                    static_cast<long long>(c.rows), static_cast<long long>(c.k), t_ours * 1e6,
-                    flops / t_ours / 1e12, t_cublas * 1e6, t_cublas / t_ours, t_dequantized * 1e6, deviation,
-                    cublas_deviation);
-      }
-    }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   bench::BenchArgs defaults;
-  defaults.integers = {{"copies", 4}, {"repeats", 40}, {"sweep", 1}, {"prefill", 2048}};
+  defaults.integers = {{"copies", 4}, {"repeats", 40}, {"sweep", 1}};
   defaults.strings = {{"shape", "llama2-7b"}, {"formats", "bf16,int4,int4-act-order"}};
   const auto args = bench::parse_bench_args("bench_decode_kernels", argc, argv, defaults);
   if (!args) return 2;
@@ -135,7 +70,6 @@ int main(int argc, char** argv) {
   const ModelConfig shape = shape_config(shape_name);
   const int copies = int(args->integers.at("copies")), repeats = int(args->integers.at("repeats"));
   const bool sweep = args->integers.at("sweep") != 0;
-  const int64_t prefill = args->integers.at("prefill");
   const std::string formats = "," + args->strings.at("formats") + ",";
   c10::InferenceMode inference;
   const auto opts = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
@@ -147,6 +81,12 @@ int main(int argc, char** argv) {
   std::printf("| kernel | shape | ours µs | ours TB/s | ATen µs | ATen TB/s | ATen/ours | deviation |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
 
+  struct Case {
+    const char* name;
+    int64_t rows, k;  // weight (rows, k)
+    cuda::GemvInput input;
+    cuda::GemvOutput output;
+  };
   const std::vector<Case> cases = {
       {"qkv (norm)", (heads + 2 * kv_heads) * d, hidden, cuda::GemvInput::rms_norm, cuda::GemvOutput::store},
       {"o (+residual)", hidden, heads * d, cuda::GemvInput::plain, cuda::GemvOutput::add_to},
@@ -174,7 +114,13 @@ int main(int argc, char** argv) {
         }
       } else {
         const int64_t groups = c.k / 128;
-        const QuantizedWeight q = random_int4(c.rows, c.k, format == Format::int4_act_order);
+        QuantizedWeight q;
+        q.codes = at::randint(0, 16, {c.rows, c.k}, at::kByte);
+        q.scales = (at::rand({groups, c.rows}) * 0.004 + 0.001).to(at::kHalf);
+        q.zeros = at::randint(0, 16, {groups, c.rows}, at::kInt);
+        q.g_idx = at::arange(c.k, at::kInt).floor_divide(128);
+        if (format == Format::int4_act_order)
+          q.g_idx = at::empty_like(q.g_idx).index_put_({at::randperm(c.k)}, q.g_idx);
         packed.assign(copies, *Int4Weight::from(q, at::kCUDA));
         const at::Tensor dequantized = q.dequantize().to(opts);
         for (int i = 0; i < copies; ++i) {
@@ -282,6 +228,5 @@ int main(int argc, char** argv) {
     print_row("attention", "context " + std::to_string(context), double(2 * context * kv_heads * d * 2),
               t_ours, t_aten, deviation);
   }
-  if (prefill > 0) print_prefill_products(cases, shape.vocab_size, prefill, repeats, sweep, opts);
   return 0;
 }

@@ -10,14 +10,7 @@ if(TARGET torch_cuda)
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
     if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
-      # This machine's GPU; a Hopper's with its arch-specific instructions (90a: the 4-bit GEMM's wgmma), which
-      # "native" leaves out.
       set(CMAKE_CUDA_ARCHITECTURES native)
-      execute_process(COMMAND nvidia-smi --query-gpu=compute_cap --format=csv,noheader
-                      OUTPUT_VARIABLE llmdrop_gpu_caps ERROR_QUIET RESULT_VARIABLE llmdrop_smi_status)
-      if(llmdrop_smi_status EQUAL 0 AND llmdrop_gpu_caps MATCHES "^9\\.0")
-        set(CMAKE_CUDA_ARCHITECTURES 90a)
-      endif()
     endif()
     set(CMAKE_CUDA_STANDARD 20)
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)

@@ -3,10 +3,7 @@
 #include <ATen/ATen.h>
 
 #ifdef LLMDROP_WITH_CUDA_KERNELS
-#include <c10/cuda/CUDAGuard.h>
-
 #include "model/cuda/elementwise.h"
-#include "model/cuda/int4_gemm.h"
 #include "model/cuda/tensor_kernels.h"
 #endif
 
@@ -74,38 +71,6 @@ at::Tensor dequantize_on_gpu(const Int4Weight& w, c10::ScalarType dtype) {
        .out = out.data_ptr()},
       cuda::stream_of(out));
   return out.to(dtype);  // float16 products are exact in float32
-}
-
-// x (…, K) · Wᵀ + bias by cuda::int4_gemm, which reads the codes as held (no dequantized copy of W); nothing
-// where it does not apply: not a GPU it runs on, x not in the weight's 16-bit dtype, autograd recording.
-std::optional<at::Tensor> int4_product(const at::Tensor& x, const Int4Weight& w, c10::ScalarType dtype,
-                                       const at::Tensor& bias) {
-  const auto type = cuda::element_type(x);
-  if (!type || x.scalar_type() != dtype || (bias.defined() && bias.scalar_type() != dtype) ||
-      !int4_gemm_available(x.device()))
-    return std::nullopt;
-  const c10::cuda::CUDAGuard guard(x.device());
-  at::Tensor rows = x.reshape({-1, w.in_features});                         // (M, K)
-  if (w.input_order.defined()) rows = rows.index_select(1, w.input_order);  // the weight's column order
-  rows = rows.contiguous();
-  if (reinterpret_cast<uintptr_t>(rows.data_ptr()) % 16 != 0) rows = rows.clone();
-  const at::Tensor b = bias.defined() ? bias.contiguous() : bias;
-  at::Tensor out = at::empty({rows.size(0), w.out_features()}, x.options());  // (M, N)
-  cuda::int4_gemm(*type,
-                  {.words = w.words.data_ptr<int32_t>(),
-                   .scale_zero = w.scale_zero.data_ptr<int32_t>(),
-                   .n = w.out_features(),
-                   .k = w.in_features,
-                   .group_size = w.group_size,
-                   .x = rows.data_ptr(),
-                   .m = rows.size(0),
-                   .x_stride = rows.stride(0),
-                   .bias = b.defined() ? b.data_ptr() : nullptr,
-                   .out = out.data_ptr()},
-                  cuda::stream_of(x));
-  std::vector<int64_t> sizes = x.sizes().vec();
-  sizes.back() = w.out_features();
-  return out.view(sizes);
 }
 #endif
 
@@ -215,22 +180,8 @@ int64_t LinearWeight::bytes() const {
   return held_bytes(dense);
 }
 
-bool int4_gemm_available(c10::Device device) {
-#ifdef LLMDROP_WITH_CUDA_KERNELS
-  if (device.is_cuda()) {
-    const c10::cuda::CUDAGuard guard(device);
-    return cuda::int4_gemm_supported();
-  }
-#endif
-  return false;
-}
-
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias) {
-  std::optional<at::Tensor> product;
-#ifdef LLMDROP_WITH_CUDA_KERNELS
-  if (w.int4 && w.int4->words.is_cuda()) product = int4_product(x, *w.int4, w.dtype, bias);
-#endif
-  const at::Tensor y = product ? *product : at::linear(x, w.matrix(), bias);
+  const at::Tensor y = at::linear(x, w.matrix(), bias);
   return w.lora ? w.lora->added_to(y, x) : y;
 }
 

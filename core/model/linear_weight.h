@@ -52,10 +52,6 @@ struct LinearWeight {
   int64_t bytes() const;  // as held: 16-bit elements, or codes, scales and zeros
 };
 
-// Whether 4-bit weights on `device` multiply 16-bit inputs without a dequantized copy (cuda::int4_gemm: a
-// Hopper GPU, kernels built for sm_90a); elsewhere linear dequantizes the weight where it runs.
-bool int4_gemm_available(c10::Device device);
-
 // x (…, K) → (…, N); with a LoRA adapter, W·x + bias plus the adapter's product (LoraAdapter::added_to).
 at::Tensor linear(const at::Tensor& x, const LinearWeight& w, const at::Tensor& bias = {});
 

@@ -37,7 +37,7 @@ torch_env() {
   if [ -z "${LLMDROP_TORCH_PREFIX:-}" ]; then
     LLMDROP_TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') || return 1
   fi
-  export LLMDROP_TORCH_PREFIX TORCH_CUDA_ARCH_LIST=9.0a  # 9.0a: Hopper's wgmma (cuda::int4_gemm)
+  export LLMDROP_TORCH_PREFIX TORCH_CUDA_ARCH_LIST=9.0
 }
 
 # unpack FOLDER: the carried FOLDER/*.deb (tools/fetch_qt.sh) unpacked once into .qt6/root, whose headers and

@@ -2,7 +2,6 @@
 // round-to-nearest; correlation: a smaller output error than round-to-nearest), and whole checkpoints
 // quantized, written, loaded back and run.
 #include <ATen/ATen.h>
-#include <c10/core/InferenceMode.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -432,84 +431,6 @@ class QuantTest : public QObject {
     QVERIFY(layout.has_value() && layout->input_order.defined());
     const LinearWeight linear{.int4 = layout->to(c10::Device(test::test_device())), .dtype = at::kBFloat16};
     QVERIFY(at::equal(linear.matrix().cpu(), q.dequantize().to(at::kBFloat16)));
-  }
-
-  // linear's product of many inputs with a 4-bit weight held in Int4Weight's layout, against the float64
-  // product of the loaders' dequantized weight (QuantizedWeight::dequantize), bias included; rows, columns
-  // and inputs that fill no block evenly. On a GPU (cuda::int4_gemm where it runs, at each launch shape) each
-  // 16-bit output lies within one rounding (one unit in the last place) of it; on the CPU, float32 within
-  // 1e-5.
-  void int4ProductOfManyInputsIsTheDequantizedProduct_data() {
-    QTest::addColumn<QString>("dtype");
-    QTest::addColumn<int>("k");
-    QTest::addColumn<int>("group");  // -1: one group per row
-    QTest::addColumn<bool>("act_order");
-    QTest::addColumn<QByteArray>("shape");  // LLMDROP_INT4_GEMM_SHAPE, or empty
-    if (test::test_device() != "cuda") {    // ATen's CPU build multiplies float only
-      QTest::newRow("float32, groups of 32, act-order") << "float32" << 1280 << 32 << true << QByteArray();
-      return;
-    }
-    for (const QByteArray shape : {"0", "1"}) {
-      QTest::addRow("bfloat16, groups of 128, shape %s", shape.constData())
-          << "bfloat16" << 1280 << 128 << false << shape;
-      QTest::addRow("float16, groups of 32, act-order, shape %s", shape.constData())
-          << "float16" << 1280 << 32 << true << shape;
-      QTest::addRow("bfloat16, one group per row, K 1040, shape %s", shape.constData())
-          << "bfloat16" << 1040 << -1 << false << shape;
-      QTest::addRow("float16, groups of 16, K 1040, act-order, shape %s", shape.constData())
-          << "float16" << 1040 << 16 << true << shape;
-    }
-  }
-  void int4ProductOfManyInputsIsTheDequantizedProduct() {
-    QFETCH(QString, dtype);
-    QFETCH(int, k);
-    QFETCH(int, group);
-    QFETCH(bool, act_order);
-    QFETCH(QByteArray, shape);
-    at::manual_seed(12);
-    const int64_t n = 272, groups = group > 0 ? k / group : 1;  // 17 tiles of 16 rows
-    const c10::ScalarType type = dtype == "float16"    ? at::kHalf
-                                 : dtype == "bfloat16" ? at::kBFloat16
-                                                       : at::kFloat;
-    QuantizedWeight q;
-    q.codes = at::randint(0, 16, {n, k}, at::kByte);
-    q.scales = (at::rand({groups, n}) * 0.01 + 0.001).to(at::kHalf);
-    q.zeros = at::randint(0, 16, {groups, n}, at::kInt);
-    q.g_idx = at::arange(k, at::kInt).floor_divide(k / groups);
-    if (act_order) q.g_idx = at::empty_like(q.g_idx).index_put_({at::randperm(k)}, q.g_idx);
-    const auto layout = Int4Weight::from(q);
-    QVERIFY(layout.has_value());
-    const c10::Device device(test::test_device());
-    const LinearWeight weight{.int4 = layout->to(device), .dtype = type};
-    const at::Tensor x = at::randn({2, 150, k}).to(device, type),
-                     bias = (0.1 * at::randn({n})).to(device, type);
-    c10::InferenceMode inference;  // as the model runs: int4_gemm has no backward, linear takes it only here
-    if (!shape.isEmpty()) qputenv("LLMDROP_INT4_GEMM_SHAPE", shape);  // read at each launch
-    const auto default_shape = qScopeGuard([] { qunsetenv("LLMDROP_INT4_GEMM_SHAPE"); });
-    const at::Tensor y = llmdrop::linear(x, weight, bias).to(at::kDouble);
-    const at::Tensor exact = at::linear(x.to(at::kDouble), q.dequantize().to(type).to(device, at::kDouble),
-                                        bias.to(at::kDouble));  // (2, 150, N)
-    QCOMPARE(y.sizes(), exact.sizes());
-    const double largest = exact.abs().max().item<double>(), error = (y - exact).abs().max().item<double>();
-    if (type == at::kFloat) {
-      QVERIFY2(error <= 1e-5 * largest, std::to_string(error).c_str());
-      return;
-    }
-    // One unit in the last place of each exact output in the element type (8 or 11 significant bits).
-    const at::Tensor ulp =
-        at::exp2(at::floor(at::log2(exact.abs().clamp_min(1e-3))) - (type == at::kBFloat16 ? 7 : 10));
-    const at::Tensor excess = (y - exact).abs() - ulp;
-    QVERIFY2(excess.max().item<double>() <= 1e-6 * largest,
-             (std::to_string(excess.gt(0).sum().item<int64_t>()) + " of " + std::to_string(y.numel()) +
-              " outputs are further than one rounding from the exact product; the largest error is " +
-              std::to_string(error))
-                 .c_str());
-    if (int4_gemm_available(device)) {  // the product ran on int4_gemm: a launch shape it lacks is refused
-      qputenv("LLMDROP_INT4_GEMM_SHAPE", "99");
-      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, llmdrop::linear(x, weight, bias));
-    } else {
-      qInfo("cuda::int4_gemm does not run on this GPU: linear dequantized the weight");
-    }
   }
 
   void packedLinearsReadBackUnchanged_data() {
