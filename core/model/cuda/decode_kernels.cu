@@ -345,9 +345,8 @@ __device__ __forceinline__ void mma_16x8x16(float (&d)[4], const uint32_t (&a)[4
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-// A word of Int4Weight's layout as the mma's A fragment in bfloat16: word bits 8i…8i+3 and 16+8i… are row
-// r0's codes (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). Each code is
-// or-ed into the mantissa of 128, exactly: 128 + code.
+// A word of Int4Weight's layout as the mma's A fragment in bfloat16, in int4_rounded_fragment's order: each
+// code is or-ed into the mantissa of 128, exactly: 128 + code.
 __device__ __forceinline__ void int4_fragment(uint32_t word, uint32_t (&a)[4]) {
 #pragma unroll
   for (int i = 0; i < 4; ++i) a[i] = masked_or(word >> (4 * i), 0x000f000fu, 0x43004300u);

@@ -1,6 +1,6 @@
 #pragma once
-// The codes of Int4Weight's layout (model/linear_weight.h) as weights, shared by the 4-bit decode product,
-// the dequantization and the 4-bit GEMM of model/cuda.
+// The codes of Int4Weight's layout (model/linear_weight.h) as weights, shared by the 4-bit decode product
+// and the dequantization of model/cuda.
 #include <cuda_fp16.h>
 
 #include <cstdint>
@@ -26,9 +26,9 @@ __device__ __forceinline__ __half2 int4_rounded_pair(uint32_t word, int i, uint3
       *reinterpret_cast<const __half2*>(&scale));
 }
 
-// A word of the layout as the A fragment of a 16-row mma (m16n8k16, or a warp's rows of wgmma m64nNk16) in
-// float16: bits 8i…8i+3 and 16+8i… are row r0's codes (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and
-// 20+8i… row r1's (a[1], a[3]). `scale_zero0`, `scale_zero1`: rows r0's and r1's int4_rounded_pair words.
+// A word of the layout as the A fragment of mma.m16n8k16 in float16: bits 8i…8i+3 and 16+8i… are row r0's
+// codes (a[0] for i = 0, a[2] for i = 1), bits 8i+4… and 20+8i… row r1's (a[1], a[3]). `scale_zero0`,
+// `scale_zero1`: rows r0's and r1's int4_rounded_pair words.
 __device__ __forceinline__ void int4_rounded_fragment(uint32_t word, uint32_t scale_zero0,
                                                       uint32_t scale_zero1, uint32_t (&a)[4]) {
 #pragma unroll
