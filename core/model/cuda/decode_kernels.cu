@@ -114,9 +114,12 @@ constexpr int kGemvThreads = kGemvWarps * kWarp;
 // Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), normalised there in
 // place for rms_norm (then norm_chunks, the next K/8 chunks, holds the norm weight). The norm weight is read
 // while the predecessor still runs; the input, one read of the predecessor's output, after it. Input and norm
-// weight 16-byte aligned.
-template <typename T, GemvInput kInput, int kThreads>
-__device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) {
+// weight 16-byte aligned. `released()` runs once the predecessor has finished.
+struct NothingMore {
+  __device__ void operator()() const {}
+};
+template <typename T, GemvInput kInput, int kThreads, typename Released = NothingMore>
+__device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks, Released released = {}) {
   const int k = static_cast<int>(a.k), chunks = k / 8;
   uint4* norm_chunks = x_chunks + chunks;
   if constexpr (kInput == GemvInput::rms_norm)
@@ -125,6 +128,7 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks) 
   wait_for_predecessor();
   stamp(a, Int4Phase::released);
   allow_successor();
+  released();
 
   const uint4* x = static_cast<const uint4*>(a.x);
   float squares = 0;
@@ -386,6 +390,13 @@ struct Int4Shared {
   }
 };
 
+// `bytes` (a multiple of 16) from `global` (16-byte aligned) into L2, asynchronously.
+__device__ __forceinline__ void prefetch_l2(const void* global, unsigned bytes) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(global), "r"(bytes) : "memory");
+#endif
+}
+
 // 16 bytes from global to shared memory without passing through registers (completed by cp_async_wait).
 __device__ __forceinline__ void cp_async16(void* shared, const void* global) {
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(
@@ -442,7 +453,15 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   int tile = blockIdx.x, next_tile = blockIdx.x + gridDim.x;
   load(current, tile_weight(tile), end - first);
   copy_scales(tile, 0);
-  stage_input<T, kInput, kThreads>(a, x_chunks);
+  // Once the predecessor has finished (its loads no longer compete), the rest of this warp's part of its
+  // first tile goes into L2 while the input is staged. (7B decode on an H100, bf16, 3 runs each: RTN 498.5
+  // against 489.8 tok/s at context 128 and 420.7 against 416.8 at 2048, act-order 460.7 against 457.6 in one
+  // run; the second tile's part too, or only that: RTN 476.5 and 481.9.)
+  auto prefetch_first_tile = [&] {
+    if (lane == 0 && first + kDepth < end)
+      prefetch_l2(tile_weight(tile) - lane + kDepth * kWarp, unsigned(end - first - kDepth) * kWarp * 16);
+  };
+  stage_input<T, kInput, kThreads>(a, x_chunks, prefetch_first_tile);
   stamp(a, Int4Phase::staged);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
