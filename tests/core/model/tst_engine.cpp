@@ -469,13 +469,11 @@ class EngineTest : public QObject {
     const auto m = load_as(dtype.toUtf8().constData());
     if (variant == "4-bit") use_random_four_bit_linears(*reference, *m, name[2].toLongLong());
     const auto dev = m->device();
+    std::unique_ptr<Model> dense;  // 4-bit: the 16-bit copy
     if (!variant.isEmpty()) {  // packed where the model runs: one byte per weight on the CPU, 4 bits on a GPU
       const LinearWeight& o = m->layers()[0].attn->o;
       QCOMPARE(o.packed.has_value(), dev.is_cpu());
       QCOMPARE(o.int4.has_value(), !dev.is_cpu());
-    }
-    std::unique_ptr<Model> dense;  // 4-bit: the 16-bit copy
-    if (!variant.isEmpty()) {
       dense = load_as(dtype.toUtf8().constData());
       auto densify = [&](LinearWeight& copy, const LinearWeight& packed) {
         const QuantizedWeight q = packed.int4 ? packed.int4->unpack() : *packed.packed;
@@ -484,9 +482,14 @@ class EngineTest : public QObject {
       for (int64_t i = 0; i < m->config().num_layers; ++i) {
         const DecoderLayer& packed = m->layers()[i];
         DecoderLayer& copy = dense->mutable_layer(i);
-        if (packed.attn) densify(copy.attn->qkv, packed.attn->qkv), densify(copy.attn->o, packed.attn->o);
-        if (packed.mlp)
-          densify(copy.mlp->gate_up, packed.mlp->gate_up), densify(copy.mlp->down, packed.mlp->down);
+        if (packed.attn) {
+          densify(copy.attn->qkv, packed.attn->qkv);
+          densify(copy.attn->o, packed.attn->o);
+        }
+        if (packed.mlp) {
+          densify(copy.mlp->gate_up, packed.mlp->gate_up);
+          densify(copy.mlp->down, packed.mlp->down);
+        }
       }
     }
     if (name.size() > 3) qputenv("LLMDROP_INT4_SHAPE", name[3].toUtf8());  // read at each 4-bit launch
