@@ -460,8 +460,8 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   // against 489.8 tok/s at context 128 and 420.7 against 416.8 at 2048, act-order 460.7 against 457.6 in one
   // run; the second tile's part too, or only that: RTN 476.5 and 481.9.)
   auto prefetch_first_tile = [&] {
-    if (lane == 0 && first + kDepth < end)
-      prefetch_l2(tile_weight(tile) - lane + kDepth * kWarp, unsigned(end - first - kDepth) * kWarp * 16);
+    if (lane == 0 && first + kDepth < end)  // lane 0's tile_weight is the start of the warp's part
+      prefetch_l2(tile_weight(tile) + kDepth * kWarp, unsigned(end - first - kDepth) * kWarp * 16);
   };
   stage_input<T, kInput, kThreads>(a, x_chunks, prefetch_first_tile);
   stamp(a, Int4Phase::staged);
