@@ -99,6 +99,9 @@ std::optional<Int4Weight> Int4Weight::from(const QuantizedWeight& q, c10::Device
   if (!in_order) {
     codes = codes.index_select(1, order.to(device));
     w.input_order = order.to(device, at::kInt);
+    w.stored_columns =
+        at::empty_like(w.input_order)
+            .index_copy_(0, w.input_order.to(at::kLong), at::arange(k, w.input_order.options()));
   }
   codes = at::constant_pad_nd(codes, {0, padded(k) - k});  // (N, padded K), zero codes
   codes = codes.view(code_dims(n, padded(k))).permute({0, 3, 2, 6, 4, 5, 1, 7});
@@ -149,7 +152,10 @@ Int4Weight Int4Weight::to(c10::Device device) const {
   Int4Weight w = *this;
   w.words = words.to(device);
   w.scale_zero = scale_zero.to(device);
-  if (input_order.defined()) w.input_order = input_order.to(device);
+  if (input_order.defined()) {
+    w.input_order = input_order.to(device);
+    w.stored_columns = stored_columns.to(device);
+  }
   return w;
 }
 
@@ -173,7 +179,9 @@ int64_t held_bytes(const at::Tensor& t) {
 }
 
 int64_t LinearWeight::bytes() const {
-  if (int4) return held_bytes(int4->words) + held_bytes(int4->scale_zero) + held_bytes(int4->input_order);
+  if (int4)
+    return held_bytes(int4->words) + held_bytes(int4->scale_zero) + held_bytes(int4->input_order) +
+           held_bytes(int4->stored_columns);
   if (packed)
     return held_bytes(packed->codes) + held_bytes(packed->scales) + held_bytes(packed->zeros) +
            held_bytes(packed->g_idx);

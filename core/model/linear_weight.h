@@ -25,6 +25,7 @@ struct Int4Weight {
   at::Tensor scale_zero;   // (N / 16, G, 16) int32: float16 scale in the low half, float16 1024 + zero in the
                            // high half, for each tile's rows
   at::Tensor input_order;  // (K) int32: the input column of each stored column; undefined when in order
+  at::Tensor stored_columns;  // (K) int32: input_order's inverse, the stored column of each input column
   int64_t in_features = 0, group_size = 0;
 
   static constexpr int64_t kSlice = 64, kTileRows = 16;

@@ -33,6 +33,13 @@ __device__ __forceinline__ float dot8(const uint4& w, const uint4& x, float acc)
   return acc;
 }
 
+// Where input column `column` of a 4-bit product sits in its B fragments (GemvInput::fragments): slice s =
+// column/64 holds items 16s + 4q + j of 4 elements, columns 64s + 16j + 2q + {0, 1, 8, 9}.
+__device__ __forceinline__ int64_t fragment_position(int64_t column) {
+  const int r = static_cast<int>(column % 64), j = r / 16, w = r % 16;
+  return ((column / 64 * 16 + (w % 8) / 2 * 4 + j) * 4) + w / 8 * 2 + w % 2;
+}
+
 __device__ __forceinline__ float silu(float x) {
   return x / (1.0f + expf(-x));
 }
@@ -129,6 +136,7 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks, 
   stamp(a, Int4Phase::released);
   allow_successor();
   released();
+  if constexpr (kInput == GemvInput::fragments) return;  // read in place by int4_gemv_kernel
 
   const uint4* x = static_cast<const uint4*>(a.x);
   float squares = 0;
@@ -169,10 +177,18 @@ __device__ __forceinline__ void store_row(const GemvArgs& a, int64_t row, float 
     out[row] = from_float<T>(y);
 }
 
-// act_fn(gate_proj(x)) * up_proj(x), each product rounded.
+// The stored column of output `item` in the 4-bit product that reads it (GemvArgs::out_columns).
+__device__ __forceinline__ int64_t out_column(const int32_t* out_columns, int64_t item) {
+  return out_columns ? out_columns[item] : item;
+}
+
+// act_fn(gate_proj(x)) * up_proj(x), each product rounded, at `item`, or with out_as_fragments where the B
+// fragments of the product that reads it hold its stored column `column` (out_column).
 template <typename T>
-__device__ __forceinline__ void store_swiglu(const GemvArgs& a, int64_t item, float gate, float up) {
-  static_cast<T*>(a.out)[item] = from_float<T>(rounded<T>(silu(rounded<T>(gate))) * rounded<T>(up));
+__device__ __forceinline__ void store_swiglu(const GemvArgs& a, int64_t item, int64_t column, float gate,
+                                             float up) {
+  static_cast<T*>(a.out)[a.out_as_fragments ? fragment_position(column) : item] =
+      from_float<T>(rounded<T>(silu(rounded<T>(gate))) * rounded<T>(up));
 }
 
 // Lane 0 of a warp writes the kRows sums of item `item` (rows `rows`).
@@ -183,7 +199,7 @@ __device__ __forceinline__ void write_output(const GemvArgs& a, int64_t item, co
   for (int r = 0; r < kRows; ++r) acc[r] = warp_sum(acc[r]);
   if (threadIdx.x % kWarp != 0) return;
   if constexpr (kOutput == GemvOutput::swiglu) {
-    store_swiglu<T>(a, item, acc[0], acc[1]);
+    store_swiglu<T>(a, item, out_column(a.out_columns, item), acc[0], acc[1]);
   } else {
 #pragma unroll
     for (int r = 0; r < kRows; ++r) store_row<T, kOutput>(a, rows[r], acc[r]);
@@ -383,7 +399,10 @@ __host__ __device__ __forceinline__ int64_t int4_rows(const GemvArgs& a) {
 struct Int4Shared {
   size_t fragments, scales, partials, sums, total;
   __host__ __device__ Int4Shared(const GemvArgs& a, size_t element, int warps) {
-    const int64_t staged = a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1), slices = (a.k + 63) / 64;
+    const int64_t staged = a.input == GemvInput::fragments
+                               ? 0
+                               : a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1),
+                  slices = (a.k + 63) / 64;
     fragments = (staged + 15) / 16 * 16;
     scales = fragments + slices * 64 * element;
     partials = scales + 2 * (a.k / a.group_size) * 16 * sizeof(int32_t);
@@ -471,44 +490,53 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   // bytes. A warp builds two whole slices at a time and sums them: lanes 4q + j of a slice hold step j. A
   // thread builds kRound items at a time, an act-order weight's input positions for them loaded first (as
   // pairs: c, c + 1) so that their latencies overlap (act-order 7B decode on an H100, 8 warps: 437 against
-  // 421 tok/s one item at a time).
+  // 421 tok/s one item at a time); an input already in this order (GemvInput::fragments) is copied, all of a
+  // thread's items loaded at once.
   {
     using P = typename Pair<T>::type;
-    constexpr unsigned kRound = 4;
+    constexpr bool kGiven = kInput == GemvInput::fragments;
+    constexpr unsigned kRound = kGiven ? 8 : 4;
     const T* x = reinterpret_cast<const T*>(x_chunks);
     uint2* out = reinterpret_cast<uint2*>(shared + layout.fragments / 16);
     const unsigned items = unsigned(slices) * 16;
     auto first_column = [](unsigned i) { return i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2; };
     for (unsigned from = 0; from < items; from += kRound * kThreads) {
       int2 order[kRound][2] = {};  // input positions of columns c, c + 1 and c + 8, c + 9 (act-order)
-      if (a.input_order)
+      uint2 given[kRound] = {};    // the items as the predecessor wrote them (GemvInput::fragments)
 #pragma unroll
-        for (unsigned r = 0; r < kRound; ++r) {
-          const unsigned i = from + r * kThreads + threadIdx.x;
+      for (unsigned r = 0; r < kRound; ++r) {
+        const unsigned i = from + r * kThreads + threadIdx.x;
+        if constexpr (kGiven) {
+          if (i < items) given[r] = static_cast<const uint2*>(a.x)[i];
+        } else if (a.input_order) {
 #pragma unroll
           for (unsigned h = 0; h < 2; ++h)
             if (i < items && first_column(i) + 8 * h < unsigned(k))
               order[r][h] = *reinterpret_cast<const int2*>(a.input_order + first_column(i) + 8 * h);
         }
+      }
 #pragma unroll
       for (unsigned r = 0; r < kRound; ++r) {
         if (from + r * kThreads >= items) break;  // alike in the whole block
         const unsigned i = from + r * kThreads + threadIdx.x;
         float sum = 0;
         if (i < items) {
-          uint32_t pairs[2];  // columns c, c + 1 and c + 8, c + 9 (K is a multiple of 8)
+          uint2 item = given[r];  // columns c, c + 1 and c + 8, c + 9 (K is a multiple of 8)
+          if constexpr (!kGiven) {
 #pragma unroll
-          for (unsigned h = 0; h < 2; ++h) {
-            const unsigned column = first_column(i) + 8 * h;
-            P pair = {};
-            if (column < unsigned(k))
-              pair = a.input_order ? P{x[order[r][h].x], x[order[r][h].y]}
-                                   : *reinterpret_cast<const P*>(x + column);
-            const float2 values = to_float2(pair);
-            sum += values.x + values.y;
-            pairs[h] = *reinterpret_cast<const uint32_t*>(&pair);
+            for (unsigned h = 0; h < 2; ++h) {
+              const unsigned column = first_column(i) + 8 * h;
+              P pair = {};
+              if (column < unsigned(k))
+                pair = a.input_order ? P{x[order[r][h].x], x[order[r][h].y]}
+                                     : *reinterpret_cast<const P*>(x + column);
+              (h == 0 ? item.x : item.y) = *reinterpret_cast<const uint32_t*>(&pair);
+            }
           }
-          out[i] = make_uint2(pairs[0], pairs[1]);
+          const float2 low = to_float2(*reinterpret_cast<const P*>(&item.x)),
+                       high = to_float2(*reinterpret_cast<const P*>(&item.y));
+          sum = (low.x + low.y) + (high.x + high.y);
+          out[i] = item;
         }
         if constexpr (!kRoundedWeights) {  // add_group's Σx
           sum += __shfl_xor_sync(0xffffffffu, sum, 4);
@@ -532,6 +560,9 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
       claimed[parity] = next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
     if (next_tile < tiles) copy_scales(next_tile, parity ^ 1);
     const uint32_t* tile_scales = reinterpret_cast<const uint32_t*>(scales + parity * groups * 16);
+    int64_t column = 0;  // swiglu: out_column of output 8·tile + threadIdx.x, loaded early for the store
+    if (kOutput == GemvOutput::swiglu && threadIdx.x < 8)
+      column = out_column(a.out_columns, int64_t(tile) * 8 + threadIdx.x);
 
     float sum0 = 0, sum1 = 0;  // rows r0, r1, scaled
     const uint4 *weight = tile_weight(tile), *next_weight = tile_weight(next_tile);
@@ -600,7 +631,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     for (int w = 0; w < kWarps; ++w) y += tile_partials[w * 16 + m];
     if constexpr (kOutput == GemvOutput::swiglu) {
       const float up = __shfl_down_sync(0xffffu, y, 8, 16);
-      if (m < 8) store_swiglu<T>(a, int64_t(done) * 8 + m, y, up);
+      if (m < 8) store_swiglu<T>(a, int64_t(done) * 8 + m, column, y, up);
     } else {
       store_row<T, kOutput>(a, m < 8 ? int64_t(done) * 8 + m : a.n / 2 + int64_t(done) * 8 + m - 8, y);
     }
@@ -650,10 +681,11 @@ void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequenc
 
 template <typename T, GemvInput kInput, GemvOutput kOutput>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  if (a.scale_zero)
+  if (kInput == GemvInput::fragments || a.scale_zero)
     return launch_int4_gemv<T, kInput, kOutput>(a, stream,
                                                 std::make_index_sequence<std::tuple_size_v<Int4Shapes>>());
-  launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
+  if constexpr (kInput != GemvInput::fragments)
+    launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
 }
 
 template <typename T, GemvInput kInput>
@@ -670,10 +702,14 @@ void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
 
 template <typename T>
 void gemv_typed(const GemvArgs& a, cudaStream_t stream) {
-  if (a.input == GemvInput::rms_norm)
-    launch_gemv<T, GemvInput::rms_norm>(a, stream);
-  else
-    launch_gemv<T, GemvInput::plain>(a, stream);
+  switch (a.input) {
+    case GemvInput::plain:
+      return launch_gemv<T, GemvInput::plain>(a, stream);
+    case GemvInput::rms_norm:
+      return launch_gemv<T, GemvInput::rms_norm>(a, stream);
+    case GemvInput::fragments:
+      return launch_gemv<T, GemvInput::fragments>(a, stream);
+  }
 }
 
 // ---- decode attention ------------------------------------------------------------------------------------
@@ -878,6 +914,9 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
   constexpr int kBatch = 16;
   for (int i = tid; i < kGroup * D; i += kAttentionThreads) {
     const int h = i / D, d = i % D;
+    // Where the output goes (DecodeAttentionArgs::out_as_fragments); its load overlaps the partials'.
+    const int64_t column = kv_head * kGroup * D + i,
+                  at = a.out_as_fragments ? fragment_position(out_column(a.out_columns, column)) : column;
     float m = -INFINITY, total = 0, weighted = 0;
     for (int b0 = 0; b0 < active; b0 += kBatch) {
       float block_max[kBatch], block_sum[kBatch], block_acc[kBatch];
@@ -902,7 +941,7 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
       }
       m = new_max;
     }
-    out[(kv_head * kGroup + h) * D + d] = from_float<T>(weighted / total);
+    out[at] = from_float<T>(weighted / total);
   }
   if (tid == 0) a.counters[kv_head] = 0;
 }
@@ -969,6 +1008,10 @@ void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
              power_of_two = (args.group_size & (args.group_size - 1)) == 0;
   if (args.int4_shape >= int(std::tuple_size_v<Int4Shapes>))
     throw std::invalid_argument("gemv: no 4-bit launch shape " + std::to_string(args.int4_shape));
+  if (args.input == GemvInput::fragments && !args.scale_zero)
+    throw std::invalid_argument("gemv: an input in fragment order needs a 4-bit weight");
+  if (args.out_as_fragments && args.output != GemvOutput::swiglu)
+    throw std::invalid_argument("gemv: only a swiglu output is written in fragment order");
   if (args.scale_zero && !args.tile_counters)
     throw std::invalid_argument("gemv: 4-bit weights need tile_counters");
   if (args.scale_zero && (args.group_size < 16 || args.k % args.group_size != 0 ||

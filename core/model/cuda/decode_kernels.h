@@ -17,6 +17,10 @@ enum class ElementType { bfloat16, float16 };
 enum class GemvInput {
   plain,     // x as given
   rms_norm,  // weight · rms_norm(x), LlamaRMSNorm
+  // x as given, already in the B-fragment order of the 4-bit weight that reads it (fragment_elements(K)
+  // elements, zero past K), its stored column order included, written so by its producer (out_as_fragments):
+  // no gather, no reordering in the product. 4-bit weights only.
+  fragments,
 };
 
 // What it does with the product y = W·x (+ bias).
@@ -33,6 +37,10 @@ struct GemvArgs {
   float eps = 0;
   const void* bias = nullptr;  // (N) or null
   void* out = nullptr;         // (N)
+  // swiglu only: out in the B-fragment order of the 4-bit product that reads it (GemvInput::fragments); its
+  // stored column of each output, null when in order (Int4Weight::stored_columns).
+  bool out_as_fragments = false;
+  const int32_t* out_columns = nullptr;
   int64_t n = 0, k = 0;
   GemvInput input = GemvInput::plain;
   GemvOutput output = GemvOutput::store;
@@ -47,6 +55,11 @@ struct GemvArgs {
   int stamp_call = 0;  // the diagnostic build's: which call's stamps (read_int4_stamps)
 #endif
 };
+// Elements of an input of K columns in the B-fragment order of a 4-bit product (GemvInput::fragments): K
+// rounded up to the kernel's slices of 64.
+inline int64_t fragment_elements(int64_t k) {
+  return (k + 63) / 64 * 64;
+}
 // The 4-bit kernel's launch shapes (warps per block, loads in flight per lane), for benchmarks to compare.
 std::vector<std::string> int4_gemv_shapes();
 // Phases of a 4-bit product's block: started, its predecessor finished, input staged, B fragments built,
@@ -72,9 +85,11 @@ struct DecodeAttentionArgs {
   int capacity = 0, heads = 0, kv_heads = 0, head_dim = 0;
   int window = 0;  // 0: full causal attention
   float scale = 1;
-  float* partials = nullptr;     // decode_attention_workspace floats
-  unsigned* counters = nullptr;  // (KV), zero before each call and left zero after it
-  void* out = nullptr;           // (H·D)
+  float* partials = nullptr;             // decode_attention_workspace floats
+  unsigned* counters = nullptr;          // (KV), zero before each call and left zero after it
+  void* out = nullptr;                   // (H·D)
+  bool out_as_fragments = false;         // out as GemvArgs::out_as_fragments has it (H·D columns)
+  const int32_t* out_columns = nullptr;  // likewise
 };
 bool decode_attention_supports(int head_dim, int heads, int kv_heads);
 int64_t decode_attention_workspace(int heads, int capacity, int head_dim);  // floats

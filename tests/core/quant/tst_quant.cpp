@@ -373,6 +373,11 @@ class QuantTest : public QObject {
     const auto layout = Int4Weight::from(q);
     QVERIFY(layout.has_value());
     QCOMPARE(layout->input_order.defined(), desc_act && group > 0);  // one group: any order will do
+    QCOMPARE(layout->stored_columns.defined(), layout->input_order.defined());
+    if (layout->input_order.defined())  // the stored column of each input column: input_order's inverse
+      QVERIFY(
+          at::equal(layout->input_order.to(at::kLong).index_select(0, layout->stored_columns.to(at::kLong)),
+                    at::arange(k, at::kLong)));
     const QuantizedWeight back = layout->unpack();
     QVERIFY(at::equal(back.codes, q.codes));
     QVERIFY(at::equal(back.scales, q.scales));
