@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "model/cuda/decode_kernels.h"
 #include "model/cuda/tensor_kernels.h"
@@ -37,22 +38,35 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
   at::Tensor qkv = at::empty({(heads + 2 * kv_heads) * head_dim}, opts);
   at::Tensor attended = at::empty({heads * head_dim}, opts);
   at::Tensor act = at::empty({inter}, opts);
-  // A 4-bit o or down reads its input in the order of its B fragments (its stored column order included),
-  // written so by attention or gate|up: no reordering or gather in each of its blocks. Padding past K stays
-  // zero. (7B decode on an H100, bf16: RTN 506.5 against 496.7 tok/s at context 128, act-order 473.0 against
-  // 449.4.)
-  auto reads_fragments = [](const LinearWeight& w) { return w.int4.has_value(); };
+  // A 4-bit product reads its input in the order of its B fragments (its stored column order included),
+  // written so by the kernel before it: o's by attention, down's by gate|up, and, for a q|k|v or gate|up
+  // stored in input order, the residual line it normalises by the residual add before it (the first q|k|v
+  // reads x). No reordering or gather in each of its blocks. Padding past K stays zero. (7B decode on an
+  // H100, bf16: o and down, RTN 506.5 against 496.7 tok/s at context 128, act-order 473.0 against 449.4;
+  // q|k|v and gate|up as well, RTN 510.6 against 505.0, but act-order 461.6 against 473.6: gathering the norm
+  // weight into an act-order weight's order costs more than the input's gather it saves.)
+  std::vector<const LinearWeight*> normalising;  // the products that normalise the residual line, in order
+  for (const auto& layer : layers_) {
+    if (layer.attn) normalising.push_back(&layer.attn->qkv);
+    if (layer.mlp) normalising.push_back(&layer.mlp->gate_up);
+  }
+  auto fragments_for = [&](bool needed, int64_t k) {
+    if (!needed) return at::Tensor();
+    return k % 64 == 0 ? at::empty({k}, opts) : at::zeros({cuda::fragment_elements(k)}, opts);
+  };
+  auto any_layer = [&](auto has) { return std::any_of(layers_.begin(), layers_.end(), has); };
+  const at::Tensor attended_fragments =
+      fragments_for(any_layer([](const auto& l) { return l.attn && l.attn->o.int4; }), heads * head_dim);
+  const at::Tensor act_fragments =
+      fragments_for(any_layer([](const auto& l) { return l.mlp && l.mlp->down.int4; }), inter);
+  auto reads_normed_fragments = [](const LinearWeight* w) {
+    return w && w->int4 && !w->int4->input_order.defined();
+  };
+  const at::Tensor x_fragments =
+      fragments_for(std::any_of(normalising.begin(), normalising.end(), reads_normed_fragments), hidden);
   auto stored_columns = [](const LinearWeight& w) {
     return w.int4 && w.int4->stored_columns.defined() ? w.int4->stored_columns.data_ptr<int32_t>() : nullptr;
   };
-  auto fragments_for = [&](auto reads, int64_t k) {
-    if (!std::any_of(layers_.begin(), layers_.end(), reads)) return at::Tensor();
-    return k % 64 == 0 ? at::empty({k}, opts) : at::zeros({cuda::fragment_elements(k)}, opts);
-  };
-  const at::Tensor attended_fragments = fragments_for(
-      [&](const auto& layer) { return layer.attn && reads_fragments(layer.attn->o); }, heads * head_dim);
-  const at::Tensor act_fragments =
-      fragments_for([&](const auto& layer) { return layer.mlp && reads_fragments(layer.mlp->down); }, inter);
   at::Tensor partials =
       at::empty({cuda::decode_attention_workspace(static_cast<int>(heads), static_cast<int>(cache.capacity()),
                                                   static_cast<int>(head_dim))},
@@ -76,24 +90,39 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
     }
     return args;
   };
+  // A product normalising the residual line reads x_fragments when the residual add before it wrote them.
+  size_t normalised = 0;  // normalising products launched
+  bool x_fragments_written = false;
+  auto normalising_input = [&](cuda::GemvArgs args) {
+    ++normalised;
+    if (x_fragments_written) args.x = data(x_fragments), args.input = GemvInput::rms_norm_fragments;
+    x_fragments_written = false;
+    return args;
+  };
+  auto residual_add = [&](cuda::GemvArgs args) {
+    const LinearWeight* next = normalised < normalising.size() ? normalising[normalised] : nullptr;
+    x_fragments_written = reads_normed_fragments(next);
+    if (x_fragments_written) args.out_fragments = data(x_fragments), args.out_columns = stored_columns(*next);
+    return args;
+  };
 
   for (const auto& layer : layers_) {
     // Residual line 1: x += o(attention(rope(qkv(norm(x))))), skipped when attention is dropped.
     if (layer.attn) {
       const AttentionWeights& w = *layer.attn;
       cuda::gemv(type,
-                 with_weight({.x = data(x),
-                              .norm_weight = data(w.pre_norm),
-                              .eps = eps,
-                              .bias = data(w.qkv_bias),
-                              .out = data(qkv),
-                              .n = qkv.size(0),
-                              .k = hidden,
-                              .input = GemvInput::rms_norm,
-                              .output = GemvOutput::store},
-                             w.qkv),
+                 normalising_input(with_weight({.x = data(x),
+                                                .norm_weight = data(w.pre_norm),
+                                                .eps = eps,
+                                                .bias = data(w.qkv_bias),
+                                                .out = data(qkv),
+                                                .n = qkv.size(0),
+                                                .k = hidden,
+                                                .input = GemvInput::rms_norm,
+                                                .output = GemvOutput::store},
+                                               w.qkv)),
                  stream);
-      const bool o_fragments = reads_fragments(w.o);
+      const bool o_fragments = w.o.int4.has_value();
       const auto [keys, values] = cache.buffers(layer.index);
       cuda::decode_attention(type,
                              {.qkv = data(qkv),
@@ -110,46 +139,46 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                               .scale = float(1.0 / std::sqrt(double(head_dim))),
                               .partials = partials.data_ptr<float>(),
                               .counters = static_cast<unsigned*>(data(counters)),
-                              .out = data(o_fragments ? attended_fragments : attended),
-                              .out_as_fragments = o_fragments,
+                              .out = o_fragments ? nullptr : data(attended),
+                              .out_fragments = o_fragments ? data(attended_fragments) : nullptr,
                               .out_columns = stored_columns(w.o)},
                              stream);
       cuda::gemv(type,
-                 with_weight({.x = data(o_fragments ? attended_fragments : attended),
-                              .bias = data(w.o_bias),
-                              .out = data(x),
-                              .n = hidden,
-                              .k = heads * head_dim,
-                              .input = o_fragments ? GemvInput::fragments : GemvInput::plain,
-                              .output = GemvOutput::add_to},
-                             w.o),
+                 residual_add(with_weight({.x = data(o_fragments ? attended_fragments : attended),
+                                           .bias = data(w.o_bias),
+                                           .out = data(x),
+                                           .n = hidden,
+                                           .k = heads * head_dim,
+                                           .input = o_fragments ? GemvInput::fragments : GemvInput::plain,
+                                           .output = GemvOutput::add_to},
+                                          w.o)),
                  stream);
     }
     // Residual line 2: x += down(silu(gate(norm(x))) · up(norm(x))), skipped when the MLP is dropped.
     if (layer.mlp) {
-      const bool down_fragments = reads_fragments(layer.mlp->down);
-      const at::Tensor& down_input = down_fragments ? act_fragments : act;
+      const bool down_fragments = layer.mlp->down.int4.has_value();
+      cuda::gemv(
+          type,
+          normalising_input(with_weight({.x = data(x),
+                                         .norm_weight = data(layer.mlp->pre_norm),
+                                         .eps = eps,
+                                         .out = down_fragments ? nullptr : data(act),
+                                         .out_fragments = down_fragments ? data(act_fragments) : nullptr,
+                                         .out_columns = stored_columns(layer.mlp->down),
+                                         .n = inter,
+                                         .k = hidden,
+                                         .input = GemvInput::rms_norm,
+                                         .output = GemvOutput::swiglu},
+                                        layer.mlp->gate_up)),
+          stream);
       cuda::gemv(type,
-                 with_weight({.x = data(x),
-                              .norm_weight = data(layer.mlp->pre_norm),
-                              .eps = eps,
-                              .out = data(down_input),
-                              .out_as_fragments = down_fragments,
-                              .out_columns = stored_columns(layer.mlp->down),
-                              .n = inter,
-                              .k = hidden,
-                              .input = GemvInput::rms_norm,
-                              .output = GemvOutput::swiglu},
-                             layer.mlp->gate_up),
-                 stream);
-      cuda::gemv(type,
-                 with_weight({.x = data(down_input),
-                              .out = data(x),
-                              .n = hidden,
-                              .k = inter,
-                              .input = down_fragments ? GemvInput::fragments : GemvInput::plain,
-                              .output = GemvOutput::add_to},
-                             layer.mlp->down),
+                 residual_add(with_weight({.x = data(down_fragments ? act_fragments : act),
+                                           .out = data(x),
+                                           .n = hidden,
+                                           .k = inter,
+                                           .input = down_fragments ? GemvInput::fragments : GemvInput::plain,
+                                           .output = GemvOutput::add_to},
+                                          layer.mlp->down)),
                  stream);
     }
   }

@@ -33,8 +33,12 @@ __device__ __forceinline__ float dot8(const uint4& w, const uint4& x, float acc)
   return acc;
 }
 
-// Where input column `column` of a 4-bit product sits in its B fragments (GemvInput::fragments): slice s =
-// column/64 holds items 16s + 4q + j of 4 elements, columns 64s + 16j + 2q + {0, 1, 8, 9}.
+// A 4-bit product's B fragments (GemvInput::fragments) hold its input as items of 4 elements: slice s holds
+// items 16s + 4q + j, each the stored columns c, c + 1, c + 8, c + 9 for c = 64s + 16j + 2q. The first
+// column of item i, and where a column sits.
+__device__ __forceinline__ unsigned item_column(unsigned i) {
+  return i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2;
+}
 __device__ __forceinline__ int64_t fragment_position(int64_t column) {
   const int r = static_cast<int>(column % 64), j = r / 16, w = r % 16;
   return ((column / 64 * 16 + (w % 8) / 2 * 4 + j) * 4) + w / 8 * 2 + w % 2;
@@ -118,10 +122,24 @@ int multiprocessors() {
 constexpr int kGemvWarps = 16;
 constexpr int kGemvThreads = kGemvWarps * kWarp;
 
+// Item i of the B fragments of a vector v of K elements (item_column) for a weight stored in input order,
+// zero past K.
+template <typename T>
+__device__ __forceinline__ uint2 fragment_items(const T* v, int k, unsigned i) {
+  uint32_t pairs[2] = {};
+#pragma unroll
+  for (unsigned h = 0; h < 2; ++h)
+    if (item_column(i) + 8 * h < unsigned(k))
+      pairs[h] = *reinterpret_cast<const uint32_t*>(v + item_column(i) + 8 * h);
+  return make_uint2(pairs[0], pairs[1]);
+}
+
 // Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), normalised there in
 // place for rms_norm (then norm_chunks, the next K/8 chunks, holds the norm weight). The norm weight is read
 // while the predecessor still runs; the input, one read of the predecessor's output, after it. Input and norm
-// weight 16-byte aligned. `released()` runs once the predecessor has finished.
+// weight 16-byte aligned. `released()` runs once the predecessor has finished. An input in fragment order is
+// read in place by int4_gemv_kernel; for rms_norm_fragments the norm weight goes to x_chunks in that order
+// (fragment_items) before the predecessor has finished.
 struct NothingMore {
   __device__ void operator()() const {}
 };
@@ -132,11 +150,14 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks, 
   if constexpr (kInput == GemvInput::rms_norm)
     for (int c = threadIdx.x; c < chunks; c += kThreads)
       norm_chunks[c] = static_cast<const uint4*>(a.norm_weight)[c];
+  if constexpr (kInput == GemvInput::rms_norm_fragments)
+    for (unsigned i = threadIdx.x; i < unsigned(a.k + 63) / 64 * 16; i += kThreads)
+      reinterpret_cast<uint2*>(x_chunks)[i] = fragment_items<T>(static_cast<const T*>(a.norm_weight), k, i);
   wait_for_predecessor();
   stamp(a, Int4Phase::released);
   allow_successor();
   released();
-  if constexpr (kInput == GemvInput::fragments) return;  // read in place by int4_gemv_kernel
+  if constexpr (kInput == GemvInput::fragments || kInput == GemvInput::rms_norm_fragments) return;
 
   const uint4* x = static_cast<const uint4*>(a.x);
   float squares = 0;
@@ -165,30 +186,36 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks, 
   __syncthreads();
 }
 
-// Output row `row` of a product y = W·x: bias added, stored or added to the residual line, rounded where
-// transformers rounds.
-template <typename T, GemvOutput kOutput>
-__device__ __forceinline__ void store_row(const GemvArgs& a, int64_t row, float y) {
-  T* out = static_cast<T*>(a.out);
-  if (a.bias) y += to_float(static_cast<const T*>(a.bias)[row]);
-  if constexpr (kOutput == GemvOutput::add_to)
-    out[row] = from_float<T>(to_float(out[row]) + rounded<T>(y));
-  else
-    out[row] = from_float<T>(y);
-}
-
 // The stored column of output `item` in the 4-bit product that reads it (GemvArgs::out_columns).
 __device__ __forceinline__ int64_t out_column(const int32_t* out_columns, int64_t item) {
   return out_columns ? out_columns[item] : item;
 }
 
-// act_fn(gate_proj(x)) * up_proj(x), each product rounded, at `item`, or with out_as_fragments where the B
-// fragments of the product that reads it hold its stored column `column` (out_column).
+// Output `item` of a product to out and, where the B fragments of the product that reads it next hold its
+// stored column `column` (out_column), to out_fragments.
+template <typename T>
+__device__ __forceinline__ void store_output(const GemvArgs& a, int64_t item, int64_t column, T value) {
+  if (a.out) static_cast<T*>(a.out)[item] = value;
+  if (a.out_fragments) static_cast<T*>(a.out_fragments)[fragment_position(column)] = value;
+}
+
+// Output row `row` of a product y = W·x: bias added, stored or added to the residual line, rounded where
+// transformers rounds.
+template <typename T, GemvOutput kOutput>
+__device__ __forceinline__ void store_row(const GemvArgs& a, int64_t row, int64_t column, float y) {
+  if (a.bias) y += to_float(static_cast<const T*>(a.bias)[row]);
+  if constexpr (kOutput == GemvOutput::add_to)
+    store_output<T>(a, row, column,
+                    from_float<T>(to_float(static_cast<const T*>(a.out)[row]) + rounded<T>(y)));
+  else
+    store_output<T>(a, row, column, from_float<T>(y));
+}
+
+// act_fn(gate_proj(x)) * up_proj(x), each product rounded.
 template <typename T>
 __device__ __forceinline__ void store_swiglu(const GemvArgs& a, int64_t item, int64_t column, float gate,
                                              float up) {
-  static_cast<T*>(a.out)[a.out_as_fragments ? fragment_position(column) : item] =
-      from_float<T>(rounded<T>(silu(rounded<T>(gate))) * rounded<T>(up));
+  store_output<T>(a, item, column, from_float<T>(rounded<T>(silu(rounded<T>(gate))) * rounded<T>(up)));
 }
 
 // Lane 0 of a warp writes the kRows sums of item `item` (rows `rows`).
@@ -202,7 +229,8 @@ __device__ __forceinline__ void write_output(const GemvArgs& a, int64_t item, co
     store_swiglu<T>(a, item, out_column(a.out_columns, item), acc[0], acc[1]);
   } else {
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) store_row<T, kOutput>(a, rows[r], acc[r]);
+    for (int r = 0; r < kRows; ++r)
+      store_row<T, kOutput>(a, rows[r], out_column(a.out_columns, rows[r]), acc[r]);
   }
 }
 
@@ -399,10 +427,11 @@ __host__ __device__ __forceinline__ int64_t int4_rows(const GemvArgs& a) {
 struct Int4Shared {
   size_t fragments, scales, partials, sums, total;
   __host__ __device__ Int4Shared(const GemvArgs& a, size_t element, int warps) {
-    const int64_t staged = a.input == GemvInput::fragments
-                               ? 0
-                               : a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1),
-                  slices = (a.k + 63) / 64;
+    const int64_t slices = (a.k + 63) / 64,
+                  staged = a.input == GemvInput::fragments ? 0
+                           : a.input == GemvInput::rms_norm_fragments
+                               ? slices * 64 * int64_t(element)
+                               : a.k * element * (a.input == GemvInput::rms_norm ? 2 : 1);
     fragments = (staged + 15) / 16 * 16;
     scales = fragments + slices * 64 * element;
     partials = scales + 2 * (a.k / a.group_size) * 16 * sizeof(int32_t);
@@ -486,33 +515,73 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   stamp(a, Int4Phase::staged);
 
   // The B fragments: for slice s, lane quad q and step j, columns c = 64s + 16j + 2q: x[c], x[c + 1],
-  // x[c + 8], x[c + 9] in the weight's column order, zero past K; a lane reads its slice's four steps as 32
-  // bytes. A warp builds two whole slices at a time and sums them: lanes 4q + j of a slice hold step j. A
-  // thread builds kRound items at a time, an act-order weight's input positions for them loaded first (as
-  // pairs: c, c + 1) so that their latencies overlap (act-order 7B decode on an H100, 8 warps: 437 against
-  // 421 tok/s one item at a time); an input already in this order (GemvInput::fragments) is copied, all of a
-  // thread's items loaded at once.
+  // x[c + 8], x[c + 9] in the weight's column order, zero past K (item_column); a lane reads its slice's four
+  // steps as 32 bytes. A warp builds two whole slices at a time and sums them: lanes 4q + j of a slice hold
+  // step j. A thread builds kRound items at a time, an act-order weight's input positions for them loaded
+  // first (as pairs: c, c + 1) so that their latencies overlap (act-order 7B decode on an H100, 8 warps: 437
+  // against 421 tok/s one item at a time). An input already in this order (GemvInput::fragments) is copied,
+  // all of a thread's items loaded at once; for rms_norm_fragments copied, then each thread normalises its
+  // own items in place with the norm weight's, which stage_input put in x_chunks.
   {
     using P = typename Pair<T>::type;
-    constexpr bool kGiven = kInput == GemvInput::fragments;
-    constexpr unsigned kRound = kGiven ? 8 : 4;
+    constexpr bool kGiven = kInput == GemvInput::fragments || kInput == GemvInput::rms_norm_fragments;
+    constexpr unsigned kRound = kInput == GemvInput::fragments ? 8 : 4;
     const T* x = reinterpret_cast<const T*>(x_chunks);
+    const uint2* given_items = static_cast<const uint2*>(a.x);
+    const uint2* norm_items = reinterpret_cast<const uint2*>(x_chunks);
     uint2* out = reinterpret_cast<uint2*>(shared + layout.fragments / 16);
     const unsigned items = unsigned(slices) * 16;
-    auto first_column = [](unsigned i) { return i / 16 * 64 + i % 4 * 16 + i / 4 % 4 * 2; };
+    auto elements = [](const uint2& item, float(&v)[4]) {
+      const float2 low = to_float2(*reinterpret_cast<const P*>(&item.x)),
+                   high = to_float2(*reinterpret_cast<const P*>(&item.y));
+      v[0] = low.x, v[1] = low.y, v[2] = high.x, v[3] = high.y;
+    };
+    float inv_rms = 0;
+    if constexpr (kInput == GemvInput::rms_norm_fragments) {
+      float squares = 0;
+      for (unsigned from = 0; from < items; from += kRound * kThreads) {
+        uint2 given[kRound] = {};
+#pragma unroll
+        for (unsigned r = 0; r < kRound; ++r)
+          if (from + r * kThreads + threadIdx.x < items)
+            given[r] = given_items[from + r * kThreads + threadIdx.x];
+#pragma unroll
+        for (unsigned r = 0; r < kRound; ++r) {
+          if (from + r * kThreads + threadIdx.x >= items) break;
+          float v[4];
+          elements(given[r], v);
+#pragma unroll
+          for (int e = 0; e < 4; ++e) squares = fmaf(v[e], v[e], squares);
+          out[from + r * kThreads + threadIdx.x] = given[r];
+        }
+      }
+      inv_rms = rsqrtf(block_sum<kThreads>(squares) / k + a.eps);
+    }
     for (unsigned from = 0; from < items; from += kRound * kThreads) {
       int2 order[kRound][2] = {};  // input positions of columns c, c + 1 and c + 8, c + 9 (act-order)
       uint2 given[kRound] = {};    // the items as the predecessor wrote them (GemvInput::fragments)
 #pragma unroll
       for (unsigned r = 0; r < kRound; ++r) {
         const unsigned i = from + r * kThreads + threadIdx.x;
-        if constexpr (kGiven) {
-          if (i < items) given[r] = static_cast<const uint2*>(a.x)[i];
+        if constexpr (kInput == GemvInput::fragments) {
+          if (i < items) given[r] = given_items[i];
+        } else if constexpr (kInput == GemvInput::rms_norm_fragments) {
+          if (i < items) {
+            float v[4], g[4];
+            elements(out[i], v);
+            elements(norm_items[i], g);
+            const P low{from_float<T>(rms_normed<T>(v[0], inv_rms, g[0])),
+                        from_float<T>(rms_normed<T>(v[1], inv_rms, g[1]))},
+                high{from_float<T>(rms_normed<T>(v[2], inv_rms, g[2])),
+                     from_float<T>(rms_normed<T>(v[3], inv_rms, g[3]))};
+            given[r] = make_uint2(*reinterpret_cast<const uint32_t*>(&low),
+                                  *reinterpret_cast<const uint32_t*>(&high));
+          }
         } else if (a.input_order) {
 #pragma unroll
           for (unsigned h = 0; h < 2; ++h)
-            if (i < items && first_column(i) + 8 * h < unsigned(k))
-              order[r][h] = *reinterpret_cast<const int2*>(a.input_order + first_column(i) + 8 * h);
+            if (i < items && item_column(i) + 8 * h < unsigned(k))
+              order[r][h] = *reinterpret_cast<const int2*>(a.input_order + item_column(i) + 8 * h);
         }
       }
 #pragma unroll
@@ -525,7 +594,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
           if constexpr (!kGiven) {
 #pragma unroll
             for (unsigned h = 0; h < 2; ++h) {
-              const unsigned column = first_column(i) + 8 * h;
+              const unsigned column = item_column(i) + 8 * h;
               P pair = {};
               if (column < unsigned(k))
                 pair = a.input_order ? P{x[order[r][h].x], x[order[r][h].y]}
@@ -533,9 +602,9 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
               (h == 0 ? item.x : item.y) = *reinterpret_cast<const uint32_t*>(&pair);
             }
           }
-          const float2 low = to_float2(*reinterpret_cast<const P*>(&item.x)),
-                       high = to_float2(*reinterpret_cast<const P*>(&item.y));
-          sum = (low.x + low.y) + (high.x + high.y);
+          float v[4];
+          elements(item, v);
+          sum = (v[0] + v[1]) + (v[2] + v[3]);
           out[i] = item;
         }
         if constexpr (!kRoundedWeights) {  // add_group's Σx
@@ -560,9 +629,13 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
       claimed[parity] = next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
     if (next_tile < tiles) copy_scales(next_tile, parity ^ 1);
     const uint32_t* tile_scales = reinterpret_cast<const uint32_t*>(scales + parity * groups * 16);
-    int64_t column = 0;  // swiglu: out_column of output 8·tile + threadIdx.x, loaded early for the store
-    if (kOutput == GemvOutput::swiglu && threadIdx.x < 8)
-      column = out_column(a.out_columns, int64_t(tile) * 8 + threadIdx.x);
+    // Output m < 16 of the tile (for swiglu m < 8): its row, and its out_column loaded now for the store.
+    auto tile_output = [&](int m) {
+      return kOutput == GemvOutput::swiglu || m < 8 ? int64_t(tile) * 8 + m
+                                                    : a.n / 2 + int64_t(tile) * 8 + m - 8;
+    };
+    const int outputs = kOutput == GemvOutput::swiglu ? 8 : 16;
+    const int column = threadIdx.x < outputs ? int(out_column(a.out_columns, tile_output(threadIdx.x))) : 0;
 
     float sum0 = 0, sum1 = 0;  // rows r0, r1, scaled
     const uint4 *weight = tile_weight(tile), *next_weight = tile_weight(next_tile);
@@ -621,7 +694,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     __syncthreads();
     if (tile == int(blockIdx.x)) stamp(a, Int4Phase::first_tile);  // a block's first tile is its own number
 
-    const int done = tile;
+    const int64_t output = tile_output(threadIdx.x);
     tile = next_tile;
     next_tile = claimed[parity];
     if (threadIdx.x >= 16) continue;
@@ -631,9 +704,9 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     for (int w = 0; w < kWarps; ++w) y += tile_partials[w * 16 + m];
     if constexpr (kOutput == GemvOutput::swiglu) {
       const float up = __shfl_down_sync(0xffffu, y, 8, 16);
-      if (m < 8) store_swiglu<T>(a, int64_t(done) * 8 + m, column, y, up);
+      if (m < 8) store_swiglu<T>(a, output, column, y, up);
     } else {
-      store_row<T, kOutput>(a, m < 8 ? int64_t(done) * 8 + m : a.n / 2 + int64_t(done) * 8 + m - 8, y);
+      store_row<T, kOutput>(a, output, column, y);
     }
   }
   stamp(a, Int4Phase::exit);
@@ -681,10 +754,11 @@ void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequenc
 
 template <typename T, GemvInput kInput, GemvOutput kOutput>
 void launch_gemv(const GemvArgs& a, cudaStream_t stream) {
-  if (kInput == GemvInput::fragments || a.scale_zero)
+  constexpr bool kFragments = kInput == GemvInput::fragments || kInput == GemvInput::rms_norm_fragments;
+  if (kFragments || a.scale_zero)
     return launch_int4_gemv<T, kInput, kOutput>(a, stream,
                                                 std::make_index_sequence<std::tuple_size_v<Int4Shapes>>());
-  if constexpr (kInput != GemvInput::fragments)
+  if constexpr (!kFragments)
     launch_gemv<T, kInput, kOutput, DenseRows<T, kOutput == GemvOutput::swiglu ? 2 : 1>>(a, stream);
 }
 
@@ -709,6 +783,8 @@ void gemv_typed(const GemvArgs& a, cudaStream_t stream) {
       return launch_gemv<T, GemvInput::rms_norm>(a, stream);
     case GemvInput::fragments:
       return launch_gemv<T, GemvInput::fragments>(a, stream);
+    case GemvInput::rms_norm_fragments:
+      return launch_gemv<T, GemvInput::rms_norm_fragments>(a, stream);
   }
 }
 
@@ -914,9 +990,9 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
   constexpr int kBatch = 16;
   for (int i = tid; i < kGroup * D; i += kAttentionThreads) {
     const int h = i / D, d = i % D;
-    // Where the output goes (DecodeAttentionArgs::out_as_fragments); its load overlaps the partials'.
+    // Where the output goes in out_fragments; its load overlaps the partials'.
     const int64_t column = kv_head * kGroup * D + i,
-                  at = a.out_as_fragments ? fragment_position(out_column(a.out_columns, column)) : column;
+                  at = a.out_fragments ? fragment_position(out_column(a.out_columns, column)) : 0;
     float m = -INFINITY, total = 0, weighted = 0;
     for (int b0 = 0; b0 < active; b0 += kBatch) {
       float block_max[kBatch], block_sum[kBatch], block_acc[kBatch];
@@ -941,7 +1017,9 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
       }
       m = new_max;
     }
-    out[at] = from_float<T>(weighted / total);
+    const T value = from_float<T>(weighted / total);
+    if (out) out[column] = value;
+    if (a.out_fragments) static_cast<T*>(a.out_fragments)[at] = value;
   }
   if (tid == 0) a.counters[kv_head] = 0;
 }
@@ -1008,10 +1086,14 @@ void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
              power_of_two = (args.group_size & (args.group_size - 1)) == 0;
   if (args.int4_shape >= int(std::tuple_size_v<Int4Shapes>))
     throw std::invalid_argument("gemv: no 4-bit launch shape " + std::to_string(args.int4_shape));
-  if (args.input == GemvInput::fragments && !args.scale_zero)
+  if ((args.input == GemvInput::fragments || args.input == GemvInput::rms_norm_fragments) && !args.scale_zero)
     throw std::invalid_argument("gemv: an input in fragment order needs a 4-bit weight");
-  if (args.out_as_fragments && args.output != GemvOutput::swiglu)
-    throw std::invalid_argument("gemv: only a swiglu output is written in fragment order");
+  if (args.input == GemvInput::rms_norm_fragments && args.input_order)
+    throw std::invalid_argument("gemv: a normalised input in fragment order needs a weight in input order");
+  if (args.out_fragments && args.output == GemvOutput::store)
+    throw std::invalid_argument("gemv: outputs in fragment order are for add_to and swiglu only");
+  if (!args.out && !(args.out_fragments && args.output == GemvOutput::swiglu))
+    throw std::invalid_argument("gemv: no output (only a swiglu output may go to out_fragments alone)");
   if (args.scale_zero && !args.tile_counters)
     throw std::invalid_argument("gemv: 4-bit weights need tile_counters");
   if (args.scale_zero && (args.group_size < 16 || args.k % args.group_size != 0 ||
@@ -1059,6 +1141,7 @@ int64_t decode_attention_workspace(int heads, int capacity, int head_dim) {
 void decode_attention(ElementType type, const DecodeAttentionArgs& args, cudaStream_t stream) {
   if (!decode_attention_supports(args.head_dim, args.heads, args.kv_heads))
     throw std::invalid_argument("decode attention: unsupported head layout");
+  if (!args.out && !args.out_fragments) throw std::invalid_argument("decode attention: no output");
   if (type == ElementType::bfloat16)
     attention_typed<__nv_bfloat16>(args, stream);
   else

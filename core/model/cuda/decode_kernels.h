@@ -18,9 +18,10 @@ enum class GemvInput {
   plain,     // x as given
   rms_norm,  // weight · rms_norm(x), LlamaRMSNorm
   // x as given, already in the B-fragment order of the 4-bit weight that reads it (fragment_elements(K)
-  // elements, zero past K), its stored column order included, written so by its producer (out_as_fragments):
-  // no gather, no reordering in the product. 4-bit weights only.
+  // elements, zero past K), its stored column order included, written so by its producer (out_fragments): no
+  // gather, no reordering in the product. 4-bit weights only.
   fragments,
+  rms_norm_fragments,  // weight · rms_norm(x), x in fragment order as for `fragments`; weights in input order
 };
 
 // What it does with the product y = W·x (+ bias).
@@ -36,10 +37,11 @@ struct GemvArgs {
   const void* norm_weight = nullptr;  // (K), rms_norm only
   float eps = 0;
   const void* bias = nullptr;  // (N) or null
-  void* out = nullptr;         // (N)
-  // swiglu only: out in the B-fragment order of the 4-bit product that reads it (GemvInput::fragments); its
-  // stored column of each output, null when in order (Int4Weight::stored_columns).
-  bool out_as_fragments = false;
+  void* out = nullptr;         // (N), or null for a swiglu output written to out_fragments only
+  // add_to and swiglu: the outputs (for add_to, the updated residual line) also in the B-fragment order of
+  // the 4-bit product that reads them next (GemvInput::fragments, rms_norm_fragments), or null; that
+  // product's stored column of each output (Int4Weight::stored_columns), null when in order.
+  void* out_fragments = nullptr;
   const int32_t* out_columns = nullptr;
   int64_t n = 0, k = 0;
   GemvInput input = GemvInput::plain;
@@ -85,11 +87,11 @@ struct DecodeAttentionArgs {
   int capacity = 0, heads = 0, kv_heads = 0, head_dim = 0;
   int window = 0;  // 0: full causal attention
   float scale = 1;
-  float* partials = nullptr;             // decode_attention_workspace floats
-  unsigned* counters = nullptr;          // (KV), zero before each call and left zero after it
-  void* out = nullptr;                   // (H·D)
-  bool out_as_fragments = false;         // out as GemvArgs::out_as_fragments has it (H·D columns)
-  const int32_t* out_columns = nullptr;  // likewise
+  float* partials = nullptr;      // decode_attention_workspace floats
+  unsigned* counters = nullptr;   // (KV), zero before each call and left zero after it
+  void* out = nullptr;            // (H·D), or null
+  void* out_fragments = nullptr;  // as GemvArgs has them (H·D columns), or null
+  const int32_t* out_columns = nullptr;
 };
 bool decode_attention_supports(int head_dim, int heads, int kv_heads);
 int64_t decode_attention_workspace(int heads, int capacity, int head_dim);  // floats
