@@ -432,6 +432,12 @@ class EngineTest : public QObject {
                                                                                  << "float16"
                                                                                  << ""
                                                                                  << "";
+      // down's input not in whole slices of 64 columns: the padding of its fragment-order input.
+      QTest::newRow("llama2-7b width, MLP 11000 wide, 4-bit, one group per row, fp16")
+          << "llama2-7b:11000 4-bit 0"
+          << "float16"
+          << ""
+          << "";
       // Each launch shape of the 4-bit kernel forced on every product (the default picks by row count).
       for (const int shape : {0, 1})
         for (const auto& [group, dtype] : {std::pair{"128", "bfloat16"}, std::pair{"0", "float16"}})
@@ -452,16 +458,18 @@ class EngineTest : public QObject {
       return csv.isEmpty() ? std::set<int64_t>{} : DropPlan::parse_csv(csv.toStdString(), "drops");
     };
     options.drops = DropPlan{layers(drop_attn), layers(drop_mlp)};
-    const QStringList name = model.split(' ');  // checkpoint [gptq | awq | 4-bit GROUP [LAUNCH SHAPE]]
+    // checkpoint[:MLP WIDTH] [gptq | awq | 4-bit GROUP [LAUNCH SHAPE]]
+    const QStringList name = model.split(' '), base = name[0].split(':');
     const QString variant = name.size() > 1 ? name[1] : "";
     auto load_as = [&](const char* type) {
       options.dtype = type;
       if (variant == "gptq" || variant == "awq")
         return Model::load(Checkpoint::open(quantized_llama(variant.toStdString())), options);
-      if (name[0] != "llama2-7b")
+      if (base[0] != "llama2-7b")
         return Model::load(Checkpoint::open(test::model_dir(model.toStdString())), options);
       ModelConfig shape = shape_config("llama2-7b");
       shape.num_layers = 2;
+      if (base.size() > 1) shape.intermediate_size = base[1].toLongLong();
       shape.sliding_window.resize(2);
       return Model::random(shape, options, /*seed=*/7);
     };
