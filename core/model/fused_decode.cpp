@@ -102,7 +102,8 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
   auto residual_add = [&](cuda::GemvArgs args) {
     const LinearWeight* next = normalised < normalising.size() ? normalising[normalised] : nullptr;
     x_fragments_written = reads_normed_fragments(next);
-    if (x_fragments_written) args.out_fragments = data(x_fragments), args.out_columns = stored_columns(*next);
+    if (x_fragments_written)
+      args.out_fragments = data(x_fragments);  // next is in input order: no out_columns
     return args;
   };
 
