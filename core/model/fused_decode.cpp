@@ -39,12 +39,12 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
   at::Tensor attended = at::empty({heads * head_dim}, opts);
   at::Tensor act = at::empty({inter}, opts);
   // A 4-bit product reads its input in the order of its B fragments (its stored column order included),
-  // written so by the kernel before it: o's by attention, down's by gate|up, and, for a q|k|v or gate|up
-  // stored in input order, the residual line it normalises by the residual add before it (the first q|k|v
-  // reads x). No reordering or gather in each of its blocks. Padding past K stays zero. (7B decode on an
-  // H100, bf16: o and down, RTN 506.5 against 496.7 tok/s at context 128, act-order 473.0 against 449.4;
-  // q|k|v and gate|up as well, RTN 510.6 against 505.0, but act-order 461.6 against 473.6: gathering the norm
-  // weight into an act-order weight's order costs more than the input's gather it saves.)
+  // written so by the kernel before it: o's by attention, down's by gate|up, and q|k|v's and gate|up's, the
+  // residual line they normalise, by the residual add before them (the first q|k|v reads x); their norm
+  // weights are kept in that order too (Int4Weight::norm_fragments). No reordering or gather in each of its
+  // blocks. Padding past K stays zero. (7B decode on an H100, bf16: o and down, RTN 506.5 against 496.7
+  // tok/s at context 128, act-order 473.0 against 449.4; q|k|v and gate|up as well, RTN 510.6 against 505.0,
+  // act-order 502.8 against 473.1.)
   std::vector<const LinearWeight*> normalising;  // the products that normalise the residual line, in order
   for (const auto& layer : layers_) {
     if (layer.attn) normalising.push_back(&layer.attn->qkv);
@@ -60,12 +60,13 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
   const at::Tensor act_fragments =
       fragments_for(any_layer([](const auto& l) { return l.mlp && l.mlp->down.int4; }), inter);
   auto reads_normed_fragments = [](const LinearWeight* w) {
-    return w && w->int4 && !w->int4->input_order.defined();
+    return w && w->int4 && w->int4->norm_fragments.defined();
   };
   const at::Tensor x_fragments =
       fragments_for(std::any_of(normalising.begin(), normalising.end(), reads_normed_fragments), hidden);
-  auto stored_columns = [](const LinearWeight& w) {
-    return w.int4 && w.int4->stored_columns.defined() ? w.int4->stored_columns.data_ptr<int32_t>() : nullptr;
+  auto stored_columns = [](const LinearWeight* w) {
+    return w && w->int4 && w->int4->stored_columns.defined() ? w->int4->stored_columns.data_ptr<int32_t>()
+                                                             : nullptr;
   };
   at::Tensor partials =
       at::empty({cuda::decode_attention_workspace(static_cast<int>(heads), static_cast<int>(cache.capacity()),
@@ -94,16 +95,22 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
   size_t normalised = 0;  // normalising products launched
   bool x_fragments_written = false;
   auto normalising_input = [&](cuda::GemvArgs args) {
-    ++normalised;
-    if (x_fragments_written) args.x = data(x_fragments), args.input = GemvInput::rms_norm_fragments;
+    const LinearWeight& w = *normalising[normalised++];
+    if (x_fragments_written) {
+      args.x = data(x_fragments);
+      args.norm_weight = data(w.int4->norm_fragments);
+      args.input = GemvInput::rms_norm_fragments;
+    }
     x_fragments_written = false;
     return args;
   };
   auto residual_add = [&](cuda::GemvArgs args) {
     const LinearWeight* next = normalised < normalising.size() ? normalising[normalised] : nullptr;
     x_fragments_written = reads_normed_fragments(next);
-    if (x_fragments_written)
-      args.out_fragments = data(x_fragments);  // next is in input order: no out_columns
+    if (x_fragments_written) {
+      args.out_fragments = data(x_fragments);
+      args.out_columns = stored_columns(next);
+    }
     return args;
   };
 
@@ -142,7 +149,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                               .counters = static_cast<unsigned*>(data(counters)),
                               .out = o_fragments ? nullptr : data(attended),
                               .out_fragments = o_fragments ? data(attended_fragments) : nullptr,
-                              .out_columns = stored_columns(w.o)},
+                              .out_columns = stored_columns(&w.o)},
                              stream);
       cuda::gemv(type,
                  residual_add(with_weight({.x = data(o_fragments ? attended_fragments : attended),
@@ -165,7 +172,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                                          .eps = eps,
                                          .out = down_fragments ? nullptr : data(act),
                                          .out_fragments = down_fragments ? data(act_fragments) : nullptr,
-                                         .out_columns = stored_columns(layer.mlp->down),
+                                         .out_columns = stored_columns(&layer.mlp->down),
                                          .n = inter,
                                          .k = hidden,
                                          .input = GemvInput::rms_norm,

@@ -156,7 +156,19 @@ Int4Weight Int4Weight::to(c10::Device device) const {
     w.input_order = input_order.to(device);
     w.stored_columns = stored_columns.to(device);
   }
+  if (norm_fragments.defined()) w.norm_fragments = norm_fragments.to(device);
   return w;
+}
+
+at::Tensor Int4Weight::in_fragment_order(const at::Tensor& v) const {
+  const at::Tensor stored =
+      input_order.defined() ? v.index_select(0, input_order.to(v.device(), at::kLong)) : v;
+  const int64_t k = padded(in_features);
+  // Column 64·slice + 16·step + 8·high + 2·quad + odd → item 16·slice + 4·quad + step, element 2·high + odd.
+  return at::constant_pad_nd(stored, {0, k - in_features})
+      .view({k / kSlice, 4, 2, 4, 2})
+      .permute({0, 3, 1, 2, 4})
+      .reshape({k});
 }
 
 at::Tensor LinearWeight::matrix() const {
@@ -181,7 +193,7 @@ int64_t held_bytes(const at::Tensor& t) {
 int64_t LinearWeight::bytes() const {
   if (int4)
     return held_bytes(int4->words) + held_bytes(int4->scale_zero) + held_bytes(int4->input_order) +
-           held_bytes(int4->stored_columns);
+           held_bytes(int4->stored_columns) + held_bytes(int4->norm_fragments);
   if (packed)
     return held_bytes(packed->codes) + held_bytes(packed->scales) + held_bytes(packed->zeros) +
            held_bytes(packed->g_idx);

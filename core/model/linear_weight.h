@@ -26,6 +26,9 @@ struct Int4Weight {
                            // high half, for each tile's rows
   at::Tensor input_order;  // (K) int32: the input column of each stored column; undefined when in order
   at::Tensor stored_columns;  // (K) int32: input_order's inverse, the stored column of each input column
+  // (padded K) for a product that normalises its input (q|k|v, gate|up): the RMS norm weight in the order of
+  // the B fragments, as the fused decode step reads it; undefined otherwise (attach_norm).
+  at::Tensor norm_fragments;
   int64_t in_features = 0, group_size = 0;
 
   static constexpr int64_t kSlice = 64, kTileRows = 16;
@@ -34,6 +37,11 @@ struct Int4Weight {
   static std::optional<Int4Weight> from(const QuantizedWeight& q, c10::Device device = c10::kCPU);
   QuantizedWeight unpack() const;  // the codes, scales, zeros and g_idx again, on this layout's device
   Int4Weight to(c10::Device device) const;
+  // v (K), indexed by input column, in the order of the B fragments the kernel feeds the tensor cores:
+  // slice s holds items 16s + 4q + j, each the stored columns c, c + 1, c + 8, c + 9 for c = 64s + 16j + 2q;
+  // (padded K), zero past K.
+  at::Tensor in_fragment_order(const at::Tensor& v) const;
+  void attach_norm(const at::Tensor& norm) { norm_fragments = in_fragment_order(norm); }
   int64_t out_features() const { return words.size(0) * kTileRows; }
 };
 

@@ -336,6 +336,7 @@ AttentionWeights Model::load_attention(int64_t layer) const {
   w.o = load_linear({{names.o, hidden}}, q_rows, 1, {q_rows}, device);
   if (config_.o_bias) w.o_bias = to_device({fetch(names.o_bias, {hidden}, device)}, dtype_, device);
   w.post_norm = load_norm(names.post_norm, hidden, device);
+  if (w.qkv.int4) w.qkv.int4->attach_norm(w.pre_norm);
   return w;
 }
 
@@ -343,10 +344,12 @@ MlpWeights Model::load_mlp(int64_t layer) const {
   const auto names = family_->mlp(config_, layer);
   const int64_t hidden = config_.hidden_size, inter = config_.intermediate_size;
   const c10::Device device = layer_device(layer);
-  return {.pre_norm = load_norm(names.pre_norm, hidden, device),
-          .gate_up = load_linear(linear_parts(names.gate_up), hidden, 0, {inter, inter}, device),
-          .down = load_linear({{names.down, hidden}}, inter, 1, {inter}, device),
-          .post_norm = load_norm(names.post_norm, hidden, device)};
+  MlpWeights w{.pre_norm = load_norm(names.pre_norm, hidden, device),
+               .gate_up = load_linear(linear_parts(names.gate_up), hidden, 0, {inter, inter}, device),
+               .down = load_linear({{names.down, hidden}}, inter, 1, {inter}, device),
+               .post_norm = load_norm(names.post_norm, hidden, device)};
+  if (w.gate_up.int4) w.gate_up.int4->attach_norm(w.pre_norm);
+  return w;
 }
 
 std::unique_ptr<Model> Model::random(const ModelConfig& config, const LoadOptions& options, uint64_t seed,

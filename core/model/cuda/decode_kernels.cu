@@ -122,24 +122,12 @@ int multiprocessors() {
 constexpr int kGemvWarps = 16;
 constexpr int kGemvThreads = kGemvWarps * kWarp;
 
-// Item i of the B fragments of a vector v of K elements (item_column) for a weight stored in input order,
-// zero past K.
-template <typename T>
-__device__ __forceinline__ uint2 fragment_items(const T* v, int k, unsigned i) {
-  uint32_t pairs[2] = {};
-#pragma unroll
-  for (unsigned h = 0; h < 2; ++h)
-    if (item_column(i) + 8 * h < unsigned(k))
-      pairs[h] = *reinterpret_cast<const uint32_t*>(v + item_column(i) + 8 * h);
-  return make_uint2(pairs[0], pairs[1]);
-}
-
 // Stages a block's input vector in shared memory as x_chunks (K/8 chunks of 8 elements), normalised there in
 // place for rms_norm (then norm_chunks, the next K/8 chunks, holds the norm weight). The norm weight is read
 // while the predecessor still runs; the input, one read of the predecessor's output, after it. Input and norm
 // weight 16-byte aligned. `released()` runs once the predecessor has finished. An input in fragment order is
-// read in place by int4_gemv_kernel; for rms_norm_fragments the norm weight goes to x_chunks in that order
-// (fragment_items) before the predecessor has finished.
+// read in place by int4_gemv_kernel; for rms_norm_fragments the norm weight, in that order too, is copied to
+// x_chunks before the predecessor has finished.
 struct NothingMore {
   __device__ void operator()() const {}
 };
@@ -152,7 +140,7 @@ __device__ __forceinline__ void stage_input(const GemvArgs& a, uint4* x_chunks, 
       norm_chunks[c] = static_cast<const uint4*>(a.norm_weight)[c];
   if constexpr (kInput == GemvInput::rms_norm_fragments)
     for (unsigned i = threadIdx.x; i < unsigned(a.k + 63) / 64 * 16; i += kThreads)
-      reinterpret_cast<uint2*>(x_chunks)[i] = fragment_items<T>(static_cast<const T*>(a.norm_weight), k, i);
+      reinterpret_cast<uint2*>(x_chunks)[i] = static_cast<const uint2*>(a.norm_weight)[i];
   wait_for_predecessor();
   stamp(a, Int4Phase::released);
   allow_successor();
@@ -1088,8 +1076,6 @@ void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
     throw std::invalid_argument("gemv: no 4-bit launch shape " + std::to_string(args.int4_shape));
   if ((args.input == GemvInput::fragments || args.input == GemvInput::rms_norm_fragments) && !args.scale_zero)
     throw std::invalid_argument("gemv: an input in fragment order needs a 4-bit weight");
-  if (args.input == GemvInput::rms_norm_fragments && args.input_order)
-    throw std::invalid_argument("gemv: a normalised input in fragment order needs a weight in input order");
   if (args.out_fragments && args.output == GemvOutput::store)
     throw std::invalid_argument("gemv: outputs in fragment order are for add_to and swiglu only");
   if (!args.out && !(args.out_fragments && args.output == GemvOutput::swiglu))

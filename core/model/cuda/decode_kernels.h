@@ -21,7 +21,7 @@ enum class GemvInput {
   // elements, zero past K), its stored column order included, written so by its producer (out_fragments): no
   // gather, no reordering in the product. 4-bit weights only.
   fragments,
-  rms_norm_fragments,  // weight · rms_norm(x), x in fragment order as for `fragments`; weights in input order
+  rms_norm_fragments,  // weight · rms_norm(x), x and the norm weight in fragment order as for `fragments`
 };
 
 // What it does with the product y = W·x (+ bias).
@@ -34,7 +34,7 @@ enum class GemvOutput {
 struct GemvArgs {
   const void* weight = nullptr;       // (N, K) row-major, (2N, K) for swiglu; or a 4-bit weight's words
   const void* x = nullptr;            // (K)
-  const void* norm_weight = nullptr;  // (K), rms_norm only
+  const void* norm_weight = nullptr;  // (K) for rms_norm; in fragment order for rms_norm_fragments
   float eps = 0;
   const void* bias = nullptr;  // (N) or null
   void* out = nullptr;         // (N), or null for a swiglu output written to out_fragments only

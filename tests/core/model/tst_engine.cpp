@@ -57,7 +57,7 @@ std::filesystem::path quantized_llama(const std::string& method) {
 
 // Every linear of `low` replaced by random 4-bit codes in groups of `group` columns (0: one per row) over
 // shuffled columns (as act-order leaves them), and the same linear of `reference` by those codes dequantized.
-void use_random_four_bit_linears(Model& reference, Model& low, int64_t group) {
+void use_random_four_bit_layers(Model& reference, Model& low, int64_t group) {
   auto replace = [&](LinearWeight& exact, LinearWeight& packed) {
     const int64_t n = packed.dense.size(0), k = packed.dense.size(1), width = group > 0 ? group : k,
                   groups = k / width;
@@ -72,12 +72,21 @@ void use_random_four_bit_linears(Model& reference, Model& low, int64_t group) {
     QVERIFY(int4.has_value());
     packed = {.int4 = int4->to(low.device()), .dtype = packed.dtype};
   };
+  // Norm weights other than 1 (0.5 to 1.5, rounded to the low model's dtype), which the 4-bit product after
+  // each norm keeps in its own column order as loading does: a norm weight out of order shows.
+  auto norm = [&](at::Tensor& exact, at::Tensor& low_norm, LinearWeight& packed) {
+    low_norm = (at::rand({low_norm.size(0)}) + 0.5).to(low_norm.options());
+    exact = low_norm.to(exact.options());
+    packed.int4->attach_norm(low_norm);
+  };
   for (int64_t i = 0; i < low.config().num_layers; ++i) {
     DecoderLayer &exact = reference.mutable_layer(i), &packed = low.mutable_layer(i);
     replace(exact.attn->qkv, packed.attn->qkv);
     replace(exact.attn->o, packed.attn->o);
     replace(exact.mlp->gate_up, packed.mlp->gate_up);
     replace(exact.mlp->down, packed.mlp->down);
+    norm(exact.attn->pre_norm, packed.attn->pre_norm, packed.attn->qkv);
+    norm(exact.mlp->pre_norm, packed.mlp->pre_norm, packed.mlp->gate_up);
   }
 }
 
@@ -432,9 +441,10 @@ class EngineTest : public QObject {
                                                                                  << "float16"
                                                                                  << ""
                                                                                  << "";
-      // down's input not in whole slices of 64 columns: the padding of its fragment-order input.
-      QTest::newRow("llama2-7b width, MLP 11000 wide, 4-bit, one group per row, fp16")
-          << "llama2-7b:11000 4-bit 0"
+      // down's input not in whole slices of 64 columns (11024 = 172 · 64 + 16; one group per row needs K a
+      // multiple of 16): the padding of its fragment-order input.
+      QTest::newRow("llama2-7b width, MLP 11024 wide, 4-bit, one group per row, fp16")
+          << "llama2-7b:11024 4-bit 0"
           << "float16"
           << ""
           << "";
@@ -475,7 +485,8 @@ class EngineTest : public QObject {
     };
     const auto reference = load_as("float32");
     const auto m = load_as(dtype.toUtf8().constData());
-    if (variant == "4-bit") use_random_four_bit_linears(*reference, *m, name[2].toLongLong());
+    if (variant == "4-bit") use_random_four_bit_layers(*reference, *m, name[2].toLongLong());
+    if (QTest::currentTestFailed()) return;
     const auto dev = m->device();
     std::unique_ptr<Model> dense;  // 4-bit: the 16-bit copy
     if (!variant.isEmpty()) {  // packed where the model runs: one byte per weight on the CPU, 4 bits on a GPU
@@ -492,10 +503,12 @@ class EngineTest : public QObject {
         const DecoderLayer& packed = m->layers()[i];
         DecoderLayer& copy = dense->mutable_layer(i);
         if (packed.attn) {
+          copy.attn->pre_norm = packed.attn->pre_norm;
           densify(copy.attn->qkv, packed.attn->qkv);
           densify(copy.attn->o, packed.attn->o);
         }
         if (packed.mlp) {
+          copy.mlp->pre_norm = packed.mlp->pre_norm;
           densify(copy.mlp->gate_up, packed.mlp->gate_up);
           densify(copy.mlp->down, packed.mlp->down);
         }

@@ -421,6 +421,47 @@ class QuantTest : public QObject {
     if (q.scales.size(0) > 1) QVERIFY(!Int4Weight::from(uneven));
   }
 
+  // A vector in the order of the B fragments (the norm weight that the fused decode step keeps there): slice
+  // s holds items 16s + 4q + j, each the stored columns c, c + 1, c + 8, c + 9 for c = 64s + 16j + 2q, zero
+  // past K; stored column c is input column input_order[c].
+  void int4FragmentOrderFollowsTheStoredColumns_data() {
+    QTest::addColumn<bool>("act_order");
+    QTest::newRow("in order") << false;
+    QTest::newRow("act-order") << true;
+  }
+  void int4FragmentOrderFollowsTheStoredColumns() {
+    QFETCH(bool, act_order);
+    at::manual_seed(3);
+    const int64_t n = 16, k = 80, group = 16, padded_k = 128;  // the second slice half padding
+    QuantizedWeight q;
+    q.codes = at::randint(0, 16, {n, k}, at::kByte);
+    q.scales = at::ones({k / group, n}, at::kHalf);
+    q.zeros = at::zeros({k / group, n}, at::kInt);
+    const at::Tensor groups = at::arange(k, at::kInt).floor_divide(group);
+    q.g_idx = act_order ? at::empty({k}, at::kInt).index_put_({at::randperm(k)}, groups) : groups;
+    const auto layout = Int4Weight::from(q);
+    QVERIFY(layout.has_value());
+    QCOMPARE(layout->input_order.defined(), act_order);
+    const at::Tensor v = at::arange(1, k + 1, at::kFloat);  // input column i holds i + 1; padding 0
+    const at::Tensor got = layout->in_fragment_order(v);
+    QCOMPARE(got.sizes().vec(), std::vector<int64_t>{padded_k});
+    const at::Tensor order = act_order ? layout->input_order.to(at::kLong) : at::arange(k, at::kLong);
+    for (int64_t s = 0; s < padded_k / 64; ++s)
+      for (int64_t q4 = 0; q4 < 4; ++q4)
+        for (int64_t j = 0; j < 4; ++j) {
+          const int64_t c = 64 * s + 16 * j + 2 * q4, item = 16 * s + 4 * q4 + j;
+          const int64_t columns[4] = {c, c + 1, c + 8, c + 9};
+          for (int e = 0; e < 4; ++e) {
+            const float want = columns[e] < k ? float(order[columns[e]].item<int64_t>() + 1) : 0.0f;
+            QCOMPARE(got[4 * item + e].item<float>(), want);
+          }
+        }
+    // Attached as a norm, it moves with the layout.
+    Int4Weight attached = *layout;
+    attached.attach_norm(v);
+    QVERIFY(at::equal(attached.to(c10::Device(test::test_device())).norm_fragments.cpu(), got));
+  }
+
   // An act-order weight as wide as a large model's down projection (on a GPU, its two-row staging takes more
   // than the default 48 KiB of shared memory): exactly the loaders' float16 products, in input column order.
   void wideActOrderInt4WeightDequantizesExactly() {
