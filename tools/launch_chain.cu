@@ -1,0 +1,197 @@
+// What a dependency between two decode products costs (#24): a chain of phases, each streaming its own bytes
+// of "weights" from memory and then writing a small vector that the next phase reads in every block (as each
+// product reads the residual line), run three ways:
+//   launches   one kernel per phase, in a CUDA graph, each released by griddepcontrol.wait after issuing its
+//              first loads (programmatic dependent launch, as the fused decode step chains its kernels);
+//   plain      the same kernels without early launch;
+//   barrier    one persistent kernel (cooperative launch) that goes through all phases, a software grid
+//              barrier between them, each phase's first loads issued before its barrier.
+// Prints, per phase size, each way's time per phase and its streaming rate; the difference between two ways
+// at size 0 is the difference of their dependency costs. Built and run by tools/gpu/run.sh launch_chain
+// (nvcc only, no libtorch):
+//   launch_chain [PHASES]
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace {
+
+constexpr int kThreads = 512;
+constexpr int kVector = 4096;                // floats of the vector each phase hands to the next
+constexpr size_t kPool = size_t(512) << 20;  // bytes the phases' weights rotate through (10× the L2)
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) {
+    std::fprintf(stderr, "launch_chain: %s: %s\n", what, cudaGetErrorString(status));
+    std::exit(1);
+  }
+}
+
+struct Phase {
+  const uint4* weights;  // chunks of 16 bytes
+  size_t chunks;
+  const float* in;  // (kVector) the previous phase's vector
+  float* out;       // (kVector)
+};
+
+// Phase p's weights: its own bytes of the pool, far enough from the last phases' that they come from memory.
+__host__ __device__ Phase phase_of(int p, const uint4* pool, size_t bytes, float* vectors) {
+  const size_t slots = bytes ? kPool / bytes : 1;
+  return {pool + (size_t(p) % slots) * (bytes / 16), bytes / 16, vectors + size_t(p) * kVector,
+          vectors + size_t(p + 1) * kVector};
+}
+
+__device__ __forceinline__ void wait_for_predecessor() {
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+}
+__device__ __forceinline__ void allow_successor() {
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+}
+
+__device__ __forceinline__ uint4 first_load(const Phase& f) {
+  const size_t c = size_t(blockIdx.x) * kThreads + threadIdx.x;
+  return c < f.chunks ? __ldcs(f.weights + c) : make_uint4(0, 0, 0, 0);
+}
+
+// The rest of the phase once its predecessor's vector is there: every block reads the whole vector, streams
+// its share of the weights, and writes its share of the next vector.
+__device__ __forceinline__ void finish_phase(const Phase& f, uint4 first) {
+  float acc = __uint_as_float((first.x ^ first.y ^ first.z ^ first.w) & 0x3fffffffu) * 1e-30f;
+  for (int i = threadIdx.x; i < kVector; i += kThreads) acc += f.in[i];
+  const size_t stride = size_t(gridDim.x) * kThreads;
+  for (size_t c = size_t(blockIdx.x) * kThreads + threadIdx.x + stride; c < f.chunks; c += 4 * stride) {
+    uint4 v[4];  // four loads in flight per thread
+#pragma unroll
+    for (int u = 0; u < 4; ++u)
+      v[u] = c + u * stride < f.chunks ? __ldcs(f.weights + c + u * stride) : make_uint4(0, 0, 0, 0);
+#pragma unroll
+    for (int u = 0; u < 4; ++u)
+      acc += __uint_as_float((v[u].x ^ v[u].y ^ v[u].z ^ v[u].w) & 0x3fffffffu) * 1e-30f;
+  }
+  for (int i = blockIdx.x * kThreads + threadIdx.x; i < kVector; i += gridDim.x * kThreads) f.out[i] = acc;
+}
+
+template <bool kEarly>
+__global__ void __launch_bounds__(kThreads) phase_kernel(Phase f) {
+  const uint4 first = first_load(f);
+  if constexpr (kEarly) {
+    wait_for_predecessor();
+    allow_successor();
+  }
+  finish_phase(f, first);
+}
+
+// Sense-reversing grid barrier: the last block to arrive resets the count and moves the generation on.
+__device__ void grid_barrier(unsigned* count, volatile unsigned* generation) {
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    const unsigned seen = *generation;
+    __threadfence();
+    if (atomicAdd(count, 1u) == gridDim.x - 1) {
+      *count = 0;
+      __threadfence();
+      *generation = seen + 1;
+    } else {
+      while (*generation == seen) {
+      }
+    }
+    __threadfence();
+  }
+  __syncthreads();
+}
+
+__global__ void __launch_bounds__(kThreads)
+    phases_kernel(const uint4* pool, size_t bytes, float* vectors, int phases, unsigned* barrier) {
+  for (int p = 0; p < phases; ++p) {
+    const Phase f = phase_of(p, pool, bytes, vectors);
+    const uint4 first = first_load(f);
+    if (p > 0) grid_barrier(barrier, barrier + 1);
+    finish_phase(f, first);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int phases = argc > 1 ? std::atoi(argv[1]) : 160;  // 5 per layer, 32 layers
+  int device = 0, sms = 0, resident = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "attribute");
+  check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, phases_kernel, kThreads, 0), "occupancy");
+  const int blocks = sms * std::min(resident, 2);
+  uint4* pool = nullptr;
+  float* vectors = nullptr;
+  unsigned* barrier = nullptr;
+  check(cudaMalloc(&pool, kPool), "cudaMalloc");
+  check(cudaMemset(pool, 1, kPool), "cudaMemset");
+  check(cudaMalloc(&vectors, size_t(phases + 1) * kVector * sizeof(float)), "cudaMalloc");
+  check(cudaMemset(vectors, 0, size_t(phases + 1) * kVector * sizeof(float)), "cudaMemset");
+  check(cudaMalloc(&barrier, 2 * sizeof(unsigned)), "cudaMalloc");
+  check(cudaMemset(barrier, 0, 2 * sizeof(unsigned)), "cudaMemset");
+  cudaStream_t stream;
+  check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "stream");
+  cudaEvent_t start, stop;
+  check(cudaEventCreate(&start), "event");
+  check(cudaEventCreate(&stop), "event");
+
+  // Microseconds per phase: the mean of 10 timed runs after 3 untimed ones.
+  auto time_per_phase = [&](auto&& run) {
+    for (int i = 0; i < 3; ++i) run();
+    check(cudaEventRecord(start, stream), "record");
+    for (int i = 0; i < 10; ++i) run();
+    check(cudaEventRecord(stop, stream), "record");
+    check(cudaEventSynchronize(stop), "synchronize");
+    float ms = 0;
+    check(cudaEventElapsedTime(&ms, start, stop), "elapsed");
+    return 1e3 * ms / 10 / phases;
+  };
+  auto chain_graph = [&](size_t bytes, bool early) {
+    cudaGraph_t graph;
+    cudaGraphExec_t exec;
+    check(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), "capture");
+    for (int p = 0; p < phases; ++p) {
+      cudaLaunchAttribute attribute;
+      attribute.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+      attribute.val.programmaticStreamSerializationAllowed = 1;
+      cudaLaunchConfig_t config = {};
+      config.gridDim = blocks;
+      config.blockDim = kThreads;
+      config.stream = stream;
+      config.attrs = &attribute;
+      config.numAttrs = early ? 1 : 0;
+      const Phase f = phase_of(p, pool, bytes, vectors);
+      check(early ? cudaLaunchKernelEx(&config, phase_kernel<true>, f)
+                  : cudaLaunchKernelEx(&config, phase_kernel<false>, f),
+            "launch");
+    }
+    check(cudaStreamEndCapture(stream, &graph), "end capture");
+    check(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
+    check(cudaGraphDestroy(graph), "destroy");
+    return exec;
+  };
+
+  std::printf("%d phases, %d blocks of %d threads (%d SMs), a %d-float vector between phases\n", phases,
+              blocks, kThreads, sms, kVector);
+  std::printf("| bytes per phase | launches µs | plain µs | barrier µs | launches GB/s | barrier GB/s |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  for (const size_t bytes : {size_t(0), size_t(2) << 20, size_t(8) << 20, size_t(24) << 20}) {
+    double each[2];
+    for (const bool early : {true, false}) {
+      cudaGraphExec_t exec = chain_graph(bytes, early);
+      each[early ? 0 : 1] = time_per_phase([&] { check(cudaGraphLaunch(exec, stream), "graph launch"); });
+      check(cudaGraphExecDestroy(exec), "destroy");
+    }
+    int count = phases;
+    size_t size = bytes;
+    void* args[] = {&pool, &size, &vectors, &count, &barrier};
+    const double barrier_us = time_per_phase([&] {
+      check(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(phases_kernel), blocks, kThreads, args, 0,
+                                        stream),
+            "cooperative launch");
+    });
+    std::printf("| %zu | %.2f | %.2f | %.2f | %.0f | %.0f |\n", bytes, each[0], each[1], barrier_us,
+                bytes / each[0] / 1e3, bytes / barrier_us / 1e3);
+  }
+  return 0;
+}
