@@ -10,7 +10,6 @@
 // at size 0 is the difference of their dependency costs. Built and run by tools/gpu/run.sh launch_chain
 // (nvcc only, no libtorch):
 //   launch_chain [PHASES]
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -115,11 +114,18 @@ __global__ void __launch_bounds__(kThreads)
 
 int main(int argc, char** argv) {
   const int phases = argc > 1 ? std::atoi(argv[1]) : 160;  // 5 per layer, 32 layers
-  int device = 0, sms = 0, resident = 0;
+  int device = 0, sms = 0;
   check(cudaGetDevice(&device), "cudaGetDevice");
   check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "attribute");
-  check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, phases_kernel, kThreads, 0), "occupancy");
-  const int blocks = sms * std::min(resident, 2);
+  // One block per multiprocessor, as the 4-bit products run (their registers leave room for no second one:
+  // here shared memory keeps a second out), or two, so that a successor's blocks can start beside its
+  // predecessor's.
+  constexpr int kOneBlockShared = 120 << 10;
+  for (const void* kernel :
+       {reinterpret_cast<const void*>(phase_kernel<true>), reinterpret_cast<const void*>(phase_kernel<false>),
+        reinterpret_cast<const void*>(phases_kernel)})
+    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kOneBlockShared),
+          "shared memory");
   uint4* pool = nullptr;
   float* vectors = nullptr;
   unsigned* barrier = nullptr;
@@ -146,6 +152,8 @@ int main(int argc, char** argv) {
     check(cudaEventElapsedTime(&ms, start, stop), "elapsed");
     return 1e3 * ms / 10 / phases;
   };
+  int blocks = sms;
+  size_t shared = 0;
   auto chain_graph = [&](size_t bytes, bool early) {
     cudaGraph_t graph;
     cudaGraphExec_t exec;
@@ -157,6 +165,7 @@ int main(int argc, char** argv) {
       cudaLaunchConfig_t config = {};
       config.gridDim = blocks;
       config.blockDim = kThreads;
+      config.dynamicSmemBytes = shared;
       config.stream = stream;
       config.attrs = &attribute;
       config.numAttrs = early ? 1 : 0;
@@ -171,27 +180,33 @@ int main(int argc, char** argv) {
     return exec;
   };
 
-  std::printf("%d phases, %d blocks of %d threads (%d SMs), a %d-float vector between phases\n", phases,
-              blocks, kThreads, sms, kVector);
-  std::printf("| bytes per phase | launches µs | plain µs | barrier µs | launches GB/s | barrier GB/s |\n");
-  std::printf("|---|---|---|---|---|---|\n");
-  for (const size_t bytes : {size_t(0), size_t(2) << 20, size_t(8) << 20, size_t(24) << 20}) {
-    double each[2];
-    for (const bool early : {true, false}) {
-      cudaGraphExec_t exec = chain_graph(bytes, early);
-      each[early ? 0 : 1] = time_per_phase([&] { check(cudaGraphLaunch(exec, stream), "graph launch"); });
-      check(cudaGraphExecDestroy(exec), "destroy");
+  std::printf("%d phases of %d threads a block on %d SMs, a %d-float vector between phases\n", phases,
+              kThreads, sms, kVector);
+  std::printf(
+      "| blocks per SM | bytes per phase | launches µs | plain µs | barrier µs | launches GB/s | barrier "
+      "GB/s |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
+  for (const int per_sm : {1, 2}) {
+    blocks = sms * per_sm;
+    shared = per_sm == 1 ? kOneBlockShared : 0;
+    for (const size_t bytes : {size_t(0), size_t(2) << 20, size_t(8) << 20, size_t(24) << 20}) {
+      double each[2];
+      for (const bool early : {true, false}) {
+        cudaGraphExec_t exec = chain_graph(bytes, early);
+        each[early ? 0 : 1] = time_per_phase([&] { check(cudaGraphLaunch(exec, stream), "graph launch"); });
+        check(cudaGraphExecDestroy(exec), "destroy");
+      }
+      int count = phases;
+      size_t size = bytes;
+      void* args[] = {&pool, &size, &vectors, &count, &barrier};
+      const double barrier_us = time_per_phase([&] {
+        check(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(phases_kernel), blocks, kThreads, args,
+                                          shared, stream),
+              "cooperative launch");
+      });
+      std::printf("| %d | %zu | %.2f | %.2f | %.2f | %.0f | %.0f |\n", per_sm, bytes, each[0], each[1],
+                  barrier_us, bytes / each[0] / 1e3, bytes / barrier_us / 1e3);
     }
-    int count = phases;
-    size_t size = bytes;
-    void* args[] = {&pool, &size, &vectors, &count, &barrier};
-    const double barrier_us = time_per_phase([&] {
-      check(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(phases_kernel), blocks, kThreads, args, 0,
-                                        stream),
-            "cooperative launch");
-    });
-    std::printf("| %zu | %.2f | %.2f | %.2f | %.0f | %.0f |\n", bytes, each[0], each[1], barrier_us,
-                bytes / each[0] / 1e3, bytes / barrier_us / 1e3);
   }
   return 0;
 }
