@@ -164,9 +164,11 @@ at::Tensor Int4Weight::in_fragment_order(const at::Tensor& v) const {
   const at::Tensor stored =
       input_order.defined() ? v.index_select(0, input_order.to(v.device(), at::kLong)) : v;
   const int64_t k = padded(in_features);
-  // Column 64·slice + 16·step + 8·high + 2·quad + odd → item 16·slice + 4·quad + step, element 2·high + odd.
+  // The columns' dims of code_dims, (slice, step, high, quad, odd), put in fragment order: item 16·slice +
+  // 4·quad + step, element 2·high + odd.
+  const std::vector<int64_t> dims = code_dims(kTileRows, k);
   return at::constant_pad_nd(stored, {0, k - in_features})
-      .view({k / kSlice, 4, 2, 4, 2})
+      .view(at::IntArrayRef(dims).slice(3))
       .permute({0, 3, 1, 2, 4})
       .reshape({k});
 }
