@@ -16,12 +16,33 @@ bool Model::fused_decode_supported(const at::Tensor& token) const {
   const ModelConfig& c = config_;
   const int64_t widest_input = std::max({c.hidden_size, c.intermediate_size, c.num_heads * c.head_dim});
   // The kernels compute Llama's layer: no extra norms, soft-caps or GELU, RoPE over whole heads.
-  return !streamed_ && !trainable_ && !tensor_parallel_ && !placed() && c.arch == Architecture{} &&
-         (c.rotary_dim == 0 || c.rotary_dim == c.head_dim) && cuda::element_type(embedding_) &&
-         token.size(0) == 1 &&
-         cuda::decode_attention_supports(static_cast<int>(c.head_dim), static_cast<int>(c.num_heads),
-                                         static_cast<int>(c.num_kv_heads)) &&
-         c.hidden_size % 8 == 0 && c.intermediate_size % 8 == 0 && widest_input <= 49152;
+  const bool supported =
+      !streamed_ && !trainable_ && !tensor_parallel_ && !placed() && c.arch == Architecture{} &&
+      (c.rotary_dim == 0 || c.rotary_dim == c.head_dim) && cuda::element_type(embedding_) &&
+      token.size(0) == 1 &&
+      cuda::decode_attention_supports(static_cast<int>(c.head_dim), static_cast<int>(c.num_heads),
+                                      static_cast<int>(c.num_kv_heads)) &&
+      c.hidden_size % 8 == 0 && c.intermediate_size % 8 == 0 && widest_input <= 49152;
+  // Every 4-bit product's block fits the GPU's shared memory (narrow groups over a wide K may not): else the
+  // ATen step, which dequantizes each product where it runs. Those normalising the residual line are checked
+  // with their first layer's input, the largest to stage.
+  using cuda::GemvInput, cuda::GemvOutput;
+  auto fits = [](const LinearWeight& w, int64_t n, int64_t k, GemvInput input, GemvOutput output) {
+    return !w.int4 ||
+           cuda::int4_gemv_fits(
+               {.n = n, .k = k, .input = input, .output = output, .group_size = w.int4->group_size});
+  };
+  const int64_t hidden = c.hidden_size, attended = c.num_heads * c.head_dim,
+                qkv = attended + 2 * c.num_kv_heads * c.head_dim;
+  return supported && std::all_of(layers_.begin(), layers_.end(), [&](const DecoderLayer& l) {
+           return (!l.attn ||
+                   (fits(l.attn->qkv, qkv, hidden, GemvInput::rms_norm, GemvOutput::store) &&
+                    fits(l.attn->o, hidden, attended, GemvInput::fragments, GemvOutput::add_to))) &&
+                  (!l.mlp || (fits(l.mlp->gate_up, c.intermediate_size, hidden, GemvInput::rms_norm,
+                                   GemvOutput::swiglu) &&
+                              fits(l.mlp->down, hidden, c.intermediate_size, GemvInput::fragments,
+                                   GemvOutput::add_to)));
+         });
 }
 
 at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& position,

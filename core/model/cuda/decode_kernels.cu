@@ -2,6 +2,7 @@
 #include <cuda_fp16.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -105,13 +106,14 @@ void launch(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared, cud
   cudaLaunchKernelEx(&config, kernel, args...);
 }
 
+int device_attribute(cudaDeviceAttr attribute) {
+  int device = 0, value = 0;
+  cudaGetDevice(&device);
+  cudaDeviceGetAttribute(&value, attribute, device);
+  return value;
+}
 int multiprocessors() {
-  static const int count = [] {
-    int device = 0, value = 0;
-    cudaGetDevice(&device);
-    cudaDeviceGetAttribute(&value, cudaDevAttrMultiProcessorCount, device);
-    return value;
-  }();
+  static const int count = device_attribute(cudaDevAttrMultiProcessorCount);
   return count;
 }
 
@@ -728,6 +730,29 @@ int default_int4_shape(const GemvArgs& a) {
   return int4_rows(a) / 16 < 3 * multiprocessors() ? 1 : 0;
 }
 
+// The shared memory a block of the 4-bit kernel takes for `a` in its launch shape: Int4Shared's, and the
+// kernel's own (`claimed`, block_sum's warp sums).
+size_t int4_gemv_shared_bytes(const GemvArgs& a) {
+  static const auto warps =
+      std::apply([](auto... shape) { return std::array{decltype(shape)::kWarps...}; }, Int4Shapes());
+  const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
+  return Int4Shared(a, sizeof(__half), warps[shape]).total + 2 * sizeof(int) + 32 * sizeof(float);
+}
+
+int max_shared_per_block() {
+  static const int bytes = device_attribute(cudaDevAttrMaxSharedMemoryPerBlockOptin);
+  return bytes;
+}
+
+// LLMDROP_INT4_SHAPE: one launch shape for every product that names none, to compare shapes in whole models
+// (read at each launch, so a test can go through them); checked by gemv like a named one.
+GemvArgs with_forced_shape(const GemvArgs& given) {
+  GemvArgs args = given;
+  if (const char* forced = std::getenv("LLMDROP_INT4_SHAPE"); forced && args.int4_shape < 0)
+    args.int4_shape = std::atoi(forced);
+  return args;
+}
+
 template <typename T, GemvInput kInput, GemvOutput kOutput, size_t... I>
 void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequence<I...>) {
   const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
@@ -1062,11 +1087,7 @@ void attention_typed(const DecodeAttentionArgs& a, cudaStream_t stream) {
 }  // namespace
 
 void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
-  // LLMDROP_INT4_SHAPE: one launch shape for every product that names none, to compare shapes in whole
-  // models (read at each launch, so a test can go through them); checked below like a named one.
-  GemvArgs args = given;
-  if (const char* forced = std::getenv("LLMDROP_INT4_SHAPE"); forced && args.int4_shape < 0)
-    args.int4_shape = std::atoi(forced);
+  const GemvArgs args = with_forced_shape(given);
   if (args.k % 8 != 0 || args.k > 49152)
     throw std::invalid_argument("gemv: K = " + std::to_string(args.k) +
                                 " must be a multiple of 8 up to 49152");
@@ -1086,6 +1107,12 @@ void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
                           !(one_group || power_of_two) || int4_rows(args) % 16 != 0))
     throw std::invalid_argument("gemv: 4-bit weights need groups of 16, 32, 64… columns dividing K (" +
                                 std::to_string(args.k) + "), or one group per row, and rows in tiles of 16");
+  if (args.scale_zero && !int4_gemv_fits(args))
+    throw std::invalid_argument("gemv: a 4-bit product over K = " + std::to_string(args.k) +
+                                " in groups of " + std::to_string(args.group_size) + " needs " +
+                                std::to_string(int4_gemv_shared_bytes(args) / 1024) +
+                                " KB of shared memory per block, more than this GPU's " +
+                                std::to_string(max_shared_per_block() / 1024) + " KB");
   if (type == ElementType::bfloat16)
     gemv_typed<__nv_bfloat16>(args, stream);
   else
@@ -1102,6 +1129,12 @@ void read_int4_stamps(unsigned long long* out) {
   check_launch("read_int4_stamps");
 }
 #endif
+
+bool int4_gemv_fits(const GemvArgs& args) {
+  const GemvArgs resolved = with_forced_shape(args);
+  return resolved.int4_shape >= int(std::tuple_size_v<Int4Shapes>) ||  // gemv refuses it for that
+         int4_gemv_shared_bytes(resolved) <= size_t(max_shared_per_block());
+}
 
 std::vector<std::string> int4_gemv_shapes() {
   return std::apply(

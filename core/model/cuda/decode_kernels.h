@@ -62,6 +62,10 @@ struct GemvArgs {
 inline int64_t fragment_elements(int64_t k) {
   return (k + 63) / 64 * 64;
 }
+// Whether a block of the 4-bit kernel for `args` (a 4-bit weight's n, k, group_size, input, output and
+// int4_shape) fits the GPU's shared memory: the B fragments grow with K and each tile's scales and zeros with
+// K / group size, so narrow groups over a wide K may not (gemv refuses those).
+bool int4_gemv_fits(const GemvArgs& args);
 // The 4-bit kernel's launch shapes (warps per block, loads in flight per lane), for benchmarks to compare.
 std::vector<std::string> int4_gemv_shapes();
 // Phases of a 4-bit product's block: started, its predecessor finished, input staged, B fragments built,
@@ -74,7 +78,7 @@ constexpr int kInt4StampCalls = 32, kInt4StampBlocks = 512, kInt4StampPhases = 6
 void read_int4_stamps(unsigned long long* out);
 #endif
 // Throws std::invalid_argument for shapes the kernel does not take (K not a multiple of 8, K too large, an
-// odd number of 4-bit rows).
+// odd number of 4-bit rows, a 4-bit product that does not fit: int4_gemv_fits).
 void gemv(ElementType type, const GemvArgs& args, cudaStream_t stream);
 
 struct DecodeAttentionArgs {

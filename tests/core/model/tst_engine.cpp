@@ -455,6 +455,14 @@ class EngineTest : public QObject {
           << "float16"
           << ""
           << "";
+      // Groups of 16 over an MLP 28672 wide: a block of down's 4-bit kernel would need 291 KB of shared
+      // memory (its B fragments and two tiles' scales and zeros), more than a GPU has, so the step is the
+      // ATen one (cuda::int4_gemv_fits) instead of a failed launch.
+      QTest::newRow("llama2-7b width, MLP 28672 wide, 4-bit groups of 16 (too many for the kernel), fp16")
+          << "llama2-7b:28672 4-bit 16"
+          << "float16"
+          << ""
+          << "";
       // Each launch shape of the 4-bit kernel forced on every product (the default picks by row count).
       for (const int shape : {0, 1})
         for (const auto& [group, dtype] : {std::pair{"128", "bfloat16"}, std::pair{"0", "float16"}})
