@@ -1,15 +1,20 @@
 // What a dependency between two decode products costs (#24): a chain of phases, each streaming its own bytes
 // of "weights" from memory and then writing a small vector that the next phase reads in every block (as each
-// product reads the residual line), run three ways:
+// product reads the residual line), run four ways:
 //   launches   one kernel per phase, in a CUDA graph, each released by griddepcontrol.wait after issuing its
 //              first loads (programmatic dependent launch, as the fused decode step chains its kernels);
 //   plain      the same kernels without early launch;
 //   barrier    one persistent kernel (cooperative launch) that goes through all phases, a software grid
-//              barrier between them, each phase's first loads issued before its barrier.
+//              barrier between them, each phase's first loads issued before its barrier;
+//   ring       the persistent kernel with one producer warp per block that streams the block's share of every
+//              phase's weights into a ring of shared-memory slots (bulk copies completing on mbarriers), on
+//              through the grid barriers, while the other warps wait for the barrier and consume the slots:
+//              what a persistent decode layer could reach when the weights never wait for a dependency.
 // Prints, per phase size, each way's time per phase and its streaming rate; the difference between two ways
 // at size 0 is the difference of their dependency costs. Built and run by tools/gpu/run.sh launch_chain
 // (nvcc only, no libtorch):
 //   launch_chain [PHASES]
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -81,23 +86,19 @@ __global__ void __launch_bounds__(kThreads) phase_kernel(Phase f) {
   finish_phase(f, first);
 }
 
-// Sense-reversing grid barrier: the last block to arrive resets the count and moves the generation on.
-__device__ void grid_barrier(unsigned* count, volatile unsigned* generation) {
-  __syncthreads();
-  if (threadIdx.x == 0) {
-    const unsigned seen = *generation;
-    __threadfence();
-    if (atomicAdd(count, 1u) == gridDim.x - 1) {
-      *count = 0;
-      __threadfence();
-      *generation = seen + 1;
-    } else {
-      while (*generation == seen) {
-      }
-    }
-    __threadfence();
+// Grid barrier on a counter that only grows (zeroed before each launch): the n-th barrier waits for it to
+// reach n · blocks. The first of the block's last `threads` threads arrives with a release add and spins with
+// acquire loads; `threads` threads (named barrier 1) take part.
+__device__ void grid_barrier(unsigned* count, unsigned n, int threads) {
+  asm volatile("bar.sync 1, %0;" ::"r"(threads) : "memory");
+  if (threadIdx.x == blockDim.x - threads) {  // the first taking part
+    const unsigned target = n * gridDim.x;
+    asm volatile("red.release.gpu.global.add.u32 [%0], 1;" ::"l"(count) : "memory");
+    unsigned seen = 0;
+    do asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(seen) : "l"(count) : "memory");
+    while (seen < target);
   }
-  __syncthreads();
+  asm volatile("bar.sync 1, %0;" ::"r"(threads) : "memory");
 }
 
 __global__ void __launch_bounds__(kThreads)
@@ -105,8 +106,101 @@ __global__ void __launch_bounds__(kThreads)
   for (int p = 0; p < phases; ++p) {
     const Phase f = phase_of(p, pool, bytes, vectors);
     const uint4 first = first_load(f);
-    if (p > 0) grid_barrier(barrier, barrier + 1);
+    if (p > 0) grid_barrier(barrier, p, kThreads);
     finish_phase(f, first);
+  }
+}
+
+// ---- ring: a producer warp streaming every phase's weights through shared memory ----
+
+constexpr int kSlotBytes = 16 << 10, kSlots = 12;  // 192 KB of ring per block
+constexpr int kConsumers = kThreads - 32;          // warp 0 produces
+
+__device__ __forceinline__ unsigned shared_address(const void* p) {
+  return static_cast<unsigned>(__cvta_generic_to_shared(p));
+}
+__device__ __forceinline__ void mbarrier_init(uint64_t* bar, unsigned count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" ::"r"(shared_address(bar)), "r"(count) : "memory");
+}
+__device__ __forceinline__ void mbarrier_expect(uint64_t* bar, unsigned bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(shared_address(bar)), "r"(bytes)
+               : "memory");
+}
+__device__ __forceinline__ void mbarrier_arrive(uint64_t* bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" ::"r"(shared_address(bar)) : "memory");
+}
+__device__ __forceinline__ void mbarrier_wait(uint64_t* bar, unsigned parity) {
+  asm volatile(
+      "{\n .reg .pred done;\n wait:\n"
+      " mbarrier.try_wait.parity.shared::cta.b64 done, [%0], %1;\n"
+      " @!done bra wait;\n}" ::"r"(shared_address(bar)),
+      "r"(parity)
+      : "memory");
+}
+__device__ __forceinline__ void bulk_copy(void* to, const void* from, unsigned bytes, uint64_t* full) {
+  asm volatile(
+      "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];" ::"r"(
+          shared_address(to)),
+      "l"(from), "r"(bytes), "r"(shared_address(full))
+      : "memory");
+}
+
+// Block b's share of a phase: chunks [begin, end) of 16 bytes, cut into slot-sized pieces.
+struct Share {
+  size_t begin, end;
+  __device__ Share(const Phase& f)
+      : begin(f.chunks * blockIdx.x / gridDim.x), end(f.chunks * (blockIdx.x + 1) / gridDim.x) {}
+  __device__ int pieces() const { return int((end - begin + kSlotBytes / 16 - 1) / (kSlotBytes / 16)); }
+  __device__ unsigned piece_chunks(int i) const {
+    const size_t from = begin + size_t(i) * (kSlotBytes / 16);
+    return unsigned(min(end - from, size_t(kSlotBytes / 16)));
+  }
+};
+
+__global__ void __launch_bounds__(kThreads)
+    ring_kernel(const uint4* pool, size_t bytes, float* vectors, int phases, unsigned* barrier) {
+  extern __shared__ uint4 ring[];  // (kSlots, kSlotBytes / 16)
+  __shared__ uint64_t full[kSlots], empty[kSlots];
+  if (threadIdx.x == 0) {
+    for (int s = 0; s < kSlots; ++s) mbarrier_init(&full[s], 1), mbarrier_init(&empty[s], kConsumers / 32);
+    asm volatile("fence.mbarrier_init.release.cluster;" ::: "memory");
+  }
+  __syncthreads();
+  if (threadIdx.x < 32) {  // the producer: lane 0 fills slot after slot, phase after phase
+    if (threadIdx.x != 0) return;
+    for (int p = 0, use = 0; p < phases; ++p) {
+      const Phase f = phase_of(p, pool, bytes, vectors);
+      const Share share(f);
+      for (int i = 0; i < share.pieces(); ++i, ++use) {
+        const int slot = use % kSlots;
+        if (use >= kSlots) mbarrier_wait(&empty[slot], (use / kSlots - 1) & 1);
+        const unsigned n = share.piece_chunks(i);
+        mbarrier_expect(&full[slot], n * 16);
+        bulk_copy(ring + slot * (kSlotBytes / 16), f.weights + share.begin + size_t(i) * (kSlotBytes / 16),
+                  n * 16, &full[slot]);
+      }
+    }
+    return;
+  }
+  const int consumer = threadIdx.x - 32;
+  for (int p = 0, use = 0; p < phases; ++p) {
+    const Phase f = phase_of(p, pool, bytes, vectors);
+    if (p > 0) grid_barrier(barrier, p, kConsumers);
+    float acc = 0;
+    for (int i = consumer; i < kVector; i += kConsumers) acc += f.in[i];
+    const Share share(f);
+    for (int i = 0; i < share.pieces(); ++i, ++use) {
+      const int slot = use % kSlots;
+      mbarrier_wait(&full[slot], (use / kSlots) & 1);
+      const uint4* piece = ring + slot * (kSlotBytes / 16);
+      for (unsigned c = consumer; c < share.piece_chunks(i); c += kConsumers) {
+        const uint4 v = piece[c];
+        acc += __uint_as_float((v.x ^ v.y ^ v.z ^ v.w) & 0x3fffffffu) * 1e-30f;
+      }
+      __syncwarp();
+      if (consumer % 32 == 0) mbarrier_arrive(&empty[slot]);
+    }
+    for (int i = blockIdx.x * kConsumers + consumer; i < kVector; i += gridDim.x * kConsumers) f.out[i] = acc;
   }
 }
 
@@ -126,6 +220,9 @@ int main(int argc, char** argv) {
         reinterpret_cast<const void*>(phases_kernel)})
     check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kOneBlockShared),
           "shared memory");
+  constexpr int kRingShared = kSlots * kSlotBytes;
+  check(cudaFuncSetAttribute(ring_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kRingShared),
+        "shared memory");
   uint4* pool = nullptr;
   float* vectors = nullptr;
   unsigned* barrier = nullptr;
@@ -133,8 +230,8 @@ int main(int argc, char** argv) {
   check(cudaMemset(pool, 1, kPool), "cudaMemset");
   check(cudaMalloc(&vectors, size_t(phases + 1) * kVector * sizeof(float)), "cudaMalloc");
   check(cudaMemset(vectors, 0, size_t(phases + 1) * kVector * sizeof(float)), "cudaMemset");
-  check(cudaMalloc(&barrier, 2 * sizeof(unsigned)), "cudaMalloc");
-  check(cudaMemset(barrier, 0, 2 * sizeof(unsigned)), "cudaMemset");
+  check(cudaMalloc(&barrier, sizeof(unsigned)), "cudaMalloc");
+  check(cudaMemset(barrier, 0, sizeof(unsigned)), "cudaMemset");
   cudaStream_t stream;
   check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "stream");
   cudaEvent_t start, stop;
@@ -183,9 +280,9 @@ int main(int argc, char** argv) {
   std::printf("%d phases of %d threads a block on %d SMs, a %d-float vector between phases\n", phases,
               kThreads, sms, kVector);
   std::printf(
-      "| blocks per SM | bytes per phase | launches µs | plain µs | barrier µs | launches GB/s | barrier "
-      "GB/s |\n");
-  std::printf("|---|---|---|---|---|---|---|\n");
+      "| blocks per SM | bytes per phase | launches µs | plain µs | barrier µs | ring µs | launches GB/s | "
+      "barrier GB/s | ring GB/s |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
   for (const int per_sm : {1, 2}) {
     blocks = sms * per_sm;
     shared = per_sm == 1 ? kOneBlockShared : 0;
@@ -199,13 +296,20 @@ int main(int argc, char** argv) {
       int count = phases;
       size_t size = bytes;
       void* args[] = {&pool, &size, &vectors, &count, &barrier};
-      const double barrier_us = time_per_phase([&] {
-        check(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(phases_kernel), blocks, kThreads, args,
-                                          shared, stream),
-              "cooperative launch");
-      });
-      std::printf("| %d | %zu | %.2f | %.2f | %.2f | %.0f | %.0f |\n", per_sm, bytes, each[0], each[1],
-                  barrier_us, bytes / each[0] / 1e3, bytes / barrier_us / 1e3);
+      auto persistent = [&](const void* kernel, size_t kernel_shared) {
+        return time_per_phase([&] {
+          check(cudaMemsetAsync(barrier, 0, sizeof(unsigned), stream), "cudaMemsetAsync");
+          check(cudaLaunchCooperativeKernel(kernel, blocks, kThreads, args, kernel_shared, stream),
+                "cooperative launch");
+        });
+      };
+      const double barrier_us = persistent(reinterpret_cast<const void*>(phases_kernel), shared);
+      // The ring needs its shared memory: one block per multiprocessor only.
+      const double ring_us =
+          per_sm == 1 ? persistent(reinterpret_cast<const void*>(ring_kernel), kRingShared) : 0;
+      std::printf("| %d | %zu | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f |\n", per_sm, bytes, each[0],
+                  each[1], barrier_us, ring_us, bytes / each[0] / 1e3, bytes / barrier_us / 1e3,
+                  ring_us > 0 ? bytes / ring_us / 1e3 : 0.0);
     }
   }
   return 0;
