@@ -157,6 +157,9 @@ struct Share {
   }
 };
 
+// kBarrier false: the same without the grid barrier (wrong results, timing only): how fast the ring streams
+// with no dependency to wait for.
+template <bool kBarrier>
 __global__ void __launch_bounds__(kThreads)
     ring_kernel(const uint4* pool, size_t bytes, float* vectors, int phases, unsigned* barrier) {
   extern __shared__ uint4 ring[];  // (kSlots, kSlotBytes / 16)
@@ -185,7 +188,7 @@ __global__ void __launch_bounds__(kThreads)
   const int consumer = threadIdx.x - 32;
   for (int p = 0, use = 0; p < phases; ++p) {
     const Phase f = phase_of(p, pool, bytes, vectors);
-    if (p > 0) grid_barrier(barrier, p, kConsumers);
+    if (kBarrier && p > 0) grid_barrier(barrier, p, kConsumers);
     float acc = 0;
     for (int i = consumer; i < kVector; i += kConsumers) acc += f.in[i];
     const Share share(f);
@@ -221,8 +224,10 @@ int main(int argc, char** argv) {
     check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kOneBlockShared),
           "shared memory");
   constexpr int kRingShared = kSlots * kSlotBytes;
-  check(cudaFuncSetAttribute(ring_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kRingShared),
-        "shared memory");
+  for (const void* kernel :
+       {reinterpret_cast<const void*>(ring_kernel<true>), reinterpret_cast<const void*>(ring_kernel<false>)})
+    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kRingShared),
+          "shared memory");
   uint4* pool = nullptr;
   float* vectors = nullptr;
   unsigned* barrier = nullptr;
@@ -280,13 +285,15 @@ int main(int argc, char** argv) {
   std::printf("%d phases of %d threads a block on %d SMs, a %d-float vector between phases\n", phases,
               kThreads, sms, kVector);
   std::printf(
-      "| blocks per SM | bytes per phase | launches µs | plain µs | barrier µs | ring µs | launches GB/s | "
-      "barrier GB/s | ring GB/s |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+      "| blocks per SM | bytes per phase | launches µs | plain µs | barrier µs | ring µs | ring, no barrier "
+      "µs | "
+      "launches GB/s | barrier GB/s | ring GB/s | ring, no barrier GB/s |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const int per_sm : {1, 2}) {
     blocks = sms * per_sm;
     shared = per_sm == 1 ? kOneBlockShared : 0;
-    for (const size_t bytes : {size_t(0), size_t(2) << 20, size_t(8) << 20, size_t(24) << 20}) {
+    for (const size_t bytes :
+         {size_t(0), size_t(2) << 20, size_t(8) << 20, size_t(24) << 20, size_t(45) << 20}) {
       double each[2];
       for (const bool early : {true, false}) {
         cudaGraphExec_t exec = chain_graph(bytes, early);
@@ -305,11 +312,15 @@ int main(int argc, char** argv) {
       };
       const double barrier_us = persistent(reinterpret_cast<const void*>(phases_kernel), shared);
       // The ring needs its shared memory: one block per multiprocessor only.
+      const bool ring = per_sm == 1;
       const double ring_us =
-          per_sm == 1 ? persistent(reinterpret_cast<const void*>(ring_kernel), kRingShared) : 0;
-      std::printf("| %d | %zu | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f |\n", per_sm, bytes, each[0],
-                  each[1], barrier_us, ring_us, bytes / each[0] / 1e3, bytes / barrier_us / 1e3,
-                  ring_us > 0 ? bytes / ring_us / 1e3 : 0.0);
+                       ring ? persistent(reinterpret_cast<const void*>(ring_kernel<true>), kRingShared) : 0,
+                   free_us =
+                       ring ? persistent(reinterpret_cast<const void*>(ring_kernel<false>), kRingShared) : 0;
+      auto rate = [&](double us) { return us > 0 ? bytes / us / 1e3 : 0.0; };
+      std::printf("| %d | %zu | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |\n", per_sm,
+                  bytes, each[0], each[1], barrier_us, ring_us, free_us, rate(each[0]), rate(barrier_us),
+                  rate(ring_us), rate(free_us));
     }
   }
   return 0;
