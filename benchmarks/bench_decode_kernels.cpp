@@ -140,10 +140,16 @@ int main(int argc, char** argv) {
       const int64_t n = swiglu ? c.rows / 2 : c.rows;
       const at::Tensor residual = at::randn({n}, opts);
       at::Tensor out = residual.clone();
-      const at::Tensor tile_counters = at::zeros({2}, opts.dtype(at::kInt));
+      // A zeroed tile counter for each call (the kernel leaves it counted), zeroed again when all are used.
+      const at::Tensor tile_counters = at::zeros({1 << 14}, opts.dtype(at::kInt));
+      int64_t counted = 0;
       auto ours = [&](int i) {
         cuda::GemvArgs args = weight_args[i % copies];
-        args.tile_counters = static_cast<unsigned*>(tile_counters.data_ptr());
+        if (counted == tile_counters.numel()) {
+          tile_counters.zero_();
+          counted = 0;
+        }
+        args.tile_counter = static_cast<unsigned*>(tile_counters.data_ptr()) + counted++;
         args.x = x.data_ptr();
         args.norm_weight = norm_weight.data_ptr();
         args.eps = float(eps);

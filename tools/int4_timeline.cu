@@ -1,7 +1,9 @@
 // Where a 4-bit decode product's time goes (#24): the 4-bit kernels of core/model/cuda/decode_kernels.cu
 // built with LLMDROP_INT4_STAMPS, so that each block records %globaltimer at its phases (decode_kernels.h:
 // Int4Phase), run on the Llama-2-7B shapes (random codes, groups of 128), in two chains of back-to-back
-// launches as the decode step issues them (early launch included):
+// launches as the decode step issues them (early launch included), each product reading its input in its
+// B-fragment order as the step's do (q|k|v and gate|up normalising it; for act-order weights their producers
+// store through the weights' random column order, out_columns):
 //   alone  each product after itself (as bench_decode_kernels times it), 4 weight copies in turn;
 //   layer  q|k|v → o → gate|up → down, 8 layers of their own weights (attention left out).
 // Per product, the mean over calls (the first two left out) of: the call period (first block's start to the
@@ -47,9 +49,8 @@ struct Product {
 };
 
 // One 4-bit weight in Int4Weight's layout: random words, scales 2^-14 with zero points 8 (float16 halves: the
-// outputs stay small however often o and down add to x), and
-// for act-order a random input order.
-cuda::GemvArgs random_weight(const Product& p, bool act_order, std::mt19937& random) {
+// outputs stay small however often o and down add to x).
+cuda::GemvArgs random_weight(const Product& p, std::mt19937& random) {
   const int64_t padded = (p.k + 63) / 64 * 64, groups = p.k / 128;
   std::vector<uint32_t> words(p.rows * padded / 8);
   for (uint32_t& w : words) w = random();
@@ -57,12 +58,6 @@ cuda::GemvArgs random_weight(const Product& p, bool act_order, std::mt19937& ran
   cuda::GemvArgs a;
   a.weight = device_copy(words);
   a.scale_zero = device_copy(scale_zero);
-  if (act_order) {
-    std::vector<int32_t> order(p.k);
-    for (int64_t i = 0; i < p.k; ++i) order[i] = int32_t(i);
-    std::shuffle(order.begin(), order.end(), random);
-    a.input_order = device_copy(order);
-  }
   a.group_size = 128;
   return a;
 }
@@ -90,38 +85,55 @@ int main(int argc, char** argv) {
   }
   const int64_t hidden = 4096, inter = 11008;
   const std::vector<Product> products = {
-      {"q|k|v (norm)", 3 * hidden, hidden, cuda::GemvInput::rms_norm, cuda::GemvOutput::store},
-      {"o (+residual)", hidden, hidden, cuda::GemvInput::plain, cuda::GemvOutput::add_to},
-      {"gate|up (norm, swiglu)", 2 * inter, hidden, cuda::GemvInput::rms_norm, cuda::GemvOutput::swiglu},
-      {"down (+residual)", hidden, inter, cuda::GemvInput::plain, cuda::GemvOutput::add_to},
+      {"q|k|v (norm)", 3 * hidden, hidden, cuda::GemvInput::rms_norm_fragments, cuda::GemvOutput::store},
+      {"o (+residual)", hidden, hidden, cuda::GemvInput::fragments, cuda::GemvOutput::add_to},
+      {"gate|up (norm, swiglu)", 2 * inter, hidden, cuda::GemvInput::rms_norm_fragments,
+       cuda::GemvOutput::swiglu},
+      {"down (+residual)", hidden, inter, cuda::GemvInput::fragments, cuda::GemvOutput::add_to},
   };
   std::mt19937 random(7);
-  std::vector<__nv_bfloat16> host_x(inter), host_norm(inter);
   std::normal_distribution<float> normal;
-  for (auto& v : host_x) v = __float2bfloat16(normal(random));
-  for (auto& v : host_norm) v = __float2bfloat16(1 + 0.1f * normal(random));
-  // Each product's input and output: q|k|v → (attention, left out) → o → gate|up → down, as in a layer.
-  __nv_bfloat16* x = device_copy(host_x);
-  __nv_bfloat16* norm_weight = device_copy(host_norm);
-  __nv_bfloat16 *qkv = nullptr, *mlp = nullptr;
-  check(cudaMalloc(&qkv, 3 * hidden * sizeof(__nv_bfloat16)), "cudaMalloc");
-  check(cudaMalloc(&mlp, inter * sizeof(__nv_bfloat16)), "cudaMalloc");
-  check(cudaMemset(qkv, 0, 3 * hidden * sizeof(__nv_bfloat16)), "cudaMemset");
-  unsigned* counters = nullptr;
-  check(cudaMalloc(&counters, 2 * 4 * sizeof(unsigned)), "cudaMalloc");
-  check(cudaMemset(counters, 0, 2 * 4 * sizeof(unsigned)), "cudaMemset");
+  auto random_vector = [&](int64_t size, float mean, float deviation) {
+    std::vector<__nv_bfloat16> v(size);
+    for (auto& e : v) e = __float2bfloat16(mean + deviation * normal(random));
+    return device_copy(v);
+  };
+  // The step's vectors (K = 4096 and 11008 are whole slices of 64: no padding): the residual line in order
+  // and in fragment order, the norm weight in fragment order, attention's output (attention left out) and
+  // gate|up's, in fragment order.
+  __nv_bfloat16 *x = random_vector(hidden, 0, 1), *x_fragments = random_vector(hidden, 0, 1),
+                *norm_fragments = random_vector(hidden, 1, 0.1f),
+                *attended_fragments = random_vector(hidden, 0, 1),
+                *act_fragments = random_vector(inter, 0, 1), *qkv = random_vector(3 * hidden, 0, 0);
+  // Act-order: each product's stored column order (a random permutation), through which its producer
+  // stores the input.
+  std::vector<int32_t*> stored_columns(products.size(), nullptr);
+  if (act_order)
+    for (size_t i = 0; i < products.size(); ++i) {
+      std::vector<int32_t> order(products[i].k);
+      for (size_t c = 0; c < order.size(); ++c) order[c] = int32_t(c);
+      std::shuffle(order.begin(), order.end(), random);
+      stored_columns[i] = device_copy(order);
+    }
+  unsigned* counters = nullptr;  // each call's tile counter, zeroed before each pass over the calls
+  check(cudaMalloc(&counters, cuda::kInt4StampCalls * sizeof(unsigned)), "cudaMalloc");
   auto args_of = [&](int product, const cuda::GemvArgs& weight) {
     const Product& p = products[product];
     cuda::GemvArgs a = weight;
-    a.x = product == 0 || product == 2 ? static_cast<const void*>(x) : product == 1 ? qkv : mlp;
-    a.norm_weight = norm_weight;
+    const void* inputs[] = {x_fragments, attended_fragments, x_fragments, act_fragments};
+    a.x = inputs[product];
+    a.norm_weight = norm_fragments;
     a.eps = 1e-5f;
-    a.out = product == 0 ? static_cast<void*>(qkv) : product == 2 ? mlp : x;
+    a.out = product == 0 ? static_cast<void*>(qkv) : product == 2 ? nullptr : x;
+    // o and down write the residual line for gate|up and the next q|k|v as well, gate|up down's input.
+    if (product > 0) {
+      a.out_fragments = product == 2 ? act_fragments : x_fragments;
+      a.out_columns = stored_columns[(product + 1) % 4];
+    }
     a.n = p.output == cuda::GemvOutput::swiglu ? p.rows / 2 : p.rows;
     a.k = p.k;
     a.input = p.input;
     a.output = p.output;
-    a.tile_counters = counters + 2 * product;
     a.int4_shape = shape;
     return a;
   };
@@ -129,7 +141,7 @@ int main(int argc, char** argv) {
   const int layers = 8, copies = 4;
   std::vector<std::vector<cuda::GemvArgs>> weights(products.size());
   for (size_t i = 0; i < products.size(); ++i)
-    for (int c = 0; c < layers; ++c) weights[i].push_back(random_weight(products[i], act_order, random));
+    for (int c = 0; c < layers; ++c) weights[i].push_back(random_weight(products[i], random));
 
   cudaStream_t stream;
   check(cudaStreamCreate(&stream), "cudaStreamCreate");
@@ -147,12 +159,15 @@ int main(int argc, char** argv) {
   // Runs `calls` launches (product_of(i), weight_of(i)) back to back, then prints each product's means.
   auto run_chain = [&](const char* chain, int calls, auto product_of, auto weight_of) {
     cuda::read_int4_stamps(stamps.data());  // clears an earlier chain's
-    for (int warm = 0; warm < 2; ++warm)
+    for (int warm = 0; warm < 2; ++warm) {
+      check(cudaMemsetAsync(counters, 0, calls * sizeof(unsigned), stream), "cudaMemsetAsync");
       for (int i = 0; i < calls; ++i) {
         cuda::GemvArgs a = args_of(product_of(i), weight_of(i));
         a.stamp_call = i;
+        a.tile_counter = counters + i;
         cuda::gemv(cuda::ElementType::bfloat16, a, stream);
       }
+    }
     check(cudaStreamSynchronize(stream), "chain");
     cuda::read_int4_stamps(stamps.data());
     struct Call {

@@ -94,9 +94,9 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
                                                   static_cast<int>(head_dim))},
                 opts.dtype(at::kFloat));
   at::Tensor counters = at::zeros({kv_heads}, opts.dtype(at::kInt));
-  // Each 4-bit product's own pair of tile counters (4 products per layer).
-  at::Tensor tile_counters = at::zeros({int64_t(layers_.size()) * 4 * 2}, opts.dtype(at::kInt));
-  auto* next_tile_counters = static_cast<unsigned*>(tile_counters.data_ptr());
+  // Each 4-bit product's own tile counter (4 products per layer), all zeroed here at once.
+  at::Tensor tile_counters = at::zeros({int64_t(layers_.size()) * 4}, opts.dtype(at::kInt));
+  auto* next_tile_counter = static_cast<unsigned*>(tile_counters.data_ptr());
   auto data = [](const at::Tensor& t) -> void* { return t.defined() ? t.data_ptr() : nullptr; };
   // args with the weight of `w`, 16-bit or 4-bit
   auto with_weight = [&](cuda::GemvArgs args, const LinearWeight& w) {
@@ -105,8 +105,7 @@ at::Tensor Model::fused_decode_step(const at::Tensor& token, const at::Tensor& p
       args.scale_zero = w.int4->scale_zero.data_ptr<int32_t>();
       args.input_order = static_cast<const int32_t*>(data(w.int4->input_order));
       args.group_size = w.int4->group_size;
-      args.tile_counters = next_tile_counters;
-      next_tile_counters += 2;
+      args.tile_counter = next_tile_counter++;
     } else {
       args.weight = data(w.dense);
     }

@@ -448,13 +448,14 @@ __device__ __forceinline__ void cp_async_wait() {
 }
 
 // As many blocks as stay resident, each taking tiles of 16 rows until none is left: its first two by number,
-// then the next free one (tile_counters). Tile row m < 8 is row 8·tile + m of the weight, row m ≥ 8 is row
-// N/2 + 8·tile + m − 8, so for swiglu a thread's two rows are a gate row and its up row. The block's warps
-// split each tile's slices, and each warp keeps two batches of loads in flight, crossing from one tile into
-// the next; the first batch (and the first tile's scales) is issued before the predecessor kernel has
-// finished. The input is staged once per block. Per tile one barrier: the warps' sums of tile i are added up
-// by warp 0 after it while the others go on with tile i + 1 (sums and scales alternate between two buffers).
-// Lane t's rows are r0 = t/4 and r1 = r0 + 8.
+// then the next free one (tile_counter, which the caller zeroes: the last block out resetting it delayed the
+// successor's release by a fence and an atomic round trip). Tile row m < 8 is row 8·tile + m of the weight,
+// row m ≥ 8 is row N/2 + 8·tile + m − 8, so for swiglu a thread's two rows are a gate row and its up row. The
+// block's warps split each tile's slices, and each warp keeps two batches of loads in flight, crossing from
+// one tile into the next; the first batch (and the first tile's scales) is issued before the predecessor
+// kernel has finished. The input is staged once per block. Per tile one barrier: the warps' sums of tile i
+// are added up by warp 0 after it while the others go on with tile i + 1 (sums and scales alternate between
+// two buffers). Lane t's rows are r0 = t/4 and r1 = r0 + 8.
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
 __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_kernel(GemvArgs a) {
   constexpr int kWarps = Shape::kWarps, kThreads = Shape::kThreads, kDepth = Shape::kDepth;
@@ -616,7 +617,7 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
   for (int parity = 0; tile < tiles; parity ^= 1) {
     // Tile i + 2 is claimed now, known to all after this tile's barrier; tile i + 1's scales arrive by then.
     if (threadIdx.x == 0)
-      claimed[parity] = next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counters, 1u)) : tiles;
+      claimed[parity] = next_tile < tiles ? int(gridDim.x) * 2 + int(atomicAdd(a.tile_counter, 1u)) : tiles;
     if (next_tile < tiles) copy_scales(next_tile, parity ^ 1);
     const uint32_t* tile_scales = reinterpret_cast<const uint32_t*>(scales + parity * groups * 16);
     // Output m < 16 of the tile (for swiglu m < 8): its row, and its out_column loaded now for the store.
@@ -700,15 +701,6 @@ __global__ void __launch_bounds__(Shape::kThreads, Shape::kMinBlocks) int4_gemv_
     }
   }
   stamp(a, Int4Phase::exit);
-  // The last block out leaves the counters at zero for the next launch (and the next graph replay).
-  if (threadIdx.x == 0) {
-    __threadfence();
-    if (atomicAdd(a.tile_counters + 1, 1u) == gridDim.x - 1) {
-      a.tile_counters[0] = 0;
-      a.tile_counters[1] = 0;
-      __threadfence();
-    }
-  }
 }
 
 template <typename T, GemvInput kInput, GemvOutput kOutput, typename Shape, bool kPerWord>
@@ -1101,8 +1093,8 @@ void gemv(ElementType type, const GemvArgs& given, cudaStream_t stream) {
     throw std::invalid_argument("gemv: outputs in fragment order are for add_to and swiglu only");
   if (!args.out && !(args.out_fragments && args.output == GemvOutput::swiglu))
     throw std::invalid_argument("gemv: no output (only a swiglu output may go to out_fragments alone)");
-  if (args.scale_zero && !args.tile_counters)
-    throw std::invalid_argument("gemv: 4-bit weights need tile_counters");
+  if (args.scale_zero && !args.tile_counter)
+    throw std::invalid_argument("gemv: 4-bit weights need a tile_counter");
   if (args.scale_zero && (args.group_size < 16 || args.k % args.group_size != 0 ||
                           !(one_group || power_of_two) || int4_rows(args) % 16 != 0))
     throw std::invalid_argument("gemv: 4-bit weights need groups of 16, 32, 64… columns dividing K (" +
