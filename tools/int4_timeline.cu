@@ -79,9 +79,14 @@ int main(int argc, char** argv) {
     } else if (!std::strcmp(argv[i], "--shape") && i + 1 < argc) {
       shape = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: int4_timeline [--act-order] [--shape N]\n");
-      return 2;
+      shape = -2;  // usage
+      break;
     }
+  }
+  if (shape < -1 || shape >= int(cuda::int4_gemv_shapes().size())) {
+    std::fprintf(stderr, "usage: int4_timeline [--act-order] [--shape N], N < %zu\n",
+                 cuda::int4_gemv_shapes().size());
+    return 2;
   }
   const int64_t hidden = 4096, inter = 11008;
   const std::vector<Product> products = {
