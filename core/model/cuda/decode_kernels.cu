@@ -716,9 +716,10 @@ void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream) {
   launch(kernel, dim3(static_cast<unsigned>(blocks)), dim3(Shape::kThreads), shared, stream, a);
 }
 
-// The default shape: 16 warps when there are fewer tiles than 3 blocks per multiprocessor would take one each
-// (their slices over more warps: fewer batches per tile), else 8.
-int default_int4_shape(const GemvArgs& a) {
+// The launch shape of `a`: the one it names, else 16 warps when there are fewer tiles than 3 blocks per
+// multiprocessor would take one each (their slices over more warps: fewer batches per tile), else 8.
+int int4_shape_of(const GemvArgs& a) {
+  if (a.int4_shape >= 0) return a.int4_shape;
   return int4_rows(a) / 16 < 3 * multiprocessors() ? 1 : 0;
 }
 
@@ -727,8 +728,7 @@ int default_int4_shape(const GemvArgs& a) {
 size_t int4_gemv_shared_bytes(const GemvArgs& a) {
   static const auto warps =
       std::apply([](auto... shape) { return std::array{decltype(shape)::kWarps...}; }, Int4Shapes());
-  const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
-  return Int4Shared(a, sizeof(__half), warps[shape]).total + 2 * sizeof(int) + 32 * sizeof(float);
+  return Int4Shared(a, sizeof(__half), warps[int4_shape_of(a)]).total + 2 * sizeof(int) + 32 * sizeof(float);
 }
 
 int max_shared_per_block() {
@@ -747,7 +747,7 @@ GemvArgs with_forced_shape(const GemvArgs& given) {
 
 template <typename T, GemvInput kInput, GemvOutput kOutput, size_t... I>
 void launch_int4_gemv(const GemvArgs& a, cudaStream_t stream, std::index_sequence<I...>) {
-  const int shape = a.int4_shape >= 0 ? a.int4_shape : default_int4_shape(a);
+  const int shape = int4_shape_of(a);
   const bool per_word = a.group_size < 64;
   ((shape == int(I)
         ? (per_word

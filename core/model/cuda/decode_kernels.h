@@ -51,9 +51,8 @@ struct GemvArgs {
   const int32_t* scale_zero = nullptr;
   const int32_t* input_order = nullptr;
   int64_t group_size = 0;
-  unsigned* tile_counter =
-      nullptr;          // 4-bit: zero before each call (the caller's to zero; it is left counted)
-  int int4_shape = -1;  // 4-bit: an index into int4_gemv_shapes(), or -1 for the default
+  unsigned* tile_counter = nullptr;  // 4-bit: zeroed by the caller before each call, left counted
+  int int4_shape = -1;               // 4-bit: an index into int4_gemv_shapes(), or -1 for the default
 #ifdef LLMDROP_INT4_STAMPS
   int stamp_call = 0;  // the diagnostic build's: which call's stamps (read_int4_stamps)
 #endif
